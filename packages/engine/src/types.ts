@@ -1,0 +1,136 @@
+/**
+ * The state engine: everything the services keep or share goes through these small interfaces.
+ * Two implementations keep the same semantics: `memory` (one process, bounded) and `redis`.
+ * Names passed in are logical (`code:ab12`, `room:general`); the engine adds its prefix.
+ */
+
+/** Key/value strings with optional time to live. */
+export interface KeyValueStore {
+  get (key: string): Promise<string | null>
+  /** Sets the value; `ttlMs` makes it expire, omitted keeps it until deleted. */
+  set (key: string, value: string, ttlMs?: number): Promise<void>
+  /** Sets only when absent; true when this call set it. */
+  setIfAbsent (key: string, value: string, ttlMs?: number): Promise<boolean>
+  /** Reads and deletes in one atomic step: of concurrent callers exactly one gets the value. */
+  consume (key: string): Promise<string | null>
+  /** Deletes; true when the key existed. */
+  delete (key: string): Promise<boolean>
+  /** Milliseconds left before the key expires; null when it is missing or never expires. */
+  ttl (key: string): Promise<number | null>
+}
+
+export interface CounterValue {
+  count: number
+  /** Milliseconds until the window resets. */
+  resetMs: number
+}
+
+/** Counters in fixed windows, for rate limits and failure counts. */
+export interface Counters {
+  /** Adds `by` (default 1); the window starts at the first increment and lasts `windowMs`. */
+  increment (key: string, windowMs: number, by?: number): Promise<CounterValue>
+  /** The current count, 0 when missing or expired. */
+  get (key: string): Promise<number>
+  reset (key: string): Promise<void>
+}
+
+export type Unsubscribe = () => Promise<void>
+
+/** Fire-and-forget messages to every instance subscribed to a channel. */
+export interface PubSub {
+  publish (channel: string, message: string): Promise<void>
+  /**
+   * Subscribes a handler. Several handlers may share a channel: the engine holds one
+   * subscription per channel and counts references. Resolves once the subscription is active.
+   */
+  subscribe (channel: string, handler: (message: string) => void): Promise<Unsubscribe>
+  /**
+   * Called after the subscriber connection was lost and came back with its subscriptions
+   * restored. Messages published meanwhile are lost: callers catch up from their logs.
+   */
+  onResume (listener: () => void): () => void
+}
+
+export interface LogEntry {
+  /** `<ms>-<seq>`, strictly increasing within a log, the same on every instance. */
+  id: string
+  data: string
+}
+
+export interface AppendOptions {
+  /** The log keeps at most this many entries, dropping the oldest. */
+  maxLen: number
+  /**
+   * Published in the same atomic step as the append: `before + id + after` goes to `channel`,
+   * so a relayed frame is encoded once and carries its log id.
+   */
+  publish?: { channel: string, before: string, after: string }
+  /** A repeated append with the same key within `ttlMs` stores nothing and returns the first id. */
+  idempotency?: { key: string, ttlMs: number }
+}
+
+export interface AppendResult {
+  id: string
+  epoch: string
+  /** True when the idempotency key had been seen: nothing was stored or published. */
+  duplicate: boolean
+}
+
+export interface LogInfo {
+  /** Changes when the log is lost (e.g. Redis restarted without persistence). */
+  epoch: string
+  length: number
+  firstId: string | null
+  lastId: string | null
+  /** The newest id ever dropped from the log (trimmed), or null when nothing was dropped. */
+  maxDeletedId: string | null
+}
+
+/** Append-only logs (room histories) with range reads and an epoch. */
+export interface Logs {
+  append (log: string, data: string, options: AppendOptions): Promise<AppendResult>
+  /** Entries with id > `afterId`, oldest first, at most `limit`. */
+  readAfter (log: string, afterId: string, limit: number): Promise<LogEntry[]>
+  /** Entries with id < `beforeId` (or the newest when null), the newest `limit`, oldest first. */
+  readBefore (log: string, beforeId: string | null, limit: number): Promise<LogEntry[]>
+  /** The log's epoch (created if the log has none yet) and extent. */
+  info (log: string): Promise<LogInfo>
+}
+
+export interface PresenceEntry {
+  member: string
+  value: string
+}
+
+/** Sets whose entries expire unless refreshed: who is online where. */
+export interface PresenceSets {
+  /** Adds or refreshes `member` (with its `value`) for `ttlMs`. True when it was not present. */
+  add (set: string, member: string, value: string, ttlMs: number): Promise<boolean>
+  /** Removes; true when it was present. */
+  remove (set: string, member: string): Promise<boolean>
+  /** Live (unexpired) entries. */
+  members (set: string): Promise<PresenceEntry[]>
+  /** Removes expired entries atomically and returns them, so exactly one caller sees each. */
+  expire (set: string): Promise<PresenceEntry[]>
+}
+
+export interface Engine {
+  readonly kind: 'memory' | 'redis'
+  readonly kv: KeyValueStore
+  readonly counters: Counters
+  readonly pubsub: PubSub
+  readonly logs: Logs
+  readonly presence: PresenceSets
+  /** True while the engine can serve commands (readiness). */
+  isReady (): boolean
+  /** Resolves when the engine answers, rejects when it does not. */
+  ping (): Promise<void>
+  /** Releases connections and timers. */
+  close (): Promise<void>
+}
+
+/** Thrown by engine calls that cannot be served now (e.g. Redis is down). */
+export class EngineUnavailableError extends Error {
+  override name = 'EngineUnavailableError'
+  readonly code = 'ENGINE_UNAVAILABLE'
+}

@@ -1,0 +1,50 @@
+import * as generated from './validators.generated.js'
+import type { ErrorBody } from './errors.js'
+import type { CodeAccepted, IntrospectResponse, Jwks, TokenResponse, UserBody, WebConfig } from './schemas/auth.js'
+import type { MessagesPage, RoomPresence } from './schemas/chat-http.js'
+import type { ClientFrameOf, ClientFrameType, ServerFrameOf, ServerFrameType } from './schemas/frames.js'
+import type { TokenClaims } from './schemas/token.js'
+
+type Guard<T> = (value: unknown) => value is T
+const guard = <T>(check: (value: unknown) => boolean): Guard<T> => check as Guard<T>
+
+/** Precompiled validators of client frames, by `type`. */
+export const clientFrameValidators: { readonly [K in ClientFrameType]: Guard<ClientFrameOf<K>> } = {
+  join: guard(generated.clientJoin),
+  leave: guard(generated.clientLeave),
+  send: guard(generated.clientSend),
+  typing: guard(generated.clientTyping),
+  read: guard(generated.clientRead),
+  history: guard(generated.clientHistory),
+  refresh: guard(generated.clientRefresh)
+}
+
+/** Precompiled validators of server frames, by `type`. */
+export const serverFrameValidators: { readonly [K in ServerFrameType]: Guard<ServerFrameOf<K>> } = {
+  ready: guard(generated.serverReady),
+  joined: guard(generated.serverJoined),
+  left: guard(generated.serverLeft),
+  message: guard(generated.serverMessage),
+  ack: guard(generated.serverAck),
+  presence: guard(generated.serverPresence),
+  typing: guard(generated.serverTyping),
+  read: guard(generated.serverRead),
+  history: guard(generated.serverHistory),
+  event: guard(generated.serverEvent),
+  refreshed: guard(generated.serverRefreshed),
+  error: guard(generated.serverError)
+}
+
+/** Precompiled validators of HTTP bodies and token claims. */
+export const validate = {
+  errorBody: guard<ErrorBody>(generated.errorBody),
+  codeAccepted: guard<CodeAccepted>(generated.codeAccepted),
+  userBody: guard<UserBody>(generated.userBody),
+  tokenResponse: guard<TokenResponse>(generated.tokenResponse),
+  introspectResponse: guard<IntrospectResponse>(generated.introspectResponse),
+  jwks: guard<Jwks>(generated.jwks),
+  webConfig: guard<WebConfig>(generated.webConfig),
+  messagesPage: guard<MessagesPage>(generated.messagesPage),
+  roomPresence: guard<RoomPresence>(generated.roomPresence),
+  tokenClaims: guard<TokenClaims>(generated.tokenClaims)
+}
