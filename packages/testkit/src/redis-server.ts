@@ -64,7 +64,6 @@ export async function startRedis (): Promise<TestRedis> {
       '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
       '--protected-mode', 'yes', '--loglevel', 'warning'
     ], { stdio: 'ignore' })
-    child.unref()
     await waitForPort(port, 5000)
   }
   const stop = async (hard = false): Promise<void> => {

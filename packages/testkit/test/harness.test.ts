@@ -1,0 +1,36 @@
+import { createConnection } from 'node:net'
+import nodemailer from 'nodemailer'
+import t from 'tap'
+import { startRedis, startSmtpSink } from '../src/index.js'
+
+async function redisPing (port: number): Promise<string> {
+  return await new Promise((resolve, reject) => {
+    const socket = createConnection({ port, host: '127.0.0.1' }, () => socket.write('PING\r\n'))
+    socket.once('data', (data) => { socket.destroy(); resolve(data.toString().trim()) })
+    socket.once('error', reject)
+  })
+}
+
+t.test('a throwaway redis-server answers, stops and starts again on its port', async (t) => {
+  const redis = await startRedis()
+  t.teardown(() => redis.close())
+  t.equal(await redisPing(redis.port), '+PONG')
+  t.not(redis.prefix(), redis.prefix(), 'fresh prefixes')
+  if (!redis.owned) return
+  await redis.stop()
+  await t.rejects(redisPing(redis.port), 'down after stop')
+  await redis.start()
+  t.equal(await redisPing(redis.port), '+PONG', 'back after start')
+})
+
+t.test('the SMTP sink captures mail and finds the code', async (t) => {
+  const sink = await startSmtpSink()
+  t.teardown(() => sink.close())
+  const transport = nodemailer.createTransport({ url: sink.url } as never)
+  await transport.sendMail({ from: 'webchat@example.com', to: 'ana@example.com', subject: 'code', text: 'Your code is 042137.' })
+  t.equal(await sink.codeFor('ANA@example.com'), '042137')
+  t.equal(sink.mails.length, 1)
+  sink.failing = true
+  await t.rejects(transport.sendMail({ from: 'webchat@example.com', to: 'bob@example.com', subject: 'code', text: '123456' }), 'refused while failing')
+  await t.rejects(sink.codeFor('bob@example.com', 100), /no code/)
+})
