@@ -1,4 +1,3 @@
 export * from './types.js'
 export { names } from './names.js'
 export { createMemoryEngine, type MemoryEngineOptions } from './memory/index.js'
-export { createRedisEngine, type RedisEngineOptions } from './redis/index.js'

@@ -1,0 +1,23 @@
+/** Argument checks shared by both engines, so that both reject the same bad input. */
+
+/** A time to live in whole milliseconds (at least 1). */
+export function ttlMs (value: number, what = 'ttlMs'): number {
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${what} must be a positive number, got ${value}`)
+  return Math.ceil(value)
+}
+
+export function positiveInt (value: number, what: string): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${what} must be a positive integer, got ${value}`)
+  return value
+}
+
+/** A read limit: 0 or more entries. */
+export function limit (value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`limit must be a non-negative integer, got ${value}`)
+  return value
+}
+
+export function integer (value: number, what: string): number {
+  if (!Number.isSafeInteger(value)) throw new RangeError(`${what} must be an integer, got ${value}`)
+  return value
+}

@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto'
+
+/** A parsed log id: `<ms>-<seq>`, ordered by ms then seq, like a Redis Stream id. */
+export interface LogId {
+  ms: number
+  seq: number
+}
+
+const ID = /^(\d{1,16})(?:-(\d{1,16}))?$/
+
+/** Parses `<ms>-<seq>` (or `<ms>`, meaning seq 0); throws RangeError on anything else. */
+export function parseLogId (id: string): LogId {
+  const match = ID.exec(id)
+  const ms = Number(match?.[1])
+  const seq = Number(match?.[2] ?? 0)
+  if (match === null || !Number.isSafeInteger(ms) || !Number.isSafeInteger(seq)) {
+    throw new RangeError(`invalid log id: ${JSON.stringify(id)}`)
+  }
+  return { ms, seq }
+}
+
+export function formatLogId ({ ms, seq }: LogId): string {
+  return `${ms}-${seq}`
+}
+
+export function compareLogIds (a: LogId, b: LogId): number {
+  return a.ms === b.ms ? a.seq - b.seq : a.ms - b.ms
+}
+
+/** A new random epoch: a log's identity, replaced whenever the log is lost. */
+export function newEpoch (): string {
+  return randomBytes(9).toString('base64url')
+}

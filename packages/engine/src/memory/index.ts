@@ -1,0 +1,52 @@
+import { EngineUnavailableError, type Engine } from '../types.js'
+import { wrapMethods } from '../wrap.js'
+import { createMemoryCounters } from './counters.js'
+import { createMemoryKv } from './kv.js'
+import { createMemoryLogs } from './logs.js'
+import { createMemoryPresence } from './presence.js'
+import { createMemoryPubSub } from './pubsub.js'
+import { createStore } from './store.js'
+
+export interface MemoryEngineOptions {
+  /** Upper bound on stored names across kv, counters, logs, presence and idempotency keys. */
+  maxKeys?: number
+  /** How often expired entries are swept (they also expire lazily on read). */
+  sweepIntervalMs?: number
+  /** The clock, in epoch milliseconds (tests inject one). */
+  now?: () => number
+  /** Receives errors thrown by subscription handlers. */
+  onError?: (err: unknown) => void
+}
+
+/** One process, bounded, with the same semantics as the Redis engine. */
+export function createMemoryEngine (options: MemoryEngineOptions = {}): Engine {
+  const { maxKeys = 100_000, sweepIntervalMs = 1000, now = Date.now } = options
+  const onError = options.onError ?? ((err: unknown) => process.emitWarning(err instanceof Error ? err : String(err)))
+  const store = createStore({ maxKeys, now })
+  const pubsub = createMemoryPubSub(onError)
+  const sweeper = setInterval(store.sweep, sweepIntervalMs)
+  sweeper.unref()
+  let closed = false
+
+  const whileOpen = async <R>(call: () => Promise<R>): Promise<R> => {
+    if (closed) throw new EngineUnavailableError('the memory engine is closed')
+    return await call()
+  }
+
+  return {
+    kind: 'memory',
+    kv: wrapMethods(createMemoryKv(store, now), whileOpen),
+    counters: wrapMethods(createMemoryCounters(store, now), whileOpen),
+    pubsub: { ...wrapMethods({ publish: pubsub.publish, subscribe: pubsub.subscribe }, whileOpen), onResume: pubsub.onResume },
+    logs: wrapMethods(createMemoryLogs(store, now, pubsub.deliver), whileOpen),
+    presence: wrapMethods(createMemoryPresence(store, now), whileOpen),
+    isReady: () => !closed,
+    ping: async () => await whileOpen(async () => {}),
+    async close () {
+      closed = true
+      clearInterval(sweeper)
+      store.clear()
+      pubsub.clear()
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import { ttlMs } from '../arguments.js'
+import type { KeyValueStore } from '../types.js'
+import type { Store } from './store.js'
+
+export function createMemoryKv (store: Store, now: () => number): KeyValueStore {
+  const expiry = (ttl?: number): number | null => ttl === undefined ? null : now() + ttlMs(ttl)
+
+  return {
+    async get (key) {
+      return store.get('kv', key)?.value ?? null
+    },
+    async set (key, value, ttl) {
+      store.put(key, { kind: 'kv', value, expiresAt: expiry(ttl) })
+    },
+    async setIfAbsent (key, value, ttl) {
+      const expiresAt = expiry(ttl)
+      if (store.get('kv', key) !== undefined) return false
+      store.put(key, { kind: 'kv', value, expiresAt })
+      return true
+    },
+    async consume (key) {
+      const slot = store.get('kv', key)
+      if (slot === undefined) return null
+      store.delete('kv', key)
+      return slot.value
+    },
+    async delete (key) {
+      return store.get('kv', key) !== undefined && store.delete('kv', key)
+    },
+    async ttl (key) {
+      const expiresAt = store.get('kv', key)?.expiresAt ?? null
+      return expiresAt === null ? null : expiresAt - now()
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import { limit, positiveInt, ttlMs } from '../arguments.js'
+import { compareLogIds, formatLogId, newEpoch, parseLogId, type LogId } from '../log-id.js'
+import type { LogEntry, Logs } from '../types.js'
+import type { MemoryLog, Store } from './store.js'
+
+/** The name an idempotency key is stored under: unambiguous for any log and key. */
+const idempotencyName = (log: string, key: string): string => `${log.length}:${log}:${key}`
+
+const copy = ({ id, data }: LogEntry): LogEntry => ({ id, data })
+
+/** Index of the first entry whose id is greater than `id` (or >= when `inclusive`). */
+function firstAfter (entries: LogEntry[], id: LogId, inclusive: boolean): number {
+  let low = 0
+  let high = entries.length
+  while (low < high) {
+    const mid = (low + high) >>> 1
+    const order = compareLogIds(parseLogId(entries[mid]!.id), id)
+    if (order > 0 || (inclusive && order === 0)) high = mid
+    else low = mid + 1
+  }
+  return low
+}
+
+export function createMemoryLogs (
+  store: Store,
+  now: () => number,
+  publish: (channel: string, message: string) => void
+): Logs {
+  const open = (name: string): MemoryLog => {
+    const slot = store.get('log', name)
+    if (slot !== undefined) return slot.log
+    const log: MemoryLog = { epoch: newEpoch(), entries: [], lastMs: 0, lastSeq: -1, maxDeletedId: null }
+    store.put(name, { kind: 'log', log, expiresAt: null })
+    return log
+  }
+
+  const nextId = (log: MemoryLog): string => {
+    // Like XADD '*': the same or an earlier clock reading reuses the last ms with the next seq.
+    const ms = Math.max(now(), log.lastMs)
+    log.lastSeq = ms === log.lastMs ? log.lastSeq + 1 : 0
+    log.lastMs = ms
+    return formatLogId({ ms, seq: log.lastSeq })
+  }
+
+  return {
+    async append (name, data, options) {
+      const maxLen = positiveInt(options.maxLen, 'maxLen')
+      const idempotency = options.idempotency
+      const keepMs = idempotency === undefined ? 0 : ttlMs(idempotency.ttlMs, 'idempotency.ttlMs')
+      const log = open(name)
+      if (idempotency !== undefined) {
+        const seen = store.get('idempotency', idempotencyName(name, idempotency.key))
+        if (seen !== undefined) return { id: seen.id, epoch: log.epoch, duplicate: true }
+      }
+      const id = nextId(log)
+      log.entries.push({ id, data })
+      const excess = log.entries.length - maxLen
+      if (excess > 0) log.maxDeletedId = log.entries.splice(0, excess).at(-1)!.id
+      store.put(name, { kind: 'log', log, expiresAt: null })
+      if (idempotency !== undefined) {
+        store.put(idempotencyName(name, idempotency.key), { kind: 'idempotency', id, expiresAt: now() + keepMs })
+      }
+      if (options.publish !== undefined) {
+        const { channel, before, after } = options.publish
+        publish(channel, before + id + after)
+      }
+      return { id, epoch: log.epoch, duplicate: false }
+    },
+
+    async readAfter (name, afterId, count) {
+      const after = parseLogId(afterId)
+      const entries = store.get('log', name)?.log.entries ?? []
+      const start = firstAfter(entries, after, false)
+      return entries.slice(start, start + limit(count)).map(copy)
+    },
+
+    async readBefore (name, beforeId, count) {
+      const before = beforeId === null ? null : parseLogId(beforeId)
+      const max = limit(count)
+      const entries = store.get('log', name)?.log.entries ?? []
+      const end = before === null ? entries.length : firstAfter(entries, before, true)
+      return max === 0 ? [] : entries.slice(Math.max(0, end - max), end).map(copy)
+    },
+
+    async info (name) {
+      const log = open(name)
+      return {
+        epoch: log.epoch,
+        length: log.entries.length,
+        firstId: log.entries[0]?.id ?? null,
+        lastId: log.entries.at(-1)?.id ?? null,
+        maxDeletedId: log.maxDeletedId
+      }
+    }
+  }
+}
