@@ -45,8 +45,9 @@ export const ClientFrames = {
 } as const
 export type ClientFrameType = keyof typeof ClientFrames
 export const ClientFrame = Type.Union(Object.values(ClientFrames))
-export type ClientFrame = Static<typeof ClientFrame>
 export type ClientFrameOf<T extends ClientFrameType> = Static<typeof ClientFrames[T]>
+/** Any client frame, as a union discriminated by `type` (`Static` of the array-built union gives `never`). */
+export type ClientFrame = { [K in ClientFrameType]: ClientFrameOf<K> }[ClientFrameType]
 
 // ---- server to client -------------------------------------------------------------------------
 
@@ -110,8 +111,9 @@ export const ServerFrames = {
 } as const
 export type ServerFrameType = keyof typeof ServerFrames
 export const ServerFrame = Type.Union(Object.values(ServerFrames))
-export type ServerFrame = Static<typeof ServerFrame>
 export type ServerFrameOf<T extends ServerFrameType> = Static<typeof ServerFrames[T]>
+/** Any server frame, as a union discriminated by `type`. */
+export type ServerFrame = { [K in ServerFrameType]: ServerFrameOf<K> }[ServerFrameType]
 
 /**
  * What one WebSocket text frame from the server holds: one frame object, or under load an array
