@@ -20,7 +20,10 @@ export const ERROR_CODES = [
 
 export type ErrorCode = typeof ERROR_CODES[number]
 
-export const ErrorCodeSchema = Type.Union(ERROR_CODES.map((code) => Type.Literal(code)))
+type Literals<T extends readonly string[]> = { -readonly [K in keyof T]: Type.TLiteral<T[K] & string> }
+type ErrorCodeLiterals = Literals<typeof ERROR_CODES>
+/** Typed as the tuple of literals (a mapped array would make `Static` of it `never`). */
+export const ErrorCodeSchema = Type.Union(ERROR_CODES.map((code) => Type.Literal(code))) as unknown as Type.TUnion<ErrorCodeLiterals>
 
 /** The body of every HTTP error. Some codes add a field (`attemptsLeft`, `retryAfter`). */
 export const ErrorBody = Type.Object({
