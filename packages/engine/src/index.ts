@@ -1,3 +1,7 @@
 export * from './types.js'
 export { names } from './names.js'
 export { createMemoryEngine, type MemoryEngineOptions } from './memory/index.js'
+export {
+  createRedisEngine, connectRedisEngine, redisClientOptions,
+  type RedisEngineOptions, type ConnectRedisEngineOptions
+} from './redis/index.js'

@@ -1,0 +1,75 @@
+import type { Redis } from 'ioredis'
+import type { Engine } from '../types.js'
+import { wrapMethods } from '../wrap.js'
+import { createRedisCounters } from './counters.js'
+import { createGuard, withTimeout } from './guard.js'
+import { createRedisKv } from './kv.js'
+import { createRedisLogs } from './logs.js'
+import { createNames } from './names.js'
+import { createRedisPresence } from './presence.js'
+import { createRedisPubSub } from './pubsub.js'
+
+export interface RedisEngineOptions {
+  /** Runs every command; best built with `redisClientOptions`. */
+  client: Redis
+  /** Dedicated to SUBSCRIBE; never shared with `client`. */
+  subscriber: Redis
+  /** Prepended to every key and channel. Default 'webchat:'. */
+  prefix?: string
+  /** When true, `close()` quits both connections. Default false. */
+  ownsClients?: boolean
+  /** A command that has not answered by then fails with EngineUnavailableError. Default 1000. */
+  commandTimeoutMs?: number
+  /**
+   * Receives connection errors (emitted by ioredis while it reconnects) and errors thrown by
+   * subscription handlers. Default: handler errors become process warnings, connection errors
+   * are dropped (calls fail with EngineUnavailableError meanwhile).
+   */
+  onError?: (err: unknown) => void
+}
+
+/** QUIT when connected (pending replies arrive first), else drop the connection. */
+async function quit (connection: Redis, timeoutMs: number): Promise<void> {
+  const quitted = connection.status === 'ready' &&
+    await withTimeout(connection.quit(), timeoutMs).then(() => true, () => false)
+  if (!quitted) connection.disconnect()
+}
+
+/** The Redis engine over two ioredis connections: one for commands, one for subscriptions. */
+export function createRedisEngine (options: RedisEngineOptions): Engine {
+  const { client, subscriber, prefix = 'webchat:', ownsClients = false, commandTimeoutMs = 1000 } = options
+  if (client === subscriber) throw new TypeError('the Redis engine needs two distinct connections')
+  const onError = options.onError ?? ((err: unknown) => process.emitWarning(err instanceof Error ? err : String(err)))
+  const onConnectionError = options.onError ?? (() => {})
+  client.on('error', onConnectionError)
+  subscriber.on('error', onConnectionError)
+
+  let closed = false
+  const isClosed = (): boolean => closed
+  const onClient = createGuard(client, commandTimeoutMs, isClosed)
+  const onSubscriber = createGuard(subscriber, commandTimeoutMs, isClosed)
+  const names = createNames(prefix)
+  const pubsub = createRedisPubSub({ client, subscriber, names, onClient, onSubscriber, onError, timeoutMs: commandTimeoutMs })
+
+  return {
+    kind: 'redis',
+    kv: wrapMethods(createRedisKv(client, names), onClient),
+    counters: wrapMethods(createRedisCounters(client, names), onClient),
+    pubsub: { publish: pubsub.publish, subscribe: pubsub.subscribe, onResume: pubsub.onResume },
+    logs: wrapMethods(createRedisLogs(client, names), onClient),
+    presence: wrapMethods(createRedisPresence(client, names), onClient),
+    isReady: () => !closed && client.status === 'ready' && subscriber.status === 'ready',
+    async ping () {
+      await onClient(async () => await client.ping())
+    },
+    async close () {
+      if (closed) return
+      closed = true
+      // Connections owned by someone else stay open: only our channels are given back.
+      await pubsub.close(!ownsClients)
+      if (ownsClients) await Promise.all([quit(client, commandTimeoutMs), quit(subscriber, commandTimeoutMs)])
+      client.off('error', onConnectionError)
+      subscriber.off('error', onConnectionError)
+    }
+  }
+}

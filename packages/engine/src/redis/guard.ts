@@ -1,0 +1,47 @@
+import type { Redis } from 'ioredis'
+import { EngineUnavailableError } from '../types.js'
+
+/** Redis replies that mean "not now" rather than "wrong command". */
+const TRANSIENT_REPLY = /^(LOADING|READONLY|MASTERDOWN|BUSY|TRYAGAIN|CLUSTERDOWN)\b/
+
+/**
+ * Maps a failure to EngineUnavailableError unless Redis itself rejected the command (a
+ * ReplyError such as WRONGTYPE is a bug, not an outage, and is rethrown as it is).
+ */
+export function toEngineError (err: unknown): Error {
+  if (err instanceof EngineUnavailableError) return err
+  if (err instanceof Error && err.name === 'ReplyError' && !TRANSIENT_REPLY.test(err.message)) return err
+  const message = err instanceof Error ? err.message : String(err)
+  return new EngineUnavailableError(`Redis is unavailable: ${message}`, { cause: err })
+}
+
+/** Rejects with EngineUnavailableError when `promise` has not settled within `ms`. */
+export async function withTimeout<R> (promise: Promise<R>, ms: number): Promise<R> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new EngineUnavailableError(`Redis did not answer within ${ms} ms`)), ms)
+  })
+  try {
+    return await Promise.race([promise, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+export type Guard = <R>(call: () => Promise<R>) => Promise<R>
+
+/**
+ * Runs commands on `client` only while it is ready, and gives up after `timeoutMs`: a caller
+ * never waits on ioredis' offline queue or on a connection that died in the middle of a reply.
+ */
+export function createGuard (client: Redis, timeoutMs: number, isClosed: () => boolean): Guard {
+  return async (call) => {
+    if (isClosed()) throw new EngineUnavailableError('the Redis engine is closed')
+    if (client.status !== 'ready') throw new EngineUnavailableError(`Redis is unavailable (connection ${client.status})`)
+    try {
+      return await withTimeout(call(), timeoutMs)
+    } catch (err) {
+      throw toEngineError(err)
+    }
+  }
+}

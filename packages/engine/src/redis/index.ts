@@ -1,0 +1,2 @@
+export { createRedisEngine, type RedisEngineOptions } from './engine.js'
+export { connectRedisEngine, redisClientOptions, type ConnectRedisEngineOptions } from './connect.js'

@@ -1,0 +1,75 @@
+import type { Redis } from 'ioredis'
+import type { LogEntry, LogInfo } from '../types.js'
+import { defineScript } from './script.js'
+
+/**
+ * Append in one atomic step. KEYS: stream, epoch, idempotency key. ARGV: data, maxLen, epoch
+ * candidate, idempotency ttl (0: none), publish flag, channel, before, after.
+ * Returns {id, epoch, duplicate (0|1)}.
+ */
+export const appendScript = defineScript(`
+local epoch = redis.call('SET', KEYS[2], ARGV[3], 'NX', 'GET')
+if not epoch then epoch = ARGV[3] end
+local keepMs = tonumber(ARGV[4])
+if keepMs > 0 then
+  local seen = redis.call('GET', KEYS[3])
+  if seen then return {seen, epoch, 1} end
+end
+-- Trimming does not update the stream's max-deleted-entry-id (only XDEL does): record the
+-- newest entry this XADD trims with XSETID, so XINFO STREAM reports it.
+local maxLen = tonumber(ARGV[2])
+local excess = redis.call('XLEN', KEYS[1]) + 1 - maxLen
+local dropped = false
+if excess > 0 then
+  local old = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', excess)
+  dropped = old[#old][1]
+end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', maxLen, '*', 'd', ARGV[1])
+if dropped then redis.call('XSETID', KEYS[1], id, 'MAXDELETEDID', dropped) end
+if keepMs > 0 then redis.call('SET', KEYS[3], id, 'PX', keepMs) end
+if ARGV[5] == '1' then redis.call('PUBLISH', ARGV[6], ARGV[7] .. id .. ARGV[8]) end
+return {id, epoch, 0}
+`)
+
+type StreamEntry = [id: string, fields: string[]]
+
+function toEntry ([id, fields]: StreamEntry): LogEntry {
+  // Entries hold one field: [name, data].
+  return { id, data: fields[1] ?? '' }
+}
+
+export function readEntries (reply: unknown): LogEntry[] {
+  return (reply as StreamEntry[]).map(toEntry)
+}
+
+/** Reads a map reply: a flat [field, value, ...] list ("legacy" reply mapping) or an object ("resp3"). */
+function fieldReader (reply: unknown): (name: string) => unknown {
+  if (!Array.isArray(reply)) return (name) => (reply as Record<string, unknown>)[name]
+  return (name) => {
+    const at = reply.indexOf(name)
+    return at === -1 ? undefined : reply[at + 1]
+  }
+}
+
+/** XINFO STREAM's extent of the log; an absent stream is an empty log. */
+export async function readStreamInfo (client: Redis, key: string): Promise<Omit<LogInfo, 'epoch'>> {
+  let reply: unknown
+  try {
+    reply = await client.xinfo('STREAM', key)
+  } catch (err) {
+    if (err instanceof Error && /no such key/i.test(err.message)) {
+      return { length: 0, firstId: null, lastId: null, maxDeletedId: null }
+    }
+    throw err
+  }
+  const field = fieldReader(reply)
+  const first = field('first-entry') as StreamEntry | null
+  const last = field('last-entry') as StreamEntry | null
+  const maxDeleted = field('max-deleted-entry-id') as string | undefined
+  return {
+    length: Number(field('length')),
+    firstId: first?.[0] ?? null,
+    lastId: last?.[0] ?? null,
+    maxDeletedId: maxDeleted === undefined || maxDeleted === '0-0' ? null : maxDeleted
+  }
+}

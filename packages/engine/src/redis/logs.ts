@@ -1,0 +1,51 @@
+import type { Redis } from 'ioredis'
+import { limit, positiveInt, ttlMs } from '../arguments.js'
+import { formatLogId, newEpoch, parseLogId } from '../log-id.js'
+import type { LogEntry, Logs } from '../types.js'
+import { appendScript, readEntries, readStreamInfo } from './log-replies.js'
+import type { RedisNames } from './names.js'
+
+export function createRedisLogs (client: Redis, names: RedisNames): Logs {
+  /** The log's epoch: set to `candidate` when missing, in one command (SET NX GET, Redis 7). */
+  const epochOf = async (log: string): Promise<string> => {
+    const candidate = newEpoch()
+    return await client.set(names.logEpoch(log), candidate, 'NX', 'GET') ?? candidate
+  }
+
+  return {
+    async append (log, data, options) {
+      const maxLen = positiveInt(options.maxLen, 'maxLen')
+      const { idempotency, publish } = options
+      const keepMs = idempotency === undefined ? 0 : ttlMs(idempotency.ttlMs, 'idempotency.ttlMs')
+      const keys = [names.log(log), names.logEpoch(log), names.idempotency(log, idempotency?.key ?? '')]
+      const args = [
+        data, maxLen, newEpoch(), keepMs,
+        publish === undefined ? 0 : 1,
+        names.channel(publish?.channel ?? ''), publish?.before ?? '', publish?.after ?? ''
+      ]
+      const [id, epoch, duplicate] = await appendScript.run(client, keys, args) as [string, string, number]
+      return { id, epoch, duplicate: duplicate === 1 }
+    },
+
+    async readAfter (log, afterId, count) {
+      const after = formatLogId(parseLogId(afterId))
+      const max = limit(count)
+      if (max === 0) return []
+      return readEntries(await client.xrange(names.log(log), `(${after}`, '+', 'COUNT', max))
+    },
+
+    async readBefore (log, beforeId, count) {
+      const before = beforeId === null ? null : parseLogId(beforeId)
+      const max = limit(count)
+      if (max === 0 || (before !== null && before.ms === 0 && before.seq === 0)) return []
+      const end = before === null ? '+' : `(${formatLogId(before)}`
+      const newestFirst: LogEntry[] = readEntries(await client.xrevrange(names.log(log), end, '-', 'COUNT', max))
+      return newestFirst.reverse()
+    },
+
+    async info (log) {
+      const [epoch, stream] = await Promise.all([epochOf(log), readStreamInfo(client, names.log(log))])
+      return { epoch, ...stream }
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import type { Redis } from 'ioredis'
+import { ttlMs } from '../arguments.js'
+import type { PresenceEntry, PresenceSets } from '../types.js'
+import type { RedisNames } from './names.js'
+import { defineScript } from './script.js'
+
+/*
+ * A presence set is a ZSET (member → expiry ms) beside a HASH (member → value). Expiry uses
+ * the Redis clock (TIME), so instances with skewed clocks agree. Entries past their expiry stay
+ * until `expire` or `remove` takes them: each `add` returning true gets exactly one removal.
+ */
+const NOW = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+`
+
+/** KEYS: expiry, values. ARGV: member, value, ttl. Returns 1 when the member was new. */
+const add = defineScript(`${NOW}
+local added = redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+return added
+`)
+
+/** KEYS: expiry, values. ARGV: member. */
+const remove = defineScript(`
+local removed = redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+return removed
+`)
+
+/** Returns [member, value, ...] for entries whose expiry is in the future. */
+const members = defineScript(`${NOW}
+local live = redis.call('ZRANGE', KEYS[1], '(' .. now, '+inf', 'BYSCORE')
+local out = {}
+for first = 1, #live, 500 do
+  local last = math.min(first + 499, #live)
+  local values = redis.call('HMGET', KEYS[2], unpack(live, first, last))
+  for i = first, last do
+    out[#out + 1] = live[i]
+    out[#out + 1] = values[i - first + 1] or ''
+  end
+end
+return out
+`)
+
+/** Removes up to ARGV[1] expired entries; returns them as [member, value, ...]. */
+const expire = defineScript(`${NOW}
+local gone = redis.call('ZRANGE', KEYS[1], '-inf', now, 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[1]))
+local out = {}
+if #gone == 0 then return out end
+local values = redis.call('HMGET', KEYS[2], unpack(gone))
+redis.call('ZREM', KEYS[1], unpack(gone))
+redis.call('HDEL', KEYS[2], unpack(gone))
+for i, member in ipairs(gone) do
+  out[#out + 1] = member
+  out[#out + 1] = values[i] or ''
+end
+return out
+`)
+
+/** Bounds one script run (Lua's unpack has a stack limit); `expire` loops over batches. */
+const EXPIRE_BATCH = 500
+
+function toEntries (flat: string[]): PresenceEntry[] {
+  const entries: PresenceEntry[] = []
+  for (let i = 0; i + 1 < flat.length; i += 2) entries.push({ member: flat[i]!, value: flat[i + 1]! })
+  return entries
+}
+
+export function createRedisPresence (client: Redis, names: RedisNames): PresenceSets {
+  const keys = (set: string): string[] => [names.presenceExpiry(set), names.presenceValues(set)]
+  return {
+    async add (set, member, value, ttl) {
+      return await add.run(client, keys(set), [member, value, ttlMs(ttl)]) === 1
+    },
+    async remove (set, member) {
+      return await remove.run(client, keys(set), [member]) === 1
+    },
+    async members (set) {
+      return toEntries(await members.run(client, keys(set), []) as string[])
+    },
+    async expire (set) {
+      const gone: PresenceEntry[] = []
+      for (;;) {
+        const batch = toEntries(await expire.run(client, keys(set), [EXPIRE_BATCH]) as string[])
+        gone.push(...batch)
+        if (batch.length < EXPIRE_BATCH) return gone
+      }
+    }
+  }
+}

@@ -1,0 +1,164 @@
+import type { Redis } from 'ioredis'
+import { EngineUnavailableError, type PubSub } from '../types.js'
+import { withTimeout, type Guard } from './guard.js'
+import type { RedisNames } from './names.js'
+
+interface Subscription {
+  handler: (message: string) => void
+}
+
+interface Channel {
+  subscriptions: Set<Subscription>
+  /** Settles when Redis confirmed the SUBSCRIBE. */
+  active: Promise<void>
+}
+
+export interface RedisPubSubDeps {
+  client: Redis
+  subscriber: Redis
+  names: RedisNames
+  /** Guards commands on the command connection and on the subscriber connection. */
+  onClient: Guard
+  onSubscriber: Guard
+  onError: (err: unknown) => void
+  timeoutMs: number
+}
+
+export interface RedisPubSub extends PubSub {
+  /** Detaches from the subscriber connection; unsubscribes its channels when `unsubscribe`. */
+  close: (unsubscribe: boolean) => Promise<void>
+}
+
+/**
+ * Pub/sub over a dedicated subscriber connection: one SUBSCRIBE per channel however many
+ * handlers share it, dispatch by channel name, and `onResume` once a lost connection is back
+ * with every channel confirmed subscribed again.
+ */
+export function createRedisPubSub (deps: RedisPubSubDeps): RedisPubSub {
+  const { client, subscriber, names, onClient, onSubscriber, onError } = deps
+  const channels = new Map<string, Channel>()
+  /** Channels left without handlers while the subscriber was down: unsubscribed on resume. */
+  const stale = new Set<string>()
+  const resumeListeners = new Set<() => void>()
+  let connected = subscriber.status === 'ready'
+  let lost = false
+
+  const onMessage = (channel: string, message: string): void => {
+    const state = channels.get(channel)
+    if (state === undefined) return
+    for (const subscription of [...state.subscriptions]) {
+      if (!state.subscriptions.has(subscription)) continue
+      try {
+        subscription.handler(message)
+      } catch (err) {
+        onError(err)
+      }
+    }
+  }
+
+  const release = async (channel: string, state: Channel): Promise<void> => {
+    await state.active.catch(() => {})
+    // A new subscriber of the channel came meanwhile: its SUBSCRIBE keeps the channel.
+    if (channels.has(channel)) return
+    try {
+      await onSubscriber(async () => await subscriber.unsubscribe(channel))
+    } catch {
+      stale.add(channel)
+    }
+  }
+
+  const resume = async (): Promise<void> => {
+    try {
+      // Idempotent: confirms the channels ioredis resubscribed, and restores any it did not.
+      const wanted = [...channels.keys()]
+      if (wanted.length > 0) await onSubscriber(async () => await subscriber.subscribe(...wanted))
+      const unwanted = [...stale].filter((channel) => !channels.has(channel))
+      stale.clear()
+      if (unwanted.length > 0) await onSubscriber(async () => await subscriber.unsubscribe(...unwanted))
+    } catch (err) {
+      onError(err)
+      return // the connection dropped again: the next 'ready' retries
+    }
+    for (const listener of [...resumeListeners]) {
+      try {
+        listener()
+      } catch (err) {
+        onError(err)
+      }
+    }
+  }
+
+  const onClose = (): void => {
+    if (connected) lost = true
+    connected = false
+  }
+  const onReady = (): void => {
+    connected = true
+    if (!lost) return
+    lost = false
+    void resume()
+  }
+  subscriber.on('message', onMessage)
+  subscriber.on('close', onClose)
+  subscriber.on('ready', onReady)
+
+  return {
+    async publish (channel, message) {
+      await onClient(async () => await client.publish(names.channel(channel), message))
+    },
+
+    async subscribe (name, handler) {
+      const channel = names.channel(name)
+      let state = channels.get(channel)
+      if (state === undefined) {
+        if (subscriber.status !== 'ready') throw new EngineUnavailableError(`Redis subscriber is unavailable (connection ${subscriber.status})`)
+        const active = onSubscriber(async () => { await subscriber.subscribe(channel) })
+        const created: Channel = { subscriptions: new Set(), active }
+        state = created
+        channels.set(channel, created)
+        stale.delete(channel)
+        active.catch(() => {
+          if (channels.get(channel) !== created) return
+          channels.delete(channel)
+          stale.add(channel) // the SUBSCRIBE may still land
+        })
+      }
+      const subscription: Subscription = { handler }
+      const own = state
+      own.subscriptions.add(subscription)
+      try {
+        await own.active
+      } catch (err) {
+        own.subscriptions.delete(subscription)
+        throw err
+      }
+      let done = false
+      return async () => {
+        if (done) return
+        done = true
+        own.subscriptions.delete(subscription)
+        if (own.subscriptions.size > 0 || channels.get(channel) !== own) return
+        channels.delete(channel)
+        await release(channel, own)
+      }
+    },
+
+    onResume (listener) {
+      resumeListeners.add(listener)
+      return () => { resumeListeners.delete(listener) }
+    },
+
+    async close (unsubscribe) {
+      subscriber.off('message', onMessage)
+      subscriber.off('close', onClose)
+      subscriber.off('ready', onReady)
+      resumeListeners.clear()
+      const owned = [...channels.keys(), ...stale]
+      channels.clear()
+      stale.clear()
+      if (unsubscribe && owned.length > 0 && subscriber.status === 'ready') {
+        await withTimeout(subscriber.unsubscribe(...owned), deps.timeoutMs).catch(() => {})
+      }
+    }
+  }
+}
