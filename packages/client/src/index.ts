@@ -1,0 +1,13 @@
+export { createAuthClient, type AuthClient, type AuthClientOptions } from './auth.js'
+export {
+  createConnection, type Connection, type ConnectionEvents, type ConnectionOptions, type ConnectionState,
+  type EndReason, type SendOptions
+} from './connection.js'
+export { WebchatError, isWebchatError, type ClientErrorCode } from './errors.js'
+export { backoffDelay, type BackoffOptions } from './backoff.js'
+export { compareIds, newerId } from './ids.js'
+export { decodePayload } from './decode.js'
+export { resolveChatUrl, type SocketConstructor, type SocketLike } from './socket.js'
+export { type NetworkStatus, type Timers } from './timers.js'
+export { type TokenSource } from './token.js'
+export { type Emitter, type Listener } from './emitter.js'
