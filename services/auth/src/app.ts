@@ -1,0 +1,86 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
+import type { Registry } from 'prom-client'
+import type { Engine } from '@webchat/engine'
+import { BODY_LIMIT, useJsonBodies } from './body-parsers.js'
+import { trustProxyOption, type Config } from './config.js'
+import { errorHandler } from './errors.js'
+import { loggerOptions } from './logger.js'
+import codesPlugin from './plugins/app/codes.js'
+import configPlugin from './plugins/app/config.js'
+import enginePlugin from './plugins/app/engine.js'
+import mailerPlugin from './plugins/app/mailer.js'
+import metricsPlugin from './plugins/app/metrics.js'
+import revocationsPlugin from './plugins/app/revocations.js'
+import signerPlugin from './plugins/app/signer.js'
+import usersPlugin from './plugins/app/users.js'
+import swaggerPlugin from './plugins/external/swagger.js'
+import authRoutes from './routes/auth/index.js'
+import introspectRoute from './routes/auth/introspect.js'
+import opsRoutes from './routes/ops.js'
+import webRoutes from './routes/web.js'
+import wellKnownRoutes from './routes/well-known.js'
+
+export interface AppOptions {
+  config: Config
+  /** Used as is and left open on close; otherwise one is made from `config` and closed. */
+  engine?: Engine
+  /** Where metrics go; default a registry of this app's own. */
+  registry?: Registry
+  /** false: no /healthz, /readyz, /metrics (the host serves them). */
+  ops?: boolean
+}
+
+/** The whole auth service as one plugin (not fastify-plugin wrapped: it keeps its own scope). */
+export default async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
+  fastify.setValidatorCompiler(TypeBoxValidatorCompiler)
+  fastify.setErrorHandler(errorHandler)
+  useJsonBodies(fastify)
+  fastify.addHook('onSend', async (_request, reply) => {
+    void reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'same-origin')
+  })
+
+  await fastify.register(configPlugin, { config: opts.config })
+  await fastify.register(metricsPlugin, { registry: opts.registry })
+  await fastify.register(enginePlugin, { engine: opts.engine })
+  await fastify.register(mailerPlugin)
+  await fastify.register(signerPlugin)
+  await fastify.register(codesPlugin)
+  await fastify.register(usersPlugin)
+  await fastify.register(revocationsPlugin)
+  if (opts.config.docs) await fastify.register(swaggerPlugin)
+
+  await fastify.register(authRoutes, { prefix: '/auth' })
+  await fastify.register(introspectRoute, { prefix: '/auth' })
+  await fastify.register(wellKnownRoutes)
+  if (opts.ops !== false) await fastify.register(opsRoutes)
+  await fastify.register(webRoutes)
+}
+
+/** Fastify server options for a server that hosts this app. */
+export function serverOptions (config: Config): FastifyServerOptions {
+  return {
+    logger: loggerOptions(config),
+    // A hop count is valid at run time (proxy-addr) though Fastify's types leave it out.
+    trustProxy: trustProxyOption(config.trustProxy) as FastifyServerOptions['trustProxy'],
+    bodyLimit: BODY_LIMIT,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+    requestTimeout: 30_000
+  }
+}
+
+/** A ready server with the app registered, not listening (tests use `inject`). */
+export async function buildApp (opts: AppOptions & { server?: FastifyServerOptions }): Promise<FastifyInstance> {
+  const { server, ...appOptions } = opts
+  const fastify = Fastify({ ...serverOptions(opts.config), ...server })
+  try {
+    await fastify.register(app, appOptions)
+    await fastify.ready()
+  } catch (err) {
+    await fastify.close().catch(() => {})
+    throw err
+  }
+  return fastify
+}

@@ -1,0 +1,108 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import Type, { type Static, type TSchema } from 'typebox'
+import Value from 'typebox/value'
+
+const seconds = (env: string, fallback: number, description: string, minimum = 0) =>
+  Type.Integer({ env, default: fallback, minimum, description: `${description} (seconds)` })
+const list = (env: string, fallback: string[], description: string) =>
+  Type.Array(Type.String({ minLength: 1 }), { env, default: fallback, description: `${description} (comma-separated)` })
+
+/** The web app's build, when this package sits in the monorepo next to `web/`. */
+const defaultWebRoot = fileURLToPath(new URL('../../../web/dist', import.meta.url))
+
+/**
+ * Every setting of the auth service, read from the environment variable named in `env`.
+ * The same schema gives the type, the defaults and the README table.
+ */
+export const ConfigSchema = Type.Object({
+  nodeEnv: Type.String({ env: 'NODE_ENV', default: 'development', description: '`production` requires SESSION_SECRET and CODE_SECRET' }),
+  host: Type.String({ env: 'HOST', default: '0.0.0.0', description: 'listen address' }),
+  port: Type.Integer({ env: 'PORT', default: 3001, minimum: 0, maximum: 65535, description: 'listen port' }),
+  logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { env: 'LOG_LEVEL', default: 'info', description: 'pino log level' }),
+  trustProxy: Type.String({ env: 'TRUST_PROXY', default: 'false', description: '`true`, a hop count, or proxy addresses (comma-separated); set behind nginx' }),
+  engine: Type.Union([Type.Literal('memory'), Type.Literal('redis')], { env: 'ENGINE', default: 'memory', description: 'state engine; `redis` by default when REDIS_URL is set' }),
+  redisUrl: Type.String({ env: 'REDIS_URL', default: '', description: 'Redis URL for ENGINE=redis' }),
+  redisPrefix: Type.String({ env: 'REDIS_PREFIX', default: 'webchat:', description: 'prefix of every Redis key and channel' }),
+  mailTransport: Type.Union([Type.Literal('smtp'), Type.Literal('console')], { env: 'MAIL_TRANSPORT', default: 'console', description: '`console` prints codes to the terminal; `smtp` by default when SMTP_URL is set' }),
+  smtpUrl: Type.String({ env: 'SMTP_URL', default: '', description: 'SMTP server, e.g. smtp://mailhog:1025 or smtps://user:pass@host' }),
+  smtpTimeoutMs: Type.Integer({ env: 'SMTP_TIMEOUT_MS', default: 8000, minimum: 100, maximum: 10_000, description: 'connect, greeting, socket and overall send timeout (ms, at most 10 000)' }),
+  mailFrom: Type.String({ env: 'MAIL_FROM', default: 'webchat <no-reply@webchat.localhost>', description: 'sender of code mails' }),
+  allowedEmailDomains: list('ALLOWED_EMAIL_DOMAINS', [], 'when set, only these address domains may sign in'),
+  allowedOrigins: list('ALLOWED_ORIGINS', ['http://localhost:3000', 'http://localhost:3001', 'http://localhost:8080'], 'origins allowed to POST/PATCH with the session cookie, besides the service\'s own'),
+  sessionSecret: Type.String({ env: 'SESSION_SECRET', default: '', description: 'cookie signing secret, at least 32 characters; generated into DATA_DIR when unset' }),
+  codeSecret: Type.String({ env: 'CODE_SECRET', default: '', description: 'HMAC key for stored codes, at least 32 characters; generated into DATA_DIR when unset' }),
+  sessionIdleTimeout: seconds('SESSION_IDLE_TIMEOUT', 7 * 86_400, 'a session ends after this long unused', 1),
+  sessionMaxAge: seconds('SESSION_MAX_AGE', 30 * 86_400, 'absolute session lifetime', 1),
+  tokenTtl: seconds('TOKEN_TTL', 300, 'chat token lifetime', 1),
+  tokenIssuer: Type.String({ env: 'TOKEN_ISSUER', default: 'webchat-auth', minLength: 1, description: '`iss` of chat tokens' }),
+  signingKeys: Type.String({ env: 'SIGNING_KEYS', default: '', description: 'JSON array of private Ed25519 JWKs with `kid` (first signs, all verify), or a path to a JSON file or a directory of them; generated into DATA_DIR when unset' }),
+  dataDir: Type.String({ env: 'DATA_DIR', default: './data', description: 'where generated secrets and keys are kept (git-ignored)' }),
+  serviceKeys: list('AUTH_SERVICE_KEYS', [], 'bearer keys of backends allowed to call /auth/introspect'),
+  webRoot: Type.String({ env: 'WEB_ROOT', default: existsSync(defaultWebRoot) ? defaultWebRoot : '', description: 'built web app to serve at `/`; default the web workspace\'s dist when built' }),
+  chatPublicUrl: Type.String({ env: 'CHAT_PUBLIC_URL', default: '/ws', description: 'WebSocket URL of the chat service given to the web app; relative means same origin' }),
+  docs: Type.Boolean({ env: 'DOCS', default: true, description: 'serve the OpenAPI document and UI at /docs' }),
+  codeTtl: seconds('CODE_TTL', 600, 'code validity', 1),
+  codeMaxAttempts: Type.Integer({ env: 'CODE_MAX_ATTEMPTS', default: 5, minimum: 1, description: 'wrong guesses that void a code' }),
+  codeCooldown: seconds('CODE_COOLDOWN', 60, 'resend cooldown per address'),
+  codeHourlyMax: Type.Integer({ env: 'CODE_HOURLY_MAX', default: 5, minimum: 1, description: 'codes per address per hour' }),
+  ipCodeMax: Type.Integer({ env: 'IP_CODE_MAX', default: 30, minimum: 1, description: 'code requests per client address per IP_WINDOW' }),
+  ipVerifyMax: Type.Integer({ env: 'IP_VERIFY_MAX', default: 100, minimum: 1, description: 'code checks per client address per IP_WINDOW' }),
+  ipWindow: seconds('IP_WINDOW', 600, 'per-IP rate limit window', 1),
+  lockThreshold: Type.Integer({ env: 'LOCK_THRESHOLD', default: 20, minimum: 1, description: 'consecutive failed checks that lock an address' }),
+  lockBase: seconds('LOCK_BASE', 30, 'first lock delay; doubles with each further failure', 1),
+  lockMax: seconds('LOCK_MAX', 3600, 'longest lock delay', 1),
+  failureWindow: seconds('FAILURE_WINDOW', 86_400, 'how long consecutive failures are remembered', 1)
+}, { additionalProperties: false })
+
+export type Config = Static<typeof ConfigSchema>
+export type Env = Record<string, string | undefined>
+
+function fromEnv (schema: TSchema & { type?: unknown }, value: string): unknown {
+  if (schema.type === 'array') return value.split(',').map((item) => item.trim()).filter((item) => item !== '')
+  if (schema.type === 'boolean') return /^(1|true|yes|on)$/i.test(value) ? true : /^(0|false|no|off)$/i.test(value) ? false : value
+  if (schema.type === 'integer') return /^-?[0-9]+$/.test(value) ? Number(value) : value
+  return value
+}
+
+/** Reads, converts and validates the configuration once; throws naming the variable at fault. */
+export function loadConfig (env: Env = process.env): Config {
+  const raw: Record<string, unknown> = {}
+  for (const [key, schema] of Object.entries(ConfigSchema.properties) as unknown as Array<[string, TSchema & { env: string }]>) {
+    const value = env[schema.env]
+    if (value !== undefined && value !== '') raw[key] = fromEnv(schema, value)
+  }
+  if (raw.engine === undefined && raw.redisUrl !== undefined) raw.engine = 'redis'
+  if (raw.mailTransport === undefined && raw.smtpUrl !== undefined) raw.mailTransport = 'smtp'
+  const config = Value.Default(ConfigSchema, raw)
+  for (const error of Value.Errors(ConfigSchema, config)) {
+    const key = error.instancePath.split('/')[1] ?? ''
+    const name = (ConfigSchema.properties as Record<string, { env?: string }>)[key]?.env ?? key
+    throw new Error(`invalid configuration: ${name} ${error.message}`)
+  }
+  return checked(config as Config)
+}
+
+function checked (config: Config): Config {
+  if (config.engine === 'redis' && config.redisUrl === '') throw new Error('invalid configuration: ENGINE=redis needs REDIS_URL')
+  if (config.mailTransport === 'smtp' && config.smtpUrl === '') throw new Error('invalid configuration: MAIL_TRANSPORT=smtp needs SMTP_URL')
+  for (const [name, secret] of [['SESSION_SECRET', config.sessionSecret], ['CODE_SECRET', config.codeSecret]] as const) {
+    if (secret !== '' && secret.length < 32) throw new Error(`invalid configuration: ${name} must have at least 32 characters`)
+    if (secret === '' && config.nodeEnv === 'production') throw new Error(`invalid configuration: ${name} is required in production`)
+  }
+  for (const origin of config.allowedOrigins) {
+    if (!/^https?:\/\/[^/]+$/.test(origin)) throw new Error(`invalid configuration: ALLOWED_ORIGINS entry ${origin} is not an origin (scheme://host[:port])`)
+  }
+  return {
+    ...config,
+    allowedEmailDomains: config.allowedEmailDomains.map((d) => d.toLowerCase()),
+    allowedOrigins: config.allowedOrigins.map((o) => o.toLowerCase())
+  }
+}
+
+/** Fastify's `trustProxy` from TRUST_PROXY. */
+export function trustProxyOption (value: string): boolean | number | string {
+  if (/^(true|false)$/i.test(value)) return value.toLowerCase() === 'true'
+  if (/^[0-9]+$/.test(value)) return Number(value)
+  return value
+}

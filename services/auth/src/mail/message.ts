@@ -1,0 +1,41 @@
+import { EMAIL_PATTERN, LIMITS } from '@webchat/shared'
+
+export const SUBJECT = 'Your webchat sign-in code'
+
+const emailPattern = new RegExp(EMAIL_PATTERN)
+
+/**
+ * The address is the only user input that reaches the mail server: one address, no display
+ * name, no list, no whitespace, no CR/LF. Checked here again whatever the route checked.
+ */
+export function isDeliverable (address: string): boolean {
+  return typeof address === 'string' && address.length <= LIMITS.emailChars &&
+    !/[\r\n\s,;<>"]/.test(address) && emailPattern.test(address)
+}
+
+export interface CodeMessage {
+  subject: string
+  text: string
+  html: string
+}
+
+/** The mail carrying a code: a fixed subject, text and HTML bodies; nothing else varies. */
+export function codeMessage (code: string, validMinutes: number): CodeMessage {
+  if (!/^[0-9]{6}$/.test(code)) throw new Error('a code is six digits')
+  const text = [
+    `Your webchat sign-in code is ${code}`,
+    '',
+    `Enter it on the sign-in page within ${validMinutes} minutes. It works once.`,
+    'If you did not ask for it, you can ignore this message: nobody can sign in without the code.',
+    ''
+  ].join('\n')
+  const html = [
+    '<!doctype html><html><body style="font-family:sans-serif">',
+    '<p>Your webchat sign-in code is</p>',
+    `<p style="font-size:28px;letter-spacing:4px"><strong>${code}</strong></p>`,
+    `<p>Enter it on the sign-in page within ${validMinutes} minutes. It works once.</p>`,
+    '<p>If you did not ask for it, you can ignore this message: nobody can sign in without the code.</p>',
+    '</body></html>'
+  ].join('\n')
+  return { subject: SUBJECT, text, html }
+}

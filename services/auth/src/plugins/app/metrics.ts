@@ -1,0 +1,51 @@
+import fp from 'fastify-plugin'
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+
+export interface AuthMetrics {
+  registry: Registry
+  codesSent: Counter<'result'>
+  verifications: Counter<'outcome'>
+  tokensMinted: Counter
+  logouts: Counter
+  httpDuration: Histogram<'method' | 'route' | 'status'>
+}
+
+/** The service's metrics, registered in `registry` under `webchat_auth_`. */
+export function createMetrics (registry: Registry): AuthMetrics {
+  const registers = [registry]
+  return {
+    registry,
+    codesSent: new Counter({ name: 'webchat_auth_codes_sent_total', help: 'Code mails by result (sent, failed, refused by a limit).', labelNames: ['result'], registers }),
+    verifications: new Counter({ name: 'webchat_auth_verifications_total', help: 'Code checks by outcome.', labelNames: ['outcome'], registers }),
+    tokensMinted: new Counter({ name: 'webchat_auth_tokens_minted_total', help: 'Chat tokens minted.', registers }),
+    logouts: new Counter({ name: 'webchat_auth_logouts_total', help: 'Sessions ended by logout.', registers }),
+    httpDuration: new Histogram({
+      name: 'webchat_auth_http_request_duration_seconds',
+      help: 'HTTP request durations by route and status.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers
+    })
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    authMetrics: AuthMetrics
+  }
+}
+
+/** Metrics into the given registry, or a registry of this app's own (with process metrics). */
+export default fp<{ registry?: Registry }>(async function metricsPlugin (fastify, opts) {
+  let registry = opts.registry
+  if (registry === undefined) {
+    registry = new Registry()
+    collectDefaultMetrics({ register: registry, prefix: 'webchat_auth_' })
+  }
+  const metrics = createMetrics(registry)
+  fastify.decorate('authMetrics', metrics)
+  fastify.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched'
+    metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000)
+  })
+}, { name: 'auth-metrics' })

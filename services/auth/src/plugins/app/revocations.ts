@@ -1,0 +1,29 @@
+import fp from 'fastify-plugin'
+import { names, type Engine } from '@webchat/engine'
+
+export interface Revocations {
+  /** Marks the session ended for every service: tokens are refused, chat sockets close. */
+  revoke (sid: string): Promise<void>
+  isRevoked (sid: string): Promise<boolean>
+}
+
+export function createRevocations ({ engine, tokenTtlMs }: { engine: Engine, tokenTtlMs: number }): Revocations {
+  return {
+    async revoke (sid) {
+      // The key first: a chat instance that sees the message may check it at once.
+      await engine.kv.set(names.revokedSession(sid), '1', tokenTtlMs + 60_000)
+      await engine.pubsub.publish(names.sessionRevokedChannel, sid)
+    },
+    isRevoked: async (sid) => await engine.kv.get(names.revokedSession(sid)) !== null
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    revocations: Revocations
+  }
+}
+
+export default fp(async function revocationsPlugin (fastify) {
+  fastify.decorate('revocations', createRevocations({ engine: fastify.engine, tokenTtlMs: fastify.authConfig.tokenTtl * 1000 }))
+}, { name: 'auth-revocations', dependencies: ['auth-config', 'auth-engine'] })

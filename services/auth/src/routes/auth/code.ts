@@ -1,0 +1,47 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { CodeAccepted, CodeRequest } from '@webchat/shared'
+import { ApiError, errors } from '../../errors.js'
+import { errorResponses } from './errors-schema.js'
+
+/** What of a mail failure may be logged: never its message, which can quote the address. */
+function mailFailure (err: unknown): Record<string, unknown> {
+  const e = err as { code?: unknown, responseCode?: unknown, command?: unknown }
+  return { code: e.code, responseCode: e.responseCode, command: e.command }
+}
+
+/** Domain of an address that passed the schema. */
+export const domainOf = (email: string): string => email.slice(email.lastIndexOf('@') + 1)
+
+const codeRoute: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { authConfig: config, codes, mailer, authMetrics: metrics } = fastify
+  fastify.post('/code', {
+    schema: {
+      summary: 'Mail a 6-digit sign-in code to an address (signs up on first use)',
+      tags: ['auth'],
+      body: CodeRequest,
+      response: { 202: CodeAccepted, ...errorResponses(400, 403, 413, 415, 429, 503) }
+    }
+  }, async (request, reply) => {
+    const email = request.body.email.toLowerCase()
+    if (config.allowedEmailDomains.length > 0 && !config.allowedEmailDomains.includes(domainOf(email))) {
+      throw errors.domainNotAllowed()
+    }
+    try {
+      const accepted = await codes.issue(email, request.ip, async (code) => {
+        try {
+          await mailer.sendCode(email, code)
+        } catch (err) {
+          request.log.warn({ mail: mailFailure(err) }, 'code mail failed')
+          throw errors.mailUnavailable()
+        }
+      })
+      metrics.codesSent.inc({ result: 'sent' })
+      return await reply.code(202).header('cache-control', 'no-store').send(accepted)
+    } catch (err) {
+      if (err instanceof ApiError) metrics.codesSent.inc({ result: err.error === 'mail_unavailable' ? 'failed' : 'refused' })
+      throw err
+    }
+  })
+}
+
+export default codeRoute

@@ -1,0 +1,21 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { originGuard } from '../../plugins/app/origin-guard.js'
+import sessionPlugin from '../../plugins/external/session.js'
+import codeRoute from './code.js'
+import logoutRoute from './logout.js'
+import meRoutes from './me.js'
+import tokenRoute from './token.js'
+import verifyRoute from './verify.js'
+
+/** The browser-facing routes under /auth: cookie sessions, guarded against cross-site requests. */
+const authRoutes: FastifyPluginAsync = async (fastify) => {
+  await fastify.register(sessionPlugin)
+  fastify.addHook('onRequest', originGuard(fastify.authConfig.allowedOrigins))
+  await fastify.register(codeRoute)
+  await fastify.register(verifyRoute)
+  await fastify.register(meRoutes)
+  await fastify.register(tokenRoute)
+  await fastify.register(logoutRoute)
+}
+
+export default authRoutes

@@ -1,0 +1,24 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import Type from 'typebox'
+import { SESSION_COOKIE } from '../../plugins/external/session.js'
+import { errorResponses } from './errors-schema.js'
+
+const logoutRoute: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.post('/logout', {
+    schema: {
+      summary: 'End this session: its chat sockets close and its tokens stop working',
+      tags: ['auth'],
+      response: { 204: Type.Null(), ...errorResponses(403) }
+    }
+  }, async (request, reply) => {
+    const handle = request.session.handle
+    if (handle !== undefined) {
+      await fastify.revocations.revoke(handle)
+      fastify.authMetrics.logouts.inc()
+    }
+    await request.session.destroy()
+    return await reply.clearCookie(SESSION_COOKIE, { path: '/' }).code(204).send(null)
+  })
+}
+
+export default logoutRoute

@@ -1,0 +1,32 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { RenameRequest, UserBody, normalizeName } from '@webchat/shared'
+import { errors } from '../../errors.js'
+import { errorResponses } from './errors-schema.js'
+import { requireUser } from './session-user.js'
+
+const meRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.get('/me', {
+    schema: { summary: 'The signed-in user', tags: ['auth'], response: { 200: UserBody, ...errorResponses(401) } }
+  }, async (request, reply) => {
+    const { user } = await requireUser(request)
+    return await reply.header('cache-control', 'no-store').send({ user })
+  })
+
+  fastify.patch('/me', {
+    schema: {
+      summary: 'Rename the signed-in user (1 to 40 characters, trimmed, no control characters)',
+      tags: ['auth'],
+      body: RenameRequest,
+      response: { 200: UserBody, ...errorResponses(400, 401, 403, 413, 415) }
+    }
+  }, async (request, reply) => {
+    const { user } = await requireUser(request)
+    const name = normalizeName(request.body.name)
+    if (name === null) throw errors.invalidName()
+    const renamed = await fastify.users.rename(user.id, name)
+    if (renamed === null) throw errors.unauthorized()
+    return await reply.header('cache-control', 'no-store').send({ user: renamed })
+  })
+}
+
+export default meRoutes

@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { UserBody, VerifyRequest } from '@webchat/shared'
+import { ApiError, errors } from '../../errors.js'
+import { domainOf } from './code.js'
+import { errorResponses } from './errors-schema.js'
+
+const verifyRoute: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { authConfig: config, codes, users, revocations, authMetrics: metrics } = fastify
+  fastify.post('/verify', {
+    schema: {
+      summary: 'Check a code and start a session (creates the user on first sign-in)',
+      tags: ['auth'],
+      body: VerifyRequest,
+      response: { 200: UserBody, ...errorResponses(400, 401, 403, 410, 413, 415, 429) }
+    }
+  }, async (request, reply) => {
+    const email = request.body.email.toLowerCase()
+    if (config.allowedEmailDomains.length > 0 && !config.allowedEmailDomains.includes(domainOf(email))) {
+      throw errors.domainNotAllowed()
+    }
+    try {
+      await codes.check(email, request.body.code, request.ip)
+    } catch (err) {
+      if (err instanceof ApiError) metrics.verifications.inc({ outcome: err.error })
+      throw err
+    }
+    const user = await users.findOrCreate(email)
+    // A new session id at sign-in; the previous session (if any) ends everywhere.
+    const previous = request.session.handle
+    await request.session.regenerate()
+    if (previous !== undefined) await revocations.revoke(previous)
+    request.session.userId = user.id
+    request.session.handle = randomBytes(18).toString('base64url')
+    request.session.createdAt = Date.now()
+    metrics.verifications.inc({ outcome: 'success' })
+    return await reply.header('cache-control', 'no-store').send({ user })
+  })
+}
+
+export default verifyRoute

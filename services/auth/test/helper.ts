@@ -1,0 +1,124 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { FastifyInstance, FastifyServerOptions, LightMyRequestResponse } from 'fastify'
+import t, { type Test } from 'tap'
+import { connectRedisEngine, createMemoryEngine, type Engine } from '@webchat/engine'
+import { startRedis, startSmtpSink, type SmtpSink, type TestRedis } from '@webchat/testkit'
+import { buildApp, type AppOptions } from '../src/app.js'
+import { loadConfig, type Config, type Env } from '../src/config.js'
+
+export type EngineKind = 'memory' | 'redis'
+export const ENGINES: EngineKind[] = ['memory', 'redis']
+
+let redis: Promise<TestRedis> | undefined
+/** One real redis-server for the whole test file, stopped when the file's tests end. */
+export async function useRedis (): Promise<TestRedis> {
+  if (redis === undefined) {
+    redis = startRedis()
+    const started = redis
+    t.teardown(async () => { await (await started).close() })
+  }
+  return await redis
+}
+
+/** A folder removed after the test. */
+export function tempDir (t: Test, name = 'auth'): string {
+  const dir = mkdtempSync(join(tmpdir(), `webchat-${name}-`))
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+  return dir
+}
+
+/** Config for a test: silent logs, its own DATA_DIR and Redis prefix, no web app, `env` on top. */
+export async function testConfig (t: Test, kind: EngineKind, env: Env = {}): Promise<Config> {
+  const base: Env = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    ENGINE: kind,
+    DATA_DIR: tempDir(t),
+    WEB_ROOT: join(tmpdir(), 'webchat-no-web-app'),
+    MAIL_TRANSPORT: 'console',
+    DOCS: 'false'
+  }
+  if (kind === 'redis') {
+    const server = await useRedis()
+    base.REDIS_URL = server.url
+    base.REDIS_PREFIX = server.prefix()
+  }
+  return loadConfig({ ...base, ...env })
+}
+
+export interface Built {
+  app: FastifyInstance
+  config: Config
+  sink: SmtpSink
+  engine: Engine
+}
+
+export interface BuildOptions extends Partial<Omit<AppOptions, 'config'>> {
+  env?: Env
+  /** An SMTP sink to use; by default a fresh one. */
+  sink?: SmtpSink
+  /** Fastify options on top of the service's own (default: no logger). */
+  server?: FastifyServerOptions
+}
+
+/** The engine `config` describes, closed after the test (the app is given it and leaves it open). */
+export async function engineFor (t: Test, config: Config): Promise<Engine> {
+  const engine = config.engine === 'redis'
+    ? await connectRedisEngine({ url: config.redisUrl, prefix: config.redisPrefix })
+    : createMemoryEngine()
+  t.teardown(async () => { await engine.close() })
+  return engine
+}
+
+/**
+ * Starts the app (inject only) on `kind` with a real SMTP sink; everything closes after the
+ * test. The engine is made here and passed in, so the test can look at it.
+ */
+export async function build (t: Test, kind: EngineKind, options: BuildOptions = {}): Promise<Built> {
+  const sink = options.sink ?? await startSmtpSink()
+  if (options.sink === undefined) t.teardown(async () => { await sink.close() })
+  const config = await testConfig(t, kind, { MAIL_TRANSPORT: 'smtp', SMTP_URL: sink.url, ...options.env })
+  const { env: _env, sink: _sink, server, ...appOptions } = options
+  const engine = appOptions.engine ?? await engineFor(t, config)
+  const app = await buildApp({ ...appOptions, engine, config, server: { logger: false, ...server } })
+  t.teardown(async () => { await app.close() })
+  return { app, config, sink, engine }
+}
+
+/** A memory engine closed after the test. */
+export function memoryEngine (t: Test): Engine {
+  const engine = createMemoryEngine()
+  t.teardown(async () => { await engine.close() })
+  return engine
+}
+
+/** `name=value` of the session cookie a response set, for the next request's Cookie header. */
+export function sessionCookie (res: LightMyRequestResponse): string {
+  const cookie = res.cookies.find((c) => c.name === 'webchat_session')
+  if (cookie === undefined) throw new Error(`no session cookie set (status ${res.statusCode}: ${res.body})`)
+  return `${cookie.name}=${cookie.value}`
+}
+
+export async function requestCode (app: FastifyInstance, email: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  return await app.inject({ method: 'POST', url: '/auth/code', payload: { email }, headers })
+}
+
+export async function verify (app: FastifyInstance, email: string, code: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  return await app.inject({ method: 'POST', url: '/auth/verify', payload: { email, code }, headers })
+}
+
+/** Signs in through the routes and returns the Cookie header of the new session. */
+export async function signIn (built: Built, email: string): Promise<string> {
+  const sent = await requestCode(built.app, email)
+  if (sent.statusCode !== 202) throw new Error(`code request failed: ${sent.statusCode} ${sent.body}`)
+  const res = await verify(built.app, email, await built.sink.codeFor(email))
+  if (res.statusCode !== 200) throw new Error(`verify failed: ${res.statusCode} ${res.body}`)
+  return sessionCookie(res)
+}
+
+/** A code other than `code`. */
+export const wrong = (code: string): string => String((Number(code) + 1) % 1_000_000).padStart(6, '0')
+
+export const sleep = async (ms: number): Promise<void> => await new Promise((resolve) => setTimeout(resolve, ms))
