@@ -1,3 +1,4 @@
+import { positiveInt } from '../arguments.js'
 import { EngineUnavailableError, type Engine } from '../types.js'
 import { wrapMethods } from '../wrap.js'
 import { createMemoryCounters } from './counters.js'
@@ -20,7 +21,9 @@ export interface MemoryEngineOptions {
 
 /** One process, bounded, with the same semantics as the Redis engine. */
 export function createMemoryEngine (options: MemoryEngineOptions = {}): Engine {
-  const { maxKeys = 100_000, sweepIntervalMs = 1000, now = Date.now } = options
+  const { now = Date.now } = options
+  const maxKeys = positiveInt(options.maxKeys ?? 100_000, 'maxKeys')
+  const sweepIntervalMs = positiveInt(options.sweepIntervalMs ?? 1000, 'sweepIntervalMs')
   const onError = options.onError ?? ((err: unknown) => process.emitWarning(err instanceof Error ? err : String(err)))
   const store = createStore({ maxKeys, now })
   const pubsub = createMemoryPubSub(onError)

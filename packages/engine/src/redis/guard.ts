@@ -5,11 +5,12 @@ import { EngineUnavailableError } from '../types.js'
 const TRANSIENT_REPLY = /^(LOADING|READONLY|MASTERDOWN|BUSY|TRYAGAIN|CLUSTERDOWN)\b/
 
 /**
- * Maps a failure to EngineUnavailableError unless Redis itself rejected the command (a
- * ReplyError such as WRONGTYPE is a bug, not an outage, and is rethrown as it is).
+ * Maps a failure to EngineUnavailableError unless it is a bug rather than an outage: bad
+ * arguments (RangeError, TypeError) and commands Redis itself rejected (a ReplyError such as
+ * WRONGTYPE) are rethrown as they are.
  */
 export function toEngineError (err: unknown): Error {
-  if (err instanceof EngineUnavailableError) return err
+  if (err instanceof EngineUnavailableError || err instanceof RangeError || err instanceof TypeError) return err
   if (err instanceof Error && err.name === 'ReplyError' && !TRANSIENT_REPLY.test(err.message)) return err
   const message = err instanceof Error ? err.message : String(err)
   return new EngineUnavailableError(`Redis is unavailable: ${message}`, { cause: err })

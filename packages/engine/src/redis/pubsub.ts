@@ -73,8 +73,8 @@ export function createRedisPubSub (deps: RedisPubSubDeps): RedisPubSub {
       const wanted = [...channels.keys()]
       if (wanted.length > 0) await onSubscriber(async () => await subscriber.subscribe(...wanted))
       const unwanted = [...stale].filter((channel) => !channels.has(channel))
-      stale.clear()
       if (unwanted.length > 0) await onSubscriber(async () => await subscriber.unsubscribe(...unwanted))
+      for (const channel of unwanted) stale.delete(channel)
     } catch (err) {
       onError(err)
       return // the connection dropped again: the next 'ready' retries
