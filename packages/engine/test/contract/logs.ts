@@ -1,0 +1,112 @@
+import type { Test } from 'tap'
+import type { Engine } from '../../src/index.js'
+import { collector, idOrder, sleep, until, type Setup } from './support.js'
+
+async function fill (engine: Engine, log: string, count: number, maxLen = 1000): Promise<string[]> {
+  const ids: string[] = []
+  for (let i = 0; i < count; i++) ids.push((await engine.logs.append(log, `m${i}`, { maxLen })).id)
+  return ids
+}
+
+export function logsContract (t: Test, setup: Setup): void {
+  t.test('logs: 200 concurrent appends get unique, strictly increasing ids', async (t) => {
+    const { logs } = await setup(t)
+    const results = await Promise.all(Array.from({ length: 200 }, async (_, i) => await logs.append('room', `m${i}`, { maxLen: 1000 })))
+    const ids = results.map((r) => r.id)
+    t.ok(ids.every((id) => /^\d+-\d+$/.test(id)), 'ids look like <ms>-<seq>')
+    t.equal(new Set(ids).size, 200, 'unique')
+    t.same([...ids].sort(idOrder), ids, 'increasing in call order')
+    t.ok(ids.every((id, i) => i === 0 || idOrder(ids[i - 1]!, id) < 0), 'strictly increasing')
+    const stored = await logs.readAfter('room', '0-0', 500)
+    t.same(stored, results.map((r, i) => ({ id: r.id, data: `m${i}` })), 'stored in id order with their data')
+    t.equal(new Set(results.map((r) => r.epoch)).size, 1, 'one epoch')
+  })
+
+  t.test('logs: readAfter and readBefore ranges and limits', async (t) => {
+    const engine = await setup(t)
+    const { logs } = engine
+    const ids = await fill(engine, 'room', 30)
+    const after = await logs.readAfter('room', ids[9]!, 5)
+    t.same(after.map((e) => e.id), ids.slice(10, 15), 'after an id, oldest first, limited')
+    t.same(after.map((e) => e.data), ['m10', 'm11', 'm12', 'm13', 'm14'])
+    t.same((await logs.readAfter('room', '0', 100)).map((e) => e.id), ids, "'0' reads from the start")
+    t.same(await logs.readAfter('room', ids[29]!, 10), [], 'nothing after the last id')
+    t.same(await logs.readAfter('room', ids[0]!, 0), [], 'limit 0')
+    t.same((await logs.readBefore('room', null, 4)).map((e) => e.id), ids.slice(26), 'the newest, oldest first')
+    t.same((await logs.readBefore('room', ids[10]!, 3)).map((e) => e.id), ids.slice(7, 10), 'before an id')
+    t.same((await logs.readBefore('room', ids[2]!, 10)).map((e) => e.id), ids.slice(0, 2), 'fewer than the limit')
+    t.same(await logs.readBefore('room', ids[0]!, 10), [], 'nothing before the first')
+    t.same(await logs.readBefore('room', '0-0', 10), [])
+    t.same(await logs.readBefore('room', null, 0), [])
+    t.same(await logs.readAfter('empty', '0-0', 10), [], 'a missing log reads empty')
+    t.same(await logs.readBefore('empty', null, 10), [])
+    await t.rejects(logs.readAfter('room', 'not-an-id', 10), RangeError)
+    await t.rejects(logs.readBefore('room', '12-x', 10), RangeError)
+    await t.rejects(logs.readAfter('room', '0', -1), RangeError)
+  })
+
+  t.test('logs: trimming to maxLen records maxDeletedId', async (t) => {
+    const engine = await setup(t)
+    const { logs } = engine
+    const ids = await fill(engine, 'room', 3, 4)
+    t.equal((await logs.info('room')).maxDeletedId, null, 'nothing dropped yet')
+    ids.push(...await fill(engine, 'room', 7, 4))
+    const info = await logs.info('room')
+    t.same({ length: info.length, firstId: info.firstId, lastId: info.lastId, maxDeletedId: info.maxDeletedId },
+      { length: 4, firstId: ids[6], lastId: ids[9], maxDeletedId: ids[5] })
+    t.same((await logs.readAfter('room', '0', 100)).map((e) => e.id), ids.slice(6))
+    await t.rejects(logs.append('room', 'x', { maxLen: 0 }), RangeError)
+  })
+
+  t.test('logs: the epoch is created once and stays', async (t) => {
+    const { logs } = await setup(t)
+    const empty = await logs.info('fresh')
+    t.same({ ...empty, epoch: typeof empty.epoch }, { epoch: 'string', length: 0, firstId: null, lastId: null, maxDeletedId: null })
+    t.ok(empty.epoch.length >= 8, 'a random epoch')
+    t.equal((await logs.info('fresh')).epoch, empty.epoch, 'stable across calls')
+    const appended = await logs.append('fresh', 'x', { maxLen: 10 })
+    t.equal(appended.epoch, empty.epoch, 'append keeps the epoch info created')
+    const first = await logs.append('other', 'x', { maxLen: 10 })
+    t.equal((await logs.info('other')).epoch, first.epoch, 'info keeps the epoch append created')
+    t.not(first.epoch, empty.epoch, 'each log has its own epoch')
+  })
+
+  t.test('logs: publish before + id + after in the same step', async (t) => {
+    const { logs, pubsub } = await setup(t)
+    const seen = collector()
+    await pubsub.subscribe('room-channel', seen.handler)
+    const publish = { channel: 'room-channel', before: '{"id":"', after: '"}' }
+    const results = await Promise.all(Array.from({ length: 10 }, async (_, i) => await logs.append('room', `m${i}`, { maxLen: 100, publish })))
+    await until(() => seen.messages.length === 10)
+    t.same(seen.messages, results.map((r) => `{"id":"${r.id}"}`), 'one message per append, in id order')
+  })
+
+  t.test('logs: idempotent appends store and publish once', async (t) => {
+    const { logs, pubsub } = await setup(t)
+    const seen = collector()
+    await pubsub.subscribe('c', seen.handler)
+    const options = { maxLen: 100, publish: { channel: 'c', before: '', after: '' }, idempotency: { key: 'client-1', ttlMs: 10_000 } }
+    const first = await logs.append('room', 'hello', options)
+    const again = await logs.append('room', 'hello', options)
+    t.same(again, { ...first, duplicate: true }, 'the same id, flagged duplicate')
+    t.equal(first.duplicate, false)
+    const racing = await Promise.all(Array.from({ length: 10 }, async () => await logs.append('room', 'race', { ...options, idempotency: { key: 'client-2', ttlMs: 10_000 } })))
+    t.equal(racing.filter((r) => !r.duplicate).length, 1, 'one of 10 concurrent appends stores')
+    t.equal(new Set(racing.map((r) => r.id)).size, 1, 'all get the same id')
+    const elsewhere = await logs.append('other-room', 'hello', options)
+    t.equal(elsewhere.duplicate, false, 'keys are per log')
+    t.equal((await logs.info('room')).length, 2)
+    await sleep(250)
+    t.same(seen.messages, [first.id, racing[0]!.id, elsewhere.id], 'published once per stored entry')
+  })
+
+  t.test('logs: an idempotency key expires with its ttl', async (t) => {
+    const { logs } = await setup(t)
+    const options = { maxLen: 100, idempotency: { key: 'k', ttlMs: 150 } }
+    const first = await logs.append('room', 'x', options)
+    await sleep(400)
+    const later = await logs.append('room', 'x', options)
+    t.equal(later.duplicate, false)
+    t.not(later.id, first.id)
+  })
+}

@@ -1,0 +1,57 @@
+import type { Test } from 'tap'
+import type { PresenceEntry } from '../../src/index.js'
+import { sleep, type Setup } from './support.js'
+
+const byMember = (entries: PresenceEntry[]): PresenceEntry[] => [...entries].sort((a, b) => a.member.localeCompare(b.member))
+
+export function presenceContract (t: Test, setup: Setup): void {
+  t.test('presence: add, refresh, remove, members', async (t) => {
+    const { presence } = await setup(t)
+    t.same(await presence.members('room'), [])
+    t.equal(await presence.add('room', 'ana', '{"name":"Ana"}', 10_000), true, 'new member')
+    t.equal(await presence.add('room', 'bob', 'b', 10_000), true)
+    t.equal(await presence.add('room', 'ana', 'ana v2', 10_000), false, 'a refresh')
+    t.same(byMember(await presence.members('room')), [{ member: 'ana', value: 'ana v2' }, { member: 'bob', value: 'b' }])
+    t.same(await presence.members('other'), [], 'sets are independent')
+    t.equal(await presence.remove('room', 'ana'), true)
+    t.equal(await presence.remove('room', 'ana'), false)
+    t.same(await presence.members('room'), [{ member: 'bob', value: 'b' }])
+    t.same(await presence.expire('room'), [], 'nothing expired')
+    await t.rejects(presence.add('room', 'x', 'v', 0), RangeError)
+  })
+
+  t.test('presence: entries expire unless refreshed', async (t) => {
+    const { presence } = await setup(t)
+    await presence.add('room', 'short', 's', 150)
+    await presence.add('room', 'refreshed', 'r', 150)
+    await presence.add('room', 'long', 'l', 10_000)
+    await sleep(80)
+    await presence.add('room', 'refreshed', 'r', 10_000)
+    await sleep(300)
+    t.same(byMember(await presence.members('room')), [{ member: 'long', value: 'l' }, { member: 'refreshed', value: 'r' }])
+    t.same(await presence.expire('room'), [{ member: 'short', value: 's' }], 'expire returns the expired entry')
+    t.same(await presence.expire('room'), [], 'only once')
+    t.equal(await presence.add('room', 'short', 's', 10_000), true, 'back as a new member')
+  })
+
+  t.test('presence: concurrent expire calls see each entry exactly once', async (t) => {
+    const { presence } = await setup(t)
+    const expected = Array.from({ length: 30 }, (_, i) => ({ member: `u${String(i).padStart(2, '0')}`, value: `v${i}` }))
+    await Promise.all(expected.map(async ({ member, value }) => await presence.add('room', member, value, 100)))
+    await presence.add('room', 'stays', 'v', 10_000)
+    await sleep(300)
+    const [a, b] = await Promise.all([presence.expire('room'), presence.expire('room')])
+    t.same(byMember([...a, ...b]), expected, 'all expired entries, none twice')
+    t.same(await presence.expire('room'), [])
+    t.same(await presence.members('room'), [{ member: 'stays', value: 'v' }])
+    t.equal(await presence.remove('room', 'u00'), false, 'expired entries are gone')
+  })
+
+  t.test('presence: remove takes an expired entry so expire never returns it', async (t) => {
+    const { presence } = await setup(t)
+    await presence.add('room', 'ana', 'a', 100)
+    await sleep(250)
+    t.equal(await presence.remove('room', 'ana'), true)
+    t.same(await presence.expire('room'), [])
+  })
+}

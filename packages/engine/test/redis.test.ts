@@ -1,0 +1,78 @@
+import { Redis } from 'ioredis'
+import t from 'tap'
+import { startRedis } from '@webchat/testkit'
+import { connectRedisEngine, createRedisEngine, redisClientOptions } from '../src/index.js'
+import { engineContract } from './contract.js'
+import { collector, until } from './contract/support.js'
+
+const redis = await startRedis()
+t.teardown(() => redis.close())
+const admin = new Redis(redis.url)
+t.teardown(() => { admin.disconnect() })
+
+engineContract(t, 'redis', async (options) => await connectRedisEngine({ url: redis.url, prefix: redis.prefix(), ...options }))
+
+t.test('redis: every key lives under the prefix', async (t) => {
+  const prefix = redis.prefix()
+  const engine = await connectRedisEngine({ url: redis.url, prefix })
+  t.teardown(() => engine.close())
+  await engine.kv.set('k', 'v')
+  await engine.counters.increment('c', 10_000)
+  await engine.logs.append('l', 'x', { maxLen: 5, idempotency: { key: 'i', ttlMs: 10_000 } })
+  await engine.presence.add('p', 'm', 'v', 10_000)
+  const keys = await admin.keys(`${prefix}*`)
+  t.equal(keys.length, 7, 'kv, counter, log, epoch, idempotency, presence expiry and values')
+  t.ok(keys.includes(`${prefix}kv:k`))
+})
+
+t.test('redis: the epoch changes when the log is lost', async (t) => {
+  const prefix = redis.prefix()
+  const engine = await connectRedisEngine({ url: redis.url, prefix })
+  t.teardown(() => engine.close())
+  const { epoch } = await engine.logs.append('room', 'x', { maxLen: 10 })
+  t.equal((await engine.logs.info('room')).epoch, epoch)
+  await admin.del(...await admin.keys(`${prefix}*`))
+  const lost = await engine.logs.info('room')
+  t.not(lost.epoch, epoch, 'a new epoch')
+  t.same({ length: lost.length, lastId: lost.lastId }, { length: 0, lastId: null }, 'an empty log')
+  t.equal((await engine.logs.append('room', 'y', { maxLen: 10 })).epoch, lost.epoch, 'appends keep the new epoch')
+})
+
+t.test('redis: after CLIENT KILL TYPE pubsub, onResume fires and delivery resumes', async (t) => {
+  const client = new Redis(redis.url, redisClientOptions)
+  const subscriber = new Redis(redis.url, redisClientOptions)
+  const engine = createRedisEngine({ client, subscriber, prefix: redis.prefix(), ownsClients: true })
+  t.teardown(() => engine.close())
+  await until(() => engine.isReady(), 5000, 'ready')
+  const seen = collector()
+  await engine.pubsub.subscribe('room', seen.handler)
+  let resumed = 0
+  engine.pubsub.onResume(() => { resumed++ })
+  t.ok(Number(await client.call('CLIENT', 'KILL', 'TYPE', 'pubsub')) >= 1, 'killed the subscriber connection')
+  await until(() => resumed === 1, 5000, 'onResume')
+  await engine.pubsub.publish('room', 'after')
+  await until(() => seen.messages.length === 1, 2000, 'delivery')
+  t.same(seen.messages, ['after'])
+})
+
+t.test('redis: a non-owning engine leaves the connections open and gives its channels back', async (t) => {
+  const prefix = redis.prefix()
+  const client = new Redis(redis.url)
+  const subscriber = new Redis(redis.url)
+  t.teardown(() => { client.disconnect(); subscriber.disconnect() })
+  const engine = createRedisEngine({ client, subscriber, prefix })
+  await until(() => engine.isReady(), 5000, 'ready')
+  await engine.pubsub.subscribe('room', () => {})
+  const subscribers = async (): Promise<unknown> => (await admin.call('PUBSUB', 'NUMSUB', `${prefix}room`) as unknown[])[1]
+  t.equal(await subscribers(), 1, 'one SUBSCRIBE under the prefix')
+  await engine.close()
+  t.equal(await subscribers(), 0, 'unsubscribed on close')
+  t.equal(client.status, 'ready')
+  t.equal(subscriber.status, 'ready')
+  t.equal(await client.ping(), 'PONG')
+})
+
+t.test('redis: client and subscriber must differ', async (t) => {
+  const client = new Redis(redis.url, { lazyConnect: true })
+  t.throws(() => createRedisEngine({ client, subscriber: client }), TypeError)
+})
