@@ -1,0 +1,73 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { Registry } from 'prom-client'
+import { Registry as PromRegistry, collectDefaultMetrics } from 'prom-client'
+import type { Engine } from '@webchat/engine'
+import type { Config } from './config.js'
+import { errorHandler, notFoundHandler } from './errors.js'
+import { loggerOptions } from './logger.js'
+import connections from './plugins/app/connections.js'
+import engine from './plugins/app/engine.js'
+import messages from './plugins/app/messages.js'
+import metrics from './plugins/app/metrics.js'
+import presence from './plugins/app/presence.js'
+import rooms from './plugins/app/rooms.js'
+import tokens from './plugins/app/tokens.js'
+import swagger, { autoConfig as swaggerConfig } from './plugins/external/swagger.js'
+import websocket, { autoConfig as websocketConfig } from './plugins/external/websocket.js'
+import docsRoutes from './routes/api/docs.js'
+import roomRoutes from './routes/api/rooms.js'
+import userRoutes from './routes/api/users.js'
+import opsRoutes from './routes/ops/index.js'
+import wsRoutes from './routes/ws/index.js'
+
+export interface AppOptions {
+  config: Config
+  /** Used as is and not closed; otherwise one is made from config and closed with the app. */
+  engine?: Engine
+  /** Where metrics go (default: a new Registry per app). */
+  registry?: Registry
+  /** Register /healthz, /readyz and /metrics (default true). */
+  ops?: boolean
+}
+
+declare module 'fastify' {
+  interface FastifyInstance { chatConfig: Config }
+}
+
+/** The whole chat service as one Fastify plugin (not encapsulation-breaking: embed with register). */
+export default async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
+  const registry = opts.registry ?? new PromRegistry()
+  if (opts.registry === undefined && opts.ops !== false) collectDefaultMetrics({ register: registry, prefix: 'webchat_chat_' })
+  fastify.decorate('chatConfig', opts.config)
+  fastify.setErrorHandler(errorHandler)
+
+  await fastify.register(swagger, swaggerConfig)
+  await fastify.register(websocket, websocketConfig)
+  await fastify.register(metrics, { registry })
+  await fastify.register(engine, { config: opts.config, engine: opts.engine })
+  await fastify.register(tokens)
+  await fastify.register(messages)
+  await fastify.register(rooms)
+  await fastify.register(presence)
+  await fastify.register(connections)
+
+  await fastify.register(wsRoutes)
+  await fastify.register(roomRoutes)
+  await fastify.register(userRoutes)
+  await fastify.register(docsRoutes)
+  if (opts.ops !== false) await fastify.register(opsRoutes)
+}
+
+/** A ready Fastify instance serving the chat service alone (tests, server.ts). */
+export async function buildApp (opts: AppOptions & { logger?: FastifyServerOptions['logger'] }): Promise<FastifyInstance> {
+  const { logger, ...appOptions } = opts
+  const fastify = Fastify({
+    logger: logger ?? loggerOptions(opts.config),
+    forceCloseConnections: 'idle',
+    return503OnClosing: true
+  })
+  fastify.setNotFoundHandler(notFoundHandler)
+  await fastify.register(app, appOptions)
+  await fastify.ready()
+  return fastify
+}

@@ -1,0 +1,19 @@
+import type { ClientFrame, ClientFrameOf, ClientFrameType } from '@webchat/shared'
+import type { Connection } from '../connection.js'
+import type { ChatDeps } from '../deps.js'
+import { history } from './history.js'
+import { join } from './join.js'
+import { leave } from './leave.js'
+import { read } from './read.js'
+import { refresh } from './refresh.js'
+import { send } from './send.js'
+import { typing } from './typing.js'
+
+type Handler<T extends ClientFrameType> = (deps: ChatDeps, conn: Connection, frame: ClientFrameOf<T>) => Promise<void>
+
+/** One handler per client frame type. */
+export const handlers: { readonly [T in ClientFrameType]: Handler<T> } = { join, leave, send, typing, read, history, refresh }
+
+export async function handle (deps: ChatDeps, conn: Connection, frame: ClientFrame): Promise<void> {
+  await (handlers[frame.type] as Handler<typeof frame.type>)(deps, conn, frame)
+}

@@ -1,0 +1,91 @@
+import { type ClientFrameOf, LIMITS } from '@webchat/shared'
+import { withDeadline } from '../../deadline.js'
+import { messageIdOf } from '../../message-frame.js'
+import { compareIds } from '../../message-ids.js'
+import { names } from '../../names.js'
+import type { Connection } from '../connection.js'
+import type { ChatDeps } from '../deps.js'
+import type { Membership } from '../membership.js'
+
+type JoinFrame = ClientFrameOf<'join'>
+
+/**
+ * Sends `joined` (members, the snapshot of the log, the read marker), then the live frames that
+ * arrived while reading: messages only when newer than the snapshot. The membership buffers live
+ * frames from before the log is read, so nothing falls between the two.
+ */
+async function sendSnapshot (deps: ChatDeps, conn: Connection, frame: JoinFrame, membership: Membership, members: Array<{ id: string, name: string }>): Promise<boolean> {
+  const { room } = frame
+  const [snapshot, lastRead] = await Promise.all([
+    deps.messages.snapshot(room, frame.since, frame.epoch),
+    withDeadline(deps.engine.kv.get(names.readMarker(room, conn.user.id)), deps.config.ENGINE_TIMEOUT_MS)
+  ])
+  if (membership.state === 'left') return false
+  conn.sendFrame({
+    type: 'joined', room, epoch: snapshot.epoch, members, messages: snapshot.messages,
+    recovered: snapshot.recovered, lastRead
+  })
+  const held = membership.buffer ?? []
+  membership.buffer = null
+  membership.state = 'joined'
+  for (const payload of held) {
+    const id = messageIdOf(payload)
+    if (id === null || compareIds(id, snapshot.cutoff) > 0) conn.send(payload)
+  }
+  return true
+}
+
+export async function join (deps: ChatDeps, conn: Connection, frame: JoinFrame): Promise<void> {
+  const { room } = frame
+  const existing = conn.rooms.get(room)
+  if (existing !== undefined) {
+    // Joined already: answer with a fresh snapshot. Joining: the pending `joined` answers.
+    if (existing.state !== 'joined' || existing.buffer !== null) return
+    existing.buffer = []
+    try {
+      await sendSnapshot(deps, conn, frame, existing, await deps.presence.members(room))
+    } finally {
+      if (existing.buffer !== null) {
+        const held = existing.buffer
+        existing.buffer = null
+        for (const payload of held) if (messageIdOf(payload) === null) conn.send(payload)
+      }
+    }
+    return
+  }
+  if (conn.rooms.size >= LIMITS.roomsPerConnection) {
+    conn.error('too_many_rooms', `a connection may join at most ${LIMITS.roomsPerConnection} rooms`, room)
+    return
+  }
+  const membership: Membership = { state: 'joining', buffer: [] }
+  conn.rooms.set(room, membership)
+  let attached = false
+  let entered = false
+  const left = (): boolean => membership.state === 'left'
+  const abandon = async (): Promise<void> => {
+    if (conn.rooms.get(room) === membership) conn.rooms.delete(room)
+    membership.state = 'left'
+    if (attached) deps.rooms.detach(room, conn)
+    attached = false
+    if (entered && !deps.connections.closing) {
+      entered = false
+      await deps.presence.exit(room, conn.user)
+    }
+  }
+  try {
+    await deps.rooms.attach(room, conn, membership)
+    attached = true
+    if (left()) return await abandon()
+    const presence = await deps.presence.enter(room, conn.user)
+    entered = true
+    if (left()) return await abandon()
+    if (!await sendSnapshot(deps, conn, frame, membership, presence.members)) return await abandon()
+    if (presence.announce) {
+      await deps.rooms.publish({ type: 'presence', room, event: 'join', user: { id: conn.user.id, name: conn.user.name } })
+        .catch((err: unknown) => deps.log.warn({ err }, 'presence join not published'))
+    }
+  } catch (err) {
+    await abandon().catch(() => {})
+    throw err
+  }
+}

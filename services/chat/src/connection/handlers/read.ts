@@ -1,0 +1,25 @@
+import type { ClientFrameOf } from '@webchat/shared'
+import { withDeadline } from '../../deadline.js'
+import { compareIds } from '../../message-ids.js'
+import { names } from '../../names.js'
+import type { Connection } from '../connection.js'
+import type { ChatDeps } from '../deps.js'
+
+/** Stores the user's read marker for the room (it only moves forward) and tells the room. */
+export async function read (deps: ChatDeps, conn: Connection, { room, id }: ClientFrameOf<'read'>): Promise<void> {
+  const local = deps.rooms.get(room)
+  if (conn.rooms.get(room) === undefined || local === undefined) {
+    conn.error('not_joined', 'not a member of this room', room)
+    return
+  }
+  if (compareIds(id, local.lastId) > 0) {
+    conn.error('bad_frame', 'no such message in this room', room)
+    return
+  }
+  const key = names.readMarker(room, conn.user.id)
+  const deadline = <T>(promise: Promise<T>): Promise<T> => withDeadline(promise, deps.config.ENGINE_TIMEOUT_MS)
+  const current = await deadline(deps.engine.kv.get(key))
+  if (current !== null && compareIds(id, current) <= 0) return
+  await deadline(deps.engine.kv.set(key, id))
+  await deps.rooms.publish({ type: 'read', room, user: { id: conn.user.id, name: conn.user.name }, id })
+}

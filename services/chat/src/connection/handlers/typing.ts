@@ -1,0 +1,21 @@
+import { type ClientFrameOf, LIMITS } from '@webchat/shared'
+import { withDeadline } from '../../deadline.js'
+import { names } from '../../names.js'
+import type { Connection } from '../connection.js'
+import type { ChatDeps } from '../deps.js'
+
+/** Ephemeral: published, never stored; one event per user and room every 2 s, on any instance. */
+export async function typing (deps: ChatDeps, conn: Connection, { room }: ClientFrameOf<'typing'>): Promise<void> {
+  if (conn.rooms.get(room) === undefined) {
+    conn.error('not_joined', 'not a member of this room', room)
+    return
+  }
+  const now = Date.now()
+  const last = conn.typingAt.get(room)
+  if (last !== undefined && now - last < LIMITS.typingIntervalMs) return
+  conn.typingAt.set(room, now)
+  const first = await withDeadline(
+    deps.engine.kv.setIfAbsent(names.typing(room, conn.user.id), '1', LIMITS.typingIntervalMs), deps.config.ENGINE_TIMEOUT_MS)
+  if (!first) return
+  await deps.rooms.publish({ type: 'typing', room, user: { id: conn.user.id, name: conn.user.name } })
+}

@@ -1,0 +1,35 @@
+import { type ErrorCode, isRoomName, LIMITS } from '@webchat/shared'
+
+const CLIENT_MSG_ID = /^[\x21-\x7e]{1,64}$/
+
+export interface Refusal { code: ErrorCode, message: string, ref?: string }
+
+/**
+ * Refines a schema failure of `parseClientFrame` (only called on that slow path): names an
+ * invalid room or an over-long text with their own codes, and refers to the frame's clientMsgId
+ * or room when those are usable, so a client can match the error to what it sent.
+ */
+export function refine (raw: string, failure: Refusal): Refusal {
+  if (failure.code !== 'bad_frame') return failure
+  let value: unknown
+  try {
+    value = JSON.parse(raw)
+  } catch {
+    return failure
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return failure
+  const { type, room, text, clientMsgId } = value as Record<string, unknown>
+  const ref = typeof clientMsgId === 'string' && CLIENT_MSG_ID.test(clientMsgId)
+    ? clientMsgId
+    : isRoomName(room) ? room : undefined
+  const refined: Refusal = { ...failure }
+  if (ref !== undefined) refined.ref = ref
+  if ('room' in value && !isRoomName(room)) {
+    refined.code = 'invalid_room'
+    refined.message = 'room names are 1 to 64 characters from a-z, 0-9, _ and -'
+  } else if (type === 'send' && typeof text === 'string' && [...text].length > LIMITS.textChars) {
+    refined.code = 'text_too_long'
+    refined.message = `text is limited to ${LIMITS.textChars} characters`
+  }
+  return refined
+}

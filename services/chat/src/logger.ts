@@ -1,0 +1,30 @@
+import type { FastifyServerOptions } from 'fastify'
+import type { Config } from './config.js'
+
+/** Strips the query string, which may carry a token (`/ws?token=`). */
+export function redactUrl (url: string): string {
+  const at = url.indexOf('?')
+  return at < 0 ? url : url.slice(0, at)
+}
+
+/**
+ * pino options for the service: tokens (subprotocol header, `token` query parameter,
+ * Authorization) never reach the log.
+ */
+export function loggerOptions (config: Pick<Config, 'LOG_LEVEL'>): NonNullable<FastifyServerOptions['logger']> {
+  return {
+    level: config.LOG_LEVEL,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers["sec-websocket-protocol"]', 'req.headers.cookie', 'req.query.token', 'token'],
+      censor: '[redacted]'
+    },
+    serializers: {
+      req: (req: { method?: string, url?: string, ip?: string, hostname?: string }) => ({
+        method: req.method,
+        url: redactUrl(req.url ?? ''),
+        host: req.hostname,
+        remoteAddress: req.ip
+      })
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import { names as shared } from '@webchat/engine'
+
+/**
+ * Every logical key, log and channel name the chat service uses, made in one place. The engine
+ * adds its prefix (REDIS_PREFIX) to each.
+ */
+export const names = {
+  ...shared,
+  /** Log (Redis Stream) of a room's messages. */
+  roomLog: (room: string): string => `room-log:${room}`,
+  /** Channel of a room: messages, presence, typing and read events, as finished frames. */
+  roomChannel: (room: string): string => `room:${room}`,
+  /** Channel of one user: `event` frames pushed by backends. */
+  userChannel: (userId: string): string => `user:${userId}`,
+  /** Presence set of a room: one entry per user and instance. */
+  presenceSet: (room: string): string => `presence:${room}`,
+  presenceMember: (userId: string, instanceId: string): string => `${userId}|${instanceId}`,
+  /** Key: a user's read marker in a room. */
+  readMarker: (room: string, userId: string): string => `read:${room}:${userId}`,
+  /** Key: set for 2 s after a user's typing event in a room, on any instance. */
+  typing: (room: string, userId: string): string => `typing:${room}:${userId}`,
+  /** Key: a token id that has opened a connection (single use). */
+  usedToken: (jti: string): string => `jti:${jti}`,
+  /** Idempotency key of a send. */
+  clientMessage: (userId: string, clientMsgId: string): string => `msg:${userId}:${clientMsgId}`
+} as const

@@ -1,0 +1,184 @@
+import fp from 'fastify-plugin'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Engine, Unsubscribe } from '@webchat/engine'
+import type { ServerFrame } from '@webchat/shared'
+import type { Config } from '../../config.js'
+import type { Connection } from '../../connection/connection.js'
+import type { Membership } from '../../connection/membership.js'
+import { frameOf, messageIdOf, messageTsOf } from '../../message-frame.js'
+import { compareIds, maxId } from '../../message-ids.js'
+import { names } from '../../names.js'
+import type { Metrics } from './metrics.js'
+
+/** A room as this instance holds it: one subscription, the local sockets, the last id relayed. */
+export interface LocalRoom {
+  readonly name: string
+  readonly members: Map<Connection, Membership>
+  /** The newest message id relayed here: later ones are new, earlier ones are duplicates. */
+  lastId: string
+  /** Messages held while the room catches up from its log. */
+  pending: string[] | null
+  /** Set when another outage ended while catching up: read the log once more. */
+  again: boolean
+  ready: Promise<void>
+  unsubscribe: Unsubscribe | null
+}
+
+export interface Rooms {
+  /** Adds the connection to the room, subscribing this instance first if needed. */
+  attach (room: string, conn: Connection, membership: Membership): Promise<LocalRoom>
+  detach (room: string, conn: Connection): void
+  /** Publishes an ephemeral frame (presence, typing, read) to every instance. */
+  publish (frame: ServerFrame & { room: string }): Promise<void>
+  get (room: string): LocalRoom | undefined
+  all (): IterableIterator<LocalRoom>
+  /** Fills the gap after a pub/sub outage: every room replays its log after its last id. */
+  catchUp (): Promise<void>
+  close (): Promise<void>
+}
+
+interface Deps { engine: Engine, config: Config, metrics: Metrics, log: FastifyBaseLogger }
+
+export function createRooms ({ engine, config, metrics, log }: Deps): Rooms {
+  const rooms = new Map<string, LocalRoom>()
+
+  const fanOut = (room: LocalRoom, payload: string, id: string | null): void => {
+    const data = Buffer.from(payload)
+    let sent = 0
+    for (const [conn, membership] of room.members) {
+      if (membership.buffer !== null) membership.buffer.push(payload)
+      else if (conn.send(data)) sent++
+    }
+    metrics.framesOut.inc(sent)
+    if (id !== null) {
+      metrics.deliveries.inc(sent)
+      const ts = messageTsOf(payload, id)
+      if (Number.isFinite(ts)) metrics.latency.observe(Math.max(0, Date.now() - ts) / 1000)
+    }
+  }
+
+  const relay = (room: LocalRoom, payload: string): void => {
+    const id = messageIdOf(payload)
+    if (id !== null) {
+      if (room.pending !== null) { room.pending.push(payload); return }
+      if (compareIds(id, room.lastId) <= 0) return
+      room.lastId = id
+    }
+    fanOut(room, payload, id)
+  }
+
+  const subscribe = async (room: LocalRoom): Promise<void> => {
+    room.unsubscribe = await engine.pubsub.subscribe(names.roomChannel(room.name), (payload) => relay(room, payload))
+    // Messages after this point arrive by pub/sub; the log tells where they start.
+    const info = await engine.logs.info(names.roomLog(room.name))
+    room.lastId = maxId(room.lastId, info.lastId) ?? '0-0'
+  }
+
+  const open = (name: string): LocalRoom => {
+    const room: LocalRoom = {
+      name, members: new Map(), lastId: '0-0', pending: null, again: false, unsubscribe: null, ready: Promise.resolve()
+    }
+    room.ready = subscribe(room)
+    room.ready.catch(() => {})
+    rooms.set(name, room)
+    metrics.rooms.set(rooms.size)
+    return room
+  }
+
+  const release = (room: LocalRoom): void => {
+    if (rooms.get(room.name) === room) rooms.delete(room.name)
+    metrics.rooms.set(rooms.size)
+    room.ready.then(async () => await room.unsubscribe?.(), () => {}).catch((err: unknown) => {
+      log.warn({ err, room: room.name }, 'unsubscribe failed')
+    })
+  }
+
+  const readGap = async (room: LocalRoom): Promise<number> => {
+    let recovered = 0
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const entries = await engine.logs.readAfter(names.roomLog(room.name), room.lastId, config.ROOM_HISTORY)
+        for (const { id, data } of entries) {
+          if (compareIds(id, room.lastId) <= 0) continue
+          room.lastId = id
+          fanOut(room, frameOf(id, data), id)
+          recovered++
+        }
+        return recovered
+      } catch (err) {
+        if (attempt >= 4 || rooms.get(room.name) !== room) throw err
+        await new Promise((resolve) => setTimeout(resolve, 500 * (attempt + 1)))
+      }
+    }
+  }
+
+  const catchUpRoom = async (room: LocalRoom): Promise<void> => {
+    try { await room.ready } catch { return }
+    if (room.pending !== null) { room.again = true; return }
+    room.pending = []
+    try {
+      do {
+        room.again = false
+        metrics.catchUps.inc(await readGap(room))
+      } while (room.again)
+    } finally {
+      const held = room.pending
+      room.pending = null
+      for (const payload of held) relay(room, payload)
+    }
+  }
+
+  return {
+    async attach (name, conn, membership) {
+      const room = rooms.get(name) ?? open(name)
+      room.members.set(conn, membership)
+      try {
+        await room.ready
+      } catch (err) {
+        room.members.delete(conn)
+        if (rooms.get(name) === room) rooms.delete(name)
+        metrics.rooms.set(rooms.size)
+        throw err
+      }
+      return room
+    },
+    detach (name, conn) {
+      const room = rooms.get(name)
+      if (room === undefined || !room.members.delete(conn)) return
+      if (room.members.size === 0) release(room)
+    },
+    async publish (frame) {
+      await engine.pubsub.publish(names.roomChannel(frame.room), JSON.stringify(frame))
+    },
+    get: (name) => rooms.get(name),
+    all: () => rooms.values(),
+    async catchUp () {
+      const results = await Promise.allSettled([...rooms.values()].map(catchUpRoom))
+      for (const result of results) {
+        if (result.status === 'rejected') log.error({ err: result.reason }, 'catch-up from the room log failed')
+      }
+    },
+    async close () {
+      const all = [...rooms.values()]
+      rooms.clear()
+      await Promise.allSettled(all.map(async (room) => { await room.ready; await room.unsubscribe?.() }))
+    }
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance { rooms: Rooms }
+}
+
+export default fp(async (fastify) => {
+  const rooms = createRooms({ engine: fastify.chatEngine, config: fastify.chatConfig, metrics: fastify.chatMetrics, log: fastify.log })
+  fastify.decorate('rooms', rooms)
+  const stop = fastify.chatEngine.pubsub.onResume(() => {
+    fastify.log.info('pub/sub resumed: catching up every room from its log')
+    void rooms.catchUp()
+  })
+  fastify.addHook('onClose', async () => {
+    stop()
+    await rooms.close()
+  })
+}, { name: 'chat-rooms', dependencies: ['chat-engine', 'chat-metrics'] })

@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import {
+  ErrorBody, HistoryQuery, LIMITS, MessagesPage, PostMessageRequest, PostMessageResponse, RoomParams, RoomPresence
+} from '@webchat/shared'
+import { ChatError } from '../../errors.js'
+import { requireChatToken, requireServiceKey } from './guards.js'
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 503: ErrorBody }
+
+/** Room history and presence for clients; posting for backends. */
+export default async function roomRoutes (app: FastifyInstance): Promise<void> {
+  const fastify = app.withTypeProvider<TypeBoxTypeProvider>()
+  const userAuth = requireChatToken(fastify.tokens)
+
+  fastify.get('/api/rooms/:room/messages', {
+    schema: {
+      summary: 'A page of a room\'s messages, oldest first',
+      tags: ['rooms'],
+      security: [{ chatToken: [] }],
+      params: RoomParams,
+      querystring: HistoryQuery,
+      response: { 200: MessagesPage, ...errors }
+    },
+    preHandler: userAuth
+  }, async (request) => {
+    const { before, limit } = request.query
+    return await fastify.messages.page(request.params.room, before ?? null, limit ?? LIMITS.historyPage)
+  })
+
+  fastify.get('/api/rooms/:room/presence', {
+    schema: {
+      summary: 'Who is in a room now, on any instance',
+      tags: ['rooms'],
+      security: [{ chatToken: [] }],
+      params: RoomParams,
+      response: { 200: RoomPresence, ...errors }
+    },
+    preHandler: userAuth
+  }, async (request) => {
+    return { room: request.params.room, members: await fastify.presence.members(request.params.room) }
+  })
+
+  fastify.post('/api/rooms/:room/messages', {
+    schema: {
+      summary: 'Post a message into a room as a named bot user (backends)',
+      tags: ['backends'],
+      security: [{ serviceKey: [] }],
+      params: RoomParams,
+      body: PostMessageRequest,
+      response: { 200: PostMessageResponse, 201: PostMessageResponse, ...errors }
+    },
+    bodyLimit: 64 * 1024,
+    preHandler: requireServiceKey(fastify.chatConfig)
+  }, async (request, reply) => {
+    const { user, text, clientMsgId } = request.body
+    if (text.trim() === '') throw new ChatError(400, 'bad_request', 'text is empty')
+    const { id, duplicate } = await fastify.messages.append(request.params.room, user, text, clientMsgId)
+    return await reply.code(duplicate ? 200 : 201).send({ id })
+  })
+}

@@ -1,0 +1,57 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { SUBPROTOCOL, type TokenClaims } from '@webchat/shared'
+import type { ChatDeps } from '../../connection/deps.js'
+import { openConnection } from '../../connection/open.js'
+import { checkUpgrade } from './upgrade.js'
+
+declare module 'fastify' {
+  interface FastifyRequest { chatClaims: TokenClaims | null }
+}
+
+/** Logs the path only: the query may hold a token. */
+const safeRequest = (request: FastifyRequest): Record<string, unknown> => ({
+  method: request.method,
+  url: request.url.split('?')[0],
+  remoteAddress: request.ip
+})
+
+/** `GET /ws`: the WebSocket endpoint; a plain GET gets 426 with a hint. */
+export default async function wsRoutes (fastify: FastifyInstance): Promise<void> {
+  const deps: ChatDeps = {
+    config: fastify.chatConfig,
+    engine: fastify.chatEngine,
+    tokens: fastify.tokens,
+    rooms: fastify.rooms,
+    presence: fastify.presence,
+    messages: fastify.messages,
+    connections: fastify.connections,
+    metrics: fastify.chatMetrics,
+    log: fastify.log
+  }
+  fastify.decorateRequest('chatClaims', null)
+
+  fastify.route({
+    method: 'GET',
+    url: '/ws',
+    schema: { hide: true },
+    logSerializers: { req: safeRequest },
+    preValidation: async (request) => {
+      if (!request.ws) return
+      request.chatClaims = await checkUpgrade(request, deps.config, deps.tokens, deps.connections.closing)
+    },
+    handler: async (_request, reply) => {
+      return await reply.code(426).header('upgrade', 'websocket').send({
+        error: 'upgrade_required',
+        message: `open a WebSocket here with the subprotocol ${SUBPROTOCOL} and a chat token`
+      })
+    },
+    wsHandler: (socket, request) => {
+      const claims = request.chatClaims
+      if (claims === null) {
+        socket.close(1011, 'internal error')
+        return
+      }
+      openConnection(deps, socket, claims)
+    }
+  })
+}

@@ -1,0 +1,38 @@
+import type { FastifyRequest } from 'fastify'
+import { SUBPROTOCOL, type TokenClaims } from '@webchat/shared'
+import type { Config } from '../../config.js'
+import { ChatError, forbidden, unauthorized, unavailable } from '../../errors.js'
+import type { Tokens } from '../../plugins/app/tokens.js'
+
+/** The token: offered as a subprotocol beside `webchat.v1`, or as the `token` query parameter. */
+export function tokenOf (request: FastifyRequest): string | undefined {
+  const header = request.headers['sec-websocket-protocol']
+  if (typeof header === 'string' && header !== '') {
+    const protocols = header.split(',').map((p) => p.trim()).filter((p) => p !== '')
+    if (!protocols.includes(SUBPROTOCOL)) throw new ChatError(400, 'bad_request', `offer the ${SUBPROTOCOL} subprotocol`)
+    const offered = protocols.find((p) => p !== SUBPROTOCOL)
+    if (offered !== undefined) return offered
+  }
+  const query = request.query as Record<string, unknown> | undefined
+  const token = query?.token
+  return typeof token === 'string' && token !== '' ? token : undefined
+}
+
+/**
+ * Everything checked before the 101: shutdown (503), Origin (403), then the token (401), which
+ * is consumed: one token opens one connection.
+ */
+export async function checkUpgrade (request: FastifyRequest, config: Config, tokens: Tokens, closing: boolean): Promise<TokenClaims> {
+  if (closing) throw unavailable('this instance is shutting down: reconnect')
+  const origin = request.headers.origin
+  if (origin === undefined) {
+    if (!config.ALLOW_NO_ORIGIN) throw forbidden('an Origin header is required')
+  } else if (!config.allowedOrigins.has(origin.toLowerCase())) {
+    throw forbidden('this origin may not open chat sockets')
+  }
+  const token = tokenOf(request)
+  if (token === undefined) throw unauthorized()
+  const claims = await tokens.verify(token)
+  await tokens.consume(claims)
+  return claims
+}

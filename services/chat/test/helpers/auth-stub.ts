@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto'
+import { createServer, type Server } from 'node:http'
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose'
+import { TOKEN_TYPE } from '@webchat/shared'
+
+export const ISSUER = 'webchat-auth-test'
+
+interface Key { kid: string, privateKey: CryptoKey, jwk: JWK }
+
+async function newKey (kid = randomUUID()): Promise<Key> {
+  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true })
+  const jwk = { ...await exportJWK(publicKey), kid, alg: 'EdDSA', use: 'sig' }
+  return { kid, privateKey, jwk }
+}
+
+export interface MintOptions {
+  sub?: string
+  sid?: string
+  name?: string
+  jti?: string
+  aud?: string
+  iss?: string
+  typ?: string
+  /** Seconds from now (negative: already expired). */
+  expiresIn?: number
+  /** Sign with a key the JWKS does not publish (under a published kid unless `kid` is given). */
+  forged?: boolean
+  kid?: string
+  omit?: string[]
+}
+
+/**
+ * What the auth service is to chat: a JWKS over real HTTP on 127.0.0.1 and tokens signed exactly
+ * as auth mints them (EdDSA, kid, typ, iss, aud 'chat', sub, sid, name, jti, iat, exp).
+ */
+export interface AuthStub {
+  url: string
+  fetches: number
+  mint (options?: MintOptions): Promise<string>
+  /** Publishes a new key and signs with it from now on. */
+  rotate (): Promise<void>
+  close (): Promise<void>
+}
+
+export async function startAuthStub (): Promise<AuthStub> {
+  const keys: Key[] = [await newKey()]
+  const rogue = await newKey()
+  let server: Server
+  const stub: AuthStub = {
+    url: '',
+    fetches: 0,
+    async mint (options = {}) {
+      const signer = keys.at(-1)!
+      const now = Math.floor(Date.now() / 1000)
+      const claims: Record<string, unknown> = {
+        iss: options.iss ?? ISSUER,
+        aud: options.aud ?? 'chat',
+        sub: options.sub ?? 'u1',
+        sid: options.sid ?? 's1',
+        name: options.name ?? 'User One',
+        jti: options.jti ?? randomUUID(),
+        iat: now,
+        exp: now + (options.expiresIn ?? 300)
+      }
+      for (const claim of options.omit ?? []) Reflect.deleteProperty(claims, claim)
+      return await new SignJWT(claims)
+        .setProtectedHeader({ alg: 'EdDSA', kid: options.kid ?? signer.kid, typ: options.typ ?? TOKEN_TYPE })
+        .sign(options.forged === true ? rogue.privateKey : signer.privateKey)
+    },
+    async rotate () {
+      keys.push(await newKey())
+    },
+    close: async () => {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  }
+  server = createServer((request, response) => {
+    if (request.url === '/.well-known/jwks.json') {
+      stub.fetches++
+      response.writeHead(200, { 'content-type': 'application/json' })
+      response.end(JSON.stringify({ keys: keys.map((k) => k.jwk) }))
+      return
+    }
+    response.writeHead(404).end()
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  stub.url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`
+  return stub
+}

@@ -1,0 +1,119 @@
+import type { AddressInfo } from 'node:net'
+import tap from 'tap'
+import type { FastifyInstance } from 'fastify'
+import { connectRedisEngine, createMemoryEngine, type Engine } from '@webchat/engine'
+import { startRedis, type TestRedis } from '@webchat/testkit'
+import { buildApp } from '../../src/app.js'
+import { loadConfig, type Config } from '../../src/config.js'
+import { ISSUER, startAuthStub, type AuthStub, type MintOptions } from './auth-stub.js'
+import { connect, type ConnectOptions, type Frame, type TestClient } from './client.js'
+
+export type EngineKind = 'memory' | 'redis'
+export const ENGINES: EngineKind[] = ['memory', 'redis']
+export const SERVICE_KEY = 'test-service-key-0123456789'
+export const ORIGIN = 'http://chat.test'
+
+interface Teardown { teardown (fn: () => unknown): void }
+
+let redis: Promise<TestRedis> | undefined
+/** One redis-server per test file, stopped after its last test. */
+export async function sharedRedis (): Promise<TestRedis> {
+  if (redis === undefined) {
+    const started = redis = startRedis()
+    tap.teardown(async () => { await (await started).close() })
+  }
+  return await redis
+}
+
+export interface Cluster {
+  kind: EngineKind
+  apps: FastifyInstance[]
+  configs: Config[]
+  /** ws:// URL of instance i. */
+  wsUrl (i: number): string
+  httpUrl (i: number): string
+  auth: AuthStub
+  /** An engine on the same state as the apps (the shared memory engine, or another Redis client). */
+  engine: Engine
+  redis?: TestRedis
+  prefix: string
+  /** Connects to instance `i % instances` with a fresh token and waits for `ready`. */
+  connect (i: number, options?: MintOptions & ConnectOptions): Promise<TestClient>
+  join (client: TestClient, room: string, extra?: { since?: string, epoch?: string }): Promise<Frame>
+}
+
+export interface ClusterOptions {
+  instances?: number
+  env?: Record<string, unknown>
+}
+
+/**
+ * Chat instances on 127.0.0.1:0 sharing one engine (memory: one engine object in process;
+ * redis: a real redis-server and a fresh prefix), with a token-minting JWKS server.
+ */
+export async function startCluster (t: Teardown, kind: EngineKind, options: ClusterOptions = {}): Promise<Cluster> {
+  const instances = options.instances ?? (kind === 'redis' ? 2 : 1)
+  const auth = await startAuthStub()
+  t.teardown(async () => await auth.close())
+  const server = kind === 'redis' ? await sharedRedis() : undefined
+  const prefix = server?.prefix() ?? 'mem:'
+  const engine = server === undefined
+    ? createMemoryEngine()
+    : await connectRedisEngine({ url: server.url, prefix })
+  const apps: FastifyInstance[] = []
+  const configs: Config[] = []
+  const clients: TestClient[] = []
+  t.teardown(async () => {
+    await Promise.allSettled(clients.map(async (c) => await c.close()))
+    await Promise.allSettled(apps.map(async (app) => await app.close()))
+    await engine.close()
+  })
+  for (let i = 0; i < instances; i++) {
+    const config = loadConfig({
+      LOG_LEVEL: 'silent',
+      ENGINE: kind,
+      REDIS_URL: server?.url,
+      REDIS_PREFIX: prefix,
+      AUTH_URL: auth.url,
+      TOKEN_ISSUER: ISSUER,
+      ALLOWED_ORIGINS: `${ORIGIN},http://other.test`,
+      ALLOW_NO_ORIGIN: true,
+      CHAT_SERVICE_KEYS: `unused-key,${SERVICE_KEY}`,
+      INSTANCE_ID: `test-${i}`,
+      JWKS_COOLDOWN_MS: 0,
+      ...options.env
+    })
+    const app = await buildApp({ config, engine: kind === 'memory' ? engine : undefined, logger: false })
+    apps.push(app)
+    configs.push(config)
+    await app.listen({ host: '127.0.0.1', port: 0 })
+  }
+  const port = (i: number): number => (apps[i % instances]!.server.address() as AddressInfo).port
+  const cluster: Cluster = {
+    kind, apps, configs, auth, engine, redis: server, prefix,
+    wsUrl: (i) => `ws://127.0.0.1:${port(i)}/ws`,
+    httpUrl: (i) => `http://127.0.0.1:${port(i)}`,
+    async connect (i, opts = {}) {
+      const client = await connect(cluster.wsUrl(i), await auth.mint(opts), opts)
+      clients.push(client)
+      await client.waitFor((f) => f.type === 'ready', 5000, 'ready frame')
+      return client
+    },
+    async join (client, room, extra = {}) {
+      client.send({ type: 'join', room, ...extra })
+      return await client.waitFor((f) => f.type === 'joined' && f.room === room && !seen.has(f), 5000, `joined ${room}`).then((f) => { seen.add(f); return f })
+    }
+  }
+  const seen = new WeakSet<Frame>()
+  return cluster
+}
+
+/** Polls `check` until it holds or `timeoutMs` passes. */
+export async function eventually (check: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (await check()) return
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+  throw new Error(`${what} did not hold within ${timeoutMs} ms`)
+}
