@@ -98,6 +98,8 @@ export interface Connection {
   pending (room?: string): Array<{ room: string, text: string, clientMsgId: string }>
   /** Skips the wait of a pending reconnect. */
   reconnect (): void
+  /** Fetches a token now and hands it to the server in-band (after a rename, so the new name shows). */
+  refreshToken (): void
   /** Closes for good. */
   close (): void
 }
@@ -527,6 +529,12 @@ export function createConnection (options: ConnectionOptions): Connection {
 
     reconnect () {
       if (state.state === 'reconnecting' || state.state === 'offline') void connect()
+    },
+
+    refreshToken () {
+      if (!isOpen()) return
+      refreshTimer = clear(refreshTimer)
+      void refresh()
     },
 
     close () { end('closed') }

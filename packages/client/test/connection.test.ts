@@ -267,6 +267,16 @@ t.test('refreshes the token in-band before it expires', async (t) => {
   t.equal(FakeSocket.all.length, 1, 'on the same socket')
 })
 
+t.test('refreshToken() refreshes now', async (t) => {
+  const { conn, timers, tokens } = setup(t)
+  conn.refreshToken()
+  await timers.flush()
+  FakeSocket.last().accept()
+  conn.refreshToken()
+  await timers.flush()
+  t.same(FakeSocket.last().ofType('refresh'), [{ type: 'refresh', token: tokens[1] }])
+})
+
 t.test('a refused refresh is tried again; an ended session ends the connection', async (t) => {
   let fail = false
   let n = 0
