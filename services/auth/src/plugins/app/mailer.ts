@@ -5,7 +5,7 @@ import { codeMessage, isDeliverable } from '../../mail/message.js'
 export interface Mailer {
   /** Resolves once the mail server accepted the message; rejects within `timeoutMs` otherwise. */
   sendCode (to: string, code: string): Promise<void>
-  /** Whether the mail server answers (cached for a few seconds). */
+  /** Whether the mail server answers (a success is remembered for a few seconds). */
   check (): Promise<boolean>
   close (): void
 }
@@ -35,14 +35,17 @@ async function within<T> (promise: Promise<T>, ms: number, what: string): Promis
   }
 }
 
-/** Caches a boolean probe for `ttlMs`, sharing one probe among concurrent callers. */
+/**
+ * Remembers a successful probe for `ttlMs` and shares one probe among concurrent callers. A
+ * failure is not remembered: the next call probes again, so recovery shows at once.
+ */
 function cachedProbe (probe: () => Promise<boolean>, ttlMs: number): () => Promise<boolean> {
-  let value: { ok: boolean, at: number } | undefined
+  let okAt = -Infinity
   let pending: Promise<boolean> | undefined
   return async () => {
-    if (value !== undefined && Date.now() - value.at < ttlMs) return value.ok
+    if (Date.now() - okAt < ttlMs) return true
     pending ??= probe().catch(() => false).then((ok) => {
-      value = { ok, at: Date.now() }
+      if (ok) okAt = Date.now()
       pending = undefined
       return ok
     })
