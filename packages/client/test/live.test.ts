@@ -1,0 +1,148 @@
+import t, { type Test } from 'tap'
+import type { ChatMessage } from '@webchat/shared'
+import { createAuthClient, type AuthClient } from '../src/auth.js'
+import { createConnection, type Connection, type ConnectionEvents } from '../src/connection.js'
+import { startStack, type Stack } from './helpers/stack.js'
+
+/**
+ * The client against the real services: one auth instance, two chat instances on one real Redis,
+ * a real SMTP sink. Nothing is faked.
+ */
+
+async function signIn (stack: Stack, email: string, name: string): Promise<AuthClient> {
+  const auth = createAuthClient({ baseUrl: stack.auths[0]!.url })
+  await auth.requestCode(email)
+  await auth.verify(email, await stack.sink.codeFor(email))
+  await auth.rename(name)
+  return auth
+}
+
+function connect (t: Test, stack: Stack, auth: AuthClient, chat: number, rooms: string[] = []): Connection {
+  const conn = createConnection({
+    url: stack.chats[chat]!.url,
+    getToken: async () => await auth.token(),
+    WebSocket: stack.socketFrom(0),
+    rooms,
+    backoff: { baseMs: 200, capMs: 1000 }
+  })
+  t.teardown(() => conn.close())
+  return conn
+}
+
+/** The next `event` matching `match`, or a rejection after `ms`. */
+async function next<K extends keyof ConnectionEvents> (conn: Connection, event: K, match: (v: ConnectionEvents[K]) => boolean = () => true, ms = 10_000): Promise<ConnectionEvents[K]> {
+  return await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { off(); reject(new Error(`no ${String(event)} within ${ms} ms`)) }, ms)
+    const off = conn.on(event, (value) => {
+      if (!match(value)) return
+      clearTimeout(timer)
+      off()
+      resolve(value)
+    })
+  })
+}
+
+t.test('auth API errors reach the caller with their details', async (t) => {
+  const stack = await startStack(t)
+  const auth = createAuthClient({ baseUrl: stack.auths[0]!.url })
+  t.equal(await auth.me(), null)
+  await t.rejects(auth.requestCode('not-an-email'), { code: 'invalid_email', status: 400 })
+  const { resendAfter } = await auth.requestCode('ana@example.com')
+  t.ok(resendAfter > 0)
+  await t.rejects(auth.requestCode('ana@example.com'), { code: 'rate_limited', status: 429 })
+  const code = await stack.sink.codeFor('ana@example.com')
+  const wrong = code === '000000' ? '111111' : '000000'
+  const err = await auth.verify('ana@example.com', wrong).catch((e: unknown) => e)
+  t.match(err, { code: 'invalid_code', status: 401 })
+  t.type((err as { attemptsLeft?: unknown }).attemptsLeft, 'number')
+  const user = await auth.verify('ana@example.com', code)
+  t.equal(user.email, 'ana@example.com')
+  t.same(await auth.me(), user)
+  t.equal((await auth.rename('Ana')).name, 'Ana')
+  await t.rejects(auth.rename('   '), { status: 400 })
+  const token = await auth.token()
+  t.match(token, { token: /^[\w-]+\.[\w-]+\.[\w-]+$/, expiresAt: /Z$/ })
+  t.match(await auth.config(), { chatUrl: stack.chats[0]!.url })
+  await auth.logout()
+  t.equal(await auth.me(), null)
+  await t.rejects(auth.token(), { code: 'unauthorized', status: 401 })
+})
+
+t.test('two users on two chat instances: messages, presence, typing, read markers, a restart and a logout', async (t) => {
+  const stack = await startStack(t, { chats: 2 })
+  const anaAuth = await signIn(stack, 'ana@example.com', 'Ana')
+  const benAuth = await signIn(stack, 'ben@example.com', 'Ben')
+  const ana = connect(t, stack, anaAuth, 0)
+  const ben = connect(t, stack, benAuth, 1)
+
+  const anaJoined = await ana.join('lobby')
+  t.equal(anaJoined.room, 'lobby')
+  const benJoinSeen = next(ana, 'presence', (p) => p.event === 'join' && p.user.name === 'Ben')
+  const benJoined = await ben.join('lobby')
+  t.ok(benJoined.members.some((m) => m.name === 'Ana'), 'Ben sees Ana in the room')
+  await benJoinSeen
+
+  // Messages both ways, across instances, each acknowledged with the id the other side sees.
+  const toBen = next(ben, 'message', (m) => m.text === 'hello Ben')
+  const idA = await ana.send('lobby', 'hello Ben')
+  t.equal((await toBen).id, idA)
+  const toAna = next(ana, 'message', (m) => m.text === 'hi Ana')
+  const idB = await ben.send('lobby', 'hi Ana')
+  t.equal((await toAna).id, idB)
+
+  const typing = next(ana, 'typing', (e) => e.user.name === 'Ben')
+  t.equal(ben.typing('lobby'), true)
+  t.equal((await typing).room, 'lobby')
+  const read = next(ana, 'read', (e) => e.user.name === 'Ben')
+  ben.read('lobby', idB)
+  t.equal((await read).id, idB)
+
+  // Ben's instance restarts: he gets 1012, cannot reconnect while it is down, and Ana goes on.
+  const benStates: string[] = []
+  ben.on('state', (s) => benStates.push(s.state))
+  await stack.chats[1]!.stop()
+  await next(ben, 'state', (s) => s.state === 'reconnecting')
+  const missed: string[] = []
+  for (const text of ['while you were away 1', 'while you were away 2', 'while you were away 3']) missed.push(await ana.send('lobby', text))
+  const queued = ben.send('lobby', 'sent while offline')
+  t.same(ben.pending().map((p) => p.text), ['sent while offline'])
+
+  const seenByBen: ChatMessage[] = []
+  ben.on('message', (m) => seenByBen.push(m))
+  ben.on('joined', (j) => seenByBen.push(...j.messages))
+  const rejoined = next(ben, 'joined', (j) => j.room === 'lobby', 20_000)
+  await stack.chats[1]!.start()
+  const frame = await rejoined
+  t.equal(frame.recovered, true, 'the server filled the gap from since/epoch')
+  const idQueued = await queued
+  const offlineSeen = next(ana, 'message', (m) => m.id === idQueued)
+  await offlineSeen
+  const texts = seenByBen.map((m) => m.text)
+  for (const text of ['while you were away 1', 'while you were away 2', 'while you were away 3']) {
+    t.equal(texts.filter((x) => x === text).length, 1, `"${text}" shown once`)
+  }
+  t.notOk(texts.includes('hello Ben'), 'nothing already seen comes again')
+  t.ok(benStates.includes('open'))
+
+  // Logging out ends the session: chat closes with 4001 and the client stops for good.
+  const ended = next(ben, 'state', (s) => s.state === 'ended', 10_000)
+  await benAuth.logout()
+  t.same(await ended, { state: 'ended', reason: 'session_ended' })
+})
+
+t.test('the token is refreshed in-band before it expires', async (t) => {
+  const stack = await startStack(t, { authEnv: { TOKEN_TTL: '4' } })
+  const auth = await signIn(stack, 'cy@example.com', 'Cy')
+  const conn = createConnection({
+    url: stack.chats[0]!.url,
+    getToken: async () => await auth.token(),
+    WebSocket: stack.socketFrom(0),
+    refreshLeadMs: 2000
+  })
+  t.teardown(() => conn.close())
+  await next(conn, 'ready')
+  const refreshed = await next(conn, 'refreshed', () => true, 8000)
+  t.ok(Date.parse(refreshed.expiresAt) > Date.now(), 'a later expiry')
+  await next(conn, 'refreshed', () => true, 8000)
+  t.equal(conn.state.state, 'open', 'still the same socket')
+})
