@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client'
 import type { Engine } from '@webchat/engine'
 import { BODY_LIMIT, useJsonBodies } from './body-parsers.js'
 import { trustProxyOption, type Config } from './config.js'
-import { errorHandler } from './errors.js'
+import { errorHandler, sendError, toApiError } from './errors.js'
 import { loggerOptions } from './logger.js'
 import codesPlugin from './plugins/app/codes.js'
 import configPlugin from './plugins/app/config.js'
@@ -67,6 +67,8 @@ export function serverOptions (config: Config): FastifyServerOptions {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
+    // Errors raised before routing (a malformed URL, a bad header) get the same `{error, message}`.
+    frameworkErrors: (err, _request, reply) => { sendError(reply, toApiError(err)) },
     requestTimeout: 30_000
   }
 }

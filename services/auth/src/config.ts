@@ -16,7 +16,6 @@ const defaultWebRoot = fileURLToPath(new URL('../../../web/dist', import.meta.ur
  * The same schema gives the type, the defaults and the README table.
  */
 export const ConfigSchema = Type.Object({
-  nodeEnv: Type.String({ env: 'NODE_ENV', default: 'development', description: '`production` requires SESSION_SECRET and CODE_SECRET' }),
   host: Type.String({ env: 'HOST', default: '0.0.0.0', description: 'listen address' }),
   port: Type.Integer({ env: 'PORT', default: 3001, minimum: 0, maximum: 65535, description: 'listen port' }),
   logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { env: 'LOG_LEVEL', default: 'info', description: 'pino log level' }),
@@ -88,7 +87,6 @@ function checked (config: Config): Config {
   if (config.mailTransport === 'smtp' && config.smtpUrl === '') throw new Error('invalid configuration: MAIL_TRANSPORT=smtp needs SMTP_URL')
   for (const [name, secret] of [['SESSION_SECRET', config.sessionSecret], ['CODE_SECRET', config.codeSecret]] as const) {
     if (secret !== '' && secret.length < 32) throw new Error(`invalid configuration: ${name} must have at least 32 characters`)
-    if (secret === '' && config.nodeEnv === 'production') throw new Error(`invalid configuration: ${name} is required in production`)
   }
   for (const origin of config.allowedOrigins) {
     if (!/^https?:\/\/[^/]+$/.test(origin)) throw new Error(`invalid configuration: ALLOWED_ORIGINS entry ${origin} is not an origin (scheme://host[:port])`)

@@ -32,7 +32,6 @@ export function tempDir (t: Test, name = 'auth'): string {
 /** Config for a test: silent logs, its own DATA_DIR and Redis prefix, no web app, `env` on top. */
 export async function testConfig (t: Test, kind: EngineKind, env: Env = {}): Promise<Config> {
   const base: Env = {
-    NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     ENGINE: kind,
     DATA_DIR: tempDir(t),
