@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import type { Registry } from 'prom-client'
 import { Registry as PromRegistry, collectDefaultMetrics } from 'prom-client'
 import type { Engine } from '@webchat/engine'
@@ -40,6 +41,9 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
   if (opts.registry === undefined && opts.ops !== false) collectDefaultMetrics({ register: registry, prefix: 'webchat_chat_' })
   fastify.decorate('chatConfig', opts.config)
   fastify.setErrorHandler(errorHandler)
+  // Strict TypeBox validation (extra fields are errors, not silently dropped); JSON bodies only.
+  fastify.setValidatorCompiler(TypeBoxValidatorCompiler)
+  fastify.removeContentTypeParser('text/plain')
 
   await fastify.register(swagger, swaggerConfig)
   await fastify.register(websocket, websocketConfig)

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import tap from 'tap'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import { connectRedisEngine, createMemoryEngine, type Engine } from '@webchat/engine'
 import { startRedis, type TestRedis } from '@webchat/testkit'
 import { buildApp } from '../../src/app.js'
@@ -40,11 +40,15 @@ export interface Cluster {
   /** Connects to instance `i % instances` with a fresh token and waits for `ready`. */
   connect (i: number, options?: MintOptions & ConnectOptions): Promise<TestClient>
   join (client: TestClient, room: string, extra?: { since?: string, epoch?: string }): Promise<Frame>
+  /** Posts into a room as a backend (no rate limit); resolves with the message id. */
+  post (room: string, text: string, instance?: number): Promise<string>
 }
 
 export interface ClusterOptions {
   instances?: number
   env?: Record<string, unknown>
+  /** Fastify logger options (default: no logging). */
+  logger?: FastifyServerOptions['logger']
 }
 
 /**
@@ -83,7 +87,7 @@ export async function startCluster (t: Teardown, kind: EngineKind, options: Clus
       JWKS_COOLDOWN_MS: 0,
       ...options.env
     })
-    const app = await buildApp({ config, engine: kind === 'memory' ? engine : undefined, logger: false })
+    const app = await buildApp({ config, engine: kind === 'memory' ? engine : undefined, logger: options.logger ?? false })
     apps.push(app)
     configs.push(config)
     await app.listen({ host: '127.0.0.1', port: 0 })
@@ -102,9 +106,20 @@ export async function startCluster (t: Teardown, kind: EngineKind, options: Clus
     async join (client, room, extra = {}) {
       client.send({ type: 'join', room, ...extra })
       return await client.waitFor((f) => f.type === 'joined' && f.room === room && !seen.has(f), 5000, `joined ${room}`).then((f) => { seen.add(f); return f })
-    }
+    },
+    post: async () => { throw new Error('set below') }
   }
   const seen = new WeakSet<Frame>()
+  cluster.post = async (room, text, instance = 0) => {
+    const response = await fetch(`${cluster.httpUrl(instance)}/api/rooms/${room}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${SERVICE_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ user: { id: 'bot', name: 'Bot' }, text })
+    })
+    const body = await response.json() as { id?: string }
+    if (response.status !== 201 || body.id === undefined) throw new Error(`post failed: ${response.status} ${JSON.stringify(body)}`)
+    return body.id
+  }
   return cluster
 }
 

@@ -1,0 +1,172 @@
+import t from 'tap'
+import { ENGINES, startCluster } from '../../helpers/cluster.js'
+
+for (const kind of ENGINES) {
+  t.test(`${kind}: messaging`, async (t) => {
+    const cluster = await startCluster(t, kind)
+
+    t.test('ready carries the user and a connection id', async (t) => {
+      const a = await cluster.connect(0, { sub: 'ready-user', name: 'Ready' })
+      const ready = a.frames[0]!
+      t.same(ready.user, { id: 'ready-user', name: 'Ready' })
+      t.type(ready.connectionId, 'string')
+      t.equal(a.protocol, 'webchat.v1', 'the subprotocol is selected, the token never echoed')
+    })
+
+    t.test('clients on different instances exchange messages, in order, with acks', async (t) => {
+      const a = await cluster.connect(0, { sub: 'alice', name: 'Alice', sid: 'sa' })
+      const b = await cluster.connect(1, { sub: 'bob', name: 'Bob', sid: 'sb' })
+      const joinedA = await cluster.join(a, 'lobby')
+      t.equal(joinedA.recovered, false)
+      t.same(joinedA.messages, [])
+      t.equal(joinedA.lastRead, null)
+      t.type(joinedA.epoch, 'string')
+      await cluster.join(b, 'lobby')
+      for (let i = 0; i < 5; i++) a.send({ type: 'send', room: 'lobby', text: `hello ${i}`, clientMsgId: `a-${i}` })
+      const acks = await a.waitForCount((f) => f.type === 'ack', 5)
+      const atB = await b.waitForCount((f) => f.type === 'message', 5)
+      const atA = await a.waitForCount((f) => f.type === 'message', 5)
+      t.same(atB.map((m) => m.text), [0, 1, 2, 3, 4].map((i) => `hello ${i}`))
+      t.same(atB.map((m) => m.id), atA.map((m) => m.id), 'ids identical on every instance')
+      t.same(acks.map((a) => a.id).sort(), atB.map((m) => m.id).sort())
+      const first = atB[0]!
+      t.same(first.user, { id: 'alice', name: 'Alice' })
+      t.equal(first.room, 'lobby')
+      t.equal(first.clientMsgId, 'a-0')
+      t.type(first.ts, 'number')
+      t.ok(Math.abs(Date.now() - (first.ts as number)) < 10_000)
+    })
+
+    t.test('a repeated send with the same clientMsgId is stored once and acked with the same id', async (t) => {
+      const a = await cluster.connect(0, { sub: 'idem', sid: 'si' })
+      const b = await cluster.connect(1, { sub: 'watcher', sid: 'sw' })
+      await cluster.join(a, 'idem-room')
+      await cluster.join(b, 'idem-room')
+      a.send({ type: 'send', room: 'idem-room', text: 'once', clientMsgId: 'same' })
+      const first = await a.waitFor((f) => f.type === 'ack')
+      a.send({ type: 'send', room: 'idem-room', text: 'once', clientMsgId: 'same' })
+      const acks = await a.waitForCount((f) => f.type === 'ack', 2)
+      t.equal(acks[1]!.id, first.id)
+      // A second tab of the same user retrying the same clientMsgId: same id.
+      const a2 = await cluster.connect(1, { sub: 'idem', sid: 'si' })
+      await cluster.join(a2, 'idem-room')
+      a2.send({ type: 'send', room: 'idem-room', text: 'once', clientMsgId: 'same' })
+      t.equal((await a2.waitFor((f) => f.type === 'ack')).id, first.id)
+      a.send({ type: 'send', room: 'idem-room', text: 'next', clientMsgId: 'other' })
+      await b.waitFor((f) => f.type === 'message' && f.text === 'next')
+      t.equal(b.frames.filter((f) => f.type === 'message' && f.text === 'once').length, 1, 'stored and delivered once')
+      const page = await fetch(`${cluster.httpUrl(0)}/api/rooms/idem-room/messages`, { headers: { authorization: `Bearer ${await cluster.auth.mint()}` } })
+      const body = await page.json() as { messages: Array<{ text: string }> }
+      t.same(body.messages.map((m) => m.text), ['once', 'next'])
+    })
+
+    t.test('presence: join and leave across instances, several tabs count once', async (t) => {
+      const a = await cluster.connect(0, { sub: 'p-alice', name: 'Alice', sid: 'pa' })
+      await cluster.join(a, 'pres')
+      const b1 = await cluster.connect(1, { sub: 'p-bob', name: 'Bob', sid: 'pb1' })
+      const joined = await cluster.join(b1, 'pres')
+      t.same((joined.members as Array<{ id: string }>).map((m) => m.id).sort(), ['p-alice', 'p-bob'])
+      await a.waitFor((f) => f.type === 'presence' && f.event === 'join' && (f.user as { id: string }).id === 'p-bob')
+      // Bob's second tab, on the other instance: no second join, members list him once.
+      const b2 = await cluster.connect(0, { sub: 'p-bob', name: 'Bob', sid: 'pb2' })
+      const joined2 = await cluster.join(b2, 'pres')
+      t.same((joined2.members as Array<{ id: string }>).map((m) => m.id).sort(), ['p-alice', 'p-bob'])
+      await b1.close()
+      // The last tab is still there: no leave.
+      a.send({ type: 'send', room: 'pres', text: 'barrier', clientMsgId: 'barrier' })
+      await a.waitFor((f) => f.type === 'message' && f.text === 'barrier')
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      t.equal(a.frames.filter((f) => f.type === 'presence' && (f.user as { id: string }).id === 'p-bob').length, 1, 'one join, no leave yet')
+      b2.send({ type: 'leave', room: 'pres' })
+      await b2.waitFor((f) => f.type === 'left' && f.room === 'pres')
+      const leave = await a.waitFor((f) => f.type === 'presence' && f.event === 'leave')
+      t.same(leave.user, { id: 'p-bob', name: 'Bob' })
+      const res = await fetch(`${cluster.httpUrl(1)}/api/rooms/pres/presence`, { headers: { authorization: `Bearer ${await cluster.auth.mint()}` } })
+      t.same(await res.json(), { room: 'pres', members: [{ id: 'p-alice', name: 'Alice' }] })
+    })
+
+    t.test('typing is relayed, at most once every 2 s per user and room', async (t) => {
+      const a = await cluster.connect(0, { sub: 'typist', name: 'Typist', sid: 'ta' })
+      const a2 = await cluster.connect(1, { sub: 'typist', name: 'Typist', sid: 'tb' })
+      const b = await cluster.connect(1, { sub: 'reader', sid: 'tr' })
+      await cluster.join(a, 'typing')
+      await cluster.join(a2, 'typing')
+      await cluster.join(b, 'typing')
+      a.send({ type: 'typing', room: 'typing' })
+      const event = await b.waitFor((f) => f.type === 'typing')
+      t.same(event, { type: 'typing', room: 'typing', user: { id: 'typist', name: 'Typist' } })
+      a.send({ type: 'typing', room: 'typing' })
+      a2.send({ type: 'typing', room: 'typing' }) // another tab, another instance: same user
+      a.send({ type: 'send', room: 'typing', text: 'barrier', clientMsgId: 'tb1' })
+      await b.waitFor((f) => f.type === 'message')
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      t.equal(b.frames.filter((f) => f.type === 'typing').length, 1, 'repeats within 2 s are dropped')
+      t.same(b.frames.filter((f) => f.type === 'error'), [])
+    })
+
+    t.test('read markers are stored, broadcast, returned in joined.lastRead and only move forward', async (t) => {
+      const a = await cluster.connect(0, { sub: 'marker', name: 'Marker', sid: 'ma' })
+      const b = await cluster.connect(1, { sub: 'other', sid: 'mb' })
+      await cluster.join(a, 'reads')
+      await cluster.join(b, 'reads')
+      a.send({ type: 'send', room: 'reads', text: 'one', clientMsgId: 'r1' })
+      a.send({ type: 'send', room: 'reads', text: 'two', clientMsgId: 'r2' })
+      const [one, two] = await a.waitForCount((f) => f.type === 'message', 2)
+      a.send({ type: 'read', room: 'reads', id: two!.id })
+      const event = await b.waitFor((f) => f.type === 'read')
+      t.same(event, { type: 'read', room: 'reads', user: { id: 'marker', name: 'Marker' }, id: two!.id })
+      a.send({ type: 'read', room: 'reads', id: one!.id }) // backwards: ignored
+      a.send({ type: 'read', room: 'reads', id: '99999999999999-0' })
+      await a.waitFor((f) => f.type === 'error' && f.code === 'bad_frame' && f.ref === 'reads')
+      const again = await cluster.connect(1, { sub: 'marker', sid: 'mc' })
+      const joined = await cluster.join(again, 'reads')
+      t.equal(joined.lastRead, two!.id)
+      t.equal(b.frames.filter((f) => f.type === 'read').length, 1)
+    })
+
+    t.test('history pages through older messages', async (t) => {
+      const a = await cluster.connect(0, { sub: 'historian', sid: 'ha' })
+      await cluster.join(a, 'hist')
+      for (let i = 0; i < 7; i++) a.send({ type: 'send', room: 'hist', text: `h${i}`, clientMsgId: `h${i}` })
+      const messages = await a.waitForCount((f) => f.type === 'message', 7)
+      a.send({ type: 'history', room: 'hist', before: messages[5]!.id, limit: 3 })
+      const page = await a.waitFor((f) => f.type === 'history')
+      t.same((page.messages as Array<{ text: string }>).map((m) => m.text), ['h2', 'h3', 'h4'])
+      t.equal(page.more, true)
+      a.send({ type: 'history', room: 'hist', before: messages[2]!.id })
+      const last = await a.waitForCount((f) => f.type === 'history', 2)
+      t.same((last[1]!.messages as Array<{ text: string }>).map((m) => m.text), ['h0', 'h1'])
+      t.equal(last[1]!.more, false)
+      // A fresh join shows the latest page.
+      const b = await cluster.connect(1, { sub: 'late', sid: 'hl' })
+      const joined = await cluster.join(b, 'hist')
+      t.same((joined.messages as Array<{ text: string }>).map((m) => m.text), ['h0', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6'])
+    })
+
+    t.test('leave stops delivery; sending to a room not joined is refused', async (t) => {
+      const a = await cluster.connect(0, { sub: 'leaver', sid: 'la' })
+      const b = await cluster.connect(1, { sub: 'stayer', sid: 'lb' })
+      await cluster.join(a, 'exit')
+      await cluster.join(b, 'exit')
+      a.send({ type: 'leave', room: 'exit' })
+      await a.waitFor((f) => f.type === 'left')
+      b.send({ type: 'send', room: 'exit', text: 'after', clientMsgId: 'x1' })
+      await b.waitFor((f) => f.type === 'message')
+      a.send({ type: 'send', room: 'exit', text: 'nope', clientMsgId: 'x2' })
+      const error = await a.waitFor((f) => f.type === 'error')
+      t.same(error, { type: 'error', code: 'not_joined', message: 'join the room before sending to it', ref: 'x2' })
+      t.equal(a.frames.filter((f) => f.type === 'message').length, 0)
+      a.send({ type: 'leave', room: 'exit' })
+      await a.waitFor((f) => f.type === 'error' && f.code === 'not_joined' && f.ref === 'exit')
+    })
+
+    t.test('a join already answered gives a fresh snapshot', async (t) => {
+      const a = await cluster.connect(0, { sub: 'rejoiner', sid: 'rj' })
+      await cluster.join(a, 'again')
+      a.send({ type: 'send', room: 'again', text: 'x', clientMsgId: 'rj1' })
+      await a.waitFor((f) => f.type === 'message')
+      const again = await cluster.join(a, 'again')
+      t.same((again.messages as Array<{ text: string }>).map((m) => m.text), ['x'])
+    })
+  })
+}
