@@ -18,7 +18,10 @@ const defaultWebRoot = fileURLToPath(new URL('../../../web/dist', import.meta.ur
 export const ConfigSchema = Type.Object({
   host: Type.String({ env: 'HOST', default: '0.0.0.0', description: 'listen address' }),
   port: Type.Integer({ env: 'PORT', default: 3001, minimum: 0, maximum: 65535, description: 'listen port' }),
-  logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { env: 'LOG_LEVEL', default: 'info', description: 'pino log level' }),
+  logLevel: Type.Union([
+    Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
+    Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')
+  ], { env: 'LOG_LEVEL', default: 'info', description: 'pino log level' }),
   trustProxy: Type.String({ env: 'TRUST_PROXY', default: 'false', description: '`true`, a hop count, or proxy addresses (comma-separated); set behind nginx' }),
   engine: Type.Union([Type.Literal('memory'), Type.Literal('redis')], { env: 'ENGINE', default: 'memory', description: 'state engine; `redis` by default when REDIS_URL is set' }),
   redisUrl: Type.String({ env: 'REDIS_URL', default: '', description: 'Redis URL for ENGINE=redis' }),

@@ -86,6 +86,13 @@ export async function build (t: Test, kind: EngineKind, options: BuildOptions = 
   return { app, config, sink, engine }
 }
 
+/** A real SMTP sink closed after the test. */
+export async function smtpSink (t: Test): Promise<SmtpSink> {
+  const sink = await startSmtpSink()
+  t.teardown(async () => { await sink.close() })
+  return sink
+}
+
 /** A memory engine closed after the test. */
 export function memoryEngine (t: Test): Engine {
   const engine = createMemoryEngine()

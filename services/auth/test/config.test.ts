@@ -1,0 +1,56 @@
+import t from 'tap'
+import { ConfigSchema, loadConfig, trustProxyOption } from '../src/config.js'
+
+t.test('defaults', async (t) => {
+  const config = loadConfig({})
+  t.match(config, {
+    host: '0.0.0.0', port: 3001, logLevel: 'info', engine: 'memory', mailTransport: 'console', redisPrefix: 'webchat:',
+    smtpTimeoutMs: 8000, allowedEmailDomains: [], allowedOrigins: ['http://localhost:3000', 'http://localhost:3001', 'http://localhost:8080'],
+    trustProxy: 'false', sessionIdleTimeout: 604_800, sessionMaxAge: 2_592_000, tokenTtl: 300, tokenIssuer: 'webchat-auth',
+    dataDir: './data', serviceKeys: [], chatPublicUrl: '/ws', docs: true, codeTtl: 600, codeMaxAttempts: 5, codeCooldown: 60,
+    codeHourlyMax: 5, lockThreshold: 20, lockBase: 30, lockMax: 3600
+  })
+  t.ok(config.smtpTimeoutMs <= 10_000, 'mail failures answer within 10 s')
+  for (const [key, schema] of Object.entries(ConfigSchema.properties)) {
+    t.match(schema, { env: /^[A-Z_]+$/, description: String }, `${key} names its variable and says what it does`)
+  }
+})
+
+t.test('REDIS_URL and SMTP_URL switch the defaults', async (t) => {
+  t.match(loadConfig({ REDIS_URL: 'redis://r:6379' }), { engine: 'redis', redisUrl: 'redis://r:6379' })
+  t.match(loadConfig({ REDIS_URL: 'redis://r:6379', ENGINE: 'memory' }), { engine: 'memory' })
+  t.match(loadConfig({ SMTP_URL: 'smtp://m:1025' }), { mailTransport: 'smtp' })
+  t.match(loadConfig({ SMTP_URL: 'smtp://m:1025', MAIL_TRANSPORT: 'console' }), { mailTransport: 'console' })
+})
+
+t.test('conversions', async (t) => {
+  const config = loadConfig({
+    PORT: '8080', ALLOWED_EMAIL_DOMAINS: ' Example.COM, ,corp.example ', ALLOWED_ORIGINS: 'https://Chat.Example.com',
+    AUTH_SERVICE_KEYS: 'a,b', DOCS: 'off', TRUST_PROXY: '1', SESSION_SECRET: 'x'.repeat(32), EMPTY: ''
+  })
+  t.match(config, { port: 8080, allowedEmailDomains: ['example.com', 'corp.example'], allowedOrigins: ['https://chat.example.com'], serviceKeys: ['a', 'b'], docs: false })
+  t.equal(loadConfig({ PORT: '' }).port, 3001, 'empty means unset')
+  t.equal(trustProxyOption('true'), true)
+  t.equal(trustProxyOption('FALSE'), false)
+  t.equal(trustProxyOption('2'), 2)
+  t.equal(trustProxyOption('10.0.0.0/8,127.0.0.1'), '10.0.0.0/8,127.0.0.1')
+})
+
+t.test('refuses bad settings, naming the variable', async (t) => {
+  const bad: Array<[Record<string, string>, RegExp]> = [
+    [{ PORT: 'eighty' }, /PORT/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ SMTP_TIMEOUT_MS: '20000' }, /SMTP_TIMEOUT_MS/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ ENGINE: 'mongo' }, /ENGINE/],
+    [{ ENGINE: 'redis' }, /REDIS_URL/],
+    [{ MAIL_TRANSPORT: 'smtp' }, /SMTP_URL/],
+    [{ SESSION_SECRET: 'short' }, /SESSION_SECRET/],
+    [{ CODE_SECRET: 'short' }, /CODE_SECRET/],
+    [{ ALLOWED_ORIGINS: 'https://example.com/' }, /ALLOWED_ORIGINS/],
+    [{ ALLOWED_ORIGINS: '*' }, /ALLOWED_ORIGINS/],
+    [{ TOKEN_TTL: '0' }, /TOKEN_TTL/],
+    [{ DOCS: 'maybe' }, /DOCS/]
+  ]
+  for (const [env, message] of bad) t.throws(() => loadConfig(env), message, JSON.stringify(env))
+})
