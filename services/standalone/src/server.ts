@@ -1,0 +1,16 @@
+import closeWithGrace from 'close-with-grace'
+import { buildStandalone } from './app.js'
+import { loadConfig } from './config.js'
+
+// `npm start`: the only file that reads the environment, listens and handles signals.
+const config = loadConfig()
+const { fastify } = await buildStandalone(config)
+
+closeWithGrace({ delay: 25_000 }, async ({ signal, err }) => {
+  if (err !== undefined) fastify.log.error({ err }, 'closing after an error')
+  else fastify.log.info({ signal }, 'closing')
+  await fastify.close()
+})
+
+await fastify.listen({ host: config.HOST, port: config.PORT })
+process.stdout.write(`\nwebchat is running: http://localhost:${config.PORT}\nLogin codes are printed here (MAIL_TRANSPORT=console).\n\n`)

@@ -1,0 +1,66 @@
+import t from 'tap'
+import WebSocket from 'ws'
+import { freePort, startSmtpSink } from '@webchat/testkit'
+import { buildStandalone, loadConfig } from '../src/index.js'
+
+t.test('auth, chat and the web config in one process on the memory engine', async (t) => {
+  const sink = await startSmtpSink()
+  t.teardown(() => sink.close())
+  const port = await freePort()
+  const origin = `http://localhost:${port}`
+  const { fastify, engine } = await buildStandalone(loadConfig({
+    PORT: String(port), MAIL_TRANSPORT: 'smtp', SMTP_URL: sink.url, LOG_LEVEL: 'silent', DATA_DIR: t.testdir()
+  }))
+  t.teardown(() => fastify.close())
+  await fastify.listen({ host: '127.0.0.1', port })
+  t.equal(engine.kind, 'memory')
+
+  const post = async (url: string, body: unknown, cookie?: string): Promise<Response> => await fetch(`http://127.0.0.1:${port}${url}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin, ...(cookie !== undefined ? { cookie } : {}) },
+    body: JSON.stringify(body)
+  })
+  t.equal((await post('/auth/code', { email: 'ana@example.com' })).status, 202)
+  const verified = await post('/auth/verify', { email: 'ana@example.com', code: await sink.codeFor('ana@example.com') })
+  t.equal(verified.status, 200)
+  const cookie = (verified.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+  const minted = await post('/auth/token', {}, cookie)
+  t.equal(minted.status, 200)
+  const { token } = await minted.json() as { token: string }
+
+  const config = await (await fetch(`http://127.0.0.1:${port}/config.json`)).json() as { chatUrl: string }
+  t.equal(config.chatUrl, '/ws', 'the page finds chat on its own origin')
+  for (const path of ['/healthz', '/readyz', '/metrics']) t.equal((await fetch(`http://127.0.0.1:${port}${path}`)).status, 200, path)
+  const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
+  t.match(metrics, /webchat_auth_/, 'auth metrics')
+  t.match(metrics, /webchat_chat_/, 'chat metrics')
+
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, ['webchat.v1', token], { origin })
+  const frames: Array<Record<string, unknown>> = []
+  ws.on('message', (data) => {
+    const parsed = JSON.parse(String(data)) as Record<string, unknown> | Array<Record<string, unknown>>
+    frames.push(...(Array.isArray(parsed) ? parsed : [parsed]))
+  })
+  const waitFor = async (type: string): Promise<Record<string, unknown>> => {
+    for (let i = 0; i < 200; i++) {
+      const frame = frames.find((f) => f.type === type)
+      if (frame !== undefined) return frame
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    throw new Error(`no ${type} frame`)
+  }
+  await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject) })
+  t.equal(ws.protocol, 'webchat.v1')
+  await waitFor('ready')
+  ws.send(JSON.stringify({ type: 'join', room: 'lobby' }))
+  await waitFor('joined')
+  ws.send(JSON.stringify({ type: 'send', room: 'lobby', text: 'hello from one process', clientMsgId: 'm1' }))
+  const ack = await waitFor('ack')
+  const message = await waitFor('message')
+  t.equal(message.text, 'hello from one process')
+  t.equal(message.id, ack.id)
+
+  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)))
+  t.equal((await post('/auth/logout', {}, cookie)).status, 204)
+  t.equal(await closed, 4001, 'logout closes the socket of the session')
+})
