@@ -93,3 +93,28 @@ t.test('a signed-in browser flow leaves one session per sign-in', async (t) => {
   t.ok(sessionCookie(verified))
   t.equal(res.cookies.length, 0, 'asking for a code sets no cookie')
 })
+
+t.test('a failing start rejects and leaves nothing open', async (t) => {
+  const config = await testConfig(t, 'memory', { SIGNING_KEYS: '[{"kty":"oct","k":"c2VjcmV0","kid":"h"}]' })
+  await t.rejects(buildApp({ config, server: { logger: false } }), /Ed25519/)
+})
+
+t.test('an unexpected failure is a 500 that tells nothing', async (t) => {
+  const engine = memoryEngine(t)
+  const broken = { ...engine, kv: { ...engine.kv, ttl: async () => { throw new Error('disk on fire at /var/secret') } } }
+  const { app: server, sink } = await build(t, 'memory', { engine: broken })
+  await server.inject({ method: 'POST', url: '/auth/code', payload: { email: 'boom@example.com' } })
+  const res = await server.inject({ method: 'POST', url: '/auth/verify', payload: { email: 'boom@example.com', code: await mailedCode(sink, 'boom@example.com') } })
+  t.equal(res.statusCode, 500)
+  t.same(res.json(), { error: 'internal', message: 'internal error' })
+})
+
+t.test('in a host that already answers 404s, the host keeps its handler', async (t) => {
+  const config = await testConfig(t, 'memory')
+  const host = Fastify({ logger: false })
+  t.teardown(async () => { await host.close() })
+  host.setNotFoundHandler(async (_request, reply) => await reply.code(404).send({ error: 'not_found', message: 'host' }))
+  await host.register(app, { config, engine: memoryEngine(t) })
+  await host.ready()
+  t.same((await host.inject({ method: 'GET', url: '/nowhere' })).json(), { error: 'not_found', message: 'host' })
+})

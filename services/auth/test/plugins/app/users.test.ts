@@ -25,3 +25,13 @@ t.test('default names come from the local part', async (t) => {
   t.equal(defaultName(`${'x'.repeat(60)}@example.com`), 'x'.repeat(40))
   t.equal(defaultName('@example.com'), 'user')
 })
+
+t.test('an index entry without its record is repaired', async (t) => {
+  const { createHash } = await import('node:crypto')
+  const engine = await engineFor(t, await testConfig(t, 'memory'))
+  await engine.kv.set(`auth:user-by-email:${createHash('sha256').update('lost@example.com').digest('base64url')}`, 'gone')
+  const users = createUsers({ engine })
+  const user = await users.findOrCreate('lost@example.com')
+  t.not(user.id, 'gone')
+  t.same(await users.findOrCreate('lost@example.com'), user)
+})
