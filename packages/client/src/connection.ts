@@ -86,7 +86,10 @@ export interface Connection {
   leave (room: string): void
   /** Sends a message; resolves with its id. Queued while offline and retried with the same `clientMsgId`. */
   send (room: string, text: string, options?: SendOptions): Promise<string>
-  /** Says "typing" in a room; at most once per `LIMITS.typingIntervalMs`. Returns whether it was sent. */
+  /**
+   * Says "typing" in a room, at most about once per `LIMITS.typingIntervalMs`: a call within the
+   * interval is held back and sent when it ends (a send cancels it). Returns whether it went out now.
+   */
   typing (room: string): boolean
   /** Marks messages up to `id` read; kept and sent after a reconnect if offline. */
   read (room: string, id: string): void
@@ -116,6 +119,8 @@ const fail = (code: ClientErrorCode | ServerFrameOf<'error'>['code'], message: s
   new WebchatError(code, message, ref === undefined ? {} : { ref })
 
 const utf8 = new TextEncoder()
+/** Typing signals a little slower than the server's limit, so that transit jitter never gets one dropped. */
+const TYPING_EVERY_MS = LIMITS.typingIntervalMs + 250
 
 /**
  * A chat connection that stays connected: a fresh token for every connect, jittered exponential
@@ -223,7 +228,10 @@ export function createConnection (options: ConnectionOptions): Connection {
     readyTimer = clear(readyTimer)
     refreshTimer = clear(refreshTimer)
     ackTimer = clear(ackTimer)
-    for (const track of rooms.values()) track.joined = false
+    for (const track of rooms.values()) {
+      track.joined = false
+      track.typingTimer = clear(track.typingTimer)
+    }
     rejectHistory(undefined, fail('disconnected', 'the connection dropped'))
     outbox.unsend()
     if (state.state === 'ended') return
@@ -465,7 +473,10 @@ export function createConnection (options: ConnectionOptions): Connection {
     },
 
     leave (room) {
-      if (!rooms.delete(room)) return
+      const track = rooms.get(room)
+      if (track === undefined) return
+      track.typingTimer = clear(track.typingTimer)
+      rooms.delete(room)
       const err = fail('not_joined', `left ${room}`, room)
       for (const w of joinWaiters.get(room) ?? []) w.reject(err)
       joinWaiters.delete(room)
@@ -483,6 +494,8 @@ export function createConnection (options: ConnectionOptions): Connection {
       const clientMsgId = sendOptions.clientMsgId ?? crypto.randomUUID()
       const bytes = utf8.encode(JSON.stringify({ type: 'send', room, text, clientMsgId })).byteLength
       if (bytes > LIMITS.frameBytes) return Promise.reject(fail('payload_too_large', 'the message is too large'))
+      const track = rooms.get(room)!
+      track.typingTimer = clear(track.typingTimer)
       const { entry, promise } = outbox.add(room, text, clientMsgId)
       sendEntry(entry)
       return promise
@@ -490,10 +503,18 @@ export function createConnection (options: ConnectionOptions): Connection {
 
     typing (room) {
       const track = rooms.get(room)
-      const now = timers.now()
-      if (track?.joined !== true || now - track.lastTypingAt < LIMITS.typingIntervalMs) return false
+      if (track?.joined !== true || !isOpen()) return false
+      const wait = track.lastTypingAt + TYPING_EVERY_MS - timers.now()
+      if (wait > 0) {
+        // Keep the last signal of a burst: it goes out when the interval ends (unless a send comes first).
+        track.typingTimer ??= timers.setTimeout(() => {
+          track.typingTimer = undefined
+          if (rooms.get(room) === track && track.joined && transmit({ type: 'typing', room })) track.lastTypingAt = timers.now()
+        }, wait)
+        return false
+      }
       if (!transmit({ type: 'typing', room })) return false
-      track.lastTypingAt = now
+      track.lastTypingAt = timers.now()
       return true
     },
 

@@ -19,6 +19,8 @@ export interface RoomTrack {
   wantRead: string | undefined
   sentRead: string | undefined
   lastTypingAt: number
+  /** A typing signal held back by the interval, to go out when it ends. */
+  typingTimer: unknown
   /** Records a message id; false when it was seen already. */
   admit (id: string): boolean
   /** Forgets every id (a new epoch, or a gap the server could not fill). */
@@ -39,6 +41,7 @@ export function createRoomTrack (room: string): RoomTrack {
     wantRead: undefined,
     sentRead: undefined,
     lastTypingAt: -Infinity,
+    typingTimer: undefined,
     admit (id) {
       if (seen.has(id) || (floor !== undefined && compareIds(id, floor) <= 0)) return false
       seen.add(id)

@@ -140,7 +140,7 @@ export function typingNames (room: RoomState, now: number, me: string): string[]
 
 /**
  * Who has read up to each shown message, without me: each reader once, under the newest loaded
- * message at or before their marker.
+ * message at or before their marker that someone else wrote (a reader's own messages say nothing).
  */
 export function readersByMessage (room: RoomState, me: string): Map<string, string[]> {
   const byId = new Map<string, string[]>()
@@ -149,7 +149,7 @@ export function readersByMessage (room: RoomState, me: string): Map<string, stri
     let at: string | undefined
     for (let i = room.messages.length - 1; i >= 0; i--) {
       const m = room.messages[i]!
-      if (compareIds(m.id, id) <= 0) { at = m.id; break }
+      if (compareIds(m.id, id) <= 0 && m.user.id !== userId) { at = m.id; break }
     }
     if (at !== undefined) byId.set(at, [...(byId.get(at) ?? []), name])
   }

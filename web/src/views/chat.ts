@@ -104,14 +104,16 @@ export function chatView (auth: AuthClient, config: WebConfig, signedIn: User, s
     roomList.el, account)
   const main = h('main', { class: 'room', attrs: { 'aria-labelledby': 'room-title' } },
     h('header', { class: 'room-header' },
-      h('button', { class: 'btn btn-icon only-narrow', attrs: { type: 'button', 'aria-label': 'All rooms' }, on: { click: () => { el.dataset.view = 'rooms' } } }, icon(ICONS.back)),
+      h('button', { class: 'btn btn-icon only-narrow', attrs: { type: 'button', 'aria-label': 'All rooms' }, on: { click: () => { toggleMembers(false); el.dataset.view = 'rooms' } } }, icon(ICONS.back)),
       h('div', { class: 'room-heading' }, title, online),
       leaveButton, membersToggle),
     banner.el,
     h('div', { class: 'messages-wrap' }, messages.el, newBelow),
     typingLine,
     composer.el)
-  const wide = globalThis.matchMedia?.('(min-width: 1100px)').matches ?? false
+  // The members panel is open beside the room on wide screens, and an overlay opened on demand on narrow ones.
+  const wideQuery = globalThis.matchMedia?.('(min-width: 1100px)')
+  const wide = wideQuery?.matches ?? false
   const el = h('div', { class: 'chat', attrs: { 'data-view': 'chat', 'data-members': wide ? 'open' : 'closed' } },
     h('a', { class: 'skip-link', attrs: { href: '#composer-input' } }, 'Skip to message box'),
     sidebar, main, members.el, announcer, rename.el)
@@ -136,6 +138,8 @@ export function chatView (auth: AuthClient, config: WebConfig, signedIn: User, s
     setText(title, `#${r.name}`)
     const count = [...r.members.values()].filter((m) => m.online).length
     setText(online, r.joined ? `${count} online` : 'joining…')
+    leaveButton.disabled = rooms.size <= 1
+    leaveButton.title = rooms.size <= 1 ? 'Your last room cannot be left' : `Leave #${r.name}`
     members.render(r, me.id)
   }
 
@@ -275,10 +279,6 @@ export function chatView (auth: AuthClient, config: WebConfig, signedIn: User, s
     banner.update(state)
     el.dataset.connection = state.state
   })
-  conn.on('ready', (frame) => {
-    if (frame.user.name !== me.name) me = { ...me, name: frame.user.name }
-    renderAccount()
-  })
   conn.on('joined', (frame) => {
     const r = rooms.get(frame.room)
     if (r === undefined) return
@@ -319,7 +319,9 @@ export function chatView (auth: AuthClient, config: WebConfig, signedIn: User, s
 
   const onPop = (): void => { const name = roomFromPath(); if (name !== undefined && rooms.has(name)) select(name, false) }
   const onVisible = (): void => { readIfSeen(); renderRooms() }
-  const onKey = (e: KeyboardEvent): void => { if (e.key === 'Escape' && el.dataset.members === 'open') toggleMembers(false) }
+  const onKey = (e: KeyboardEvent): void => { if (e.key === 'Escape' && el.dataset.members === 'open' && wideQuery?.matches !== true) toggleMembers(false) }
+  const onWidth = (e: MediaQueryListEvent): void => toggleMembers(e.matches)
+  wideQuery?.addEventListener('change', onWidth)
   addEventListener('popstate', onPop)
   document.addEventListener('visibilitychange', onVisible)
   document.addEventListener('keydown', onKey)
@@ -340,6 +342,7 @@ export function chatView (auth: AuthClient, config: WebConfig, signedIn: User, s
     removeEventListener('popstate', onPop)
     document.removeEventListener('visibilitychange', onVisible)
     document.removeEventListener('keydown', onKey)
+    wideQuery?.removeEventListener('change', onWidth)
   }
 
   return { el, dispose }
