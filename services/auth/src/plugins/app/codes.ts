@@ -108,7 +108,7 @@ export function createCodes ({ engine, secret, ...rules }: CodesOptions): Codes 
           if (consumed !== null && consumed.until > Date.now()) await kv.setIfAbsent(key.code(a), JSON.stringify(consumed), consumed.until - Date.now())
           throw errors.codeExpired()
         }
-        await Promise.all([counters.reset(key.failures(a)), kv.delete(key.tries(a, stored.id))])
+        await Promise.all([counters.reset(key.failures(a)), counters.reset(key.tries(a, stored.id))])
         return
       }
       const failures = await counters.increment(key.failures(a), rules.failureWindowMs)
