@@ -18,6 +18,9 @@ export interface SmtpSink {
   close (): Promise<void>
 }
 
+/** Six digits standing alone: not part of a MIME boundary, an id or a longer number. */
+const CODE = /(?<![0-9A-Za-z_=.-])([0-9]{6})(?![0-9A-Za-z_-])/
+
 function decodeBody (raw: string): string {
   // Undo quoted-printable soft breaks so that a code split across lines is found.
   return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)))
@@ -35,7 +38,7 @@ export async function startSmtpSink (): Promise<SmtpSink> {
         for (let i = mails.length - 1; i >= 0; i--) {
           const mail = mails[i]!
           if (!mail.to.some((t) => t.toLowerCase() === to)) continue
-          const match = /(?<![0-9])([0-9]{6})(?![0-9])/.exec(decodeBody(mail.raw.split(/\r?\n\r?\n/).slice(1).join('\n\n')))
+          const match = CODE.exec(decodeBody(mail.raw.split(/\r?\n\r?\n/).slice(1).join('\n\n')))
           if (match?.[1] !== undefined) return match[1]
         }
         await sleep(20)
