@@ -13,7 +13,10 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false }
   },
+  // Dev server on :3000, an origin both services allow by default.
   server: {
+    port: 3000,
+    strictPort: true,
     proxy: {
       '/auth': 'http://localhost:3001',
       '/config.json': 'http://localhost:3001',

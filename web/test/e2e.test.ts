@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -26,7 +26,7 @@ const XSS = '<img src=x onerror=alert(1)>'
 
 function chromiumPath (): string | undefined {
   const fromEnv = process.env.CHROMIUM_PATH
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv
+  if (fromEnv !== undefined && fromEnv !== '') return existsSync(fromEnv) ? fromEnv : undefined
   const found = spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' })
   const path = found.stdout.trim().split('\n')[0]
   return found.status === 0 && path !== undefined && path !== '' ? path : undefined
@@ -304,11 +304,35 @@ t.test('two people sign in and chat through two chat instances', async (t) => {
     t.equal((await texts(ana)).filter((x) => x === 'typed while the connection was down').length, 1, 'the queued message arrived once')
   })
 
+  await step('offline, then back', async (t) => {
+    await benContext.setOffline(true)
+    await ben.locator('.banner').getByText('You are offline.').waitFor({ timeout: WAIT })
+    await say(ben, 'written on the train')
+    await ben.locator('.pending-rows .msg-text', { hasText: 'written on the train' }).waitFor({ timeout: WAIT })
+    await benContext.setOffline(false)
+    await ben.locator('.banner').waitFor({ state: 'hidden', timeout: 30_000 })
+    await waitForText(ana, 'written on the train')
+    await waitForText(ben, 'written on the train')
+    t.equal((await texts(ana)).filter((x) => x === 'written on the train').length, 1, 'delivered once')
+  })
+
   await step('log out', async (t) => {
     await ben.getByRole('button', { name: 'Log out' }).click()
     await ben.getByRole('heading', { name: 'Sign in to webchat' }).waitFor({ timeout: WAIT })
     await ana.locator('.members .member-list.offline .member-name', { hasText: 'Ben' }).waitFor({ timeout: WAIT })
     t.pass('Ana sees Ben go offline')
+  })
+
+  await step('logging out in another tab ends the session here too', async (t) => {
+    const other = await anaContext.newPage()
+    await other.goto(stack.auths[0]!.url + '/')
+    await other.getByRole('button', { name: 'Log out' }).click()
+    await other.getByRole('heading', { name: 'Sign in to webchat' }).waitFor({ timeout: WAIT })
+    await ana.locator('.banner').getByText('Your session has ended.').waitFor({ timeout: WAIT })
+    await shot(ana, 'session-ended-desktop.png')
+    await ana.getByRole('button', { name: 'Sign in again' }).click()
+    await ana.getByRole('heading', { name: 'Sign in to webchat' }).waitFor({ timeout: WAIT })
+    t.pass('the banner offers to sign in again')
   })
 
   t.same([...a.problems, ...b.problems, ...phone.problems], [], 'no script errors and no CSP violations')

@@ -115,7 +115,7 @@ export function chatView (auth: AuthClient, config: WebConfig, signedIn: User, s
   const wideQuery = globalThis.matchMedia?.('(min-width: 1100px)')
   const wide = wideQuery?.matches ?? false
   const el = h('div', { class: 'chat', attrs: { 'data-view': 'chat', 'data-members': wide ? 'open' : 'closed' } },
-    h('a', { class: 'skip-link', attrs: { href: '#composer-input' } }, 'Skip to message box'),
+    h('a', { class: 'skip-link', attrs: { href: '#composer-input' }, on: { click: (e) => { e.preventDefault(); composer.focus() } } }, 'Skip to message box'),
     sidebar, main, members.el, announcer, rename.el)
 
   // ---- rendering -----------------------------------------------------------------------------
@@ -278,6 +278,7 @@ export function chatView (auth: AuthClient, config: WebConfig, signedIn: User, s
   conn.on('state', (state) => {
     banner.update(state)
     el.dataset.connection = state.state
+    if (state.state === 'ended') composer.disable()
   })
   conn.on('joined', (frame) => {
     const r = rooms.get(frame.room)

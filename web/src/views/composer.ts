@@ -4,6 +4,8 @@ import { h, icon, ICONS, setText } from '../dom.js'
 export interface Composer {
   el: HTMLElement
   setRoom (room: string): void
+  /** Turns the box off for good (the session ended). */
+  disable (): void
   focus (): void
 }
 
@@ -50,6 +52,10 @@ export function createComposer (actions: { send (text: string): void, typing ():
     setRoom (room) {
       setText(label, `Message #${room}`)
       input.placeholder = `Message #${room}`
+    },
+    disable () {
+      input.disabled = true
+      sendButton.disabled = true
     },
     focus () { input.focus() }
   }

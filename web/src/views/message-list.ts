@@ -43,12 +43,20 @@ export function createMessageList (actions: {
   let last: ChatMessage | undefined
 
   const isAtBottom = (): boolean => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_PX
-  const toBottom = (): void => { scroller.scrollTop = scroller.scrollHeight }
+  const toBottom = (): void => {
+    scroller.scrollTop = scroller.scrollHeight
+    stuck = true
+  }
 
+  /** Whether the reader is following the newest messages; kept when the list's box changes size. */
+  let stuck = true
   scroller.addEventListener('scroll', () => {
+    stuck = isAtBottom()
     if (scroller.scrollTop < NEAR_PX) actions.nearTop()
-    if (isAtBottom()) actions.atBottom()
+    if (stuck) actions.atBottom()
   }, { passive: true })
+  // A banner or the typing line changes the height: stay at the bottom if the reader was there.
+  if (typeof ResizeObserver === 'function') new ResizeObserver(() => { if (stuck) toBottom() }).observe(scroller)
 
   function rowElement (row: Row, me: string): HTMLElement {
     if (row.kind === 'day') {
