@@ -45,7 +45,15 @@ export interface AuthStub {
 export async function startAuthStub (): Promise<AuthStub> {
   const keys: Key[] = [await newKey()]
   const rogue = await newKey()
-  let server: Server
+  const server: Server = createServer((request, response) => {
+    if (request.url === '/.well-known/jwks.json') {
+      stub.fetches++
+      response.writeHead(200, { 'content-type': 'application/json' })
+      response.end(JSON.stringify({ keys: keys.map((k) => k.jwk) }))
+      return
+    }
+    response.writeHead(404).end()
+  })
   const stub: AuthStub = {
     url: '',
     fetches: 0,
@@ -75,15 +83,6 @@ export async function startAuthStub (): Promise<AuthStub> {
       await new Promise<void>((resolve) => server.close(() => resolve()))
     }
   }
-  server = createServer((request, response) => {
-    if (request.url === '/.well-known/jwks.json') {
-      stub.fetches++
-      response.writeHead(200, { 'content-type': 'application/json' })
-      response.end(JSON.stringify({ keys: keys.map((k) => k.jwk) }))
-      return
-    }
-    response.writeHead(404).end()
-  })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const address = server.address()
   stub.url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`

@@ -60,7 +60,7 @@ export async function connect (url: string, token: string | undefined, options: 
       response.on('data', (chunk: Buffer) => { body += chunk.toString() })
       response.on('end', () => {
         let parsed: Record<string, unknown> = {}
-        try { parsed = JSON.parse(body) as Record<string, unknown> } catch {}
+        try { parsed = JSON.parse(body) as Record<string, unknown> } catch { parsed = { raw: body } }
         reject(new UpgradeRefused(response.statusCode ?? 0, parsed))
       })
     })

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { WebSocket } from 'ws'
 import websocket from '@fastify/websocket'
 import { LIMITS, SUBPROTOCOL } from '@webchat/shared'
@@ -21,8 +21,13 @@ export const autoConfig = {
     request.log.debug({ err: error }, 'websocket error')
     if (socket.readyState === socket.OPEN) socket.close(1011)
   },
-  // Sockets are closed with 1012 by the connections plugin's preClose hook.
-  preClose: async () => {}
+  // On close, stop taking upgrades: later ones reach Fastify as plain requests (503 while closing).
+  // Open sockets are closed with 1012 by the connections plugin's own preClose hook, which runs next.
+  preClose: async function (this: FastifyInstance) {
+    for (const listener of this.server.listeners('upgrade')) {
+      if (listener.name === 'onUpgrade') this.server.removeListener('upgrade', listener as (...args: unknown[]) => void)
+    }
+  }
 }
 
 export default websocket

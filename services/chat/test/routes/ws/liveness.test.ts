@@ -1,0 +1,22 @@
+import type { Socket } from 'node:net'
+import t from 'tap'
+import { ENGINES, eventually, startCluster } from '../../helpers/cluster.js'
+
+for (const kind of ENGINES) {
+  t.test(`${kind}: a socket that misses a pong is terminated; live ones stay`, async (t) => {
+    const cluster = await startCluster(t, kind, { instances: 1, env: { PING_INTERVAL_MS: 150 } })
+    const alive = await cluster.connect(0, { sub: 'alive', sid: 'a' })
+    const silent = await cluster.connect(0, { sub: 'silent', sid: 's' })
+    await cluster.join(silent, 'ping')
+    const socket = (silent.ws as unknown as { _socket: Socket })._socket
+    socket.pause() // reads nothing, so answers no ping
+    const metrics = async (): Promise<string> => await (await fetch(`${cluster.httpUrl(0)}/metrics`)).text()
+    await eventually(async () => /webchat_chat_connections 1\b/.test(await metrics()), 5000, 'the silent socket is dropped')
+    socket.resume()
+    t.equal((await silent.closed).code, 1006, 'terminated, no close frame')
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    t.equal(alive.ws.readyState, alive.ws.OPEN, 'a socket that answers pings stays open')
+    const res = await fetch(`${cluster.httpUrl(0)}/api/rooms/ping/presence`, { headers: { authorization: `Bearer ${await cluster.auth.mint()}` } })
+    t.same(await res.json(), { room: 'ping', members: [] }, 'its presence is gone')
+  })
+}

@@ -1,0 +1,43 @@
+import type { Socket } from 'node:net'
+import t from 'tap'
+import { ENGINES, SERVICE_KEY, eventually, startCluster } from './helpers/cluster.js'
+
+for (const kind of ENGINES) {
+  t.test(`${kind}: a client that stops reading is closed with 4008 without slowing others`, async (t) => {
+    const cluster = await startCluster(t, kind)
+    const slow = await cluster.connect(0, { sub: 'slowpoke', sid: 'slow' })
+    const fast = await cluster.connect(0, { sub: 'speedy', sid: 'fast' })
+    await cluster.join(slow, 'firehose')
+    await cluster.join(fast, 'firehose')
+    const socket = (slow.ws as unknown as { _socket: Socket })._socket
+    socket.pause()
+
+    const text = 'x'.repeat(3900)
+    let posted = 0
+    const started = Date.now()
+    // Each message is ~4 KiB: kernel buffers absorb a few MiB before ws starts buffering.
+    while (posted < 4000 && Date.now() - started < 30_000) {
+      await Promise.all(Array.from({ length: 20 }, async () => {
+        const response = await fetch(`${cluster.httpUrl(0)}/api/rooms/firehose/messages`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${SERVICE_KEY}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ user: { id: 'bot', name: 'Bot' }, text })
+        })
+        await response.arrayBuffer()
+      }))
+      posted += 20
+      const metrics = await (await fetch(`${cluster.httpUrl(0)}/metrics`)).text()
+      if (/webchat_chat_closes_total\{code="4008"\} 1/.test(metrics)) break
+    }
+    t.ok(posted < 4000, `closed after ${posted} messages`)
+    await fast.waitForCount((f) => f.type === 'message', posted, 10_000)
+    t.pass('the fast reader got every message meanwhile')
+    socket.resume()
+    const closed = await slow.closed
+    t.equal(closed.code, 4008)
+    await eventually(async () => {
+      const metrics = await (await fetch(`${cluster.httpUrl(0)}/metrics`)).text()
+      return /webchat_chat_connections 1\b/.test(metrics)
+    }, 5000, 'the slow connection is gone')
+  })
+}
