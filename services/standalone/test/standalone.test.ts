@@ -64,3 +64,14 @@ t.test('auth, chat and the web config in one process on the memory engine', asyn
   t.equal((await post('/auth/logout', {}, cookie)).status, 204)
   t.equal(await closed, 4001, 'logout closes the socket of the session')
 })
+
+t.test('the README config table and docs/openapi match the code', async (t) => {
+  const { execFile } = await import('node:child_process')
+  const script = new URL('../../../scripts/docs.mjs', import.meta.url).pathname
+  const result = await new Promise<{ code: number | null, stderr: string }>((resolve) => {
+    execFile(process.execPath, [script, '--check'], { timeout: 60_000 }, (err, _stdout, stderr) => {
+      resolve({ code: err === null ? 0 : (err as { code?: number }).code ?? 1, stderr })
+    })
+  })
+  t.equal(result.code, 0, result.stderr === '' ? 'docs are current' : result.stderr)
+})
