@@ -72,7 +72,7 @@ async function signIn (page: Page, stack: Stack, email: string, name: string, at
   await page.getByRole('button', { name: 'Send code' }).click()
   await page.getByRole('heading', { name: 'Check your email' }).waitFor({ timeout: WAIT })
   await atCodeStep()
-  const code = await stack.codeFor(email)
+  const code = await stack.sink.codeFor(email)
   await page.getByLabel('6-digit code').fill(code === '000000' ? '999999' : '000000')
   await page.getByRole('button', { name: 'Sign in' }).click()
   await page.getByText(/That code is not right\. \d+ attempts? left\./).waitFor({ timeout: WAIT })
@@ -258,7 +258,7 @@ t.test('two people sign in and chat through two chat instances', async (t) => {
     // A third user fills a room from Node with the same client library, through the other instance.
     const cy = createAuthClient({ baseUrl: stack.auths[0]!.url })
     await cy.requestCode('cy@example.com')
-    await cy.verify('cy@example.com', await stack.codeFor('cy@example.com'))
+    await cy.verify('cy@example.com', await stack.sink.codeFor('cy@example.com'))
     const conn = createConnection({ url: stack.chats[0]!.url, getToken: async () => await cy.token(), WebSocket: stack.socketFrom(0) })
     t.teardown(() => conn.close())
     await conn.join('archive')

@@ -12,7 +12,7 @@ import { startStack, type Stack } from './helpers/stack.js'
 async function signIn (stack: Stack, email: string, name: string): Promise<AuthClient> {
   const auth = createAuthClient({ baseUrl: stack.auths[0]!.url })
   await auth.requestCode(email)
-  await auth.verify(email, await stack.codeFor(email))
+  await auth.verify(email, await stack.sink.codeFor(email))
   await auth.rename(name)
   return auth
 }
@@ -50,7 +50,7 @@ t.test('auth API errors reach the caller with their details', async (t) => {
   const { resendAfter } = await auth.requestCode('ana@example.com')
   t.ok(resendAfter > 0)
   await t.rejects(auth.requestCode('ana@example.com'), { code: 'rate_limited', status: 429 })
-  const code = await stack.codeFor('ana@example.com')
+  const code = await stack.sink.codeFor('ana@example.com')
   const wrong = code === '000000' ? '111111' : '000000'
   const err = await auth.verify('ana@example.com', wrong).catch((e: unknown) => e)
   t.match(err, { code: 'invalid_code', status: 401 })

@@ -34,19 +34,6 @@ export interface Stack {
   chats: StackChat[]
   /** A `ws` WebSocket class that sends the Origin of auth instance `i`, as a browser on its page would. */
   socketFrom (i?: number): SocketConstructor
-  /** The newest code mailed to `email` (see `codeIn`). */
-  codeFor (email: string, timeoutMs?: number): Promise<string>
-}
-
-/**
- * The code in a captured mail: six digits standing alone, not inside a word. (The testkit's
- * `codeFor` also accepts digits between letters, so it sometimes returns six digits of nodemailer's
- * random MIME boundary, e.g. `----_NmP-5eba2b970344fac0-Part_1`.)
- */
-export function codeIn (raw: string): string | undefined {
-  const body = raw.split(/\r?\n\r?\n/).slice(1).join('\n\n')
-    .replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)))
-  return /(?<![0-9A-Za-z])([0-9]{6})(?![0-9A-Za-z])/.exec(body)?.[1]
 }
 
 export interface StackOptions {
@@ -142,16 +129,6 @@ export async function startStack (t: Test, options: StackOptions = {}): Promise<
     sink,
     auths,
     chats,
-    async codeFor (email, timeoutMs = 5000) {
-      const deadline = Date.now() + timeoutMs
-      while (Date.now() < deadline) {
-        const mail = sink.mails.findLast((m) => m.to.some((to) => to.toLowerCase() === email.toLowerCase()))
-        const code = mail === undefined ? undefined : codeIn(mail.raw)
-        if (code !== undefined) return code
-        await new Promise((resolve) => setTimeout(resolve, 20))
-      }
-      throw new Error(`no code mailed to ${email} within ${timeoutMs} ms`)
-    },
     socketFrom (i = 0) {
       const origin = origins[i]!
       return class extends WebSocket {
