@@ -119,6 +119,8 @@ const fail = (code: ClientErrorCode | ServerFrameOf<'error'>['code'], message: s
   new WebchatError(code, message, ref === undefined ? {} : { ref })
 
 const utf8 = new TextEncoder()
+/** How often a send refused with `rate_limited` or `unavailable` is tried again before it fails. */
+const SEND_RETRIES = 5
 /** Typing signals a little slower than the server's limit, so that transit jitter never gets one dropped. */
 const TYPING_EVERY_MS = LIMITS.typingIntervalMs + 250
 
@@ -347,9 +349,11 @@ export function createConnection (options: ConnectionOptions): Connection {
     const ref = frame.ref
     const entry = ref === undefined ? undefined : outbox.get(ref)
     if (entry !== undefined) {
-      if (frame.code === 'rate_limited') {
+      if ((frame.code === 'rate_limited' || frame.code === 'unavailable') && entry.retries < SEND_RETRIES) {
+        // Passing refusals: the same clientMsgId again a little later (at most SEND_RETRIES times).
         entry.sent = false
-        timers.setTimeout(() => { if (outbox.get(entry.clientMsgId) === entry) sendEntry(entry) }, 1000)
+        entry.retries++
+        timers.setTimeout(() => { if (outbox.get(entry.clientMsgId) === entry) sendEntry(entry) }, 1000 * entry.retries)
       } else {
         outbox.reject(entry.clientMsgId, fail(frame.code, frame.message, ref))
       }

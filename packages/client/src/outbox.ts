@@ -6,6 +6,8 @@ export interface OutboxEntry {
   readonly clientMsgId: string
   /** Written to the current socket and waiting for its ack. */
   sent: boolean
+  /** Times it was refused for a passing reason and tried again. */
+  retries: number
 }
 
 interface Held extends OutboxEntry {
@@ -38,7 +40,7 @@ export function createOutbox (): Outbox {
       let resolve!: (id: string) => void
       let reject!: (err: WebchatError) => void
       const promise = new Promise<string>((res, rej) => { resolve = res; reject = rej })
-      const entry: Held = { room, text, clientMsgId, sent: false, promise, resolve, reject }
+      const entry: Held = { room, text, clientMsgId, sent: false, retries: 0, promise, resolve, reject }
       held.set(clientMsgId, entry)
       return { entry, promise }
     },

@@ -226,7 +226,7 @@ t.test('a message without an ack in time means a dead socket: it reconnects and 
   t.same(FakeSocket.last().ofType('send').map((f) => f.clientMsgId), ['x1'])
 })
 
-t.test('send errors reject; rate limits retry', async (t) => {
+t.test('send errors reject; passing refusals are retried, a few times', async (t) => {
   const { conn, timers } = setup(t, { rooms: ['lobby'] })
   await timers.flush()
   FakeSocket.last().accept()
@@ -240,6 +240,14 @@ t.test('send errors reject; rate limits retry', async (t) => {
   t.same(FakeSocket.last().ofType('send').map((f) => f.clientMsgId), ['a', 'b', 'b'])
   FakeSocket.last().deliver({ type: 'ack', clientMsgId: 'b', id: '1-0' })
   t.equal(await b, '1-0')
+  const c = handled(conn.send('lobby', 'c', { clientMsgId: 'c' }))
+  for (let i = 1; i <= 5; i++) {
+    FakeSocket.last().deliver({ type: 'error', code: 'unavailable', message: 'engine slow', ref: 'c' })
+    await timers.advance(1000 * i)
+  }
+  t.equal(FakeSocket.last().ofType('send').filter((f) => f.clientMsgId === 'c').length, 6, 'tried again five times, later each time')
+  FakeSocket.last().deliver({ type: 'error', code: 'unavailable', message: 'engine slow', ref: 'c' })
+  await t.rejects(c, { code: 'unavailable' })
 })
 
 t.test('checks sends before queueing them', async (t) => {
