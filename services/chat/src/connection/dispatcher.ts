@@ -1,4 +1,4 @@
-import type { RawData } from 'ws'
+import { type RawData, WebSocket } from 'ws'
 import { EngineUnavailableError } from '@webchat/engine'
 import { type ClientFrame, type ErrorCode, parseClientFrame } from '@webchat/shared'
 import { ChatError } from '../errors.js'
@@ -26,6 +26,8 @@ async function run (deps: ChatDeps, conn: Connection, frame: ClientFrame): Promi
   } catch {
     return
   }
+  // Closed (or closing) meanwhile: a join now would outlive the socket.
+  if (conn.ws.readyState !== WebSocket.OPEN) return
   try {
     await handle(deps, conn, frame)
   } catch (err) {

@@ -20,3 +20,25 @@ for (const kind of ENGINES) {
     t.same(await res.json(), { room: 'ping', members: [] }, 'its presence is gone')
   })
 }
+
+for (const kind of ENGINES) {
+  t.test(`${kind}: sockets that vanish mid-join leave nothing behind`, async (t) => {
+    const cluster = await startCluster(t, kind, { instances: 1 })
+    const { connect } = await import('../../helpers/client.js')
+    for (let i = 0; i < 10; i++) {
+      const c = await connect(cluster.wsUrl(0), await cluster.auth.mint({ sub: `ghost${i}`, sid: `g${i}` }))
+      c.send({ type: 'join', room: 'haunted' })
+      c.send({ type: 'join', room: `haunted-${i}` })
+      if (i % 2 === 0) c.ws.terminate()
+      else setTimeout(() => c.ws.terminate(), i * 3)
+    }
+    const metrics = async (): Promise<string> => await (await fetch(`${cluster.httpUrl(0)}/metrics`)).text()
+    await eventually(async () => {
+      const text = await metrics()
+      return /webchat_chat_connections 0\b/.test(text) && /webchat_chat_rooms 0\b/.test(text)
+    }, 5000, 'no connection and no room subscription left')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const res = await fetch(`${cluster.httpUrl(0)}/api/rooms/haunted/presence`, { headers: { authorization: `Bearer ${await cluster.auth.mint()}` } })
+    t.same(await res.json(), { room: 'haunted', members: [] })
+  })
+}
