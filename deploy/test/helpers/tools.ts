@@ -1,0 +1,27 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { delimiter, join } from 'node:path'
+
+/** The one line a developer needs when a Debian tool the deployment tests use is missing. */
+export const INSTALL: Record<'nginx' | 'docker-compose', string> = {
+  nginx: 'nginx is not installed: sudo apt-get install -y --no-install-recommends nginx (macOS: brew install nginx)',
+  'docker-compose': 'docker-compose is not installed: sudo apt-get install -y --no-install-recommends docker-compose (without --no-install-recommends it pulls a whole Docker engine)'
+}
+
+/** The tool's path: on PATH, or in the sbin folders Debian puts nginx in (not on a user's PATH). */
+export function findTool (name: keyof typeof INSTALL): string | undefined {
+  const folders = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/sbin']
+  for (const folder of folders) {
+    if (folder === '') continue
+    const path = join(folder, name)
+    if (existsSync(path) && spawnSync(path, ['-v'], { stdio: 'ignore' }).status === 0) return path
+  }
+  return undefined
+}
+
+/** The tool's path, or an error whose message is the install line. */
+export function requireTool (name: keyof typeof INSTALL): string {
+  const path = findTool(name)
+  if (path === undefined) throw new Error(INSTALL[name])
+  return path
+}
