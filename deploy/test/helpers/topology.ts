@@ -1,0 +1,176 @@
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Test } from 'tap'
+import { WebSocket } from 'ws'
+import { createAuthClient, resolveChatUrl, type AuthClient, type SocketConstructor } from '@webchat/client'
+import { freePort, startRedis, startSmtpSink, type SmtpSink } from '@webchat/testkit'
+import { loopbackNginxConf, loopbackValues, nginxArgs, readTemplate, renderTemplate } from '../../src/nginx-config.js'
+import { composeConfig, serviceEnv } from './compose.js'
+import { spawnProc, waitForHttp, type Proc } from './processes.js'
+import { repoPath } from './repo.js'
+import { requireTool } from './tools.js'
+
+export interface ChatInstance {
+  readonly name: string
+  readonly port: number
+  readonly proc: Proc
+  /** Whether its process has exited. */
+  readonly done: boolean
+  /** Open sockets on this instance, from its own /metrics (scraped directly, not through nginx). */
+  connections (): Promise<number>
+}
+
+export interface Topology {
+  /** The single entry point, as a browser would see it: http://127.0.0.1:<nginx port>. */
+  origin: string
+  sink: SmtpSink
+  auth: Proc
+  chats: ChatInstance[]
+  /** The environment each service was started with (compose's, addresses moved to loopback). */
+  env: { auth: Record<string, string>, chat: Record<string, string> }
+  /** Signs a user in through nginx: code mailed to the sink, verified with a same-origin Origin. */
+  signIn (email: string, name: string): Promise<AuthClient>
+  /** The chat socket URL the web app would use (`/config.json`'s chatUrl against the page). */
+  chatUrl (auth: AuthClient): Promise<string>
+  /** A `ws` class sending this origin, as a browser on the page would; close codes go to `closes`. */
+  socketClass (closes?: number[]): SocketConstructor
+}
+
+/** The code in a mail: six digits standing alone in the body (not inside a MIME boundary). */
+function codeIn (raw: string): string | undefined {
+  const body = raw.split(/\r?\n\r?\n/).slice(1).join('\n\n')
+    .replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+  return /(?<![0-9A-Za-z])([0-9]{6})(?![0-9A-Za-z])/.exec(body)?.[1]
+}
+
+async function codeFor (sink: SmtpSink, email: string, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const mail = sink.mails.findLast((m) => m.to.some((to) => to.toLowerCase() === email))
+    const code = mail === undefined ? undefined : codeIn(mail.raw)
+    if (code !== undefined) return code
+    await sleep(25)
+  }
+  throw new Error(`no code mailed to ${email} within ${timeoutMs} ms`)
+}
+
+async function scrapeConnections (port: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(3000) })).text()
+  const match = /^webchat_chat_connections(?:\{[^}]*\})? ([0-9.]+)$/m.exec(text)
+  if (match?.[1] === undefined) throw new Error(`no webchat_chat_connections gauge on port ${port}`)
+  return Number(match[1])
+}
+
+/** compose's public origin port, as ALLOWED_ORIGINS names it, moved to the loopback nginx. */
+const movePublicPort = (value: string, composePort: number, port: number): string =>
+  value.split(',').map((origin) => origin.replace(new RegExp(`:${composePort}$`), `:${port}`)).join(',')
+
+/**
+ * The compose topology without containers, every part real and on 127.0.0.1: one redis-server,
+ * an SMTP sink, `node services/auth/dist/server.js`, `chats` × `node services/chat/dist/server.js`
+ * (each configured with compose's resolved environment, only addresses moved to loopback), and
+ * Debian's nginx in the foreground with the one template rendered for loopback. All stopped in
+ * teardown; on failure the services' output and nginx's error log are printed.
+ */
+export async function startTopology (t: Test, options: { chats?: number } = {}): Promise<Topology> {
+  const nginxBin = requireTool('nginx')
+  const compose = composeConfig()
+  for (const file of ['services/auth/dist/server.js', 'services/chat/dist/server.js']) {
+    if (!existsSync(repoPath(file))) throw new Error(`${file} is missing: run \`npm run build\` first`)
+  }
+  const procs: Proc[] = []
+  const dir = mkdtempSync(join(tmpdir(), 'webchat-topology-'))
+  // Debian's nginx started as root runs its workers as nobody: they must reach the temp folders.
+  chmodSync(dir, 0o755)
+  const redis = await startRedis()
+  const sink = await startSmtpSink()
+  t.teardown(async () => {
+    if (!t.passing()) {
+      for (const proc of procs) t.comment(`---- ${proc.name} (pid ${proc.pid}) output:\n${proc.output()}`)
+      const errorLog = join(dir, 'error.log')
+      if (existsSync(errorLog)) t.comment(`---- nginx error.log:\n${readFileSync(errorLog, 'utf8').split('\n').slice(-80).join('\n')}`)
+    }
+    await Promise.all(procs.map(async (proc) => await proc.stop(5000)))
+    await sink.close()
+    await redis.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  const composePort = compose.services.nginx?.ports?.[0]?.published ?? 8080
+  const [listen, authPort, ...chatPorts] = await Promise.all(
+    Array.from({ length: 2 + (options.chats ?? 2) }, async () => await freePort()))
+  const origin = `http://127.0.0.1:${listen!}`
+  const prefix = redis.prefix()
+  const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_ENV: 'production' } // NODE_ENV: as the images set it
+  const composeAuth = serviceEnv(compose, 'auth')
+  const composeChat = serviceEnv(compose, 'chat')
+  const authEnv = {
+    ...base,
+    ...composeAuth,
+    HOST: '127.0.0.1',
+    PORT: String(authPort),
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: prefix,
+    SMTP_URL: sink.url,
+    DATA_DIR: join(dir, 'auth-data'),
+    ALLOWED_ORIGINS: movePublicPort(composeAuth.ALLOWED_ORIGINS ?? '', composePort, listen!)
+  }
+  const chatEnv = {
+    ...base,
+    ...composeChat,
+    HOST: '127.0.0.1',
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: prefix,
+    AUTH_URL: `http://127.0.0.1:${authPort}`,
+    ALLOWED_ORIGINS: movePublicPort(composeChat.ALLOWED_ORIGINS ?? '', composePort, listen!)
+  }
+
+  const auth = spawnProc('auth', process.execPath, ['services/auth/dist/server.js'], { env: authEnv, cwd: repoPath() })
+  procs.push(auth)
+  const chats: ChatInstance[] = chatPorts.map((port, i) => {
+    const name = `chat-${String.fromCharCode(97 + i)}`
+    const proc = spawnProc(name, process.execPath, ['services/chat/dist/server.js'], { env: { ...chatEnv, PORT: String(port) }, cwd: repoPath() })
+    procs.push(proc)
+    return { name, port, proc, get done () { return proc.done }, connections: async () => await scrapeConnections(port) }
+  })
+
+  const serverConf = join(dir, 'webchat.conf')
+  writeFileSync(serverConf, renderTemplate(readTemplate(), loopbackValues({ listen: listen!, auth: [authPort!], chat: chatPorts })))
+  writeFileSync(join(dir, 'nginx.conf'), loopbackNginxConf(dir, serverConf))
+  const nginx = spawnProc('nginx', nginxBin, nginxArgs(dir), { env: { PATH: base.PATH } })
+  procs.push(nginx)
+
+  await Promise.all([
+    waitForHttp(`http://127.0.0.1:${authPort!}/readyz`, { proc: auth, timeoutMs: 30_000 }),
+    ...chats.map(async (chat) => await waitForHttp(`http://127.0.0.1:${chat.port}/readyz`, { proc: chat.proc, timeoutMs: 30_000 })),
+    waitForHttp(`${origin}/healthz`, { proc: nginx, timeoutMs: 30_000 })
+  ])
+
+  return {
+    origin,
+    sink,
+    auth,
+    chats,
+    env: { auth: authEnv, chat: chatEnv },
+    async signIn (email, name) {
+      const client = createAuthClient({ baseUrl: origin })
+      await client.requestCode(email)
+      await client.verify(email, await codeFor(sink, email))
+      await client.rename(name)
+      return client
+    },
+    async chatUrl (client) {
+      return resolveChatUrl((await client.config()).chatUrl, `${origin}/`)
+    },
+    socketClass (closes = []) {
+      return class extends WebSocket {
+        constructor (url: string, protocols: string[]) {
+          super(url, protocols, { origin })
+          this.addEventListener('close', (event) => { closes.push(event.code) })
+        }
+      }
+    }
+  }
+}
