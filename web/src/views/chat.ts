@@ -62,6 +62,7 @@ export function chatView (auth: AuthClient, config: WebConfig, signedIn: User, s
   const roomList = createRoomList({ select: (name) => select(name, true), join })
   const members = createMembersPanel(() => toggleMembers(false))
   const messages = createMessageList({
+    me: () => me,
     nearTop: loadOlder,
     atBottom: () => readIfSeen(),
     retry: (p) => sendPending(active, p),

@@ -1,7 +1,7 @@
 import type { ChatMessage } from '@webchat/shared'
 import { h, replace, setText } from '../dom.js'
 import { formatFull, formatTime } from '../model/format.js'
-import { buildRows, rowsAfter, type Row } from '../model/grouping.js'
+import { buildRows, GROUP_MS, rowsAfter, type Row } from '../model/grouping.js'
 import { readersByMessage, type PendingMessage, type RoomState } from '../model/room-state.js'
 import { avatar } from './avatar.js'
 
@@ -28,6 +28,8 @@ const NEAR_PX = 80
  * view follows the bottom only when the reader was already there.
  */
 export function createMessageList (actions: {
+  /** The signed-in user, who writes the pending messages. */
+  me (): { id: string, name: string }
   nearTop (): void
   atBottom (): void
   retry (p: PendingMessage): void
@@ -107,9 +109,13 @@ export function createMessageList (actions: {
   }
 
   function updatePending (room: RoomState): void {
-    replace(pending, ...room.pending.map((p) => h('li', { class: 'msg msg-cont msg-pending' + (p.status === 'failed' ? ' msg-failed' : ''), attrs: { 'data-client-id': p.clientMsgId } },
-      h('span', { class: 'msg-gutter' }),
+    const me = actions.me()
+    // The first pending message starts a group of mine unless my last message is right above it.
+    const mineAbove = last !== undefined && last.user.id === me.id && Date.now() - last.ts < GROUP_MS
+    replace(pending, ...room.pending.map((p, i) => h('li', { class: 'msg msg-pending msg-mine' + (i > 0 || mineAbove ? ' msg-cont' : '') + (p.status === 'failed' ? ' msg-failed' : ''), attrs: { 'data-client-id': p.clientMsgId } },
+      i > 0 || mineAbove ? h('span', { class: 'msg-gutter' }) : avatar(me.id, me.name),
       h('div', { class: 'msg-body' },
+        i > 0 || mineAbove ? null : h('div', { class: 'msg-head' }, h('span', { class: 'msg-author' }, me.name)),
         h('div', { class: 'msg-text' }, p.text),
         h('div', { class: 'msg-status' },
           p.status === 'failed' ? `Not sent: ${p.error ?? 'error'}. ` : 'Sending…',
