@@ -44,11 +44,14 @@ export function createMessages ({ engine, config }: { engine: Engine, config: Co
     async snapshot (room, since, epoch) {
       const log = names.roomLog(room)
       const info = await deadline(engine.logs.info(log))
-      const resume = since !== undefined && (epoch === undefined || epoch === info.epoch)
-      const entries = resume
+      const resumable = since !== undefined && (epoch === undefined || epoch === info.epoch)
+      let entries = resumable
         ? await deadline(engine.logs.readAfter(log, since, config.ROOM_HISTORY))
         : await deadline(engine.logs.readBefore(log, null, LIMITS.historyPage))
-      const recovered = resume && (info.maxDeletedId === null || compareIds(since, info.maxDeletedId) >= 0)
+      // Too much missed for one frame: start over from the latest page; history fills the rest.
+      const tooLarge = resumable && entries.reduce((bytes, entry) => bytes + entry.data.length, 0) > config.REPLAY_MAX_BYTES
+      if (tooLarge) entries = await deadline(engine.logs.readBefore(log, null, LIMITS.historyPage))
+      const recovered = resumable && !tooLarge && (info.maxDeletedId === null || compareIds(since, info.maxDeletedId) >= 0)
       return {
         epoch: info.epoch,
         messages: toMessages(entries),

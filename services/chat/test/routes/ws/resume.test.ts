@@ -6,7 +6,7 @@ const texts = (frames: Frame[] | unknown): string[] => (frames as Array<{ text: 
 
 for (const kind of ENGINES) {
   t.test(`${kind}: resume`, async (t) => {
-    const cluster = await startCluster(t, kind, { env: { ROOM_HISTORY: 20 } })
+    const cluster = await startCluster(t, kind, { env: { ROOM_HISTORY: 20, REPLAY_MAX_BYTES: 16 * 1024 } })
 
     t.test('a client that reconnects with since and epoch gets exactly what it missed, then live ones', async (t) => {
       const sender = await cluster.connect(0, { sub: 'sender', sid: 's' })
@@ -43,6 +43,24 @@ for (const kind of ENGINES) {
       t.equal(lost.recovered, false)
       t.equal(lost.epoch, joined.epoch)
       t.equal((lost.messages as unknown[]).length, 20, 'the latest page')
+    })
+
+    t.test('a gap too large for one frame answers like a fresh join, and the socket stays open', async (t) => {
+      const sender = await cluster.connect(0, { sub: 'bulk', sid: 'bk' })
+      const joined = await cluster.join(sender, 'bulk')
+      sender.send({ type: 'send', room: 'bulk', text: 'before', clientMsgId: 'before' })
+      const before = await sender.waitFor((f) => f.type === 'message')
+      for (let i = 0; i < 8; i++) await cluster.post('bulk', `${i}`.padEnd(3000, '.'))
+      const back = await cluster.connect(1, { sub: 'bulk', sid: 'bk' })
+      const resumed = await cluster.join(back, 'bulk', { since: before.id as string, epoch: joined.epoch as string })
+      t.equal(resumed.recovered, false, '24 KB missed > REPLAY_MAX_BYTES 16 KiB')
+      t.equal((resumed.messages as unknown[]).length, 9, 'the latest page (everything, here) instead of the replay')
+      await cluster.post('bulk', 'live')
+      await back.waitFor((f) => f.type === 'message' && f.text === 'live')
+      const small = await cluster.connect(0, { sub: 'bulk', sid: 'bk2' })
+      const replay = await cluster.join(small, 'bulk', { since: (resumed.messages as Frame[]).at(-2)!.id as string, epoch: joined.epoch as string })
+      t.equal(replay.recovered, true, 'a small gap still replays')
+      t.same(texts(replay.messages), [`7`.padEnd(3000, '.'), 'live'])
     })
 
     t.test('no gap and no duplicate when messages flow while joining', async (t) => {
