@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -6,8 +6,9 @@ import type { Test } from 'tap'
 import { WebSocket } from 'ws'
 import { createAuthClient, resolveChatUrl, type AuthClient, type SocketConstructor } from '@webchat/client'
 import { freePort, startRedis, startSmtpSink, type SmtpSink } from '@webchat/testkit'
-import { loopbackNginxConf, loopbackValues, nginxArgs, readTemplate, renderTemplate } from '../../src/nginx-config.js'
+import { loopbackValues } from '../../src/nginx-config.js'
 import { composeConfig, serviceEnv } from './compose.js'
+import { startNginx, type Nginx } from './nginx.js'
 import { spawnProc, waitForHttp, type Proc } from './processes.js'
 import { repoPath } from './repo.js'
 import { requireTool } from './tools.js'
@@ -75,24 +76,22 @@ const movePublicPort = (value: string, composePort: number, port: number): strin
  * teardown; on failure the services' output and nginx's error log are printed.
  */
 export async function startTopology (t: Test, options: { chats?: number } = {}): Promise<Topology> {
-  const nginxBin = requireTool('nginx')
+  requireTool('nginx')
   const compose = composeConfig()
   for (const file of ['services/auth/dist/server.js', 'services/chat/dist/server.js']) {
     if (!existsSync(repoPath(file))) throw new Error(`${file} is missing: run \`npm run build\` first`)
   }
   const procs: Proc[] = []
+  const started: { nginx?: Nginx } = {}
   const dir = mkdtempSync(join(tmpdir(), 'webchat-topology-'))
-  // Debian's nginx started as root runs its workers as nobody: they must reach the temp folders.
-  chmodSync(dir, 0o755)
   const redis = await startRedis()
   const sink = await startSmtpSink()
   t.teardown(async () => {
     if (!t.passing()) {
       for (const proc of procs) t.comment(`---- ${proc.name} (pid ${proc.pid}) output:\n${proc.output()}`)
-      const errorLog = join(dir, 'error.log')
-      if (existsSync(errorLog)) t.comment(`---- nginx error.log:\n${readFileSync(errorLog, 'utf8').split('\n').slice(-80).join('\n')}`)
+      if (started.nginx !== undefined) t.comment(`---- nginx error.log:\n${started.nginx.errorLog()}`)
     }
-    await Promise.all(procs.map(async (proc) => await proc.stop(5000)))
+    await Promise.all([...procs.map(async (proc) => await proc.stop(5000)), started.nginx?.stop()])
     await sink.close()
     await redis.close()
     rmSync(dir, { recursive: true, force: true })
@@ -136,16 +135,12 @@ export async function startTopology (t: Test, options: { chats?: number } = {}):
     return { name, port, proc, get done () { return proc.done }, connections: async () => await scrapeConnections(port) }
   })
 
-  const serverConf = join(dir, 'webchat.conf')
-  writeFileSync(serverConf, renderTemplate(readTemplate(), loopbackValues({ listen: listen!, auth: [authPort!], chat: chatPorts })))
-  writeFileSync(join(dir, 'nginx.conf'), loopbackNginxConf(dir, serverConf))
-  const nginx = spawnProc('nginx', nginxBin, nginxArgs(dir), { env: { PATH: base.PATH } })
-  procs.push(nginx)
+  const nginx = started.nginx = startNginx(loopbackValues({ listen: listen!, auth: [authPort!], chat: chatPorts }))
 
   await Promise.all([
     waitForHttp(`http://127.0.0.1:${authPort!}/readyz`, { proc: auth, timeoutMs: 30_000 }),
     ...chats.map(async (chat) => await waitForHttp(`http://127.0.0.1:${chat.port}/readyz`, { proc: chat.proc, timeoutMs: 30_000 })),
-    waitForHttp(`${origin}/healthz`, { proc: nginx, timeoutMs: 30_000 })
+    waitForHttp(`${origin}/healthz`, { proc: nginx.proc, timeoutMs: 30_000 })
   ])
 
   return {
