@@ -1,7 +1,6 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { Test } from 'tap'
 import { WebSocket } from 'ws'
 import { createAuthClient, resolveChatUrl, type AuthClient, type SocketConstructor } from '@webchat/client'
@@ -37,24 +36,6 @@ export interface Topology {
   chatUrl (auth: AuthClient): Promise<string>
   /** A `ws` class sending this origin, as a browser on the page would; close codes go to `closes`. */
   socketClass (closes?: number[]): SocketConstructor
-}
-
-/** The code in a mail: six digits standing alone in the body (not inside a MIME boundary). */
-function codeIn (raw: string): string | undefined {
-  const body = raw.split(/\r?\n\r?\n/).slice(1).join('\n\n')
-    .replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)))
-  return /(?<![0-9A-Za-z])([0-9]{6})(?![0-9A-Za-z])/.exec(body)?.[1]
-}
-
-async function codeFor (sink: SmtpSink, email: string, timeoutMs = 10_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    const mail = sink.mails.findLast((m) => m.to.some((to) => to.toLowerCase() === email))
-    const code = mail === undefined ? undefined : codeIn(mail.raw)
-    if (code !== undefined) return code
-    await sleep(25)
-  }
-  throw new Error(`no code mailed to ${email} within ${timeoutMs} ms`)
 }
 
 async function scrapeConnections (port: number): Promise<number> {
@@ -152,7 +133,7 @@ export async function startTopology (t: Test, options: { chats?: number } = {}):
     async signIn (email, name) {
       const client = createAuthClient({ baseUrl: origin })
       await client.requestCode(email)
-      await client.verify(email, await codeFor(sink, email))
+      await client.verify(email, await sink.codeFor(email, 10_000))
       await client.rename(name)
       return client
     },
