@@ -5,6 +5,7 @@ import { ConfigSchema as ChatSchema, loadConfig as loadChatConfig } from '@webch
 import { PLACEHOLDERS, readTemplate, renderTemplate, type TemplateValues } from '../src/nginx-config.js'
 import { COMPOSE_FILE, composeConfig, dockerCompose, serviceEnv, type ComposeConfig } from './helpers/compose.js'
 import { repoPath } from './helpers/repo.js'
+import { haveTools } from './helpers/tools.js'
 
 /** Every variable each service reads, with its default, from the services' own config schemas. */
 const authVars = new Map(Object.values(AuthSchema.properties as unknown as Record<string, { env: string, default?: unknown }>).map((p) => [p.env, p.default]))
@@ -43,105 +44,107 @@ function envExample (): Map<string, string> {
   return vars
 }
 
-const defaults: ComposeConfig = composeConfig()
+if (haveTools(t, ['docker-compose'])) {
+  const defaults: ComposeConfig = composeConfig()
 
-t.test('docker-compose config -q accepts the file, with no .env and with .env.example', async (t) => {
-  const bare = dockerCompose(['config', '-q'])
-  t.equal(bare.status, 0, bare.stderr)
-  const example = dockerCompose(['config', '-q'], repoPath('.env.example'))
-  t.equal(example.status, 0, example.stderr)
-})
-
-t.test('the services: redis with AOF, MailHog, auth, scalable chat, nginx on 8080, started in health order', async (t) => {
-  const s = defaults.services
-  t.same(Object.keys(s).sort(), ['auth', 'chat', 'mailhog', 'nginx', 'redis'])
-  t.match(s.redis!.command!.join(' '), /--appendonly yes/, 'redis keeps an append-only file')
-  t.match(s.redis!.volumes, [/^redis-data:\/data/], 'on a named volume')
-  t.ok(defaults.volumes !== undefined && 'redis-data' in defaults.volumes)
-  t.match(s.redis!.healthcheck!.test, ['CMD', 'redis-cli', 'ping'])
-  t.match(s.mailhog!.image, /^mailhog\/mailhog/)
-  t.same(s.mailhog!.ports, [{ published: 8025, target: 8025 }], 'the MailHog UI on 8025')
-  t.same(s.nginx!.ports, [{ published: 8080, target: 8080 }], 'nginx is the one entry point, on 8080')
-  t.equal(s.chat!.ports, undefined, 'chat publishes no host port, so --scale chat=N works')
-  t.equal(s.auth!.ports, undefined, 'auth is reached through nginx only')
-  t.same(s.auth!.depends_on, { redis: { condition: 'service_healthy' }, mailhog: { condition: 'service_started' } })
-  t.same(s.chat!.depends_on, { redis: { condition: 'service_healthy' }, auth: { condition: 'service_healthy' } })
-  t.same(s.nginx!.depends_on, { auth: { condition: 'service_healthy' }, chat: { condition: 'service_healthy' } })
-  t.match(s.auth!.build, { dockerfile: 'services/auth/Dockerfile' })
-  t.match(s.chat!.build, { dockerfile: 'services/chat/Dockerfile' })
-  const shutdownMs = Number(serviceEnv(defaults, 'chat').SHUTDOWN_TIMEOUT_MS)
-  t.ok(Number.parseInt(s.chat!.stop_grace_period!, 10) * 1000 > shutdownMs, 'chat may finish its own shutdown before compose kills it')
-})
-
-t.test('every variable of each service is set through the environment, with the service\'s default', async (t) => {
-  for (const [service, vars] of [['auth', authVars], ['chat', chatVars]] as const) {
-    const env = serviceEnv(defaults, service)
-    const unknown = Object.keys(env).filter((name) => !vars.has(name))
-    t.same(unknown, [], `${service}: no variable it does not read (a typo would be ignored silently)`)
-    const missing = [...vars.keys()].filter((name) => !(name in env) && !FIXED[service].includes(name))
-    t.same(missing, [], `${service}: every setting can be given from .env`)
-    for (const [name, fallback] of vars) {
-      if (FIXED[service].includes(name) || name in DIFFERENT) continue
-      t.equal(env[name], asEnvString(fallback), `${service} ${name}: compose's default is the service's`)
-    }
-  }
-})
-
-t.test('the services agree: loaded by their own config, the resolved settings fit together', async (t) => {
-  const authEnv = serviceEnv(defaults, 'auth')
-  const chatEnv = serviceEnv(defaults, 'chat')
-  const auth = loadAuthConfig(authEnv)
-  const chat = loadChatConfig(chatEnv)
-  t.equal(auth.engine, 'redis')
-  t.equal(chat.ENGINE, 'redis')
-  t.equal(auth.redisUrl, chat.REDIS_URL, 'one Redis')
-  t.equal(auth.redisPrefix, chat.REDIS_PREFIX, 'one key prefix')
-  t.equal(chat.TOKEN_ISSUER, auth.tokenIssuer, 'chat expects the issuer auth signs')
-  const publicOrigin = `http://localhost:${defaults.services.nginx!.ports![0]!.published}`
-  t.ok(chat.allowedOrigins.has(publicOrigin), `chat accepts sockets from ${publicOrigin}`)
-  t.ok(auth.allowedOrigins.includes(publicOrigin), `auth accepts requests from ${publicOrigin}`)
-  t.equal(auth.trustProxy, '1', 'auth trusts nginx, one hop')
-  t.equal(auth.mailTransport, 'smtp')
-  t.equal(auth.smtpUrl, 'smtp://mailhog:1025', 'codes go to MailHog')
-  t.equal(auth.chatPublicUrl, '/ws', 'the web app opens its socket through nginx')
-  t.equal(chat.AUTH_URL, `http://auth:${auth.port}`, 'chat finds auth\'s keys on the compose network')
-  t.same(defaults.services.chat!.expose, [String(chat.PORT)])
-
-  const nginx = serviceEnv(defaults, 'nginx')
-  t.match(nginx.AUTH_SERVERS, `auth:${auth.port} resolve`)
-  t.match(nginx.CHAT_SERVERS, `chat:${chat.PORT} resolve`)
-  t.match(nginx.RESOLVER, /^resolver 127\.0\.0\.11 /, 'Docker\'s DNS')
-  t.equal(nginx.LISTEN, String(defaults.services.nginx!.ports![0]!.target))
-  // compose prints the filter with its `$` escaped again as `$$`.
-  t.equal(nginx.NGINX_ENVSUBST_FILTER!.replace(/\$\$/g, '$'), `^(${PLACEHOLDERS.join('|')})$`, 'the image substitutes the placeholders and nothing else')
-  const rendered = renderTemplate(readTemplate(), nginx as TemplateValues)
-  t.notMatch(rendered, /\$\{/, 'the template renders completely from compose\'s values')
-})
-
-t.test('settings from .env reach both services', async (t) => {
-  const config = composeConfig({
-    TOKEN_ISSUER: 'https://chat.example.com',
-    ALLOWED_ORIGINS: 'https://chat.example.com',
-    REDIS_URL: 'rediss://:secret@redis.example.com:6380/1',
-    SMTP_URL: 'smtps://user:pass@smtp.example.com:465',
-    HTTP_PORT: '9090'
+  t.test('docker-compose config -q accepts the file, with no .env and with .env.example', async (t) => {
+    const bare = dockerCompose(['config', '-q'])
+    t.equal(bare.status, 0, bare.stderr)
+    const example = dockerCompose(['config', '-q'], repoPath('.env.example'))
+    t.equal(example.status, 0, example.stderr)
   })
-  const auth = serviceEnv(config, 'auth')
-  const chat = serviceEnv(config, 'chat')
-  for (const env of [auth, chat]) {
-    t.equal(env.TOKEN_ISSUER, 'https://chat.example.com')
-    t.equal(env.ALLOWED_ORIGINS, 'https://chat.example.com')
-    t.equal(env.REDIS_URL, 'rediss://:secret@redis.example.com:6380/1')
-  }
-  t.equal(auth.SMTP_URL, 'smtps://user:pass@smtp.example.com:465')
-  t.same(config.services.nginx!.ports, [{ published: 9090, target: 8080 }])
-})
 
-t.test('.env.example lists every variable compose reads, each with compose\'s default', async (t) => {
-  const refs = composeReferences()
-  const example = envExample()
-  t.same([...example.keys()].sort(), [...refs.keys()].sort(), 'the same variables')
-  for (const [name, fallback] of refs) t.equal(example.get(name), fallback, `${name}=${fallback}`)
-  const withExample = composeConfig(Object.fromEntries(example))
-  t.same(withExample, defaults, 'an unedited copy of .env.example changes nothing')
-})
+  t.test('the services: redis with AOF, MailHog, auth, scalable chat, nginx on 8080, started in health order', async (t) => {
+    const s = defaults.services
+    t.same(Object.keys(s).sort(), ['auth', 'chat', 'mailhog', 'nginx', 'redis'])
+    t.match(s.redis!.command!.join(' '), /--appendonly yes/, 'redis keeps an append-only file')
+    t.match(s.redis!.volumes, [/^redis-data:\/data/], 'on a named volume')
+    t.ok(defaults.volumes !== undefined && 'redis-data' in defaults.volumes)
+    t.match(s.redis!.healthcheck!.test, ['CMD', 'redis-cli', 'ping'])
+    t.match(s.mailhog!.image, /^mailhog\/mailhog/)
+    t.same(s.mailhog!.ports, [{ published: 8025, target: 8025 }], 'the MailHog UI on 8025')
+    t.same(s.nginx!.ports, [{ published: 8080, target: 8080 }], 'nginx is the one entry point, on 8080')
+    t.equal(s.chat!.ports, undefined, 'chat publishes no host port, so --scale chat=N works')
+    t.equal(s.auth!.ports, undefined, 'auth is reached through nginx only')
+    t.same(s.auth!.depends_on, { redis: { condition: 'service_healthy' }, mailhog: { condition: 'service_started' } })
+    t.same(s.chat!.depends_on, { redis: { condition: 'service_healthy' }, auth: { condition: 'service_healthy' } })
+    t.same(s.nginx!.depends_on, { auth: { condition: 'service_healthy' }, chat: { condition: 'service_healthy' } })
+    t.match(s.auth!.build, { dockerfile: 'services/auth/Dockerfile' })
+    t.match(s.chat!.build, { dockerfile: 'services/chat/Dockerfile' })
+    const shutdownMs = Number(serviceEnv(defaults, 'chat').SHUTDOWN_TIMEOUT_MS)
+    t.ok(Number.parseInt(s.chat!.stop_grace_period!, 10) * 1000 > shutdownMs, 'chat may finish its own shutdown before compose kills it')
+  })
+
+  t.test('every variable of each service is set through the environment, with the service\'s default', async (t) => {
+    for (const [service, vars] of [['auth', authVars], ['chat', chatVars]] as const) {
+      const env = serviceEnv(defaults, service)
+      const unknown = Object.keys(env).filter((name) => !vars.has(name))
+      t.same(unknown, [], `${service}: no variable it does not read (a typo would be ignored silently)`)
+      const missing = [...vars.keys()].filter((name) => !(name in env) && !FIXED[service].includes(name))
+      t.same(missing, [], `${service}: every setting can be given from .env`)
+      for (const [name, fallback] of vars) {
+        if (FIXED[service].includes(name) || name in DIFFERENT) continue
+        t.equal(env[name], asEnvString(fallback), `${service} ${name}: compose's default is the service's`)
+      }
+    }
+  })
+
+  t.test('the services agree: loaded by their own config, the resolved settings fit together', async (t) => {
+    const authEnv = serviceEnv(defaults, 'auth')
+    const chatEnv = serviceEnv(defaults, 'chat')
+    const auth = loadAuthConfig(authEnv)
+    const chat = loadChatConfig(chatEnv)
+    t.equal(auth.engine, 'redis')
+    t.equal(chat.ENGINE, 'redis')
+    t.equal(auth.redisUrl, chat.REDIS_URL, 'one Redis')
+    t.equal(auth.redisPrefix, chat.REDIS_PREFIX, 'one key prefix')
+    t.equal(chat.TOKEN_ISSUER, auth.tokenIssuer, 'chat expects the issuer auth signs')
+    const publicOrigin = `http://localhost:${defaults.services.nginx!.ports![0]!.published}`
+    t.ok(chat.allowedOrigins.has(publicOrigin), `chat accepts sockets from ${publicOrigin}`)
+    t.ok(auth.allowedOrigins.includes(publicOrigin), `auth accepts requests from ${publicOrigin}`)
+    t.equal(auth.trustProxy, '1', 'auth trusts nginx, one hop')
+    t.equal(auth.mailTransport, 'smtp')
+    t.equal(auth.smtpUrl, 'smtp://mailhog:1025', 'codes go to MailHog')
+    t.equal(auth.chatPublicUrl, '/ws', 'the web app opens its socket through nginx')
+    t.equal(chat.AUTH_URL, `http://auth:${auth.port}`, 'chat finds auth\'s keys on the compose network')
+    t.same(defaults.services.chat!.expose, [String(chat.PORT)])
+
+    const nginx = serviceEnv(defaults, 'nginx')
+    t.match(nginx.AUTH_SERVERS, `auth:${auth.port} resolve`)
+    t.match(nginx.CHAT_SERVERS, `chat:${chat.PORT} resolve`)
+    t.match(nginx.RESOLVER, /^resolver 127\.0\.0\.11 /, 'Docker\'s DNS')
+    t.equal(nginx.LISTEN, String(defaults.services.nginx!.ports![0]!.target))
+    // compose prints the filter with its `$` escaped again as `$$`.
+    t.equal(nginx.NGINX_ENVSUBST_FILTER!.replace(/\$\$/g, '$'), `^(${PLACEHOLDERS.join('|')})$`, 'the image substitutes the placeholders and nothing else')
+    const rendered = renderTemplate(readTemplate(), nginx as TemplateValues)
+    t.notMatch(rendered, /\$\{/, 'the template renders completely from compose\'s values')
+  })
+
+  t.test('settings from .env reach both services', async (t) => {
+    const config = composeConfig({
+      TOKEN_ISSUER: 'https://chat.example.com',
+      ALLOWED_ORIGINS: 'https://chat.example.com',
+      REDIS_URL: 'rediss://:secret@redis.example.com:6380/1',
+      SMTP_URL: 'smtps://user:pass@smtp.example.com:465',
+      HTTP_PORT: '9090'
+    })
+    const auth = serviceEnv(config, 'auth')
+    const chat = serviceEnv(config, 'chat')
+    for (const env of [auth, chat]) {
+      t.equal(env.TOKEN_ISSUER, 'https://chat.example.com')
+      t.equal(env.ALLOWED_ORIGINS, 'https://chat.example.com')
+      t.equal(env.REDIS_URL, 'rediss://:secret@redis.example.com:6380/1')
+    }
+    t.equal(auth.SMTP_URL, 'smtps://user:pass@smtp.example.com:465')
+    t.same(config.services.nginx!.ports, [{ published: 9090, target: 8080 }])
+  })
+
+  t.test('.env.example lists every variable compose reads, each with compose\'s default', async (t) => {
+    const refs = composeReferences()
+    const example = envExample()
+    t.same([...example.keys()].sort(), [...refs.keys()].sort(), 'the same variables')
+    for (const [name, fallback] of refs) t.equal(example.get(name), fallback, `${name}=${fallback}`)
+    const withExample = composeConfig(Object.fromEntries(example))
+    t.same(withExample, defaults, 'an unedited copy of .env.example changes nothing')
+  })
+}

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
+import type { Test } from 'tap'
 
 /** The one line a developer needs when a Debian tool the deployment tests use is missing. */
 export const INSTALL: Record<'nginx' | 'docker-compose', string> = {
@@ -24,4 +25,14 @@ export function requireTool (name: keyof typeof INSTALL): string {
   const path = findTool(name)
   if (path === undefined) throw new Error(INSTALL[name])
   return path
+}
+
+/**
+ * Whether the tools are installed; for each missing one, a failure whose whole text is the
+ * install line (no stack). Wrap a file's tests in `if (haveTools(t, [...])) { ... }`.
+ */
+export function haveTools (t: Test, names: Array<keyof typeof INSTALL>): boolean {
+  const missing = names.filter((name) => findTool(name) === undefined)
+  for (const name of missing) t.fail(INSTALL[name], { diagnostic: false })
+  return missing.length === 0
 }
