@@ -46,16 +46,16 @@ export function loopbackValues (ports: LoopbackPorts): TemplateValues {
 }
 
 /**
- * A whole nginx.conf that runs unprivileged from `dir` (temp paths, logs and the pid file there)
- * and includes the rendered server block `serverConf`. Run it with
- * `nginx -p dir -e dir/error.log -c dir/nginx.conf -g 'daemon off; pid dir/nginx.pid;'`.
+ * A whole nginx.conf that runs unprivileged from `dir` (temp paths, the error log and the pid file
+ * there) and includes the rendered server block `serverConf`, whose access log goes to /dev/stdout
+ * as in the image (make standard output a file or a pipe: nginx cannot open a socket there). Run it
+ * with `nginx -p dir -e dir/error.log -c dir/nginx.conf -g 'daemon off; pid dir/nginx.pid;'`.
  */
 export function loopbackNginxConf (dir: string, serverConf: string): string {
   return `worker_processes 1;
 error_log ${join(dir, 'error.log')} info;
 events { worker_connections 512; }
 http {
-  access_log ${join(dir, 'access.log')};
   client_body_temp_path ${join(dir, 'client_body')};
   proxy_temp_path ${join(dir, 'proxy')};
   fastcgi_temp_path ${join(dir, 'fastcgi')};

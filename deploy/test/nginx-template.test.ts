@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import type { AddressInfo } from 'node:net'
@@ -45,7 +45,9 @@ if (haveTools(t, ['nginx'])) {
     const rendered = renderTemplate(template, loopback)
     writeFileSync(serverConf, rendered)
     writeFileSync(join(dir, 'nginx.conf'), loopbackNginxConf(dir, serverConf))
-    const result = spawnSync(nginx, ['-t', ...nginxArgs(dir)], { encoding: 'utf8', timeout: 10_000 })
+    const stdout = openSync(join(dir, 'stdout.log'), 'a')
+    t.teardown(() => { closeSync(stdout) })
+    const result = spawnSync(nginx, ['-t', ...nginxArgs(dir)], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', stdout, 'pipe'] })
     t.equal(result.status, 0, result.stderr)
     t.notMatch(rendered, /\$\{/, 'nothing left unrendered')
     t.notMatch(withoutComments(rendered), /\bresolve\b|resolver/, 'no resolve parameter (nginx < 1.27.3 has none)')
@@ -145,6 +147,11 @@ if (haveTools(t, ['nginx'])) {
     t.equal(headers['x-forwarded-for'], '6.6.6.6, 127.0.0.1', 'the client address is appended: TRUST_PROXY=1 takes the last one')
     t.equal(headers.connection, undefined, 'no Connection: close, so upstream connections are kept alive')
     t.equal(headers.upgrade, undefined)
+
+    await upstreamOf('/ws?token=secret-token-123')
+    await upstreamOf('/auth/me?code=123456')
+    t.match(nginx.accessLog(), /"GET \/ws HTTP\/1\.1" 200/, 'requests are logged')
+    t.notMatch(nginx.accessLog(), /secret-token-123|123456/, 'without their query strings')
 
     const metrics = await fetch(`${origin}/metrics`)
     t.equal(metrics.status, 404)

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loopbackNginxConf, nginxArgs, readTemplate, renderTemplate, type TemplateValues } from '../../src/nginx-config.js'
@@ -10,6 +10,8 @@ export interface Nginx {
   dir: string
   /** The last lines of nginx's error log. */
   errorLog (lines?: number): string
+  /** The access log (nginx's standard output, as in the image). */
+  accessLog (): string
   stop (): Promise<void>
 }
 
@@ -25,17 +27,18 @@ export function startNginx (values: TemplateValues): Nginx {
   const serverConf = join(dir, 'webchat.conf')
   writeFileSync(serverConf, renderTemplate(readTemplate(), values))
   writeFileSync(join(dir, 'nginx.conf'), loopbackNginxConf(dir, serverConf))
-  const proc = spawnProc('nginx', bin, nginxArgs(dir), { env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } })
-  const errorLog = (lines = 80): string => {
-    const path = join(dir, 'error.log')
-    return existsSync(path) ? readFileSync(path, 'utf8').split('\n').slice(-lines).join('\n') : ''
-  }
+  // The template logs to /dev/stdout, which must be a file or a pipe: Node's are sockets.
+  const stdout = openSync(join(dir, 'stdout.log'), 'a')
+  const proc = spawnProc('nginx', bin, nginxArgs(dir), { env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, stdout })
+  const read = (name: string): string => existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : ''
   return {
     proc,
     dir,
-    errorLog,
+    errorLog: (lines = 80) => read('error.log').split('\n').slice(-lines).join('\n'),
+    accessLog: () => read('stdout.log'),
     async stop () {
       await proc.stop(5000)
+      closeSync(stdout)
       rmSync(dir, { recursive: true, force: true })
     }
   }

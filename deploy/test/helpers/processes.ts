@@ -18,8 +18,9 @@ export interface Proc {
 
 const KEEP_LINES = 300
 
-export function spawnProc (name: string, command: string, args: string[], options: { env: Record<string, string>, cwd?: string }): Proc {
-  const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+/** `stdout`: a file descriptor to write standard output to instead of keeping it (nginx opens /dev/stdout, which a pipe Node makes cannot be). */
+export function spawnProc (name: string, command: string, args: string[], options: { env: Record<string, string>, cwd?: string, stdout?: number }): Proc {
+  const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'] })
   const lines: string[] = []
   const keep = (chunk: Buffer): void => {
     for (const line of chunk.toString('utf8').split('\n')) if (line !== '') lines.push(line)

@@ -70,7 +70,7 @@ export async function startTopology (t: Test, options: { chats?: number } = {}):
   t.teardown(async () => {
     if (!t.passing()) {
       for (const proc of procs) t.comment(`---- ${proc.name} (pid ${proc.pid}) output:\n${proc.output()}`)
-      if (started.nginx !== undefined) t.comment(`---- nginx error.log:\n${started.nginx.errorLog()}`)
+      if (started.nginx !== undefined) t.comment(`---- nginx error.log:\n${started.nginx.errorLog()}\n---- nginx access log:\n${started.nginx.accessLog().split('\n').slice(-40).join('\n')}`)
     }
     await Promise.all([...procs.map(async (proc) => await proc.stop(5000)), started.nginx?.stop()])
     await sink.close()
