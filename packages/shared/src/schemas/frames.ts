@@ -62,15 +62,8 @@ export const JoinedFrame = Type.Object({
   lastRead: Type.Union([MessageId, Type.Null()])
 }, frame)
 export const LeftFrame = Type.Object({ type: Type.Literal('left'), room: RoomName }, frame)
-export const MessageFrame = Type.Object({
-  type: Type.Literal('message'),
-  room: RoomName,
-  id: MessageId,
-  user: Member,
-  text: Type.String(),
-  ts: Type.Integer(),
-  clientMsgId: Type.Optional(ClientMsgId)
-}, frame)
+/** A live message: the stored `ChatMessage` with its frame type. */
+export const MessageFrame = Type.Object({ type: Type.Literal('message'), ...ChatMessage.properties }, frame)
 export const AckFrame = Type.Object({ type: Type.Literal('ack'), clientMsgId: ClientMsgId, id: MessageId }, frame)
 export const PresenceFrame = Type.Object({
   type: Type.Literal('presence'),
