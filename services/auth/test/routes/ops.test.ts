@@ -94,6 +94,39 @@ t.test('Redis down: readyz 503 and requests 503 unavailable, never 500; back whe
   // (the test server keeps nothing on disk, so the session itself did not survive the restart)
 })
 
+t.test('Redis down at start: the service starts (live, not ready, 503s) and is ready once Redis runs', async (t) => {
+  const redis = await startRedis()
+  t.teardown(async () => { await redis.close() })
+  if (!redis.owned) {
+    t.plan(0, 'REDIS_URL points at a server this test cannot stop')
+    return
+  }
+  await redis.stop()
+  const sink = await startSmtpSink()
+  t.teardown(async () => { await sink.close() })
+  const config = await testConfig(t, 'redis', { REDIS_URL: redis.url, MAIL_TRANSPORT: 'smtp', SMTP_URL: sink.url })
+  const app = await buildApp({ config, server: { logger: false } })
+  t.teardown(async () => { await app.close() })
+  t.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, 'live')
+  const ready = await app.inject({ method: 'GET', url: '/readyz' })
+  t.equal(ready.statusCode, 503, 'not ready')
+  t.same(ready.json(), { status: 'unavailable', checks: { engine: false, mail: true } })
+  const code = await requestCode(app, 'early@example.com')
+  t.equal(code.statusCode, 503)
+  t.same(code.json(), { error: 'unavailable', message: 'the service is temporarily unavailable' })
+
+  await redis.start()
+  let status = 503
+  for (let i = 0; i < 70 && status !== 200; i++) {
+    await sleep(100)
+    status = (await app.inject({ method: 'GET', url: '/readyz' })).statusCode
+  }
+  t.equal(status, 200, 'ready within 7 s of Redis starting')
+  t.equal((await requestCode(app, 'early@example.com')).statusCode, 202)
+  const verified = await app.inject({ method: 'POST', url: '/auth/verify', payload: { email: 'early@example.com', code: await mailedCode(sink, 'early@example.com') } })
+  t.equal(verified.statusCode, 200, 'signs in')
+})
+
 t.test('ops: false leaves the ops routes to the host; a given registry gets the metrics', async (t) => {
   const registry = new Registry()
   const sink = await smtpSink(t)
