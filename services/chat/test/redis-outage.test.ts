@@ -1,5 +1,11 @@
+import type { AddressInfo } from 'node:net'
 import { Redis } from 'ioredis'
 import t from 'tap'
+import { startRedis } from '@webchat/testkit'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
+import { ISSUER, startAuthStub } from './helpers/auth-stub.js'
+import { connect } from './helpers/client.js'
 import { eventually, startCluster } from './helpers/cluster.js'
 
 t.test('redis: pub/sub connections killed: delivery resumes and the gap is filled from the log', async (t) => {
@@ -69,4 +75,46 @@ t.test('redis: while Redis is down sends get `unavailable` within 2 s; service r
   }, 10_000, 'sends accepted again')
   await b.waitFor((f) => f.type === 'message' && f.text === 'back', 10_000)
   t.pass('delivered across instances again')
+})
+
+t.test('redis: down at start: the instance starts (live, not ready, `unavailable`) and is ready once Redis runs', async (t) => {
+  const redis = await startRedis()
+  t.teardown(async () => { await redis.close() })
+  if (!redis.owned) {
+    t.plan(0, 'REDIS_URL points at a server this test cannot stop')
+    return
+  }
+  await redis.stop()
+  const auth = await startAuthStub()
+  t.teardown(async () => { await auth.close() })
+  const config = loadConfig({
+    LOG_LEVEL: 'silent', ENGINE: 'redis', REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix(), AUTH_URL: auth.url,
+    TOKEN_ISSUER: ISSUER, ALLOW_NO_ORIGIN: true, INSTANCE_ID: 'late-0'
+  })
+  const app = await buildApp({ config, logger: false })
+  t.teardown(async () => { await app.close() })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  t.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, 'live')
+  const ready = await app.inject({ method: 'GET', url: '/readyz' })
+  t.equal(ready.statusCode, 503, 'not ready')
+  t.match(ready.json(), { checks: { engine: false } })
+
+  await redis.start()
+  await eventually(async () => (await app.inject({ method: 'GET', url: '/readyz' })).statusCode === 200, 7000, 'ready within 7 s')
+  const url = `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}/ws`
+  const client = await connect(url, await auth.mint({ sub: 'late', sid: 'late-sid' }))
+  t.teardown(async () => { await client.close() })
+  await client.waitFor((f) => f.type === 'ready', 5000)
+  client.send({ type: 'join', room: 'late' })
+  await client.waitFor((f) => f.type === 'joined', 5000)
+  client.send({ type: 'send', room: 'late', text: 'hello', clientMsgId: 'late-1' })
+  t.match(await client.waitFor((f) => f.type === 'ack', 5000), { clientMsgId: 'late-1' })
+  // The logout channel was subscribed once Redis came: a revocation closes the socket with 4001.
+  const admin = new Redis(redis.url)
+  t.teardown(() => admin.disconnect())
+  await eventually(async () => {
+    await admin.publish(`${config.REDIS_PREFIX}session:revoked`, 'late-sid')
+    return client.ws.readyState === client.ws.CLOSED || client.ws.readyState === client.ws.CLOSING
+  }, 3000, 'closed after the revocation')
+  t.equal((await client.closed).code, 4001)
 })
