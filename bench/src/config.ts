@@ -1,0 +1,85 @@
+import { cpus } from 'node:os'
+
+/** Every setting of the bench, read from the environment once (the only file that reads it). */
+export interface BenchConfig {
+  /** ~2 minute smoke run: one pass, short steps, fewer connections; results go to bench/results only. */
+  quick: boolean
+  passes: number
+  scenarios: ScenarioName[]
+  systems: SystemName[]
+  /** Root of the webchat snapshot run as `webchat-base`. */
+  baseDir: string | undefined
+  /** Hard bound of the whole run; every process is killed when it passes. */
+  timeLimitMs: number
+  /** Write docs/benchmarks.md and docs/benchmarks-latency.svg (default: on for full runs). */
+  writeDocs: boolean
+  /** Start the chat and Socket.IO servers with --cpu-prof into bench/results/profiles. */
+  profile: boolean
+  /** Load-generator processes (clients are split between them). */
+  generators: number
+  fanout: { members: number, senderUsers: number, senderConns: number, stepMs: number, graceMs: number, rates: number[] }
+  rooms: { clients: number, perSecond: number, measureMs: number }
+  idle: { connections: number }
+  storm: { connections: number, inFlight: number }
+}
+
+export const SCENARIOS = ['fanout', 'rooms', 'idle', 'storm'] as const
+export type ScenarioName = typeof SCENARIOS[number]
+export const SYSTEMS = ['webchat', 'socketio'] as const
+/**
+ * `webchat-base` is webchat built from a snapshot (BENCH_BASE_DIR, made by bench/snapshot.sh):
+ * before/after figures of an optimization in the same run. Not part of the default run.
+ */
+export const ALL_SYSTEMS = ['webchat', 'socketio', 'webchat-base'] as const
+export type SystemName = typeof ALL_SYSTEMS[number]
+/** Which wire protocol a system speaks. */
+export const protocolOf = (system: SystemName): 'webchat' | 'socketio' => system === 'socketio' ? 'socketio' : 'webchat'
+
+const list = <T extends string>(value: string | undefined, all: readonly T[]): T[] => {
+  if (value === undefined || value.trim() === '') return [...all]
+  const wanted = value.split(',').map((s) => s.trim())
+  const unknown = wanted.filter((s) => !all.includes(s as T))
+  if (unknown.length > 0) throw new Error(`unknown name(s) ${unknown.join(', ')}: choose from ${all.join(', ')}`)
+  return wanted as T[]
+}
+
+const int = (value: string | undefined, fallback: number): number => {
+  if (value === undefined || value === '') return fallback
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a whole number, got ${value}`)
+  return n
+}
+
+/** Offered messages a second in the fan-out room; deliveries a second are this times the members. */
+const FANOUT_RATES = [10, 20, 40, 60, 80, 100, 130, 160, 200, 250, 300, 400, 500, 650, 800, 1000]
+
+export function loadConfig (env: NodeJS.ProcessEnv = process.env): BenchConfig {
+  const quick = env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true'
+  const rates = env.BENCH_FANOUT_RATES === undefined
+    ? (quick ? [10, 40, 100, 200, 400, 800] : FANOUT_RATES)
+    : env.BENCH_FANOUT_RATES.split(',').map((s) => int(s, 0)).filter((n) => n > 0)
+  const maxRate = Math.max(...rates)
+  return {
+    quick,
+    passes: int(env.BENCH_PASSES, quick ? 1 : 2),
+    scenarios: list(env.BENCH_SCENARIOS, SCENARIOS),
+    systems: list(env.BENCH_SYSTEMS, ALL_SYSTEMS).filter((s) => env.BENCH_SYSTEMS !== undefined || (SYSTEMS as readonly string[]).includes(s)),
+    baseDir: env.BENCH_BASE_DIR,
+    timeLimitMs: int(env.BENCH_TIME_LIMIT_S, quick ? 240 : 1200) * 1000,
+    writeDocs: env.BENCH_WRITE_DOCS === undefined ? !quick : env.BENCH_WRITE_DOCS === '1',
+    profile: env.BENCH_PROFILE === '1',
+    generators: int(env.BENCH_GENERATORS, Math.max(2, Math.min(4, cpus().length))),
+    fanout: {
+      members: int(env.BENCH_FANOUT_MEMBERS, 1000),
+      senderUsers: 10,
+      // Each sending connection stays at 8 a second, under the per-connection limit of 10 (burst 20).
+      senderConns: Math.max(10, Math.ceil(maxRate / 8)),
+      stepMs: int(env.BENCH_STEP_MS, quick ? 2000 : 4000),
+      graceMs: 2000,
+      rates
+    },
+    rooms: { clients: int(env.BENCH_ROOMS_CLIENTS, quick ? 1000 : 2000), perSecond: 1, measureMs: int(env.BENCH_ROOMS_MS, quick ? 6000 : 15_000) },
+    idle: { connections: int(env.BENCH_IDLE_CONNECTIONS, quick ? 2000 : 10_000) },
+    storm: { connections: int(env.BENCH_STORM_CONNECTIONS, quick ? 1000 : 5000), inFlight: 64 }
+  }
+}

@@ -1,0 +1,19 @@
+/** What the generator does with one connection, whatever the system behind it. */
+export interface BenchClient {
+  /** Resolves once the server said the connection is usable (webchat `ready`, Socket.IO CONNECT). */
+  readonly opened: Promise<void>
+  join (room: string): Promise<void>
+  send (room: string, text: string): void
+  close (): void
+  isOpen (): boolean
+}
+
+export interface ClientEvents {
+  /** Raw bytes of every WebSocket message, for the mark scan. */
+  onData (data: Buffer): void
+  /** A send the server accepted (webchat `ack`). */
+  onAck (): void
+  /** An error the server reported (webchat `error` frame code, or a close/connect failure). */
+  onError (code: string): void
+  onClose (): void
+}

@@ -1,0 +1,43 @@
+/**
+ * The bench's message text: `~B<step>:<µs>~`, the step it belongs to and when it was sent, in µs
+ * since the run's epoch (the same wall clock in every process). Receivers find marks in the raw
+ * bytes of a WebSocket message without parsing JSON, so one scan serves a single frame, a
+ * coalesced array of frames and a Socket.IO packet alike, at the same cost for both systems.
+ */
+const TILDE = 0x7e
+const COLON = 0x3a
+
+export interface Clock { nowUs (): number }
+
+/** Microseconds since `epochMs` (ms since 1970), from this process's monotonic clock. */
+export function createClock (epochMs: number): Clock {
+  const offsetMs = performance.timeOrigin - epochMs
+  return { nowUs: () => Math.round((offsetMs + performance.now()) * 1000) }
+}
+
+export const markText = (step: number, us: number): string => `~B${step}:${us}~`
+
+/** Calls `found(step, sentUs)` for every mark in `data`; returns how many it found. */
+export function scanMarks (data: Buffer, found: (step: number, sentUs: number) => void): number {
+  let count = 0
+  let at = data.indexOf('~B')
+  while (at !== -1) {
+    let i = at + 2
+    let step = 0
+    let c = data[i]
+    while (c !== undefined && c >= 0x30 && c <= 0x39) { step = step * 10 + c - 0x30; c = data[++i] }
+    if (c === COLON) {
+      let us = 0
+      c = data[++i]
+      while (c !== undefined && c >= 0x30 && c <= 0x39) { us = us * 10 + c - 0x30; c = data[++i] }
+      if (c === TILDE) { found(step, us); count++ }
+    }
+    at = data.indexOf('~B', i)
+  }
+  return count
+}
+
+/** The same scan over a string (for the real client libraries, which hand over decoded text). */
+export function scanText (text: string, found: (step: number, sentUs: number) => void): number {
+  return scanMarks(Buffer.from(text, 'latin1'), found)
+}

@@ -1,0 +1,23 @@
+import { randomUUID } from 'node:crypto'
+import { importJWK, SignJWT, type JWK } from 'jose'
+import { TOKEN_AUDIENCE, TOKEN_TYPE } from '@webchat/shared'
+
+export interface Minter { mint (user: string, sid: string): Promise<string> }
+
+/** Signs chat tokens exactly as the auth service does, with the key the bench's JWKS publishes. */
+export async function createMinter (privateJwk: JWK, kid: string, issuer: string): Promise<Minter> {
+  const key = await importJWK(privateJwk, 'EdDSA')
+  return {
+    async mint (user, sid) {
+      const now = Math.floor(Date.now() / 1000)
+      return await new SignJWT({ sid, name: `Bench ${user}`, jti: randomUUID() })
+        .setProtectedHeader({ alg: 'EdDSA', kid, typ: TOKEN_TYPE })
+        .setIssuer(issuer)
+        .setAudience(TOKEN_AUDIENCE)
+        .setSubject(user)
+        .setIssuedAt(now)
+        .setExpirationTime(now + 1800)
+        .sign(key)
+    }
+  }
+}

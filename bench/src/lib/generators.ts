@@ -1,0 +1,39 @@
+import { fileURLToPath } from 'node:url'
+import type { JWK } from 'jose'
+import type { SystemName } from '../config.js'
+import { start, type Child } from './children.js'
+import { channel, type Channel } from './ipc.js'
+
+const entry = fileURLToPath(new URL('../generator/main.js', import.meta.url))
+
+export interface Generator extends Channel {
+  index: number
+  pid: number
+  child: Child
+}
+
+export interface GeneratorInit {
+  system: SystemName
+  epochMs: number
+  privateJwk: JWK
+  kid: string
+  issuer: string
+  origin: string
+}
+
+/** Starts `count` generator processes for one system and initialises them. */
+export async function startGenerators (count: number, init: GeneratorInit, logDir: string): Promise<Generator[]> {
+  const generators = Array.from({ length: count }, (_, index) => {
+    const child = start(`generator-${init.system}-${index}`, process.execPath, ['--max-old-space-size=2048', entry], { ipc: true, logDir })
+    return { index, pid: child.pid, child, ...channel(child.process, `generator ${index}`) }
+  })
+  await Promise.all(generators.map(async (g) => await g.call('init', init, 20_000)))
+  return generators
+}
+
+export async function stopGenerators (generators: Generator[]): Promise<void> {
+  await Promise.all(generators.map(async (g) => {
+    await g.call('close', { timeoutMs: 5000 }, 10_000).catch(() => {})
+    await g.child.stop(2000)
+  }))
+}

@@ -1,0 +1,72 @@
+import { fileURLToPath } from 'node:url'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { protocolOf, type SystemName } from '../config.js'
+import { ISSUER } from '../lib/auth.js'
+import { start, type Child } from '../lib/children.js'
+import { freePort, waitForPort } from '../lib/net.js'
+import type { ServerOptions, Servers } from './system.js'
+
+export const ORIGIN = 'http://bench.webchat.test'
+const chatServer = fileURLToPath(new URL('../../../services/chat/dist/server.js', import.meta.url))
+const sioServer = fileURLToPath(new URL('./sio-main.js', import.meta.url))
+const preload = new URL('../preload-gc.js', import.meta.url).href
+
+function nodeArgs (options: ServerOptions, name: string): string[] {
+  const args = ['--expose-gc', '--import', preload]
+  if (options.profileDir !== undefined) args.push('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`)
+  return args
+}
+
+async function launch (system: SystemName, index: number, port: number, options: ServerOptions): Promise<Child> {
+  const name = `${system}-${index}`
+  if (system === 'socketio') {
+    return start(name, process.execPath, [...nodeArgs(options, name), sioServer, String(port), options.redisUrl], { logDir: options.logDir })
+  }
+  const server = system === 'webchat-base' ? `${options.baseDir ?? ''}/services/chat/dist/server.js` : chatServer
+  return start(name, process.execPath, [...nodeArgs(options, name), server], {
+    logDir: options.logDir,
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      ENGINE: 'redis',
+      REDIS_URL: options.redisUrl,
+      REDIS_PREFIX: 'bench:',
+      JWKS_URL: options.jwksUrl,
+      TOKEN_ISSUER: ISSUER,
+      ALLOWED_ORIGINS: ORIGIN,
+      INSTANCE_ID: `bench-${index}`,
+      SHUTDOWN_TIMEOUT_MS: '5000',
+      SOCKET_CLOSE_GRACE_MS: '1000',
+      ...options.env
+    }
+  })
+}
+
+/** Starts two instances of `system` on free loopback ports and waits until both listen. */
+export async function startServers (system: SystemName, options: ServerOptions): Promise<Servers> {
+  const ports = [await freePort(), await freePort()]
+  const startedAt = performance.now()
+  const children = await Promise.all(ports.map(async (port, i) => await launch(system, i, port, options)))
+  try {
+    await Promise.all(ports.map(async (port) => await waitForPort(port, 20_000, system)))
+  } catch (err) {
+    await Promise.all(children.map(async (c) => await c.stop()))
+    throw err
+  }
+  const path = protocolOf(system) === 'socketio' ? '/socket.io/?EIO=4&transport=websocket' : '/ws'
+  return {
+    system,
+    urls: ports.map((port) => `ws://127.0.0.1:${port}${path}`),
+    startedAt,
+    pids: children.map((c) => c.pid),
+    async collectGarbage () {
+      for (const child of children) child.process.kill('SIGWINCH')
+      await sleep(1000)
+    },
+    async stop () {
+      await Promise.all(children.map(async (c) => await c.stop(8000)))
+    }
+  }
+}
