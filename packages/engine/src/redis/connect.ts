@@ -19,6 +19,14 @@ export interface ConnectRedisEngineOptions extends Omit<RedisEngineOptions, 'cli
   url: string
   /** How long to wait for both connections to be ready. Default 5000. */
   connectTimeoutMs?: number
+  /**
+   * When Redis is not ready in time: `throw` (default) closes and rejects; `continue` returns the
+   * engine anyway, not ready and still connecting, so a service can run (live, not ready) and
+   * become ready once Redis is, instead of exiting into a restart loop.
+   */
+  whenUnreachable?: 'throw' | 'continue'
+  /** Shown by CLIENT LIST; the subscriber's gets a `-subscriber` suffix. */
+  connectionName?: string
 }
 
 /** Resolves on 'ready'; connection errors meanwhile only mean ioredis is retrying. */
@@ -35,17 +43,18 @@ async function ready (connection: Redis, signal: AbortSignal): Promise<void> {
   })
 }
 
-/** Opens its own two connections to `url` and returns an engine that closes them. */
+/** Opens its own two connections to `url` and returns an engine that closes them on close. */
 export async function connectRedisEngine (options: ConnectRedisEngineOptions): Promise<Engine> {
-  const { url, connectTimeoutMs = 5000, ...engineOptions } = options
-  const client = new Redis(url, { ...redisClientOptions, connectionName: 'webchat-engine' })
-  const subscriber = new Redis(url, { ...redisClientOptions, connectionName: 'webchat-engine-subscriber' })
+  const { url, connectTimeoutMs = 5000, whenUnreachable = 'throw', connectionName = 'webchat-engine', ...engineOptions } = options
+  const client = new Redis(url, { ...redisClientOptions, connectionName })
+  const subscriber = new Redis(url, { ...redisClientOptions, connectionName: `${connectionName}-subscriber` })
   const engine = createRedisEngine({ ...engineOptions, client, subscriber, ownsClients: true })
   const abort = new AbortController()
   try {
     await withTimeout(Promise.all([ready(client, abort.signal), ready(subscriber, abort.signal)]), connectTimeoutMs)
   } catch (err) {
     abort.abort()
+    if (whenUnreachable === 'continue') return engine
     await engine.close()
     throw new EngineUnavailableError(`could not connect to Redis within ${connectTimeoutMs} ms`, { cause: err })
   }

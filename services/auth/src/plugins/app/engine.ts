@@ -1,25 +1,10 @@
 import fp from 'fastify-plugin'
-import { Redis } from 'ioredis'
-import { createMemoryEngine, createRedisEngine, redisClientOptions, type Engine } from '@webchat/engine'
+import { connectRedisEngine, createMemoryEngine, type Engine } from '@webchat/engine'
 
 declare module 'fastify' {
   interface FastifyInstance {
     engine: Engine
   }
-}
-
-/** Resolves once the connection is ready, or after `ms` (it keeps connecting in the background). */
-async function readyWithin (connection: Redis, ms: number): Promise<void> {
-  if (connection.status === 'ready') return
-  await new Promise<void>((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer)
-      connection.off('ready', done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    connection.on('ready', done)
-  })
 }
 
 /**
@@ -36,18 +21,16 @@ export default fp<{ engine?: Engine }>(async function enginePlugin (fastify, opt
   }
   const { engine: kind, redisUrl, redisPrefix } = fastify.authConfig
   const log = fastify.log.child({ engine: kind })
-  let engine: Engine
-  if (kind === 'redis') {
-    const client = new Redis(redisUrl, { ...redisClientOptions, connectionName: 'webchat-engine' })
-    const subscriber = new Redis(redisUrl, { ...redisClientOptions, connectionName: 'webchat-engine-subscriber' })
-    engine = createRedisEngine({
-      client, subscriber, prefix: redisPrefix, ownsClients: true, onError: (err) => { log.warn({ err }, 'redis connection error') }
+  const engine = kind === 'redis'
+    ? await connectRedisEngine({
+      url: redisUrl,
+      prefix: redisPrefix,
+      connectTimeoutMs: 2000,
+      whenUnreachable: 'continue',
+      onError: (err) => { log.warn({ err }, 'redis connection error') }
     })
-    await Promise.all([readyWithin(client, 2000), readyWithin(subscriber, 2000)])
-    if (!engine.isReady()) log.error('Redis is not reachable yet: not ready until it is')
-  } else {
-    engine = createMemoryEngine({ onError: (err) => { log.error({ err }, 'engine handler error') } })
-  }
+    : createMemoryEngine({ onError: (err) => { log.error({ err }, 'engine handler error') } })
+  if (!engine.isReady()) log.error('Redis is not reachable yet: not ready until it is')
   fastify.decorate('engine', engine)
   fastify.addHook('onClose', async () => { await engine.close() })
 }, { name: 'auth-engine', dependencies: ['auth-config'] })
