@@ -10,6 +10,7 @@ import connections from './plugins/app/connections.js'
 import engine from './plugins/app/engine.js'
 import messages from './plugins/app/messages.js'
 import metrics from './plugins/app/metrics.js'
+import outbox from './plugins/app/outbox.js'
 import presence from './plugins/app/presence.js'
 import rooms from './plugins/app/rooms.js'
 import tokens from './plugins/app/tokens.js'
@@ -48,6 +49,7 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
   await fastify.register(swagger, swaggerConfig)
   await fastify.register(websocket, websocketConfig)
   await fastify.register(metrics, { registry })
+  await fastify.register(outbox)
   await fastify.register(engine, { config: opts.config, engine: opts.engine })
   await fastify.register(tokens)
   await fastify.register(messages)

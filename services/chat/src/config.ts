@@ -30,6 +30,7 @@ export const ConfigSchema = Type.Object({
   PRESENCE_INTERVAL_MS: Millis(10_000, 'refresh own entries and expire stale ones this often'),
   REPLAY_MAX_BYTES: Type.Integer({ minimum: 1024, default: 512 * 1024, description: 'a resume whose missed messages exceed this answers like a fresh join (latest page, recovered false) so one frame never swamps a slow link' }),
   ENGINE_TIMEOUT_MS: Millis(1500, 'a frame whose engine call takes longer gets error unavailable'),
+  FANOUT_HOLD_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 50, description: 'longest a busy room holds its frames so that they go out together in one write per socket (0: never held)' }),
   ABUSE_STRIKES: Type.Integer({ minimum: 1, default: 40, description: 'refused frames within ABUSE_WINDOW_MS before closing with 1008' }),
   ABUSE_WINDOW_MS: Millis(10_000, 'window of ABUSE_STRIKES')
 }, { additionalProperties: true })

@@ -1,15 +1,24 @@
 import { randomUUID } from 'node:crypto'
+import type { Writable } from 'node:stream'
 import { WebSocket } from 'ws'
 import { CloseCode, type ErrorCode, LIMITS, type Member, type ServerFrame, type TokenClaims } from '@webchat/shared'
 import type { Config } from '../config.js'
 import type { Metrics } from '../plugins/app/metrics.js'
 import type { Membership } from './membership.js'
+import type { Batch, Outbox } from './outbox.js'
 import { createTokenBucket, type TokenBucket } from './token-bucket.js'
 
 /** Frames of any type a connection may send a second, and the burst above that. */
 const FRAMES_PER_SECOND = 50
 const FRAME_BURST = 100
 const TEXT = { binary: false } as const
+
+/** Where a finished frame goes: the raw socket (ws frames nothing more once compression is off). */
+export interface Transport {
+  /** The socket under `ws`, written to directly; null to go through `ws.send` (e.g. injected sockets). */
+  socket: Writable | null
+  outbox: Outbox
+}
 
 export interface Connection {
   readonly id: string
@@ -27,8 +36,12 @@ export interface Connection {
   alive: boolean
   /** Resolves once the connection is registered and `ready` was sent; frames wait for it. */
   ready: Promise<void>
-  /** Writes a finished frame unless the socket is closed or too far behind (then closes 4008). */
-  send (data: string | Buffer): boolean
+  /** Frames queued for the end of this event-loop turn (see Outbox), or null. */
+  pending: Array<string | Batch> | null
+  /** Queues a finished frame (JSON text) for the end of this turn, unless the socket is closed. */
+  send (payload: string): boolean
+  /** Writes a finished WebSocket frame now unless the socket is closed or too far behind (then closes 4008). */
+  write (frame: Buffer): boolean
   sendFrame (frame: ServerFrame): boolean
   error (code: ErrorCode, message: string, ref?: string): void
   /** Counts a refused frame; sustained abuse closes the socket with 1008. */
@@ -39,7 +52,13 @@ export interface Connection {
   dispose (): void
 }
 
-export function createConnection (ws: WebSocket, claims: TokenClaims, config: Config, metrics: Metrics): Connection {
+/** The payload of a frame made by frameText, for ws.send. */
+const payloadOf = (frame: Buffer): Buffer => frame.subarray((frame[1]! & 0x7f) === 127 ? 10 : (frame[1]! & 0x7f) === 126 ? 4 : 2)
+
+export function createConnection (ws: WebSocket, claims: TokenClaims, config: Config, metrics: Metrics, transport: Transport): Connection {
+  const { outbox } = transport
+  // Raw writes need frames exactly as ws would send them: no extension may be in use.
+  const socket = ws.extensions === '' ? transport.socket : null
   let strikes = 0
   let strikeWindow = Date.now()
   let expiry: NodeJS.Timeout | undefined
@@ -57,14 +76,21 @@ export function createConnection (ws: WebSocket, claims: TokenClaims, config: Co
     frames: createTokenBucket(FRAMES_PER_SECOND, FRAME_BURST),
     alive: true,
     ready: Promise.resolve(),
+    pending: null,
 
-    send (data) {
+    send (payload) {
+      if (ws.readyState !== WebSocket.OPEN) return false
+      outbox.push(conn, payload)
+      return true
+    },
+    write (frame) {
       if (ws.readyState !== WebSocket.OPEN) return false
       if (ws.bufferedAmount > LIMITS.slowConsumerBytes) {
         conn.close(CloseCode.tooSlow, 'too slow to read')
         return false
       }
-      ws.send(data, TEXT)
+      if (socket !== null) socket.write(frame)
+      else ws.send(payloadOf(frame), TEXT)
       return true
     },
     sendFrame (frame) {
@@ -86,6 +112,8 @@ export function createConnection (ws: WebSocket, claims: TokenClaims, config: Co
     close (code, reason) {
       if (closing || ws.readyState >= WebSocket.CLOSING) return
       closing = true
+      // Frames queued this turn (an error that explains the close) go first.
+      outbox.flushConnection(conn)
       metrics.closes.labels(String(code)).inc()
       ws.close(code, reason)
     },

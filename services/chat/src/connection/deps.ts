@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Engine } from '@webchat/engine'
 import type { Config } from '../config.js'
+import type { Outbox } from './outbox.js'
 import type { Connections } from '../plugins/app/connections.js'
 import type { Messages } from '../plugins/app/messages.js'
 import type { Metrics } from '../plugins/app/metrics.js'
@@ -18,5 +19,6 @@ export interface ChatDeps {
   messages: Messages
   connections: Connections
   metrics: Metrics
+  outbox: Outbox
   log: FastifyBaseLogger
 }

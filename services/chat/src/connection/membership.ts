@@ -5,4 +5,6 @@
 export interface Membership {
   state: 'joining' | 'joined' | 'left'
   buffer: string[] | null
+  /** The room feed's sequence number of the last frame put in `buffer` (0: none). */
+  heldUpTo: number
 }

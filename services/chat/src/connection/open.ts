@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream'
 import type { WebSocket } from 'ws'
 import { CloseCode, type TokenClaims } from '@webchat/shared'
 import { createConnection, type Connection } from './connection.js'
@@ -8,8 +9,8 @@ import { dispatch } from './dispatcher.js'
  * Serves one accepted socket. Listeners are attached before anything is awaited, so no frame is
  * lost; frames wait for `ready` (sent once the connection is registered).
  */
-export function openConnection (deps: ChatDeps, ws: WebSocket, claims: TokenClaims): Connection {
-  const conn = createConnection(ws, claims, deps.config, deps.metrics)
+export function openConnection (deps: ChatDeps, ws: WebSocket, socket: Writable | null, claims: TokenClaims): Connection {
+  const conn = createConnection(ws, claims, deps.config, deps.metrics, { socket, outbox: deps.outbox })
   const log = deps.log.child({ connectionId: conn.id, userId: conn.user.id })
 
   ws.on('message', (data, isBinary) => dispatch(deps, conn, data, isBinary))

@@ -20,6 +20,8 @@ export class UpgradeRefused extends Error {
 export interface TestClient {
   ws: WebSocket
   frames: Frame[]
+  /** How many WebSocket messages carried those frames (fewer when several came as one array). */
+  messages (): number
   protocol: string
   /** Resolves with the first frame (seen or future) matching, rejects after `timeoutMs`. */
   waitFor (predicate: (frame: Frame) => boolean, timeoutMs?: number, what?: string): Promise<Frame>
@@ -41,9 +43,13 @@ export async function connect (url: string, token: string | undefined, options: 
   if (options.origin !== undefined) headers.origin = options.origin
   const ws = new WebSocket(target, protocols, { headers })
   const frames: Frame[] = []
+  let messages = 0
   const waiters = new Set<() => void>()
   ws.on('message', (data) => {
-    frames.push(JSON.parse(String(data)) as Frame)
+    // One WebSocket message holds a frame, or an array of frames sent together (ServerPayload).
+    messages++
+    const payload = JSON.parse(String(data)) as Frame | Frame[]
+    frames.push(...(Array.isArray(payload) ? payload : [payload]))
     for (const wake of [...waiters]) wake()
   })
   ws.on('error', () => {})
@@ -87,6 +93,7 @@ export async function connect (url: string, token: string | undefined, options: 
   return {
     ws,
     frames,
+    messages: () => messages,
     protocol: ws.protocol,
     async waitFor (predicate, timeoutMs = 5000, what = 'frame') {
       try {

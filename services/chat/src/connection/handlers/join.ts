@@ -42,6 +42,7 @@ export async function join (deps: ChatDeps, conn: Connection, frame: JoinFrame):
     // Joined already: answer with a fresh snapshot. Joining: the pending `joined` answers.
     if (existing.state !== 'joined' || existing.buffer !== null) return
     existing.buffer = []
+    deps.rooms.hold(room, existing)
     try {
       await sendSnapshot(deps, conn, frame, existing, await deps.presence.members(room))
     } finally {
@@ -57,7 +58,7 @@ export async function join (deps: ChatDeps, conn: Connection, frame: JoinFrame):
     conn.error('too_many_rooms', `a connection may join at most ${LIMITS.roomsPerConnection} rooms`, room)
     return
   }
-  const membership: Membership = { state: 'joining', buffer: [] }
+  const membership: Membership = { state: 'joining', buffer: [], heldUpTo: 0 }
   conn.rooms.set(room, membership)
   let attached = false
   let entered = false

@@ -41,9 +41,8 @@ export function createConnections ({ engine, config, metrics, log }: Deps): Conn
 
   const subscribeUser = (userId: string, slot: UserSlot): Promise<Unsubscribe> =>
     engine.pubsub.subscribe(names.userChannel(userId), (payload) => {
-      const data = Buffer.from(payload)
       let sent = 0
-      for (const conn of slot.conns) if (conn.send(data)) sent++
+      for (const conn of slot.conns) if (conn.send(payload)) sent++
       metrics.framesOut.inc(sent)
     })
 

@@ -5,15 +5,19 @@ import type { ServerFrame } from '@webchat/shared'
 import type { Config } from '../../config.js'
 import type { Connection } from '../../connection/connection.js'
 import type { Membership } from '../../connection/membership.js'
-import { frameOf, messageIdOf, messageTsOf } from '../../message-frame.js'
+import type { Outbox } from '../../connection/outbox.js'
+import { frameOf, messageIdOf } from '../../message-frame.js'
 import { compareIds, maxId } from '../../message-ids.js'
 import { names } from '../../names.js'
+import { createFeeds, type Feed } from '../../room-feed.js'
 import type { Metrics } from './metrics.js'
 
 /** A room as this instance holds it: one subscription, the local sockets, the last id relayed. */
 export interface LocalRoom {
   readonly name: string
   readonly members: Map<Connection, Membership>
+  /** What goes out to the members, batched per flush. */
+  readonly feed: Feed
   /** The newest message id relayed here: later ones are new, earlier ones are duplicates. */
   lastId: string
   /** Messages held while the room catches up from its log. */
@@ -28,6 +32,8 @@ export interface Rooms {
   /** Adds the connection to the room, subscribing this instance first if needed. */
   attach (room: string, conn: Connection, membership: Membership): Promise<LocalRoom>
   detach (room: string, conn: Connection): void
+  /** Buffers the room's live frames for `membership` (a rejoin reading the log) until it sends its snapshot. */
+  hold (room: string, membership: Membership): void
   /** Publishes an ephemeral frame (presence, typing, read) to every instance. */
   publish (frame: ServerFrame & { room: string }): Promise<void>
   get (room: string): LocalRoom | undefined
@@ -37,25 +43,11 @@ export interface Rooms {
   close (): Promise<void>
 }
 
-interface Deps { engine: Engine, config: Config, metrics: Metrics, log: FastifyBaseLogger }
+interface Deps { engine: Engine, config: Config, metrics: Metrics, outbox: Outbox, log: FastifyBaseLogger }
 
-export function createRooms ({ engine, config, metrics, log }: Deps): Rooms {
+export function createRooms ({ engine, config, metrics, outbox, log }: Deps): Rooms {
   const rooms = new Map<string, LocalRoom>()
-
-  const fanOut = (room: LocalRoom, payload: string, id: string | null): void => {
-    const data = Buffer.from(payload)
-    let sent = 0
-    for (const [conn, membership] of room.members) {
-      if (membership.buffer !== null) membership.buffer.push(payload)
-      else if (conn.send(data)) sent++
-    }
-    metrics.framesOut.inc(sent)
-    if (id !== null) {
-      metrics.deliveries.inc(sent)
-      const ts = messageTsOf(payload, id)
-      if (Number.isFinite(ts)) metrics.latency.observe(Math.max(0, Date.now() - ts) / 1000)
-    }
-  }
+  const feeds = createFeeds(outbox, metrics, config.FANOUT_HOLD_MS)
 
   const relay = (room: LocalRoom, payload: string): void => {
     const id = messageIdOf(payload)
@@ -64,7 +56,7 @@ export function createRooms ({ engine, config, metrics, log }: Deps): Rooms {
       if (compareIds(id, room.lastId) <= 0) return
       room.lastId = id
     }
-    fanOut(room, payload, id)
+    feeds.deliver(room.feed, payload)
   }
 
   const subscribe = async (room: LocalRoom): Promise<void> => {
@@ -75,8 +67,9 @@ export function createRooms ({ engine, config, metrics, log }: Deps): Rooms {
   }
 
   const open = (name: string): LocalRoom => {
+    const members = new Map<Connection, Membership>()
     const room: LocalRoom = {
-      name, members: new Map(), lastId: '0-0', pending: null, again: false, unsubscribe: null, ready: Promise.resolve()
+      name, members, feed: feeds.create(members), lastId: '0-0', pending: null, again: false, unsubscribe: null, ready: Promise.resolve()
     }
     room.ready = subscribe(room)
     room.ready.catch(() => {})
@@ -86,6 +79,7 @@ export function createRooms ({ engine, config, metrics, log }: Deps): Rooms {
   }
 
   const release = (room: LocalRoom): void => {
+    feeds.close(room.feed)
     if (rooms.get(room.name) === room) rooms.delete(room.name)
     metrics.rooms.set(rooms.size)
     room.ready.then(async () => await room.unsubscribe?.(), () => {}).catch((err: unknown) => {
@@ -101,7 +95,7 @@ export function createRooms ({ engine, config, metrics, log }: Deps): Rooms {
         for (const { id, data } of entries) {
           if (compareIds(id, room.lastId) <= 0) continue
           room.lastId = id
-          fanOut(room, frameOf(id, data), id)
+          feeds.deliver(room.feed, frameOf(id, data))
           recovered++
         }
         return recovered
@@ -132,6 +126,7 @@ export function createRooms ({ engine, config, metrics, log }: Deps): Rooms {
     async attach (name, conn, membership) {
       const room = rooms.get(name) ?? open(name)
       room.members.set(conn, membership)
+      if (membership.buffer !== null) feeds.hold(room.feed, membership)
       try {
         await room.ready
       } catch (err) {
@@ -147,6 +142,10 @@ export function createRooms ({ engine, config, metrics, log }: Deps): Rooms {
       if (room === undefined || !room.members.delete(conn)) return
       if (room.members.size === 0) release(room)
     },
+    hold (name, membership) {
+      const room = rooms.get(name)
+      if (room !== undefined) feeds.hold(room.feed, membership)
+    },
     async publish (frame) {
       await engine.pubsub.publish(names.roomChannel(frame.room), JSON.stringify(frame))
     },
@@ -161,6 +160,7 @@ export function createRooms ({ engine, config, metrics, log }: Deps): Rooms {
     async close () {
       const all = [...rooms.values()]
       rooms.clear()
+      for (const room of all) feeds.close(room.feed)
       await Promise.allSettled(all.map(async (room) => { await room.ready; await room.unsubscribe?.() }))
     }
   }
@@ -171,7 +171,7 @@ declare module 'fastify' {
 }
 
 export default fp(async (fastify) => {
-  const rooms = createRooms({ engine: fastify.chatEngine, config: fastify.chatConfig, metrics: fastify.chatMetrics, log: fastify.log })
+  const rooms = createRooms({ engine: fastify.chatEngine, config: fastify.chatConfig, metrics: fastify.chatMetrics, outbox: fastify.outbox, log: fastify.log })
   fastify.decorate('rooms', rooms)
   const stop = fastify.chatEngine.pubsub.onResume(() => {
     fastify.log.info('pub/sub resumed: catching up every room from its log')
@@ -181,4 +181,4 @@ export default fp(async (fastify) => {
     stop()
     await rooms.close()
   })
-}, { name: 'chat-rooms', dependencies: ['chat-engine', 'chat-metrics'] })
+}, { name: 'chat-rooms', dependencies: ['chat-engine', 'chat-metrics', 'chat-outbox'] })

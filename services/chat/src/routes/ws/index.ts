@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { SUBPROTOCOL, type TokenClaims } from '@webchat/shared'
 import type { ChatDeps } from '../../connection/deps.js'
@@ -26,6 +27,7 @@ export default async function wsRoutes (fastify: FastifyInstance): Promise<void>
     messages: fastify.messages,
     connections: fastify.connections,
     metrics: fastify.chatMetrics,
+    outbox: fastify.outbox,
     log: fastify.log
   }
   fastify.decorateRequest('chatClaims', null)
@@ -51,7 +53,9 @@ export default async function wsRoutes (fastify: FastifyInstance): Promise<void>
         socket.close(1011, 'internal error')
         return
       }
-      openConnection(deps, socket, claims)
+      // The upgraded TCP socket (absent for injected sockets): frames are written to it ready-made.
+      const raw = request.raw.socket as Writable | undefined
+      openConnection(deps, socket, raw ?? null, claims)
     }
   })
 }

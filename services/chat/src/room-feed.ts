@@ -1,0 +1,129 @@
+import type { Connection } from './connection/connection.js'
+import type { Membership } from './connection/membership.js'
+import { createBatch, type Outbox } from './connection/outbox.js'
+import { messageIdOf, messageTsOf } from './message-frame.js'
+import type { Metrics } from './plugins/app/metrics.js'
+import { frameText } from './ws-frame.js'
+
+/** Local deliveries a second of a room from which its frames are held to go out together. */
+const BUSY_DELIVERIES = 20_000
+/** Messages a held batch aims at, and the socket writes a second one room may cost. */
+const TARGET_BATCH = 4
+const WRITES_PER_SECOND = 25_000
+
+/** The frames a room relays to its local sockets, batched per event-loop turn (or longer when busy). */
+export interface Feed {
+  readonly members: Map<Connection, Membership>
+  /** Memberships buffering live frames while their join reads the log. */
+  readonly joining: Set<Membership>
+  /** Frames relayed since the last flush; `seq` numbers the last one. */
+  batch: string[]
+  seq: number
+  /** Frames relayed, decayed with a 1 s time constant: about frames a second. */
+  rate: number
+  rateAt: number
+  lastFlush: number
+  timer: NodeJS.Timeout | null
+  queued: boolean
+}
+
+export interface Feeds {
+  create (members: Map<Connection, Membership>): Feed
+  /** Sends `payload` to every member: now for those joining (their buffer), at the next flush for the others. */
+  deliver (feed: Feed, payload: string): void
+  /** Buffers live frames for `membership` until its snapshot is sent. */
+  hold (feed: Feed, membership: Membership): void
+  close (feed: Feed): void
+}
+
+/**
+ * Per room and flush the frames are encoded and framed once and the same bytes written to every
+ * member socket. A quiet room is flushed at the end of the turn its frames arrived in. A busy one
+ * (BUSY_DELIVERIES) flushes at most every `hold` ms, long enough for about TARGET_BATCH messages and
+ * at most WRITES_PER_SECOND socket writes, never longer than `maxHoldMs`: the first frame after a
+ * pause still goes out at once.
+ */
+export function createFeeds (outbox: Outbox, metrics: Metrics, maxHoldMs: number): Feeds {
+  const queued = new Set<Feed>()
+
+  const holdFor = (feed: Feed): number => {
+    if (maxHoldMs === 0 || feed.rate * feed.members.size < BUSY_DELIVERIES) return 0
+    return Math.min(maxHoldMs, Math.max((1000 * TARGET_BATCH) / feed.rate, (1000 * feed.members.size) / WRITES_PER_SECOND))
+  }
+
+  const queue = (feed: Feed): void => {
+    feed.queued = true
+    queued.add(feed)
+    outbox.schedule()
+  }
+
+  const release = (feed: Feed): void => {
+    feed.timer = null
+    if (feed.batch.length > 0) queue(feed)
+  }
+
+  const flush = (feed: Feed): void => {
+    feed.queued = false
+    const payloads = feed.batch
+    if (payloads.length === 0) return
+    feed.batch = []
+    feed.lastFlush = Date.now()
+    const first = feed.seq - payloads.length + 1
+    const batch = createBatch(payloads, frameText)
+    let sockets = 0
+    for (const [conn, membership] of feed.members) {
+      if (membership.buffer !== null) continue
+      if (membership.heldUpTo >= first) {
+        // Joined during this batch: the frames before that went to its buffer.
+        for (let i = membership.heldUpTo - first + 1; i < payloads.length; i++) conn.send(payloads[i]!)
+        continue
+      }
+      if (outbox.share(conn, batch)) sockets++
+    }
+    metrics.framesOut.inc(sockets * payloads.length)
+    for (const payload of payloads) {
+      const id = messageIdOf(payload)
+      if (id === null) continue
+      metrics.deliveries.inc(sockets)
+      const ts = messageTsOf(payload, id)
+      if (Number.isFinite(ts)) metrics.latency.observe(Math.max(0, feed.lastFlush - ts) / 1000)
+    }
+  }
+
+  outbox.beforeFlush(() => {
+    for (const feed of queued) flush(feed)
+    queued.clear()
+  })
+
+  return {
+    create: (members) => ({ members, joining: new Set(), batch: [], seq: 0, rate: 0, rateAt: Date.now(), lastFlush: 0, timer: null, queued: false }),
+    deliver (feed, payload) {
+      feed.seq++
+      for (const membership of feed.joining) {
+        if (membership.buffer === null) {
+          feed.joining.delete(membership)
+        } else {
+          membership.buffer.push(payload)
+          membership.heldUpTo = feed.seq
+        }
+      }
+      feed.batch.push(payload)
+      const now = Date.now()
+      feed.rate = feed.rate * Math.exp((feed.rateAt - now) / 1000) + 1
+      feed.rateAt = now
+      if (feed.queued || feed.timer !== null) return
+      const due = feed.lastFlush + holdFor(feed)
+      if (now >= due) queue(feed)
+      else feed.timer = setTimeout(release, due - now, feed)
+    },
+    hold (feed, membership) {
+      feed.joining.add(membership)
+    },
+    close (feed) {
+      if (feed.timer !== null) clearTimeout(feed.timer)
+      feed.timer = null
+      feed.batch = []
+      queued.delete(feed)
+    }
+  }
+}

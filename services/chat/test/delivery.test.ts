@@ -1,0 +1,134 @@
+import t from 'tap'
+import { Registry } from 'prom-client'
+import { Receiver } from 'ws'
+import type { Connection } from '../src/connection/connection.js'
+import type { Membership } from '../src/connection/membership.js'
+import { createBatch, createOutbox } from '../src/connection/outbox.js'
+import { createMetrics } from '../src/plugins/app/metrics.js'
+import { createFeeds } from '../src/room-feed.js'
+import { frameText } from '../src/ws-frame.js'
+import { ENGINES, startCluster } from './helpers/cluster.js'
+
+/** Decodes server frames as a client does (ws's own parser), returning the text messages. */
+function decode (...frames: Buffer[]): string[] {
+  const texts: string[] = []
+  const receiver = new Receiver({ isServer: false })
+  receiver.on('message', (data: Buffer) => texts.push(data.toString('utf8')))
+  for (const frame of frames) receiver.write(frame)
+  return texts
+}
+
+/** A connection as the outbox sees it: every frame it is given is recorded. */
+function fakeConnection (): Connection & { written: Buffer[] } {
+  const written: Buffer[] = []
+  return { pending: null, written, send: () => true, write: (frame: Buffer) => { written.push(frame); return true } } as unknown as Connection & { written: Buffer[] }
+}
+
+const nextTurn = async (): Promise<void> => await new Promise((resolve) => setImmediate(resolve))
+
+t.test('frameText makes one unmasked text frame at each length encoding', async (t) => {
+  for (const length of [0, 1, 125, 126, 65_535, 65_536, 200_000]) {
+    const text = 'é'.repeat(Math.floor(length / 2)) + 'x'.repeat(length % 2)
+    const frame = frameText(text)
+    t.equal(frame[0], 0x81, `FIN + text opcode at ${length}`)
+    t.equal(frame[1]! & 0x80, 0, 'not masked')
+    t.same(decode(frame), [text], `decodes at ${length} bytes`)
+  }
+})
+
+t.test('the outbox sends what a socket gets in one turn as one message', async (t) => {
+  const writer = (conn: Connection, frame: Buffer): boolean => conn.write(frame)
+  const outbox = createOutbox(writer, frameText)
+  const a = fakeConnection()
+  const b = fakeConnection()
+  const c = fakeConnection()
+  outbox.push(a, '{"type":"ack","n":1}')
+  outbox.push(a, '{"type":"ack","n":2}')
+  outbox.push(b, '{"type":"ack","n":3}')
+  t.equal(a.written.length, 0, 'nothing is written before the end of the turn')
+  await nextTurn()
+  t.same(decode(...a.written), ['[{"type":"ack","n":1},{"type":"ack","n":2}]'], 'two frames: one array')
+  t.same(decode(...b.written), ['{"type":"ack","n":3}'], 'a lone frame stays a plain object')
+
+  const batch = createBatch(['{"m":1}', '{"m":2}'], frameText)
+  outbox.share(b, batch)
+  outbox.share(c, batch)
+  t.equal(b.written[1], c.written[0], 'a shared batch: the very same bytes for every socket')
+  t.same(decode(c.written[0]!), ['[{"m":1},{"m":2}]'])
+
+  outbox.push(c, '{"type":"ack","n":4}')
+  outbox.share(c, batch)
+  await nextTurn()
+  t.same(decode(c.written[1]!), ['[{"type":"ack","n":4},{"m":1},{"m":2}]'], 'own frames first, then the batch, in one array')
+
+  outbox.push(a, '{"type":"error"}')
+  outbox.flushConnection(a)
+  t.same(decode(a.written[1]!), ['{"type":"error"}'], 'flushed at once before a close')
+  await nextTurn()
+  t.equal(a.written.length, 2, 'and not again at the end of the turn')
+})
+
+t.test('room feeds: one batch per turn, buffers for joins, held batches when busy', async (t) => {
+  const outbox = createOutbox((conn, frame) => conn.write(frame), frameText)
+  const feeds = createFeeds(outbox, createMetrics(new Registry()), 40)
+  const members = new Map<Connection, Membership>()
+  const live = fakeConnection()
+  const joining = fakeConnection()
+  const late = fakeConnection()
+  const joiningMembership: Membership = { state: 'joining', buffer: [], heldUpTo: 0 }
+  const lateMembership: Membership = { state: 'joining', buffer: [], heldUpTo: 0 }
+  members.set(live, { state: 'joined', buffer: null, heldUpTo: 0 })
+  members.set(joining, joiningMembership)
+  members.set(late, lateMembership)
+  const feed = feeds.create(members)
+  feeds.hold(feed, joiningMembership)
+  feeds.hold(feed, lateMembership)
+  const sent: string[] = []
+  late.send = (payload: string) => { sent.push(payload); return true }
+
+  feeds.deliver(feed, '{"m":1}')
+  // `late` sends its snapshot now: frames from here on reach it live.
+  lateMembership.buffer = null
+  feeds.deliver(feed, '{"m":2}')
+  await nextTurn()
+  t.same(decode(...live.written), ['[{"m":1},{"m":2}]'], 'a live member: both frames in one message')
+  t.same(joiningMembership.buffer, ['{"m":1}', '{"m":2}'], 'a joining member: buffered, not sent')
+  t.equal(joining.written.length, 0)
+  t.same(sent, ['{"m":2}'], 'joined during the batch: only what its buffer missed')
+  t.equal(late.written.length, 0)
+
+  // A busy room (deliveries a second × members past the threshold) holds its next batch.
+  const crowd = new Map<Connection, Membership>()
+  const sockets = Array.from({ length: 2000 }, fakeConnection)
+  for (const socket of sockets) crowd.set(socket, { state: 'joined', buffer: null, heldUpTo: 0 })
+  const busy = feeds.create(crowd)
+  for (let i = 0; i < 20; i++) feeds.deliver(busy, `{"m":${i}}`)
+  await nextTurn()
+  t.equal(sockets[0]!.written.length, 1, 'the first batch goes out at once')
+  feeds.deliver(busy, '{"m":20}')
+  feeds.deliver(busy, '{"m":21}')
+  await nextTurn()
+  t.equal(sockets[0]!.written.length, 1, 'the next one is held')
+  await new Promise((resolve) => setTimeout(resolve, 60))
+  t.same(decode(sockets[1999]!.written[1]!), ['[{"m":20},{"m":21}]'], 'and released within the hold')
+  feeds.close(busy)
+  feeds.close(feed)
+})
+
+for (const kind of ENGINES) {
+  t.test(`${kind}: a burst arrives complete and in order, sharing messages`, async (t) => {
+    const cluster = await startCluster(t, kind)
+    const a = await cluster.connect(0, { sub: 'burst-a', sid: 'ba' })
+    const b = await cluster.connect(1, { sub: 'burst-b', sid: 'bb' })
+    await cluster.join(a, 'burst')
+    await cluster.join(b, 'burst')
+    const ids = await Promise.all(Array.from({ length: 60 }, async (_, i) => await cluster.post('burst', `m${i}`, i % 2)))
+    for (const client of [a, b]) {
+      const got = await client.waitForCount((f) => f.type === 'message', 60, 10_000)
+      t.same(got.map((m) => m.id), [...ids].sort((x, y) => x.localeCompare(y, 'en', { numeric: true })), 'every message once, in log order')
+    }
+    // Each message went out together with others at least once (one write per turn, not per frame).
+    const framesAtB = b.frames.length
+    t.ok(b.messages() < framesAtB, `${framesAtB} frames in ${b.messages()} WebSocket messages`)
+  })
+}
