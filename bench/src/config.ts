@@ -51,12 +51,12 @@ const int = (value: string | undefined, fallback: number): number => {
 }
 
 /** Offered messages a second in the fan-out room; deliveries a second are this times the members. */
-const FANOUT_RATES = [10, 20, 40, 60, 80, 100, 130, 160, 200, 250, 300, 400, 500, 650, 800, 1000]
+const FANOUT_RATES = [10, 20, 40, 70, 100, 130, 160, 200, 300, 400, 600, 800, 1000, 1300, 1600, 2000]
 
 export function loadConfig (env: NodeJS.ProcessEnv = process.env): BenchConfig {
   const quick = env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true'
   const rates = env.BENCH_FANOUT_RATES === undefined
-    ? (quick ? [10, 40, 100, 200, 400, 800] : FANOUT_RATES)
+    ? (quick ? [10, 40, 100, 200, 400, 800, 1300, 2000] : FANOUT_RATES)
     : env.BENCH_FANOUT_RATES.split(',').map((s) => int(s, 0)).filter((n) => n > 0)
   const maxRate = Math.max(...rates)
   return {

@@ -1,9 +1,13 @@
 import { WebSocket } from 'ws'
+import { randomBytes } from 'node:crypto'
 import { SUBPROTOCOL } from '@webchat/shared'
 import type { BenchClient, ClientEvents } from './client.js'
 
 const ACK = Buffer.from('"type":"ack"')
 const ERROR = Buffer.from('"type":"error"')
+/** clientMsgIds are unique per user across all its connections (they are idempotency keys). */
+const idPrefix = randomBytes(4).toString('hex')
+let sequence = 0
 
 /**
  * A webchat connection speaking the protocol directly over `ws` (the same library and options as
@@ -18,7 +22,6 @@ export function webchatClient (url: string, token: string, origin: string, event
     handshakeTimeout: 30_000
   })
   let ready = false
-  let sequence = 0
   const joins = new Map<string, { resolve: () => void, reject: (err: Error) => void }>()
   let readyWaiter: { resolve: () => void, reject: (err: Error) => void } | undefined
   const opened = new Promise<void>((resolve, reject) => { readyWaiter = { resolve, reject } })
@@ -78,7 +81,7 @@ export function webchatClient (url: string, token: string, origin: string, event
     },
     send (room, text) {
       if (ws.readyState !== WebSocket.OPEN) return
-      ws.send(`{"type":"send","room":"${room}","text":"${text}","clientMsgId":"m${sequence++}"}`)
+      ws.send(`{"type":"send","room":"${room}","text":"${text}","clientMsgId":"${idPrefix}-${sequence++}"}`)
     },
     close () { ws.close(1000) },
     isOpen: () => ws.readyState === WebSocket.OPEN
