@@ -1,0 +1,20 @@
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose'
+import { TOKEN_ALGORITHM } from '@webchat/shared'
+
+/** An Ed25519 key pair with its private JWK (as SIGNING_KEYS takes it) and public JWK. */
+export interface KeyPair {
+  kid: string
+  privateKey: CryptoKey
+  publicKey: CryptoKey
+  privateJwk: JWK
+  publicJwk: JWK
+}
+
+export async function createKeyPair (kid?: string): Promise<KeyPair> {
+  const { privateKey, publicKey } = await generateKeyPair(TOKEN_ALGORITHM, { crv: 'Ed25519', extractable: true })
+  const jwk = await exportJWK(privateKey)
+  const id = kid ?? await calculateJwkThumbprint(jwk)
+  const privateJwk: JWK = { ...jwk, kid: id, alg: TOKEN_ALGORITHM, use: 'sig' }
+  const publicJwk: JWK = { kty: 'OKP', crv: 'Ed25519', x: jwk.x, kid: id, alg: TOKEN_ALGORITHM, use: 'sig' }
+  return { kid: id, privateKey, publicKey, privateJwk, publicJwk }
+}

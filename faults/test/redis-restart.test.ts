@@ -1,0 +1,104 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import t, { type Test } from 'tap'
+import { account, total } from '../src/accounting.js'
+import type { ChatClient, Shown } from '../src/chat-client.js'
+import { openCrowd } from '../src/crowd.js'
+import { percentile, report } from '../src/figures.js'
+import { eventually, waitForStatus } from '../src/http.js'
+import { createRedisServer } from '../src/redis-server.js'
+import { readRoomLog } from '../src/room-log.js'
+import { startStack } from '../src/stack.js'
+import { sentAtOf, startTraffic } from '../src/traffic.js'
+
+const ROOM = 'restart'
+const OUTAGE_MS = 3000
+
+/**
+ * Redis is SIGKILLed mid-chat and started again 3 s later, while 4 clients (2 per instance)
+ * send 5 messages a second each (20 a second in all, each with a clientMsgId).
+ */
+async function restartScenario (t: Test, persistence: 'aof' | 'none'): Promise<void> {
+  const redis = await createRedisServer({ persistence })
+  await redis.start()
+  const stack = await startStack(t, { redis })
+  const clients = await openCrowd(t, stack, { size: 4, rooms: [ROOM], label: `r${persistence}` })
+  const traffic = startTraffic({ clients, room: ROOM, rate: 5 })
+  t.teardown(() => { traffic.stop() })
+
+  await sleep(3000)
+  const downAt = Date.now()
+  await redis.stop('SIGKILL')
+  await sleep(OUTAGE_MS)
+  await redis.start()
+  const upAt = Date.now()
+
+  // Delivery resumes: every client shows a message sent after Redis came back.
+  const firstAfter = (client: ChatClient): Shown | undefined =>
+    client.shown.find((s) => s.room === ROOM && (sentAtOf(s.text) ?? 0) >= upAt)
+  const [readyMs, resumed] = await Promise.all([
+    Promise.all(stack.chats.map(async (chat) => await waitForStatus(`${chat.url}/readyz`, 200, 15_000))),
+    Promise.all(clients.map(async (client) => {
+      await eventually(() => firstAfter(client) !== undefined, 15_000, `${client.name} receives again`)
+      return firstAfter(client)!.at - upAt
+    }))
+  ])
+  await sleep(2000)
+  traffic.stop()
+  await traffic.settled(25_000)
+
+  const token = await stack.token(await stack.signIn(`reader-${persistence}@example.com`))
+  // Catch-up: every client shows every acked message (or, without persistence, the log has it).
+  const caughtUp = await eventually(async () => {
+    const log = await readRoomLog(stack.chats[0]!.url, token, ROOM)
+    return total(account(traffic.records, clients, ROOM, log, { shownOrInLog: persistence === 'none' }).lost) === 0
+  }, 10_000, 'clients caught up').catch(() => -1)
+  const log = await readRoomLog(stack.chats[0]!.url, token, ROOM)
+  const result = account(traffic.records, clients, ROOM, log, { shownOrInLog: persistence === 'none' })
+
+  const during = traffic.records.filter((r) => r.sentAt >= downAt && r.sentAt < upAt)
+  const answerMs = during.map((r) => Math.min(r.ackAt ?? Infinity, r.firstErrorAt ?? Infinity) - r.sentAt)
+  const silent = during.filter((r, i) => !Number.isFinite(answerMs[i]!))
+  const errored = during.filter((r) => r.firstErrorCode !== undefined)
+  const retriedThenStored = traffic.records.filter((r) => r.firstErrorCode !== undefined && r.id !== undefined)
+
+  for (const proc of stack.procs().filter((p) => p.name !== 'redis')) t.equal(proc.exit, undefined, `${proc.name} never exited`)
+  t.ok(during.length >= 40, `${during.length} sends during the ${OUTAGE_MS} ms outage`)
+  t.same(silent.map((r) => r.clientMsgId), [], 'no send during the outage met silence')
+  t.ok(Math.max(...answerMs) <= 2000, `every send during the outage answered within 2 s (slowest ${Math.max(...answerMs)} ms)`)
+  t.ok(errored.every((r) => r.firstErrorCode === 'unavailable'), 'refused with `unavailable`')
+  t.ok(Math.max(...resumed) <= 7000, `delivery resumed within 7 s on every client (${resumed.join(', ')} ms)`)
+  t.ok(result.acked > 100, `${result.acked} messages acknowledged`)
+  t.same(result.lost, Object.fromEntries(clients.map((c) => [c.name, []])), '0 acknowledged messages lost')
+  t.same(result.shownTwice, Object.fromEntries(clients.map((c) => [c.name, []])), '0 shown twice')
+  t.same(result.storedTwice, [], 'every clientMsgId stored once')
+  if (persistence === 'aof') {
+    t.same(result.missingFromLog, [], 'with AOF every acknowledged message is still in the log')
+    t.ok(clients.every((c) => c.joins.every((j) => j.recovered || j.at < downAt)), 'no client had to start over')
+  }
+  t.ok(caughtUp >= 0, 'clients caught up')
+  report(t, `redis-restart-${persistence}`, {
+    outageMs: OUTAGE_MS,
+    sendsDuringOutage: during.length,
+    refusedUnavailable: errored.length,
+    answerP99Ms: percentile(answerMs, 99),
+    answerMaxMs: Math.max(...answerMs),
+    resumeMaxMs: Math.max(...resumed),
+    readyAfterMs: Math.max(...readyMs),
+    acked: result.acked,
+    retriedThenStored: retriedThenStored.length,
+    failed: traffic.records.filter((r) => r.failed !== undefined).length,
+    lost: total(result.lost),
+    shownTwice: total(result.shownTwice),
+    storedTwice: result.storedTwice.length,
+    missingFromLog: result.missingFromLog.length,
+    logLength: log.length
+  })
+}
+
+t.test('Redis (appendonly, as in compose) SIGKILLed mid-chat and restarted', async (t) => {
+  await restartScenario(t, 'aof')
+})
+
+t.test('Redis without persistence SIGKILLed mid-chat and restarted: the data is gone', async (t) => {
+  await restartScenario(t, 'none')
+})

@@ -1,0 +1,108 @@
+import type { Socket } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import t from 'tap'
+import { openCrowd } from '../src/crowd.js'
+import { MiB, percentile, report } from '../src/figures.js'
+import { eventually, http } from '../src/http.js'
+import { connectRaw } from '../src/raw-client.js'
+import { startStack } from '../src/stack.js'
+import { latencyOf } from '../src/traffic.js'
+
+const ROOM = 'flood'
+const SERVICE_KEY = 'faults-service-key-0123456789abcdef'
+const RATE = 100
+const FILLER = 'x'.repeat(1024)
+/**
+ * Reported to the chat service: it counts only what waits in ws (`bufferedAmount` > 1 MiB), but
+ * on Linux the kernel's send queue of the socket takes up to 4 MiB (tcp_wmem) first, so at
+ * 100 KiB/s the close comes after ~40 s, not 12. Remove this once chat counts unacknowledged
+ * bytes (for instance by pinging every 256 KiB written and counting what was sent before the
+ * last pong).
+ */
+const KNOWN_BUG = 'chat ignores the kernel send queue (up to 4 MiB) when judging a slow consumer'
+
+/** `webchat_chat_closes_total{code}` of one instance. */
+async function closes (url: string, code: number): Promise<number> {
+  const text = (await http(`${url}/metrics`)).text
+  return Number(new RegExp(`^webchat_chat_closes_total\\{code="${code}"\\} ([0-9.]+)$`, 'm').exec(text)?.[1] ?? 0)
+}
+
+t.test('a client that never reads, 100 messages of 1 KiB a second to its room', async (t) => {
+  const stack = await startStack(t, { chatEnv: { CHAT_SERVICE_KEYS: SERVICE_KEY } })
+  const [a] = stack.chats
+  const latencies: Array<{ at: number, ms: number }> = []
+  await openCrowd(t, stack, {
+    size: 4,
+    rooms: [ROOM],
+    label: 'reader',
+    onShown: (s) => { const ms = latencyOf(s); if (ms !== undefined) latencies.push({ at: s.at, ms }) }
+  })
+
+  // A backend posts 100 messages of 1 KiB a second into the room, alternating instances.
+  let flooding = true
+  let posted = 0
+  const flood = (async () => {
+    const started = Date.now()
+    while (flooding) {
+      const due = started + (posted * 1000) / RATE
+      if (due > Date.now()) await sleep(due - Date.now())
+      const chat = stack.chats[posted % stack.chats.length]!
+      posted++
+      void fetch(`${chat.url}/api/rooms/${ROOM}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${SERVICE_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ user: { id: 'flood-bot', name: 'Flood' }, text: `${FILLER} t=${Date.now()}` })
+      }).then(async (r) => await r.arrayBuffer(), () => {})
+    }
+  })()
+  t.teardown(async () => { flooding = false; await flood })
+
+  // Baseline: the same flood, everyone reading.
+  await sleep(2000)
+  const baselineFrom = Date.now()
+  await sleep(5000)
+  const rssBefore = a!.proc.rss()
+
+  // The slow client joins on chat-a and stops reading its socket.
+  const slow = await connectRaw(a!.wsUrl, { token: await stack.token(await stack.signIn('slow@example.com', 'Slow')) })
+  t.teardown(() => { slow.close() })
+  slow.ws.send(JSON.stringify({ type: 'join', room: ROOM }))
+  await slow.waitFor((f) => f.type === 'joined')
+  const socket = (slow.ws as unknown as { _socket: Socket })._socket
+  socket.pause()
+  const pausedAt = Date.now()
+  let rssMax = rssBefore
+  const sampler = setInterval(() => { rssMax = Math.max(rssMax, a!.proc.rss()) }, 100)
+  t.teardown(() => { clearInterval(sampler) })
+  // Promised: 12 s. Waited for up to 60 s, to measure it either way.
+  const closedMs = await eventually(async () => await closes(a!.url, 4008) >= 1, 60_000, 'closed with 4008', 100)
+  await sleep(1000)
+  clearInterval(sampler)
+  const slowTo = Date.now()
+  flooding = false
+  await flood
+  socket.resume()
+  const closed = await slow.closed
+
+  const baseline = latencies.filter((l) => l.at >= baselineFrom && l.at < pausedAt).map((l) => l.ms)
+  const during = latencies.filter((l) => l.at >= pausedAt && l.at <= slowTo).map((l) => l.ms)
+  const rise = percentile(during, 99) - percentile(baseline, 99)
+  const growth = rssMax - rssBefore
+
+  t.ok(closedMs <= 12_000, `closed ${closedMs} ms after it stopped reading`, closedMs <= 12_000 ? {} : { todo: KNOWN_BUG })
+  t.equal(closed.code, 4008, 'the close frame says 4008 (read once the client resumed)')
+  t.ok(growth < 50 * MiB, `chat-a grew by ${(growth / MiB).toFixed(1)} MiB`)
+  t.ok(baseline.length > 1000 && during.length > 1000, `latencies: ${baseline.length} baseline, ${during.length} with the slow client`)
+  t.ok(rise < 50, `readers' p99 latency rose by ${rise} ms (${percentile(baseline, 99)} → ${percentile(during, 99)} ms)`)
+  t.equal(a!.proc.exit, undefined, 'chat-a running')
+  report(t, 'slow-consumer', {
+    posted,
+    closeAfterMs: closedMs,
+    closeCode: closed.code,
+    rssBeforeMiB: rssBefore / MiB,
+    rssGrowthMiB: growth / MiB,
+    baselineP99Ms: percentile(baseline, 99),
+    slowP99Ms: percentile(during, 99),
+    p99RiseMs: rise
+  })
+})
