@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream'
-import type { WebSocket } from 'ws'
+import { WebSocket } from 'ws'
 import { CloseCode, type TokenClaims } from '@webchat/shared'
-import { createConnection, type Connection } from './connection.js'
+import { Connection } from './connection.js'
 import type { ChatDeps } from './deps.js'
 import { dispatch } from './dispatcher.js'
 
@@ -10,16 +10,22 @@ import { dispatch } from './dispatcher.js'
  * lost; frames wait for `ready` (sent once the connection is registered).
  */
 export function openConnection (deps: ChatDeps, ws: WebSocket, socket: Writable | null, claims: TokenClaims): Connection {
-  const conn = createConnection(ws, claims, deps.config, deps.metrics, { socket, outbox: deps.outbox })
-  const log = deps.log.child({ connectionId: conn.id, userId: conn.user.id })
+  const conn = new Connection(ws, claims, deps, socket)
+  const about = (fields: Record<string, unknown>): Record<string, unknown> => ({ connectionId: conn.id, userId: conn.user.id, ...fields })
 
+  // @fastify/websocket's own error listener keeps the upgrade request and reply alive as long as
+  // the socket: this one replaces it (ws has closed the socket with the right code already).
+  ws.removeAllListeners('error')
+  ws.on('error', (err) => {
+    deps.log.debug(about({ err }), 'socket error')
+    if (ws.readyState === WebSocket.OPEN) ws.close(1011)
+  })
   ws.on('message', (data, isBinary) => dispatch(deps, conn, data, isBinary))
   ws.on('pong', () => { conn.alive = true })
-  ws.on('error', (err) => log.debug({ err }, 'socket error'))
   ws.once('close', (code) => {
-    log.debug({ code }, 'socket closed')
-    conn.dispose()
+    deps.log.debug(about({ code }), 'socket closed')
     deps.connections.remove(conn)
+    if (!conn.hasRooms()) return
     for (const [room, membership] of conn.rooms) {
       const wasJoined = membership.state === 'joined'
       // A join under way sees `left` and undoes its own steps.
@@ -28,18 +34,17 @@ export function openConnection (deps: ChatDeps, ws: WebSocket, socket: Writable 
       if (!wasJoined) continue
       deps.rooms.detach(room, conn)
       if (!deps.connections.closing) {
-        deps.presence.exit(room, conn.user).catch((err: unknown) => log.warn({ err, room }, 'presence leave failed'))
+        deps.presence.exit(room, conn.user).catch((err: unknown) => deps.log.warn(about({ err, room }), 'presence leave failed'))
       }
     }
     conn.rooms.clear()
   })
 
-  conn.armExpiry()
   conn.ready = deps.connections.add(conn).then(() => {
     conn.sendFrame({ type: 'ready', user: { id: conn.user.id, name: conn.user.name }, connectionId: conn.id })
   })
   conn.ready.catch((err: unknown) => {
-    log.error({ err }, 'cannot register the connection')
+    deps.log.error(about({ err }), 'cannot register the connection')
     conn.close(CloseCode.internal, 'internal error')
   })
   return conn

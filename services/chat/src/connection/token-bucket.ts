@@ -3,17 +3,25 @@ export interface TokenBucket {
   take (): boolean
 }
 
-export function createTokenBucket (rate: number, burst: number, now: () => number = Date.now): TokenBucket {
-  let tokens = burst
-  let last = now()
-  return {
-    take () {
-      const at = now()
-      tokens = Math.min(burst, tokens + ((at - last) / 1000) * rate)
-      last = at
-      if (tokens < 1) return false
-      tokens -= 1
-      return true
-    }
+/** A class so that thousands of buckets share one `take` (two per connection). */
+class Bucket implements TokenBucket {
+  private tokens: number
+  private last: number
+  constructor (private readonly rate: number, private readonly burst: number, private readonly now: () => number) {
+    this.tokens = burst
+    this.last = now()
   }
+
+  take (): boolean {
+    const at = this.now()
+    this.tokens = Math.min(this.burst, this.tokens + ((at - this.last) / 1000) * this.rate)
+    this.last = at
+    if (this.tokens < 1) return false
+    this.tokens -= 1
+    return true
+  }
+}
+
+export function createTokenBucket (rate: number, burst: number, now: () => number = Date.now): TokenBucket {
+  return new Bucket(rate, burst, now)
 }

@@ -13,6 +13,5 @@ export async function refresh (deps: ChatDeps, conn: Connection, { token }: Clie
   await deps.tokens.consume(claims)
   conn.expiresAt = claims.exp * 1000
   conn.user = { id: claims.sub, name: claims.name }
-  conn.armExpiry()
   conn.sendFrame({ type: 'refreshed', expiresAt: new Date(conn.expiresAt).toISOString() })
 }

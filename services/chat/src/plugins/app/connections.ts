@@ -21,6 +21,8 @@ export interface Connections {
   shutdown (): Promise<void>
 }
 
+const EXPIRY_SWEEP_MS = 500
+
 interface UserSlot { conns: Set<Connection>, subscription: Promise<Unsubscribe> }
 interface Deps { engine: Engine, config: Config, metrics: Metrics, log: FastifyBaseLogger }
 
@@ -38,6 +40,12 @@ export function createConnections ({ engine, config, metrics, log }: Deps): Conn
     }
   }, config.PING_INTERVAL_MS)
   ping.unref()
+  // Tokens past their expiry (plus grace) close with 4003: one sweep for all, not a timer each.
+  const expiry = setInterval(() => {
+    const now = Date.now()
+    for (const conn of all) conn.expire(now)
+  }, Math.min(EXPIRY_SWEEP_MS, Math.max(50, config.TOKEN_GRACE_MS)))
+  expiry.unref()
 
   const subscribeUser = (userId: string, slot: UserSlot): Promise<Unsubscribe> =>
     engine.pubsub.subscribe(names.userChannel(userId), (payload) => {
@@ -96,6 +104,7 @@ export function createConnections ({ engine, config, metrics, log }: Deps): Conn
     async shutdown () {
       closing = true
       clearInterval(ping)
+      clearInterval(expiry)
       const closed = [...all].map(async (conn) => {
         if (conn.ws.readyState === conn.ws.CLOSED) return
         await new Promise<void>((resolve) => {

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net'
 import type { Writable } from 'node:stream'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { SUBPROTOCOL, type TokenClaims } from '@webchat/shared'
@@ -37,9 +38,13 @@ export default async function wsRoutes (fastify: FastifyInstance): Promise<void>
     url: '/ws',
     schema: { hide: true },
     logSerializers: { req: safeRequest },
-    preValidation: async (request) => {
+    preValidation: async (request, reply) => {
       if (!request.ws) return
       request.chatClaims = await checkUpgrade(request, deps.config, deps.tokens, deps.connections.closing)
+      // Accepted: ws answers the upgrade on the socket itself. Unlink the HTTP response from the
+      // socket, or it (and the request with its headers) lives as long as the connection.
+      const socket = request.raw.socket as Socket | undefined
+      if (socket !== undefined && socket !== null) reply.raw.detachSocket(socket)
     },
     handler: async (_request, reply) => {
       return await reply.code(426).header('upgrade', 'websocket').send({
