@@ -1,5 +1,7 @@
-import { createConnection, type AuthClient, type Connection } from '@webchat/client'
+import { createConnection, type Connection, type TokenSource } from '@webchat/client'
 import type { Stack } from './stack.js'
+
+export interface TokenIssuer { token (): Promise<TokenSource> }
 
 /** A message as one client displayed it (live, or in a `joined` catch-up). */
 export interface Shown {
@@ -17,8 +19,8 @@ export interface FrameError { code: string, ref: string | undefined, at: number 
 /** A reconnecting client (@webchat/client) that records what it sees, for the checks of a fault. */
 export interface ChatClient {
   readonly name: string
-  /** Its signed-in session (the cookie jar), for tokens and logout. */
-  readonly auth: AuthClient
+  /** Where its tokens come from (an AuthClient, or anything with `token()`). */
+  readonly auth: TokenIssuer
   readonly conn: Connection
   readonly userId: () => string | undefined
   /** Close codes of every socket it had, in order. */
@@ -37,7 +39,7 @@ export interface ChatClient {
 
 export interface ClientOptions {
   name: string
-  auth: AuthClient
+  auth: TokenIssuer
   /** Chat URLs tried in turn, one per connect (a DNS round robin without health checks). */
   urls: string[]
   /** Per-message hook, e.g. for latency. */

@@ -35,6 +35,8 @@ export async function http (url: string, options: HttpOptions = {}): Promise<Htt
       body = JSON.stringify(options.body)
       headers['content-type'] ??= 'application/json'
     }
+    // Node leaves Content-Length out for DELETE/OPTIONS bodies: the bytes would read as a next request.
+    if (headers['transfer-encoding'] === undefined) headers['content-length'] ??= Buffer.byteLength(body)
   }
   return await new Promise((resolve, reject) => {
     const req = httpRequest(url, {
