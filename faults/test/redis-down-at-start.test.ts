@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { openCrowd } from '../src/crowd.js'
 import { report } from '../src/figures.js'
-import { http, waitForStatus } from '../src/http.js'
+import { eventually, http, waitForStatus } from '../src/http.js'
 import { createRedisServer } from '../src/redis-server.js'
 import { PUBLIC_ORIGIN, startStack } from '../src/stack.js'
 
@@ -37,6 +37,11 @@ t.test('Redis down when the services start: alive, not ready, 503s; ready once R
   const id = await a!.conn.send('late', 'works')
   await sleep(300)
   t.ok(b!.shown.some((s) => s.id === id), 'a message crosses instances')
+  // Revocations reach chat too (its subscription was made once Redis came): logout closes with 4001.
+  const loggedOutAt = Date.now()
+  await b!.session.logout()
+  await eventually(() => b!.closes.includes(4001), 3000, 'closed with 4001')
+  t.pass(`logout closed the socket with 4001 after ${Date.now() - loggedOutAt} ms`)
   t.same(services.map((s) => s.proc.pid), pids, 'still the first processes')
   report(t, 'redis-down-at-start', {
     codeAnswerMs: code.ms,
