@@ -11,6 +11,7 @@ import { latencyOf } from '../src/traffic.js'
 const ROOM = 'flood'
 const SERVICE_KEY = 'faults-service-key-0123456789abcdef'
 const RATE = 100
+const FULL = process.env.FAULTS_FULL === '1'
 const FILLER = 'x'.repeat(1024)
 /**
  * Reported to the chat service: it counts only what waits in ws (`bufferedAmount` > 1 MiB), but
@@ -74,31 +75,33 @@ t.test('a client that never reads, 100 messages of 1 KiB a second to its room', 
   let rssMax = rssBefore
   const sampler = setInterval(() => { rssMax = Math.max(rssMax, a!.proc.rss()) }, 100)
   t.teardown(() => { clearInterval(sampler) })
-  // Promised: 12 s. Waited for up to 60 s, to measure it either way.
-  const closedMs = await eventually(async () => await closes(a!.url, 4008) >= 1, 60_000, 'closed with 4008', 100)
+  // Promised: 12 s. The quick run waits 15 s; the full run (FAULTS_FULL=1) up to 120 s to measure it.
+  const closedMs = await eventually(async () => await closes(a!.url, 4008) >= 1, FULL ? 120_000 : 15_000, 'closed with 4008', 100).catch(() => undefined)
   await sleep(1000)
   clearInterval(sampler)
   const slowTo = Date.now()
   flooding = false
   await flood
   socket.resume()
-  const closed = await slow.closed
+  // Once it reads again it finds the close frame behind everything queued for it.
+  const closed = closedMs === undefined ? undefined : await slow.closed
 
   const baseline = latencies.filter((l) => l.at >= baselineFrom && l.at < pausedAt).map((l) => l.ms)
   const during = latencies.filter((l) => l.at >= pausedAt && l.at <= slowTo).map((l) => l.ms)
   const rise = percentile(during, 99) - percentile(baseline, 99)
   const growth = rssMax - rssBefore
 
-  t.ok(closedMs <= 12_000, `closed ${closedMs} ms after it stopped reading`, closedMs <= 12_000 ? {} : { todo: KNOWN_BUG })
-  t.equal(closed.code, 4008, 'the close frame says 4008 (read once the client resumed)')
+  const inTime = closedMs !== undefined && closedMs <= 12_000
+  t.ok(inTime, `closed with 4008 within 12 s of not reading (${closedMs === undefined ? 'not within the wait' : `${closedMs} ms`})`, inTime ? {} : { todo: KNOWN_BUG })
+  if (closed !== undefined) t.equal(closed.code, 4008, 'the close frame says 4008 (read once the client resumed)')
   t.ok(growth < 50 * MiB, `chat-a grew by ${(growth / MiB).toFixed(1)} MiB`)
   t.ok(baseline.length > 1000 && during.length > 1000, `latencies: ${baseline.length} baseline, ${during.length} with the slow client`)
   t.ok(rise < 50, `readers' p99 latency rose by ${rise} ms (${percentile(baseline, 99)} → ${percentile(during, 99)} ms)`)
   t.equal(a!.proc.exit, undefined, 'chat-a running')
   report(t, 'slow-consumer', {
     posted,
-    closeAfterMs: closedMs,
-    closeCode: closed.code,
+    closeAfterMs: closedMs ?? `>${slowTo - pausedAt}`,
+    closeCode: closed?.code ?? 'none',
     rssBeforeMiB: rssBefore / MiB,
     rssGrowthMiB: growth / MiB,
     baselineP99Ms: percentile(baseline, 99),

@@ -7,7 +7,7 @@ import { percentile, report } from '../src/figures.js'
 import { createKeyPair } from '../src/keys.js'
 import { PUBLIC_ORIGIN, startStack } from '../src/stack.js'
 import { latencyOf, startTraffic } from '../src/traffic.js'
-import { attemptUpgrade, pool } from '../src/upgrade-attempt.js'
+import { floodUpgrades, type AttemptKind } from '../src/upgrade-flood.js'
 
 const ATTEMPTS = 10_000
 const IN_FLIGHT = 200
@@ -28,7 +28,7 @@ t.test('10,000 unauthenticated upgrade attempts while clients chat', async (t) =
   const mallory = await createKeyPair()
   const forgedUnknownKid = await sign(mallory.privateKey, { kid: 'not-a-known-kid' }, claims())
   const forgedRealKid = await sign(mallory.privateKey, { kid: stack.signingKey.kid }, claims())
-  const kinds: Array<{ name: string, protocol?: string, origin?: string, query?: string }> = [
+  const kinds: AttemptKind[] = [
     { name: 'no token', protocol: SUBPROTOCOL, origin: PUBLIC_ORIGIN },
     { name: 'no subprotocol, no token', origin: PUBLIC_ORIGIN },
     { name: 'garbage token', protocol: `${SUBPROTOCOL}, x.y.z`, origin: PUBLIC_ORIGIN },
@@ -42,11 +42,7 @@ t.test('10,000 unauthenticated upgrade attempts while clients chat', async (t) =
 
   await sleep(3000)
   const floodFrom = Date.now()
-  const statuses = await pool(ATTEMPTS, IN_FLIGHT, async (i) => {
-    const kind = kinds[i % kinds.length]!
-    const chat = stack.chats[i % stack.chats.length]!
-    return { kind: kind.name, status: await attemptUpgrade(chat.wsUrl, kind) }
-  })
+  const statuses = await floodUpgrades({ targets: stack.chats.map((c) => c.wsUrl), kinds, count: ATTEMPTS, inFlight: IN_FLIGHT })
   const floodTo = Date.now()
   await sleep(1000)
   traffic.stop()
