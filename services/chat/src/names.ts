@@ -10,8 +10,8 @@ export const names = {
   roomLog: (room: string): string => `room-log:${room}`,
   /** Channel of a room: messages, presence, typing and read events, as finished frames. */
   roomChannel: (room: string): string => `room:${room}`,
-  /** Channel of one user: `event` frames pushed by backends. */
-  userChannel: (userId: string): string => `user:${userId}`,
+  /** Channel of a bucket of users (see user-events.ts): `event` frames pushed by backends. */
+  userEvents: (bucket: number): string => `user-events:${bucket}`,
   /** Presence set of a room: one entry per user and instance. */
   presenceSet: (room: string): string => `presence:${room}`,
   presenceMember: (userId: string, instanceId: string): string => `${userId}|${instanceId}`,

@@ -4,14 +4,16 @@ import type { Engine, Unsubscribe } from '@webchat/engine'
 import { CloseCode } from '@webchat/shared'
 import type { Config } from '../../config.js'
 import type { Connection } from '../../connection/connection.js'
+import { ConnectionGroups } from '../../connection/groups.js'
 import { withDeadline } from '../../deadline.js'
 import { names } from '../../names.js'
+import { bucketOf, decodeUserEvent } from '../../user-events.js'
 import type { Metrics } from './metrics.js'
 
 /** The open sockets of this instance, by session and by user; pings, logout and shutdown. */
 export interface Connections {
   readonly closing: boolean
-  /** Registers a connection; resolves once its user's event channel is subscribed. */
+  /** Registers a connection; resolves once the channel of its user's events is subscribed. */
   add (conn: Connection): Promise<void>
   remove (conn: Connection): void
   count (): number
@@ -23,13 +25,14 @@ export interface Connections {
 
 const EXPIRY_SWEEP_MS = 500
 
-interface UserSlot { conns: Set<Connection>, subscription: Promise<Unsubscribe> }
+interface Bucket { count: number, subscription: Promise<Unsubscribe> }
 interface Deps { engine: Engine, config: Config, metrics: Metrics, log: FastifyBaseLogger }
 
 export function createConnections ({ engine, config, metrics, log }: Deps): Connections {
   const all = new Set<Connection>()
-  const sessions = new Map<string, Set<Connection>>()
-  const users = new Map<string, UserSlot>()
+  const sessions = new ConnectionGroups()
+  const users = new ConnectionGroups()
+  const buckets = new Map<number, Bucket>()
   let closing = false
 
   const ping = setInterval(() => {
@@ -47,17 +50,18 @@ export function createConnections ({ engine, config, metrics, log }: Deps): Conn
   }, Math.min(EXPIRY_SWEEP_MS, Math.max(50, config.TOKEN_GRACE_MS)))
   expiry.unref()
 
-  const subscribeUser = (userId: string, slot: UserSlot): Promise<Unsubscribe> =>
-    engine.pubsub.subscribe(names.userChannel(userId), (payload) => {
-      let sent = 0
-      for (const conn of slot.conns) if (conn.send(payload)) sent++
-      metrics.framesOut.inc(sent)
-    })
+  const onUserEvent = (payload: string): void => {
+    const event = decodeUserEvent(payload)
+    if (event === null) return
+    let sent = 0
+    for (const conn of users.get(event.userId)) if (conn.send(event.frame)) sent++
+    metrics.framesOut.inc(sent)
+  }
 
-  const releaseUser = (userId: string, slot: UserSlot): void => {
-    if (users.get(userId) === slot) users.delete(userId)
+  const release = (bucket: number, slot: Bucket): void => {
+    if (buckets.get(bucket) === slot) buckets.delete(bucket)
     slot.subscription.then(async (unsubscribe) => { await unsubscribe() }, () => {}).catch((err: unknown) => {
-      log.warn({ err }, 'unsubscribe from user channel failed')
+      log.warn({ err }, 'unsubscribe from user events failed')
     })
   }
 
@@ -66,40 +70,42 @@ export function createConnections ({ engine, config, metrics, log }: Deps): Conn
     async add (conn) {
       all.add(conn)
       metrics.connections.inc()
-      let session = sessions.get(conn.sid)
-      if (session === undefined) sessions.set(conn.sid, session = new Set())
-      session.add(conn)
-      let slot = users.get(conn.user.id)
+      sessions.add(conn.sid, conn)
+      users.add(conn.user.id, conn)
+      const bucket = bucketOf(conn.user.id)
+      let slot = buckets.get(bucket)
       if (slot === undefined) {
-        slot = { conns: new Set(), subscription: Promise.resolve(async () => {}) }
-        slot.subscription = subscribeUser(conn.user.id, slot)
+        slot = { count: 0, subscription: engine.pubsub.subscribe(names.userEvents(bucket), onUserEvent) }
         slot.subscription.catch(() => {})
-        users.set(conn.user.id, slot)
+        buckets.set(bucket, slot)
       }
-      slot.conns.add(conn)
+      slot.count++
       try {
         await slot.subscription
       } catch (err) {
-        // Let the next connection of this user try again.
-        if (users.get(conn.user.id) === slot) users.delete(conn.user.id)
+        // Let the next connection of this bucket try again.
+        slot.count--
+        if (buckets.get(bucket) === slot) buckets.delete(bucket)
         throw err
       }
     },
     remove (conn) {
       if (!all.delete(conn)) return
       metrics.connections.dec()
-      const session = sessions.get(conn.sid)
-      session?.delete(conn)
-      if (session?.size === 0) sessions.delete(conn.sid)
-      const slot = users.get(conn.user.id)
-      if (slot !== undefined && slot.conns.delete(conn) && slot.conns.size === 0) releaseUser(conn.user.id, slot)
+      sessions.delete(conn.sid, conn)
+      users.delete(conn.user.id, conn)
+      const bucket = bucketOf(conn.user.id)
+      const slot = buckets.get(bucket)
+      if (slot !== undefined && --slot.count === 0) release(bucket, slot)
     },
     count: () => all.size,
     endSession (sid) {
-      const session = sessions.get(sid)
-      if (session === undefined) return 0
-      for (const conn of session) conn.close(CloseCode.sessionEnded, 'session ended')
-      return session.size
+      let closed = 0
+      for (const conn of sessions.get(sid)) {
+        conn.close(CloseCode.sessionEnded, 'session ended')
+        closed++
+      }
+      return closed
     },
     async shutdown () {
       closing = true

@@ -4,6 +4,7 @@ import { ErrorBody, LIMITS, PostEventRequest, PostEventResponse, UserParams } fr
 import { withDeadline } from '../../deadline.js'
 import { ChatError } from '../../errors.js'
 import { names } from '../../names.js'
+import { bucketOf, encodeUserEvent } from '../../user-events.js'
 import { requireServiceKey } from './guards.js'
 
 /** Backends push opaque events (job progress, notices) to every open connection of one user. */
@@ -28,7 +29,8 @@ export default async function userRoutes (app: FastifyInstance): Promise<void> {
     if (Buffer.byteLength(frame) - '{"type":"event","data":}'.length > LIMITS.eventBytes) {
       throw new ChatError(413, 'payload_too_large', `event data is limited to ${LIMITS.eventBytes} bytes`)
     }
-    await withDeadline(fastify.chatEngine.pubsub.publish(names.userChannel(request.params.id), frame), fastify.chatConfig.ENGINE_TIMEOUT_MS)
+    const { id } = request.params
+    await withDeadline(fastify.chatEngine.pubsub.publish(names.userEvents(bucketOf(id)), encodeUserEvent(id, frame)), fastify.chatConfig.ENGINE_TIMEOUT_MS)
     return await reply.code(202).send({ accepted: true })
   })
 }

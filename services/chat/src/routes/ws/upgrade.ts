@@ -32,7 +32,5 @@ export async function checkUpgrade (request: FastifyRequest, config: Config, tok
   }
   const token = tokenOf(request)
   if (token === undefined) throw unauthorized()
-  const claims = await tokens.verify(token)
-  await tokens.consume(claims)
-  return claims
+  return await tokens.admit(token)
 }

@@ -1,0 +1,91 @@
+import { KeyObject, verify as verifySignature, type webcrypto } from 'node:crypto'
+import { errors as jose } from 'jose'
+import { type ChatError, invalidToken, unavailable } from './errors.js'
+
+/** Finds the key of a token's header (jose's remote JWKS: caches, refetches on an unknown kid). */
+export type KeyResolver = (header: Record<string, unknown>) => Promise<webcrypto.CryptoKey>
+
+export interface JwtPolicy {
+  issuer: string
+  audience: string
+  typ: string
+  /** Claims that must be present besides iss and aud. */
+  requiredClaims: string[]
+  clockToleranceS: number
+}
+
+const SEGMENT = /^[A-Za-z0-9_-]+$/
+const normalizeTyp = (typ: string): string => typ.toLowerCase().replace(/^application\//, '')
+
+function decodeSegment (segment: string): Record<string, unknown> | null {
+  if (!SEGMENT.test(segment)) return null
+  try {
+    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'))
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : null
+  } catch {
+    return null
+  }
+}
+
+/** What a failure to find the key means for the client. */
+function keyFailure (error: unknown): ChatError {
+  if (error instanceof jose.JWKSNoMatchingKey) return invalidToken('token signed by an unknown key')
+  if (error instanceof jose.JOSEAlgNotAllowed || error instanceof jose.JOSENotSupported) return invalidToken('token algorithm not accepted')
+  if (error instanceof jose.JWKSMultipleMatchingKeys || error instanceof jose.JWSInvalid) return invalidToken('token is malformed')
+  return unavailable('cannot check tokens now: the key set of the auth service is unreachable')
+}
+
+const claimFailure = (claim: string): ChatError => invalidToken(`token claim ${claim} is not acceptable`)
+
+/**
+ * Verifies an EdDSA (Ed25519) compact JWS and its claims, as jose's jwtVerify does for this one
+ * algorithm, but with Node's one-shot `crypto.verify` on a cached KeyObject instead of a WebCrypto
+ * job per token: an upgrade costs a third less CPU (see docs/benchmarks.md, connect storm).
+ * Every failure is a ChatError: `invalid_token` with a reason, or `unavailable` when the key set
+ * cannot be fetched.
+ */
+export function createJwtVerifier (resolveKey: KeyResolver, policy: JwtPolicy): (token: string) => Promise<Record<string, unknown>> {
+  const keyObjects = new WeakMap<webcrypto.CryptoKey, KeyObject>()
+  const required = ['iss', 'aud', ...policy.requiredClaims]
+
+  return async (token) => {
+    const parts = token.split('.')
+    if (parts.length !== 3) throw invalidToken('token is malformed')
+    const [encodedHeader, encodedPayload, encodedSignature] = parts as [string, string, string]
+    const header = decodeSegment(encodedHeader)
+    if (header === null || !SEGMENT.test(encodedSignature)) throw invalidToken('token is malformed')
+    if (header.alg !== 'EdDSA') throw invalidToken('token algorithm not accepted')
+    if (header.crit !== undefined || header.b64 !== undefined) throw invalidToken('token is malformed')
+
+    let cryptoKey: webcrypto.CryptoKey
+    try {
+      cryptoKey = await resolveKey(header)
+    } catch (error) {
+      throw keyFailure(error)
+    }
+    let key = keyObjects.get(cryptoKey)
+    if (key === undefined) {
+      key = KeyObject.from(cryptoKey)
+      keyObjects.set(cryptoKey, key)
+    }
+    if (key.asymmetricKeyType !== 'ed25519') throw invalidToken('token algorithm not accepted')
+    const signed = Buffer.from(`${encodedHeader}.${encodedPayload}`)
+    if (!verifySignature(null, signed, key, Buffer.from(encodedSignature, 'base64url'))) throw invalidToken('token signature is invalid')
+
+    const claims = decodeSegment(encodedPayload)
+    if (claims === null) throw invalidToken('token is malformed')
+    if (typeof header.typ !== 'string' || normalizeTyp(header.typ) !== normalizeTyp(policy.typ)) throw claimFailure('typ')
+    for (const claim of required) if (!(claim in claims)) throw claimFailure(claim)
+    if (claims.iss !== policy.issuer) throw claimFailure('iss')
+    const aud = claims.aud
+    if (!(aud === policy.audience || (Array.isArray(aud) && aud.includes(policy.audience)))) throw claimFailure('aud')
+    for (const claim of ['iat', 'nbf', 'exp']) {
+      const value = claims[claim]
+      if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) throw claimFailure(claim)
+    }
+    const now = Math.floor(Date.now() / 1000)
+    if (typeof claims.nbf === 'number' && claims.nbf > now + policy.clockToleranceS) throw claimFailure('nbf')
+    if (typeof claims.exp === 'number' && claims.exp <= now - policy.clockToleranceS) throw invalidToken('token expired')
+    return claims
+  }
+}

@@ -1,0 +1,57 @@
+import t from 'tap'
+import { errors, generateKeyPair, SignJWT, type CryptoKey } from 'jose'
+import { ChatError } from '../src/errors.js'
+import { createJwtVerifier } from '../src/jwt.js'
+
+const policy = { issuer: 'iss', audience: 'chat', typ: 'webchat-chat+jwt', requiredClaims: ['sub', 'jti', 'exp', 'iat'], clockToleranceS: 5 }
+const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url')
+
+t.test('the verifier accepts what jose signs and refuses everything else with a reason', async (t) => {
+  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' })
+  const other = await generateKeyPair('EdDSA', { crv: 'Ed25519' })
+  let resolved = 0
+  const verify = createJwtVerifier(async (header) => {
+    resolved++
+    if (header.kid === 'unknown') throw new errors.JWKSNoMatchingKey()
+    if (header.kid === 'down') throw new Error('fetch failed')
+    return publicKey
+  }, policy)
+  const now = Math.floor(Date.now() / 1000)
+  const sign = async (claims: Record<string, unknown>, header: Record<string, unknown> = {}, key: CryptoKey = privateKey): Promise<string> =>
+    await new SignJWT({ iss: 'iss', aud: 'chat', sub: 'u', jti: 'j', iat: now, exp: now + 60, ...claims })
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'webchat-chat+jwt', ...header }).sign(key)
+
+  t.match(await verify(await sign({})), { sub: 'u', jti: 'j' })
+  t.match(await verify(await sign({ aud: ['other', 'chat'] })), { sub: 'u' }, 'aud as a list')
+  t.match(await verify(await sign({}, { typ: 'application/WEBCHAT-chat+jwt' })), { sub: 'u' }, 'typ compared as jose does')
+  t.match(await verify(await sign({ exp: now - 2 })), { sub: 'u' }, 'within the clock tolerance')
+
+  const refusals: Array<[string, Promise<string>, RegExp, number?]> = [
+    ['two parts', Promise.resolve('a.b'), /malformed/],
+    ['bad header', Promise.resolve(`x!.${b64({})}.sig`), /malformed/],
+    ['header not an object', Promise.resolve(`${b64([1])}.${b64({})}.c2ln`), /malformed/],
+    ['alg none', Promise.resolve(`${b64({ alg: 'none' })}.${b64({})}.`), /malformed|algorithm/],
+    ['HS256', Promise.resolve(`${b64({ alg: 'HS256' })}.${b64({})}.c2ln`), /algorithm/],
+    ['crit', Promise.resolve(`${b64({ alg: 'EdDSA', crit: ['x'], x: 1 })}.${b64({})}.c2ln`), /malformed/],
+    ['other key', sign({}, {}, other.privateKey), /signature/],
+    ['unknown kid', sign({}, { kid: 'unknown' }), /unknown key/],
+    ['key set down', sign({}, { kid: 'down' }), /unreachable/, 503],
+    ['expired', sign({ exp: now - 10 }), /expired/],
+    ['not yet', sign({ nbf: now + 60 }), /claim nbf/],
+    ['wrong typ', sign({}, { typ: 'JWT' }), /claim typ/],
+    ['wrong iss', sign({ iss: 'x' }), /claim iss/],
+    ['wrong aud', sign({ aud: 'auth' }), /claim aud/],
+    ['no jti', sign({ jti: undefined }), /claim jti/],
+    ['iat not a number', sign({ iat: 'yesterday' }), /claim iat/]
+  ]
+  for (const [what, token, message, status = 401] of refusals) {
+    const error = await verify(await token).then(() => null, (err: unknown) => err)
+    t.ok(error instanceof ChatError, what)
+    t.equal((error as ChatError).statusCode, status, what)
+    t.match((error as ChatError).message, message, what)
+  }
+  const tampered = (await sign({})).split('.')
+  tampered[1] = b64({ iss: 'iss', aud: 'chat', sub: 'admin', jti: 'j', iat: now, exp: now + 60 })
+  await t.rejects(verify(tampered.join('.')), /signature/, 'a changed payload fails the signature')
+  t.ok(resolved > 0)
+})
