@@ -112,6 +112,17 @@ export interface PresenceSets {
   members (set: string): Promise<PresenceEntry[]>
   /** Removes expired entries atomically and returns them, so exactly one caller sees each. */
   expire (set: string): Promise<PresenceEntry[]>
+  /** `add` for many entries in one round trip (a periodic refresh): whether each was new, in order. */
+  addMany (items: PresenceItem[]): Promise<boolean[]>
+  /** `expire` for many sets in one round trip (a periodic sweep): the expired entries of each, in order. */
+  expireMany (sets: string[]): Promise<PresenceEntry[][]>
+}
+
+export interface PresenceItem {
+  set: string
+  member: string
+  value: string
+  ttlMs: number
 }
 
 export interface Engine {

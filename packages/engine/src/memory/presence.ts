@@ -13,7 +13,7 @@ export function createMemoryPresence (store: Store, now: () => number): Presence
     if (entries.size === 0) store.delete('presence', set)
   }
 
-  return {
+  const presence: PresenceSets = {
     async add (set, member, value, ttl) {
       const expiresAt = now() + ttlMs(ttl)
       const entries = entriesOf(set) ?? new Map<string, PresenceSlot>()
@@ -48,6 +48,14 @@ export function createMemoryPresence (store: Store, now: () => number): Presence
       }
       dropIfEmpty(set, entries)
       return gone
+    },
+    async addMany (items) {
+      for (const item of items) ttlMs(item.ttlMs)
+      return await Promise.all(items.map(async ({ set, member, value, ttlMs: ttl }) => await presence.add(set, member, value, ttl)))
+    },
+    async expireMany (sets) {
+      return await Promise.all(sets.map(async (set) => await presence.expire(set)))
     }
   }
+  return presence
 }

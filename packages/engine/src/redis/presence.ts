@@ -60,6 +60,44 @@ return out
 /** Bounds one script run (Lua's unpack has a stack limit); `expire` loops over batches. */
 const EXPIRE_BATCH = 500
 
+/** `add` over many sets. KEYS: expiry, values of each item. ARGV: member, value, ttl of each. */
+const addMany = defineScript(`${NOW}
+local out = {}
+for i = 1, #KEYS / 2 do
+  local at = (i - 1) * 3
+  out[i] = redis.call('ZADD', KEYS[2 * i - 1], now + tonumber(ARGV[at + 3]), ARGV[at + 1])
+  redis.call('HSET', KEYS[2 * i], ARGV[at + 1], ARGV[at + 2])
+end
+return out
+`)
+
+/**
+ * `expire` over many sets, up to ARGV[1] entries each. KEYS: expiry, values of each set.
+ * Returns, per set, its count followed by [member, value, ...].
+ */
+const expireMany = defineScript(`${NOW}
+local out = {}
+for i = 1, #KEYS / 2 do
+  local gone = redis.call('ZRANGE', KEYS[2 * i - 1], '-inf', now, 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[1]))
+  out[#out + 1] = #gone
+  if #gone > 0 then
+    local values = redis.call('HMGET', KEYS[2 * i], unpack(gone))
+    redis.call('ZREM', KEYS[2 * i - 1], unpack(gone))
+    redis.call('HDEL', KEYS[2 * i], unpack(gone))
+    for j, member in ipairs(gone) do
+      out[#out + 1] = member
+      out[#out + 1] = values[j] or ''
+    end
+  end
+end
+return out
+`)
+
+/** Items or sets per script run of the bulk calls. */
+const BULK = 250
+
+const chunks = <T>(items: T[]): T[][] => Array.from({ length: Math.ceil(items.length / BULK) }, (_, i) => items.slice(i * BULK, (i + 1) * BULK))
+
 function toEntries (flat: string[]): PresenceEntry[] {
   const entries: PresenceEntry[] = []
   for (let i = 0; i + 1 < flat.length; i += 2) entries.push({ member: flat[i]!, value: flat[i + 1]! })
@@ -68,6 +106,14 @@ function toEntries (flat: string[]): PresenceEntry[] {
 
 export function createRedisPresence (client: Redis, names: RedisNames): PresenceSets {
   const keys = (set: string): string[] => [names.presenceExpiry(set), names.presenceValues(set)]
+  const expireOne = async (set: string): Promise<PresenceEntry[]> => {
+    const gone: PresenceEntry[] = []
+    for (;;) {
+      const batch = toEntries(await expire.run(client, keys(set), [EXPIRE_BATCH]) as string[])
+      gone.push(...batch)
+      if (batch.length < EXPIRE_BATCH) return gone
+    }
+  }
   return {
     async add (set, member, value, ttl) {
       return await add.run(client, keys(set), [member, value, ttlMs(ttl)]) === 1
@@ -78,13 +124,30 @@ export function createRedisPresence (client: Redis, names: RedisNames): Presence
     async members (set) {
       return toEntries(await members.run(client, keys(set), []) as string[])
     },
-    async expire (set) {
-      const gone: PresenceEntry[] = []
-      for (;;) {
-        const batch = toEntries(await expire.run(client, keys(set), [EXPIRE_BATCH]) as string[])
-        gone.push(...batch)
-        if (batch.length < EXPIRE_BATCH) return gone
+    expire: expireOne,
+    async addMany (items) {
+      const args = items.map((item) => [item.member, item.value, ttlMs(item.ttlMs)] as const)
+      const added: boolean[] = []
+      for (const [n, part] of chunks(items).entries()) {
+        const reply = await addMany.run(client, part.flatMap((item) => keys(item.set)), args.slice(n * BULK, n * BULK + part.length).flat()) as number[]
+        for (const one of reply) added.push(one === 1)
       }
+      return added
+    },
+    async expireMany (sets) {
+      const result: PresenceEntry[][] = []
+      for (const part of chunks(sets)) {
+        const reply = await expireMany.run(client, part.flatMap(keys), [EXPIRE_BATCH]) as Array<string | number>
+        let at = 0
+        for (const set of part) {
+          const count = Number(reply[at++])
+          const flat = reply.slice(at, at + 2 * count) as string[]
+          at += 2 * count
+          // A set with more expired entries than one batch: the rest one set at a time.
+          result.push(count < EXPIRE_BATCH ? toEntries(flat) : [...toEntries(flat), ...await expireOne(set)])
+        }
+      }
+      return result
     }
   }
 }

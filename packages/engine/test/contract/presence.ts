@@ -54,4 +54,36 @@ export function presenceContract (t: Test, setup: Setup): void {
     t.equal(await presence.remove('room', 'ana'), true)
     t.same(await presence.expire('room'), [])
   })
+
+  t.test('presence: addMany and expireMany work as add and expire over many sets', async (t) => {
+    const { presence } = await setup(t)
+    await presence.add('a', 'old', 'o', 10_000)
+    t.same(await presence.addMany([]), [])
+    t.same(await presence.addMany([
+      { set: 'a', member: 'old', value: 'o2', ttlMs: 10_000 },
+      { set: 'a', member: 'short', value: 's', ttlMs: 100 },
+      { set: 'b', member: 'short', value: 's', ttlMs: 100 },
+      { set: 'b', member: 'long', value: 'l', ttlMs: 10_000 }
+    ]), [false, true, true, true], 'new or refreshed, in order')
+    t.same(byMember(await presence.members('a')), [{ member: 'old', value: 'o2' }, { member: 'short', value: 's' }])
+    await sleep(250)
+    t.same(await presence.expireMany(['a', 'none', 'b']), [[{ member: 'short', value: 's' }], [], [{ member: 'short', value: 's' }]])
+    t.same(await presence.expireMany(['a', 'b']), [[], []], 'each expired entry once')
+    t.same(await presence.members('b'), [{ member: 'long', value: 'l' }])
+    await t.rejects(presence.addMany([{ set: 'a', member: 'x', value: 'v', ttlMs: 0 }]), RangeError)
+    t.same(await presence.members('a'), [{ member: 'old', value: 'o2' }], 'a bad item stores nothing')
+  })
+
+  t.test('presence: the bulk calls handle more items than one script run', async (t) => {
+    const { presence } = await setup(t)
+    const items = Array.from({ length: 600 }, (_, i) => ({ set: `s${i % 300}`, member: `m${i}`, value: `v${i}`, ttlMs: 100 }))
+    const added = await presence.addMany(items)
+    t.equal(added.length, 600)
+    t.ok(added.every((a) => a))
+    await sleep(250)
+    const expired = await presence.expireMany(Array.from({ length: 300 }, (_, i) => `s${i}`))
+    t.equal(expired.length, 300)
+    t.same(byMember(expired[7]!), [{ member: 'm307', value: 'v307' }, { member: 'm7', value: 'v7' }])
+    t.equal(expired.flat().length, 600)
+  })
 }

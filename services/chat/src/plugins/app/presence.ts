@@ -112,26 +112,36 @@ export function createPresence ({ engine, config, rooms, log }: Deps): Presence 
 
     async tick () {
       if (closed) return
-      const ownRooms = new Set<string>()
-      await Promise.allSettled([...local.values()].map(async (entry) => {
-        ownRooms.add(entry.room)
-        const added = await engine.presence.add(names.presenceSet(entry.room), member(entry.user.id), valueOf(entry), config.PRESENCE_TTL_MS)
-        // Our entry had expired (an outage longer than the TTL): peers announced a leave.
-        if (added && ownsJoin(await engine.presence.members(names.presenceSet(entry.room)), entry.user.id)) {
-          await announce(entry.room, entry.user, 'join')
-        }
-      }))
+      // Two round trips for the whole instance, however many rooms and users: a refresh of every
+      // own entry, then a sweep of every room held here.
+      const entries = [...local.values()]
+      const ownRooms = new Set<string>(entries.map((entry) => entry.room))
       for (const room of rooms.all()) ownRooms.add(room.name)
-      const results = await Promise.allSettled([...ownRooms].map(async (room) => {
-        const expired = await engine.presence.expire(names.presenceSet(room))
-        if (expired.length === 0) return
-        const present = new Set(uniqueMembers(await engine.presence.members(names.presenceSet(room))).map((m) => m.id))
-        for (const user of uniqueMembers(expired)) {
-          if (!present.has(user.id)) await announce(room, user, 'leave')
-        }
-      }))
-      const failed = results.find((result) => result.status === 'rejected')
-      if (failed !== undefined) log.warn({ err: failed.reason }, 'presence sweep failed')
+      const refresh = async (): Promise<void> => {
+        const added = await engine.presence.addMany(entries.map((entry) => ({
+          set: names.presenceSet(entry.room), member: member(entry.user.id), value: valueOf(entry), ttlMs: config.PRESENCE_TTL_MS
+        })))
+        // An entry that had expired (an outage longer than the TTL): peers announced a leave.
+        await Promise.all(entries.filter((_, i) => added[i] === true).map(async (entry) => {
+          if (ownsJoin(await engine.presence.members(names.presenceSet(entry.room)), entry.user.id)) await announce(entry.room, entry.user, 'join')
+        }))
+      }
+      const sweep = async (): Promise<void> => {
+        const sets = [...ownRooms]
+        const expired = await engine.presence.expireMany(sets.map(names.presenceSet))
+        await Promise.all(sets.map(async (room, i) => {
+          const gone = expired[i] ?? []
+          if (gone.length === 0) return
+          const present = new Set(uniqueMembers(await engine.presence.members(names.presenceSet(room))).map((m) => m.id))
+          for (const user of uniqueMembers(gone)) {
+            if (!present.has(user.id)) await announce(room, user, 'leave')
+          }
+        }))
+      }
+      // In turn: own entries are refreshed before the sweep could take them.
+      const results = [await refresh().then(() => null, (err: unknown) => err), await sweep().then(() => null, (err: unknown) => err)]
+      const failed = results.find((err) => err !== null)
+      if (failed !== undefined) log.warn({ err: failed }, 'presence sweep failed')
     },
 
     close () {
