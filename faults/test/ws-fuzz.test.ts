@@ -11,7 +11,7 @@ import { startStack } from '../src/stack.js'
 import { latencyOf, startTraffic } from '../src/traffic.js'
 import { pool } from '../src/pool.js'
 
-const FRAMES = Number(process.env.FAULTS_FUZZ_FRAMES ?? 10_000)
+const FRAMES = Number(process.env.FAULTS_FUZZ_FRAMES ?? (process.env.FAULTS_FULL === '1' ? 50_000 : 10_000))
 const BATCH = 25
 const PARALLEL = 12
 const SEED = Number(process.env.FAULTS_SEED ?? Date.now() % 2 ** 31)
