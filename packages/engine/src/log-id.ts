@@ -31,3 +31,14 @@ export function compareLogIds (a: LogId, b: LogId): number {
 export function newEpoch (): string {
   return randomBytes(9).toString('base64url')
 }
+
+const processEpochs = randomBytes(9).toString('base64url')
+let epochs = 0
+
+/**
+ * A fresh epoch candidate with no system call: a random prefix per process and a counter, unique
+ * like newEpoch's. Every append offers one (used only when the log has no epoch yet).
+ */
+export function nextEpoch (): string {
+  return `${processEpochs}${(epochs++).toString(36)}`
+}

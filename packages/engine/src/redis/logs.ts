@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
 import { limit, positiveInt, ttlMs } from '../arguments.js'
-import { formatLogId, newEpoch, parseLogId } from '../log-id.js'
+import { formatLogId, newEpoch, nextEpoch, parseLogId } from '../log-id.js'
 import type { LogEntry, Logs } from '../types.js'
 import { appendScript, readEntries, readStreamInfo } from './log-replies.js'
 import type { RedisNames } from './names.js'
@@ -19,7 +19,7 @@ export function createRedisLogs (client: Redis, names: RedisNames): Logs {
       const keepMs = idempotency === undefined ? 0 : ttlMs(idempotency.ttlMs, 'idempotency.ttlMs')
       const keys = [names.log(log), names.logEpoch(log), names.idempotency(log, idempotency?.key ?? '')]
       const args = [
-        data, maxLen, newEpoch(), keepMs,
+        data, maxLen, nextEpoch(), keepMs,
         publish === undefined ? 0 : 1,
         names.channel(publish?.channel ?? ''), publish?.before ?? '', publish?.after ?? ''
       ]

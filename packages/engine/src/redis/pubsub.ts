@@ -43,16 +43,24 @@ export function createRedisPubSub (deps: RedisPubSubDeps): RedisPubSub {
   let connected = subscriber.status === 'ready'
   let lost = false
 
+  const deliver = (subscription: Subscription, message: string): void => {
+    try {
+      subscription.handler(message)
+    } catch (err) {
+      onError(err)
+    }
+  }
+
   const onMessage = (channel: string, message: string): void => {
     const state = channels.get(channel)
     if (state === undefined) return
+    // The usual single handler without copying the set (a handler may unsubscribe others).
+    if (state.subscriptions.size === 1) {
+      for (const subscription of state.subscriptions) deliver(subscription, message)
+      return
+    }
     for (const subscription of [...state.subscriptions]) {
-      if (!state.subscriptions.has(subscription)) continue
-      try {
-        subscription.handler(message)
-      } catch (err) {
-        onError(err)
-      }
+      if (state.subscriptions.has(subscription)) deliver(subscription, message)
     }
   }
 
