@@ -7,6 +7,8 @@ export interface BenchConfig {
   passes: number
   scenarios: ScenarioName[]
   systems: SystemName[]
+  /** Extra settings for the webchat instances (BENCH_CHAT_ENV=K=V,K=V), for experiments; reported. */
+  chatEnv: Record<string, string>
   /** Root of the webchat snapshot run as `webchat-base`. */
   baseDir: string | undefined
   /** Hard bound of the whole run; every process is killed when it passes. */
@@ -65,6 +67,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): BenchConfig {
     scenarios: list(env.BENCH_SCENARIOS, SCENARIOS),
     systems: list(env.BENCH_SYSTEMS, ALL_SYSTEMS).filter((s) => env.BENCH_SYSTEMS !== undefined || (SYSTEMS as readonly string[]).includes(s)),
     baseDir: env.BENCH_BASE_DIR,
+    chatEnv: Object.fromEntries((env.BENCH_CHAT_ENV ?? '').split(',').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')).trim(), kv.slice(kv.indexOf('=') + 1).trim()])),
     timeLimitMs: int(env.BENCH_TIME_LIMIT_S, quick ? 240 : 1200) * 1000,
     writeDocs: env.BENCH_WRITE_DOCS === undefined ? !quick : env.BENCH_WRITE_DOCS === '1',
     profile: env.BENCH_PROFILE === '1',

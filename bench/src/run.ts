@@ -15,6 +15,7 @@ import type { BenchRun, RunRecord, ScenarioResult } from './scenarios/results.js
 import { rooms } from './scenarios/rooms.js'
 import { storm } from './scenarios/storm.js'
 import { versions } from './versions.js'
+import { monotonicUs } from './generator/marks.js'
 
 // `npm run bench`: one Redis, two instances of each system and the load generators, all separate
 // processes on 127.0.0.1; the same scenarios against webchat and Socket.IO, interleaved, in passes.
@@ -60,10 +61,11 @@ async function runOne (pass: number, scenario: ScenarioName, system: SystemName)
     jwksUrl: auth.jwksUrl,
     logDir,
     baseDir: config.baseDir,
+    env: config.chatEnv,
     profileDir: config.profile ? `${resultsDir}profiles-${stamp}` : undefined
   })
   const generators = await startGenerators(config.generators, {
-    system, epochMs: started, privateJwk: auth.privateJwk, kid: auth.kid, issuer: ISSUER, origin: ORIGIN
+    system, epochUs: monotonicUs(), privateJwk: auth.privateJwk, kid: auth.kid, issuer: ISSUER, origin: ORIGIN
   }, logDir)
   const ctx: Context = {
     config, system, servers, generators, redisPid: redis.child.pid,
@@ -114,7 +116,7 @@ const run: BenchRun = {
   machine: machine(),
   versions: { ...versions(), redis: redis.version },
   config,
-  webchatEnv: {},
+  webchatEnv: config.chatEnv,
   records
 }
 const jsonPath = `${resultsDir}run-${stamp}.json`

@@ -26,7 +26,7 @@ interface Slot { spec: ClientSpec, client: BenchClient | null, token: string | n
 interface StepStats { received: number, hist: Histogram }
 
 let protocol: 'webchat' | 'socketio' = 'webchat'
-let clock: Clock = createClock(Date.now())
+let clock: Clock = createClock(0)
 let minter: Minter | undefined
 let origin = ''
 let slots: Slot[] = []
@@ -79,9 +79,9 @@ const withTimeout = async <T>(promise: Promise<T>, ms: number, what: string): Pr
 }
 
 const commands: Record<string, (args: never) => Promise<unknown> | unknown> = {
-  async init (args: { system: SystemName, epochMs: number, privateJwk: JWK, kid: string, issuer: string, origin: string }) {
+  async init (args: { system: SystemName, epochUs: number, privateJwk: JWK, kid: string, issuer: string, origin: string }) {
     protocol = protocolOf(args.system)
-    clock = createClock(args.epochMs)
+    clock = createClock(args.epochUs)
     origin = args.origin
     minter = await createMinter(args.privateJwk, args.kid, args.issuer)
     return { pid: process.pid }

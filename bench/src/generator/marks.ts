@@ -1,6 +1,6 @@
 /**
  * The bench's message text: `~B<step>:<µs>~`, the step it belongs to and when it was sent, in µs
- * since the run's epoch (the same wall clock in every process). Receivers find marks in the raw
+ * since the run's epoch (the host's monotonic clock, the same in every process). Receivers find marks in the raw
  * bytes of a WebSocket message without parsing JSON, so one scan serves a single frame, a
  * coalesced array of frames and a Socket.IO packet alike, at the same cost for both systems.
  */
@@ -9,10 +9,19 @@ const COLON = 0x3a
 
 export interface Clock { nowUs (): number }
 
-/** Microseconds since `epochMs` (ms since 1970), from this process's monotonic clock. */
-export function createClock (epochMs: number): Clock {
-  const offsetMs = performance.timeOrigin - epochMs
-  return { nowUs: () => Math.round((offsetMs + performance.now()) * 1000) }
+/** Microseconds of the system-wide monotonic clock (the same in every process on the host). */
+export function monotonicUs (): number {
+  const [seconds, nanos] = process.hrtime()
+  return seconds * 1e6 + Math.floor(nanos / 1000)
+}
+
+/**
+ * Microseconds since `epochUs` (a monotonicUs() reading of the launcher). CLOCK_MONOTONIC is one
+ * clock for all processes, unlike performance.timeOrigin, which each process estimates at its
+ * start (measured apart by tens of ms here).
+ */
+export function createClock (epochUs: number): Clock {
+  return { nowUs: () => monotonicUs() - epochUs }
 }
 
 export const markText = (step: number, us: number): string => `~B${step}:${us}~`

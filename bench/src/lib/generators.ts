@@ -14,7 +14,8 @@ export interface Generator extends Channel {
 
 export interface GeneratorInit {
   system: SystemName
-  epochMs: number
+  /** monotonicUs() of the launcher: generators measure from it. */
+  epochUs: number
   privateJwk: JWK
   kid: string
   issuer: string

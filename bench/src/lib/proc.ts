@@ -16,16 +16,22 @@ function clockTicks (): number {
   return ticksPerSecond
 }
 
-/** CPU seconds (user + system) a process has used so far, or NaN when it is gone. */
-export function cpuSeconds (pid: number): number {
+/** CPU seconds in user and in kernel mode a process has used so far (NaN when it is gone). */
+export function cpuTimes (pid: number): { user: number, system: number } {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
     // The command name may hold spaces and parentheses: fields count from the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / clockTicks()
+    return { user: Number(fields[11]) / clockTicks(), system: Number(fields[12]) / clockTicks() }
   } catch {
-    return NaN
+    return { user: NaN, system: NaN }
   }
+}
+
+/** CPU seconds (user + system) a process has used so far, or NaN when it is gone. */
+export function cpuSeconds (pid: number): number {
+  const { user, system } = cpuTimes(pid)
+  return user + system
 }
 
 /** Resident set size in bytes (VmRSS), or NaN when the process is gone. */

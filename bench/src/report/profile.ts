@@ -14,6 +14,8 @@ interface Profile { nodes: Node[], startTime: number, endTime: number, samples?:
 
 export interface ProfileSummary {
   totalMs: number
+  /** Time with the function anywhere on the stack (each sample counted once per function). */
+  inclusive: Array<{ name: string, where: string, ms: number, share: number }>
   byFunction: Array<{ name: string, where: string, ms: number, share: number }>
   byArea: Array<{ area: string, ms: number, share: number }>
 }
@@ -42,6 +44,28 @@ export function summarize (profile: Profile, top = 25, window?: [number, number]
     if (window !== undefined && (at < window[0] || at > window[1])) continue
     self.set(samples[i]!, (self.get(samples[i]!) ?? 0) + (deltas[i] ?? 0) / 1000)
   }
+  const parent = new Map<number, number>()
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id)
+  const nodeById = new Map(profile.nodes.map((n) => [n.id, n]))
+  const keyOf = (node: Node): { key: string, name: string, where: string } => {
+    const { functionName, url, lineNumber } = node.callFrame
+    const name = functionName === '' ? '(anonymous)' : functionName
+    const where = url === '' ? '' : `${areaOf(url)}:${lineNumber + 1}`
+    return { key: `${name} ${where}`, name, where }
+  }
+  const inclusive = new Map<string, { name: string, where: string, ms: number }>()
+  for (const [id, ms] of self) {
+    if (nodeById.get(id)?.callFrame.functionName === '(idle)') continue
+    const seen = new Set<string>()
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const k = keyOf(nodeById.get(at)!)
+      if (seen.has(k.key)) continue
+      seen.add(k.key)
+      const entry = inclusive.get(k.key) ?? { name: k.name, where: k.where, ms: 0 }
+      entry.ms += ms
+      inclusive.set(k.key, entry)
+    }
+  }
   const byFunction = new Map<string, { name: string, where: string, ms: number }>()
   const byArea = new Map<string, number>()
   let totalMs = 0
@@ -61,6 +85,7 @@ export function summarize (profile: Profile, top = 25, window?: [number, number]
   }
   return {
     totalMs,
+    inclusive: [...inclusive.values()].filter((f) => f.name !== '(root)').sort((a, b) => b.ms - a.ms).slice(0, top).map((f) => ({ ...f, share: f.ms / totalMs })),
     byFunction: [...byFunction.values()].sort((a, b) => b.ms - a.ms).slice(0, top).map((f) => ({ ...f, share: f.ms / totalMs })),
     byArea: [...byArea.entries()].map(([area, ms]) => ({ area, ms, share: ms / totalMs })).sort((a, b) => b.ms - a.ms).slice(0, top)
   }
@@ -75,6 +100,8 @@ if (process.argv[1] !== undefined && import.meta.url.endsWith(basename(process.a
   const summary = summarize(JSON.parse(readFileSync(file, 'utf8')) as Profile, Number(topArg ?? 25), window)
   console.log(`busy ${summary.totalMs.toFixed(0)} ms (idle excluded)\n\nby area (self time):`)
   for (const a of summary.byArea) console.log(`${(a.share * 100).toFixed(1).padStart(5)} %  ${a.ms.toFixed(0).padStart(6)} ms  ${a.area}`)
+  console.log('\nby function (inclusive: on the stack):')
+  for (const f of summary.inclusive) console.log(`${(f.share * 100).toFixed(1).padStart(5)} %  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}  ${f.where}`)
   console.log('\nby function (self time):')
   for (const f of summary.byFunction) console.log(`${(f.share * 100).toFixed(1).padStart(5)} %  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}  ${f.where}`)
 }

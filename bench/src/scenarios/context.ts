@@ -1,6 +1,6 @@
 import type { BenchConfig, SystemName } from '../config.js'
 import type { ClientSpec } from '../generator/main.js'
-import { cpuSeconds, rssBytes } from '../lib/proc.js'
+import { cpuSeconds, cpuTimes, rssBytes } from '../lib/proc.js'
 import type { Generator } from '../lib/generators.js'
 import { merge, emptyHistogram, quantile, unpack, type Histogram, type pack } from '../lib/histogram.js'
 import type { Servers } from '../servers/system.js'
@@ -18,11 +18,13 @@ export interface Context {
 }
 
 /** CPU seconds of the servers, Redis and generators at one moment. */
-export interface CpuSample { servers: number[], redis: number, generators: number[], at: number }
+export interface CpuSample { servers: number[], serversKernel: number[], redis: number, generators: number[], at: number }
 
 export function sampleCpu (ctx: Context): CpuSample {
+  const times = ctx.servers.pids.map(cpuTimes)
   return {
-    servers: ctx.servers.pids.map(cpuSeconds),
+    servers: times.map((t) => t.user + t.system),
+    serversKernel: times.map((t) => t.system),
     redis: cpuSeconds(ctx.redisPid),
     generators: ctx.generators.map((g) => cpuSeconds(g.pid)),
     at: performance.now()
@@ -30,8 +32,9 @@ export function sampleCpu (ctx: Context): CpuSample {
 }
 
 export interface CpuUse {
-  /** CPU seconds used by both server instances together, by Redis, by each generator. */
+  /** CPU seconds used by both server instances together (of which in the kernel), by Redis, by each generator. */
   servers: number
+  serversKernel: number
   redis: number
   generators: number[]
   wallSeconds: number
@@ -41,6 +44,7 @@ export function cpuBetween (a: CpuSample, b: CpuSample): CpuUse {
   const sum = (xs: number[]): number => xs.reduce((s, x) => s + x, 0)
   return {
     servers: sum(b.servers) - sum(a.servers),
+    serversKernel: sum(b.serversKernel) - sum(a.serversKernel),
     redis: b.redis - a.redis,
     generators: b.generators.map((x, i) => x - (a.generators[i] ?? 0)),
     wallSeconds: (b.at - a.at) / 1000

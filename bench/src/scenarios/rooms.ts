@@ -43,7 +43,7 @@ export async function rooms (ctx: Context): Promise<RoomsResult> {
     rssMiB: rssOf(ctx).map((b) => b / MiB)
   }
   ctx.log(`rooms ${ctx.system}: ${outcome.sent} messages, ${outcome.received}/${outcome.expected} deliveries, p50 ${result.latency.p50.toFixed(1)} ` +
-    `p99 ${result.latency.p99.toFixed(1)} ms, server ${result.serverUsPerMessage.toFixed(1)} + redis ${result.redisUsPerMessage.toFixed(1)} µs/message` +
+    `p99 ${result.latency.p99.toFixed(1)} ms, server ${result.serverUsPerMessage.toFixed(1)} (kernel ${perMessage(outcome.cpu.serversKernel).toFixed(1)}) + redis ${result.redisUsPerMessage.toFixed(1)} µs/message` +
     `${Object.keys(outcome.errors).length > 0 ? ` errors ${JSON.stringify(outcome.errors)}` : ''}`)
   return result
 }

@@ -21,6 +21,7 @@ export async function storm (ctx: Context): Promise<StormResult> {
     await g.call<{ opened: number, failed: number, firstUs: number, lastUs: number, errors: Record<string, number> }>(
       'open', { inFlight, joinInFlight: 1, timeoutMs: 30_000 }, 600_000)))
   const after = sampleCpu(ctx)
+  if (ctx.config.profile) ctx.log(`profile window of the storm: --window ${Math.round(before.at - ctx.servers.startedAt)},${Math.round(after.at - ctx.servers.startedAt)}`)
   const cpu = cpuBetween(before, after)
   const windowMs = (Math.max(...opened.map((o) => o.lastUs)) - Math.min(...opened.map((o) => o.firstUs))) / 1000
   const total = opened.reduce((s, o) => s + o.opened, 0)
@@ -42,7 +43,7 @@ export async function storm (ctx: Context): Promise<StormResult> {
     errors
   }
   ctx.log(`storm ${ctx.system}: ${total} accepted in ${windowMs.toFixed(0)} ms = ${result.acceptedPerSecond.toFixed(0)}/s ` +
-    `(${result.failed} failed), server ${result.serverUsPerConnection.toFixed(0)} µs/connection, generators ${(result.generatorLoad * 100).toFixed(0)} %` +
+    `(${result.failed} failed), server ${result.serverUsPerConnection.toFixed(0)} µs/connection (kernel ${((cpu.serversKernel * 1e6) / Math.max(1, total)).toFixed(0)}), redis ${result.redisUsPerConnection.toFixed(0)}, generators ${(result.generatorLoad * 100).toFixed(0)} %` +
     `${Object.keys(errors).length > 0 ? ` errors ${JSON.stringify(errors)}` : ''}`)
   return result
 }
