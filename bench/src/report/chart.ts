@@ -11,7 +11,8 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 /** Series of p99 latency against offered deliveries a second, one per system and pass. */
 export function fanoutSeries (runs: Array<{ system: string, pass: number, result: FanoutResult }>): Series[] {
   const colors: Record<string, string> = { webchat: '#1f6feb', socketio: '#d1242f' }
-  return runs.map(({ system, pass, result }) => ({
+  const sorted = [...runs].sort((a, b) => a.system.localeCompare(b.system) || a.pass - b.pass)
+  return sorted.map(({ system, pass, result }) => ({
     label: `${system === 'socketio' ? 'Socket.IO 4.8' : system}, pass ${pass}`,
     color: colors[system] ?? '#6e7781',
     dashed: pass % 2 === 0,
@@ -19,13 +20,14 @@ export function fanoutSeries (runs: Array<{ system: string, pass: number, result
   }))
 }
 
-/** A self-contained SVG line chart: x linear (deliveries/s), y logarithmic (ms). */
+/** A self-contained SVG line chart, both axes logarithmic: deliveries/s (x) and ms (y). */
 export function latencyChart (series: Series[], title: string): string {
   const xs = series.flatMap((s) => s.points.map((p) => p.x))
-  const xMax = Math.max(10_000, ...xs) * 1.05
+  const xMin = Math.min(10_000, ...xs) / 1.25
+  const xMax = Math.max(100_000, ...xs) * 1.25
   const yMin = 0.5
   const yMax = Math.max(1000, ...series.flatMap((s) => s.points.map((p) => p.y))) * 1.2
-  const px = (x: number): number => M.left + (x / xMax) * (W - M.left - M.right)
+  const px = (x: number): number => M.left + (Math.log10(x / xMin) / Math.log10(xMax / xMin)) * (W - M.left - M.right)
   const py = (y: number): number => H - M.bottom - (Math.log10(Math.max(y, yMin) / yMin) / Math.log10(yMax / yMin)) * (H - M.top - M.bottom)
   const parts: string[] = []
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`)
@@ -40,14 +42,17 @@ export function latencyChart (series: Series[], title: string): string {
       parts.push(`<text x="${M.left - 6}" y="${py(v) + 4}" text-anchor="end">${v >= 1000 ? `${v / 1000} s` : `${v} ms`}</text>`)
     }
   }
-  const step = xMax > 600_000 ? 200_000 : xMax > 300_000 ? 100_000 : 50_000
-  for (let x = 0; x <= xMax; x += step) {
-    parts.push(`<line x1="${px(x)}" x2="${px(x)}" y1="${M.top}" y2="${H - M.bottom}" stroke="#eee"/>`)
-    parts.push(`<text x="${px(x)}" y="${H - M.bottom + 18}" text-anchor="middle">${x / 1000}k</text>`)
+  for (let decade = 1000; decade <= xMax; decade *= 10) {
+    for (const m of [1, 2, 5]) {
+      const x = decade * m
+      if (x < xMin || x > xMax) continue
+      parts.push(`<line x1="${px(x)}" x2="${px(x)}" y1="${M.top}" y2="${H - M.bottom}" stroke="#eee"/>`)
+      parts.push(`<text x="${px(x)}" y="${H - M.bottom + 18}" text-anchor="middle">${x >= 1e6 ? `${x / 1e6}M` : `${x / 1000}k`}</text>`)
+    }
   }
   parts.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${py(500)}" y2="${py(500)}" stroke="#888" stroke-dasharray="2 3"/>`)
   parts.push(`<text x="${W - M.right - 4}" y="${py(500) - 5}" text-anchor="end" fill="#555">p99 limit 500 ms</text>`)
-  parts.push(`<text x="${(M.left + W - M.right) / 2}" y="${H - 14}" text-anchor="middle">offered deliveries a second (1,000-member room)</text>`)
+  parts.push(`<text x="${(M.left + W - M.right) / 2}" y="${H - 14}" text-anchor="middle">offered deliveries a second, 1,000-member room (log)</text>`)
   parts.push(`<text transform="translate(16 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle">p99 latency, send to receive (log)</text>`)
   // Lines, points (hollow where the step was not held), legend.
   series.forEach((s, i) => {

@@ -44,9 +44,10 @@ export function writeReport (run: BenchRun, options: { docs: boolean, resultsDir
     if (hasChart) {
       writeFileSync(docSvg, readFileSync(svg))
       written.push(docSvg)
+      const png = `${docsDir}benchmarks-latency.png`
       try {
-        execFileSync('convert', ['-density', '110', docSvg, `${docsDir}benchmarks-latency.png`], { stdio: 'ignore', timeout: 30_000 })
-        written.push(`${docsDir}benchmarks-latency.png`)
+        execFileSync('rsvg-convert', ['-o', png, docSvg], { stdio: 'ignore', timeout: 30_000 })
+        if (existsSync(png)) written.push(png)
       } catch { /* no converter: the SVG is the chart */ }
     }
     splice(`${docsDir}benchmarks.md`, resultsMarkdown(run, hasChart ? 'benchmarks-latency.svg' : null))
