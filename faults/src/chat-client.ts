@@ -5,6 +5,8 @@ export interface TokenIssuer { token (): Promise<TokenSource> }
 
 /** A message as one client displayed it (live, or in a `joined` catch-up). */
 export interface Shown {
+  /** The client that showed it. */
+  reader: string
   room: string
   id: string
   epoch: string | undefined
@@ -66,7 +68,7 @@ export async function openClient (stack: Stack, options: ClientOptions): Promise
     network: null
   })
   const record = (room: string, m: { id: string, user: { id: string }, clientMsgId?: string | undefined, text: string }): void => {
-    const entry: Shown = { room, id: m.id, epoch: epochs.get(room), userId: m.user.id, clientMsgId: m.clientMsgId, text: m.text, at: Date.now() }
+    const entry: Shown = { reader: options.name, room, id: m.id, epoch: epochs.get(room), userId: m.user.id, clientMsgId: m.clientMsgId, text: m.text, at: Date.now() }
     shown.push(entry)
     options.onShown?.(entry)
   }

@@ -23,6 +23,10 @@ export interface Proc {
 
 const MAX_LINES = 50_000
 
+/** Children still running: should the test process die before its teardown, they do not outlive it. */
+const live = new Set<ChildProcess>()
+process.once('exit', () => { for (const child of live) child.kill('SIGKILL') })
+
 /** Starts `command`; with `env` it gets exactly that environment, else this process's. */
 export function spawnProc (name: string, command: string, args: string[], options: { env?: Record<string, string>, cwd?: string } = {}): Proc {
   const child: ChildProcess = spawn(command, args, { ...(options.env === undefined ? {} : { env: options.env }), cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -38,8 +42,10 @@ export function spawnProc (name: string, command: string, args: string[], option
   child.stdout?.on('data', keep)
   child.stderr?.on('data', keep)
   let exit: Exit | undefined
+  live.add(child)
   const exited = new Promise<Exit>((resolve) => {
     child.once('exit', (code, signal) => {
+      live.delete(child)
       if (partial !== '') lines.push(partial)
       exit = { code, signal, at: Date.now() }
       resolve(exit)

@@ -16,28 +16,34 @@ const FILLER = 'x'.repeat(1024)
 /**
  * Reported to the chat service: it counts only what waits in ws (`bufferedAmount` > 1 MiB), but
  * on Linux the kernel's send queue of the socket takes up to 4 MiB (tcp_wmem) first, so at
- * 100 KiB/s the close comes after ~40 s, not 12. Remove this once chat counts unacknowledged
- * bytes (for instance by pinging every 256 KiB written and counting what was sent before the
- * last pong).
+ * 100 KiB/s nothing waits in ws for ~35 s: the socket goes after 40 to 50 s, by 4008 or, having
+ * missed a ping, terminated without a close code, not within 12 s. Remove this once chat counts
+ * unread bytes (for instance by pinging every 256 KiB written and closing when more than 1 MiB was
+ * written before the oldest unanswered ping).
  */
 const KNOWN_BUG = 'chat ignores the kernel send queue (up to 4 MiB) when judging a slow consumer'
 
-/** `webchat_chat_closes_total{code}` of one instance. */
-async function closes (url: string, code: number): Promise<number> {
+/** Closes with 4008 and open sockets of one instance, from its metrics. */
+async function sockets (url: string): Promise<{ closed4008: number, open: number }> {
   const text = (await http(`${url}/metrics`)).text
-  return Number(new RegExp(`^webchat_chat_closes_total\\{code="${code}"\\} ([0-9.]+)$`, 'm').exec(text)?.[1] ?? 0)
+  return {
+    closed4008: Number(/^webchat_chat_closes_total\{code="4008"\} ([0-9.]+)$/m.exec(text)?.[1] ?? 0),
+    open: Number(/^webchat_chat_connections ([0-9.]+)$/m.exec(text)?.[1] ?? NaN)
+  }
 }
 
 t.test('a client that never reads, 100 messages of 1 KiB a second to its room', async (t) => {
   const stack = await startStack(t, { chatEnv: { CHAT_SERVICE_KEYS: SERVICE_KEY } })
   const [a] = stack.chats
-  const latencies: Array<{ at: number, ms: number }> = []
-  await openCrowd(t, stack, {
+  const latencies: Array<{ at: number, ms: number, onA: boolean }> = []
+  const onA = new Set<string>()
+  const readers = await openCrowd(t, stack, {
     size: 4,
     rooms: [ROOM],
     label: 'reader',
-    onShown: (s) => { const ms = latencyOf(s); if (ms !== undefined) latencies.push({ at: s.at, ms }) }
+    onShown: (s) => { const ms = latencyOf(s); if (ms !== undefined) latencies.push({ at: s.at, ms, onA: onA.has(s.reader) }) }
   })
+  for (const r of readers) if (r.url() === a!.wsUrl) onA.add(r.name)
 
   // A backend posts 100 messages of 1 KiB a second into the room, alternating instances.
   let flooding = true
@@ -69,14 +75,23 @@ t.test('a client that never reads, 100 messages of 1 KiB a second to its room', 
   t.teardown(() => { slow.close() })
   slow.ws.send(JSON.stringify({ type: 'join', room: ROOM }))
   await slow.waitFor((f) => f.type === 'joined')
+  const withSlow = (await sockets(a!.url)).open
   const socket = (slow.ws as unknown as { _socket: Socket })._socket
   socket.pause()
   const pausedAt = Date.now()
   let rssMax = rssBefore
   const sampler = setInterval(() => { rssMax = Math.max(rssMax, a!.proc.rss()) }, 100)
   t.teardown(() => { clearInterval(sampler) })
-  // Promised: 12 s. The quick run waits 15 s; the full run (FAULTS_FULL=1) up to 120 s to measure it.
-  const closedMs = await eventually(async () => await closes(a!.url, 4008) >= 1, FULL ? 120_000 : 15_000, 'closed with 4008', 100).catch(() => undefined)
+  // Promised: 12 s. Waited for up to 60 s (120 s with FAULTS_FULL=1), to measure it and to see
+  // memory and latency through the whole episode.
+  // The socket goes either with 4008 or, not having answered a ping, terminated (no close code).
+  let how = 'still open'
+  const closedMs = await eventually(async () => {
+    const now = await sockets(a!.url)
+    if (now.closed4008 >= 1) how = '4008'
+    else if (now.open < withSlow) how = 'terminated (no pong)'
+    return how !== 'still open'
+  }, FULL ? 120_000 : 60_000, 'the slow socket closed', 100).catch(() => undefined)
   await sleep(1000)
   clearInterval(sampler)
   const slowTo = Date.now()
@@ -84,28 +99,36 @@ t.test('a client that never reads, 100 messages of 1 KiB a second to its room', 
   await flood
   socket.resume()
   // Once it reads again it finds the close frame behind everything queued for it.
-  const closed = closedMs === undefined ? undefined : await slow.closed
+  const closed = how === '4008' ? await slow.closed : undefined
 
   const baseline = latencies.filter((l) => l.at >= baselineFrom && l.at < pausedAt).map((l) => l.ms)
   const during = latencies.filter((l) => l.at >= pausedAt && l.at <= slowTo).map((l) => l.ms)
   const rise = percentile(during, 99) - percentile(baseline, 99)
+  // The same window on the instance without the slow client: what the machine's load did to latency.
+  const duringA = latencies.filter((l) => l.onA && l.at >= pausedAt && l.at <= slowTo).map((l) => l.ms)
+  const duringB = latencies.filter((l) => !l.onA && l.at >= pausedAt && l.at <= slowTo).map((l) => l.ms)
+  const excess = percentile(duringA, 99) - percentile(duringB, 99)
   const growth = rssMax - rssBefore
 
-  const inTime = closedMs !== undefined && closedMs <= 12_000
-  t.ok(inTime, `closed with 4008 within 12 s of not reading (${closedMs === undefined ? 'not within the wait' : `${closedMs} ms`})`, inTime ? {} : { todo: KNOWN_BUG })
+  const inTime = how === '4008' && closedMs !== undefined && closedMs <= 12_000
+  t.ok(inTime, `closed with 4008 within 12 s of not reading (${closedMs === undefined ? 'not within the wait' : `${how} after ${closedMs} ms`})`, inTime ? {} : { todo: KNOWN_BUG })
   if (closed !== undefined) t.equal(closed.code, 4008, 'the close frame says 4008 (read once the client resumed)')
   t.ok(growth < 50 * MiB, `chat-a grew by ${(growth / MiB).toFixed(1)} MiB`)
   t.ok(baseline.length > 1000 && during.length > 1000, `latencies: ${baseline.length} baseline, ${during.length} with the slow client`)
-  t.ok(rise < 50, `readers' p99 latency rose by ${rise} ms (${percentile(baseline, 99)} → ${percentile(during, 99)} ms)`)
+  t.ok(excess < 50, `readers on the slow client's instance: p99 ${percentile(duringA, 99)} ms, ${excess} ms above readers elsewhere in the same window`)
+  t.comment(`readers' p99 before and while the client did not read: ${percentile(baseline, 99)} → ${percentile(during, 99)} ms (includes the machine's other load)`)
   t.equal(a!.proc.exit, undefined, 'chat-a running')
   report(t, 'slow-consumer', {
     posted,
     closeAfterMs: closedMs ?? `>${slowTo - pausedAt}`,
-    closeCode: closed?.code ?? 'none',
+    how,
     rssBeforeMiB: rssBefore / MiB,
     rssGrowthMiB: growth / MiB,
     baselineP99Ms: percentile(baseline, 99),
     slowP99Ms: percentile(during, 99),
-    p99RiseMs: rise
+    p99RiseMs: rise,
+    slowInstanceP99Ms: percentile(duringA, 99),
+    otherInstanceP99Ms: percentile(duringB, 99),
+    p99ExcessMs: excess
   })
 })
