@@ -70,7 +70,9 @@ export async function buildApp (opts: AppOptions & { logger?: FastifyServerOptio
   const fastify = Fastify({
     logger: logger ?? loggerOptions(opts.config),
     forceCloseConnections: 'idle',
-    return503OnClosing: true
+    return503OnClosing: true,
+    // Errors raised before routing (a malformed URL, a bad content type) get the same body.
+    frameworkErrors: errorHandler
   })
   fastify.setNotFoundHandler(notFoundHandler)
   await fastify.register(app, appOptions)

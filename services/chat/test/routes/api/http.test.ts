@@ -15,6 +15,12 @@ for (const kind of ENGINES) {
       t.match(await response.json(), { error: 'upgrade_required', message: /webchat\.v1/ })
     })
 
+    t.test('errors raised before routing get the {error, message} body too', async (t) => {
+      const response = await fetch(`${base}/api/rooms/%E0%A4%A/messages`)
+      t.equal(response.status, 400)
+      t.match(await response.json(), { error: 'bad_request', message: String })
+    })
+
     t.test('backends post into a room; clients see it live and in history', async (t) => {
       const watcher = await cluster.connect(1, { sub: 'watcher' })
       await cluster.join(watcher, 'news')
