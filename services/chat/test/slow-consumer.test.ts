@@ -41,3 +41,40 @@ for (const kind of ENGINES) {
     }, 5000, 'the slow connection is gone')
   })
 }
+
+for (const kind of ENGINES) {
+  t.test(`${kind}: a client that stops reading is found out within 12 s even while kernel buffers absorb its backlog`, async (t) => {
+    const cluster = await startCluster(t, kind)
+    const slow = await cluster.connect(0, { sub: 'stalled', sid: 'stalled' })
+    const reader = await cluster.connect(0, { sub: 'reader', sid: 'reader' })
+    await cluster.join(slow, 'trickle')
+    await cluster.join(reader, 'trickle')
+    const socket = (slow.ws as unknown as { _socket: Socket })._socket
+    socket.pause()
+    const text = 'y'.repeat(1000)
+    const started = Date.now()
+    let posted = 0
+    let closedAfter: number | undefined
+    // 100 messages of 1 KiB a second: far less than the kernel buffers hold in 12 s.
+    while (closedAfter === undefined && Date.now() - started < 15_000) {
+      const tick = Date.now()
+      await Promise.all(Array.from({ length: 10 }, async () => {
+        const response = await fetch(`${cluster.httpUrl(0)}/api/rooms/trickle/messages`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${SERVICE_KEY}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ user: { id: 'bot', name: 'Bot' }, text })
+        })
+        await response.arrayBuffer()
+      }))
+      posted += 10
+      const metrics = await (await fetch(`${cluster.httpUrl(0)}/metrics`)).text()
+      if (/webchat_chat_closes_total\{code="4008"\} 1/.test(metrics)) closedAfter = Date.now() - started
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, 100 - (Date.now() - tick))))
+    }
+    t.ok(closedAfter !== undefined && closedAfter <= 12_000, `closed with 4008 after ${closedAfter ?? 'more than 15000'} ms (${posted} messages)`)
+    await reader.waitForCount((f) => f.type === 'message', posted, 10_000)
+    t.equal(reader.ws.readyState, reader.ws.OPEN, 'the reading client is still connected')
+    socket.resume()
+    t.equal((await slow.closed).code, 4008, 'the stalled client reads 4008 once it reads again')
+  })
+}

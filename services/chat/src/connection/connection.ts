@@ -22,6 +22,10 @@ export interface ConnectionContext {
 }
 
 /** The payload of a frame made by frameText, for ws.send. */
+/** Unconfirmed bytes after which a ping checks that the client still reads, and how long it has to answer. */
+const READ_PROBE_BYTES = 256 * 1024
+const READ_PROBE_MS = 5000
+
 const payloadOf = (frame: Buffer): Buffer => frame.subarray((frame[1]! & 0x7f) === 127 ? 10 : (frame[1]! & 0x7f) === 126 ? 4 : 2)
 
 /**
@@ -50,6 +54,10 @@ export class Connection {
   private strikes = 0
   private strikeWindow = 0
   private closing = false
+  /** Bytes written since the client last answered a ping (see `write`). */
+  private unconfirmed = 0
+  /** When the outstanding read probe (a ping) was sent; 0 when none is out. */
+  private probeAt = 0
 
   constructor (readonly ws: WebSocket, claims: TokenClaims, private readonly context: ConnectionContext, socket: Writable | null) {
     this.user = { id: claims.sub, name: claims.name }
@@ -84,13 +92,38 @@ export class Connection {
   write (frame: Buffer): boolean {
     const { ws } = this
     if (ws.readyState !== WebSocket.OPEN) return false
-    if (ws.bufferedAmount > LIMITS.slowConsumerBytes) {
+    if (ws.bufferedAmount > LIMITS.slowConsumerBytes || this.stalled(frame.length)) {
       this.close(CloseCode.tooSlow, 'too slow to read')
       return false
     }
     if (this.socket !== null) this.socket.write(frame)
     else ws.send(payloadOf(frame), TEXT)
     return true
+  }
+
+  /**
+   * Kernel buffers hide a client that stopped reading: megabytes fit in them before anything
+   * waits in ws. So once READ_PROBE_BYTES went out unconfirmed, a ping goes after them; a client
+   * that reads answers it as soon as it has read them, and one that has not answered
+   * READ_PROBE_MS later, while more is still being sent, is too slow.
+   */
+  private stalled (bytes: number): boolean {
+    this.unconfirmed += bytes
+    if (this.unconfirmed < READ_PROBE_BYTES) return false
+    const now = Date.now()
+    if (this.probeAt === 0) {
+      this.probeAt = now
+      this.ws.ping()
+      return false
+    }
+    return now - this.probeAt > READ_PROBE_MS
+  }
+
+  /** The client answered a ping: it has read everything written before it. */
+  confirmRead (): void {
+    this.alive = true
+    this.unconfirmed = 0
+    this.probeAt = 0
   }
 
   sendFrame (frame: ServerFrame): boolean {
