@@ -76,3 +76,22 @@ t.test('redis: client and subscriber must differ', async (t) => {
   const client = new Redis(redis.url, { lazyConnect: true })
   t.throws(() => createRedisEngine({ client, subscriber: client }), TypeError)
 })
+
+t.test('redis: commands of one tick go out in one write, and the socket is not left corked', async (t) => {
+  const client = new Redis(redis.url, redisClientOptions)
+  const subscriber = new Redis(redis.url, redisClientOptions)
+  await Promise.all([client, subscriber].map(async (c) => await new Promise((resolve) => c.once('ready', resolve))))
+  const engine = createRedisEngine({ client, subscriber, prefix: redis.prefix(), ownsClients: true })
+  t.teardown(() => engine.close())
+  let writes = 0
+  const stream = client.stream as unknown as { _writev: (chunks: unknown[], done: () => void) => void, _write: (...args: unknown[]) => void }
+  const writev = stream._writev.bind(stream)
+  const write = stream._write.bind(stream)
+  stream._writev = (chunks, done) => { writes++; writev(chunks, done) }
+  stream._write = (...args) => { writes++; write(...args) }
+  const [a, b, c] = await Promise.all([engine.kv.set('a', '1'), engine.kv.setIfAbsent('b', '2'), engine.kv.get('a')])
+  t.same([a, b, c], [undefined, true, '1'], 'each command gets its own answer')
+  t.equal(writes, 1, 'three commands, one write')
+  t.equal(client.stream.writableCorked, 0, 'uncorked after the tick')
+  t.equal(await engine.kv.get('b'), '2', 'and later commands still go out')
+})

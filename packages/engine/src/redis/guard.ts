@@ -36,9 +36,21 @@ export type Guard = <R>(call: () => Promise<R>) => Promise<R>
  * never waits on ioredis' offline queue or on a connection that died in the middle of a reply.
  */
 export function createGuard (client: Redis, timeoutMs: number, isClosed: () => boolean): Guard {
+  // Commands issued in one tick leave in one write: the socket is corked at the first and uncorked
+  // once the tick's synchronous work is done (e.g. a token's revocation check and single-use mark).
+  let corked: Redis['stream'] | null = null
+  const uncork = (): void => {
+    corked?.uncork()
+    corked = null
+  }
   return async (call) => {
     if (isClosed()) throw new EngineUnavailableError('the Redis engine is closed')
     if (client.status !== 'ready') throw new EngineUnavailableError(`Redis is unavailable (connection ${client.status})`)
+    if (corked === null && client.stream !== undefined) {
+      corked = client.stream
+      corked.cork()
+      process.nextTick(uncork)
+    }
     try {
       return await withTimeout(call(), timeoutMs)
     } catch (err) {
