@@ -27,17 +27,14 @@ export async function fanout (ctx: Context): Promise<FanoutResult> {
   // Let the presence announcements of the joins drain before measuring.
   await new Promise((resolve) => setTimeout(resolve, 2000))
 
-  const steps: FanoutStep[] = []
-  let maxHeld = 0
-  for (const [index, rate] of rates.entries()) {
-    if (ctx.remainingMs() < stepMs + graceMs + 30_000) { ctx.log('fan-out: time budget reached, stopping'); break }
+  const measure = async (index: number, rate: number): Promise<FanoutStep> => {
     const senders = Math.min(senderConns, Math.max(10, Math.ceil(rate / 8)))
     // Each generator's senders are the first `senders` sender specs it holds; its rate is its share.
     const stepShares = shares.map((share) => {
       const n = share.filter((spec) => spec.sender && order.get(spec)! < senders).length
       return { senders: n, rate: (rate * n) / senders }
     })
-    const outcome = await runStep(ctx, index + 1, stepShares, stepMs, graceMs, members)
+    const outcome = await runStep(ctx, index, stepShares, stepMs, graceMs, members)
     const loss = outcome.expected === 0 ? 0 : Math.max(0, outcome.expected - outcome.received) / outcome.expected
     const offeredSent = (rate * stepMs) / 1000
     const step: FanoutStep = {
@@ -58,10 +55,25 @@ export async function fanout (ctx: Context): Promise<FanoutResult> {
       errors: outcome.errors
     }
     step.held = step.latency.p99 <= P99_LIMIT_MS && loss <= LOSS_LIMIT && !step.generatorLimited
-    steps.push(step)
     ctx.log(`fan-out ${ctx.system} ${rate}/s (${rate * members} deliveries/s): got ${outcome.received}/${outcome.expected}, ` +
       `p50 ${step.latency.p50.toFixed(1)} p99 ${step.latency.p99.toFixed(1)} ms, server ${step.serverUsPerDelivery.toFixed(2)} µs/delivery, ` +
       `redis ${step.redisUsPerDelivery.toFixed(2)}, generators ${(step.generatorLoad * 100).toFixed(0)} %${Object.keys(outcome.errors).length > 0 ? ` errors ${JSON.stringify(outcome.errors)}` : ''}`)
+    return step
+  }
+
+  const steps: FanoutStep[] = []
+  let maxHeld = 0
+  let index = 0
+  for (const rate of rates) {
+    if (ctx.remainingMs() < 2 * (stepMs + graceMs) + 30_000) { ctx.log('fan-out: time budget reached, stopping'); break }
+    let step = await measure(++index, rate)
+    if (!step.held) {
+      // Once more after a pause: on a shared machine a burst of other work can sink one step.
+      await new Promise((resolve) => setTimeout(resolve, 2000))
+      const again = await measure(++index, rate)
+      step = { ...again, firstTry: step }
+    }
+    steps.push(step)
     if (!step.held) break
     maxHeld = step.offered
   }

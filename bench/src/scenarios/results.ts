@@ -23,6 +23,8 @@ export interface FanoutStep {
   generatorLimited: boolean
   held: boolean
   errors: Record<string, number>
+  /** The first attempt at this rate, when it was not held and the step was run again. */
+  firstTry?: FanoutStep
 }
 
 export interface FanoutResult {
