@@ -75,6 +75,8 @@ export async function buildApp (opts: AppOptions & { logger?: FastifyServerOptio
     frameworkErrors: errorHandler
   })
   fastify.setNotFoundHandler(notFoundHandler)
+  // Outside the app's scope too (a bad body on a route that does not exist): the same body.
+  fastify.setErrorHandler(errorHandler)
   await fastify.register(app, appOptions)
   await fastify.ready()
   return fastify

@@ -19,6 +19,9 @@ for (const kind of ENGINES) {
       const response = await fetch(`${base}/api/rooms/%E0%A4%A/messages`)
       t.equal(response.status, 400)
       t.match(await response.json(), { error: 'bad_request', message: String })
+      const unrouted = await fetch(`${base}/ws`, { method: 'OPTIONS', headers: { 'content-type': 'application/json' }, body: '{' })
+      t.equal(unrouted.status, 400)
+      t.match(await unrouted.json(), { error: 'bad_request', message: String }, 'a broken body on a route that does not exist')
     })
 
     t.test('backends post into a room; clients see it live and in history', async (t) => {
