@@ -1,6 +1,20 @@
 import type { Socket } from 'node:net'
 import t from 'tap'
-import { ENGINES, SERVICE_KEY, eventually, startCluster } from './helpers/cluster.js'
+import { type Cluster, ENGINES, SERVICE_KEY, eventually, startCluster } from './helpers/cluster.js'
+
+/** Posts `count` messages at once as a backend; true once instance 0 has closed a socket with 4008. */
+async function postBurst (cluster: Cluster, room: string, text: string, count: number): Promise<boolean> {
+  await Promise.all(Array.from({ length: count }, async () => {
+    const response = await fetch(`${cluster.httpUrl(0)}/api/rooms/${room}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${SERVICE_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ user: { id: 'bot', name: 'Bot' }, text })
+    })
+    await response.arrayBuffer()
+  }))
+  const metrics = await (await fetch(`${cluster.httpUrl(0)}/metrics`)).text()
+  return /webchat_chat_closes_total\{code="4008"\} 1/.test(metrics)
+}
 
 for (const kind of ENGINES) {
   t.test(`${kind}: a client that stops reading is closed with 4008 without slowing others`, async (t) => {
@@ -17,17 +31,8 @@ for (const kind of ENGINES) {
     const started = Date.now()
     // Each message is ~4 KiB: kernel buffers absorb a few MiB before ws starts buffering.
     while (posted < 4000 && Date.now() - started < 30_000) {
-      await Promise.all(Array.from({ length: 20 }, async () => {
-        const response = await fetch(`${cluster.httpUrl(0)}/api/rooms/firehose/messages`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${SERVICE_KEY}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ user: { id: 'bot', name: 'Bot' }, text })
-        })
-        await response.arrayBuffer()
-      }))
       posted += 20
-      const metrics = await (await fetch(`${cluster.httpUrl(0)}/metrics`)).text()
-      if (/webchat_chat_closes_total\{code="4008"\} 1/.test(metrics)) break
+      if (await postBurst(cluster, 'firehose', text, 20)) break
     }
     t.ok(posted < 4000, `closed after ${posted} messages`)
     await fast.waitForCount((f) => f.type === 'message', posted, 10_000)
@@ -58,17 +63,8 @@ for (const kind of ENGINES) {
     // 100 messages of 1 KiB a second: far less than the kernel buffers hold in 12 s.
     while (closedAfter === undefined && Date.now() - started < 15_000) {
       const tick = Date.now()
-      await Promise.all(Array.from({ length: 10 }, async () => {
-        const response = await fetch(`${cluster.httpUrl(0)}/api/rooms/trickle/messages`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${SERVICE_KEY}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ user: { id: 'bot', name: 'Bot' }, text })
-        })
-        await response.arrayBuffer()
-      }))
       posted += 10
-      const metrics = await (await fetch(`${cluster.httpUrl(0)}/metrics`)).text()
-      if (/webchat_chat_closes_total\{code="4008"\} 1/.test(metrics)) closedAfter = Date.now() - started
+      if (await postBurst(cluster, 'trickle', text, 10)) closedAfter = Date.now() - started
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, 100 - (Date.now() - tick))))
     }
     t.ok(closedAfter !== undefined && closedAfter <= 12_000, `closed with 4008 after ${closedAfter ?? 'more than 15000'} ms (${posted} messages)`)
