@@ -6,7 +6,7 @@ import type { Metrics } from './plugins/app/metrics.js'
 import { frameText } from './ws-frame.js'
 
 /** Local deliveries a second of a room from which its frames are held to go out together. */
-const BUSY_DELIVERIES = 20_000
+const BUSY_DELIVERIES = 10_000
 /** Messages a held batch aims at, and the socket writes a second one room may cost. */
 const TARGET_BATCH = 4
 const WRITES_PER_SECOND = 25_000
