@@ -1,5 +1,5 @@
 import {
-  CloseCode, isRoomName, LIMITS, reconnectPolicy, SUBPROTOCOL,
+  CloseCode, createTokenBucket, isRoomName, LIMITS, reconnectPolicy, SUBPROTOCOL,
   type ChatMessage, type ClientFrame, type Member, type ServerFrame, type ServerFrameOf
 } from '@webchat/shared'
 import { backoffDelay, type BackoffOptions } from './backoff.js'
@@ -119,8 +119,14 @@ const fail = (code: ClientErrorCode | ServerFrameOf<'error'>['code'], message: s
   new WebchatError(code, message, ref === undefined ? {} : { ref })
 
 const utf8 = new TextEncoder()
-/** How often a send refused with `rate_limited` or `unavailable` is tried again before it fails. */
+/** How often a send refused with `rate_limited` or `unavailable` is tried again (1, 2, … 5 s apart) before it fails. */
 const SEND_RETRIES = 5
+/**
+ * Sends are paced at the server's rate (LIMITS.sendsPerSecond) with a smaller burst than its
+ * LIMITS.sendBurst, so that transit jitter bunching a few sends together never tips the server's
+ * count into `rate_limited`.
+ */
+const PACE_BURST = LIMITS.sendBurst - 5
 /** Typing signals a little slower than the server's limit, so that transit jitter never gets one dropped. */
 const TYPING_EVERY_MS = LIMITS.typingIntervalMs + 250
 
@@ -157,6 +163,10 @@ export function createConnection (options: ConnectionOptions): Connection {
   let readyTimer: unknown
   let refreshTimer: unknown
   let ackTimer: unknown
+  let pumpTimer: unknown
+  const pace = createTokenBucket(LIMITS.sendsPerSecond, PACE_BURST, () => timers.now())
+  /** While the server refuses sends: the one refused send tried again; the other refused ones wait for its answer. */
+  let probe: string | undefined
 
   for (const room of options.rooms ?? []) if (isRoomName(room)) rooms.set(room, createRoomTrack(room))
 
@@ -230,6 +240,7 @@ export function createConnection (options: ConnectionOptions): Connection {
     readyTimer = clear(readyTimer)
     refreshTimer = clear(refreshTimer)
     ackTimer = clear(ackTimer)
+    pumpTimer = clear(pumpTimer)
     for (const track of rooms.values()) {
       track.joined = false
       track.typingTimer = clear(track.typingTimer)
@@ -334,7 +345,7 @@ export function createConnection (options: ConnectionOptions): Connection {
     for (const w of waiters) w.resolve(joined)
     emitter.emit('joined', joined)
     if (rooms.get(frame.room) !== track || !track.joined) return
-    for (const entry of outbox.entries(frame.room)) sendEntry(entry)
+    pump()
     flushRead(track)
   }
 
@@ -349,14 +360,8 @@ export function createConnection (options: ConnectionOptions): Connection {
     const ref = frame.ref
     const entry = ref === undefined ? undefined : outbox.get(ref)
     if (entry !== undefined) {
-      if ((frame.code === 'rate_limited' || frame.code === 'unavailable') && entry.retries < SEND_RETRIES) {
-        // Passing refusals: the same clientMsgId again a little later (at most SEND_RETRIES times).
-        entry.sent = false
-        entry.retries++
-        timers.setTimeout(() => { if (outbox.get(entry.clientMsgId) === entry) sendEntry(entry) }, 1000 * entry.retries)
-      } else {
-        outbox.reject(entry.clientMsgId, fail(frame.code, frame.message, ref))
-      }
+      if (frame.code === 'rate_limited' || frame.code === 'unavailable') refused(entry, frame)
+      else outbox.reject(entry.clientMsgId, fail(frame.code, frame.message, ref))
     } else if (ref !== undefined && joinWaiters.has(ref) && rooms.get(ref)?.joined !== true) {
       const err = fail(frame.code, frame.message, ref)
       for (const w of joinWaiters.get(ref) ?? []) w.reject(err)
@@ -378,16 +383,73 @@ export function createConnection (options: ConnectionOptions): Connection {
   // ---- sending --------------------------------------------------------------------------------
 
   function settle (clientMsgId: string, id: string): void {
+    if (outbox.get(clientMsgId) === undefined) return
     outbox.resolve(clientMsgId, id)
     if (outbox.inFlight() === 0) ackTimer = clear(ackTimer)
+    if (probe !== undefined) {
+      // A send got through: the server takes sends again, so everything held goes now, in order.
+      probe = undefined
+      for (const held of outbox.entries()) held.retryAt = 0
+      pump()
+    }
   }
 
   function settleOwn (m: { clientMsgId?: string | undefined, user: Member, id: string }): void {
     if (m.clientMsgId !== undefined && user !== undefined && m.user.id === user.id) settle(m.clientMsgId, m.id)
   }
 
+  /**
+   * A passing refusal (`rate_limited`, `unavailable`): the send is tried again with the same
+   * clientMsgId. While the server refuses, only the oldest refused send (the probe) is tried again,
+   * 1, 2, … 5 s apart, and the others refused wait for its answer, so an outage costs one retry at a
+   * time rather than one per message, and never adds up past the send limit. New sends still go out
+   * (each gets its answer). An ack ends the wait; a probe refused a sixth time fails, and every send
+   * held behind it fails with it.
+   */
+  function refused (entry: OutboxEntry, frame: ServerFrameOf<'error'>): void {
+    entry.sent = false
+    entry.retries++
+    probe ??= entry.clientMsgId
+    if (entry.clientMsgId === probe && entry.retries > SEND_RETRIES) {
+      probe = undefined
+      for (const held of outbox.entries()) {
+        if (held.retries > 0 && !held.sent) outbox.reject(held.clientMsgId, fail(frame.code, frame.message, held.clientMsgId))
+      }
+    } else if (entry.clientMsgId === probe) {
+      entry.retryAt = timers.now() + 1000 * entry.retries
+    }
+    pump()
+  }
+
+  /** Writes the sends that may go now, oldest first and paced, and wakes itself for the rest. */
+  function pump (): void {
+    pumpTimer = clear(pumpTimer)
+    if (!isOpen()) return
+    if (probe !== undefined && outbox.get(probe) === undefined) {
+      // The probe went with its room: the next refused send takes its place.
+      probe = outbox.entries().find((e) => e.retries > 0 && !e.sent)?.clientMsgId
+    }
+    const now = timers.now()
+    let wakeIn = Infinity
+    for (const entry of outbox.entries()) {
+      if (entry.sent || rooms.get(entry.room)?.joined !== true) continue
+      if (entry.retries > 0 && probe !== undefined && entry.clientMsgId !== probe) continue
+      if (entry.retryAt > now) {
+        wakeIn = Math.min(wakeIn, entry.retryAt - now)
+        continue
+      }
+      const wait = pace.waitMs()
+      if (wait > 0) {
+        wakeIn = Math.min(wakeIn, wait)
+        break
+      }
+      pace.take()
+      sendEntry(entry)
+    }
+    if (wakeIn !== Infinity) pumpTimer = timers.setTimeout(() => { pumpTimer = undefined; pump() }, wakeIn)
+  }
+
   function sendEntry (entry: OutboxEntry): void {
-    if (rooms.get(entry.room)?.joined !== true) return
     if (!transmit({ type: 'send', room: entry.room, text: entry.text, clientMsgId: entry.clientMsgId })) return
     entry.sent = true
     if (ackTimer === undefined) {
@@ -500,8 +562,8 @@ export function createConnection (options: ConnectionOptions): Connection {
       if (bytes > LIMITS.frameBytes) return Promise.reject(fail('payload_too_large', 'the message is too large'))
       const track = rooms.get(room)!
       track.typingTimer = clear(track.typingTimer)
-      const { entry, promise } = outbox.add(room, text, clientMsgId)
-      sendEntry(entry)
+      const { promise } = outbox.add(room, text, clientMsgId)
+      pump()
       return promise
     },
 

@@ -6,8 +6,10 @@ export interface OutboxEntry {
   readonly clientMsgId: string
   /** Written to the current socket and waiting for its ack. */
   sent: boolean
-  /** Times it was refused for a passing reason and tried again. */
+  /** Times it was refused for a passing reason (`rate_limited`, `unavailable`). */
   retries: number
+  /** After a refusal: not to be tried again before this time (local ms). */
+  retryAt: number
 }
 
 interface Held extends OutboxEntry {
@@ -40,7 +42,7 @@ export function createOutbox (): Outbox {
       let resolve!: (id: string) => void
       let reject!: (err: WebchatError) => void
       const promise = new Promise<string>((res, rej) => { resolve = res; reject = rej })
-      const entry: Held = { room, text, clientMsgId, sent: false, retries: 0, promise, resolve, reject }
+      const entry: Held = { room, text, clientMsgId, sent: false, retries: 0, retryAt: 0, promise, resolve, reject }
       held.set(clientMsgId, entry)
       return { entry, promise }
     },

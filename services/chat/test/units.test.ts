@@ -1,7 +1,6 @@
 import t from 'tap'
 import { validate } from '@webchat/shared'
 import { refine } from '../src/connection/refusal.js'
-import { createTokenBucket } from '../src/connection/token-bucket.js'
 import { encodeBody, frameOf, framePublish, messageIdOf, messageTsOf, toChatMessage } from '../src/message-frame.js'
 import { compareIds, maxId } from '../src/message-ids.js'
 
@@ -33,21 +32,6 @@ t.test('message frames are built once with the id spliced in, and read without p
   t.equal(toChatMessage('1-0', 'not json'), null)
   t.equal(toChatMessage('1-0', '{"text":1}'), null)
   t.notOk('clientMsgId' in toChatMessage('1-0', encodeBody({ ts: 1, room: 'r', user: { id: 'u', name: 'n' }, text: 't' }))!)
-})
-
-t.test('the token bucket allows the burst, then the rate', async (t) => {
-  let now = 0
-  const bucket = createTokenBucket(10, 20, () => now)
-  let taken = 0
-  while (bucket.take()) taken++
-  t.equal(taken, 20)
-  now += 100
-  t.ok(bucket.take())
-  t.notOk(bucket.take())
-  now += 10_000
-  taken = 0
-  while (bucket.take()) taken++
-  t.equal(taken, 20, 'never more than the burst')
 })
 
 t.test('refusals name invalid rooms and long texts and refer to what was sent', async (t) => {

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import type { Writable } from 'node:stream'
 import { WebSocket } from 'ws'
-import { CloseCode, type ErrorCode, LIMITS, type Member, type ServerFrame, type TokenClaims } from '@webchat/shared'
+import { CloseCode, createTokenBucket, type ErrorCode, LIMITS, type Member, type ServerFrame, type TokenBucket, type TokenClaims } from '@webchat/shared'
 import type { Config } from '../config.js'
 import type { Metrics } from '../plugins/app/metrics.js'
 import type { Membership } from './membership.js'
 import type { Batch, Outbox } from './outbox.js'
-import { createTokenBucket, type TokenBucket } from './token-bucket.js'
 
 /** Frames of any type a connection may send a second, and the burst above that. */
 const FRAMES_PER_SECOND = 50
