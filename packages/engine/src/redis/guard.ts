@@ -36,8 +36,10 @@ export type Guard = <R>(call: () => Promise<R>) => Promise<R>
  * never waits on ioredis' offline queue or on a connection that died in the middle of a reply.
  */
 export function createGuard (client: Redis, timeoutMs: number, isClosed: () => boolean): Guard {
-  // Commands issued in one tick leave in one write: the socket is corked at the first and uncorked
-  // once the tick's synchronous work is done (e.g. a token's revocation check and single-use mark).
+  // Commands issued in one turn of the event loop leave in one write: the socket is corked at the
+  // first and uncorked once the turn's I/O callbacks are done (setImmediate), so the commands of
+  // every request handled in that turn (say, the upgrades of a connect storm: a revocation check and
+  // a single-use mark each) share one system call, and so do their replies.
   let corked: Redis['stream'] | null = null
   const uncork = (): void => {
     corked?.uncork()
@@ -49,7 +51,7 @@ export function createGuard (client: Redis, timeoutMs: number, isClosed: () => b
     if (corked === null && client.stream !== undefined) {
       corked = client.stream
       corked.cork()
-      process.nextTick(uncork)
+      setImmediate(uncork)
     }
     try {
       return await withTimeout(call(), timeoutMs)
