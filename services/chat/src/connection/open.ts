@@ -46,6 +46,11 @@ export function openConnection (deps: ChatDeps, ws: WebSocket, socket: Writable 
   conn.ready.catch((err: unknown) => {
     deps.log.error(about({ err }), 'cannot register the connection')
     conn.close(CloseCode.internal, 'internal error')
+  }).finally(() => {
+    // The upgrade corked the socket: the 101 and `ready` (or the close) go out together.
+    if (socket === null) return
+    deps.outbox.flushConnection(conn)
+    while (socket.writableCorked > 0) socket.uncork()
   })
   return conn
 }

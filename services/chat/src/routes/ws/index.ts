@@ -44,7 +44,11 @@ export default async function wsRoutes (fastify: FastifyInstance): Promise<void>
       // Accepted: ws answers the upgrade on the socket itself. Unlink the HTTP response from the
       // socket, or it (and the request with its headers) lives as long as the connection.
       const socket = request.raw.socket as Socket | undefined
-      if (socket !== undefined && socket !== null) reply.raw.detachSocket(socket)
+      if (socket === undefined || socket === null) return
+      reply.raw.detachSocket(socket)
+      // The 101 waits for the `ready` frame, so both leave in one write (openConnection uncorks;
+      // a refused handshake ends the socket, and end() uncorks).
+      socket.cork()
     },
     handler: async (_request, reply) => {
       return await reply.code(426).header('upgrade', 'websocket').send({

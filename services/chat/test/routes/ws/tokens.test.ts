@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto'
+import { createConnection } from 'node:net'
 import { Writable } from 'node:stream'
 import { SignJWT } from 'jose'
 import t from 'tap'
 import { names } from '@webchat/engine'
+import { SUBPROTOCOL } from '@webchat/shared'
 import { loggerOptions } from '../../../src/logger.js'
 import { connect, UpgradeRefused } from '../../helpers/client.js'
 import { ENGINES, ORIGIN, startCluster } from '../../helpers/cluster.js'
@@ -184,4 +187,31 @@ t.test('a token past its expiry by more than the grace closes the socket with 40
   t.equal(closed.code, 4003)
   t.ok(Date.now() - started < 2500)
   t.equal(refreshed.ws.readyState, refreshed.ws.OPEN, 'the refreshed one stays')
+})
+
+t.test('the 101 and the ready frame leave in one write', async (t) => {
+  for (const kind of ENGINES) {
+    const cluster = await startCluster(t, kind)
+    const { port } = new URL(cluster.wsUrl(0))
+    const token = await cluster.auth.mint({ sub: `one-write-${kind}` })
+    const socket = createConnection({ host: '127.0.0.1', port: Number(port) })
+    t.teardown(() => socket.destroy())
+    const first = await new Promise<Buffer>((resolve, reject) => {
+      socket.once('data', resolve)
+      socket.once('error', reject)
+      socket.write([
+        'GET /ws HTTP/1.1', `Host: 127.0.0.1:${port}`, 'Upgrade: websocket', 'Connection: Upgrade',
+        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`, 'Sec-WebSocket-Version: 13',
+        `Sec-WebSocket-Protocol: ${SUBPROTOCOL}, ${token}`, `Origin: ${ORIGIN}`, '', ''
+      ].join('\r\n'))
+    })
+    const text = first.toString('latin1')
+    t.match(text, /^HTTP\/1\.1 101 /, `${kind}: switching protocols`)
+    const body = text.slice(text.indexOf('\r\n\r\n') + 4)
+    // An unmasked text frame (0x81) with the `ready` frame in it, in the same chunk as the 101.
+    t.equal(body.charCodeAt(0), 0x81, `${kind}: a text frame follows the 101 in the same read`)
+    t.match(body, /"type":"ready"/, `${kind}: it is ready`)
+    t.notOk(text.includes(token), `${kind}: the token is not echoed`)
+    socket.destroy()
+  }
 })
