@@ -83,6 +83,6 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): BenchConfig {
     },
     rooms: { clients: int(env.BENCH_ROOMS_CLIENTS, quick ? 1000 : 2000), perSecond: 1, measureMs: int(env.BENCH_ROOMS_MS, quick ? 6000 : 15_000) },
     idle: { connections: int(env.BENCH_IDLE_CONNECTIONS, quick ? 2000 : 10_000) },
-    storm: { connections: int(env.BENCH_STORM_CONNECTIONS, quick ? 1000 : 5000), inFlight: 64 }
+    storm: { connections: int(env.BENCH_STORM_CONNECTIONS, quick ? 1000 : 5000), inFlight: int(env.BENCH_STORM_IN_FLIGHT, 64) }
   }
 }

@@ -130,8 +130,12 @@ const commands: Record<string, (args: never) => Promise<unknown> | unknown> = {
     }
   },
 
-  /** Sends `rate` messages a second for `durationMs` from the first `senders` sender slots, round robin. */
-  async step (args: { step: number, rate: number, durationMs: number, senders: number }) {
+  /**
+   * Sends `rate` messages a second for `durationMs` from the first `senders` sender slots, round
+   * robin, evenly spaced. `phase` (0 to 1) shifts this generator's schedule by that part of its
+   * interval, so that the generators' sends interleave rather than leave together.
+   */
+  async step (args: { step: number, rate: number, durationMs: number, senders: number, phase?: number }) {
     steps.set(args.step, { received: 0, hist: emptyHistogram() })
     acks = 0
     errors = {}
@@ -146,7 +150,7 @@ const commands: Record<string, (args: never) => Promise<unknown> | unknown> = {
     await new Promise<void>((resolve) => {
       const tick = (): void => {
         const elapsed = Math.min(performance.now() - started, args.durationMs)
-        const due = Math.floor((elapsed / 1000) * args.rate) - sent
+        const due = Math.floor((elapsed / 1000) * args.rate + (args.phase ?? 0)) - sent
         for (let i = 0; i < due; i++) {
           const slot = senders[next]!
           next = (next + 1) % senders.length

@@ -106,7 +106,7 @@ export interface StepOutcome {
 export async function runStep (ctx: Context, step: number, shares: Array<{ rate: number, senders: number }>, durationMs: number, graceMs: number, fanout: number): Promise<StepOutcome> {
   const before = sampleCpu(ctx)
   const sends = await Promise.all(ctx.generators.map(async (g, i) =>
-    await g.call<{ sent: number, ms: number }>('step', { step, durationMs, ...shares[i] }, durationMs + 30_000)))
+    await g.call<{ sent: number, ms: number }>('step', { step, durationMs, phase: i / ctx.generators.length, ...shares[i] }, durationMs + 30_000)))
   const sent = sends.reduce((s, r) => s + r.sent, 0)
   const expected = sent * fanout
   const graceEnd = performance.now() + graceMs
