@@ -18,8 +18,8 @@ const SERVICE_KEY = 'faults-service-key-0123456789abcdef'
 const CHAT_BODY_BUG = 'chat: body errors on unknown routes keep Fastify\'s default body'
 const SEED = Number(process.env.FAULTS_SEED ?? Date.now() % 2 ** 31)
 
-/** Writes `raw` to a fresh connection; the status of the first answer (0 when the server only closed). */
-async function rawStatus (base: string, raw: string): Promise<number> {
+/** Writes `raw` to a fresh connection; the status of the first answer (0 when the server only closed) and its body, parsed. */
+async function rawAnswer (base: string, raw: string): Promise<{ status: number, body: unknown }> {
   const { port } = new URL(base)
   return await new Promise((resolve) => {
     let got = ''
@@ -27,7 +27,11 @@ async function rawStatus (base: string, raw: string): Promise<number> {
     socket.setTimeout(5000, () => socket.destroy())
     socket.on('data', (chunk: Buffer) => { got += chunk.toString('latin1') })
     socket.on('error', () => {})
-    socket.on('close', () => resolve(Number(/^HTTP\/1\.1 ([0-9]{3})/.exec(got)?.[1] ?? 0)))
+    socket.on('close', () => {
+      let body: unknown
+      try { body = JSON.parse(got.slice(got.indexOf('\r\n\r\n') + 4)) } catch { body = undefined }
+      resolve({ status: Number(/^HTTP\/1\.1 ([0-9]{3})/.exec(got)?.[1] ?? 0), body })
+    })
   })
 }
 
@@ -90,8 +94,9 @@ t.test('hostile HTTP input: 413, 415, 400, never a 500', async (t) => {
     ['an 80 KiB header', `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(80 * 1024)}\r\n\r\n`]
   ] as const) {
     for (const base of [auth, chat]) {
-      const status = await rawStatus(base, raw)
+      const { status, body } = await rawAnswer(base, raw)
       t.ok(status === 400 || status === 431, `${name} (${base === auth ? 'auth' : 'chat'}): ${status}`)
+      t.ok(validate.errorBody(body), `${name} (${base === auth ? 'auth' : 'chat'}): {error, message} body, ${JSON.stringify(body)}`)
     }
   }
 

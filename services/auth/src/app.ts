@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import type { Registry } from 'prom-client'
 import type { Engine } from '@webchat/engine'
+import { answerParserError } from '@webchat/shared'
 import { BODY_LIMIT, useJsonBodies } from './body-parsers.js'
 import { trustProxyOption, type Config } from './config.js'
 import { errorHandler, sendError, toApiError } from './errors.js'
@@ -69,6 +70,8 @@ export function serverOptions (config: Config): FastifyServerOptions {
     return503OnClosing: true,
     // Errors raised before routing (a malformed URL, a bad header) get the same `{error, message}`.
     frameworkErrors: (err, _request, reply) => { sendError(reply, toApiError(err)) },
+    // And those the HTTP parser refuses before a request exists (not HTTP, 431, 408).
+    clientErrorHandler: answerParserError,
     requestTimeout: 30_000
   }
 }

@@ -3,6 +3,7 @@ import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import type { Registry } from 'prom-client'
 import { Registry as PromRegistry, collectDefaultMetrics } from 'prom-client'
 import type { Engine } from '@webchat/engine'
+import { answerParserError } from '@webchat/shared'
 import type { Config } from './config.js'
 import { errorHandler, notFoundHandler } from './errors.js'
 import { loggerOptions } from './logger.js'
@@ -72,7 +73,9 @@ export async function buildApp (opts: AppOptions & { logger?: FastifyServerOptio
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     // Errors raised before routing (a malformed URL, a bad content type) get the same body.
-    frameworkErrors: errorHandler
+    frameworkErrors: errorHandler,
+    // And those the HTTP parser refuses before a request exists (not HTTP, 431, 408).
+    clientErrorHandler: answerParserError
   })
   fastify.setNotFoundHandler(notFoundHandler)
   // Outside the app's scope too (a bad body on a route that does not exist): the same body.
