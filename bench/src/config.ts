@@ -19,6 +19,8 @@ export interface BenchConfig {
   profile: boolean
   /** Load-generator processes (clients are split between them). */
   generators: number
+  /** Their niceness: above the servers', so that the measuring processes yield to the measured ones. */
+  generatorNice: number
   fanout: { members: number, senderUsers: number, senderConns: number, stepMs: number, graceMs: number, rates: number[] }
   rooms: { clients: number, perSecond: number, measureMs: number }
   idle: { connections: number }
@@ -72,6 +74,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): BenchConfig {
     writeDocs: env.BENCH_WRITE_DOCS === undefined ? !quick : env.BENCH_WRITE_DOCS === '1',
     profile: env.BENCH_PROFILE === '1',
     generators: int(env.BENCH_GENERATORS, Math.max(2, Math.min(4, cpus().length))),
+    generatorNice: int(env.BENCH_GENERATOR_NICE, 10),
     fanout: {
       members: int(env.BENCH_FANOUT_MEMBERS, 1000),
       senderUsers: 10,

@@ -66,7 +66,7 @@ async function runOne (pass: number, scenario: ScenarioName, system: SystemName)
   })
   const generators = await startGenerators(config.generators, {
     system, epochUs: monotonicUs(), privateJwk: auth.privateJwk, kid: auth.kid, issuer: ISSUER, origin: ORIGIN
-  }, logDir)
+  }, logDir, config.generatorNice)
   const ctx: Context = {
     config, system, servers, generators, redisPid: redis.child.pid,
     remainingMs: () => deadline - Date.now(),

@@ -23,6 +23,8 @@ export interface SpawnOptions {
   logDir?: string
   ipc?: boolean
   cwd?: string
+  /** Niceness to run it with (0: as the launcher). */
+  nice?: number
 }
 
 /**
@@ -32,7 +34,8 @@ export interface SpawnOptions {
  */
 export function start (name: string, command: string, args: string[], options: SpawnOptions = {}): Child {
   const quoted = [command, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ')
-  const script = `ulimit -n ${FILE_LIMIT} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec ${quoted}`
+  const nice = options.nice !== undefined && options.nice !== 0 ? `nice -n ${options.nice} ` : ''
+  const script = `ulimit -n ${FILE_LIMIT} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec ${nice}${quoted}`
   const stdio: StdioOptions = options.ipc === true ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe']
   const child = spawn('bash', ['-c', script], { env: options.env ?? process.env, stdio, cwd: options.cwd })
   if (child.pid === undefined) throw new Error(`cannot start ${name}`)

@@ -22,10 +22,10 @@ export interface GeneratorInit {
   origin: string
 }
 
-/** Starts `count` generator processes for one system and initialises them. */
-export async function startGenerators (count: number, init: GeneratorInit, logDir: string): Promise<Generator[]> {
+/** Starts `count` generator processes for one system, at niceness `nice`, and initialises them. */
+export async function startGenerators (count: number, init: GeneratorInit, logDir: string, nice = 0): Promise<Generator[]> {
   const generators = Array.from({ length: count }, (_, index) => {
-    const child = start(`generator-${init.system}-${index}`, process.execPath, ['--max-old-space-size=2048', entry], { ipc: true, logDir })
+    const child = start(`generator-${init.system}-${index}`, process.execPath, ['--max-old-space-size=2048', entry], { ipc: true, logDir, nice })
     return { index, pid: child.pid, child, ...channel(child.process, `generator ${index}`) }
   })
   await Promise.all(generators.map(async (g) => await g.call('init', init, 20_000)))

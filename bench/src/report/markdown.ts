@@ -130,6 +130,8 @@ function stormSection (run: BenchRun, systems: string[]): string {
     table(['system', 'auth', 'accepted', 'failed', 'window ms', 'accepted/s', 'server µs/conn', 'Redis µs/conn', 'gen.', 'minted/s'], rows), ''].join('\n')
 }
 
+const generatorNice = (run: BenchRun): number => (run.config as { generatorNice?: number } | null)?.generatorNice ?? 0
+
 export function resultsMarkdown (run: BenchRun, chartFile: string | null): string {
   const systems = [...new Set(run.records.map((r) => r.system))]
   const errors = run.records.filter((r) => r.error !== undefined)
@@ -138,7 +140,7 @@ export function resultsMarkdown (run: BenchRun, chartFile: string | null): strin
   parts.push(`Command: \`${run.command}\`${Object.keys(run.environment).length > 0 ? ` with ${Object.entries(run.environment).map(([k, v]) => `${k}=${v ?? ''}`).join(' ')}` : ''}; ` +
     `${run.records.length} scenario runs in ${n0(run.seconds)} s. ` +
     `Machine: ${run.machine.cpu}, ${run.machine.cores} cores, ${run.machine.memoryGiB} GiB, Linux ${run.machine.kernel}; load average at the end ${run.machine.load}. ` +
-    'Generators, both instances of each system and Redis share these cores.', '')
+    `Generators${generatorNice(run) > 0 ? ` (at nice ${generatorNice(run)}, so that they yield to the servers)` : ''}, both instances of each system and Redis share these cores.`, '')
   parts.push(`Versions: ${Object.entries(run.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`, '')
   if (Object.keys(run.webchatEnv).length > 0) parts.push(`Webchat bench settings (beyond defaults): ${Object.entries(run.webchatEnv).map(([k, v]) => `\`${k}=${v}\``).join(', ')}.`, '')
   parts.push('Scenario order (interleaved; the systems alternate which goes first in each pass), with the load average when each started:', '')
