@@ -5,11 +5,13 @@ import { messageIdOf, messageTsOf } from './message-frame.js'
 import type { Metrics } from './plugins/app/metrics.js'
 import { frameText } from './ws-frame.js'
 
-/** Local deliveries a second of a room from which its frames are held to go out together. */
-const BUSY_DELIVERIES = 10_000
-/** Messages a held batch aims at, and the socket writes a second one room may cost. */
-const TARGET_BATCH = 4
+/**
+ * Socket writes a second one room may cost an instance: past it (local deliveries a second), the
+ * room's frames are held to go out together. Below it every frame goes out in the turn it came.
+ */
 const WRITES_PER_SECOND = 25_000
+/** Messages a held batch aims at. */
+const TARGET_BATCH = 4
 
 /** The frames a room relays to its local sockets, batched per event-loop turn (or longer when busy). */
 export interface Feed {
@@ -38,16 +40,16 @@ export interface Feeds {
 
 /**
  * Per room and flush the frames are encoded and framed once and the same bytes written to every
- * member socket. A quiet room is flushed at the end of the turn its frames arrived in. A busy one
- * (BUSY_DELIVERIES) flushes at most every `hold` ms, long enough for about TARGET_BATCH messages and
- * at most WRITES_PER_SECOND socket writes, never longer than `maxHoldMs`: the first frame after a
- * pause still goes out at once.
+ * member socket. A room is flushed at the end of the turn its frames arrived in, unless its local
+ * deliveries would pass WRITES_PER_SECOND: then it flushes at most every `hold` ms, long enough for
+ * about TARGET_BATCH messages and at most WRITES_PER_SECOND socket writes, never longer than
+ * `maxHoldMs`. The first frame after a pause still goes out at once.
  */
 export function createFeeds (outbox: Outbox, metrics: Metrics, maxHoldMs: number): Feeds {
   const queued = new Set<Feed>()
 
   const holdFor = (feed: Feed): number => {
-    if (maxHoldMs === 0 || feed.rate * feed.members.size < BUSY_DELIVERIES) return 0
+    if (maxHoldMs === 0 || feed.rate * feed.members.size < WRITES_PER_SECOND) return 0
     return Math.min(maxHoldMs, Math.max((1000 * TARGET_BATCH) / feed.rate, (1000 * feed.members.size) / WRITES_PER_SECOND))
   }
 

@@ -112,6 +112,19 @@ t.test('room feeds: one batch per turn, buffers for joins, held batches when bus
   await new Promise((resolve) => setTimeout(resolve, 60))
   t.same(decode(sockets[1999]!.written[1]!), ['[{"m":20},{"m":21}]'], 'and released within the hold')
   feeds.close(busy)
+
+  // Below the write budget (here 20 frames a second × 500 members = 10,000 writes) nothing waits.
+  const room = new Map<Connection, Membership>()
+  const listeners = Array.from({ length: 500 }, fakeConnection)
+  for (const member of listeners) room.set(member, { state: 'joined', buffer: null, heldUpTo: 0 })
+  const steady = feeds.create(room)
+  for (let i = 0; i < 20; i++) feeds.deliver(steady, `{"s":${i}}`)
+  await nextTurn()
+  feeds.deliver(steady, '{"s":20}')
+  await nextTurn()
+  t.same(listeners[499]!.written.map((frame) => decode(frame)), [[`[${Array.from({ length: 20 }, (_, i) => `{"s":${i}}`).join(',')}]`], ['{"s":20}']],
+    'a room under the write budget is flushed in the turn its frames came')
+  feeds.close(steady)
   feeds.close(feed)
 })
 
