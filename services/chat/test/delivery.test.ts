@@ -24,6 +24,12 @@ function fakeConnection (): Connection & { written: Buffer[] } {
   return { pending: null, written, send: () => true, write: (frame: Buffer) => { written.push(frame); return true } } as unknown as Connection & { written: Buffer[] }
 }
 
+/** `size` joined members, and their connections. */
+function roomOf (size: number): [Map<Connection, Membership>, Array<ReturnType<typeof fakeConnection>>] {
+  const connections = Array.from({ length: size }, fakeConnection)
+  return [new Map(connections.map((conn) => [conn, { state: 'joined', buffer: null, heldUpTo: 0 } satisfies Membership])), connections]
+}
+
 const nextTurn = async (): Promise<void> => await new Promise((resolve) => setImmediate(resolve))
 
 t.test('frameText makes one unmasked text frame at each length encoding', async (t) => {
@@ -97,10 +103,8 @@ t.test('room feeds: one batch per turn, buffers for joins, held batches when bus
   t.same(sent, ['{"m":2}'], 'joined during the batch: only what its buffer missed')
   t.equal(late.written.length, 0)
 
-  // A busy room (deliveries a second × members past the threshold) holds its next batch.
-  const crowd = new Map<Connection, Membership>()
-  const sockets = Array.from({ length: 2000 }, fakeConnection)
-  for (const socket of sockets) crowd.set(socket, { state: 'joined', buffer: null, heldUpTo: 0 })
+  // A busy room (deliveries a second × members past the write budget) holds its next batch.
+  const [crowd, sockets] = roomOf(2000)
   const busy = feeds.create(crowd)
   for (let i = 0; i < 20; i++) feeds.deliver(busy, `{"m":${i}}`)
   await nextTurn()
@@ -114,9 +118,7 @@ t.test('room feeds: one batch per turn, buffers for joins, held batches when bus
   feeds.close(busy)
 
   // Below the write budget (here 20 frames a second × 500 members = 10,000 writes) nothing waits.
-  const room = new Map<Connection, Membership>()
-  const listeners = Array.from({ length: 500 }, fakeConnection)
-  for (const member of listeners) room.set(member, { state: 'joined', buffer: null, heldUpTo: 0 })
+  const [room, listeners] = roomOf(500)
   const steady = feeds.create(room)
   for (let i = 0; i < 20; i++) feeds.deliver(steady, `{"s":${i}}`)
   await nextTurn()
