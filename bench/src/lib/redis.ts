@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis'
 import { start, type Child } from './children.js'
-import { freePort, waitForPort } from './net.js'
+import { freePort, waitForPort } from '@webchat/testkit'
 
 export interface BenchRedis {
   url: string

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { protocolOf, type SystemName } from '../config.js'
 import { ISSUER } from '../lib/auth.js'
 import { start, type Child } from '../lib/children.js'
-import { freePort, waitForPort } from '../lib/net.js'
+import { freePort, waitForPort } from '@webchat/testkit'
 import type { ServerOptions, Servers } from './system.js'
 
 export const ORIGIN = 'http://bench.webchat.test'

@@ -1,8 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { createConnection } from 'node:net'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { freePort } from './free-port.js'
+import { freePort, waitForPort } from './ports.js'
 
 export const REDIS_MISSING =
   'redis-server is not installed: install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or set REDIS_URL'
@@ -19,20 +17,6 @@ export interface TestRedis {
   /** Starts it again on the same port. */
   start (): Promise<void>
   close (): Promise<void>
-}
-
-async function waitForPort (port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ port, host: '127.0.0.1' })
-      socket.once('connect', () => { socket.destroy(); resolve(true) })
-      socket.once('error', () => resolve(false))
-    })
-    if (ok) return
-    await sleep(25)
-  }
-  throw new Error(`redis-server did not listen on ${port} within ${timeoutMs} ms`)
 }
 
 function assertInstalled (): void {
@@ -64,7 +48,7 @@ export async function startRedis (): Promise<TestRedis> {
       '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
       '--protected-mode', 'yes', '--loglevel', 'warning'
     ], { stdio: 'ignore' })
-    await waitForPort(port, 5000)
+    await waitForPort(port, 5000, 'redis-server')
   }
   const stop = async (hard = false): Promise<void> => {
     const proc = child

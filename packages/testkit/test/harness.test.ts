@@ -1,7 +1,7 @@
-import { createConnection } from 'node:net'
+import { createConnection, createServer } from 'node:net'
 import nodemailer from 'nodemailer'
 import t from 'tap'
-import { startRedis, startSmtpSink } from '../src/index.js'
+import { freePort, startRedis, startSmtpSink, waitForPort } from '../src/index.js'
 
 async function redisPing (port: number): Promise<string> {
   return await new Promise((resolve, reject) => {
@@ -39,4 +39,14 @@ t.test('the SMTP sink captures mail and finds the code', async (t) => {
   sink.failing = true
   await t.rejects(transport.sendMail({ from: 'webchat@example.com', to: 'bob@example.com', subject: 'code', text: '123456' }), 'refused while failing')
   await t.rejects(sink.codeFor('bob@example.com', 100), /no code/)
+})
+
+t.test('waitForPort waits for a listener, and names what never came', async (t) => {
+  const port = await freePort()
+  await t.rejects(waitForPort(port, 150, 'the thing'), { message: `the thing did not listen on ${port} within 150 ms` })
+  const server = createServer()
+  t.teardown(() => { server.close() })
+  setTimeout(() => server.listen(port, '127.0.0.1'), 100)
+  await waitForPort(port, 5000)
+  t.pass('resolved once the server listened')
 })

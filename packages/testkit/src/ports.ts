@@ -1,21 +1,24 @@
 import { createConnection, createServer } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 
-/** A free TCP port on 127.0.0.1 (the kernel picks it). */
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
 export async function freePort (): Promise<number> {
   return await new Promise((resolve, reject) => {
     const server = createServer()
-    server.once('error', reject)
+    server.unref()
+    server.on('error', reject)
     server.listen(0, '127.0.0.1', () => {
       const address = server.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      server.close(() => resolve(port))
+      server.close(() => {
+        if (typeof address === 'object' && address !== null) resolve(address.port)
+        else reject(new Error('no port'))
+      })
     })
   })
 }
 
-/** Waits until something accepts connections on the port, or throws after `timeoutMs`. */
-export async function waitForPort (port: number, timeoutMs: number, what: string): Promise<void> {
+/** Waits until something accepts connections on 127.0.0.1:`port`; throws after `timeoutMs`, naming `what`. */
+export async function waitForPort (port: number, timeoutMs: number, what = 'the server'): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     const ok = await new Promise<boolean>((resolve) => {
@@ -24,7 +27,7 @@ export async function waitForPort (port: number, timeoutMs: number, what: string
       socket.once('error', () => resolve(false))
     })
     if (ok) return
-    await sleep(50)
+    await sleep(25)
   }
   throw new Error(`${what} did not listen on ${port} within ${timeoutMs} ms`)
 }
