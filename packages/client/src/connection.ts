@@ -127,6 +127,8 @@ const SEND_RETRIES = 5
  * count into `rate_limited`.
  */
 const PACE_BURST = LIMITS.sendBurst - 5
+/** Refusals that pass: the same frame later may succeed. */
+const passing = (code: string): boolean => code === 'rate_limited' || code === 'unavailable'
 /** Typing signals a little slower than the server's limit, so that transit jitter never gets one dropped. */
 const TYPING_EVERY_MS = LIMITS.typingIntervalMs + 250
 
@@ -243,7 +245,9 @@ export function createConnection (options: ConnectionOptions): Connection {
     pumpTimer = clear(pumpTimer)
     for (const track of rooms.values()) {
       track.joined = false
+      track.joining = false
       track.typingTimer = clear(track.typingTimer)
+      track.rejoinTimer = clear(track.rejoinTimer)
     }
     rejectHistory(undefined, fail('disconnected', 'the connection dropped'))
     outbox.unsend()
@@ -295,6 +299,8 @@ export function createConnection (options: ConnectionOptions): Connection {
       case 'message': return onMessage(frame)
       case 'ack':
         settle(frame.clientMsgId, frame.id)
+        // A send got through: the server takes sends again.
+        release()
         return emitter.emit('ack', frame)
       case 'history': {
         const waiter = historyWaiters.get(frame.room)?.shift()
@@ -326,7 +332,13 @@ export function createConnection (options: ConnectionOptions): Connection {
     setState({ state: 'open', user: frame.user })
     emitter.emit('ready', frame)
     scheduleRefresh()
-    for (const track of rooms.values()) transmit(track.joinFrame())
+    // A new socket, perhaps on a healthy instance: held sends go again once their rooms are joined.
+    release()
+    for (const track of rooms.values()) sendJoin(track)
+  }
+
+  function sendJoin (track: RoomTrack): void {
+    if (transmit(track.joinFrame())) track.joining = true
   }
 
   function onJoined (frame: ServerFrameOf<'joined'>): void {
@@ -334,6 +346,8 @@ export function createConnection (options: ConnectionOptions): Connection {
     if (track === undefined) return
     if (!frame.recovered || (track.epoch !== undefined && track.epoch !== frame.epoch)) track.reset()
     track.epoch = frame.epoch
+    track.joining = false
+    track.refusals = 0
     const fresh = frame.messages.filter((m) => track.admit(m.id))
     for (const m of frame.messages) settleOwn(m)
     track.joined = true
@@ -359,15 +373,31 @@ export function createConnection (options: ConnectionOptions): Connection {
   function onError (frame: ServerFrameOf<'error'>): void {
     const ref = frame.ref
     const entry = ref === undefined ? undefined : outbox.get(ref)
+    const joining = ref === undefined ? undefined : rooms.get(ref)
     if (entry !== undefined) {
-      if (frame.code === 'rate_limited' || frame.code === 'unavailable') refused(entry, frame)
-      else outbox.reject(entry.clientMsgId, fail(frame.code, frame.message, ref))
-    } else if (ref !== undefined && joinWaiters.has(ref) && rooms.get(ref)?.joined !== true) {
-      const err = fail(frame.code, frame.message, ref)
-      for (const w of joinWaiters.get(ref) ?? []) w.reject(err)
-      joinWaiters.delete(ref)
-      rooms.delete(ref)
-      outbox.rejectAll((e) => e.room === ref, err)
+      if (passing(frame.code)) refused(entry, frame)
+      else {
+        outbox.reject(entry.clientMsgId, fail(frame.code, frame.message, ref))
+        pump()
+      }
+    } else if (joining?.joining === true && !joining.joined) {
+      // While a join is unanswered no other frame about that room goes out: this refuses the join.
+      joining.joining = false
+      if (passing(frame.code)) {
+        // Storage down or too fast: the same join again later (1, 2, 4 … 16 s), waiters still waiting.
+        const inMs = backoffDelay(joining.refusals++, options.backoff)
+        joining.rejoinTimer = timers.setTimeout(() => {
+          joining.rejoinTimer = undefined
+          if (rooms.get(joining.room) === joining && !joining.joined) sendJoin(joining)
+        }, inMs)
+      } else {
+        const err = fail(frame.code, frame.message, ref)
+        for (const w of joinWaiters.get(joining.room) ?? []) w.reject(err)
+        joinWaiters.delete(joining.room)
+        rooms.delete(joining.room)
+        outbox.rejectAll((e) => e.room === joining.room, err)
+        pump()
+      }
     } else if (ref !== undefined && (historyWaiters.get(ref)?.length ?? 0) > 0) {
       const waiter = historyWaiters.get(ref)!.shift()!
       timers.clearTimeout(waiter.timer)
@@ -382,20 +412,41 @@ export function createConnection (options: ConnectionOptions): Connection {
 
   // ---- sending --------------------------------------------------------------------------------
 
-  function settle (clientMsgId: string, id: string): void {
-    if (outbox.get(clientMsgId) === undefined) return
+  /** Resolves a pending send; whether it was pending. */
+  function settle (clientMsgId: string, id: string): boolean {
+    const pending = outbox.get(clientMsgId) !== undefined
     outbox.resolve(clientMsgId, id)
-    if (outbox.inFlight() === 0) ackTimer = clear(ackTimer)
-    if (probe !== undefined) {
-      // A send got through: the server takes sends again, so everything held goes now, in order.
-      probe = undefined
-      for (const held of outbox.entries()) held.retryAt = 0
-      pump()
-    }
+    armAckTimer()
+    return pending
   }
 
   function settleOwn (m: { clientMsgId?: string | undefined, user: Member, id: string }): void {
-    if (m.clientMsgId !== undefined && user !== undefined && m.user.id === user.id) settle(m.clientMsgId, m.id)
+    if (m.clientMsgId !== undefined && user !== undefined && m.user.id === user.id && settle(m.clientMsgId, m.id)) release()
+  }
+
+  /** Sends are taken again: everything held goes now, in order, as new sends. */
+  function release (): void {
+    if (probe === undefined) return
+    probe = undefined
+    for (const held of outbox.entries()) {
+      held.retries = 0
+      held.retryAt = 0
+    }
+    pump()
+  }
+
+  /**
+   * While sends are in flight, a socket that answers none of them for `ackTimeoutMs` is dead: the
+   * timer restarts with every answer and stops when nothing is in flight.
+   */
+  function armAckTimer (): void {
+    ackTimer = clear(ackTimer)
+    if (outbox.inFlight() === 0) return
+    const ws = socket
+    ackTimer = timers.setTimeout(() => {
+      ackTimer = undefined
+      if (socket === ws && outbox.inFlight() > 0) drop(1006)
+    }, ackTimeoutMs)
   }
 
   /**
@@ -409,6 +460,7 @@ export function createConnection (options: ConnectionOptions): Connection {
   function refused (entry: OutboxEntry, frame: ServerFrameOf<'error'>): void {
     entry.sent = false
     entry.retries++
+    armAckTimer()
     probe ??= entry.clientMsgId
     if (entry.clientMsgId === probe && entry.retries > SEND_RETRIES) {
       probe = undefined
@@ -425,14 +477,17 @@ export function createConnection (options: ConnectionOptions): Connection {
   function pump (): void {
     pumpTimer = clear(pumpTimer)
     if (!isOpen()) return
-    if (probe !== undefined && outbox.get(probe) === undefined) {
-      // The probe went with its room: the next refused send takes its place.
-      probe = outbox.entries().find((e) => e.retries > 0 && !e.sent)?.clientMsgId
+    const joined = (e: OutboxEntry): boolean => rooms.get(e.room)?.joined === true
+    const current = probe === undefined ? undefined : outbox.get(probe)
+    if (probe !== undefined && (current === undefined || (!current.sent && !joined(current)))) {
+      // The probe is gone (failed, or left with its room) or cannot go (its room is not joined):
+      // the next refused send that can go takes its place.
+      probe = outbox.entries().find((e) => e.retries > 0 && !e.sent && joined(e))?.clientMsgId
     }
     const now = timers.now()
     let wakeIn = Infinity
     for (const entry of outbox.entries()) {
-      if (entry.sent || rooms.get(entry.room)?.joined !== true) continue
+      if (entry.sent || !joined(entry)) continue
       if (entry.retries > 0 && probe !== undefined && entry.clientMsgId !== probe) continue
       if (entry.retryAt > now) {
         wakeIn = Math.min(wakeIn, entry.retryAt - now)
@@ -452,13 +507,7 @@ export function createConnection (options: ConnectionOptions): Connection {
   function sendEntry (entry: OutboxEntry): void {
     if (!transmit({ type: 'send', room: entry.room, text: entry.text, clientMsgId: entry.clientMsgId })) return
     entry.sent = true
-    if (ackTimer === undefined) {
-      const ws = socket
-      ackTimer = timers.setTimeout(() => {
-        ackTimer = undefined
-        if (socket === ws && outbox.inFlight() > 0) drop(1006)
-      }, ackTimeoutMs)
-    }
+    if (ackTimer === undefined) armAckTimer()
   }
 
   function flushRead (track: RoomTrack): void {
@@ -529,7 +578,7 @@ export function createConnection (options: ConnectionOptions): Connection {
         if (rooms.size >= LIMITS.roomsPerConnection) return Promise.reject(fail('too_many_rooms', `at most ${LIMITS.roomsPerConnection} rooms`, room))
         track = createRoomTrack(room)
         rooms.set(room, track)
-        transmit(track.joinFrame())
+        sendJoin(track)
       }
       return new Promise((resolve, reject) => {
         const waiters = joinWaiters.get(room) ?? []
@@ -542,6 +591,7 @@ export function createConnection (options: ConnectionOptions): Connection {
       const track = rooms.get(room)
       if (track === undefined) return
       track.typingTimer = clear(track.typingTimer)
+      track.rejoinTimer = clear(track.rejoinTimer)
       rooms.delete(room)
       const err = fail('not_joined', `left ${room}`, room)
       for (const w of joinWaiters.get(room) ?? []) w.reject(err)
@@ -549,6 +599,7 @@ export function createConnection (options: ConnectionOptions): Connection {
       outbox.rejectAll((e) => e.room === room, err)
       rejectHistory(room, err)
       transmit({ type: 'leave', room })
+      pump()
     },
 
     send (room, text, sendOptions = {}) {

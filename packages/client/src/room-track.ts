@@ -13,6 +13,12 @@ export interface RoomTrack {
   lastId: string | undefined
   /** True between our `joined` and the next drop or leave. */
   joined: boolean
+  /** A `join` went out on this socket and has not been answered yet. */
+  joining: boolean
+  /** A join refused for a passing reason, waiting to be tried again. */
+  rejoinTimer: unknown
+  /** Joins refused for a passing reason in a row. */
+  refusals: number
   /** The last `joined` frame, as given to listeners. */
   lastJoined: ServerFrameOf<'joined'> | undefined
   /** Our newest read marker, and the newest the server is known to hold. */
@@ -37,6 +43,9 @@ export function createRoomTrack (room: string): RoomTrack {
     epoch: undefined,
     lastId: undefined,
     joined: false,
+    joining: false,
+    rejoinTimer: undefined,
+    refusals: 0,
     lastJoined: undefined,
     wantRead: undefined,
     sentRead: undefined,

@@ -4,6 +4,27 @@ import { WebchatError } from '../src/errors.js'
 import { FakeSocket } from './helpers/fake-socket.js'
 import { chat, handled, joined, msg, setup } from './helpers/setup.js'
 
+/** A connection that is open and has joined `rooms`; `sends(id)` counts the sends of a clientMsgId on its socket. */
+async function opened (t: Parameters<typeof setup>[0], rooms: string[], options: Parameters<typeof setup>[1] = {}) {
+  const context = setup(t, { rooms, ...options })
+  await context.timers.flush()
+  const socket = FakeSocket.last()
+  socket.accept()
+  socket.deliver(rooms.map((room) => joined(room)))
+  const sends = (id: string): number => socket.ofType('send').filter((f) => f.clientMsgId === id).length
+  return { ...context, socket, sends }
+}
+
+/** Sends `a` (room side), `b` and `c` (lobby), all three refused as `unavailable`. */
+async function refusedInTwoRooms (t: Parameters<typeof setup>[0]) {
+  const context = await opened(t, ['lobby', 'side'])
+  const a = handled(context.conn.send('side', 'a', { clientMsgId: 'a' }))
+  const b = handled(context.conn.send('lobby', 'b', { clientMsgId: 'b' }))
+  const c = handled(context.conn.send('lobby', 'c', { clientMsgId: 'c' }))
+  for (const ref of ['a', 'b', 'c']) context.socket.deliver({ type: 'error', code: 'unavailable', message: 'engine down', ref })
+  return { ...context, a, b, c }
+}
+
 t.test('fetches a fresh token for every connect and offers it as a subprotocol', async (t) => {
   const { conn, timers, tokens } = setup(t)
   await timers.flush()
@@ -76,10 +97,7 @@ t.test('reconnects at once after 1012 and after 4003, with a new token', async (
 })
 
 t.test('never reconnects after 4001: the session ended, pending sends fail', async (t) => {
-  const { conn, timers, states } = setup(t, { rooms: ['lobby'] })
-  await timers.flush()
-  FakeSocket.last().accept()
-  FakeSocket.last().deliver(joined('lobby'))
+  const { conn, timers, states } = await opened(t, ['lobby'])
   FakeSocket.last().drop(1006)
   const sending = handled(conn.send('lobby', 'hello'))
   await timers.advance(1000)
@@ -180,10 +198,7 @@ t.test('queues sends while offline and sends them once the room is joined', asyn
 })
 
 t.test('retries an unacknowledged send after a reconnect with the same clientMsgId', async (t) => {
-  const { conn, timers } = setup(t, { rooms: ['lobby'] })
-  await timers.flush()
-  FakeSocket.last().accept()
-  FakeSocket.last().deliver(joined('lobby'))
+  const { conn, timers } = await opened(t, ['lobby'])
   const sending = handled(conn.send('lobby', 'hello', { clientMsgId: 'mine-1' }))
   t.equal(FakeSocket.last().ofType('send').length, 1)
   FakeSocket.last().drop(1006)
@@ -213,10 +228,7 @@ t.test('does not resend a message the catch-up shows was stored', async (t) => {
 })
 
 t.test('a message without an ack in time means a dead socket: it reconnects and resends', async (t) => {
-  const { conn, timers } = setup(t, { rooms: ['lobby'], ackTimeoutMs: 5000 })
-  await timers.flush()
-  FakeSocket.last().accept()
-  FakeSocket.last().deliver(joined('lobby'))
+  const { conn, timers } = await opened(t, ['lobby'], { ackTimeoutMs: 5000 })
   void handled(conn.send('lobby', 'hello', { clientMsgId: 'x1' }))
   await timers.advance(5000)
   t.equal(FakeSocket.all[0]!.closedByClient, 1000)
@@ -227,10 +239,7 @@ t.test('a message without an ack in time means a dead socket: it reconnects and 
 })
 
 t.test('send errors reject; passing refusals are retried, a few times', async (t) => {
-  const { conn, timers } = setup(t, { rooms: ['lobby'] })
-  await timers.flush()
-  FakeSocket.last().accept()
-  FakeSocket.last().deliver(joined('lobby'))
+  const { conn, timers } = await opened(t, ['lobby'])
   const a = handled(conn.send('lobby', 'a', { clientMsgId: 'a' }))
   const b = handled(conn.send('lobby', 'b', { clientMsgId: 'b' }))
   FakeSocket.last().deliver({ type: 'error', code: 'text_too_long', message: 'too long', ref: 'a' })
@@ -251,10 +260,7 @@ t.test('send errors reject; passing refusals are retried, a few times', async (t
 })
 
 t.test('sends are paced below the server\'s limit: a burst, then the rate, never a refusal earned', async (t) => {
-  const { conn, timers } = setup(t, { rooms: ['lobby'] })
-  await timers.flush()
-  FakeSocket.last().accept()
-  FakeSocket.last().deliver(joined('lobby'))
+  const { conn, timers } = await opened(t, ['lobby'])
   const ids = Array.from({ length: 40 }, (_, i) => `p${i}`)
   for (const id of ids) void handled(conn.send('lobby', id, { clientMsgId: id }))
   const sent = (): string[] => FakeSocket.last().ofType('send').map((f) => f.clientMsgId)
@@ -283,12 +289,7 @@ t.test('sends are paced below the server\'s limit: a burst, then the rate, never
 })
 
 t.test('while the server refuses, one refused send is tried again and the rest wait for its answer', async (t) => {
-  const { conn, timers } = setup(t, { rooms: ['lobby'] })
-  await timers.flush()
-  FakeSocket.last().accept()
-  FakeSocket.last().deliver(joined('lobby'))
-  const socket = FakeSocket.last()
-  const sends = (id: string): number => socket.ofType('send').filter((f) => f.clientMsgId === id).length
+  const { conn, timers, sends, socket } = await opened(t, ['lobby'])
   const a = handled(conn.send('lobby', 'a', { clientMsgId: 'a' }))
   const b = handled(conn.send('lobby', 'b', { clientMsgId: 'b' }))
   const c = handled(conn.send('lobby', 'c', { clientMsgId: 'c' }))
@@ -309,16 +310,7 @@ t.test('while the server refuses, one refused send is tried again and the rest w
 })
 
 t.test('when the probe gives up, the sends held behind it fail with it; a probe that leaves hands over', async (t) => {
-  const { conn, timers } = setup(t, { rooms: ['lobby', 'side'] })
-  await timers.flush()
-  FakeSocket.last().accept()
-  FakeSocket.last().deliver([joined('lobby'), joined('side')])
-  const socket = FakeSocket.last()
-  const sends = (id: string): number => socket.ofType('send').filter((f) => f.clientMsgId === id).length
-  const a = handled(conn.send('side', 'a', { clientMsgId: 'a' }))
-  const b = handled(conn.send('lobby', 'b', { clientMsgId: 'b' }))
-  const c = handled(conn.send('lobby', 'c', { clientMsgId: 'c' }))
-  for (const ref of ['a', 'b', 'c']) socket.deliver({ type: 'error', code: 'unavailable', message: 'engine down', ref })
+  const { conn, timers, sends, socket, a, b, c } = await refusedInTwoRooms(t)
   conn.leave('side')
   await t.rejects(a, { code: 'not_joined' })
   await timers.advance(1000)
@@ -339,10 +331,7 @@ t.test('when the probe gives up, the sends held behind it fail with it; a probe 
 })
 
 t.test('held sends keep their place across a reconnect, and go paced after the rejoin', async (t) => {
-  const { conn, timers } = setup(t, { rooms: ['lobby'] })
-  await timers.flush()
-  FakeSocket.last().accept()
-  FakeSocket.last().deliver(joined('lobby'))
+  const { conn, timers } = await opened(t, ['lobby'])
   const ids = Array.from({ length: 30 }, (_, i) => `r${i}`)
   for (const id of ids) void handled(conn.send('lobby', id, { clientMsgId: id }))
   FakeSocket.last().drop(1006)
@@ -354,6 +343,71 @@ t.test('held sends keep their place across a reconnect, and go paced after the r
   t.same(resent, ids.slice(0, resent.length), 'oldest first')
   await timers.advance(5000)
   t.same(FakeSocket.last().ofType('send').map((f) => f.clientMsgId), ids, 'then the rest, in order')
+})
+
+t.test('a probe that fails or leaves while held sends wait hands over at once', async (t) => {
+  const { conn, timers, sends, socket, a, b, c } = await refusedInTwoRooms(t)
+  await timers.advance(1000)
+  t.same([sends('a'), sends('b'), sends('c')], [2, 1, 1], 'the probe is in flight, the others wait')
+  conn.leave('side')
+  await t.rejects(a, { code: 'not_joined' })
+  t.same([sends('b'), sends('c')], [2, 1], 'leaving the probe\'s room hands over to the next held send at once')
+  socket.deliver({ type: 'error', code: 'internal', message: 'boom', ref: 'b' })
+  await t.rejects(b, { code: 'internal' })
+  t.equal(sends('c'), 2, 'a probe that fails for good hands over too')
+  socket.deliver({ type: 'ack', clientMsgId: 'c', id: '7-0' })
+  t.equal(await c, '7-0')
+})
+
+t.test('held sends go again on a new socket, without waiting for the probe\'s delay', async (t) => {
+  const { conn, timers } = await opened(t, ['lobby'])
+  void handled(conn.send('lobby', 'a', { clientMsgId: 'a' }))
+  void handled(conn.send('lobby', 'b', { clientMsgId: 'b' }))
+  for (let i = 0; i < 3; i++) {
+    for (const ref of ['a', 'b']) FakeSocket.last().deliver({ type: 'error', code: 'unavailable', message: 'engine down', ref })
+    await timers.advance(1000 * (i + 1))
+  }
+  FakeSocket.last().drop(1012)
+  await timers.flush()
+  FakeSocket.last().accept()
+  FakeSocket.last().deliver(joined('lobby'))
+  t.same(FakeSocket.last().ofType('send').map((f) => f.clientMsgId), ['a', 'b'], 'both, in order, right after the rejoin')
+})
+
+t.test('a rejoin refused for a passing reason is tried again; one refused for good drops the room', async (t) => {
+  const { conn, timers } = await opened(t, ['lobby', 'side'])
+  const kept = handled(conn.send('lobby', 'kept', { clientMsgId: 'kept' }))
+  const lost = handled(conn.send('side', 'lost', { clientMsgId: 'lost' }))
+  FakeSocket.last().drop(1012)
+  await timers.flush()
+  FakeSocket.last().accept()
+  const socket = FakeSocket.last()
+  t.same(socket.ofType('join').map((f) => f.room), ['lobby', 'side'], 'both rooms rejoined')
+  socket.deliver({ type: 'error', code: 'unavailable', message: 'storage down', ref: 'lobby' })
+  socket.deliver({ type: 'error', code: 'too_many_rooms', message: 'no', ref: 'side' })
+  await t.rejects(lost, { code: 'too_many_rooms', ref: 'side' })
+  t.same(conn.rooms(), ['lobby'], 'the room refused for good is dropped')
+  await timers.advance(999)
+  t.equal(socket.ofType('join').length, 2, 'not before the backoff')
+  await timers.advance(1)
+  t.same(socket.ofType('join').map((f) => f.room), ['lobby', 'side', 'lobby'], 'the refused join again')
+  socket.deliver(joined('lobby'))
+  t.same(socket.ofType('send').map((f) => f.clientMsgId), ['kept'], 'its pending send goes once joined')
+  socket.deliver({ type: 'ack', clientMsgId: 'kept', id: '8-0' })
+  t.equal(await kept, '8-0')
+})
+
+t.test('the ack timeout counts from the last answer, not from the first send', async (t) => {
+  const { conn, timers } = await opened(t, ['lobby'], { ackTimeoutMs: 5000 })
+  void handled(conn.send('lobby', 'a', { clientMsgId: 'a' }))
+  void handled(conn.send('lobby', 'b', { clientMsgId: 'b' }))
+  await timers.advance(4000)
+  FakeSocket.last().deliver({ type: 'ack', clientMsgId: 'a', id: '9-0' })
+  await timers.advance(4000)
+  t.equal(FakeSocket.all.length, 1, 'an answer 4 s ago: still alive 8 s after the first send')
+  t.equal(FakeSocket.last().closedByClient, undefined)
+  await timers.advance(1000)
+  t.equal(FakeSocket.all[0]!.closedByClient, 1000, '5 s without any answer: dropped')
 })
 
 t.test('checks sends before queueing them', async (t) => {

@@ -21,7 +21,8 @@ class Bucket implements TokenBucket {
 
   private refill (): void {
     const at = this.now()
-    this.tokens = Math.min(this.burst, this.tokens + ((at - this.last) / 1000) * this.rate)
+    // A clock stepped back (NTP, a resumed VM) adds nothing rather than taking tokens away.
+    this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, at - this.last) / 1000) * this.rate)
     this.last = at
   }
 

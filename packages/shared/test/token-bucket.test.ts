@@ -31,3 +31,14 @@ t.test('the token bucket says how long until its next token', async (t) => {
   t.ok(bucket.take(), 'and then it is there')
   t.equal(bucket.waitMs(), 100, 'asking does not take')
 })
+
+t.test('a clock stepped back takes no tokens away', async (t) => {
+  let now = 10_000
+  const bucket = createTokenBucket(10, 2, () => now)
+  t.ok(bucket.take())
+  now -= 5000
+  t.ok(bucket.take(), 'the token left is still there')
+  t.notOk(bucket.take())
+  now += 100
+  t.ok(bucket.take(), 'and the rate resumes from the new reading')
+})

@@ -58,12 +58,13 @@ export default async function wsRoutes (fastify: FastifyInstance): Promise<void>
     },
     wsHandler: (socket, request) => {
       const claims = request.chatClaims
+      // The upgraded TCP socket (absent for injected sockets): frames are written to it ready-made.
+      const raw = request.raw.socket as Writable | undefined
       if (claims === null) {
+        raw?.uncork()
         socket.close(1011, 'internal error')
         return
       }
-      // The upgraded TCP socket (absent for injected sockets): frames are written to it ready-made.
-      const raw = request.raw.socket as Writable | undefined
       openConnection(deps, socket, raw ?? null, claims)
     }
   })
