@@ -45,6 +45,12 @@ export interface PubSub {
    */
   subscribe (channel: string, handler: (message: string) => void): Promise<Unsubscribe>
   /**
+   * Called when the subscriber connection is lost: messages published from then until `onResume`
+   * may never arrive, and those that arrive after the reconnect may come before the catch-up (hold
+   * them until it is done).
+   */
+  onInterrupt (listener: () => void): () => void
+  /**
    * Called after the subscriber connection was lost and came back with its subscriptions
    * restored. Messages published meanwhile are lost: callers catch up from their logs.
    */

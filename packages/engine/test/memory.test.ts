@@ -48,13 +48,15 @@ t.test('memory: log ids keep increasing when the clock goes backwards', async (t
   t.equal(await append(), '6000-0', 'a later ms restarts seq')
 })
 
-t.test('memory: onResume never fires; a closed engine refuses calls', async (t) => {
+t.test('memory: onResume and onInterrupt never fire; a closed engine refuses calls', async (t) => {
   const engine = createMemoryEngine({ sweepIntervalMs: 10 })
-  let resumed = 0
-  const off = engine.pubsub.onResume(() => { resumed++ })
+  let told = 0
+  const offResume = engine.pubsub.onResume(() => { told++ })
+  const offInterrupt = engine.pubsub.onInterrupt(() => { told++ })
   await sleep(50)
-  off()
-  t.equal(resumed, 0)
+  offResume()
+  offInterrupt()
+  t.equal(told, 0)
   await engine.close()
   await t.rejects(engine.logs.append('r', 'x', { maxLen: 1 }), EngineUnavailableError)
   await t.rejects(engine.pubsub.subscribe('c', () => {}), EngineUnavailableError)

@@ -38,7 +38,7 @@ t.test('redis: the epoch changes when the log is lost', async (t) => {
   t.equal((await engine.logs.append('room', 'y', { maxLen: 10 })).epoch, lost.epoch, 'appends keep the new epoch')
 })
 
-t.test('redis: after CLIENT KILL TYPE pubsub, onResume fires and delivery resumes', async (t) => {
+t.test('redis: after CLIENT KILL TYPE pubsub, onInterrupt then onResume fire and delivery resumes', async (t) => {
   const client = new Redis(redis.url, redisClientOptions)
   const subscriber = new Redis(redis.url, redisClientOptions)
   const engine = createRedisEngine({ client, subscriber, prefix: redis.prefix(), ownsClients: true })
@@ -46,10 +46,12 @@ t.test('redis: after CLIENT KILL TYPE pubsub, onResume fires and delivery resume
   await until(() => engine.isReady(), 5000, 'ready')
   const seen = collector()
   await engine.pubsub.subscribe('room', seen.handler)
-  let resumed = 0
-  engine.pubsub.onResume(() => { resumed++ })
+  const events: string[] = []
+  engine.pubsub.onInterrupt(() => { events.push('interrupt') })
+  engine.pubsub.onResume(() => { events.push('resume') })
   t.ok(Number(await client.call('CLIENT', 'KILL', 'TYPE', 'pubsub')) >= 1, 'killed the subscriber connection')
-  await until(() => resumed === 1, 5000, 'onResume')
+  await until(() => events.includes('resume'), 5000, 'onResume')
+  t.same(events, ['interrupt', 'resume'], 'told of the loss first, then of the resume')
   await engine.pubsub.publish('room', 'after')
   await until(() => seen.messages.length === 1, 2000, 'delivery')
   t.same(seen.messages, ['after'])

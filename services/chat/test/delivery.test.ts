@@ -1,10 +1,16 @@
+import type { FastifyBaseLogger } from 'fastify'
 import t from 'tap'
+import { createMemoryEngine } from '@webchat/engine'
 import { Registry } from 'prom-client'
 import { Receiver } from 'ws'
 import type { Connection } from '../src/connection/connection.js'
 import type { Membership } from '../src/connection/membership.js'
 import { createBatch, createOutbox } from '../src/connection/outbox.js'
+import type { Config } from '../src/config.js'
+import { encodeBody, framePublish } from '../src/message-frame.js'
+import { names } from '../src/names.js'
 import { createMetrics } from '../src/plugins/app/metrics.js'
+import { createRooms } from '../src/plugins/app/rooms.js'
 import { createFeeds } from '../src/room-feed.js'
 import { frameText } from '../src/ws-frame.js'
 import { ENGINES, startCluster } from './helpers/cluster.js'
@@ -147,3 +153,35 @@ for (const kind of ENGINES) {
     t.ok(b.messages() < framesAtB, `${framesAtB} frames in ${b.messages()} WebSocket messages`)
   })
 }
+
+t.test('a room holds what pub/sub relays between an interrupt and its catch-up: the gap is filled in order', async (t) => {
+  const engine = createMemoryEngine()
+  t.teardown(() => engine.close())
+  const outbox = createOutbox((conn, frame) => conn.write(frame), frameText)
+  const config = { FANOUT_HOLD_MS: 0, ROOM_HISTORY: 500 } as Config
+  const silent = { info () {}, warn () {}, error () {}, debug () {} } as unknown as FastifyBaseLogger
+  const rooms = createRooms({ engine, config, metrics: createMetrics(new Registry()), outbox, log: silent })
+  const [, [member]] = roomOf(1)
+  await rooms.attach('gap', member!, { state: 'joined', buffer: null, heldUpTo: 0 })
+  const append = async (text: string, published: boolean): Promise<string> => {
+    const data = encodeBody({ ts: Date.now(), room: 'gap', user: { id: 'u', name: 'U' }, text })
+    const options = { maxLen: 500, ...(published ? { publish: { channel: names.roomChannel('gap'), ...framePublish(data) } } : {}) }
+    return (await engine.logs.append(names.roomLog('gap'), data, options)).id
+  }
+  const ids = [await append('before', true)]
+  await nextTurn()
+  rooms.interrupt()
+  // Published while this instance's subscriber was gone: never relayed here.
+  ids.push(await append('lost 1', false), await append('lost 2', false))
+  // Relayed after the reconnect, before the catch-up ran: held, or it would hide the two above.
+  ids.push(await append('after', true))
+  await nextTurn()
+  await rooms.catchUp()
+  await nextTurn()
+  const received = member!.written.flatMap((frame) => decode(frame)).flatMap((text) => {
+    const value = JSON.parse(text) as { id: string } | Array<{ id: string }>
+    return (Array.isArray(value) ? value : [value]).map((m) => m.id)
+  })
+  t.same(received, ids, 'every message once, in log order')
+  await rooms.close()
+})

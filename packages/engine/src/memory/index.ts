@@ -40,7 +40,7 @@ export function createMemoryEngine (options: MemoryEngineOptions = {}): Engine {
     kind: 'memory',
     kv: wrapMethods(createMemoryKv(store, now), whileOpen),
     counters: wrapMethods(createMemoryCounters(store, now), whileOpen),
-    pubsub: { ...wrapMethods({ publish: pubsub.publish, subscribe: pubsub.subscribe }, whileOpen), onResume: pubsub.onResume },
+    pubsub: { ...wrapMethods({ publish: pubsub.publish, subscribe: pubsub.subscribe }, whileOpen), onResume: pubsub.onResume, onInterrupt: pubsub.onInterrupt },
     logs: wrapMethods(createMemoryLogs(store, now, pubsub.deliver), whileOpen),
     presence: wrapMethods(createMemoryPresence(store, now), whileOpen),
     isReady: () => !closed,

@@ -53,6 +53,9 @@ export function createMemoryPubSub (onError: (err: unknown) => void): MemoryPubS
       // One process never loses its subscriptions.
       return () => {}
     },
+    onInterrupt () {
+      return () => {}
+    },
     clear: () => channels.clear()
   }
 }

@@ -55,7 +55,7 @@ export function createRedisEngine (options: RedisEngineOptions): Engine {
     kind: 'redis',
     kv: wrapMethods(createRedisKv(client, names), onClient),
     counters: wrapMethods(createRedisCounters(client, names), onClient),
-    pubsub: { publish: pubsub.publish, subscribe: pubsub.subscribe, onResume: pubsub.onResume },
+    pubsub: { publish: pubsub.publish, subscribe: pubsub.subscribe, onResume: pubsub.onResume, onInterrupt: pubsub.onInterrupt },
     logs: wrapMethods(createRedisLogs(client, names), onClient),
     presence: wrapMethods(createRedisPresence(client, names), onClient),
     isReady: () => !closed && client.status === 'ready' && subscriber.status === 'ready',

@@ -40,6 +40,7 @@ export function createRedisPubSub (deps: RedisPubSubDeps): RedisPubSub {
   /** Channels left without handlers while the subscriber was down: unsubscribed on resume. */
   const stale = new Set<string>()
   const resumeListeners = new Set<() => void>()
+  const interruptListeners = new Set<() => void>()
   let connected = subscriber.status === 'ready'
   let lost = false
 
@@ -85,9 +86,15 @@ export function createRedisPubSub (deps: RedisPubSubDeps): RedisPubSub {
       for (const channel of unwanted) stale.delete(channel)
     } catch (err) {
       onError(err)
-      return // the connection dropped again: the next 'ready' retries
+      // Dropped again: the next 'ready' retries. Still up: ioredis resubscribed on its own, and
+      // listeners holding messages since the interrupt must not wait for a reconnect that may never come.
+      if (!connected) return
     }
-    for (const listener of [...resumeListeners]) {
+    notify(resumeListeners)
+  }
+
+  const notify = (listeners: Set<() => void>): void => {
+    for (const listener of [...listeners]) {
       try {
         listener()
       } catch (err) {
@@ -97,8 +104,11 @@ export function createRedisPubSub (deps: RedisPubSubDeps): RedisPubSub {
   }
 
   const onClose = (): void => {
-    if (connected) lost = true
+    const interrupted = connected
     connected = false
+    if (!interrupted) return
+    lost = true
+    notify(interruptListeners)
   }
   const onReady = (): void => {
     connected = true
@@ -156,11 +166,17 @@ export function createRedisPubSub (deps: RedisPubSubDeps): RedisPubSub {
       return () => { resumeListeners.delete(listener) }
     },
 
+    onInterrupt (listener) {
+      interruptListeners.add(listener)
+      return () => { interruptListeners.delete(listener) }
+    },
+
     async close (unsubscribe) {
       subscriber.off('message', onMessage)
       subscriber.off('close', onClose)
       subscriber.off('ready', onReady)
       resumeListeners.clear()
+      interruptListeners.clear()
       const owned = [...channels.keys(), ...stale]
       channels.clear()
       stale.clear()

@@ -20,8 +20,14 @@ export interface LocalRoom {
   readonly feed: Feed
   /** The newest message id relayed here: later ones are new, earlier ones are duplicates. */
   lastId: string
-  /** Messages held while the room catches up from its log. */
+  /**
+   * Messages held from the moment pub/sub was lost until the room has caught up from its log:
+   * relaying one that arrives after the reconnect but before the catch-up would move `lastId`
+   * past the messages the outage swallowed.
+   */
   pending: string[] | null
+  /** Reading its log after an outage. */
+  catchingUp: boolean
   /** Set when another outage ended while catching up: read the log once more. */
   again: boolean
   ready: Promise<void>
@@ -38,6 +44,8 @@ export interface Rooms {
   publish (frame: ServerFrame & { room: string }): Promise<void>
   get (room: string): LocalRoom | undefined
   all (): IterableIterator<LocalRoom>
+  /** Pub/sub was lost: every room holds what it is relayed until `catchUp`. */
+  interrupt (): void
   /** Fills the gap after a pub/sub outage: every room replays its log after its last id. */
   catchUp (): Promise<void>
   close (): Promise<void>
@@ -69,7 +77,7 @@ export function createRooms ({ engine, config, metrics, outbox, log }: Deps): Ro
   const open = (name: string): LocalRoom => {
     const members = new Map<Connection, Membership>()
     const room: LocalRoom = {
-      name, members, feed: feeds.create(members), lastId: '0-0', pending: null, again: false, unsubscribe: null, ready: Promise.resolve()
+      name, members, feed: feeds.create(members), lastId: '0-0', pending: null, catchingUp: false, again: false, unsubscribe: null, ready: Promise.resolve()
     }
     room.ready = subscribe(room)
     room.ready.catch(() => {})
@@ -107,17 +115,24 @@ export function createRooms ({ engine, config, metrics, outbox, log }: Deps): Ro
   }
 
   const catchUpRoom = async (room: LocalRoom): Promise<void> => {
-    try { await room.ready } catch { return }
-    if (room.pending !== null) { room.again = true; return }
-    room.pending = []
+    room.pending ??= []
+    try {
+      await room.ready
+    } catch {
+      room.pending = null
+      return
+    }
+    if (room.catchingUp) { room.again = true; return }
+    room.catchingUp = true
     try {
       do {
         room.again = false
         metrics.catchUps.inc(await readGap(room))
       } while (room.again)
     } finally {
-      const held = room.pending
+      const held = room.pending ?? []
       room.pending = null
+      room.catchingUp = false
       for (const payload of held) relay(room, payload)
     }
   }
@@ -151,6 +166,9 @@ export function createRooms ({ engine, config, metrics, outbox, log }: Deps): Ro
     },
     get: (name) => rooms.get(name),
     all: () => rooms.values(),
+    interrupt () {
+      for (const room of rooms.values()) room.pending ??= []
+    },
     async catchUp () {
       const results = await Promise.allSettled([...rooms.values()].map(catchUpRoom))
       for (const result of results) {
@@ -173,11 +191,16 @@ declare module 'fastify' {
 export default fp(async (fastify) => {
   const rooms = createRooms({ engine: fastify.chatEngine, config: fastify.chatConfig, metrics: fastify.chatMetrics, outbox: fastify.outbox, log: fastify.log })
   fastify.decorate('rooms', rooms)
+  const stopInterrupt = fastify.chatEngine.pubsub.onInterrupt(() => {
+    fastify.log.warn('pub/sub lost: rooms hold what they are relayed until they catch up')
+    rooms.interrupt()
+  })
   const stop = fastify.chatEngine.pubsub.onResume(() => {
     fastify.log.info('pub/sub resumed: catching up every room from its log')
     void rooms.catchUp()
   })
   fastify.addHook('onClose', async () => {
+    stopInterrupt()
     stop()
     await rooms.close()
   })
