@@ -178,10 +178,21 @@ t.test('a room holds what pub/sub relays between an interrupt and its catch-up: 
   await nextTurn()
   await rooms.catchUp()
   await nextTurn()
-  const received = member!.written.flatMap((frame) => decode(frame)).flatMap((text) => {
+  const received = (): string[] => member!.written.flatMap((frame) => decode(frame)).flatMap((text) => {
     const value = JSON.parse(text) as { id: string } | Array<{ id: string }>
     return (Array.isArray(value) ? value : [value]).map((m) => m.id)
   })
-  t.same(received, ids, 'every message once, in log order')
+  t.same(received(), ids, 'every message once, in log order')
+
+  // Lost again while catching up: what comes after the second reconnect waits for the second catch-up.
+  rooms.interrupt()
+  const first = rooms.catchUp()
+  rooms.interrupt()
+  await first
+  ids.push(await append('lost 3', false), await append('after 2', true))
+  await nextTurn()
+  await rooms.catchUp()
+  await nextTurn()
+  t.same(received(), ids, 'a second outage during the catch-up loses nothing either')
   await rooms.close()
 })

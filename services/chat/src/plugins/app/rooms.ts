@@ -56,6 +56,8 @@ interface Deps { engine: Engine, config: Config, metrics: Metrics, outbox: Outbo
 export function createRooms ({ engine, config, metrics, outbox, log }: Deps): Rooms {
   const rooms = new Map<string, LocalRoom>()
   const feeds = createFeeds(outbox, metrics, config.FANOUT_HOLD_MS)
+  /** Pub/sub lost and not resumed yet: a catch-up that ends meanwhile keeps holding. */
+  let down = false
 
   const relay = (room: LocalRoom, payload: string): void => {
     const id = messageIdOf(payload)
@@ -130,10 +132,12 @@ export function createRooms ({ engine, config, metrics, outbox, log }: Deps): Ro
         metrics.catchUps.inc(await readGap(room))
       } while (room.again)
     } finally {
-      const held = room.pending ?? []
-      room.pending = null
       room.catchingUp = false
-      for (const payload of held) relay(room, payload)
+      if (!down) {
+        const held = room.pending ?? []
+        room.pending = null
+        for (const payload of held) relay(room, payload)
+      }
     }
   }
 
@@ -167,9 +171,11 @@ export function createRooms ({ engine, config, metrics, outbox, log }: Deps): Ro
     get: (name) => rooms.get(name),
     all: () => rooms.values(),
     interrupt () {
+      down = true
       for (const room of rooms.values()) room.pending ??= []
     },
     async catchUp () {
+      down = false
       const results = await Promise.allSettled([...rooms.values()].map(catchUpRoom))
       for (const result of results) {
         if (result.status === 'rejected') log.error({ err: result.reason }, 'catch-up from the room log failed')
