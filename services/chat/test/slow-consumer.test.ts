@@ -16,15 +16,24 @@ async function postBurst (cluster: Cluster, room: string, text: string, count: n
   return /webchat_chat_closes_total\{code="4008"\} 1/.test(metrics)
 }
 
+/**
+ * Two members of `room` on instance 0: `slow`, whose socket stopped reading (resume it with
+ * `socket.resume()`), and `reader`, who reads.
+ */
+async function stalledAndReader (cluster: Cluster, room: string, names: { slow: string, reader: string }) {
+  const slow = await cluster.connect(0, { sub: names.slow, sid: names.slow })
+  const reader = await cluster.connect(0, { sub: names.reader, sid: names.reader })
+  await cluster.join(slow, room)
+  await cluster.join(reader, room)
+  const socket = (slow.ws as unknown as { _socket: Socket })._socket
+  socket.pause()
+  return { slow, reader, socket }
+}
+
 for (const kind of ENGINES) {
   t.test(`${kind}: a client that stops reading is closed with 4008 without slowing others`, async (t) => {
     const cluster = await startCluster(t, kind)
-    const slow = await cluster.connect(0, { sub: 'slowpoke', sid: 'slow' })
-    const fast = await cluster.connect(0, { sub: 'speedy', sid: 'fast' })
-    await cluster.join(slow, 'firehose')
-    await cluster.join(fast, 'firehose')
-    const socket = (slow.ws as unknown as { _socket: Socket })._socket
-    socket.pause()
+    const { slow, reader: fast, socket } = await stalledAndReader(cluster, 'firehose', { slow: 'slowpoke', reader: 'speedy' })
 
     const text = 'x'.repeat(3900)
     let posted = 0
@@ -50,12 +59,7 @@ for (const kind of ENGINES) {
 for (const kind of ENGINES) {
   t.test(`${kind}: a client that stops reading is found out within 12 s even while kernel buffers absorb its backlog`, async (t) => {
     const cluster = await startCluster(t, kind)
-    const slow = await cluster.connect(0, { sub: 'stalled', sid: 'stalled' })
-    const reader = await cluster.connect(0, { sub: 'reader', sid: 'reader' })
-    await cluster.join(slow, 'trickle')
-    await cluster.join(reader, 'trickle')
-    const socket = (slow.ws as unknown as { _socket: Socket })._socket
-    socket.pause()
+    const { slow, reader, socket } = await stalledAndReader(cluster, 'trickle', { slow: 'stalled', reader: 'reader' })
     const text = 'y'.repeat(1000)
     const started = Date.now()
     let posted = 0
