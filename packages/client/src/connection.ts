@@ -391,12 +391,7 @@ export function createConnection (options: ConnectionOptions): Connection {
           if (rooms.get(joining.room) === joining && !joining.joined) sendJoin(joining)
         }, inMs)
       } else {
-        const err = fail(frame.code, frame.message, ref)
-        for (const w of joinWaiters.get(joining.room) ?? []) w.reject(err)
-        joinWaiters.delete(joining.room)
-        rooms.delete(joining.room)
-        outbox.rejectAll((e) => e.room === joining.room, err)
-        pump()
+        forget(joining, fail(frame.code, frame.message, ref))
       }
     } else if (ref !== undefined && (historyWaiters.get(ref)?.length ?? 0) > 0) {
       const waiter = historyWaiters.get(ref)!.shift()!
@@ -517,6 +512,20 @@ export function createConnection (options: ConnectionOptions): Connection {
     if (transmit({ type: 'read', room: track.room, id })) track.sentRead = id
   }
 
+  /** Stops tracking a room (left, or its join refused for good): what waits on it fails with `err`. */
+  function forget (track: RoomTrack, err: WebchatError): void {
+    const { room } = track
+    track.typingTimer = clear(track.typingTimer)
+    track.rejoinTimer = clear(track.rejoinTimer)
+    rooms.delete(room)
+    for (const w of joinWaiters.get(room) ?? []) w.reject(err)
+    joinWaiters.delete(room)
+    outbox.rejectAll((e) => e.room === room, err)
+    rejectHistory(room, err)
+    // A probe of this room may be gone: sends of other rooms held behind it go on.
+    pump()
+  }
+
   function rejectHistory (room: string | undefined, err: WebchatError): void {
     for (const [name, waiters] of historyWaiters) {
       if (room !== undefined && name !== room) continue
@@ -590,16 +599,8 @@ export function createConnection (options: ConnectionOptions): Connection {
     leave (room) {
       const track = rooms.get(room)
       if (track === undefined) return
-      track.typingTimer = clear(track.typingTimer)
-      track.rejoinTimer = clear(track.rejoinTimer)
-      rooms.delete(room)
-      const err = fail('not_joined', `left ${room}`, room)
-      for (const w of joinWaiters.get(room) ?? []) w.reject(err)
-      joinWaiters.delete(room)
-      outbox.rejectAll((e) => e.room === room, err)
-      rejectHistory(room, err)
+      forget(track, fail('not_joined', `left ${room}`, room))
       transmit({ type: 'leave', room })
-      pump()
     },
 
     send (room, text, sendOptions = {}) {
