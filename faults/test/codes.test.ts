@@ -3,7 +3,7 @@ import t from 'tap'
 import { report } from '../src/figures.js'
 import { http, type HttpAnswer } from '../src/http.js'
 import { PUBLIC_ORIGIN, startStack, type Stack } from '../src/stack.js'
-import { pool } from '../src/pool.js'
+import { pool } from '@webchat/testkit'
 
 const headers = { origin: PUBLIC_ORIGIN }
 /** Client address i (Linux routes all of 127.0.0.0/8 to loopback): one "IP" per value. */

@@ -6,7 +6,7 @@ import { report } from '../src/figures.js'
 import { http, type HttpAnswer } from '../src/http.js'
 import { jsonLines } from '../src/process.js'
 import { PUBLIC_ORIGIN, startStack } from '../src/stack.js'
-import { pool } from '../src/pool.js'
+import { pool } from '@webchat/testkit'
 
 const SERVICE_KEY = 'faults-service-key-0123456789abcdef'
 /**

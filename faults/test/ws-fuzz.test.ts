@@ -9,7 +9,7 @@ import { jsonLines } from '../src/process.js'
 import { connectRaw, upgrade } from '../src/raw-client.js'
 import { startStack } from '../src/stack.js'
 import { latencyOf, startTraffic } from '../src/traffic.js'
-import { pool } from '../src/pool.js'
+import { pool } from '@webchat/testkit'
 
 const FRAMES = Number(process.env.FAULTS_FUZZ_FRAMES ?? (process.env.FAULTS_FULL === '1' ? 50_000 : 10_000))
 const BATCH = 25

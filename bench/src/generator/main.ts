@@ -1,4 +1,5 @@
 import type { JWK } from 'jose'
+import { pool } from '@webchat/testkit'
 import { protocolOf, type SystemName } from '../config.js'
 import { emptyHistogram, pack, record, type Histogram } from '../lib/histogram.js'
 import type { Reply, Request } from '../lib/ipc.js'
@@ -60,15 +61,6 @@ function makeClient (slot: Slot): BenchClient {
   return { ...real, close () { real.close(); events.onClose() } }
 }
 
-/** Runs `task` over `items` with at most `limit` at once. */
-async function pool<T> (items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await task(items[next++]!)
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-}
-
 const withTimeout = async <T>(promise: Promise<T>, ms: number, what: string): Promise<T> => {
   let timer: NodeJS.Timeout | undefined
   try {
@@ -103,7 +95,8 @@ const commands: Record<string, (args: never) => Promise<unknown> | unknown> = {
     let failed = 0
     const firstUs = clock.nowUs()
     let lastUs = firstUs
-    await pool(slots, args.inFlight, async (slot) => {
+    await pool(slots.length, args.inFlight, async (i) => {
+      const slot = slots[i]!
       slot.client = makeClient(slot)
       open++
       try {
@@ -117,7 +110,9 @@ const commands: Record<string, (args: never) => Promise<unknown> | unknown> = {
     })
     const joinStarted = performance.now()
     let joinFailed = 0
-    await pool(slots.filter((s) => s.client !== null && s.spec.room !== null), args.joinInFlight, async (slot) => {
+    const joining = slots.filter((s) => s.client !== null && s.spec.room !== null)
+    await pool(joining.length, args.joinInFlight, async (i) => {
+      const slot = joining[i]!
       try {
         await withTimeout(slot.client!.join(slot.spec.room!), args.timeoutMs, 'join')
       } catch {

@@ -1,7 +1,7 @@
 import { createConnection, createServer } from 'node:net'
 import nodemailer from 'nodemailer'
 import t from 'tap'
-import { freePort, startRedis, startSmtpSink, waitForPort } from '../src/index.js'
+import { freePort, pool, startRedis, startSmtpSink, waitForPort } from '../src/index.js'
 
 async function redisPing (port: number): Promise<string> {
   return await new Promise((resolve, reject) => {
@@ -49,4 +49,19 @@ t.test('waitForPort waits for a listener, and names what never came', async (t) 
   setTimeout(() => server.listen(port, '127.0.0.1'), 100)
   await waitForPort(port, 5000)
   t.pass('resolved once the server listened')
+})
+
+t.test('pool runs every task with at most inFlight at once, results in task order', async (t) => {
+  let running = 0
+  let most = 0
+  const results = await pool(10, 3, async (i) => {
+    running++
+    most = Math.max(most, running)
+    await new Promise((resolve) => setTimeout(resolve, (10 - i) * 2))
+    running--
+    return i * i
+  })
+  t.same(results, [0, 1, 4, 9, 16, 25, 36, 49, 64, 81])
+  t.equal(most, 3, 'never more than three at once')
+  t.same(await pool(0, 3, async () => 1), [], 'no tasks, no results')
 })
