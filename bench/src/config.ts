@@ -1,4 +1,5 @@
 import { cpus } from 'node:os'
+import { TOKEN_ALGORITHM, TOKEN_ALGORITHMS, type TokenAlgorithm } from '@webchat/shared'
 
 /** Every setting of the bench, read from the environment once (the only file that reads it). */
 export interface BenchConfig {
@@ -25,6 +26,8 @@ export interface BenchConfig {
   rooms: { clients: number, perSecond: number, measureMs: number }
   idle: { connections: number }
   storm: { connections: number, inFlight: number }
+  /** The algorithm of the bench's signing key: ES256, as the auth service generates, or EdDSA. */
+  tokenAlg: TokenAlgorithm
 }
 
 export const SCENARIOS = ['fanout', 'rooms', 'idle', 'storm'] as const
@@ -86,6 +89,14 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): BenchConfig {
     },
     rooms: { clients: int(env.BENCH_ROOMS_CLIENTS, quick ? 1000 : 2000), perSecond: 1, measureMs: int(env.BENCH_ROOMS_MS, quick ? 6000 : 15_000) },
     idle: { connections: int(env.BENCH_IDLE_CONNECTIONS, quick ? 2000 : 10_000) },
-    storm: { connections: int(env.BENCH_STORM_CONNECTIONS, quick ? 1000 : 5000), inFlight: int(env.BENCH_STORM_IN_FLIGHT, 64) }
+    storm: { connections: int(env.BENCH_STORM_CONNECTIONS, quick ? 1000 : 5000), inFlight: int(env.BENCH_STORM_IN_FLIGHT, 64) },
+    tokenAlg: tokenAlgorithm(env.BENCH_TOKEN_ALG)
   }
+}
+
+function tokenAlgorithm (value: string | undefined): TokenAlgorithm {
+  if (value === undefined || value === '') return TOKEN_ALGORITHM
+  const alg = TOKEN_ALGORITHMS.find((a) => a === value)
+  if (alg === undefined) throw new Error(`BENCH_TOKEN_ALG must be one of ${TOKEN_ALGORITHMS.join(', ')}`)
+  return alg
 }

@@ -47,7 +47,7 @@ process.once('exit', () => killAll())
 if (config.systems.includes('webchat-base') && config.baseDir === undefined) throw new Error('webchat-base needs BENCH_BASE_DIR (see bench/snapshot.sh)')
 if (load1() > 1.5) log(`note: load average is ${load1()} before starting; figures are only comparable within this run`)
 
-const auth = await startAuth()
+const auth = await startAuth(config.tokenAlg)
 const redis = await startRedis(logDir)
 const records: RunRecord[] = []
 

@@ -1,4 +1,4 @@
-import { createHmac, createPrivateKey, randomBytes, sign as edSign } from 'node:crypto'
+import { createHmac, createPrivateKey, randomBytes, sign as signWith } from 'node:crypto'
 import { SignJWT, type CryptoKey, type JWK, type JWTHeaderParameters } from 'jose'
 import { TOKEN_ALGORITHM, TOKEN_AUDIENCE, TOKEN_TYPE } from '@webchat/shared'
 
@@ -25,7 +25,7 @@ export function claims (overrides: Partial<Claims> = {}, issuer = 'webchat-auth'
   }
 }
 
-/** A JWT signed with `key` (EdDSA) and exactly the header given (plus alg). */
+/** A JWT signed with `key` (ES256) and exactly the header given (plus alg). */
 export async function sign (key: CryptoKey, header: Partial<JWTHeaderParameters>, payload: Claims): Promise<string> {
   return await new SignJWT({ ...payload }).setProtectedHeader({ alg: TOKEN_ALGORITHM, typ: TOKEN_TYPE, ...header }).sign(key)
 }
@@ -62,9 +62,9 @@ export function decode (token: string): Claims {
   return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Claims
 }
 
-/** Signs header and payload as given, with no library checks in the way (Ed25519 private JWK). */
+/** Signs header and payload as given, with no library checks in the way (P-256 private JWK, ES256). */
 export function rawSign (privateJwk: JWK, header: Record<string, unknown>, payload: Claims): string {
   const input = `${b64({ alg: TOKEN_ALGORITHM, typ: TOKEN_TYPE, ...header })}.${b64(payload)}`
   const key = createPrivateKey({ key: privateJwk as never, format: 'jwk' })
-  return `${input}.${edSign(null, Buffer.from(input), key).toString('base64url')}`
+  return `${input}.${signWith('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`
 }

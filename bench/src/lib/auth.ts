@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import { exportJWK, generateKeyPair, type JWK } from 'jose'
+import type { TokenAlgorithm } from '@webchat/shared'
 
 /** The issuer chat instances expect (their TOKEN_ISSUER) and the bench signs with. */
 export const ISSUER = 'webchat-auth-bench'
@@ -8,7 +9,7 @@ export const ISSUER = 'webchat-auth-bench'
 export interface BenchAuth {
   /** The JWKS URL the chat instances fetch (their JWKS_URL). */
   jwksUrl: string
-  /** The Ed25519 private key as a JWK, handed to the generators so that they mint tokens. */
+  /** The private key as a JWK (its `alg` says which), handed to the generators so that they mint tokens. */
   privateJwk: JWK
   kid: string
   /** How often the JWKS was fetched. */
@@ -17,16 +18,17 @@ export interface BenchAuth {
 }
 
 /**
- * What the auth service is to chat, reduced to what the bench needs: an Ed25519 key whose public
- * half is served as a JWKS over HTTP exactly as auth serves it, and whose private half signs
- * tokens in the generators (tokens as auth mints them: EdDSA, kid, typ, iss, aud, sub, sid, name,
- * jti, iat, exp). Every chat instance verifies every token on upgrade.
+ * What the auth service is to chat, reduced to what the bench needs: a key (P-256 for ES256, as
+ * auth generates them, or Ed25519 for EdDSA) whose public half is served as a JWKS over HTTP
+ * exactly as auth serves it, and whose private half signs tokens in the generators (tokens as auth
+ * mints them: alg, kid, typ, iss, aud, sub, sid, name, jti, iat, exp). Every chat instance
+ * verifies every token on upgrade.
  */
-export async function startAuth (): Promise<BenchAuth> {
+export async function startAuth (alg: TokenAlgorithm): Promise<BenchAuth> {
   const kid = randomUUID()
-  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true })
-  const publicJwk = { ...await exportJWK(publicKey), kid, alg: 'EdDSA', use: 'sig' }
-  const privateJwk = { ...await exportJWK(privateKey), kid, alg: 'EdDSA' }
+  const { privateKey, publicKey } = await generateKeyPair(alg, { crv: alg === 'ES256' ? 'P-256' : 'Ed25519', extractable: true })
+  const publicJwk = { ...await exportJWK(publicKey), kid, alg, use: 'sig' }
+  const privateJwk = { ...await exportJWK(privateKey), kid, alg }
   let fetches = 0
   const body = JSON.stringify({ keys: [publicJwk] })
   const server: Server = createServer((request, response) => {

@@ -125,10 +125,15 @@ function stormSection (run: BenchRun, systems: string[]): string {
   const rows = systems.flatMap((system) => results(run, 'storm', system).map(({ pass, result: r }: { pass: number, result: StormResult }) => [
     `${name(system)}, pass ${pass}`, r.authenticated ? 'yes' : 'no', n0(r.opened), n0(r.failed), n0(r.windowMs), n0(r.acceptedPerSecond),
     n0(r.serverUsPerConnection), n0(r.redisUsPerConnection), pct(r.generatorLoad), r.mintPerSecond > 0 ? n0(r.mintPerSecond) : '–']))
-  return ['### Connect storm: 5,000 connections as fast as they are accepted', '',
-    'Each generator keeps 64 handshakes in flight. Webchat tokens are minted before the storm (the *minted/s* column, not part of the window) and each is verified on upgrade: Ed25519 signature, claims, session revocation (Redis GET) and single use (Redis SET NX).', '',
+  const { connections, inFlight } = (run.config as { storm?: { connections: number, inFlight: number } } | null)?.storm ?? { connections: 5000, inFlight: 64 }
+  return [`### Connect storm: ${n0(connections)} connections as fast as they are accepted`, '',
+    `Each generator keeps ${inFlight} handshakes in flight. Webchat tokens are minted before the storm (the *minted/s* column, not part of the window) and each is verified on upgrade: ` +
+    `${tokenAlgorithm(run)} signature, claims, session revocation (Redis GET) and single use (Redis SET NX).`, '',
     table(['system', 'auth', 'accepted', 'failed', 'window ms', 'accepted/s', 'server µs/conn', 'Redis µs/conn', 'gen.', 'minted/s'], rows), ''].join('\n')
 }
+
+/** Runs from before BENCH_TOKEN_ALG signed with Ed25519. */
+const tokenAlgorithm = (run: BenchRun): string => (run.config as { tokenAlg?: string } | null)?.tokenAlg === 'ES256' ? 'ES256 (P-256)' : 'EdDSA (Ed25519)'
 
 const generatorNice = (run: BenchRun): number => (run.config as { generatorNice?: number } | null)?.generatorNice ?? 0
 

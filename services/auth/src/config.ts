@@ -38,7 +38,7 @@ export const ConfigSchema = Type.Object({
   sessionMaxAge: seconds('SESSION_MAX_AGE', 30 * 86_400, 'absolute session lifetime', 1),
   tokenTtl: seconds('TOKEN_TTL', 300, 'chat token lifetime', 1),
   tokenIssuer: Type.String({ env: 'TOKEN_ISSUER', default: 'webchat-auth', minLength: 1, description: '`iss` of chat tokens' }),
-  signingKeys: Type.String({ env: 'SIGNING_KEYS', default: '', description: 'JSON array of private Ed25519 JWKs with `kid` (first signs, all verify), or a path to a JSON file or a directory of them; generated into DATA_DIR when unset' }),
+  signingKeys: Type.String({ env: 'SIGNING_KEYS', default: '', description: 'JSON array of private JWKs, P-256 (ES256) or Ed25519 (EdDSA), with `kid` (first signs, all verify), or a path to a JSON file or a directory of them; generated into DATA_DIR when unset' }),
   dataDir: Type.String({ env: 'DATA_DIR', default: './data', description: 'where generated secrets and keys are kept (git-ignored)' }),
   serviceKeys: list('AUTH_SERVICE_KEYS', [], 'bearer keys of backends allowed to call /auth/introspect'),
   webRoot: Type.String({ env: 'WEB_ROOT', default: existsSync(defaultWebRoot) ? defaultWebRoot : '', description: 'built web app to serve at `/`; default the web workspace\'s dist when built' }),

@@ -1,5 +1,6 @@
-import { KeyObject, verify as verifySignature, type webcrypto } from 'node:crypto'
+import { KeyObject, verify as verifySignature, type VerifyKeyObjectInput, type webcrypto } from 'node:crypto'
 import { errors as jose } from 'jose'
+import type { TokenAlgorithm } from '@webchat/shared'
 import { type ChatError, invalidToken, unavailable } from './errors.js'
 
 /** Finds the key of a token's header (jose's remote JWKS: caches, refetches on an unknown kid). */
@@ -37,15 +38,31 @@ function keyFailure (error: unknown): ChatError {
 
 const claimFailure = (claim: string): ChatError => invalidToken(`token claim ${claim} is not acceptable`)
 
+/** How Node checks a signature of each accepted algorithm, and the key it takes. */
+interface Checker { alg: TokenAlgorithm, digest: string | null, key: VerifyKeyObjectInput }
+
+/** The checker of a key, or null when it is not a key of an accepted algorithm. */
+function checkerOf (key: KeyObject): Checker | null {
+  if (key.asymmetricKeyType === 'ed25519') return { alg: 'EdDSA', digest: null, key: { key } }
+  // JWS carries ECDSA signatures as r || s (IEEE P1363), not DER.
+  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') {
+    return { alg: 'ES256', digest: 'sha256', key: { key, dsaEncoding: 'ieee-p1363' } }
+  }
+  return null
+}
+
+const ACCEPTED: ReadonlySet<unknown> = new Set<TokenAlgorithm>(['ES256', 'EdDSA'])
+
 /**
- * Verifies an EdDSA (Ed25519) compact JWS and its claims, as jose's jwtVerify does for this one
- * algorithm, but with Node's one-shot `crypto.verify` on a cached KeyObject instead of a WebCrypto
- * job per token: an upgrade costs a third less CPU (see docs/benchmarks.md, connect storm).
+ * Verifies an ES256 (P-256) or EdDSA (Ed25519) compact JWS and its claims, as jose's jwtVerify
+ * does for these two algorithms, but with Node's one-shot `crypto.verify` on a cached KeyObject
+ * instead of a WebCrypto job per token: an upgrade costs a third less CPU (see
+ * docs/benchmarks.md, connect storm). The header's `alg` must be the key's own.
  * Every failure is a ChatError: `invalid_token` with a reason, or `unavailable` when the key set
  * cannot be fetched.
  */
 export function createJwtVerifier (resolveKey: KeyResolver, policy: JwtPolicy): (token: string) => Promise<Record<string, unknown>> {
-  const keyObjects = new WeakMap<webcrypto.CryptoKey, KeyObject>()
+  const checkers = new WeakMap<webcrypto.CryptoKey, Checker | null>()
   const required = ['iss', 'aud', ...policy.requiredClaims]
 
   return async (token) => {
@@ -54,7 +71,7 @@ export function createJwtVerifier (resolveKey: KeyResolver, policy: JwtPolicy): 
     const [encodedHeader, encodedPayload, encodedSignature] = parts as [string, string, string]
     const header = decodeSegment(encodedHeader)
     if (header === null || !SEGMENT.test(encodedSignature)) throw invalidToken('token is malformed')
-    if (header.alg !== 'EdDSA') throw invalidToken('token algorithm not accepted')
+    if (!ACCEPTED.has(header.alg)) throw invalidToken('token algorithm not accepted')
     if (header.crit !== undefined || header.b64 !== undefined) throw invalidToken('token is malformed')
 
     let cryptoKey: webcrypto.CryptoKey
@@ -63,14 +80,14 @@ export function createJwtVerifier (resolveKey: KeyResolver, policy: JwtPolicy): 
     } catch (error) {
       throw keyFailure(error)
     }
-    let key = keyObjects.get(cryptoKey)
-    if (key === undefined) {
-      key = KeyObject.from(cryptoKey)
-      keyObjects.set(cryptoKey, key)
+    let checker = checkers.get(cryptoKey)
+    if (checker === undefined) {
+      checker = checkerOf(KeyObject.from(cryptoKey))
+      checkers.set(cryptoKey, checker)
     }
-    if (key.asymmetricKeyType !== 'ed25519') throw invalidToken('token algorithm not accepted')
+    if (checker === null || checker.alg !== header.alg) throw invalidToken('token algorithm not accepted')
     const signed = Buffer.from(`${encodedHeader}.${encodedPayload}`)
-    if (!verifySignature(null, signed, key, Buffer.from(encodedSignature, 'base64url'))) throw invalidToken('token signature is invalid')
+    if (!verifySignature(checker.digest, signed, checker.key, Buffer.from(encodedSignature, 'base64url'))) throw invalidToken('token signature is invalid')
 
     const claims = decodeSegment(encodedPayload)
     if (claims === null) throw invalidToken('token is malformed')

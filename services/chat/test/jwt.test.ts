@@ -6,20 +6,27 @@ import { createJwtVerifier } from '../src/jwt.js'
 const policy = { issuer: 'iss', audience: 'chat', typ: 'webchat-chat+jwt', requiredClaims: ['sub', 'jti', 'exp', 'iat'], clockToleranceS: 5 }
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url')
 
-t.test('the verifier accepts what jose signs and refuses everything else with a reason', async (t) => {
-  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' })
-  const other = await generateKeyPair('EdDSA', { crv: 'Ed25519' })
+const curves = { ES256: 'P-256', EdDSA: 'Ed25519' } as const
+
+for (const [alg, crv] of Object.entries(curves)) t.test(`the verifier accepts what jose signs with ${alg} and refuses everything else with a reason`, async (t) => {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { crv })
+  const other = await generateKeyPair(alg, { crv })
+  const otherAlg = alg === 'ES256' ? 'EdDSA' : 'ES256'
+  const otherKind = await generateKeyPair(otherAlg, { crv: curves[otherAlg] })
+  const rsa = await generateKeyPair('RS256')
   let resolved = 0
   const verify = createJwtVerifier(async (header) => {
     resolved++
     if (header.kid === 'unknown') throw new errors.JWKSNoMatchingKey()
     if (header.kid === 'down') throw new Error('fetch failed')
+    if (header.kid === 'other-kind') return otherKind.publicKey
+    if (header.kid === 'rsa') return rsa.publicKey
     return publicKey
   }, policy)
   const now = Math.floor(Date.now() / 1000)
   const sign = async (claims: Record<string, unknown>, header: Record<string, unknown> = {}, key: CryptoKey = privateKey): Promise<string> =>
     await new SignJWT({ iss: 'iss', aud: 'chat', sub: 'u', jti: 'j', iat: now, exp: now + 60, ...claims })
-      .setProtectedHeader({ alg: 'EdDSA', typ: 'webchat-chat+jwt', ...header }).sign(key)
+      .setProtectedHeader({ alg, typ: 'webchat-chat+jwt', ...header }).sign(key)
 
   t.match(await verify(await sign({})), { sub: 'u', jti: 'j' })
   t.match(await verify(await sign({ aud: ['other', 'chat'] })), { sub: 'u' }, 'aud as a list')
@@ -32,8 +39,16 @@ t.test('the verifier accepts what jose signs and refuses everything else with a 
     ['header not an object', Promise.resolve(`${b64([1])}.${b64({})}.c2ln`), /malformed/],
     ['alg none', Promise.resolve(`${b64({ alg: 'none' })}.${b64({})}.`), /malformed|algorithm/],
     ['HS256', Promise.resolve(`${b64({ alg: 'HS256' })}.${b64({})}.c2ln`), /algorithm/],
-    ['crit', Promise.resolve(`${b64({ alg: 'EdDSA', crit: ['x'], x: 1 })}.${b64({})}.c2ln`), /malformed/],
+    ['RS256', Promise.resolve(`${b64({ alg: 'RS256' })}.${b64({})}.c2ln`), /algorithm/],
+    ['crit', Promise.resolve(`${b64({ alg, crit: ['x'], x: 1 })}.${b64({})}.c2ln`), /malformed/],
     ['other key', sign({}, {}, other.privateKey), /signature/],
+    ['signature cut short', sign({}).then((token) => token.slice(0, -8)), /signature/],
+    ['no signature', sign({}).then((token) => token.slice(0, token.lastIndexOf('.') + 1)), /malformed|signature/],
+    // The header names this algorithm, the key set hands out a key of the other one.
+    ['a key of the other algorithm', sign({}, { kid: 'other-kind' }), /algorithm/],
+    ['an RSA key in the key set', sign({}, { kid: 'rsa' }), /algorithm/],
+    ['signed by the other algorithm', new SignJWT({ iss: 'iss', aud: 'chat', sub: 'u', jti: 'j', iat: now, exp: now + 60 })
+      .setProtectedHeader({ alg: otherAlg, typ: 'webchat-chat+jwt' }).sign(otherKind.privateKey), /algorithm/],
     ['unknown kid', sign({}, { kid: 'unknown' }), /unknown key/],
     ['key set down', sign({}, { kid: 'down' }), /unreachable/, 503],
     ['expired', sign({ exp: now - 10 }), /expired/],

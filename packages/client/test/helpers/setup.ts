@@ -7,7 +7,7 @@ import { createFakeTimers } from './fake-timers.js'
 /** A JWT-shaped token (unsigned: the client only reads iat/exp to plan refreshes). */
 export function fakeJwt (n: number, lifetimeS = 300, iat = 1_700_000_000): string {
   const part = (v: object): string => Buffer.from(JSON.stringify(v)).toString('base64url')
-  return `${part({ alg: 'EdDSA' })}.${part({ sub: 'u1', iat, exp: iat + lifetimeS, jti: `t${n}` })}.sig`
+  return `${part({ alg: 'ES256' })}.${part({ sub: 'u1', iat, exp: iat + lifetimeS, jti: `t${n}` })}.sig`
 }
 
 export function msg (room: string, id: string, text = `text ${id}`, extra: Partial<ServerFrameOf<'message'>> = {}): ServerFrameOf<'message'> {

@@ -65,6 +65,7 @@ export const Jwk = Type.Object({
   kty: Type.String(),
   crv: Type.Optional(Type.String()),
   x: Type.Optional(Type.String()),
+  y: Type.Optional(Type.String()),
   kid: Type.String(),
   alg: Type.String(),
   use: Type.String()

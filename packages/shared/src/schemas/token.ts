@@ -1,9 +1,18 @@
 import Type, { type Static } from 'typebox'
 
-/** JOSE header `typ` of chat tokens, and their audience. Only EdDSA (Ed25519) signs them. */
+/** JOSE header `typ` of chat tokens, and their audience. */
 export const TOKEN_TYPE = 'webchat-chat+jwt'
 export const TOKEN_AUDIENCE = 'chat'
-export const TOKEN_ALGORITHM = 'EdDSA'
+/**
+ * The algorithms that may sign chat tokens, and nothing else (never HS*, never `none`): ES256
+ * (ECDSA on P-256) and EdDSA (Ed25519). ES256 is what new keys use: OpenSSL checks a P-256
+ * signature in about two thirds of the time of an Ed25519 one, and signs it faster too, so every
+ * connection costs chat and auth less (docs/benchmarks.md, connect storm).
+ */
+export const TOKEN_ALGORITHMS = ['ES256', 'EdDSA'] as const
+export type TokenAlgorithm = typeof TOKEN_ALGORITHMS[number]
+/** The algorithm of generated signing keys. */
+export const TOKEN_ALGORITHM: TokenAlgorithm = 'ES256'
 /** WebSocket subprotocol of this protocol version. */
 export const SUBPROTOCOL = 'webchat.v1'
 

@@ -15,12 +15,13 @@ for (const kind of ENGINES) {
     const jwks = res.json()
     t.ok(validate.jwks(jwks))
     t.equal(jwks.keys.length, 1)
-    t.match(jwks.keys[0], { kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig', kid: String })
+    t.match(jwks.keys[0], { kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', kid: String, x: String, y: String })
     t.notOk('d' in jwks.keys[0], 'no private part')
   })
 
   t.test(`key rotation on ${kind}: nobody is logged out, old tokens verify until they expire`, async (t) => {
-    const [oldKey, newKey] = [await generateSigningJwk(), await generateSigningJwk()]
+    // From an Ed25519 key (what DATA_DIR holds from before ES256 was the default) to a P-256 one.
+    const [oldKey, newKey] = [await generateSigningJwk('EdDSA'), await generateSigningJwk()]
     const shared = await engineFor(t, await testConfig(t, kind))
     const before = await build(t, kind, { engine: shared, env: { ...SECRETS, SIGNING_KEYS: JSON.stringify([oldKey]) } })
     const cookie = await signIn(before, 'rotate@example.com')
@@ -33,7 +34,7 @@ for (const kind of ENGINES) {
     const jwks = (await after.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json()
     t.same(jwks.keys.map((k: { kid: string }) => k.kid), [newKey.kid, oldKey.kid])
     const keySet = createLocalJWKSet(jwks)
-    const options = { algorithms: ['EdDSA'], typ: TOKEN_TYPE, audience: 'chat', issuer: 'webchat-auth' }
+    const options = { algorithms: ['ES256', 'EdDSA'], typ: TOKEN_TYPE, audience: 'chat', issuer: 'webchat-auth' }
     const { payload } = await jwtVerify(oldToken, keySet, options)
     t.ok(validate.tokenClaims(payload), 'the old token verifies with every claim')
     const introspected = await after.app.inject({ method: 'POST', url: '/auth/introspect', headers: { authorization: `Bearer ${SECRETS.AUTH_SERVICE_KEYS}` }, payload: { token: oldToken } })

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose'
-import { TOKEN_TYPE } from '@webchat/shared'
+import { TOKEN_ALGORITHM, TOKEN_TYPE, type TokenAlgorithm } from '@webchat/shared'
 
 export const ISSUER = 'webchat-auth-test'
 
-interface Key { kid: string, privateKey: CryptoKey, jwk: JWK }
+interface Key { kid: string, alg: TokenAlgorithm, privateKey: CryptoKey, jwk: JWK }
 
-async function newKey (kid = randomUUID()): Promise<Key> {
-  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true })
-  const jwk = { ...await exportJWK(publicKey), kid, alg: 'EdDSA', use: 'sig' }
-  return { kid, privateKey, jwk }
+async function newKey (alg: TokenAlgorithm = TOKEN_ALGORITHM): Promise<Key> {
+  const kid = randomUUID()
+  const { privateKey, publicKey } = await generateKeyPair(alg, { crv: alg === 'ES256' ? 'P-256' : 'Ed25519', extractable: true })
+  const jwk = { ...await exportJWK(publicKey), kid, alg, use: 'sig' }
+  return { kid, alg, privateKey, jwk }
 }
 
 export interface MintOptions {
@@ -31,14 +32,14 @@ export interface MintOptions {
 
 /**
  * What the auth service is to chat: a JWKS over real HTTP on 127.0.0.1 and tokens signed exactly
- * as auth mints them (EdDSA, kid, typ, iss, aud 'chat', sub, sid, name, jti, iat, exp).
+ * as auth mints them (ES256, kid, typ, iss, aud 'chat', sub, sid, name, jti, iat, exp).
  */
 export interface AuthStub {
   url: string
   fetches: number
   mint (options?: MintOptions): Promise<string>
-  /** Publishes a new key and signs with it from now on. */
-  rotate (): Promise<void>
+  /** Publishes a new key (ES256 unless told) and signs with it from now on. */
+  rotate (alg?: TokenAlgorithm): Promise<void>
   close (): Promise<void>
 }
 
@@ -72,11 +73,11 @@ export async function startAuthStub (): Promise<AuthStub> {
       }
       for (const claim of options.omit ?? []) Reflect.deleteProperty(claims, claim)
       return await new SignJWT(claims)
-        .setProtectedHeader({ alg: 'EdDSA', kid: options.kid ?? signer.kid, typ: options.typ ?? TOKEN_TYPE })
+        .setProtectedHeader({ alg: signer.alg, kid: options.kid ?? signer.kid, typ: options.typ ?? TOKEN_TYPE })
         .sign(options.forged === true ? rogue.privateKey : signer.privateKey)
     },
-    async rotate () {
-      keys.push(await newKey())
+    async rotate (alg) {
+      keys.push(await newKey(alg))
     },
     close: async () => {
       server.closeAllConnections()

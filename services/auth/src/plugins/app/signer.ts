@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { SignJWT, jwtVerify, type JWTHeaderParameters } from 'jose'
-import { TOKEN_ALGORITHM, TOKEN_AUDIENCE, TOKEN_TYPE, validate, type Jwks, type TokenClaims } from '@webchat/shared'
+import { TOKEN_ALGORITHMS, TOKEN_AUDIENCE, TOKEN_TYPE, validate, type Jwks, type TokenClaims } from '@webchat/shared'
 import fp from 'fastify-plugin'
 import { loadSigningKeys, type KeyObject, type SigningKey } from './signing-keys.js'
 
@@ -25,17 +25,19 @@ export interface Signer {
   jwks (): Jwks
 }
 
-/** Mints and checks chat tokens: EdDSA JWTs with `kid` and `typ` in the header. */
+/** Mints and checks chat tokens: JWTs signed with the newest key (ES256 or EdDSA), `kid` and `typ` in the header. */
 export function createSigner ({ keys, issuer, ttlSeconds, now = Date.now }: SignerOptions): Signer {
   const current = keys[0]
   if (current === undefined) throw new Error('no signing key')
-  const byKid = new Map(keys.map((k) => [k.kid, k.publicKey]))
+  const byKid = new Map(keys.map((k) => [k.kid, k]))
   const jwks: Jwks = { keys: keys.map((k) => k.jwk) }
 
   const keyFor = async (header: JWTHeaderParameters): Promise<KeyObject> => {
     const key = header.kid === undefined ? undefined : byKid.get(header.kid)
     if (key === undefined) throw new Error('unknown kid')
-    return key
+    // A key checks only tokens of its own algorithm.
+    if (header.alg !== key.alg) throw new Error('algorithm of another key')
+    return key.publicKey
   }
 
   return {
@@ -46,14 +48,14 @@ export function createSigner ({ keys, issuer, ttlSeconds, now = Date.now }: Sign
         jti: randomBytes(16).toString('base64url'), iat, exp: iat + ttlSeconds
       }
       const token = await new SignJWT({ ...claims })
-        .setProtectedHeader({ alg: TOKEN_ALGORITHM, typ: TOKEN_TYPE, kid: current.kid })
+        .setProtectedHeader({ alg: current.alg, typ: TOKEN_TYPE, kid: current.kid })
         .sign(current.privateKey)
       return { token, expiresAt: new Date(claims.exp * 1000).toISOString(), claims }
     },
     async verify (token) {
       try {
         const { payload } = await jwtVerify(token, keyFor, {
-          algorithms: [TOKEN_ALGORITHM], typ: TOKEN_TYPE, issuer, audience: TOKEN_AUDIENCE,
+          algorithms: [...TOKEN_ALGORITHMS], typ: TOKEN_TYPE, issuer, audience: TOKEN_AUDIENCE,
           requiredClaims: ['sub', 'sid', 'jti', 'iat', 'exp'], currentDate: new Date(now())
         })
         return validate.tokenClaims(payload) ? payload : null

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose'
-import { TOKEN_ALGORITHM, type Jwks } from '@webchat/shared'
+import { TOKEN_ALGORITHM, TOKEN_ALGORITHMS, type Jwks, type TokenAlgorithm } from '@webchat/shared'
 import { readOrCreate } from '../../data-dir.js'
 
 export type PublicJwk = Jwks['keys'][number]
@@ -10,6 +10,7 @@ export type KeyObject = Awaited<ReturnType<typeof importJWK>>
 
 export interface SigningKey {
   kid: string
+  alg: TokenAlgorithm
   privateKey: KeyObject
   publicKey: KeyObject
   jwk: PublicJwk
@@ -18,24 +19,35 @@ export interface SigningKey {
 /** The file in DATA_DIR holding generated keys (newest first). */
 export const GENERATED_KEYS_FILE = 'signing-keys.json'
 
-/** A new Ed25519 private JWK whose `kid` is its RFC 7638 thumbprint. */
-export async function generateSigningJwk (): Promise<JWK> {
-  const { privateKey } = await generateKeyPair(TOKEN_ALGORITHM, { crv: 'Ed25519', extractable: true })
+/** The JWK shape of each accepted algorithm: key type, curve and public members. */
+const SHAPES: Record<TokenAlgorithm, { kty: string, crv: string, members: ReadonlyArray<'x' | 'y'> }> = {
+  ES256: { kty: 'EC', crv: 'P-256', members: ['x', 'y'] },
+  EdDSA: { kty: 'OKP', crv: 'Ed25519', members: ['x'] }
+}
+const algorithmOf = (jwk: JWK): TokenAlgorithm | undefined =>
+  TOKEN_ALGORITHMS.find((alg) => jwk.kty === SHAPES[alg].kty && jwk.crv === SHAPES[alg].crv)
+
+/** A new private JWK (ES256 unless told) whose `kid` is its RFC 7638 thumbprint. */
+export async function generateSigningJwk (alg: TokenAlgorithm = TOKEN_ALGORITHM): Promise<JWK> {
+  const { privateKey } = await generateKeyPair(alg, { crv: SHAPES[alg].crv, extractable: true })
   const jwk = await exportJWK(privateKey)
-  return { ...jwk, kid: await calculateJwkThumbprint(jwk), alg: TOKEN_ALGORITHM, use: 'sig' }
+  return { ...jwk, kid: await calculateJwkThumbprint(jwk), alg, use: 'sig' }
 }
 
-/** Checks one private JWK: Ed25519 only (never HS*, never `none`), with a `kid`. */
+/** Checks one private JWK: P-256 (ES256) or Ed25519 (EdDSA) only, never HS* or `none`, with a `kid`. */
 async function toSigningKey (value: unknown, where: string): Promise<SigningKey> {
   const jwk = value as JWK
   if (typeof jwk !== 'object' || jwk === null) throw new Error(`${where}: a key must be a JWK object`)
-  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519') throw new Error(`${where}: only Ed25519 (kty OKP, crv Ed25519) keys sign chat tokens`)
-  if (jwk.alg !== undefined && jwk.alg !== TOKEN_ALGORITHM) throw new Error(`${where}: alg must be ${TOKEN_ALGORITHM}`)
+  const alg = algorithmOf(jwk)
+  if (alg === undefined) throw new Error(`${where}: only P-256 (kty EC, crv P-256: ES256) and Ed25519 (kty OKP, crv Ed25519: EdDSA) keys sign chat tokens`)
+  if (jwk.alg !== undefined && jwk.alg !== alg) throw new Error(`${where}: a ${SHAPES[alg].crv} key's alg must be ${alg}`)
   if (typeof jwk.kid !== 'string' || jwk.kid === '') throw new Error(`${where}: every key needs a kid`)
-  if (typeof jwk.d !== 'string' || typeof jwk.x !== 'string') throw new Error(`${where}: key ${jwk.kid} is not a private key`)
-  const privateKey = await importJWK({ ...jwk, alg: TOKEN_ALGORITHM }, TOKEN_ALGORITHM)
-  const publicKey = await importJWK({ kty: 'OKP', crv: 'Ed25519', x: jwk.x, alg: TOKEN_ALGORITHM }, TOKEN_ALGORITHM)
-  return { kid: jwk.kid, privateKey, publicKey, jwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x, kid: jwk.kid, alg: TOKEN_ALGORITHM, use: 'sig' } }
+  const { kty, crv, members } = SHAPES[alg]
+  if (typeof jwk.d !== 'string' || members.some((m) => typeof jwk[m] !== 'string')) throw new Error(`${where}: key ${jwk.kid} is not a private key`)
+  const publicJwk: PublicJwk = { kty, crv, ...Object.fromEntries(members.map((m) => [m, jwk[m]])), kid: jwk.kid, alg, use: 'sig' }
+  const privateKey = await importJWK({ ...jwk, alg }, alg)
+  const publicKey = await importJWK(publicJwk, alg)
+  return { kid: jwk.kid, alg, privateKey, publicKey, jwk: publicJwk }
 }
 
 async function parseKeys (json: string, where: string): Promise<SigningKey[]> {

@@ -31,14 +31,26 @@ t.test('SIGNING_KEYS as JSON, a file or a directory; newest first', async (t) =>
   t.same((await loadSigningKeys(keysDir, '/unused')).keys.map((k) => k.kid), [c.kid, a.kid], 'the newest file name signs')
 })
 
-t.test('refuses anything but Ed25519 private keys with distinct kids', async (t) => {
+t.test('refuses anything but P-256 and Ed25519 private keys with distinct kids', async (t) => {
   const good = await generateSigningJwk()
+  const ed = await generateSigningJwk('EdDSA')
+  t.match(good, { kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' }, 'new keys are P-256')
+  t.match(ed, { kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA' })
+  t.same((await loadSigningKeys(JSON.stringify([good, ed]), '/unused')).keys.map((k) => k.alg), ['ES256', 'EdDSA'], 'both, mixed')
+  const { alg: _alg, ...noAlg } = ed
+  t.equal((await loadSigningKeys(JSON.stringify(noAlg), '/unused')).keys[0]!.alg, 'EdDSA', 'alg follows from the curve when absent')
   const { privateKey: rsa } = await generateKeyPair('RS256', { extractable: true })
+  const { privateKey: p384 } = await generateKeyPair('ES384', { extractable: true })
   const { d: _d, ...publicOnly } = good
+  const { y: _y, ...noY } = good
   const cases: Record<string, unknown> = {
     'an HMAC secret': [{ kty: 'oct', k: 'c2VjcmV0', kid: 'h', alg: 'HS256' }],
     'an RSA key': [{ ...await exportJWK(rsa), kid: 'r' }],
+    'a P-384 key': [{ ...await exportJWK(p384), kid: 'p' }],
     'alg none': [{ ...good, alg: 'none' }],
+    'a P-256 key labelled EdDSA': [{ ...good, alg: 'EdDSA' }],
+    'an Ed25519 key labelled ES256': [{ ...ed, alg: 'ES256' }],
+    'a P-256 key without y': [noY],
     'no kid': [{ ...good, kid: undefined }],
     'a public key': [publicOnly],
     'duplicate kids': [good, { ...await generateSigningJwk(), kid: good.kid }],

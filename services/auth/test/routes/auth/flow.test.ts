@@ -39,7 +39,7 @@ for (const kind of ENGINES) {
     const { token, expiresAt } = minted.json()
 
     const jwks = await app.inject({ method: 'GET', url: '/.well-known/jwks.json' })
-    const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(jwks.json()), { algorithms: ['EdDSA'], typ: TOKEN_TYPE, audience: 'chat', issuer: 'webchat-auth' })
+    const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(jwks.json()), { algorithms: ['ES256'], typ: TOKEN_TYPE, audience: 'chat', issuer: 'webchat-auth' })
     t.equal(protectedHeader.typ, TOKEN_TYPE)
     t.equal(payload.sub, user.id)
     t.equal(payload.name, 'Ada')

@@ -78,13 +78,15 @@ for (const kind of ENGINES) {
       t.match(error.body.message, /session/)
     })
 
-    t.test('an unknown kid makes chat fetch the key set again (key rotation)', async (t) => {
-      const before = auth.fetches
-      await auth.rotate()
-      const c = await connect(url, await mint({ sub: 'rotated' }))
-      t.teardown(c.close)
-      await c.waitFor((f) => f.type === 'ready')
-      t.ok(auth.fetches > before)
+    t.test('an unknown kid makes chat fetch the key set again (key rotation, to and from an Ed25519 key)', async (t) => {
+      for (const alg of ['EdDSA', 'ES256'] as const) {
+        const before = auth.fetches
+        await auth.rotate(alg)
+        const c = await connect(url, await mint({ sub: 'rotated' }))
+        t.teardown(c.close)
+        await c.waitFor((f) => f.type === 'ready')
+        t.ok(auth.fetches > before, alg)
+      }
     })
 
     t.test('origins: listed ones pass, others get 403', async (t) => {
