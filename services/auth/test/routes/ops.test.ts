@@ -1,10 +1,41 @@
+import { Agent, request } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import t from 'tap'
+import Fastify, { type FastifyInstance } from 'fastify'
 import { Registry } from 'prom-client'
 import { startRedis, startSmtpSink } from '@webchat/testkit'
-import { validate } from '@webchat/shared'
-import { buildApp } from '../../src/app.js'
-import { ENGINES, build, mailedCode, requestCode, sessionCookie, signIn, sleep, smtpSink, testConfig } from '../helper.js'
+import { validate, type Health } from '@webchat/shared'
+import authApp, { buildApp, serverOptions } from '../../src/app.js'
+import { ENGINES, build, mailedCode, memoryEngine, requestCode, sessionCookie, signIn, sleep, smtpSink, testConfig } from '../helper.js'
 import { smtpProxy } from '../smtp-proxy.js'
+
+interface Readiness { status: number, body: Health, ms: number }
+
+/** GET /readyz every 50 ms for `ms`, or until `until` holds for an answer; every answer, in order. */
+async function readiness (server: FastifyInstance, ms: number, until: (answer: Readiness) => boolean = () => false): Promise<Readiness[]> {
+  const answers: Readiness[] = []
+  for (const end = Date.now() + ms; Date.now() < end; await sleep(50)) {
+    const started = Date.now()
+    const res = await server.inject({ method: 'GET', url: '/readyz' })
+    answers.push({ status: res.statusCode, body: res.json(), ms: Date.now() - started })
+    if (until(answers.at(-1)!)) break
+  }
+  return answers
+}
+
+const mailIs = (want: boolean) => (answer: Readiness): boolean => answer.body.checks?.mail === want
+const readyWith = (mail: boolean): Pick<Readiness, 'status' | 'body'> => ({ status: 200, body: { status: 'ok', checks: { engine: true, mail } } })
+const statusAndBody = (answers: Readiness[]): Array<Pick<Readiness, 'status' | 'body'>> => answers.map(({ status, body }) => ({ status, body }))
+
+/** The status of a GET over `agent` (keep-alive: the same connection each time). */
+async function statusOf (url: string, agent: Agent): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    request(url, { agent }, (res) => {
+      res.resume()
+      res.on('end', () => { resolve(res.statusCode ?? 0) })
+    }).on('error', reject).end()
+  })
+}
 
 for (const kind of ENGINES) {
   t.test(`ops routes on ${kind}`, async (t) => {
@@ -13,25 +44,40 @@ for (const kind of ENGINES) {
       const health = await app.inject({ method: 'GET', url: '/healthz' })
       t.equal(health.statusCode, 200)
       t.same(health.json(), { status: 'ok' })
-      const ready = await app.inject({ method: 'GET', url: '/readyz' })
-      t.equal(ready.statusCode, 200)
-      t.same(ready.json(), { status: 'ok', checks: { engine: true, mail: true } })
+      const answers = await readiness(app, 3000, mailIs(true))
+      t.same(statusAndBody(answers.slice(-1)), [readyWith(true)], 'mail true once the background probe answered')
+      t.same(statusAndBody(answers), answers.map(({ body }) => readyWith(body.checks?.mail === true)), 'ready throughout')
     })
 
-    t.test('readyz is 503 while the mail server is unreachable', async (t) => {
-      const sink = await startSmtpSink()
-      t.teardown(async () => { await sink.close() })
+    t.test('readyz stays 200 while the mail server refuses connections, with mail false until it is back', async (t) => {
+      const sink = await smtpSink(t)
       const proxy = await smtpProxy(t, sink.port)
-      const { app } = await build(t, kind, { sink, env: { SMTP_URL: proxy.url, SMTP_TIMEOUT_MS: '500' } })
       await proxy.set('down')
-      const down = await app.inject({ method: 'GET', url: '/readyz' })
-      t.equal(down.statusCode, 503)
-      t.same(down.json(), { status: 'unavailable', checks: { engine: true, mail: false } })
+      const { app } = await build(t, kind, { sink, env: { SMTP_URL: proxy.url, SMTP_TIMEOUT_MS: '1000' } })
+      const down = await readiness(app, 500)
+      t.ok(down.length >= 5, `${down.length} answers`)
+      t.same(statusAndBody(down), down.map(() => readyWith(false)), 'ready, mail false')
+      await proxy.set('up')
+      const back = await readiness(app, 3000, mailIs(true))
+      t.same(statusAndBody(back.slice(-1)), [readyWith(true)], 'mail true again after one probe')
+      t.same(back.map((a) => a.status), back.map(() => 200))
+    })
+
+    t.test('readyz answers within 500 ms, 200 with mail false, while the mail server never greets', async (t) => {
+      const sink = await smtpSink(t)
+      const proxy = await smtpProxy(t, sink.port)
       await proxy.set('silent')
-      t.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 503, 'a server that never greets')
+      const { app } = await build(t, kind, { sink, env: { SMTP_URL: proxy.url, SMTP_TIMEOUT_MS: '2000' } })
+      // Longer than SMTP_TIMEOUT_MS: the first probe times out meanwhile and the next one starts.
+      const silent = await readiness(app, 2500)
+      t.ok(silent.length >= 10, `${silent.length} answers`)
+      t.same(statusAndBody(silent), silent.map(() => readyWith(false)), 'ready, mail false')
+      const slowest = Math.max(...silent.map((a) => a.ms))
+      t.ok(slowest < 500, `slowest answer ${slowest} ms`)
       await proxy.set('down')
       await proxy.set('up')
-      t.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200, 'back at once')
+      const back = await readiness(app, 3000, mailIs(true))
+      t.same(statusAndBody(back.slice(-1)), [readyWith(true)], 'mail true again once the server greets')
     })
 
     t.test('metrics: Prometheus text with the service counters', async (t) => {
@@ -108,9 +154,9 @@ t.test('Redis down at start: the service starts (live, not ready, 503s) and is r
   const app = await buildApp({ config, server: { logger: false } })
   t.teardown(async () => { await app.close() })
   t.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, 'live')
-  const ready = await app.inject({ method: 'GET', url: '/readyz' })
-  t.equal(ready.statusCode, 503, 'not ready')
-  t.same(ready.json(), { status: 'unavailable', checks: { engine: false, mail: true } })
+  const notReady = await readiness(app, 3000, mailIs(true))
+  t.same(statusAndBody(notReady.slice(-1)), [{ status: 503, body: { status: 'unavailable', checks: { engine: false, mail: true } } }], 'not ready, though mail is')
+  t.same(notReady.map((a) => a.status), notReady.map(() => 503), 'not ready throughout')
   const code = await requestCode(app, 'early@example.com')
   t.equal(code.statusCode, 503)
   t.same(code.json(), { error: 'unavailable', message: 'the service is temporarily unavailable' })
@@ -125,6 +171,25 @@ t.test('Redis down at start: the service starts (live, not ready, 503s) and is r
   t.equal((await requestCode(app, 'early@example.com')).statusCode, 202)
   const verified = await app.inject({ method: 'POST', url: '/auth/verify', payload: { email: 'early@example.com', code: await mailedCode(sink, 'early@example.com') } })
   t.equal(verified.statusCode, 200, 'signs in')
+})
+
+t.test('closing: readyz answers 503 from the moment the instance starts closing', async (t) => {
+  const config = await testConfig(t, 'memory')
+  const server = Fastify({ ...serverOptions(config), logger: false })
+  await server.register(authApp, { config, engine: memoryEngine(t) })
+  let release = (): void => {}
+  const held = new Promise<void>((resolve) => { release = resolve })
+  // Holds the close open while the test asks on a connection made before it.
+  server.addHook('preClose', async () => { await held })
+  await server.listen({ host: '127.0.0.1', port: 0 })
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+  t.teardown(() => { agent.destroy() })
+  const url = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}/readyz`
+  t.equal(await statusOf(url, agent), 200)
+  const closed = server.close()
+  t.equal(await statusOf(url, agent), 503, 'not ready while closing')
+  release()
+  await closed
 })
 
 t.test('ops: false leaves the ops routes to the host; a given registry gets the metrics', async (t) => {

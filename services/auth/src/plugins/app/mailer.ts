@@ -5,8 +5,15 @@ import { codeMessage, isDeliverable } from '../../mail/message.js'
 export interface Mailer {
   /** Resolves once the mail server accepted the message; rejects within `timeoutMs` otherwise. */
   sendCode (to: string, code: string): Promise<void>
-  /** Whether the mail server answers (a success is remembered for a few seconds). */
-  check (): Promise<boolean>
+  /**
+   * Whether the mail server answered the last probe (false until one has). Never waits: a probe
+   * starts in the background when the last answer is a failure or older than `probeCacheMs`.
+   */
+  reachable (): boolean
+  /**
+   * Stops probing. A probe under way cannot be aborted (nodemailer's verify has no handle): it
+   * ends within `timeoutMs` and its answer is ignored.
+   */
   close (): void
 }
 
@@ -18,6 +25,7 @@ export interface MailerOptions {
   codeTtlSeconds: number
   /** Where the console transport prints; defaults to stdout. */
   print?: (line: string) => void
+  /** How long a successful probe is trusted before the next read starts another (default 5 s). */
   probeCacheMs?: number
 }
 
@@ -26,6 +34,7 @@ async function within<T> (promise: Promise<T>, ms: number, what: string): Promis
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(Object.assign(new Error(`${what} timed out after ${ms} ms`), { code: 'ETIMEDOUT' })), ms)
+    timer.unref() // a background probe's deadline must not keep the process alive
   })
   promise.catch(() => {})
   try {
@@ -35,21 +44,38 @@ async function within<T> (promise: Promise<T>, ms: number, what: string): Promis
   }
 }
 
+export interface BackgroundProbe {
+  /** The last answer (false before the first one); starts a probe if it is due and none is under way. */
+  read (): boolean
+  /** No probe after this; the answer of one under way is ignored. */
+  stop (): void
+}
+
 /**
- * Remembers a successful probe for `ttlMs` and shares one probe among concurrent callers. A
- * failure is not remembered: the next call probes again, so recovery shows at once.
+ * The last answer of `probe`, never awaited, so a probe that hangs cannot slow the reader. A read
+ * starts a probe when the last answer is a failure (recovery shows on the next read but one) or a
+ * success older than `maxAgeMs`; never more than one at a time.
  */
-function cachedProbe (probe: () => Promise<boolean>, ttlMs: number): () => Promise<boolean> {
-  let okAt = -Infinity
-  let pending: Promise<boolean> | undefined
-  return async () => {
-    if (Date.now() - okAt < ttlMs) return true
-    pending ??= probe().catch(() => false).then((ok) => {
-      if (ok) okAt = Date.now()
-      pending = undefined
-      return ok
+export function backgroundProbe (probe: () => Promise<boolean>, maxAgeMs: number): BackgroundProbe {
+  let ok = false
+  let answeredAt = -Infinity
+  let running = false
+  let stopped = false
+  const start = (): void => {
+    running = true
+    void probe().catch(() => false).then((answer) => {
+      running = false
+      if (stopped) return
+      ok = answer
+      answeredAt = Date.now()
     })
-    return await pending
+  }
+  return {
+    read () {
+      if (!stopped && !running && (!ok || Date.now() - answeredAt >= maxAgeMs)) start()
+      return ok
+    },
+    stop () { stopped = true }
   }
 }
 
@@ -64,7 +90,7 @@ export function createMailer (options: MailerOptions): Mailer {
         codeMessage(code, minutes)
         print(`[mail:console] sign-in code for ${to}: ${code}`)
       },
-      check: async () => true,
+      reachable: () => true,
       close () {}
     }
   }
@@ -79,15 +105,18 @@ export function createMailer (options: MailerOptions): Mailer {
     disableUrlAccess: true,
     logger: false
   })
-  const check = cachedProbe(async () => await within(transporter.verify(), t, 'SMTP probe'), options.probeCacheMs ?? 5000)
+  const probe = backgroundProbe(async () => await within(transporter.verify(), t, 'SMTP probe'), options.probeCacheMs ?? 5000)
   return {
     async sendCode (to, code) {
       if (!isDeliverable(to)) refuse()
       const { subject, text, html } = codeMessage(code, minutes)
       await within(transporter.sendMail({ from: options.from, to: { name: '', address: to }, subject, text, html }), t, 'SMTP send')
     },
-    check,
-    close: () => { transporter.close() }
+    reachable: probe.read,
+    close () {
+      probe.stop()
+      transporter.close()
+    }
   }
 }
 
@@ -108,5 +137,7 @@ export default fp(async function mailerPlugin (fastify) {
   })
   if (config.mailTransport === 'console') fastify.log.warn('MAIL_TRANSPORT=console: sign-in codes are printed to the terminal, not mailed')
   fastify.decorate('mailer', mailer)
+  // The first probe starts with the service, so that /readyz soon reports the mail server.
+  fastify.addHook('onReady', async () => { mailer.reachable() })
   fastify.addHook('onClose', async () => { mailer.close() })
 }, { name: 'auth-mailer', dependencies: ['auth-config'] })

@@ -1,10 +1,19 @@
 import t from 'tap'
 import { startSmtpSink } from '@webchat/testkit'
 import { codeMessage, isDeliverable, SUBJECT } from '../../../src/mail/message.js'
-import { createMailer } from '../../../src/plugins/app/mailer.js'
+import { backgroundProbe, createMailer, type Mailer } from '../../../src/plugins/app/mailer.js'
+import { sleep } from '../../helper.js'
 import { smtpProxy } from '../../smtp-proxy.js'
 
 const options = { from: 'webchat <no-reply@example.com>', codeTtlSeconds: 600 }
+
+/** Reads `reachable()` (each read may start a background probe) until it says `want`; whether it did within `ms`. */
+async function becomes (mailer: Mailer, want: boolean, ms = 3000): Promise<boolean> {
+  for (const until = Date.now() + ms; Date.now() < until; await sleep(20)) {
+    if (mailer.reachable() === want) return true
+  }
+  return false
+}
 
 t.test('SMTP: one message with text and HTML, the fixed subject and only the address', async (t) => {
   const sink = await startSmtpSink()
@@ -21,7 +30,7 @@ t.test('SMTP: one message with text and HTML, the fixed subject and only the add
   t.match(raw, /text\/plain/)
   t.match(raw, /text\/html/)
   t.match(raw, /012345/)
-  t.equal(await mailer.check(), true)
+  t.ok(await becomes(mailer, true), 'the probe finds the server')
 })
 
 t.test('refuses undeliverable addresses before talking to the server', async (t) => {
@@ -47,29 +56,61 @@ t.test('failures within the timeout: refused, never greeted, rejected by the ser
   t.teardown(() => { mailer.close() })
   await proxy.set('down')
   await t.rejects(mailer.sendCode('a@example.com', '123456'), 'connection refused')
-  t.equal(await mailer.check(), false)
+  t.equal(mailer.reachable(), false, 'false before any probe answered')
   await proxy.set('silent')
   const started = Date.now()
   await t.rejects(mailer.sendCode('a@example.com', '123456'), 'no greeting')
   t.ok(Date.now() - started < 1500, `gave up after ${Date.now() - started} ms`)
-  t.equal(await mailer.check(), false)
+  for (let i = 0; i < 5; i++) {
+    const read = Date.now()
+    t.equal(mailer.reachable(), false)
+    t.ok(Date.now() - read < 50, 'a read never waits for the silent server')
+    await sleep(200)
+  }
   await proxy.set('down')
   await proxy.set('up')
   sink.failing = true
   await t.rejects(mailer.sendCode('a@example.com', '123456'), 'a 4xx reply')
   sink.failing = false
-  t.equal(await mailer.check(), true, 'a failure is not remembered')
+  t.ok(await becomes(mailer, true), 'a failure is probed again at once')
   await mailer.sendCode('a@example.com', '123456')
   await proxy.set('down')
-  t.equal(await mailer.check(), true, 'a success is remembered for probeCacheMs')
+  await sleep(100)
+  t.equal(mailer.reachable(), true, 'a success is remembered for probeCacheMs')
 })
 
-t.test('concurrent probes share one connection attempt', async (t) => {
-  const sink = await startSmtpSink()
-  t.teardown(async () => { await sink.close() })
-  const mailer = createMailer({ ...options, transport: 'smtp', smtpUrl: sink.url, timeoutMs: 2000, probeCacheMs: 0 })
-  t.teardown(() => { mailer.close() })
-  t.same(await Promise.all([mailer.check(), mailer.check(), mailer.check()]), [true, true, true])
+t.test('background probe: one at a time, never awaited, a success kept for maxAgeMs, none after stop', async (t) => {
+  const answers: Array<(ok: boolean) => void> = []
+  const probe = backgroundProbe(async () => await new Promise<boolean>((resolve) => answers.push(resolve)), 200)
+  t.equal(probe.read(), false, 'false before the first answer')
+  t.equal(probe.read(), false)
+  t.equal(answers.length, 1, 'one probe under way, not two')
+  answers[0]!(true)
+  await sleep(0)
+  t.equal(probe.read(), true)
+  t.equal(answers.length, 1, 'a fresh success is not probed again')
+  await sleep(250)
+  t.equal(probe.read(), true, 'the old answer while the next probe runs')
+  t.equal(answers.length, 2, 'probed again after maxAgeMs')
+  answers[1]!(false)
+  await sleep(0)
+  t.equal(probe.read(), false)
+  t.equal(answers.length, 3, 'a failure is probed again on the next read')
+  probe.stop()
+  answers[2]!(true)
+  await sleep(0)
+  t.equal(probe.read(), false, 'an answer after stop is ignored')
+  t.equal(answers.length, 3, 'no probe after stop')
+})
+
+t.test('a probe that throws reads as unreachable and is probed again', async (t) => {
+  let calls = 0
+  const probe = backgroundProbe(async () => { calls++; throw new Error('boom') }, 1000)
+  probe.read()
+  await sleep(0)
+  t.equal(probe.read(), false)
+  t.equal(calls, 2, 'the thrown probe ended: the next read probed again')
+  probe.stop()
 })
 
 t.test('console transport prints the code instead of mailing it', async (t) => {
@@ -77,7 +118,7 @@ t.test('console transport prints the code instead of mailing it', async (t) => {
   const mailer = createMailer({ ...options, transport: 'console', smtpUrl: '', timeoutMs: 1000, print: (line) => printed.push(line) })
   await mailer.sendCode('dev@example.com', '654321')
   t.same(printed, ['[mail:console] sign-in code for dev@example.com: 654321'])
-  t.equal(await mailer.check(), true)
+  t.equal(mailer.reachable(), true)
   mailer.close()
 })
 
