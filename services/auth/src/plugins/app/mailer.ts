@@ -7,7 +7,8 @@ export interface Mailer {
   sendCode (to: string, code: string): Promise<void>
   /**
    * Whether the mail server answered the last probe (false until one has). Never waits: a probe
-   * starts in the background when the last answer is a failure or older than `probeCacheMs`.
+   * starts in the background when the last answer is a success older than `probeCacheMs`, or a
+   * failure older than `probeRetryMs`.
    */
   reachable (): boolean
   /**
@@ -27,6 +28,11 @@ export interface MailerOptions {
   print?: (line: string) => void
   /** How long a successful probe is trusted before the next read starts another (default 5 s). */
   probeCacheMs?: number
+  /**
+   * How long after a failed probe the next may start (default 1 s): /readyz is public, and polling
+   * it must not turn into back-to-back connection and login attempts at a provider that is down.
+   */
+  probeRetryMs?: number
 }
 
 /** Rejects when `promise` takes longer than `ms`; the late outcome is swallowed. */
@@ -34,7 +40,7 @@ async function within<T> (promise: Promise<T>, ms: number, what: string): Promis
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(Object.assign(new Error(`${what} timed out after ${ms} ms`), { code: 'ETIMEDOUT' })), ms)
-    timer.unref() // a background probe's deadline must not keep the process alive
+    timer.unref() // the deadline itself keeps nothing alive (the probe's own socket may, until its timeouts)
   })
   promise.catch(() => {})
   try {
@@ -53,10 +59,10 @@ export interface BackgroundProbe {
 
 /**
  * The last answer of `probe`, never awaited, so a probe that hangs cannot slow the reader. A read
- * starts a probe when the last answer is a failure (recovery shows on the next read but one) or a
- * success older than `maxAgeMs`; never more than one at a time.
+ * starts a probe when the last answer is a success older than `maxAgeMs` or a failure older than
+ * `retryMs` (recovery shows on a read after the next probe); never more than one at a time.
  */
-export function backgroundProbe (probe: () => Promise<boolean>, maxAgeMs: number): BackgroundProbe {
+export function backgroundProbe (probe: () => Promise<boolean>, maxAgeMs: number, retryMs = 1000): BackgroundProbe {
   let ok = false
   let answeredAt = -Infinity
   let running = false
@@ -72,7 +78,7 @@ export function backgroundProbe (probe: () => Promise<boolean>, maxAgeMs: number
   }
   return {
     read () {
-      if (!stopped && !running && (!ok || Date.now() - answeredAt >= maxAgeMs)) start()
+      if (!stopped && !running && Date.now() - answeredAt >= (ok ? maxAgeMs : retryMs)) start()
       return ok
     },
     stop () { stopped = true }
@@ -105,7 +111,7 @@ export function createMailer (options: MailerOptions): Mailer {
     disableUrlAccess: true,
     logger: false
   })
-  const probe = backgroundProbe(async () => await within(transporter.verify(), t, 'SMTP probe'), options.probeCacheMs ?? 5000)
+  const probe = backgroundProbe(async () => await within(transporter.verify(), t, 'SMTP probe'), options.probeCacheMs ?? 5000, options.probeRetryMs)
   return {
     async sendCode (to, code) {
       if (!isDeliverable(to)) refuse()

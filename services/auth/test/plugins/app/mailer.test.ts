@@ -72,16 +72,16 @@ t.test('failures within the timeout: refused, never greeted, rejected by the ser
   sink.failing = true
   await t.rejects(mailer.sendCode('a@example.com', '123456'), 'a 4xx reply')
   sink.failing = false
-  t.ok(await becomes(mailer, true), 'a failure is probed again at once')
+  t.ok(await becomes(mailer, true), 'a failure is probed again (after probeRetryMs, 1 s)')
   await mailer.sendCode('a@example.com', '123456')
   await proxy.set('down')
   await sleep(100)
   t.equal(mailer.reachable(), true, 'a success is remembered for probeCacheMs')
 })
 
-t.test('background probe: one at a time, never awaited, a success kept for maxAgeMs, none after stop', async (t) => {
+t.test('background probe: one at a time, never awaited, a success kept for maxAgeMs, a failure for retryMs, none after stop', async (t) => {
   const answers: Array<(ok: boolean) => void> = []
-  const probe = backgroundProbe(async () => await new Promise<boolean>((resolve) => answers.push(resolve)), 200)
+  const probe = backgroundProbe(async () => await new Promise<boolean>((resolve) => answers.push(resolve)), 200, 100)
   t.equal(probe.read(), false, 'false before the first answer')
   t.equal(probe.read(), false)
   t.equal(answers.length, 1, 'one probe under way, not two')
@@ -95,7 +95,10 @@ t.test('background probe: one at a time, never awaited, a success kept for maxAg
   answers[1]!(false)
   await sleep(0)
   t.equal(probe.read(), false)
-  t.equal(answers.length, 3, 'a failure is probed again on the next read')
+  t.equal(answers.length, 2, 'a fresh failure is not probed again at once')
+  await sleep(120)
+  t.equal(probe.read(), false)
+  t.equal(answers.length, 3, 'a failure is probed again after retryMs')
   probe.stop()
   answers[2]!(true)
   await sleep(0)
@@ -105,7 +108,7 @@ t.test('background probe: one at a time, never awaited, a success kept for maxAg
 
 t.test('a probe that throws reads as unreachable and is probed again', async (t) => {
   let calls = 0
-  const probe = backgroundProbe(async () => { calls++; throw new Error('boom') }, 1000)
+  const probe = backgroundProbe(async () => { calls++; throw new Error('boom') }, 1000, 0)
   probe.read()
   await sleep(0)
   t.equal(probe.read(), false)
