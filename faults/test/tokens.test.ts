@@ -1,6 +1,7 @@
 import { createServer } from 'node:http'
 import { createPublicKey } from 'node:crypto'
 import t from 'tap'
+import { generateKeyPair } from 'jose'
 import { jsonLines } from '../src/process.js'
 import { alter, claims, decode, hs256, rawSign, resign, sign, unsigned } from '../src/forge.js'
 import { report } from '../src/figures.js'
@@ -26,6 +27,7 @@ t.test('hostile tokens: only a valid, fresh token gets a 101', async (t) => {
 
   // An attacker's JWKS server, to see whether anyone follows `jku`.
   const mallory = await createKeyPair('mallory-key')
+  const edMallory = await generateKeyPair('EdDSA', { crv: 'Ed25519' })
   let jkuFetches = 0
   const jwksServer = createServer((_req, res) => {
     jkuFetches++
@@ -63,6 +65,8 @@ t.test('hostile tokens: only a valid, fresh token gets a 101', async (t) => {
     'jku with the real kid': await sign(mallory.privateKey, { kid, jku }, fresh()),
     'embedded jwk header': await sign(mallory.privateKey, { kid: 'mallory-key', jwk: mallory.publicJwk as never }, fresh()),
     'x5u header': await sign(mallory.privateKey, { kid: 'mallory-key', x5u: jku } as never, fresh()),
+    // The other accepted algorithm under the real (P-256) key's kid: refused, not checked with another key.
+    'EdDSA under the real kid (attacker Ed25519 key)': await sign(edMallory.privateKey, { kid, alg: 'EdDSA' }, fresh()),
     'crit header': rawSign(key.privateJwk, { kid, crit: ['exp'] }, fresh()),
     'two tokens': `${real}.${real}`,
     'huge token': 'a'.repeat(8000)

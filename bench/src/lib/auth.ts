@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import { exportJWK, generateKeyPair, type JWK } from 'jose'
-import type { TokenAlgorithm } from '@webchat/shared'
+import { TOKEN_CURVES, type TokenAlgorithm } from '@webchat/shared'
 
 /** The issuer chat instances expect (their TOKEN_ISSUER) and the bench signs with. */
 export const ISSUER = 'webchat-auth-bench'
@@ -26,7 +26,7 @@ export interface BenchAuth {
  */
 export async function startAuth (alg: TokenAlgorithm): Promise<BenchAuth> {
   const kid = randomUUID()
-  const { privateKey, publicKey } = await generateKeyPair(alg, { crv: alg === 'ES256' ? 'P-256' : 'Ed25519', extractable: true })
+  const { privateKey, publicKey } = await generateKeyPair(alg, { crv: TOKEN_CURVES[alg], extractable: true })
   const publicJwk = { ...await exportJWK(publicKey), kid, alg, use: 'sig' }
   const privateJwk = { ...await exportJWK(privateKey), kid, alg }
   let fetches = 0

@@ -1,6 +1,6 @@
 import { KeyObject, verify as verifySignature, type VerifyKeyObjectInput, type webcrypto } from 'node:crypto'
 import { errors as jose } from 'jose'
-import type { TokenAlgorithm } from '@webchat/shared'
+import { TOKEN_ALGORITHMS, type TokenAlgorithm } from '@webchat/shared'
 import { type ChatError, invalidToken, unavailable } from './errors.js'
 
 /** Finds the key of a token's header (jose's remote JWKS: caches, refetches on an unknown kid). */
@@ -51,7 +51,7 @@ function checkerOf (key: KeyObject): Checker | null {
   return null
 }
 
-const ACCEPTED: ReadonlySet<unknown> = new Set<TokenAlgorithm>(['ES256', 'EdDSA'])
+const ACCEPTED: ReadonlySet<unknown> = new Set<TokenAlgorithm>(TOKEN_ALGORITHMS)
 
 /**
  * Verifies an ES256 (P-256) or EdDSA (Ed25519) compact JWS and its claims, as jose's jwtVerify

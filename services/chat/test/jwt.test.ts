@@ -2,17 +2,17 @@ import t from 'tap'
 import { errors, generateKeyPair, SignJWT, type CryptoKey } from 'jose'
 import { ChatError } from '../src/errors.js'
 import { createJwtVerifier } from '../src/jwt.js'
+import { TOKEN_CURVES } from '@webchat/shared'
 
 const policy = { issuer: 'iss', audience: 'chat', typ: 'webchat-chat+jwt', requiredClaims: ['sub', 'jti', 'exp', 'iat'], clockToleranceS: 5 }
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url')
 
-const curves = { ES256: 'P-256', EdDSA: 'Ed25519' } as const
 
-for (const [alg, crv] of Object.entries(curves)) t.test(`the verifier accepts what jose signs with ${alg} and refuses everything else with a reason`, async (t) => {
+for (const [alg, crv] of Object.entries(TOKEN_CURVES)) t.test(`the verifier accepts what jose signs with ${alg} and refuses everything else with a reason`, async (t) => {
   const { privateKey, publicKey } = await generateKeyPair(alg, { crv })
   const other = await generateKeyPair(alg, { crv })
-  const otherAlg = alg === 'ES256' ? 'EdDSA' : 'ES256'
-  const otherKind = await generateKeyPair(otherAlg, { crv: curves[otherAlg] })
+  const otherAlg = alg === 'ES256' ? 'EdDSA' as const : 'ES256' as const
+  const otherKind = await generateKeyPair(otherAlg, { crv: TOKEN_CURVES[otherAlg] })
   const rsa = await generateKeyPair('RS256')
   let resolved = 0
   const verify = createJwtVerifier(async (header) => {

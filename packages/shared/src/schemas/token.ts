@@ -11,6 +11,8 @@ export const TOKEN_AUDIENCE = 'chat'
  */
 export const TOKEN_ALGORITHMS = ['ES256', 'EdDSA'] as const
 export type TokenAlgorithm = typeof TOKEN_ALGORITHMS[number]
+/** The JWK curve (`crv`) of each algorithm's keys. */
+export const TOKEN_CURVES = { ES256: 'P-256', EdDSA: 'Ed25519' } as const satisfies Record<TokenAlgorithm, string>
 /** The algorithm of generated signing keys. */
 export const TOKEN_ALGORITHM: TokenAlgorithm = 'ES256'
 /** WebSocket subprotocol of this protocol version. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose'
-import { TOKEN_ALGORITHM, TOKEN_TYPE, type TokenAlgorithm } from '@webchat/shared'
+import { TOKEN_ALGORITHM, TOKEN_CURVES, TOKEN_TYPE, type TokenAlgorithm } from '@webchat/shared'
 
 export const ISSUER = 'webchat-auth-test'
 
@@ -9,7 +9,7 @@ interface Key { kid: string, alg: TokenAlgorithm, privateKey: CryptoKey, jwk: JW
 
 async function newKey (alg: TokenAlgorithm = TOKEN_ALGORITHM): Promise<Key> {
   const kid = randomUUID()
-  const { privateKey, publicKey } = await generateKeyPair(alg, { crv: alg === 'ES256' ? 'P-256' : 'Ed25519', extractable: true })
+  const { privateKey, publicKey } = await generateKeyPair(alg, { crv: TOKEN_CURVES[alg], extractable: true })
   const jwk = { ...await exportJWK(publicKey), kid, alg, use: 'sig' }
   return { kid, alg, privateKey, jwk }
 }

@@ -77,6 +77,6 @@ declare module 'fastify' {
 export default fp(async function signerPlugin (fastify) {
   const { signingKeys, dataDir, tokenIssuer, tokenTtl } = fastify.authConfig
   const { keys, source } = await loadSigningKeys(signingKeys, dataDir)
-  fastify.log.info({ kids: keys.map((k) => k.kid), source }, 'signing keys loaded')
+  fastify.log.info({ kids: keys.map((k) => k.kid), algorithms: keys.map((k) => k.alg), source }, 'signing keys loaded (the first signs)')
   fastify.decorate('signer', createSigner({ keys, issuer: tokenIssuer, ttlSeconds: tokenTtl }))
 }, { name: 'auth-signer', dependencies: ['auth-config'] })

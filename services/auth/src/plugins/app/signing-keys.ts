@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose'
-import { TOKEN_ALGORITHM, TOKEN_ALGORITHMS, type Jwks, type TokenAlgorithm } from '@webchat/shared'
+import { TOKEN_ALGORITHM, TOKEN_ALGORITHMS, TOKEN_CURVES, type Jwks, type TokenAlgorithm } from '@webchat/shared'
 import { readOrCreate } from '../../data-dir.js'
 
 export type PublicJwk = Jwks['keys'][number]
@@ -21,8 +21,8 @@ export const GENERATED_KEYS_FILE = 'signing-keys.json'
 
 /** The JWK shape of each accepted algorithm: key type, curve and public members. */
 const SHAPES: Record<TokenAlgorithm, { kty: string, crv: string, members: ReadonlyArray<'x' | 'y'> }> = {
-  ES256: { kty: 'EC', crv: 'P-256', members: ['x', 'y'] },
-  EdDSA: { kty: 'OKP', crv: 'Ed25519', members: ['x'] }
+  ES256: { kty: 'EC', crv: TOKEN_CURVES.ES256, members: ['x', 'y'] },
+  EdDSA: { kty: 'OKP', crv: TOKEN_CURVES.EdDSA, members: ['x'] }
 }
 const algorithmOf = (jwk: JWK): TokenAlgorithm | undefined =>
   TOKEN_ALGORITHMS.find((alg) => jwk.kty === SHAPES[alg].kty && jwk.crv === SHAPES[alg].crv)

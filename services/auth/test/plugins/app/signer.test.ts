@@ -32,7 +32,8 @@ t.test('an Ed25519 key signs EdDSA tokens, and a key set may mix both', async (t
   t.same(signer.jwks().keys.map((k) => [k.kty, k.crv, k.alg, Object.keys(k).length]), [['OKP', 'Ed25519', 'EdDSA', 6], ['EC', 'P-256', 'ES256', 7]])
   const { payload } = await jwtVerify(token, createLocalJWKSet(signer.jwks()), { algorithms: ['EdDSA'], typ: TOKEN_TYPE })
   t.same(payload, claims, 'jose checks it against the published key set')
-  // Algorithm confusion between the two: the header names the algorithm of another key than its kid's.
+  // Algorithm confusion between the two: the header names the algorithm of another key than its kid's
+  // (jose's own key-type check refuses these too; the signer's alg check is a second guard).
   const [edKey, ecKey] = await keysOf(ed, ec)
   const body = { ...claims, jti: 'x' }
   const mislabelled = await new SignJWT(body).setProtectedHeader({ alg: 'ES256', typ: TOKEN_TYPE, kid: ed.kid }).sign(ecKey!.privateKey)
