@@ -12,9 +12,9 @@ import { frameText } from './ws-frame.js'
 const WRITES_PER_SECOND = 25_000
 /**
  * Messages a held batch aims at, when holding for the write budget alone would send fewer. Two
- * rather than four: at 70,000-130,000 deliveries a second in a 1,000-member room p99 falls from
- * 45-56 to 27-40 ms for ~1 µs more CPU per delivery; from 160,000 up the budget sets the hold
- * anyway (docs/benchmarks.md).
+ * rather than four: in the bench's 1,000-member room (500 members per instance) at 70,000-160,000
+ * deliveries a second p99 fell from 35-56 to 27-40 ms for up to ~1 µs more CPU per delivery; from
+ * 200,000 up the budget sets the hold anyway (docs/benchmarks.md, "What was changed").
  */
 const TARGET_BATCH = 2
 
