@@ -8,8 +8,10 @@ import { repoPath } from './helpers/repo.js'
 import { haveTools } from './helpers/tools.js'
 
 /** Every variable each service reads, with its default, from the services' own config schemas. */
-const authVars = new Map(Object.values(AuthSchema.properties as unknown as Record<string, { env: string, default?: unknown }>).map((p) => [p.env, p.default]))
-const chatVars = new Map(Object.entries(ChatSchema.properties as unknown as Record<string, { default?: unknown }>).map(([k, p]) => [k, p.default]))
+const varsOf = (schema: { properties: object }): Map<string, unknown> =>
+  new Map(Object.values(schema.properties as Record<string, { env: string, default?: unknown }>).map((p) => [p.env, p.default]))
+const authVars = varsOf(AuthSchema)
+const chatVars = varsOf(ChatSchema)
 
 /** Set by compose itself, not from `.env`: container addresses, the volume, derived or per-replica values. */
 const FIXED = {
@@ -95,10 +97,10 @@ if (haveTools(t, ['docker-compose'])) {
     const auth = loadAuthConfig(authEnv)
     const chat = loadChatConfig(chatEnv)
     t.equal(auth.engine, 'redis')
-    t.equal(chat.ENGINE, 'redis')
-    t.equal(auth.redisUrl, chat.REDIS_URL, 'one Redis')
-    t.equal(auth.redisPrefix, chat.REDIS_PREFIX, 'one key prefix')
-    t.equal(chat.TOKEN_ISSUER, auth.tokenIssuer, 'chat expects the issuer auth signs')
+    t.equal(chat.engine, 'redis')
+    t.equal(auth.redisUrl, chat.redisUrl, 'one Redis')
+    t.equal(auth.redisPrefix, chat.redisPrefix, 'one key prefix')
+    t.equal(chat.tokenIssuer, auth.tokenIssuer, 'chat expects the issuer auth signs')
     const publicOrigin = `http://localhost:${defaults.services.nginx!.ports![0]!.published}`
     t.ok(chat.allowedOrigins.has(publicOrigin), `chat accepts sockets from ${publicOrigin}`)
     t.ok(auth.allowedOrigins.includes(publicOrigin), `auth accepts requests from ${publicOrigin}`)
@@ -106,12 +108,12 @@ if (haveTools(t, ['docker-compose'])) {
     t.equal(auth.mailTransport, 'smtp')
     t.equal(auth.smtpUrl, 'smtp://mailhog:1025', 'codes go to MailHog')
     t.equal(auth.chatPublicUrl, '/ws', 'the web app opens its socket through nginx')
-    t.equal(chat.AUTH_URL, `http://auth:${auth.port}`, 'chat finds auth\'s keys on the compose network')
-    t.same(defaults.services.chat!.expose, [String(chat.PORT)])
+    t.equal(chat.authUrl, `http://auth:${auth.port}`, 'chat finds auth\'s keys on the compose network')
+    t.same(defaults.services.chat!.expose, [String(chat.port)])
 
     const nginx = serviceEnv(defaults, 'nginx')
     t.match(nginx.AUTH_SERVERS, `auth:${auth.port} resolve`)
-    t.match(nginx.CHAT_SERVERS, `chat:${chat.PORT} resolve`)
+    t.match(nginx.CHAT_SERVERS, `chat:${chat.port} resolve`)
     t.match(nginx.RESOLVER, /^resolver 127\.0\.0\.11 /, 'Docker\'s DNS')
     t.equal(nginx.LISTEN, String(defaults.services.nginx!.ports![0]!.target))
     // compose prints the filter with its `$` escaped again as `$$`.

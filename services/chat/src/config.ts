@@ -3,45 +3,48 @@ import { randomBytes } from 'node:crypto'
 import Type, { type Static } from 'typebox'
 import Value from 'typebox/value'
 
-const Millis = (value: number, description: string) => Type.Integer({ minimum: 1, default: value, description })
+const millis = (env: string, fallback: number, description: string) => Type.Integer({ env, minimum: 1, default: fallback, description })
 
-/** Every setting of the chat service, read from the environment once. Defaults live here. */
+/**
+ * Every setting of the chat service, read from the environment variable named in `env`.
+ * The same schema gives the type, the defaults and the README table.
+ */
 export const ConfigSchema = Type.Object({
-  HOST: Type.String({ default: '0.0.0.0', description: 'listen address' }),
-  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3002 }),
-  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
-  ENGINE: Type.Optional(Type.Union([Type.Literal('memory'), Type.Literal('redis')], { description: 'default: redis when REDIS_URL is set, else memory' })),
-  REDIS_URL: Type.Optional(Type.String()),
-  REDIS_PREFIX: Type.String({ default: 'webchat:' }),
-  AUTH_URL: Type.String({ default: 'http://127.0.0.1:3001', description: 'base URL of the auth service' }),
-  JWKS_URL: Type.Optional(Type.String({ description: 'default: AUTH_URL + /.well-known/jwks.json' })),
-  TOKEN_ISSUER: Type.String({ minLength: 1, default: 'webchat-auth', description: 'expected `iss` of chat tokens (as the auth service signs them)' }),
-  JWKS_COOLDOWN_MS: Type.Integer({ minimum: 0, default: 2000, description: 'least time between two JWKS fetches' }),
-  ALLOWED_ORIGINS: Type.String({ default: 'http://localhost:3000,http://localhost:3001,http://localhost:8080', description: 'comma-separated origins allowed to open sockets' }),
-  ALLOW_NO_ORIGIN: Type.Boolean({ default: false, description: 'accept upgrades without an Origin header (non-browser clients)' }),
-  CHAT_SERVICE_KEYS: Type.String({ default: '', description: 'comma-separated keys of backends allowed to post' }),
-  ROOM_HISTORY: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1000 }),
-  INSTANCE_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$' })),
-  SHUTDOWN_TIMEOUT_MS: Millis(20_000, 'force exit after this long on SIGTERM'),
-  SOCKET_CLOSE_GRACE_MS: Millis(2000, 'wait this long for sockets to close on shutdown, then terminate them'),
-  PING_INTERVAL_MS: Millis(25_000, 'ping every socket this often; one missed pong terminates it'),
-  TOKEN_GRACE_MS: Type.Integer({ minimum: 0, default: 25_000, description: 'close with 4003 this long after exp' }),
-  PRESENCE_TTL_MS: Millis(45_000, 'lifetime of an unrefreshed presence entry'),
-  PRESENCE_INTERVAL_MS: Millis(10_000, 'refresh own entries and expire stale ones this often'),
-  REPLAY_MAX_BYTES: Type.Integer({ minimum: 1024, default: 512 * 1024, description: 'a resume whose missed messages exceed this answers like a fresh join (latest page, recovered false) so one frame never swamps a slow link' }),
-  ENGINE_TIMEOUT_MS: Millis(1500, 'a frame whose engine call takes longer gets error unavailable'),
-  FANOUT_HOLD_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 50, description: 'longest a busy room holds its frames so that they go out together in one write per socket (0: never held)' }),
-  ABUSE_STRIKES: Type.Integer({ minimum: 1, default: 40, description: 'refused frames within ABUSE_WINDOW_MS before closing with 1008' }),
-  ABUSE_WINDOW_MS: Millis(10_000, 'window of ABUSE_STRIKES')
-}, { additionalProperties: true })
+  host: Type.String({ env: 'HOST', default: '0.0.0.0', description: 'listen address' }),
+  port: Type.Integer({ env: 'PORT', minimum: 0, maximum: 65535, default: 3002, description: 'listen port' }),
+  logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { env: 'LOG_LEVEL', default: 'info', description: 'pino log level' }),
+  engine: Type.Optional(Type.Union([Type.Literal('memory'), Type.Literal('redis')], { env: 'ENGINE', description: 'state engine, `memory` or `redis`; default: redis when REDIS_URL is set, else memory' })),
+  redisUrl: Type.Optional(Type.String({ env: 'REDIS_URL', description: 'Redis URL for ENGINE=redis; every instance and the auth service share it' })),
+  redisPrefix: Type.String({ env: 'REDIS_PREFIX', default: 'webchat:', description: 'prefix of every Redis key and channel; the same as the auth service\'s' }),
+  authUrl: Type.String({ env: 'AUTH_URL', default: 'http://127.0.0.1:3001', description: 'base URL of the auth service' }),
+  jwksUrl: Type.Optional(Type.String({ env: 'JWKS_URL', description: 'where the auth service publishes its token-verifying keys; default: AUTH_URL + /.well-known/jwks.json' })),
+  tokenIssuer: Type.String({ env: 'TOKEN_ISSUER', minLength: 1, default: 'webchat-auth', description: 'expected `iss` of chat tokens (as the auth service signs them)' }),
+  jwksCooldownMs: Type.Integer({ env: 'JWKS_COOLDOWN_MS', minimum: 0, default: 2000, description: 'least time between two JWKS fetches' }),
+  allowedOrigins: Type.String({ env: 'ALLOWED_ORIGINS', default: 'http://localhost:3000,http://localhost:3001,http://localhost:8080', description: 'comma-separated origins allowed to open sockets' }),
+  allowNoOrigin: Type.Boolean({ env: 'ALLOW_NO_ORIGIN', default: false, description: 'accept upgrades without an Origin header (non-browser clients)' }),
+  serviceKeys: Type.String({ env: 'CHAT_SERVICE_KEYS', default: '', description: 'comma-separated keys of backends allowed to post' }),
+  roomHistory: Type.Integer({ env: 'ROOM_HISTORY', minimum: 1, maximum: 1_000_000, default: 1000, description: 'newest messages kept in each room\'s log; a resume from further back is not recovered' }),
+  instanceId: Type.Optional(Type.String({ env: 'INSTANCE_ID', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$', description: 'names this instance in presence entries and its Redis connection; default: host, pid and a random suffix' })),
+  shutdownTimeoutMs: millis('SHUTDOWN_TIMEOUT_MS', 20_000, 'force exit after this long on SIGTERM'),
+  socketCloseGraceMs: millis('SOCKET_CLOSE_GRACE_MS', 2000, 'wait this long for sockets to close on shutdown, then terminate them'),
+  pingIntervalMs: millis('PING_INTERVAL_MS', 25_000, 'ping every socket this often; one missed pong terminates it'),
+  tokenGraceMs: Type.Integer({ env: 'TOKEN_GRACE_MS', minimum: 0, default: 25_000, description: 'close with 4003 this long after exp' }),
+  presenceTtlMs: millis('PRESENCE_TTL_MS', 45_000, 'lifetime of an unrefreshed presence entry'),
+  presenceIntervalMs: millis('PRESENCE_INTERVAL_MS', 10_000, 'refresh own entries and expire stale ones this often'),
+  replayMaxBytes: Type.Integer({ env: 'REPLAY_MAX_BYTES', minimum: 1024, default: 512 * 1024, description: 'a resume whose missed messages exceed this answers like a fresh join (latest page, recovered false) so one frame never swamps a slow link' }),
+  engineTimeoutMs: millis('ENGINE_TIMEOUT_MS', 1500, 'a frame whose engine call takes longer gets error unavailable'),
+  fanoutHoldMs: Type.Integer({ env: 'FANOUT_HOLD_MS', minimum: 0, maximum: 1000, default: 50, description: 'longest a busy room holds its frames so that they go out together in one write per socket (0: never held)' }),
+  abuseStrikes: Type.Integer({ env: 'ABUSE_STRIKES', minimum: 1, default: 40, description: 'refused frames within ABUSE_WINDOW_MS before closing with 1008' }),
+  abuseWindowMs: millis('ABUSE_WINDOW_MS', 10_000, 'window of ABUSE_STRIKES')
+}, { additionalProperties: false })
 
 export type RawConfig = Static<typeof ConfigSchema>
 
 /** The validated configuration with derived values filled in. */
-export type Config = Omit<RawConfig, 'ENGINE' | 'INSTANCE_ID' | 'JWKS_URL'> & {
-  ENGINE: 'memory' | 'redis'
-  INSTANCE_ID: string
-  JWKS_URL: string
+export type Config = Omit<RawConfig, 'engine' | 'instanceId' | 'jwksUrl' | 'allowedOrigins' | 'serviceKeys'> & {
+  engine: 'memory' | 'redis'
+  instanceId: string
+  jwksUrl: string
   allowedOrigins: Set<string>
   serviceKeys: string[]
 }
@@ -50,30 +53,32 @@ export class ConfigError extends Error {
   override name = 'ConfigError'
 }
 
+const properties = ConfigSchema.properties as unknown as Record<string, { env: string }>
 const list = (value: string): string[] => value.split(',').map((item) => item.trim()).filter((item) => item !== '')
 
 /**
- * Validates settings (environment strings or typed values), applies defaults and derives the rest.
- * Throws ConfigError naming each bad variable.
+ * Validates settings keyed by environment variable (strings or typed values), applies defaults
+ * and derives the rest. Throws ConfigError naming each bad variable.
  */
 export function loadConfig (env: Record<string, unknown> = process.env): Config {
-  const known = Object.fromEntries(Object.keys(ConfigSchema.properties)
-    .filter((key) => env[key] !== undefined && env[key] !== '')
-    .map((key) => [key, env[key]]))
+  const known = Object.fromEntries(Object.entries(properties)
+    .filter(([, schema]) => env[schema.env] !== undefined && env[schema.env] !== '')
+    .map(([key, schema]) => [key, env[schema.env]]))
   const value = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, known)) as RawConfig
   const errors = [...Value.Errors(ConfigSchema, value)]
   if (errors.length > 0) {
-    throw new ConfigError(`invalid configuration: ${errors.map((e) => `${e.instancePath.slice(1) || '(root)'} ${e.message}`).join('; ')}`)
+    const named = (path: string): string => properties[path.split('/')[1] ?? '']?.env ?? (path.slice(1) || '(root)')
+    throw new ConfigError(`invalid configuration: ${errors.map((e) => `${named(e.instancePath)} ${e.message}`).join('; ')}`)
   }
-  if (value.ENGINE === 'redis' && value.REDIS_URL === undefined) throw new ConfigError('invalid configuration: ENGINE=redis needs REDIS_URL')
-  const authUrl = value.AUTH_URL.replace(/\/+$/, '')
+  if (value.engine === 'redis' && value.redisUrl === undefined) throw new ConfigError('invalid configuration: ENGINE=redis needs REDIS_URL')
+  const authUrl = value.authUrl.replace(/\/+$/, '')
   return {
     ...value,
-    AUTH_URL: authUrl,
-    ENGINE: value.ENGINE ?? (value.REDIS_URL === undefined ? 'memory' : 'redis'),
-    INSTANCE_ID: value.INSTANCE_ID ?? `${hostname().replace(/[^A-Za-z0-9_.-]/g, '-')}-${process.pid}-${randomBytes(3).toString('hex')}`,
-    JWKS_URL: value.JWKS_URL ?? `${authUrl}/.well-known/jwks.json`,
-    allowedOrigins: new Set(list(value.ALLOWED_ORIGINS).map((origin) => origin.toLowerCase())),
-    serviceKeys: list(value.CHAT_SERVICE_KEYS)
+    authUrl,
+    engine: value.engine ?? (value.redisUrl === undefined ? 'memory' : 'redis'),
+    instanceId: value.instanceId ?? `${hostname().replace(/[^A-Za-z0-9_.-]/g, '-')}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    jwksUrl: value.jwksUrl ?? `${authUrl}/.well-known/jwks.json`,
+    allowedOrigins: new Set(list(value.allowedOrigins).map((origin) => origin.toLowerCase())),
+    serviceKeys: list(value.serviceKeys)
   }
 }

@@ -11,9 +11,9 @@ export function redactUrl (url: string): string {
  * pino options for the service: tokens (subprotocol header, `token` query parameter,
  * Authorization) never reach the log.
  */
-export function loggerOptions (config: Pick<Config, 'LOG_LEVEL'>): NonNullable<FastifyServerOptions['logger']> {
+export function loggerOptions (config: Pick<Config, 'logLevel'>): NonNullable<FastifyServerOptions['logger']> {
   return {
-    level: config.LOG_LEVEL,
+    level: config.logLevel,
     redact: {
       paths: ['req.headers.authorization', 'req.headers["sec-websocket-protocol"]', 'req.headers.cookie', 'req.query.token', 'token'],
       censor: '[redacted]'

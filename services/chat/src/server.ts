@@ -6,10 +6,10 @@ import { loadConfig } from './config.js'
 const config = loadConfig()
 const app = await buildApp({ config })
 
-closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS }, async ({ signal, err }) => {
+closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
   if (err !== undefined) app.log.error({ err }, 'closing after an error')
   else app.log.info({ signal }, 'closing')
   await app.close()
 })
 
-await app.listen({ host: config.HOST, port: config.PORT })
+await app.listen({ host: config.host, port: config.port })

@@ -1,18 +1,21 @@
 import t from 'tap'
-import { ConfigError, loadConfig } from '../src/config.js'
+import { ConfigError, ConfigSchema, loadConfig } from '../src/config.js'
 
 t.test('defaults', async (t) => {
   const config = loadConfig({})
   t.match(config, {
-    HOST: '0.0.0.0', PORT: 3002, LOG_LEVEL: 'info', ENGINE: 'memory', REDIS_PREFIX: 'webchat:',
-    AUTH_URL: 'http://127.0.0.1:3001', JWKS_URL: 'http://127.0.0.1:3001/.well-known/jwks.json', TOKEN_ISSUER: 'webchat-auth',
-    ALLOW_NO_ORIGIN: false, ROOM_HISTORY: 1000, SHUTDOWN_TIMEOUT_MS: 20_000, PING_INTERVAL_MS: 25_000,
-    TOKEN_GRACE_MS: 25_000, PRESENCE_TTL_MS: 45_000, PRESENCE_INTERVAL_MS: 10_000, ENGINE_TIMEOUT_MS: 1500
+    host: '0.0.0.0', port: 3002, logLevel: 'info', engine: 'memory', redisPrefix: 'webchat:',
+    authUrl: 'http://127.0.0.1:3001', jwksUrl: 'http://127.0.0.1:3001/.well-known/jwks.json', tokenIssuer: 'webchat-auth',
+    allowNoOrigin: false, roomHistory: 1000, shutdownTimeoutMs: 20_000, pingIntervalMs: 25_000,
+    tokenGraceMs: 25_000, presenceTtlMs: 45_000, presenceIntervalMs: 10_000, engineTimeoutMs: 1500
   })
   t.same([...config.allowedOrigins], ['http://localhost:3000', 'http://localhost:3001', 'http://localhost:8080'])
   t.same(config.serviceKeys, [])
-  t.match(config.INSTANCE_ID, /^[A-Za-z0-9_.-]+$/)
-  t.not(loadConfig({}).INSTANCE_ID, config.INSTANCE_ID, 'a fresh instance id each start')
+  t.match(config.instanceId, /^[A-Za-z0-9_.-]+$/)
+  t.not(loadConfig({}).instanceId, config.instanceId, 'a fresh instance id each start')
+  for (const [key, schema] of Object.entries(ConfigSchema.properties)) {
+    t.match(schema, { env: /^[A-Z_]+$/, description: /\S/ }, `${key} names its variable and says what it does`)
+  }
 })
 
 t.test('environment strings are converted and derived values filled in', async (t) => {
@@ -21,15 +24,15 @@ t.test('environment strings are converted and derived values filled in', async (
     ALLOWED_ORIGINS: ' https://Chat.Example.com , https://b.example ', CHAT_SERVICE_KEYS: 'k1,,k2', ROOM_HISTORY: '50',
     INSTANCE_ID: 'chat-1', UNRELATED: 'x'
   })
-  t.equal(config.PORT, 4000)
-  t.equal(config.ENGINE, 'redis', 'redis when REDIS_URL is set')
-  t.equal(config.ALLOW_NO_ORIGIN, true)
-  t.equal(config.JWKS_URL, 'http://auth:3001/.well-known/jwks.json')
+  t.equal(config.port, 4000)
+  t.equal(config.engine, 'redis', 'redis when REDIS_URL is set')
+  t.equal(config.allowNoOrigin, true)
+  t.equal(config.jwksUrl, 'http://auth:3001/.well-known/jwks.json')
   t.same([...config.allowedOrigins], ['https://chat.example.com', 'https://b.example'])
   t.same(config.serviceKeys, ['k1', 'k2'])
-  t.equal(config.ROOM_HISTORY, 50)
-  t.equal(config.INSTANCE_ID, 'chat-1')
-  t.equal(loadConfig({ REDIS_URL: 'redis://x', ENGINE: 'memory' }).ENGINE, 'memory')
+  t.equal(config.roomHistory, 50)
+  t.equal(config.instanceId, 'chat-1')
+  t.equal(loadConfig({ REDIS_URL: 'redis://x', ENGINE: 'memory' }).engine, 'memory')
 })
 
 t.test('bad values are named', async (t) => {

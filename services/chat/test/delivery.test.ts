@@ -158,7 +158,7 @@ t.test('a room holds what pub/sub relays between an interrupt and its catch-up: 
   const engine = createMemoryEngine()
   t.teardown(() => engine.close())
   const outbox = createOutbox((conn, frame) => conn.write(frame), frameText)
-  const config = { FANOUT_HOLD_MS: 0, ROOM_HISTORY: 500 } as Config
+  const config = { fanoutHoldMs: 0, roomHistory: 500 } as Config
   const silent = { info () {}, warn () {}, error () {}, debug () {} } as unknown as FastifyBaseLogger
   const rooms = createRooms({ engine, config, metrics: createMetrics(new Registry()), outbox, log: silent })
   const [, [member]] = roomOf(1)

@@ -113,7 +113,7 @@ t.test('redis: down at start: the instance starts (live, not ready, `unavailable
   const admin = new Redis(redis.url)
   t.teardown(() => admin.disconnect())
   await eventually(async () => {
-    await admin.publish(`${config.REDIS_PREFIX}session:revoked`, 'late-sid')
+    await admin.publish(`${config.redisPrefix}session:revoked`, 'late-sid')
     return client.ws.readyState === client.ws.CLOSED || client.ws.readyState === client.ws.CLOSING
   }, 3000, 'closed after the revocation')
   t.equal((await client.closed).code, 4001)

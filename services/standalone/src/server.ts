@@ -12,5 +12,5 @@ closeWithGrace({ delay: 25_000 }, async ({ signal, err }) => {
   await fastify.close()
 })
 
-await fastify.listen({ host: config.HOST, port: config.PORT })
-process.stdout.write(`\nwebchat is running: http://localhost:${config.PORT}\nLogin codes are printed here (MAIL_TRANSPORT=console).\n\n`)
+await fastify.listen({ host: config.host, port: config.port })
+process.stdout.write(`\nwebchat is running: http://localhost:${config.port}\nLogin codes are printed here (MAIL_TRANSPORT=console).\n\n`)

@@ -139,11 +139,11 @@ export class Connection {
   strike (): void {
     const { config } = this.context
     const now = Date.now()
-    if (now - this.strikeWindow > config.ABUSE_WINDOW_MS) {
+    if (now - this.strikeWindow > config.abuseWindowMs) {
       this.strikeWindow = now
       this.strikes = 0
     }
-    if (++this.strikes > config.ABUSE_STRIKES) this.close(CloseCode.abuse, 'too many refused frames')
+    if (++this.strikes > config.abuseStrikes) this.close(CloseCode.abuse, 'too many refused frames')
   }
 
   close (code: number, reason: string): void {
@@ -157,7 +157,7 @@ export class Connection {
 
   /** Past its token's expiry by more than the grace: closes with 4003. True when it did. */
   expire (now: number): boolean {
-    if (now < this.expiresAt + this.context.config.TOKEN_GRACE_MS) return false
+    if (now < this.expiresAt + this.context.config.tokenGraceMs) return false
     this.close(CloseCode.tokenExpired, 'token expired')
     return true
   }

@@ -18,7 +18,7 @@ async function sendSnapshot (deps: ChatDeps, conn: Connection, frame: JoinFrame,
   const { room } = frame
   const [snapshot, lastRead] = await Promise.all([
     deps.messages.snapshot(room, frame.since, frame.epoch),
-    withDeadline(deps.engine.kv.get(names.readMarker(room, conn.user.id)), deps.config.ENGINE_TIMEOUT_MS)
+    withDeadline(deps.engine.kv.get(names.readMarker(room, conn.user.id)), deps.config.engineTimeoutMs)
   ])
   if (membership.state === 'left') return false
   conn.sendFrame({

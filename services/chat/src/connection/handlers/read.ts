@@ -17,7 +17,7 @@ export async function read (deps: ChatDeps, conn: Connection, { room, id }: Clie
     return
   }
   const key = names.readMarker(room, conn.user.id)
-  const deadline = <T>(promise: Promise<T>): Promise<T> => withDeadline(promise, deps.config.ENGINE_TIMEOUT_MS)
+  const deadline = <T>(promise: Promise<T>): Promise<T> => withDeadline(promise, deps.config.engineTimeoutMs)
   const current = await deadline(deps.engine.kv.get(key))
   if (current !== null && compareIds(id, current) <= 0) return
   await deadline(deps.engine.kv.set(key, id))

@@ -41,13 +41,13 @@ export function createConnections ({ engine, config, metrics, log }: Deps): Conn
       conn.alive = false
       conn.ws.ping()
     }
-  }, config.PING_INTERVAL_MS)
+  }, config.pingIntervalMs)
   ping.unref()
   // Tokens past their expiry (plus grace) close with 4003: one sweep for all, not a timer each.
   const expiry = setInterval(() => {
     const now = Date.now()
     for (const conn of all) conn.expire(now)
-  }, Math.min(EXPIRY_SWEEP_MS, Math.max(50, config.TOKEN_GRACE_MS)))
+  }, Math.min(EXPIRY_SWEEP_MS, Math.max(50, config.tokenGraceMs)))
   expiry.unref()
 
   const onUserEvent = (payload: string): void => {
@@ -121,7 +121,7 @@ export function createConnections ({ engine, config, metrics, log }: Deps): Conn
       let timer: NodeJS.Timeout | undefined
       await Promise.race([
         Promise.all(closed),
-        new Promise((resolve) => { timer = setTimeout(resolve, config.SOCKET_CLOSE_GRACE_MS) })
+        new Promise((resolve) => { timer = setTimeout(resolve, config.socketCloseGraceMs) })
       ])
       clearTimeout(timer)
       for (const conn of all) conn.ws.terminate()

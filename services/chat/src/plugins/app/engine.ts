@@ -16,7 +16,7 @@ export default fp(async (fastify, opts: { config: Config, engine?: Engine }) => 
     fastify.decorate('chatEngine', opts.engine)
     return
   }
-  const engine = opts.config.ENGINE === 'memory'
+  const engine = opts.config.engine === 'memory'
     ? createMemoryEngine({ onError: (err) => fastify.log.error({ err }, 'engine subscriber failed') })
     : await connectRedis(fastify, opts.config)
   fastify.decorate('chatEngine', engine)

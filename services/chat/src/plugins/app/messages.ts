@@ -28,13 +28,13 @@ const toMessages = (entries: Array<{ id: string, data: string }>): ChatMessage[]
   entries.map(({ id, data }) => toChatMessage(id, data)).filter((m): m is ChatMessage => m !== null)
 
 export function createMessages ({ engine, config }: { engine: Engine, config: Config }): Messages {
-  const deadline = <T>(promise: Promise<T>): Promise<T> => withDeadline(promise, config.ENGINE_TIMEOUT_MS)
+  const deadline = <T>(promise: Promise<T>): Promise<T> => withDeadline(promise, config.engineTimeoutMs)
 
   return {
     async append (room, user, text, clientMsgId) {
       const data = encodeBody({ ts: Date.now(), room, user, text, clientMsgId })
       const result = await deadline(engine.logs.append(names.roomLog(room), data, {
-        maxLen: config.ROOM_HISTORY,
+        maxLen: config.roomHistory,
         publish: { channel: names.roomChannel(room), ...framePublish(data) },
         idempotency: clientMsgId === undefined ? undefined : { key: names.clientMessage(user.id, clientMsgId), ttlMs: LIMITS.idempotencyMs }
       }))
@@ -46,10 +46,10 @@ export function createMessages ({ engine, config }: { engine: Engine, config: Co
       const info = await deadline(engine.logs.info(log))
       const resumable = since !== undefined && (epoch === undefined || epoch === info.epoch)
       let entries = resumable
-        ? await deadline(engine.logs.readAfter(log, since, config.ROOM_HISTORY))
+        ? await deadline(engine.logs.readAfter(log, since, config.roomHistory))
         : await deadline(engine.logs.readBefore(log, null, LIMITS.historyPage))
       // Too much missed for one frame: start over from the latest page; history fills the rest.
-      const tooLarge = resumable && entries.reduce((bytes, entry) => bytes + entry.data.length, 0) > config.REPLAY_MAX_BYTES
+      const tooLarge = resumable && entries.reduce((bytes, entry) => bytes + entry.data.length, 0) > config.replayMaxBytes
       if (tooLarge) entries = await deadline(engine.logs.readBefore(log, null, LIMITS.historyPage))
       const recovered = resumable && !tooLarge && (info.maxDeletedId === null || compareIds(since, info.maxDeletedId) >= 0)
       return {

@@ -49,8 +49,8 @@ interface Deps { engine: Engine, config: Config, rooms: Rooms, log: FastifyBaseL
 export function createPresence ({ engine, config, rooms, log }: Deps): Presence {
   const local = new Map<string, LocalEntry>()
   const keyOf = (room: string, userId: string): string => `${room}\n${userId}`
-  const member = (userId: string): string => names.presenceMember(userId, config.INSTANCE_ID)
-  const deadline = <T>(promise: Promise<T>): Promise<T> => withDeadline(promise, config.ENGINE_TIMEOUT_MS)
+  const member = (userId: string): string => names.presenceMember(userId, config.instanceId)
+  const deadline = <T>(promise: Promise<T>): Promise<T> => withDeadline(promise, config.engineTimeoutMs)
   const valueOf = (entry: LocalEntry): string => JSON.stringify({ id: entry.user.id, name: entry.user.name, at: entry.at })
 
   /** Whether this instance holds the user's earliest entry: exactly one instance announces. */
@@ -71,7 +71,7 @@ export function createPresence ({ engine, config, rooms, log }: Deps): Presence 
   const list = async (room: string): Promise<PresenceEntry[]> => await deadline(engine.presence.members(names.presenceSet(room)))
 
   let closed = false
-  const timer = setInterval(() => { void presence.tick() }, config.PRESENCE_INTERVAL_MS)
+  const timer = setInterval(() => { void presence.tick() }, config.presenceIntervalMs)
   timer.unref()
 
   const presence: Presence = {
@@ -86,7 +86,7 @@ export function createPresence ({ engine, config, rooms, log }: Deps): Presence 
       const entry: LocalEntry = { room, user: { id: user.id, name: user.name }, count: 1, at: Date.now() }
       local.set(key, entry)
       try {
-        await deadline(engine.presence.add(names.presenceSet(room), member(user.id), valueOf(entry), config.PRESENCE_TTL_MS))
+        await deadline(engine.presence.add(names.presenceSet(room), member(user.id), valueOf(entry), config.presenceTtlMs))
         const entries = await list(room)
         const members = uniqueMembers(entries)
         return { announce: ownsJoin(entries, user.id), members: members.some((m) => m.id === user.id) ? members : [...members, entry.user] }
@@ -119,7 +119,7 @@ export function createPresence ({ engine, config, rooms, log }: Deps): Presence 
       for (const room of rooms.all()) ownRooms.add(room.name)
       const refresh = async (): Promise<void> => {
         const added = await engine.presence.addMany(entries.map((entry) => ({
-          set: names.presenceSet(entry.room), member: member(entry.user.id), value: valueOf(entry), ttlMs: config.PRESENCE_TTL_MS
+          set: names.presenceSet(entry.room), member: member(entry.user.id), value: valueOf(entry), ttlMs: config.presenceTtlMs
         })))
         // An entry that had expired (an outage longer than the TTL): peers announced a leave.
         await Promise.all(entries.filter((_, i) => added[i] === true).map(async (entry) => {

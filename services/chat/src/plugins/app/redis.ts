@@ -13,15 +13,15 @@ const START_WAIT_MS = 2000
  * because its registration waits for Redis and fails the start after the plugin timeout.)
  */
 export async function connectRedis (fastify: FastifyInstance, config: Config): Promise<Engine> {
-  const url = config.REDIS_URL
+  const url = config.redisUrl
   if (url === undefined) throw new Error('REDIS_URL is required for ENGINE=redis')
   const engine = await connectRedisEngine({
     url,
-    prefix: config.REDIS_PREFIX,
-    connectionName: `chat-${config.INSTANCE_ID}`,
+    prefix: config.redisPrefix,
+    connectionName: `chat-${config.instanceId}`,
     connectTimeoutMs: START_WAIT_MS,
     whenUnreachable: 'continue',
-    commandTimeoutMs: config.ENGINE_TIMEOUT_MS,
+    commandTimeoutMs: config.engineTimeoutMs,
     onError: (err) => fastify.log.warn({ err }, 'redis connection error')
   })
   if (!engine.isReady()) fastify.log.error('Redis is not reachable yet: not ready until it is')

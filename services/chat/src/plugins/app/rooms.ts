@@ -55,7 +55,7 @@ interface Deps { engine: Engine, config: Config, metrics: Metrics, outbox: Outbo
 
 export function createRooms ({ engine, config, metrics, outbox, log }: Deps): Rooms {
   const rooms = new Map<string, LocalRoom>()
-  const feeds = createFeeds(outbox, metrics, config.FANOUT_HOLD_MS)
+  const feeds = createFeeds(outbox, metrics, config.fanoutHoldMs)
   /** Pub/sub lost and not resumed yet: a catch-up that ends meanwhile keeps holding. */
   let down = false
 
@@ -101,7 +101,7 @@ export function createRooms ({ engine, config, metrics, outbox, log }: Deps): Ro
     let recovered = 0
     for (let attempt = 0; ; attempt++) {
       try {
-        const entries = await engine.logs.readAfter(names.roomLog(room.name), room.lastId, config.ROOM_HISTORY)
+        const entries = await engine.logs.readAfter(names.roomLog(room.name), room.lastId, config.roomHistory)
         for (const { id, data } of entries) {
           if (compareIds(id, room.lastId) <= 0) continue
           room.lastId = id

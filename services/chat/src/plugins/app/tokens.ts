@@ -21,19 +21,19 @@ const USER_ID = /^[A-Za-z0-9_-]{1,64}$/
 const CLOCK_TOLERANCE_S = 5
 
 export function createTokens ({ config, engine }: { config: Config, engine: Engine }): Tokens {
-  const keys = createRemoteJWKSet(new URL(config.JWKS_URL), {
+  const keys = createRemoteJWKSet(new URL(config.jwksUrl), {
     timeoutDuration: 3000,
-    cooldownDuration: config.JWKS_COOLDOWN_MS,
+    cooldownDuration: config.jwksCooldownMs,
     cacheMaxAge: 10 * 60_000
   })
   const verifyJwt = createJwtVerifier(async (header) => await keys(header), {
-    issuer: config.TOKEN_ISSUER,
+    issuer: config.tokenIssuer,
     audience: TOKEN_AUDIENCE,
     typ: TOKEN_TYPE,
     requiredClaims: ['sub', 'sid', 'jti', 'exp', 'iat'],
     clockToleranceS: CLOCK_TOLERANCE_S
   })
-  const timeout = config.ENGINE_TIMEOUT_MS
+  const timeout = config.engineTimeoutMs
 
   /** Signature and claims: no engine call. */
   const check = async (token: string): Promise<TokenClaims> => {

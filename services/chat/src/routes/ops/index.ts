@@ -13,7 +13,7 @@ export default async function opsRoutes (fastify: FastifyInstance): Promise<void
   }, async (_request, reply) => {
     const engine = fastify.chatEngine
     const accepting = !fastify.connections.closing
-    const reachable = engine.isReady() && await withDeadline(engine.ping(), fastify.chatConfig.ENGINE_TIMEOUT_MS).then(() => true, () => false)
+    const reachable = engine.isReady() && await withDeadline(engine.ping(), fastify.chatConfig.engineTimeoutMs).then(() => true, () => false)
     const ok = accepting && reachable
     return await reply.code(ok ? 200 : 503).header('cache-control', 'no-store')
       .send({ status: ok ? 'ok' : 'unavailable', checks: { engine: reachable, accepting } })

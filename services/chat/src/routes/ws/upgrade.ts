@@ -26,7 +26,7 @@ export async function checkUpgrade (request: FastifyRequest, config: Config, tok
   if (closing) throw unavailable('this instance is shutting down: reconnect')
   const origin = request.headers.origin
   if (origin === undefined) {
-    if (!config.ALLOW_NO_ORIGIN) throw forbidden('an Origin header is required')
+    if (!config.allowNoOrigin) throw forbidden('an Origin header is required')
   } else if (!config.allowedOrigins.has(origin.toLowerCase())) {
     throw forbidden('this origin may not open chat sockets')
   }
