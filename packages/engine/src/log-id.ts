@@ -23,10 +23,6 @@ export function formatLogId ({ ms, seq }: LogId): string {
   return `${ms}-${seq}`
 }
 
-export function compareLogIds (a: LogId, b: LogId): number {
-  return a.ms === b.ms ? a.seq - b.seq : a.ms - b.ms
-}
-
 /** A new random epoch: a log's identity, replaced whenever the log is lost. */
 export function newEpoch (): string {
   return randomBytes(9).toString('base64url')

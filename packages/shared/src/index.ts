@@ -1,5 +1,7 @@
 export * from './limits.js'
 export * from './rooms.js'
+export * from './ids.js'
+export * from './identifiers.js'
 export * from './close-codes.js'
 export * from './errors.js'
 export * from './schemas/common.js'

@@ -6,19 +6,20 @@ export const LIMITS = {
   textChars: 4000,
   /** Longest `clientMsgId`. */
   clientMsgIdChars: 64,
+  /** Longest user id. */
+  userIdChars: 64,
   /** Rooms one connection may have joined at once. */
   roomsPerConnection: 50,
   /** Sustained sends a second per connection, and the burst allowed above it. */
   sendsPerSecond: 10,
   sendBurst: 20,
+  /** Sustained frames a second per connection (of any type), and the burst allowed above it. */
+  framesPerSecond: 50,
+  frameBurst: 100,
   /** At most one typing event per user and room in this window. */
   typingIntervalMs: 2000,
   /** Bytes waiting for a socket before it is closed as too slow (4008). */
   slowConsumerBytes: 1024 * 1024,
-  /** Server ping interval; a socket that misses the pong is terminated. */
-  pingIntervalMs: 25_000,
-  /** How long after `exp` a socket may stay open without a refresh. */
-  tokenGraceMs: 25_000,
   /** How long a `clientMsgId` is remembered for idempotent sends. */
   idempotencyMs: 5 * 60_000,
   /** Messages returned by `join` without `since`, and the default history page. */

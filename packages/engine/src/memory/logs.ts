@@ -1,5 +1,6 @@
 import { limit, positiveInt, ttlMs } from '../arguments.js'
-import { compareLogIds, formatLogId, newEpoch, parseLogId, type LogId } from '../log-id.js'
+import { compareIds } from '@webchat/shared'
+import { formatLogId, newEpoch, parseLogId } from '../log-id.js'
 import type { LogEntry, Logs } from '../types.js'
 import type { MemoryLog, Store } from './store.js'
 
@@ -8,13 +9,16 @@ const idempotencyName = (log: string, key: string): string => `${log.length}:${l
 
 const copy = ({ id, data }: LogEntry): LogEntry => ({ id, data })
 
+/** `id` in its canonical form (`5` is `5-0`, no leading zeros); throws RangeError on anything else. */
+const canonical = (id: string): string => formatLogId(parseLogId(id))
+
 /** Index of the first entry whose id is greater than `id` (or >= when `inclusive`). */
-function firstAfter (entries: LogEntry[], id: LogId, inclusive: boolean): number {
+function firstAfter (entries: LogEntry[], id: string, inclusive: boolean): number {
   let low = 0
   let high = entries.length
   while (low < high) {
     const mid = (low + high) >>> 1
-    const order = compareLogIds(parseLogId(entries[mid]!.id), id)
+    const order = compareIds(entries[mid]!.id, id)
     if (order > 0 || (inclusive && order === 0)) high = mid
     else low = mid + 1
   }
@@ -68,14 +72,14 @@ export function createMemoryLogs (
     },
 
     async readAfter (name, afterId, count) {
-      const after = parseLogId(afterId)
+      const after = canonical(afterId)
       const entries = store.get('log', name)?.log.entries ?? []
       const start = firstAfter(entries, after, false)
       return entries.slice(start, start + limit(count)).map(copy)
     },
 
     async readBefore (name, beforeId, count) {
-      const before = beforeId === null ? null : parseLogId(beforeId)
+      const before = beforeId === null ? null : canonical(beforeId)
       const max = limit(count)
       const entries = store.get('log', name)?.log.entries ?? []
       const end = before === null ? entries.length : firstAfter(entries, before, true)

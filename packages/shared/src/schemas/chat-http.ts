@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox'
 import { LIMITS } from '../limits.js'
-import { ChatMessage, ClientMsgId, Member, MessageId, RoomName } from './common.js'
+import { ChatMessage, ClientMsgId, Member, MessageId, RoomName, UserId } from './common.js'
 
 export const RoomParams = Type.Object({ room: RoomName }, { additionalProperties: false })
 export type RoomParams = Static<typeof RoomParams>
@@ -34,7 +34,7 @@ export type PostMessageRequest = Static<typeof PostMessageRequest>
 export const PostMessageResponse = Type.Object({ id: MessageId }, { $id: 'PostMessageResponse', additionalProperties: false })
 export type PostMessageResponse = Static<typeof PostMessageResponse>
 
-export const UserParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) }, { additionalProperties: false })
+export const UserParams = Type.Object({ id: UserId }, { additionalProperties: false })
 export type UserParams = Static<typeof UserParams>
 
 /** An opaque event pushed to every open connection of one user. */

@@ -1,5 +1,7 @@
 import Type, { type Static } from 'typebox'
 import { LIMITS } from '../limits.js'
+import { CLIENT_MSG_ID_PATTERN, USER_ID_PATTERN } from '../identifiers.js'
+import { MESSAGE_ID_PATTERN } from '../ids.js'
 import { ROOM_NAME_PATTERN } from '../rooms.js'
 
 /**
@@ -12,10 +14,9 @@ export const EMAIL_PATTERN =
 export const Email = Type.String({ minLength: 3, maxLength: LIMITS.emailChars, pattern: EMAIL_PATTERN })
 export const RoomName = Type.String({ pattern: ROOM_NAME_PATTERN })
 /** Message ids come from the room log: `<ms>-<seq>`, totally ordered within a room. */
-export const MESSAGE_ID_PATTERN = '^[0-9]{1,16}-[0-9]{1,16}$'
 export const MessageId = Type.String({ pattern: MESSAGE_ID_PATTERN, maxLength: 33 })
-export const UserId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })
-export const ClientMsgId = Type.String({ minLength: 1, maxLength: LIMITS.clientMsgIdChars, pattern: '^[\\x21-\\x7e]+$' })
+export const UserId = Type.String({ minLength: 1, maxLength: LIMITS.userIdChars, pattern: USER_ID_PATTERN })
+export const ClientMsgId = Type.String({ minLength: 1, maxLength: LIMITS.clientMsgIdChars, pattern: CLIENT_MSG_ID_PATTERN })
 export const Epoch = Type.String({ minLength: 1, maxLength: 64 })
 /** An ISO 8601 UTC timestamp as `Date.prototype.toISOString` writes it. */
 export const IsoTime = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,3})?Z$', description: 'ISO 8601 UTC time' })

@@ -1,6 +1,4 @@
-import { type ErrorCode, isRoomName, LIMITS } from '@webchat/shared'
-
-const CLIENT_MSG_ID = /^[\x21-\x7e]{1,64}$/
+import { type ErrorCode, isClientMsgId, isRoomName, LIMITS } from '@webchat/shared'
 
 export interface Refusal { code: ErrorCode, message: string, ref?: string }
 
@@ -19,7 +17,7 @@ export function refine (raw: string, failure: Refusal): Refusal {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return failure
   const { type, room, text, clientMsgId } = value as Record<string, unknown>
-  const ref = typeof clientMsgId === 'string' && CLIENT_MSG_ID.test(clientMsgId)
+  const ref = isClientMsgId(clientMsgId)
     ? clientMsgId
     : isRoomName(room) ? room : undefined
   const refined: Refusal = { ...failure }

@@ -2,6 +2,7 @@ import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
 import fp from 'fastify-plugin'
 import type { Engine } from '@webchat/engine'
 import { errors } from '../../errors.js'
+import { names } from '../../names.js'
 
 export interface CodeRules {
   ttlMs: number
@@ -45,15 +46,6 @@ export function createCodes ({ engine, secret, ...rules }: CodesOptions): Codes 
   // Addresses and client IPs are keyed by HMAC: neither appears in the store.
   const addressKey = (email: string): string => hmac('address', email.toLowerCase()).toString('base64url')
   const ipKey = (ip: string): string => hmac('ip', ip).toString('base64url').slice(0, 22)
-  const key = {
-    code: (a: string) => `auth:code:${a}`,
-    tries: (a: string, id: string) => `auth:code-tries:${a}:${id}`,
-    cooldown: (a: string) => `auth:code-cooldown:${a}`,
-    hourly: (a: string) => `auth:code-hourly:${a}`,
-    failures: (a: string) => `auth:failures:${a}`,
-    lock: (a: string) => `auth:lock:${a}`,
-    ip: (kind: string, ip: string) => `auth:ip-${kind}:${ipKey(ip)}`
-  }
   const parse = (raw: string | null): StoredCode | null => {
     if (raw === null) return null
     try {
@@ -71,50 +63,50 @@ export function createCodes ({ engine, secret, ...rules }: CodesOptions): Codes 
   return {
     async issue (email, ip, deliver) {
       const a = addressKey(email)
-      await charge(key.ip('code', ip), rules.ipCodeMax, rules.ipWindowMs)
-      if (rules.cooldownMs > 0 && !await kv.setIfAbsent(key.cooldown(a), '1', rules.cooldownMs)) {
-        throw errors.rateLimited(secondsOf(await kv.ttl(key.cooldown(a)) ?? rules.cooldownMs))
+      await charge(names.clientLimit('code', ipKey(ip)), rules.ipCodeMax, rules.ipWindowMs)
+      if (rules.cooldownMs > 0 && !await kv.setIfAbsent(names.codeCooldown(a), '1', rules.cooldownMs)) {
+        throw errors.rateLimited(secondsOf(await kv.ttl(names.codeCooldown(a)) ?? rules.cooldownMs))
       }
-      await charge(key.hourly(a), rules.hourlyMax, HOUR_MS)
+      await charge(names.codeHourly(a), rules.hourlyMax, HOUR_MS)
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
       const id = randomBytes(12).toString('base64url')
       try {
         await deliver(code)
       } catch (err) {
-        await Promise.allSettled([kv.delete(key.cooldown(a)), counters.increment(key.hourly(a), HOUR_MS, -1)])
+        await Promise.allSettled([kv.delete(names.codeCooldown(a)), counters.increment(names.codeHourly(a), HOUR_MS, -1)])
         throw err
       }
       const stored: StoredCode = { id, mac: hmac('code', a, id, code).toString('base64url'), until: Date.now() + rules.ttlMs }
-      await kv.set(key.code(a), JSON.stringify(stored), rules.ttlMs)
+      await kv.set(names.code(a), JSON.stringify(stored), rules.ttlMs)
       return { resendAfter: Math.ceil(rules.cooldownMs / 1000) }
     },
 
     async check (email, code, ip) {
       const a = addressKey(email)
-      await charge(key.ip('verify', ip), rules.ipVerifyMax, rules.ipWindowMs)
-      const lockedMs = await kv.ttl(key.lock(a))
+      await charge(names.clientLimit('verify', ipKey(ip)), rules.ipVerifyMax, rules.ipWindowMs)
+      const lockedMs = await kv.ttl(names.signInLock(a))
       if (lockedMs !== null && lockedMs > 0) throw errors.locked(secondsOf(lockedMs))
-      const stored = parse(await kv.get(key.code(a)))
+      const stored = parse(await kv.get(names.code(a)))
       if (stored === null) throw errors.codeExpired()
       // Every attempt on this code counts, so the one after the last allowed fails even when right.
-      const tries = await counters.increment(key.tries(a, stored.id), rules.ttlMs)
+      const tries = await counters.increment(names.codeTries(a, stored.id), rules.ttlMs)
       if (tries.count > rules.maxAttempts) throw errors.codeExpired()
       const expected = Buffer.from(stored.mac, 'base64url')
       const given = hmac('code', a, stored.id, code)
       if (expected.length === given.length && timingSafeEqual(expected, given)) {
-        const consumed = parse(await kv.consume(key.code(a)))
+        const consumed = parse(await kv.consume(names.code(a)))
         if (consumed?.id !== stored.id) {
           // A newer code replaced this one meanwhile: put it back, this one is gone.
-          if (consumed !== null && consumed.until > Date.now()) await kv.setIfAbsent(key.code(a), JSON.stringify(consumed), consumed.until - Date.now())
+          if (consumed !== null && consumed.until > Date.now()) await kv.setIfAbsent(names.code(a), JSON.stringify(consumed), consumed.until - Date.now())
           throw errors.codeExpired()
         }
-        await Promise.all([counters.reset(key.failures(a)), counters.reset(key.tries(a, stored.id))])
+        await Promise.all([counters.reset(names.signInFailures(a)), counters.reset(names.codeTries(a, stored.id))])
         return
       }
-      const failures = await counters.increment(key.failures(a), rules.failureWindowMs)
+      const failures = await counters.increment(names.signInFailures(a), rules.failureWindowMs)
       if (failures.count >= rules.lockThreshold) {
         const delay = Math.min(rules.lockBaseMs * 2 ** Math.min(failures.count - rules.lockThreshold, 30), rules.lockMaxMs)
-        await kv.set(key.lock(a), '1', delay)
+        await kv.set(names.signInLock(a), '1', delay)
         throw errors.locked(secondsOf(delay))
       }
       throw errors.invalidCode(Math.max(0, rules.maxAttempts - tries.count))

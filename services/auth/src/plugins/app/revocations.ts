@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
-import { names, type Engine } from '@webchat/engine'
+import type { Engine } from '@webchat/engine'
+import { names } from '../../names.js'
 
 export interface Revocations {
   /** Marks the session ended for every service: tokens are refused, chat sockets close. */

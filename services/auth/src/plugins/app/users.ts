@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import fp from 'fastify-plugin'
 import type { Engine } from '@webchat/engine'
 import { LIMITS, normalizeName, type User } from '@webchat/shared'
+import { names } from '../../names.js'
 
 export interface Users {
   /** The user with this address, created on first sign-in. */
@@ -11,9 +12,8 @@ export interface Users {
   rename (id: string, name: string): Promise<User | null>
 }
 
-const userKey = (id: string): string => `auth:user:${id}`
 // Addresses are looked up by digest so the index key does not spell them out.
-const emailKey = (email: string): string => `auth:user-by-email:${createHash('sha256').update(email).digest('base64url')}`
+const emailKey = (email: string): string => names.userByEmail(createHash('sha256').update(email).digest('base64url'))
 
 /** A first display name from the address: its local part, cut to the limit, or "user". */
 export function defaultName (email: string): string {
@@ -33,7 +33,7 @@ function parseUser (raw: string | null): User | null {
 /** Users in the engine's key/value store: `user:<id>` plus an index by address. */
 export function createUsers ({ engine }: { engine: Engine }): Users {
   const { kv } = engine
-  const get = async (id: string): Promise<User | null> => parseUser(await kv.get(userKey(id)))
+  const get = async (id: string): Promise<User | null> => parseUser(await kv.get(names.user(id)))
   return {
     get,
     async findOrCreate (rawEmail) {
@@ -44,7 +44,7 @@ export function createUsers ({ engine }: { engine: Engine }): Users {
         if (user !== null) return user
       }
       const user: User = { id: randomBytes(12).toString('base64url'), email, name: defaultName(email), createdAt: new Date().toISOString() }
-      await kv.set(userKey(user.id), JSON.stringify(user))
+      await kv.set(names.user(user.id), JSON.stringify(user))
       if (existing !== null) {
         // The index pointed at a missing record: repair it.
         await kv.set(emailKey(email), user.id)
@@ -52,7 +52,7 @@ export function createUsers ({ engine }: { engine: Engine }): Users {
       }
       if (await kv.setIfAbsent(emailKey(email), user.id)) return user
       // Another sign-in created this user first: use theirs.
-      await kv.delete(userKey(user.id))
+      await kv.delete(names.user(user.id))
       const winner = await kv.get(emailKey(email))
       const found = winner === null ? null : await get(winner)
       if (found === null) throw new Error('user index is inconsistent')
@@ -62,7 +62,7 @@ export function createUsers ({ engine }: { engine: Engine }): Users {
       const user = await get(id)
       if (user === null) return null
       const renamed = { ...user, name }
-      await kv.set(userKey(id), JSON.stringify(renamed))
+      await kv.set(names.user(id), JSON.stringify(renamed))
       return renamed
     }
   }

@@ -1,5 +1,6 @@
 import type { FastifySessionOptions } from '@fastify/session'
 import type { KeyValueStore } from '@webchat/engine'
+import { names } from '../../names.js'
 
 type SessionStore = NonNullable<FastifySessionOptions['store']>
 
@@ -14,8 +15,6 @@ export interface SessionStoreOptions {
 
 interface Stored { createdAt?: unknown }
 
-const sessionKey = (id: string): string => `auth:session:${id}`
-
 /**
  * @fastify/session's store over the engine's key/value store: every save sets a TTL of the idle
  * timeout, cut to what is left of the absolute lifetime (counted from `createdAt`).
@@ -28,11 +27,11 @@ export function createSessionStore ({ kv, idleMs, maxAgeMs, now = Date.now }: Se
   return {
     set (id, session, callback) {
       const ttl = left(session as Stored)
-      const done = ttl > 0 ? kv.set(sessionKey(id), JSON.stringify(session), ttl) : kv.delete(sessionKey(id))
+      const done = ttl > 0 ? kv.set(names.session(id), JSON.stringify(session), ttl) : kv.delete(names.session(id))
       done.then(() => callback(), callback)
     },
     get (id, callback) {
-      kv.get(sessionKey(id)).then((raw) => {
+      kv.get(names.session(id)).then((raw) => {
         let session: Stored | null = null
         try {
           session = raw === null ? null : JSON.parse(raw) as Stored
@@ -47,7 +46,7 @@ export function createSessionStore ({ kv, idleMs, maxAgeMs, now = Date.now }: Se
       }, callback)
     },
     destroy (id, callback) {
-      kv.delete(sessionKey(id)).then(() => callback(), callback)
+      kv.delete(names.session(id)).then(() => callback(), callback)
     }
   }
 }

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { names } from '../../../src/names.js'
 import { createUsers, defaultName } from '../../../src/plugins/app/users.js'
 import { ENGINES, engineFor, testConfig } from '../../helper.js'
 
@@ -29,7 +30,7 @@ t.test('default names come from the local part', async (t) => {
 t.test('an index entry without its record is repaired', async (t) => {
   const { createHash } = await import('node:crypto')
   const engine = await engineFor(t, await testConfig(t, 'memory'))
-  await engine.kv.set(`auth:user-by-email:${createHash('sha256').update('lost@example.com').digest('base64url')}`, 'gone')
+  await engine.kv.set(names.userByEmail(createHash('sha256').update('lost@example.com').digest('base64url')), 'gone')
   const users = createUsers({ engine })
   const user = await users.findOrCreate('lost@example.com')
   t.not(user.id, 'gone')

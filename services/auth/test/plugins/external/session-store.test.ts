@@ -1,5 +1,6 @@
 import t from 'tap'
 import { createMemoryEngine } from '@webchat/engine'
+import { names } from '../../../src/names.js'
 import { createSessionStore } from '../../../src/plugins/external/session-store.js'
 
 const call = async <T>(fn: (cb: (err?: unknown, value?: T) => void) => void): Promise<T | undefined> =>
@@ -12,14 +13,14 @@ t.test('TTL = idle timeout, cut to what is left of the absolute lifetime', async
   const store = createSessionStore({ kv: engine.kv, idleMs: 10_000, maxAgeMs: 25_000, now: () => now })
   const session = { userId: 'u', handle: 'h', createdAt: now, cookie: { originalMaxAge: 10_000 } }
   await call((cb) => store.set('s1', session as never, cb))
-  t.equal(await engine.kv.ttl('auth:session:s1'), 10_000)
+  t.equal(await engine.kv.ttl(names.session('s1')), 10_000)
   t.same(await call((cb) => store.get('s1', cb)), session)
   now += 9_000
   await call((cb) => store.set('s1', session as never, cb))
-  t.equal(await engine.kv.ttl('auth:session:s1'), 10_000, 'activity renews the idle timeout')
+  t.equal(await engine.kv.ttl(names.session('s1')), 10_000, 'activity renews the idle timeout')
   now += 9_000
   await call((cb) => store.set('s1', session as never, cb))
-  t.equal(await engine.kv.ttl('auth:session:s1'), 7_000, 'but not past the absolute lifetime')
+  t.equal(await engine.kv.ttl(names.session('s1')), 7_000, 'but not past the absolute lifetime')
   now += 7_000
   t.equal(await call((cb) => store.get('s1', cb)), null, 'over')
   await call((cb) => store.set('s1', session as never, cb))

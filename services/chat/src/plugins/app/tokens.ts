@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import { createRemoteJWKSet } from 'jose'
-import { TOKEN_AUDIENCE, TOKEN_TYPE, type TokenClaims, validate } from '@webchat/shared'
+import { isUserId, TOKEN_AUDIENCE, TOKEN_TYPE, type TokenClaims, validate } from '@webchat/shared'
 import type { Engine } from '@webchat/engine'
 import type { Config } from '../../config.js'
 import { withDeadline } from '../../deadline.js'
@@ -17,7 +17,6 @@ export interface Tokens {
   admit (token: string): Promise<TokenClaims>
 }
 
-const USER_ID = /^[A-Za-z0-9_-]{1,64}$/
 const CLOCK_TOLERANCE_S = 5
 
 export function createTokens ({ config, engine }: { config: Config, engine: Engine }): Tokens {
@@ -38,7 +37,7 @@ export function createTokens ({ config, engine }: { config: Config, engine: Engi
   /** Signature and claims: no engine call. */
   const check = async (token: string): Promise<TokenClaims> => {
     const payload = await verifyJwt(token)
-    if (!validate.tokenClaims(payload) || !USER_ID.test(payload.sub)) throw invalidToken('token claims are malformed')
+    if (!validate.tokenClaims(payload) || !isUserId(payload.sub)) throw invalidToken('token claims are malformed')
     return payload
   }
   const revoked = async (claims: TokenClaims): Promise<boolean> =>

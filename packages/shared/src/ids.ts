@@ -1,0 +1,31 @@
+/**
+ * Message and log ids, `<ms>-<seq>` as a Redis Stream writes them, ordered by time then sequence.
+ * Compared digit run by digit run (a longer run is larger, equal lengths compare as strings) so
+ * 16-digit parts stay exact where a conversion to number would round.
+ */
+export const MESSAGE_ID_PATTERN = '^[0-9]{1,16}-[0-9]{1,16}$'
+const messageId = new RegExp(MESSAGE_ID_PATTERN)
+
+export function isMessageId (value: unknown): value is string {
+  return typeof value === 'string' && messageId.test(value)
+}
+
+/** Negative when `a` is older than `b`, 0 when equal, positive when newer. */
+export function compareIds (a: string, b: string): number {
+  if (a === b) return 0
+  const da = a.indexOf('-')
+  const db = b.indexOf('-')
+  return comparePart(a.slice(0, da), b.slice(0, db)) || comparePart(a.slice(da + 1), b.slice(db + 1))
+}
+
+function comparePart (a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** The newer of two ids; a missing one (null or undefined) counts as older than any. */
+export function newerId<T extends string | null | undefined> (a: string | T, b: string | T): string | T {
+  if (a === null || a === undefined) return b
+  if (b === null || b === undefined) return a
+  return compareIds(a, b) >= 0 ? a : b
+}
