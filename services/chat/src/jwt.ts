@@ -56,7 +56,7 @@ const ACCEPTED: ReadonlySet<unknown> = new Set<TokenAlgorithm>(TOKEN_ALGORITHMS)
 /**
  * Verifies an ES256 (P-256) or EdDSA (Ed25519) compact JWS and its claims, as jose's jwtVerify
  * does for these two algorithms, but with Node's one-shot `crypto.verify` on a cached KeyObject
- * instead of a WebCrypto job per token: an upgrade costs a third less CPU (see
+ * instead of a WebCrypto job per token, which costs every upgrade less CPU (measured in
  * docs/benchmarks.md, connect storm). The header's `alg` must be the key's own.
  * Every failure is a ChatError: `invalid_token` with a reason, or `unavailable` when the key set
  * cannot be fetched.

@@ -8,7 +8,7 @@ import { withTimeout } from './guard.js'
  * is down, never resend a command after a reconnect (it may have run), and retry the
  * connection at least every second so delivery resumes quickly when Redis is back. RESP2: the
  * engine needs nothing of RESP3 (the subscriber connection only subscribes), and ioredis decodes
- * RESP2 replies with less work (5-9 % less chat server CPU per message, docs/benchmarks.md).
+ * RESP2 replies with less work (measured in docs/benchmarks.md, "What was changed").
  */
 export const redisClientOptions = {
   enableOfflineQueue: false,

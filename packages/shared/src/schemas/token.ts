@@ -5,9 +5,9 @@ export const TOKEN_TYPE = 'webchat-chat+jwt'
 export const TOKEN_AUDIENCE = 'chat'
 /**
  * The algorithms that may sign chat tokens, and nothing else (never HS*, never `none`): ES256
- * (ECDSA on P-256) and EdDSA (Ed25519). ES256 is what new keys use: OpenSSL checks a P-256
- * signature in about two thirds of the time of an Ed25519 one, and signs it faster too, so every
- * connection costs chat and auth less (docs/benchmarks.md, connect storm).
+ * (ECDSA on P-256) and EdDSA (Ed25519). ES256 is what new keys use: OpenSSL checks and signs a
+ * P-256 signature faster than an Ed25519 one, so every connection costs chat and auth less
+ * (measured in docs/benchmarks.md, connect storm).
  */
 export const TOKEN_ALGORITHMS = ['ES256', 'EdDSA'] as const
 export type TokenAlgorithm = typeof TOKEN_ALGORITHMS[number]
