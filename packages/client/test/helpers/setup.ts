@@ -46,6 +46,17 @@ export function setup (t: Test, options: Partial<ConnectionOptions> & { lifetime
   return { conn, timers, states, tokens }
 }
 
+/** A connection that is open and has joined `rooms`; `sends(id)` counts the sends of a clientMsgId on its socket. */
+export async function opened (t: Parameters<typeof setup>[0], rooms: string[], options: Parameters<typeof setup>[1] = {}) {
+  const context = setup(t, { rooms, ...options })
+  await context.timers.flush()
+  const socket = FakeSocket.last()
+  socket.accept()
+  socket.deliver(rooms.map((room) => joined(room)))
+  const sends = (id: string): number => socket.ofType('send').filter((f) => f.clientMsgId === id).length
+  return { ...context, socket, sends }
+}
+
 /** Marks a promise as handled now (the test checks its outcome later), so an early rejection is not "unhandled". */
 export function handled<T> (promise: Promise<T>): Promise<T> {
   promise.catch(() => {})
