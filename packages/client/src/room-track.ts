@@ -1,5 +1,4 @@
-import type { ClientFrameOf, ServerFrameOf } from '@webchat/shared'
-import { compareIds, newerId } from './ids.js'
+import { type ClientFrameOf, compareIds, newerId, type ServerFrameOf } from '@webchat/shared'
 
 const SEEN_MAX = 2000
 

@@ -1,5 +1,4 @@
-import { LIMITS } from '@webchat/shared'
-import { compareIds, newerId } from '../ids.js'
+import { compareIds, LIMITS, newerId } from '@webchat/shared'
 import type { RoomTrack } from '../room-track.js'
 import type { Timers } from '../timers.js'
 import type { Link } from './link.js'
