@@ -1,4 +1,4 @@
-import './styles.css'
+import './styles/index.css'
 import type { User, WebConfig } from '@webchat/shared'
 import { createAuthClient } from '@webchat/client'
 import { h, replace } from './dom.js'
