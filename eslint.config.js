@@ -22,6 +22,13 @@ export default tseslint.config(
   },
   {
     files: ['web/src/**'],
-    languageOptions: { globals: { ...globals.browser } }
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      // User text is rendered as text, and the page's CSP (style-src 'self') refuses inline styles.
+      'no-restricted-syntax': ['error',
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Render text as text: no markup from strings.' },
+        { selector: "MemberExpression[property.name=/^(innerHTML|outerHTML|insertAdjacentHTML)$/]", message: 'Render text as text: no markup from strings.' },
+        { selector: "JSXAttribute[name.name='style']", message: 'The CSP refuses inline styles: use a class.' }]
+    }
   }
 )

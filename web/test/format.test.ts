@@ -1,7 +1,7 @@
 import t from 'tap'
 import { dayLabel, formatWait, sameDay } from '../src/model/format.js'
 import { typingText } from '../src/model/typing.js'
-import { initials, colorClass } from '../src/views/avatar.js'
+import { initials, colorClass } from '../src/model/avatar.js'
 
 t.test('waits in words', async (t) => {
   t.same([0, 1, 42, 59.2, 60, 61, 600, 3600, 3900].map(formatWait), ['0 s', '1 s', '42 s', '1 min', '1 min', '2 min', '10 min', '1 h', '1 h 5 min'])

@@ -1,5 +1,3 @@
-import { h } from '../dom.js'
-
 /** One of eight colors per user, from their id, as a class (no inline styles under the CSP). */
 export function colorClass (id: string): string {
   let hash = 0
@@ -11,8 +9,4 @@ export function initials (name: string): string {
   const parts = name.trim().split(/\s+/).filter((p) => p !== '')
   const letters = parts.length > 1 ? [parts[0]!, parts[parts.length - 1]!].map((p) => [...p][0]) : [...(parts[0] ?? '?')].slice(0, 1)
   return letters.join('').toUpperCase()
-}
-
-export function avatar (id: string, name: string, size: 'small' | 'normal' = 'normal'): HTMLElement {
-  return h('span', { class: `avatar ${colorClass(id)}${size === 'small' ? ' avatar-small' : ''}`, attrs: { 'aria-hidden': 'true' } }, initials(name))
 }

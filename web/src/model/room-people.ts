@@ -1,0 +1,56 @@
+import type { Member } from '@webchat/shared'
+import { compareIds } from '@webchat/client'
+import { deleteEntry, setEntry } from './immutable-map.js'
+import { isNewer, type MemberView, type RoomState } from './room-state.js'
+import { TYPING_SHOW_MS } from './typing.js'
+
+/** Who is in the room, who is typing, and how far each person has read. */
+
+export function applyPresence (room: RoomState, event: 'join' | 'leave', user: Member): RoomState {
+  return {
+    ...room,
+    members: setEntry(room.members, user.id, { id: user.id, name: user.name, online: event === 'join' }),
+    typing: event === 'leave' ? deleteEntry(room.typing, user.id) : room.typing
+  }
+}
+
+/** Someone is typing; entries that have faded are dropped on the way. */
+export function applyTyping (room: RoomState, user: Member, now: number): RoomState {
+  const typing = new Map([...room.typing].filter(([, entry]) => entry.until > now))
+  typing.set(user.id, { name: user.name, until: now + TYPING_SHOW_MS })
+  return { ...room, typing }
+}
+
+export function applyRead (room: RoomState, user: Member, id: string): RoomState {
+  const current = room.reads.get(user.id)
+  if (current !== undefined && !isNewer(id, current.id)) return room
+  return { ...room, reads: setEntry(room.reads, user.id, { name: user.name, id }) }
+}
+
+/** Names of people typing now, without me, oldest first. */
+export function typingNames (room: Pick<RoomState, 'typing'>, now: number, me: string): string[] {
+  return [...room.typing].filter(([id, entry]) => entry.until > now && id !== me).map(([, entry]) => entry.name)
+}
+
+/**
+ * Who has read up to each shown message, without me: each reader once, under the newest loaded
+ * message at or before their marker that someone else wrote (a reader's own messages say nothing).
+ */
+export function readersByMessage (room: Pick<RoomState, 'messages' | 'reads'>, me: string): Map<string, string[]> {
+  const byId = new Map<string, string[]>()
+  for (const [userId, { name, id }] of room.reads) {
+    if (userId === me) continue
+    let at: string | undefined
+    for (let i = room.messages.length - 1; i >= 0; i--) {
+      const m = room.messages[i]!
+      if (compareIds(m.id, id) <= 0 && m.user.id !== userId) { at = m.id; break }
+    }
+    if (at !== undefined) byId.set(at, [...(byId.get(at) ?? []), name])
+  }
+  return byId
+}
+
+/** Members for the panel: online first, then by name. */
+export function memberList (room: Pick<RoomState, 'members'>): MemberView[] {
+  return [...room.members.values()].sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name))
+}

@@ -1,0 +1,141 @@
+import { batch } from '@preact/signals'
+import { isWebchatError, type AuthClient } from '@webchat/client'
+import { errorText } from '../model/chat-errors.js'
+import { addPending, isPending, removePending, setPendingStatus } from '../model/pending.js'
+import { applyHistory, applyMessage, createRoomState, markRead, type RoomState } from '../model/room-state.js'
+import { updateRoom, type ChatState } from './chat-state.js'
+import type { ChatConnection } from './connection-feed.js'
+
+/** Everything the chat screen can do; each action changes the state, and the views follow. */
+export interface ChatActions {
+  select (name: string): void
+  /** Opens a room, joining it; resolves with what went wrong, if anything. */
+  join (name: string): Promise<string | undefined>
+  leave (name: string): void
+  /** Sends a message to the open room; it shows as pending until the server has it. */
+  send (text: string): void
+  retry (clientMsgId: string): void
+  discard (clientMsgId: string): void
+  /** Loads the page of messages before the oldest shown in the open room. */
+  loadOlder (): void
+  typing (): void
+  /** The list says whether the reader is at its bottom. */
+  seen (atBottom: boolean): void
+  /** The page says whether it is visible. */
+  setVisible (visible: boolean): void
+  /** Resolves with what went wrong, if anything. */
+  rename (name: string): Promise<string | undefined>
+  reconnect (): void
+  /** Marks the open room read when its newest message is on screen and the page is seen. */
+  readIfSeen (): void
+}
+
+export interface ActionDeps {
+  auth: Pick<AuthClient, 'rename'>
+  newId: () => string
+  now: () => number
+}
+
+export function createChatActions (state: ChatState, conn: ChatConnection, deps: ActionDeps): ChatActions {
+  const active = (): string => state.active.peek()
+  const roomOf = (name: string): RoomState | undefined => state.rooms.peek().get(name)
+  const has = (name: string): boolean => roomOf(name) !== undefined
+
+  function readIfSeen (): void {
+    if (!state.visible.peek() || !state.atBottom.peek()) return
+    const room = state.room.peek()
+    const next = markRead(room)
+    if (next === room) return
+    updateRoom(state, room.name, () => next)
+    if (next.lastRead !== null && next.lastRead !== room.lastRead) conn.read(room.name, next.lastRead)
+  }
+
+  function select (name: string): void {
+    if (!has(name)) return
+    batch(() => {
+      state.active.value = name
+      // A room opens at its newest message.
+      state.atBottom.value = true
+    })
+    readIfSeen()
+  }
+
+  function removeRoom (name: string): void {
+    const rooms = new Map(state.rooms.peek())
+    rooms.delete(name)
+    state.rooms.value = rooms
+    if (active() === name) select([...rooms.keys()][0] ?? 'general')
+  }
+
+  function sendPending (room: string, clientMsgId: string): void {
+    const p = roomOf(room)?.pending.find((x) => x.clientMsgId === clientMsgId)
+    if (p === undefined) return
+    updateRoom(state, room, (r) => setPendingStatus(r, clientMsgId))
+    conn.send(room, p.text, { clientMsgId }).then((id) => {
+      // The ack can come before the message itself (or instead of it): show it from the ack.
+      const r = roomOf(room)
+      if (r === undefined || !isPending(r, clientMsgId)) return
+      const me = state.me.peek()
+      updateRoom(state, room, (r) => applyMessage(r, { room, id, user: { id: me.id, name: me.name }, text: p.text, ts: p.ts, clientMsgId }, me.id))
+      if (room === active()) readIfSeen()
+    }, (err: unknown) => {
+      updateRoom(state, room, (r) => isPending(r, clientMsgId) ? setPendingStatus(r, clientMsgId, errorText(err)) : r)
+    })
+  }
+
+  return {
+    select,
+    readIfSeen,
+    async join (name) {
+      if (!has(name)) state.rooms.value = new Map(state.rooms.peek()).set(name, createRoomState(name))
+      select(name)
+      try {
+        await conn.join(name)
+        return undefined
+      } catch (err) {
+        if (isWebchatError(err) && (err.code === 'too_many_rooms' || err.code === 'invalid_room')) removeRoom(name)
+        return errorText(err)
+      }
+    },
+    leave (name) {
+      if (state.rooms.peek().size <= 1) return
+      conn.leave(name)
+      removeRoom(name)
+    },
+    send (text) {
+      const clientMsgId = deps.newId()
+      updateRoom(state, active(), (r) => addPending(r, { clientMsgId, text, ts: deps.now(), status: 'sending' }))
+      sendPending(active(), clientMsgId)
+    },
+    retry (clientMsgId) { sendPending(active(), clientMsgId) },
+    discard (clientMsgId) { updateRoom(state, active(), (r) => removePending(r, clientMsgId)) },
+    loadOlder () {
+      const room = state.room.peek()
+      const oldest = room.messages[0]
+      if (!room.more || room.loadingOlder || oldest === undefined || !room.joined) return
+      updateRoom(state, room.name, (r) => ({ ...r, loadingOlder: true }))
+      conn.history(room.name, oldest.id).then(
+        (page) => updateRoom(state, room.name, (r) => applyHistory(r, page.messages, page.more)),
+        () => updateRoom(state, room.name, (r) => ({ ...r, loadingOlder: false })))
+    },
+    typing () { conn.typing(active()) },
+    seen (atBottom) {
+      state.atBottom.value = atBottom
+      readIfSeen()
+    },
+    setVisible (visible) {
+      state.visible.value = visible
+      readIfSeen()
+    },
+    async rename (name) {
+      try {
+        state.me.value = await deps.auth.rename(name)
+        conn.refreshToken()
+        return undefined
+      } catch (err) {
+        return errorText(err)
+      }
+    },
+    reconnect () { conn.reconnect() }
+  }
+}

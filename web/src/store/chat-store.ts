@@ -1,0 +1,68 @@
+import { computed, effect, type ReadonlySignal, type Signal } from '@preact/signals'
+import type { User } from '@webchat/shared'
+import type { AuthClient } from '@webchat/client'
+import type { RoomsStorage } from '../model/saved-rooms.js'
+import { createActiveRoom, type ActiveRoom } from './active-room.js'
+import { createChatActions, type ChatActions } from './chat-actions.js'
+import { createChatState, type ChatState } from './chat-state.js'
+import { feedConnection, type ChatConnection } from './connection-feed.js'
+
+export interface ChatStoreOptions {
+  user: User
+  auth: Pick<AuthClient, 'rename' | 'logout'>
+  /** The rooms kept for this user in this browser. */
+  saved: RoomsStorage
+  /** The room the address names: opened first, and kept. */
+  initialRoom?: string | undefined
+  /** Opens the chat connection, joining these rooms. */
+  connect (rooms: string[]): ChatConnection
+  newId?: () => string
+  now?: () => number
+}
+
+/** The state as the views see it: they read it, and change it only through the actions. */
+type ReadOnly<T> = { readonly [K in keyof T]: T[K] extends Signal<infer V> ? ReadonlySignal<V> : T[K] }
+
+/** The one store of the chat screen: its state, the open room's parts, and the actions. */
+export type ChatStore = ReadOnly<ChatState> & { readonly view: ActiveRoom } & ChatActions & {
+  /** Logs out on the server (the session ends here whatever it answers), then closes. */
+  logout (): Promise<void>
+  /** Closes the connection and stops remembering rooms. */
+  dispose (): void
+}
+
+export function createChatStore (options: ChatStoreOptions): ChatStore {
+  const { user, saved } = options
+  const names = saved.load(user.id)
+  const first = options.initialRoom ?? names[0]!
+  if (!names.includes(first)) names.push(first)
+  const now = options.now ?? Date.now
+  const state = createChatState(user, names, first)
+  const conn = options.connect(names)
+  const actions = createChatActions(state, conn, { auth: options.auth, newId: options.newId ?? (() => crypto.randomUUID()), now })
+  feedConnection(state, conn, actions.readIfSeen, now)
+
+  // Computed values compare by identity: as one string (room names have no spaces) the list of
+  // names changes only when a room is added or removed, not with every message, and so is saved.
+  const roomList = computed(() => [...state.rooms.value.keys()].join(' '))
+  const stopSaving = effect(() => saved.save(user.id, roomList.value.split(' ')))
+
+  let closed = false
+  function dispose (): void {
+    if (closed) return
+    closed = true
+    stopSaving()
+    conn.close()
+  }
+
+  return {
+    ...state,
+    view: createActiveRoom(state),
+    ...actions,
+    async logout () {
+      try { await options.auth.logout() } catch { /* the session is ended here either way */ }
+      dispose()
+    },
+    dispose
+  }
+}

@@ -1,0 +1,45 @@
+import { batch } from '@preact/signals'
+import type { Connection } from '@webchat/client'
+import { applyJoined, applyMessage } from '../model/room-state.js'
+import { applyPresence, applyRead, applyTyping } from '../model/room-people.js'
+import { updateRoom, type ChatState } from './chat-state.js'
+
+/** What the store needs of a chat connection (`createConnection` gives it; tests give a fake). */
+export type ChatConnection = Pick<Connection,
+  'on' | 'join' | 'leave' | 'send' | 'typing' | 'read' | 'history' | 'reconnect' | 'refreshToken' | 'close'>
+
+/** How long an announced message may be: screen readers read all of it. */
+const ANNOUNCE_CHARS = 300
+
+/**
+ * Feeds the connection's events into the state through the pure room model. `readIfSeen` runs
+ * after a change to the open room, so that what the reader sees is marked read.
+ */
+export function feedConnection (state: ChatState, conn: ChatConnection, readIfSeen: () => void, now: () => number): void {
+  const me = (): string => state.me.peek().id
+  const isActive = (room: string): boolean => room === state.active.peek()
+
+  conn.on('state', (next) => {
+    batch(() => {
+      state.connection.value = next
+      if (next.state === 'open') state.everOpen.value = true
+    })
+  })
+  conn.on('joined', (frame) => {
+    updateRoom(state, frame.room, (r) => applyJoined(r, frame, me()))
+    if (isActive(frame.room)) readIfSeen()
+  })
+  conn.on('message', (frame) => {
+    const { type: _type, ...message } = frame
+    const before = state.rooms.peek().get(frame.room)
+    updateRoom(state, frame.room, (r) => applyMessage(r, message, me()))
+    if (before === state.rooms.peek().get(frame.room) || !isActive(frame.room)) return
+    if (message.user.id !== me()) state.announcement.value = `${message.user.name}: ${[...message.text].slice(0, ANNOUNCE_CHARS).join('')}`
+    readIfSeen()
+  })
+  conn.on('presence', (frame) => updateRoom(state, frame.room, (r) => applyPresence(r, frame.event, frame.user)))
+  conn.on('typing', (frame) => {
+    if (frame.user.id !== me()) updateRoom(state, frame.room, (r) => applyTyping(r, frame.user, now()))
+  })
+  conn.on('read', (frame) => updateRoom(state, frame.room, (r) => applyRead(r, frame.user, frame.id)))
+}

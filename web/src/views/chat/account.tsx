@@ -1,0 +1,20 @@
+import type { ChatStore } from '../../store/chat-store.js'
+import { Avatar } from '../avatar.js'
+
+/** Who I am, with the buttons to rename myself and to log out. */
+export function Account ({ store, rename, logout }: { store: ChatStore, rename (): void, logout (): void }) {
+  const me = store.me.value
+  return (
+    <div class='account'>
+      <span><Avatar id={me.id} name={me.name} /></span>
+      <div class='account-who'>
+        <span class='account-name'>{me.name}</span>
+        <span class='account-email muted'>{me.email}</span>
+      </div>
+      <div class='account-actions'>
+        <button class='btn btn-small btn-quiet' type='button' onClick={rename}>Rename</button>
+        <button class='btn btn-small btn-quiet' type='button' onClick={logout}>Log out</button>
+      </div>
+    </div>
+  )
+}

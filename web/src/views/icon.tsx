@@ -1,0 +1,12 @@
+const PATHS = {
+  people: 'M16 19v-1a4 4 0 0 0-4-4H7a4 4 0 0 0-4 4v1M9.5 10a3 3 0 1 0 0-6 3 3 0 0 0 0 6M21 19v-1a4 4 0 0 0-3-3.9M15.5 4.1a3 3 0 0 1 0 5.8',
+  send: 'M4 12l16-8-6 16-2.5-6.5L4 12z',
+  hash: 'M9 4L7 20M17 4l-2 16M4 9h16M3 15h16',
+  back: 'M15 6l-6 6 6 6',
+  plus: 'M12 5v14M5 12h14'
+} as const
+
+/** An inline SVG icon drawn with currentColor; decorative (its button carries the label). */
+export function Icon ({ name }: { name: keyof typeof PATHS }) {
+  return <svg viewBox='0 0 24 24' class='icon' aria-hidden='true'><path d={PATHS[name]} /></svg>
+}

@@ -1,0 +1,36 @@
+import type { User } from '@webchat/shared'
+import { WebchatError } from '@webchat/client'
+import { createRoomsStorage } from '../../src/model/saved-rooms.js'
+import { createChatStore, type ChatStore } from '../../src/store/chat-store.js'
+import { fakeConnection, memoryStorage } from './fake-connection.js'
+
+export const ME: User = { id: 'me', name: 'Me', email: 'me@example.com', createdAt: '2030-01-01T00:00:00.000Z' }
+
+/** A chat store on a fake connection, with the rooms it remembers in a memory storage. */
+export function storeWith (options: { rooms?: string[], initialRoom?: string, renameFails?: boolean } = {}) {
+  const fake = fakeConnection()
+  const storage = memoryStorage(options.rooms === undefined ? {} : { [`webchat:rooms:${ME.id}`]: JSON.stringify(options.rooms) })
+  const auth = {
+    logouts: 0,
+    async rename (name: string): Promise<User> {
+      if (options.renameFails === true) throw new WebchatError('invalid_name', 'no')
+      return { ...ME, name }
+    },
+    async logout (): Promise<void> {
+      auth.logouts++
+      throw new WebchatError('network', 'offline')
+    }
+  }
+  let ids = 0
+  const store: ChatStore = createChatStore({
+    user: ME,
+    auth,
+    saved: createRoomsStorage(storage),
+    initialRoom: options.initialRoom,
+    connect: fake.connect,
+    newId: () => `c${++ids}`,
+    now: () => 1000
+  })
+  const saved = (): unknown => JSON.parse(storage.getItem(`webchat:rooms:${ME.id}`) ?? 'null')
+  return { store, fake, storage, auth, saved }
+}
