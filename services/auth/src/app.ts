@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import type { Registry } from 'prom-client'
 import type { Engine } from '@webchat/engine'
-import { answerParserError } from '@webchat/shared'
+import { answerParserError } from '@webchat/service-kit'
 import { BODY_LIMIT, useJsonBodies } from './body-parsers.js'
 import { trustProxyOption, type Config } from './config.js'
 import { errorHandler, sendError, toApiError } from './errors.js'
