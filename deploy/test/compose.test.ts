@@ -102,7 +102,7 @@ if (haveTools(t, ['docker-compose'])) {
     t.equal(auth.redisPrefix, chat.redisPrefix, 'one key prefix')
     t.equal(chat.tokenIssuer, auth.tokenIssuer, 'chat expects the issuer auth signs')
     const publicOrigin = `http://localhost:${defaults.services.nginx!.ports![0]!.published}`
-    t.ok(chat.allowedOrigins.has(publicOrigin), `chat accepts sockets from ${publicOrigin}`)
+    t.ok(chat.allowedOrigins.includes(publicOrigin), `chat accepts sockets from ${publicOrigin}`)
     t.ok(auth.allowedOrigins.includes(publicOrigin), `auth accepts requests from ${publicOrigin}`)
     t.equal(auth.trustProxy, '1', 'auth trusts nginx, one hop')
     t.equal(auth.mailTransport, 'smtp')

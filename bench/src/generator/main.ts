@@ -1,4 +1,5 @@
 import type { JWK } from 'jose'
+import { withDeadline } from '@webchat/service-kit'
 import { pool } from '@webchat/testkit'
 import { protocolOf, type SystemName } from '../config.js'
 import { emptyHistogram, pack, record, type Histogram } from '../lib/histogram.js'
@@ -61,14 +62,8 @@ function makeClient (slot: Slot): BenchClient {
   return { ...real, close () { real.close(); events.onClose() } }
 }
 
-const withTimeout = async <T>(promise: Promise<T>, ms: number, what: string): Promise<T> => {
-  let timer: NodeJS.Timeout | undefined
-  try {
-    return await Promise.race([promise, new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms)
-    })])
-  } finally { clearTimeout(timer) }
-}
+const withTimeout = async <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
+  await withDeadline(promise, ms, { expired: () => new Error(`${what} timed out after ${ms} ms`) })
 
 const commands: Record<string, (args: never) => Promise<unknown> | unknown> = {
   async init (args: { system: SystemName, epochUs: number, privateJwk: JWK, kid: string, issuer: string, origin: string }) {

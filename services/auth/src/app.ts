@@ -2,10 +2,10 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import type { Registry } from 'prom-client'
 import type { Engine } from '@webchat/engine'
-import { answerParserError } from '@webchat/shared'
+import { answerParserError, engineCheck, opsRoutes } from '@webchat/service-kit'
 import { BODY_LIMIT, useJsonBodies } from './body-parsers.js'
 import { trustProxyOption, type Config } from './config.js'
-import { errorHandler, sendError, toApiError } from './errors.js'
+import { errorHandler, sendError } from './errors.js'
 import { loggerOptions } from './logger.js'
 import codesPlugin from './plugins/app/codes.js'
 import configPlugin from './plugins/app/config.js'
@@ -18,7 +18,6 @@ import usersPlugin from './plugins/app/users.js'
 import swaggerPlugin from './plugins/external/swagger.js'
 import authRoutes from './routes/auth/index.js'
 import introspectRoute from './routes/auth/introspect.js'
-import opsRoutes from './routes/ops.js'
 import webRoutes from './routes/web.js'
 import wellKnownRoutes from './routes/well-known.js'
 
@@ -54,7 +53,18 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
   await fastify.register(authRoutes, { prefix: '/auth' })
   await fastify.register(introspectRoute, { prefix: '/auth' })
   await fastify.register(wellKnownRoutes)
-  if (opts.ops !== false) await fastify.register(opsRoutes)
+  // Readiness is the engine's (and, by return503OnClosing, 503 once closing). The mail server is
+  // reported, never required: every instance shares it, so failing readiness on it would take them
+  // all out of the load balancer, and signed-in users need no mail. Its state is the last
+  // background probe's, so a mail server that never answers cannot slow the answer.
+  if (opts.ops !== false) {
+    await fastify.register(opsRoutes, {
+      metrics: fastify.authMetrics.registry,
+      required: { engine: engineCheck(fastify.engine) },
+      reported: { mail: () => fastify.mailer.reachable() },
+      readiness: 'Readiness: 503 while the engine is unreachable or the instance is closing; checks.mail reports the mail server (last probe) without failing readiness'
+    })
+  }
   await fastify.register(webRoutes)
 }
 
@@ -69,7 +79,7 @@ export function serverOptions (config: Config): FastifyServerOptions {
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
     // Errors raised before routing (a malformed URL, a bad header) get the same `{error, message}`.
-    frameworkErrors: (err, _request, reply) => { sendError(reply, toApiError(err)) },
+    frameworkErrors: (err, _request, reply) => { sendError(reply, err) },
     // And those the HTTP parser refuses before a request exists (not HTTP, 431, 408).
     clientErrorHandler: answerParserError,
     requestTimeout: 30_000

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import Type, { type Static, type TSchema } from 'typebox'
-import Value from 'typebox/value'
+import Type, { type Static } from 'typebox'
+import { ConfigError, type Env, loadSettings } from '@webchat/service-kit'
 
 const seconds = (env: string, fallback: number, description: string, minimum = 0) =>
   Type.Integer({ env, default: fallback, minimum, description: `${description} (seconds)` })
@@ -58,41 +58,27 @@ export const ConfigSchema = Type.Object({
 }, { additionalProperties: false })
 
 export type Config = Static<typeof ConfigSchema>
-export type Env = Record<string, string | undefined>
+export { ConfigError, type Env }
 
-function fromEnv (schema: TSchema & { type?: unknown }, value: string): unknown {
-  if (schema.type === 'array') return value.split(',').map((item) => item.trim()).filter((item) => item !== '')
-  if (schema.type === 'boolean') return /^(1|true|yes|on)$/i.test(value) ? true : /^(0|false|no|off)$/i.test(value) ? false : value
-  if (schema.type === 'integer') return /^-?[0-9]+$/.test(value) ? Number(value) : value
-  return value
-}
-
-/** Reads, converts and validates the configuration once; throws naming the variable at fault. */
+/**
+ * Reads and validates the configuration once; throws ConfigError naming the variable at fault.
+ * A Redis or SMTP URL alone is enough to use it: ENGINE and MAIL_TRANSPORT follow unless set.
+ */
 export function loadConfig (env: Env = process.env): Config {
-  const raw: Record<string, unknown> = {}
-  for (const [key, schema] of Object.entries(ConfigSchema.properties) as unknown as Array<[string, TSchema & { env: string }]>) {
-    const value = env[schema.env]
-    if (value !== undefined && value !== '') raw[key] = fromEnv(schema, value)
-  }
-  if (raw.engine === undefined && raw.redisUrl !== undefined) raw.engine = 'redis'
-  if (raw.mailTransport === undefined && raw.smtpUrl !== undefined) raw.mailTransport = 'smtp'
-  const config = Value.Default(ConfigSchema, raw)
-  for (const error of Value.Errors(ConfigSchema, config)) {
-    const key = error.instancePath.split('/')[1] ?? ''
-    const name = (ConfigSchema.properties as Record<string, { env?: string }>)[key]?.env ?? key
-    throw new Error(`invalid configuration: ${name} ${error.message}`)
-  }
-  return checked(config as Config)
+  return checked(loadSettings(ConfigSchema, env, (values) => ({
+    engine: values.redisUrl === '' ? 'memory' : 'redis',
+    mailTransport: values.smtpUrl === '' ? 'console' : 'smtp'
+  })))
 }
 
 function checked (config: Config): Config {
-  if (config.engine === 'redis' && config.redisUrl === '') throw new Error('invalid configuration: ENGINE=redis needs REDIS_URL')
-  if (config.mailTransport === 'smtp' && config.smtpUrl === '') throw new Error('invalid configuration: MAIL_TRANSPORT=smtp needs SMTP_URL')
+  if (config.engine === 'redis' && config.redisUrl === '') throw new ConfigError('invalid configuration: ENGINE=redis needs REDIS_URL')
+  if (config.mailTransport === 'smtp' && config.smtpUrl === '') throw new ConfigError('invalid configuration: MAIL_TRANSPORT=smtp needs SMTP_URL')
   for (const [name, secret] of [['SESSION_SECRET', config.sessionSecret], ['CODE_SECRET', config.codeSecret]] as const) {
-    if (secret !== '' && secret.length < 32) throw new Error(`invalid configuration: ${name} must have at least 32 characters`)
+    if (secret !== '' && secret.length < 32) throw new ConfigError(`invalid configuration: ${name} must have at least 32 characters`)
   }
   for (const origin of config.allowedOrigins) {
-    if (!/^https?:\/\/[^/]+$/.test(origin)) throw new Error(`invalid configuration: ALLOWED_ORIGINS entry ${origin} is not an origin (scheme://host[:port])`)
+    if (!/^https?:\/\/[^/]+$/.test(origin)) throw new ConfigError(`invalid configuration: ALLOWED_ORIGINS entry ${origin} is not an origin (scheme://host[:port])`)
   }
   return {
     ...config,

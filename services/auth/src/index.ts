@@ -1,6 +1,6 @@
 export { default as app, buildApp, serverOptions, type AppOptions } from './app.js'
-export { loadConfig, ConfigSchema, type Config, type Env } from './config.js'
-export { ApiError, errors } from './errors.js'
+export { loadConfig, ConfigError, ConfigSchema, type Config, type Env } from './config.js'
+export { errors } from './errors.js'
 export { createSigner, type Signer, type TokenSubject } from './plugins/app/signer.js'
 export { generateSigningJwk, loadSigningKeys, type SigningKey } from './plugins/app/signing-keys.js'
 export { REDACT_PATHS } from './logger.js'

@@ -3,7 +3,7 @@ import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import type { Registry } from 'prom-client'
 import { Registry as PromRegistry, collectDefaultMetrics } from 'prom-client'
 import type { Engine } from '@webchat/engine'
-import { answerParserError } from '@webchat/shared'
+import { answerParserError, engineCheck, opsRoutes } from '@webchat/service-kit'
 import type { Config } from './config.js'
 import { errorHandler, notFoundHandler } from './errors.js'
 import { loggerOptions } from './logger.js'
@@ -20,7 +20,6 @@ import websocket, { autoConfig as websocketConfig } from './plugins/external/web
 import docsRoutes from './routes/api/docs.js'
 import roomRoutes from './routes/api/rooms.js'
 import userRoutes from './routes/api/users.js'
-import opsRoutes from './routes/ops/index.js'
 import wsRoutes from './routes/ws/index.js'
 
 export interface AppOptions {
@@ -62,7 +61,14 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
   await fastify.register(roomRoutes)
   await fastify.register(userRoutes)
   await fastify.register(docsRoutes)
-  if (opts.ops !== false) await fastify.register(opsRoutes)
+  if (opts.ops !== false) {
+    await fastify.register(opsRoutes, {
+      metrics: fastify.chatRegistry,
+      required: { engine: engineCheck(fastify.chatEngine), accepting: () => !fastify.connections.closing },
+      timeoutMs: opts.config.engineTimeoutMs,
+      readiness: 'Readiness: 503 while the engine is unreachable or the instance is shutting down'
+    })
+  }
 }
 
 /** A ready Fastify instance serving the chat service alone (tests, server.ts). */

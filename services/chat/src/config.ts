@@ -1,7 +1,7 @@
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import Type, { type Static } from 'typebox'
-import Value from 'typebox/value'
+import { ConfigError, type Env, loadSettings } from '@webchat/service-kit'
 
 const millis = (env: string, fallback: number, description: string) => Type.Integer({ env, minimum: 1, default: fallback, description })
 
@@ -12,19 +12,22 @@ const millis = (env: string, fallback: number, description: string) => Type.Inte
 export const ConfigSchema = Type.Object({
   host: Type.String({ env: 'HOST', default: '0.0.0.0', description: 'listen address' }),
   port: Type.Integer({ env: 'PORT', minimum: 0, maximum: 65535, default: 3002, description: 'listen port' }),
-  logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { env: 'LOG_LEVEL', default: 'info', description: 'pino log level' }),
-  engine: Type.Optional(Type.Union([Type.Literal('memory'), Type.Literal('redis')], { env: 'ENGINE', description: 'state engine, `memory` or `redis`; default: redis when REDIS_URL is set, else memory' })),
+  logLevel: Type.Union([
+    Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
+    Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')
+  ], { env: 'LOG_LEVEL', default: 'info', description: 'pino log level' }),
+  engine: Type.Union([Type.Literal('memory'), Type.Literal('redis')], { env: 'ENGINE', description: 'state engine, `memory` or `redis`; default: redis when REDIS_URL is set, else memory' }),
   redisUrl: Type.Optional(Type.String({ env: 'REDIS_URL', description: 'Redis URL for ENGINE=redis; every instance and the auth service share it' })),
   redisPrefix: Type.String({ env: 'REDIS_PREFIX', default: 'webchat:', description: 'prefix of every Redis key and channel; the same as the auth service\'s' }),
   authUrl: Type.String({ env: 'AUTH_URL', default: 'http://127.0.0.1:3001', description: 'base URL of the auth service' }),
-  jwksUrl: Type.Optional(Type.String({ env: 'JWKS_URL', description: 'where the auth service publishes its token-verifying keys; default: AUTH_URL + /.well-known/jwks.json' })),
+  jwksUrl: Type.String({ env: 'JWKS_URL', description: 'where the auth service publishes its token-verifying keys; default: AUTH_URL + /.well-known/jwks.json' }),
   tokenIssuer: Type.String({ env: 'TOKEN_ISSUER', minLength: 1, default: 'webchat-auth', description: 'expected `iss` of chat tokens (as the auth service signs them)' }),
   jwksCooldownMs: Type.Integer({ env: 'JWKS_COOLDOWN_MS', minimum: 0, default: 2000, description: 'least time between two JWKS fetches' }),
-  allowedOrigins: Type.String({ env: 'ALLOWED_ORIGINS', default: 'http://localhost:3000,http://localhost:3001,http://localhost:8080', description: 'comma-separated origins allowed to open sockets' }),
+  allowedOrigins: Type.Array(Type.String({ minLength: 1 }), { env: 'ALLOWED_ORIGINS', default: ['http://localhost:3000', 'http://localhost:3001', 'http://localhost:8080'], description: 'comma-separated origins allowed to open sockets' }),
   allowNoOrigin: Type.Boolean({ env: 'ALLOW_NO_ORIGIN', default: false, description: 'accept upgrades without an Origin header (non-browser clients)' }),
-  serviceKeys: Type.String({ env: 'CHAT_SERVICE_KEYS', default: '', description: 'comma-separated keys of backends allowed to post' }),
+  serviceKeys: Type.Array(Type.String({ minLength: 1 }), { env: 'CHAT_SERVICE_KEYS', default: [], description: 'comma-separated keys of backends allowed to post' }),
   roomHistory: Type.Integer({ env: 'ROOM_HISTORY', minimum: 1, maximum: 1_000_000, default: 1000, description: 'newest messages kept in each room\'s log; a resume from further back is not recovered' }),
-  instanceId: Type.Optional(Type.String({ env: 'INSTANCE_ID', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$', description: 'names this instance in presence entries and its Redis connection; default: host, pid and a random suffix' })),
+  instanceId: Type.String({ env: 'INSTANCE_ID', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$', description: 'names this instance in presence entries and its Redis connection; default: host, pid and a random suffix' }),
   shutdownTimeoutMs: millis('SHUTDOWN_TIMEOUT_MS', 20_000, 'force exit after this long on SIGTERM'),
   socketCloseGraceMs: millis('SOCKET_CLOSE_GRACE_MS', 2000, 'wait this long for sockets to close on shutdown, then terminate them'),
   pingIntervalMs: millis('PING_INTERVAL_MS', 25_000, 'ping every socket this often; one missed pong terminates it'),
@@ -38,47 +41,25 @@ export const ConfigSchema = Type.Object({
   abuseWindowMs: millis('ABUSE_WINDOW_MS', 10_000, 'window of ABUSE_STRIKES')
 }, { additionalProperties: false })
 
-export type RawConfig = Static<typeof ConfigSchema>
+export type Config = Static<typeof ConfigSchema>
+export { ConfigError }
 
-/** The validated configuration with derived values filled in. */
-export type Config = Omit<RawConfig, 'engine' | 'instanceId' | 'jwksUrl' | 'allowedOrigins' | 'serviceKeys'> & {
-  engine: 'memory' | 'redis'
-  instanceId: string
-  jwksUrl: string
-  allowedOrigins: Set<string>
-  serviceKeys: string[]
-}
-
-export class ConfigError extends Error {
-  override name = 'ConfigError'
-}
-
-const properties = ConfigSchema.properties as unknown as Record<string, { env: string }>
-const list = (value: string): string[] => value.split(',').map((item) => item.trim()).filter((item) => item !== '')
+const withoutTrailingSlash = (url: string): string => url.replace(/\/+$/, '')
 
 /**
- * Validates settings keyed by environment variable (strings or typed values), applies defaults
- * and derives the rest. Throws ConfigError naming each bad variable.
+ * Reads and validates the configuration once; throws ConfigError naming each bad variable.
+ * ENGINE, JWKS_URL and INSTANCE_ID default to values made from other settings.
  */
-export function loadConfig (env: Record<string, unknown> = process.env): Config {
-  const known = Object.fromEntries(Object.entries(properties)
-    .filter(([, schema]) => env[schema.env] !== undefined && env[schema.env] !== '')
-    .map(([key, schema]) => [key, env[schema.env]]))
-  const value = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, known)) as RawConfig
-  const errors = [...Value.Errors(ConfigSchema, value)]
-  if (errors.length > 0) {
-    const named = (path: string): string => properties[path.split('/')[1] ?? '']?.env ?? (path.slice(1) || '(root)')
-    throw new ConfigError(`invalid configuration: ${errors.map((e) => `${named(e.instancePath)} ${e.message}`).join('; ')}`)
-  }
-  if (value.engine === 'redis' && value.redisUrl === undefined) throw new ConfigError('invalid configuration: ENGINE=redis needs REDIS_URL')
-  const authUrl = value.authUrl.replace(/\/+$/, '')
+export function loadConfig (env: Env = process.env): Config {
+  const config = loadSettings(ConfigSchema, env, (values) => ({
+    engine: values.redisUrl === undefined ? 'memory' : 'redis',
+    jwksUrl: `${withoutTrailingSlash(String(values.authUrl))}/.well-known/jwks.json`,
+    instanceId: `${hostname().replace(/[^A-Za-z0-9_.-]/g, '-')}-${process.pid}-${randomBytes(3).toString('hex')}`
+  }))
+  if (config.engine === 'redis' && config.redisUrl === undefined) throw new ConfigError('invalid configuration: ENGINE=redis needs REDIS_URL')
   return {
-    ...value,
-    authUrl,
-    engine: value.engine ?? (value.redisUrl === undefined ? 'memory' : 'redis'),
-    instanceId: value.instanceId ?? `${hostname().replace(/[^A-Za-z0-9_.-]/g, '-')}-${process.pid}-${randomBytes(3).toString('hex')}`,
-    jwksUrl: value.jwksUrl ?? `${authUrl}/.well-known/jwks.json`,
-    allowedOrigins: new Set(list(value.allowedOrigins).map((origin) => origin.toLowerCase())),
-    serviceKeys: list(value.serviceKeys)
+    ...config,
+    authUrl: withoutTrailingSlash(config.authUrl),
+    allowedOrigins: config.allowedOrigins.map((origin) => origin.toLowerCase())
   }
 }

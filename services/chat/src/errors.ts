@@ -1,23 +1,26 @@
+import createError from '@fastify/error'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { EngineUnavailableError } from '@webchat/engine'
-import type { ErrorBody, ErrorCode } from '@webchat/shared'
+import { type ErrorRegistry, type WireError, wireErrorOf } from '@webchat/service-kit'
 
-/** An error with its HTTP status and machine-readable code; the message is safe to show. */
-export class ChatError extends Error {
-  override name = 'ChatError'
-  constructor (readonly statusCode: number, readonly code: ErrorCode, message: string) {
-    super(message)
-  }
-}
+/**
+ * The named errors of the chat service, each answered as `{error, message}` (an HTTP body or a
+ * WebSocket `error` frame) with the wire code in its own code. The message says which check
+ * failed: a token is refused for one of several reasons, and the client is told which.
+ */
+export const errors = {
+  BadRequest: createError('WEBCHAT_ERR_BAD_REQUEST', '%s', 400),
+  Unauthorized: createError('WEBCHAT_ERR_UNAUTHORIZED', '%s', 401),
+  InvalidToken: createError('WEBCHAT_ERR_INVALID_TOKEN', '%s', 401),
+  Forbidden: createError('WEBCHAT_ERR_FORBIDDEN', '%s', 403),
+  PayloadTooLarge: createError('WEBCHAT_ERR_PAYLOAD_TOO_LARGE', '%s', 413),
+  Unavailable: createError('WEBCHAT_ERR_UNAVAILABLE', '%s', 503)
+} satisfies ErrorRegistry
 
-export const unauthorized = (message = 'a chat token is required'): ChatError => new ChatError(401, 'unauthorized', message)
-export const invalidToken = (message: string): ChatError => new ChatError(401, 'invalid_token', message)
-export const forbidden = (message: string): ChatError => new ChatError(403, 'forbidden', message)
-export const unavailable = (message = 'the service is temporarily unavailable'): ChatError => new ChatError(503, 'unavailable', message)
-
-/** Maps any thrown value to the code and message a client may see. */
-export function describeError (error: unknown): { statusCode: number, body: ErrorBody } {
-  if (error instanceof ChatError) return { statusCode: error.statusCode, body: { error: error.code, message: error.message } }
+/** Anything thrown while serving a request, as a status and the code and message a client may see. */
+export function toWireError (error: unknown): WireError {
+  const known = wireErrorOf(error)
+  if (known !== undefined) return known
   if (error instanceof EngineUnavailableError) return { statusCode: 503, body: { error: 'unavailable', message: 'storage is temporarily unavailable' } }
   const fastifyError = error as Partial<FastifyError>
   if (fastifyError.validation !== undefined) return { statusCode: 400, body: { error: 'bad_request', message: fastifyError.message ?? 'invalid request' } }
@@ -32,8 +35,9 @@ export function describeError (error: unknown): { statusCode: number, body: Erro
   return { statusCode: 500, body: { error: 'internal', message: 'internal error' } }
 }
 
+/** The one error handler of the service. 5xx bodies never carry internals; they are logged instead. */
 export function errorHandler (error: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const { statusCode, body } = describeError(error)
+  const { statusCode, body } = toWireError(error)
   if (statusCode >= 500) request.log.error({ err: error }, 'request failed')
   else request.log.info({ code: body.error }, 'request refused')
   void reply.code(statusCode).send(body)

@@ -1,7 +1,7 @@
 import { KeyObject, verify as verifySignature, type VerifyKeyObjectInput, type webcrypto } from 'node:crypto'
 import { errors as jose } from 'jose'
 import { TOKEN_ALGORITHMS, type TokenAlgorithm } from '@webchat/shared'
-import { type ChatError, invalidToken, unavailable } from './errors.js'
+import { errors } from './errors.js'
 
 /** Finds the key of a token's header (jose's remote JWKS: caches, refetches on an unknown kid). */
 export type KeyResolver = (header: Record<string, unknown>) => Promise<webcrypto.CryptoKey>
@@ -29,14 +29,14 @@ function decodeSegment (segment: string): Record<string, unknown> | null {
 }
 
 /** What a failure to find the key means for the client. */
-function keyFailure (error: unknown): ChatError {
-  if (error instanceof jose.JWKSNoMatchingKey) return invalidToken('token signed by an unknown key')
-  if (error instanceof jose.JOSEAlgNotAllowed || error instanceof jose.JOSENotSupported) return invalidToken('token algorithm not accepted')
-  if (error instanceof jose.JWKSMultipleMatchingKeys || error instanceof jose.JWSInvalid) return invalidToken('token is malformed')
-  return unavailable('cannot check tokens now: the key set of the auth service is unreachable')
+function keyFailure (error: unknown): Error {
+  if (error instanceof jose.JWKSNoMatchingKey) return new errors.InvalidToken('token signed by an unknown key')
+  if (error instanceof jose.JOSEAlgNotAllowed || error instanceof jose.JOSENotSupported) return new errors.InvalidToken('token algorithm not accepted')
+  if (error instanceof jose.JWKSMultipleMatchingKeys || error instanceof jose.JWSInvalid) return new errors.InvalidToken('token is malformed')
+  return new errors.Unavailable('cannot check tokens now: the key set of the auth service is unreachable')
 }
 
-const claimFailure = (claim: string): ChatError => invalidToken(`token claim ${claim} is not acceptable`)
+const claimFailure = (claim: string): Error => new errors.InvalidToken(`token claim ${claim} is not acceptable`)
 
 /** How Node checks a signature of each accepted algorithm, and the key it takes. */
 interface Checker { alg: TokenAlgorithm, digest: string | null, key: VerifyKeyObjectInput }
@@ -58,7 +58,7 @@ const ACCEPTED: ReadonlySet<unknown> = new Set<TokenAlgorithm>(TOKEN_ALGORITHMS)
  * does for these two algorithms, but with Node's one-shot `crypto.verify` on a cached KeyObject
  * instead of a WebCrypto job per token, which costs every upgrade less CPU (measured in
  * docs/benchmarks.md, connect storm). The header's `alg` must be the key's own.
- * Every failure is a ChatError: `invalid_token` with a reason, or `unavailable` when the key set
+ * Every failure is a registry error: `invalid_token` with a reason, or `unavailable` when the key set
  * cannot be fetched.
  */
 export function createJwtVerifier (resolveKey: KeyResolver, policy: JwtPolicy): (token: string) => Promise<Record<string, unknown>> {
@@ -67,12 +67,12 @@ export function createJwtVerifier (resolveKey: KeyResolver, policy: JwtPolicy): 
 
   return async (token) => {
     const parts = token.split('.')
-    if (parts.length !== 3) throw invalidToken('token is malformed')
+    if (parts.length !== 3) throw new errors.InvalidToken('token is malformed')
     const [encodedHeader, encodedPayload, encodedSignature] = parts as [string, string, string]
     const header = decodeSegment(encodedHeader)
-    if (header === null || !SEGMENT.test(encodedSignature)) throw invalidToken('token is malformed')
-    if (!ACCEPTED.has(header.alg)) throw invalidToken('token algorithm not accepted')
-    if (header.crit !== undefined || header.b64 !== undefined) throw invalidToken('token is malformed')
+    if (header === null || !SEGMENT.test(encodedSignature)) throw new errors.InvalidToken('token is malformed')
+    if (!ACCEPTED.has(header.alg)) throw new errors.InvalidToken('token algorithm not accepted')
+    if (header.crit !== undefined || header.b64 !== undefined) throw new errors.InvalidToken('token is malformed')
 
     let cryptoKey: webcrypto.CryptoKey
     try {
@@ -85,12 +85,12 @@ export function createJwtVerifier (resolveKey: KeyResolver, policy: JwtPolicy): 
       checker = checkerOf(KeyObject.from(cryptoKey))
       checkers.set(cryptoKey, checker)
     }
-    if (checker === null || checker.alg !== header.alg) throw invalidToken('token algorithm not accepted')
+    if (checker === null || checker.alg !== header.alg) throw new errors.InvalidToken('token algorithm not accepted')
     const signed = Buffer.from(`${encodedHeader}.${encodedPayload}`)
-    if (!verifySignature(checker.digest, signed, checker.key, Buffer.from(encodedSignature, 'base64url'))) throw invalidToken('token signature is invalid')
+    if (!verifySignature(checker.digest, signed, checker.key, Buffer.from(encodedSignature, 'base64url'))) throw new errors.InvalidToken('token signature is invalid')
 
     const claims = decodeSegment(encodedPayload)
-    if (claims === null) throw invalidToken('token is malformed')
+    if (claims === null) throw new errors.InvalidToken('token is malformed')
     if (typeof header.typ !== 'string' || normalizeTyp(header.typ) !== normalizeTyp(policy.typ)) throw claimFailure('typ')
     for (const claim of required) if (!(claim in claims)) throw claimFailure(claim)
     if (claims.iss !== policy.issuer) throw claimFailure('iss')
@@ -102,7 +102,7 @@ export function createJwtVerifier (resolveKey: KeyResolver, policy: JwtPolicy): 
     }
     const now = Math.floor(Date.now() / 1000)
     if (typeof claims.nbf === 'number' && claims.nbf > now + policy.clockToleranceS) throw claimFailure('nbf')
-    if (typeof claims.exp === 'number' && claims.exp <= now - policy.clockToleranceS) throw invalidToken('token expired')
+    if (typeof claims.exp === 'number' && claims.exp <= now - policy.clockToleranceS) throw new errors.InvalidToken('token expired')
     return claims
   }
 }

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { errors, generateKeyPair, SignJWT, type CryptoKey } from 'jose'
-import { ChatError } from '../src/errors.js'
+import { wireErrorOf } from '@webchat/service-kit'
 import { createJwtVerifier } from '../src/jwt.js'
 import { TOKEN_CURVES } from '@webchat/shared'
 
@@ -61,9 +61,10 @@ for (const [alg, crv] of Object.entries(TOKEN_CURVES)) t.test(`the verifier acce
   ]
   for (const [what, token, message, status = 401] of refusals) {
     const error = await verify(await token).then(() => null, (err: unknown) => err)
-    t.ok(error instanceof ChatError, what)
-    t.equal((error as ChatError).statusCode, status, what)
-    t.match((error as ChatError).message, message, what)
+    const wire = wireErrorOf(error)
+    t.ok(wire !== undefined, what)
+    t.equal(wire?.statusCode, status, what)
+    t.match(wire?.body.message, message, what)
   }
   const tampered = (await sign({})).split('.')
   tampered[1] = b64({ iss: 'iss', aud: 'chat', sub: 'admin', jti: 'j', iat: now, exp: now + 60 })

@@ -1,10 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import { Registry } from 'prom-client'
-import { app as authApp, loadConfig as loadAuthConfig, serverOptions } from '@webchat/auth'
-import { app as chatApp, loadConfig as loadChatConfig } from '@webchat/chat'
+import { app as authApp, serverOptions } from '@webchat/auth'
+import { app as chatApp } from '@webchat/chat'
 import { createMemoryEngine, type Engine } from '@webchat/engine'
+import { engineCheck, opsRoutes } from '@webchat/service-kit'
 import type { Config } from './config.js'
-import opsRoutes from './ops.js'
 
 export interface Standalone {
   fastify: FastifyInstance
@@ -16,16 +16,16 @@ export interface Standalone {
  * Each service keeps its own plugin scope; health, readiness and metrics are served once here.
  */
 export async function buildStandalone (config: Config): Promise<Standalone> {
-  const authConfig = loadAuthConfig(config.auth)
-  const chatConfig = loadChatConfig(config.chat)
   const engine = createMemoryEngine()
   const registry = new Registry()
-  const fastify = Fastify(serverOptions(authConfig))
+  const fastify = Fastify(serverOptions(config.auth))
+  let closing = false
+  fastify.addHook('preClose', async () => { closing = true })
   fastify.addHook('onClose', async () => { await engine.close() })
   try {
-    await fastify.register(authApp, { config: authConfig, engine, registry, ops: false })
-    await fastify.register(chatApp, { config: chatConfig, engine, registry, ops: false })
-    await fastify.register(opsRoutes, { engine, registry })
+    await fastify.register(authApp, { config: config.auth, engine, registry, ops: false })
+    await fastify.register(chatApp, { config: config.chat, engine, registry, ops: false })
+    await fastify.register(opsRoutes, { metrics: registry, required: { engine: engineCheck(engine), accepting: () => !closing } })
     await fastify.ready()
   } catch (err) {
     await fastify.close().catch(() => {})

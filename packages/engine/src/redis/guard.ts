@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis'
+import { withDeadline } from '../deadline.js'
 import { EngineUnavailableError } from '../types.js'
 
 /** Redis replies that mean "not now" rather than "wrong command". */
@@ -14,19 +15,6 @@ export function toEngineError (err: unknown): Error {
   if (err instanceof Error && err.name === 'ReplyError' && !TRANSIENT_REPLY.test(err.message)) return err
   const message = err instanceof Error ? err.message : String(err)
   return new EngineUnavailableError(`Redis is unavailable: ${message}`, { cause: err })
-}
-
-/** Rejects with EngineUnavailableError when `promise` has not settled within `ms`. */
-export async function withTimeout<R> (promise: Promise<R>, ms: number): Promise<R> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new EngineUnavailableError(`Redis did not answer within ${ms} ms`)), ms)
-  })
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
 }
 
 export type Guard = <R>(call: () => Promise<R>) => Promise<R>
@@ -54,7 +42,7 @@ export function createGuard (client: Redis, timeoutMs: number, isClosed: () => b
       setImmediate(uncork)
     }
     try {
-      return await withTimeout(call(), timeoutMs)
+      return await withDeadline(call(), timeoutMs)
     } catch (err) {
       throw toEngineError(err)
     }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis'
 import { EngineUnavailableError, type PubSub } from '../types.js'
-import { withTimeout, type Guard } from './guard.js'
+import { withDeadline } from '../deadline.js'
+import type { Guard } from './guard.js'
 import type { RedisNames } from './names.js'
 
 interface Subscription {
@@ -181,7 +182,7 @@ export function createRedisPubSub (deps: RedisPubSubDeps): RedisPubSub {
       channels.clear()
       stale.clear()
       if (unsubscribe && owned.length > 0 && subscriber.status === 'ready') {
-        await withTimeout(subscriber.unsubscribe(...owned), deps.timeoutMs).catch(() => {})
+        await withDeadline(subscriber.unsubscribe(...owned), deps.timeoutMs).catch(() => {})
       }
     }
   }

@@ -28,7 +28,7 @@ const webRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const notFound = async function notFound (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const page = (request.method === 'GET' || request.method === 'HEAD') && (request.headers.accept ?? '').includes('text/html')
     if (web && page) return await reply.headers(headers).header('cache-control', 'no-cache').sendFile('index.html')
-    return sendError(reply, errors.notFound())
+    return sendError(reply, new errors.NotFound())
   }
   // The 404 handler of the whole server: in a host that already has one (another app set it
   // first), that one stays and unknown pages are not answered with index.html.

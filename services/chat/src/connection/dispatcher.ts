@@ -1,7 +1,7 @@
 import { type RawData, WebSocket } from 'ws'
 import { EngineUnavailableError } from '@webchat/engine'
+import { wireCodeOf } from '@webchat/service-kit'
 import { type ClientFrame, type ErrorCode, parseClientFrame } from '@webchat/shared'
-import { ChatError } from '../errors.js'
 import type { Connection } from './connection.js'
 import type { ChatDeps } from './deps.js'
 import { handle } from './handlers/index.js'
@@ -31,8 +31,9 @@ async function run (deps: ChatDeps, conn: Connection, frame: ClientFrame): Promi
   try {
     await handle(deps, conn, frame)
   } catch (err) {
-    if (err instanceof ChatError) {
-      conn.error(err.code, err.message, refOf(frame))
+    const code = wireCodeOf(err)
+    if (code !== undefined) {
+      conn.error(code, (err as Error).message, refOf(frame))
     } else if (err instanceof EngineUnavailableError) {
       deps.log.warn({ err, frame: frame.type }, 'engine unavailable')
       conn.error('unavailable', 'storage is temporarily unavailable: retry', refOf(frame))

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto'
 import fp from 'fastify-plugin'
 import type { Engine } from '@webchat/engine'
+import { withDetail } from '@webchat/service-kit'
 import { errors } from '../../errors.js'
 import { names } from '../../names.js'
 
@@ -30,7 +31,7 @@ export interface Codes {
    * When `deliver` fails nothing is stored and the address limits are given back.
    */
   issue (email: string, ip: string, deliver: (code: string) => Promise<void>): Promise<{ resendAfter: number }>
-  /** Consumes the code when it is right; throws the matching ApiError otherwise. */
+  /** Consumes the code when it is right; throws the matching registry error otherwise. */
   check (email: string, code: string, ip: string): Promise<void>
 }
 
@@ -57,7 +58,7 @@ export function createCodes ({ engine, secret, ...rules }: CodesOptions): Codes 
   }
   const charge = async (name: string, max: number, windowMs: number): Promise<void> => {
     const { count, resetMs } = await counters.increment(name, windowMs)
-    if (count > max) throw errors.rateLimited(secondsOf(resetMs))
+    if (count > max) throw withDetail(new errors.RateLimited(), { retryAfter: secondsOf(resetMs) })
   }
 
   return {
@@ -65,7 +66,7 @@ export function createCodes ({ engine, secret, ...rules }: CodesOptions): Codes 
       const a = addressKey(email)
       await charge(names.clientLimit('code', ipKey(ip)), rules.ipCodeMax, rules.ipWindowMs)
       if (rules.cooldownMs > 0 && !await kv.setIfAbsent(names.codeCooldown(a), '1', rules.cooldownMs)) {
-        throw errors.rateLimited(secondsOf(await kv.ttl(names.codeCooldown(a)) ?? rules.cooldownMs))
+        throw withDetail(new errors.RateLimited(), { retryAfter: secondsOf(await kv.ttl(names.codeCooldown(a)) ?? rules.cooldownMs) })
       }
       await charge(names.codeHourly(a), rules.hourlyMax, HOUR_MS)
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
@@ -85,12 +86,12 @@ export function createCodes ({ engine, secret, ...rules }: CodesOptions): Codes 
       const a = addressKey(email)
       await charge(names.clientLimit('verify', ipKey(ip)), rules.ipVerifyMax, rules.ipWindowMs)
       const lockedMs = await kv.ttl(names.signInLock(a))
-      if (lockedMs !== null && lockedMs > 0) throw errors.locked(secondsOf(lockedMs))
+      if (lockedMs !== null && lockedMs > 0) throw withDetail(new errors.Locked(), { retryAfter: secondsOf(lockedMs) })
       const stored = parse(await kv.get(names.code(a)))
-      if (stored === null) throw errors.codeExpired()
+      if (stored === null) throw new errors.CodeExpired()
       // Every attempt on this code counts, so the one after the last allowed fails even when right.
       const tries = await counters.increment(names.codeTries(a, stored.id), rules.ttlMs)
-      if (tries.count > rules.maxAttempts) throw errors.codeExpired()
+      if (tries.count > rules.maxAttempts) throw new errors.CodeExpired()
       const expected = Buffer.from(stored.mac, 'base64url')
       const given = hmac('code', a, stored.id, code)
       if (expected.length === given.length && timingSafeEqual(expected, given)) {
@@ -98,7 +99,7 @@ export function createCodes ({ engine, secret, ...rules }: CodesOptions): Codes 
         if (consumed?.id !== stored.id) {
           // A newer code replaced this one meanwhile: put it back, this one is gone.
           if (consumed !== null && consumed.until > Date.now()) await kv.setIfAbsent(names.code(a), JSON.stringify(consumed), consumed.until - Date.now())
-          throw errors.codeExpired()
+          throw new errors.CodeExpired()
         }
         await Promise.all([counters.reset(names.signInFailures(a)), counters.reset(names.codeTries(a, stored.id))])
         return
@@ -107,9 +108,9 @@ export function createCodes ({ engine, secret, ...rules }: CodesOptions): Codes 
       if (failures.count >= rules.lockThreshold) {
         const delay = Math.min(rules.lockBaseMs * 2 ** Math.min(failures.count - rules.lockThreshold, 30), rules.lockMaxMs)
         await kv.set(names.signInLock(a), '1', delay)
-        throw errors.locked(secondsOf(delay))
+        throw withDetail(new errors.Locked(), { retryAfter: secondsOf(delay) })
       }
-      throw errors.invalidCode(Math.max(0, rules.maxAttempts - tries.count))
+      throw withDetail(new errors.InvalidCode(), { attemptsLeft: Math.max(0, rules.maxAttempts - tries.count) })
     }
   }
 }

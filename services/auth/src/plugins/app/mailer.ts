@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import { createTransport } from 'nodemailer'
+import { withDeadline } from '@webchat/service-kit'
 import { codeMessage, isDeliverable } from '../../mail/message.js'
 
 export interface Mailer {
@@ -33,21 +34,6 @@ export interface MailerOptions {
    * it must not turn into back-to-back connection and login attempts at a provider that is down.
    */
   probeRetryMs?: number
-}
-
-/** Rejects when `promise` takes longer than `ms`; the late outcome is swallowed. */
-async function within<T> (promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`${what} timed out after ${ms} ms`), { code: 'ETIMEDOUT' })), ms)
-    timer.unref() // the deadline itself keeps nothing alive (the probe's own socket may, until its timeouts)
-  })
-  promise.catch(() => {})
-  try {
-    return await Promise.race([promise, deadline])
-  } finally {
-    clearTimeout(timer)
-  }
 }
 
 export interface BackgroundProbe {
@@ -111,12 +97,13 @@ export function createMailer (options: MailerOptions): Mailer {
     disableUrlAccess: true,
     logger: false
   })
-  const probe = backgroundProbe(async () => await within(transporter.verify(), t, 'SMTP probe'), options.probeCacheMs ?? 5000, options.probeRetryMs)
+  // The deadlines are unref'd: a probe still under way at shutdown must not hold the process up.
+  const probe = backgroundProbe(async () => await withDeadline(transporter.verify(), t, { unref: true }), options.probeCacheMs ?? 5000, options.probeRetryMs)
   return {
     async sendCode (to, code) {
       if (!isDeliverable(to)) refuse()
       const { subject, text, html } = codeMessage(code, minutes)
-      await within(transporter.sendMail({ from: options.from, to: { name: '', address: to }, subject, text, html }), t, 'SMTP send')
+      await withDeadline(transporter.sendMail({ from: options.from, to: { name: '', address: to }, subject, text, html }), t, { unref: true })
     },
     reachable: probe.read,
     close () {

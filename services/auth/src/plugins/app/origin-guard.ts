@@ -24,6 +24,6 @@ export function isCrossSite (request: FastifyRequest, allowedOrigins: readonly s
 
 export function originGuard (allowedOrigins: readonly string[]) {
   return async function checkOrigin (request: FastifyRequest, _reply: FastifyReply): Promise<void> {
-    if (isCrossSite(request, allowedOrigins)) throw errors.crossSite()
+    if (isCrossSite(request, allowedOrigins)) throw new errors.CrossSite()
   }
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { errorResponses, wireCodeOf } from '@webchat/service-kit'
 import { CodeAccepted, CodeRequest } from '@webchat/shared'
-import { ApiError, errors } from '../../errors.js'
-import { errorResponses } from './errors-schema.js'
+import { errors } from '../../errors.js'
 
 /** What of a mail failure may be logged: never its message, which can quote the address. */
 function mailFailure (err: unknown): Record<string, unknown> {
@@ -24,7 +24,7 @@ const codeRoute: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     const email = request.body.email.toLowerCase()
     if (config.allowedEmailDomains.length > 0 && !config.allowedEmailDomains.includes(domainOf(email))) {
-      throw errors.domainNotAllowed()
+      throw new errors.DomainNotAllowed()
     }
     try {
       const accepted = await codes.issue(email, request.ip, async (code) => {
@@ -32,13 +32,14 @@ const codeRoute: FastifyPluginAsyncTypebox = async (fastify) => {
           await mailer.sendCode(email, code)
         } catch (err) {
           request.log.warn({ mail: mailFailure(err) }, 'code mail failed')
-          throw errors.mailUnavailable()
+          throw new errors.MailUnavailable()
         }
       })
       metrics.codesSent.inc({ result: 'sent' })
       return await reply.code(202).header('cache-control', 'no-store').send(accepted)
     } catch (err) {
-      if (err instanceof ApiError) metrics.codesSent.inc({ result: err.error === 'mail_unavailable' ? 'failed' : 'refused' })
+      const code = wireCodeOf(err)
+      if (code !== undefined) metrics.codesSent.inc({ result: code === 'mail_unavailable' ? 'failed' : 'refused' })
       throw err
     }
   })

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { originGuard } from '../../plugins/app/origin-guard.js'
 import sessionPlugin from '../../plugins/external/session.js'
 import codeRoute from './code.js'
@@ -8,8 +8,9 @@ import tokenRoute from './token.js'
 import verifyRoute from './verify.js'
 
 /** The browser-facing routes under /auth: cookie sessions, guarded against cross-site requests. */
-const authRoutes: FastifyPluginAsync = async (fastify) => {
+const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   await fastify.register(sessionPlugin)
+  fastify.decorateRequest('signedIn', null)
   fastify.addHook('onRequest', originGuard(fastify.authConfig.allowedOrigins))
   await fastify.register(codeRoute)
   await fastify.register(verifyRoute)

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
+import { errorResponses } from '@webchat/service-kit'
 import { SESSION_COOKIE } from '../../plugins/external/session.js'
-import { errorResponses } from './errors-schema.js'
 
 const logoutRoute: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post('/logout', {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { errorResponses, wireCodeOf } from '@webchat/service-kit'
 import { UserBody, VerifyRequest } from '@webchat/shared'
-import { ApiError, errors } from '../../errors.js'
+import { errors } from '../../errors.js'
 import { domainOf } from './code.js'
-import { errorResponses } from './errors-schema.js'
 
 const verifyRoute: FastifyPluginAsyncTypebox = async (fastify) => {
   const { authConfig: config, codes, users, revocations, authMetrics: metrics } = fastify
@@ -17,12 +17,13 @@ const verifyRoute: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     const email = request.body.email.toLowerCase()
     if (config.allowedEmailDomains.length > 0 && !config.allowedEmailDomains.includes(domainOf(email))) {
-      throw errors.domainNotAllowed()
+      throw new errors.DomainNotAllowed()
     }
     try {
       await codes.check(email, request.body.code, request.ip)
     } catch (err) {
-      if (err instanceof ApiError) metrics.verifications.inc({ outcome: err.error })
+      const outcome = wireCodeOf(err)
+      if (outcome !== undefined) metrics.verifications.inc({ outcome })
       throw err
     }
     const user = await users.findOrCreate(email)

@@ -1,7 +1,8 @@
 import t from 'tap'
 import { Redis } from 'ioredis'
 import { createMemoryEngine, type Engine } from '@webchat/engine'
-import { ApiError } from '../../../src/errors.js'
+import { type ErrorDetail, wireCodeOf, wireErrorOf } from '@webchat/service-kit'
+import type { ErrorCode } from '@webchat/shared'
 import { createCodes, type CodeRules } from '../../../src/plugins/app/codes.js'
 import { ENGINES, engineFor, testConfig, useRedis } from '../../helper.js'
 
@@ -11,11 +12,13 @@ const rules: CodeRules = {
 }
 const SECRET = 'k'.repeat(40)
 
-/** The ApiError a call is refused with (fails the test when it is not). */
-async function refusal (call: Promise<unknown>): Promise<ApiError> {
+/** The wire code and detail a call is refused with (fails the test when it is not refused so). */
+async function refusal (call: Promise<unknown>): Promise<{ error: ErrorCode, extra: ErrorDetail }> {
   const outcome = await call.then(() => new Error('not refused'), (err: unknown) => err)
-  if (!(outcome instanceof ApiError)) throw outcome
-  return outcome
+  const wire = wireErrorOf(outcome)
+  if (wire === undefined) throw outcome
+  const { error, message: _message, ...extra } = wire.body
+  return { error, extra }
 }
 
 /** Issues a code and returns it as the mail would carry it. */
@@ -47,7 +50,7 @@ for (const kind of ENGINES) {
         await codes.issue('burst@example.com', '192.0.2.1', async (code) => { delivered.push(code) })))
       t.equal(delivered.length, 1)
       t.equal(results.filter((r) => r.status === 'fulfilled').length, 1)
-      for (const r of results) if (r.status === 'rejected') t.match(r.reason, { error: 'rate_limited' })
+      for (const r of results) if (r.status === 'rejected') t.equal(wireCodeOf(r.reason), 'rate_limited')
     })
 
     t.test('a failed delivery stores nothing and gives the limits back', async (t) => {

@@ -1,5 +1,5 @@
 import { type ClientFrameOf, LIMITS } from '@webchat/shared'
-import { withDeadline } from '../../deadline.js'
+import { withDeadline } from '@webchat/engine'
 import { messageIdOf } from '../../message-frame.js'
 import { compareIds } from '../../message-ids.js'
 import { names } from '../../names.js'

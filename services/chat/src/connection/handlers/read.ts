@@ -1,5 +1,5 @@
 import type { ClientFrameOf } from '@webchat/shared'
-import { withDeadline } from '../../deadline.js'
+import { withDeadline } from '@webchat/engine'
 import { compareIds } from '../../message-ids.js'
 import { names } from '../../names.js'
 import type { Connection } from '../connection.js'

@@ -1,5 +1,5 @@
 import { type ClientFrameOf, LIMITS } from '@webchat/shared'
-import { withDeadline } from '../../deadline.js'
+import { withDeadline } from '@webchat/engine'
 import { names } from '../../names.js'
 import type { Connection } from '../connection.js'
 import type { ChatDeps } from '../deps.js'

@@ -1,10 +1,9 @@
 import fp from 'fastify-plugin'
 import { createRemoteJWKSet } from 'jose'
 import { isUserId, TOKEN_AUDIENCE, TOKEN_TYPE, type TokenClaims, validate } from '@webchat/shared'
-import type { Engine } from '@webchat/engine'
+import { type Engine, withDeadline } from '@webchat/engine'
 import type { Config } from '../../config.js'
-import { withDeadline } from '../../deadline.js'
-import { type ChatError, invalidToken } from '../../errors.js'
+import { errors } from '../../errors.js'
 import { createJwtVerifier } from '../../jwt.js'
 import { names } from '../../names.js'
 
@@ -37,7 +36,7 @@ export function createTokens ({ config, engine }: { config: Config, engine: Engi
   /** Signature and claims: no engine call. */
   const check = async (token: string): Promise<TokenClaims> => {
     const payload = await verifyJwt(token)
-    if (!validate.tokenClaims(payload) || !isUserId(payload.sub)) throw invalidToken('token claims are malformed')
+    if (!validate.tokenClaims(payload) || !isUserId(payload.sub)) throw new errors.InvalidToken('token claims are malformed')
     return payload
   }
   const revoked = async (claims: TokenClaims): Promise<boolean> =>
@@ -46,8 +45,8 @@ export function createTokens ({ config, engine }: { config: Config, engine: Engi
     const ttl = Math.max(1000, claims.exp * 1000 - Date.now() + CLOCK_TOLERANCE_S * 1000)
     return await withDeadline(engine.kv.setIfAbsent(names.usedToken(claims.jti), '1', ttl), timeout)
   }
-  const ended = (): ChatError => invalidToken('the session of this token has ended')
-  const used = (): ChatError => invalidToken('token already used: fetch a new one')
+  const ended = (): Error => new errors.InvalidToken('the session of this token has ended')
+  const used = (): Error => new errors.InvalidToken('token already used: fetch a new one')
 
   return {
     async verify (token) {

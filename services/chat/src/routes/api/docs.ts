@@ -1,6 +1,8 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 
 /** The OpenAPI document of the HTTP routes, built by @fastify/swagger from the route schemas. */
-export default async function docsRoutes (fastify: FastifyInstance): Promise<void> {
+const docsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/api/docs/json', { schema: { hide: true } }, async () => fastify.swagger())
 }
+
+export default docsRoutes

@@ -1,36 +1,25 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
+import { bearerOf, serviceKeyGuard } from '@webchat/service-kit'
 import type { Config } from '../../config.js'
-import { ChatError, unauthorized } from '../../errors.js'
+import { errors } from '../../errors.js'
 import type { Tokens } from '../../plugins/app/tokens.js'
 
-const bearer = (request: FastifyRequest): string | undefined => {
-  const header = request.headers.authorization
-  if (typeof header !== 'string') return undefined
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
-  return match?.[1]
-}
-
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest()
+/**
+ * Both guards are `onRequest` hooks: a request is authenticated before its body is read or
+ * validated, so a caller without credentials learns nothing about what the route accepts.
+ */
 
 /** Reading routes: `Authorization: Bearer <chat token>` (not consumed: it may open a socket later). */
 export function requireChatToken (tokens: Tokens) {
-  return async (request: FastifyRequest): Promise<void> => {
-    const token = bearer(request)
-    if (token === undefined) throw unauthorized('send Authorization: Bearer <chat token>')
+  return async function checkChatToken (request: FastifyRequest): Promise<void> {
+    const token = bearerOf(request.headers.authorization)
+    if (token === undefined) throw new errors.Unauthorized('send Authorization: Bearer <chat token>')
     await tokens.verify(token)
   }
 }
 
 /** Backend routes: `Authorization: Bearer <key>` with a key from CHAT_SERVICE_KEYS. */
 export function requireServiceKey (config: Config) {
-  const keys = config.serviceKeys.map(digest)
-  return async (request: FastifyRequest): Promise<void> => {
-    const key = bearer(request)
-    if (key === undefined) throw unauthorized('send Authorization: Bearer <service key>')
-    const offered = digest(key)
-    let match = false
-    for (const known of keys) match = timingSafeEqual(known, offered) || match
-    if (!match) throw new ChatError(401, 'unauthorized', 'unknown service key')
-  }
+  return serviceKeyGuard(config.serviceKeys, (reason) =>
+    new errors.Unauthorized(reason === 'missing' ? 'send Authorization: Bearer <service key>' : 'unknown service key'))
 }

@@ -1,16 +1,13 @@
-import type { FastifyInstance } from 'fastify'
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
-  ErrorBody, HistoryQuery, LIMITS, MessagesPage, PostMessageRequest, PostMessageResponse, RoomParams, RoomPresence
+  HistoryQuery, LIMITS, MessagesPage, PostMessageRequest, PostMessageResponse, RoomParams, RoomPresence
 } from '@webchat/shared'
-import { ChatError } from '../../errors.js'
+import { errorResponses } from '@webchat/service-kit'
+import { errors } from '../../errors.js'
 import { requireChatToken, requireServiceKey } from './guards.js'
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 503: ErrorBody }
-
 /** Room history and presence for clients; posting for backends. */
-export default async function roomRoutes (app: FastifyInstance): Promise<void> {
-  const fastify = app.withTypeProvider<TypeBoxTypeProvider>()
+const roomRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const userAuth = requireChatToken(fastify.tokens)
 
   fastify.get('/api/rooms/:room/messages', {
@@ -20,9 +17,9 @@ export default async function roomRoutes (app: FastifyInstance): Promise<void> {
       security: [{ chatToken: [] }],
       params: RoomParams,
       querystring: HistoryQuery,
-      response: { 200: MessagesPage, ...errors }
+      response: { 200: MessagesPage, ...errorResponses(400, 401, 503) }
     },
-    preHandler: userAuth
+    onRequest: userAuth
   }, async (request) => {
     const { before, limit } = request.query
     return await fastify.messages.page(request.params.room, before ?? null, limit ?? LIMITS.historyPage)
@@ -34,9 +31,9 @@ export default async function roomRoutes (app: FastifyInstance): Promise<void> {
       tags: ['rooms'],
       security: [{ chatToken: [] }],
       params: RoomParams,
-      response: { 200: RoomPresence, ...errors }
+      response: { 200: RoomPresence, ...errorResponses(400, 401, 503) }
     },
-    preHandler: userAuth
+    onRequest: userAuth
   }, async (request) => {
     return { room: request.params.room, members: await fastify.presence.members(request.params.room) }
   })
@@ -48,14 +45,16 @@ export default async function roomRoutes (app: FastifyInstance): Promise<void> {
       security: [{ serviceKey: [] }],
       params: RoomParams,
       body: PostMessageRequest,
-      response: { 200: PostMessageResponse, 201: PostMessageResponse, ...errors }
+      response: { 200: PostMessageResponse, 201: PostMessageResponse, ...errorResponses(400, 401, 503) }
     },
     bodyLimit: 64 * 1024,
-    preHandler: requireServiceKey(fastify.chatConfig)
+    onRequest: requireServiceKey(fastify.chatConfig)
   }, async (request, reply) => {
     const { user, text, clientMsgId } = request.body
-    if (text.trim() === '') throw new ChatError(400, 'bad_request', 'text is empty')
+    if (text.trim() === '') throw new errors.BadRequest('text is empty')
     const { id, duplicate } = await fastify.messages.append(request.params.room, user, text, clientMsgId)
     return await reply.code(duplicate ? 200 : 201).send({ id })
   })
 }
+
+export default roomRoutes

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net'
 import type { Writable } from 'node:stream'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { SUBPROTOCOL, type TokenClaims } from '@webchat/shared'
 import type { ChatDeps } from '../../connection/deps.js'
 import { openConnection } from '../../connection/open.js'
@@ -18,7 +19,7 @@ const safeRequest = (request: FastifyRequest): Record<string, unknown> => ({
 })
 
 /** `GET /ws`: the WebSocket endpoint; a plain GET gets 426 with a hint. */
-export default async function wsRoutes (fastify: FastifyInstance): Promise<void> {
+const wsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const deps: ChatDeps = {
     config: fastify.chatConfig,
     engine: fastify.chatEngine,
@@ -69,3 +70,5 @@ export default async function wsRoutes (fastify: FastifyInstance): Promise<void>
     }
   })
 }
+
+export default wsRoutes

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import { SUBPROTOCOL, type TokenClaims } from '@webchat/shared'
 import type { Config } from '../../config.js'
-import { ChatError, forbidden, unauthorized, unavailable } from '../../errors.js'
+import { errors } from '../../errors.js'
 import type { Tokens } from '../../plugins/app/tokens.js'
 
 /** The token: offered as a subprotocol beside `webchat.v1`, or as the `token` query parameter. */
@@ -9,7 +9,7 @@ export function tokenOf (request: FastifyRequest): string | undefined {
   const header = request.headers['sec-websocket-protocol']
   if (typeof header === 'string' && header !== '') {
     const protocols = header.split(',').map((p) => p.trim()).filter((p) => p !== '')
-    if (!protocols.includes(SUBPROTOCOL)) throw new ChatError(400, 'bad_request', `offer the ${SUBPROTOCOL} subprotocol`)
+    if (!protocols.includes(SUBPROTOCOL)) throw new errors.BadRequest(`offer the ${SUBPROTOCOL} subprotocol`)
     const offered = protocols.find((p) => p !== SUBPROTOCOL)
     if (offered !== undefined) return offered
   }
@@ -23,14 +23,14 @@ export function tokenOf (request: FastifyRequest): string | undefined {
  * is consumed: one token opens one connection.
  */
 export async function checkUpgrade (request: FastifyRequest, config: Config, tokens: Tokens, closing: boolean): Promise<TokenClaims> {
-  if (closing) throw unavailable('this instance is shutting down: reconnect')
+  if (closing) throw new errors.Unavailable('this instance is shutting down: reconnect')
   const origin = request.headers.origin
   if (origin === undefined) {
-    if (!config.allowNoOrigin) throw forbidden('an Origin header is required')
-  } else if (!config.allowedOrigins.has(origin.toLowerCase())) {
-    throw forbidden('this origin may not open chat sockets')
+    if (!config.allowNoOrigin) throw new errors.Forbidden('an Origin header is required')
+  } else if (!config.allowedOrigins.includes(origin.toLowerCase())) {
+    throw new errors.Forbidden('this origin may not open chat sockets')
   }
   const token = tokenOf(request)
-  if (token === undefined) throw unauthorized()
+  if (token === undefined) throw new errors.Unauthorized('a chat token is required')
   return await tokens.admit(token)
 }

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { answerParserError, parserErrorResponse, validate } from '../src/index.js'
+import { validate } from '@webchat/shared'
+import { answerParserError, parserErrorResponse } from '../src/index.js'
 
 const parse = (response: string): { status: number, headers: string, body: unknown } => {
   const split = response.indexOf('\r\n\r\n')

@@ -1,11 +1,10 @@
-import type { ErrorBody } from './errors.js'
+import type { ErrorBody } from '@webchat/shared'
 
 /** Parser errors Node's HTTP server reports before a request exists, and what they mean. */
 const PARSER_ERRORS: Record<string, { status: number, reason: string, message: string }> = {
   HPE_HEADER_OVERFLOW: { status: 431, reason: 'Request Header Fields Too Large', message: 'the request headers are too large' },
   ERR_HTTP_REQUEST_TIMEOUT: { status: 408, reason: 'Request Timeout', message: 'the request took too long to arrive' }
 }
-const utf8 = new TextEncoder()
 const MALFORMED = { status: 400, reason: 'Bad Request', message: 'the request is not valid HTTP' }
 
 /**
@@ -19,10 +18,10 @@ export function parserErrorResponse (err: Error & { code?: string }): string | n
   const { status, reason, message } = PARSER_ERRORS[err.code ?? ''] ?? MALFORMED
   const body: ErrorBody = { error: 'bad_request', message }
   const json = JSON.stringify(body)
-  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${utf8.encode(json).byteLength}\r\nConnection: close\r\n\r\n${json}`
+  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`
 }
 
-/** What `answerParserError` needs of a socket (structural: no Node types in this package). */
+/** What `answerParserError` needs of the socket (a structural type: tests pass a stand-in). */
 export interface RawSocket {
   readonly writable: boolean
   readonly destroyed: boolean

@@ -1,0 +1,9 @@
+export { bearerOf, serviceKeyGuard, type KeyRefusal } from './bearer.js'
+export { withDeadline, type DeadlineOptions } from './deadline.js'
+export { default as opsRoutes, engineCheck, type Check, type OpsOptions } from './ops.js'
+export { answerParserError, parserErrorResponse, type RawSocket } from './parser-error.js'
+export { ConfigError, loadSettings, type Env } from './settings.js'
+export {
+  errorResponses, wireCodeOf, wireErrorOf, withDetail,
+  type ErrorDetail, type ErrorRegistry, type WireError, type WireErrorCode
+} from './wire-errors.js'
