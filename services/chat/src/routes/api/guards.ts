@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import type { Config } from '../../config.js'
 import { ChatError, unauthorized } from '../../errors.js'
-import type { Tokens } from '../../plugins/app/tokens.js'
+import type { Tokens } from '../../tokens.js'
 
 const bearer = (request: FastifyRequest): string | undefined => {
   const header = request.headers.authorization
