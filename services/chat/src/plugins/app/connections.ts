@@ -7,7 +7,7 @@ declare module 'fastify' {
 }
 
 export default fp(async (fastify) => {
-  const { chatEngine: engine, log } = fastify
+  const { engine, log } = fastify
   const connections = createConnections({ engine, config: fastify.chatConfig, metrics: fastify.chatMetrics, log })
   fastify.decorate('connections', connections)
   const stopFollowing = await followLogouts({ engine, connections, log })

@@ -7,5 +7,5 @@ declare module 'fastify' {
 
 /** Room logs: appending (stored and published in one step) and reading. */
 export default fp(async (fastify) => {
-  fastify.decorate('messages', createMessages({ engine: fastify.chatEngine, config: fastify.chatConfig }))
+  fastify.decorate('messages', createMessages({ engine: fastify.engine, config: fastify.chatConfig }))
 }, { name: 'chat-messages', dependencies: ['chat-engine'] })

@@ -6,7 +6,7 @@ declare module 'fastify' {
 }
 
 export default fp(async (fastify) => {
-  const presence = createPresence({ engine: fastify.chatEngine, config: fastify.chatConfig, rooms: fastify.rooms, log: fastify.log })
+  const presence = createPresence({ engine: fastify.engine, config: fastify.chatConfig, rooms: fastify.rooms, log: fastify.log })
   fastify.decorate('presence', presence)
   fastify.addHook('onClose', async () => { presence.close() })
 }, { name: 'chat-presence', dependencies: ['chat-engine', 'chat-rooms'] })

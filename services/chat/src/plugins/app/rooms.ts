@@ -7,13 +7,13 @@ declare module 'fastify' {
 
 /** The rooms this instance relays, held while pub/sub is lost and caught up from their logs after. */
 export default fp(async (fastify) => {
-  const rooms = createRooms({ engine: fastify.chatEngine, config: fastify.chatConfig, metrics: fastify.chatMetrics, outbox: fastify.outbox, log: fastify.log })
+  const rooms = createRooms({ engine: fastify.engine, config: fastify.chatConfig, metrics: fastify.chatMetrics, outbox: fastify.outbox, log: fastify.log })
   fastify.decorate('rooms', rooms)
-  const stopInterrupt = fastify.chatEngine.pubsub.onInterrupt(() => {
+  const stopInterrupt = fastify.engine.pubsub.onInterrupt(() => {
     fastify.log.warn('pub/sub lost: rooms hold what they are relayed until they catch up')
     rooms.interrupt()
   })
-  const stop = fastify.chatEngine.pubsub.onResume(() => {
+  const stop = fastify.engine.pubsub.onResume(() => {
     fastify.log.info('pub/sub resumed: catching up every room from its log')
     void rooms.catchUp()
   })

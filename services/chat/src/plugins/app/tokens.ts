@@ -6,5 +6,5 @@ declare module 'fastify' {
 }
 
 export default fp(async (fastify) => {
-  fastify.decorate('tokens', createTokens({ config: fastify.chatConfig, engine: fastify.chatEngine }))
+  fastify.decorate('tokens', createTokens({ config: fastify.chatConfig, engine: fastify.engine }))
 }, { name: 'chat-tokens', dependencies: ['chat-engine'] })

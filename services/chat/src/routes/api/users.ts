@@ -30,7 +30,7 @@ export default async function userRoutes (app: FastifyInstance): Promise<void> {
       throw new ChatError(413, 'payload_too_large', `event data is limited to ${LIMITS.eventBytes} bytes`)
     }
     const { id } = request.params
-    await withDeadline(fastify.chatEngine.pubsub.publish(names.userEvents(bucketOf(id)), encodeUserEvent(id, frame)), fastify.chatConfig.engineTimeoutMs)
+    await withDeadline(fastify.engine.pubsub.publish(names.userEvents(bucketOf(id)), encodeUserEvent(id, frame)), fastify.chatConfig.engineTimeoutMs)
     return await reply.code(202).send({ accepted: true })
   })
 }

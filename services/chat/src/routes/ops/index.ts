@@ -11,7 +11,7 @@ export default async function opsRoutes (fastify: FastifyInstance): Promise<void
   fastify.get('/readyz', {
     schema: { summary: 'Readiness: 503 while the engine is unreachable or the instance is shutting down', tags: ['ops'], response: { 200: Health, 503: Health } }
   }, async (_request, reply) => {
-    const engine = fastify.chatEngine
+    const engine = fastify.engine
     const accepting = !fastify.connections.closing
     const reachable = engine.isReady() && await withDeadline(engine.ping(), fastify.chatConfig.engineTimeoutMs).then(() => true, () => false)
     const ok = accepting && reachable

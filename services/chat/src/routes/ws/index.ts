@@ -20,7 +20,7 @@ const safeRequest = (request: FastifyRequest): Record<string, unknown> => ({
 export default async function wsRoutes (fastify: FastifyInstance): Promise<void> {
   const deps: ChatDeps = {
     config: fastify.chatConfig,
-    engine: fastify.chatEngine,
+    engine: fastify.engine,
     tokens: fastify.tokens,
     rooms: fastify.rooms,
     presence: fastify.presence,
