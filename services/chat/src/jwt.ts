@@ -56,8 +56,8 @@ const ACCEPTED: ReadonlySet<unknown> = new Set<TokenAlgorithm>(TOKEN_ALGORITHMS)
 /**
  * Verifies an ES256 (P-256) or EdDSA (Ed25519) compact JWS and its claims, as jose's jwtVerify
  * does for these two algorithms, but with Node's one-shot `crypto.verify` on a cached KeyObject
- * instead of a WebCrypto job per token: an upgrade costs a third less CPU (see
- * docs/benchmarks.md, connect storm). The header's `alg` must be the key's own.
+ * instead of a WebCrypto job per token, which makes an upgrade markedly cheaper (docs/benchmarks.md,
+ * "What was changed"). The header's `alg` must be the key's own.
  * Every failure is a ChatError: `invalid_token` with a reason, or `unavailable` when the key set
  * cannot be fetched.
  */
