@@ -88,7 +88,10 @@ export function release (membership: Membership, to: Pick<Recipient, 'send'>, cu
   }
 }
 
-/** REFRESHING → JOINED after its snapshot failed: sends the held frames that are not messages. */
+/**
+ * REFRESHING → JOINED after its snapshot failed: sends the held frames that are not messages.
+ * Nothing to do once the snapshot went out or the membership left (it holds nothing then).
+ */
 export function settle (membership: Membership, to: Pick<Recipient, 'send'>): void {
   if (membership.buffer === null) return
   const held = membership.buffer

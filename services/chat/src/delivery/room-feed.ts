@@ -15,7 +15,7 @@ const WRITES_PER_SECOND = 25_000
  * Messages a held batch aims at, when holding for the write budget alone would send fewer. Small,
  * because a longer hold costs more latency than its shared writes save CPU; at the highest rates
  * the write budget sets the hold anyway. The measurements behind both numbers: docs/benchmarks.md,
- * "The fan-out hold".
+ * "The fan-out hold, in code".
  */
 const TARGET_BATCH = 2
 
