@@ -64,7 +64,7 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
   if (opts.ops !== false) {
     await fastify.register(opsRoutes, {
       metrics: fastify.chatRegistry,
-      required: { engine: engineCheck(fastify.chatEngine), accepting: () => !fastify.connections.closing },
+      required: { engine: engineCheck(fastify.engine), accepting: () => !fastify.connections.closing },
       timeoutMs: opts.config.engineTimeoutMs,
       readiness: 'Readiness: 503 while the engine is unreachable or the instance is shutting down'
     })

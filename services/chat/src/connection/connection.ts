@@ -3,9 +3,12 @@ import type { Writable } from 'node:stream'
 import { WebSocket } from 'ws'
 import { CloseCode, createTokenBucket, type ErrorCode, LIMITS, type Member, type ServerFrame, type TokenBucket, type TokenClaims } from '@webchat/shared'
 import type { Config } from '../config.js'
-import type { Metrics } from '../plugins/app/metrics.js'
-import type { Membership } from './membership.js'
-import type { Batch, Outbox } from './outbox.js'
+import type { Batch } from '../delivery/batch.js'
+import type { Membership } from '../delivery/hold.js'
+import type { Outbox, Recipient } from '../delivery/outbox.js'
+import { rawSocketOf } from '../delivery/raw-socket.js'
+import { payloadOf } from '../delivery/ws-frame.js'
+import type { Metrics } from '../metrics.js'
 
 /** Frames of any type a connection may send a second, and the burst above that. */
 const FRAMES_PER_SECOND = 50
@@ -20,19 +23,16 @@ export interface ConnectionContext {
   outbox: Outbox
 }
 
-/** The payload of a frame made by frameText, for ws.send. */
 /** Unconfirmed bytes after which a ping checks that the client still reads, and how long it has to answer. */
 const READ_PROBE_BYTES = 256 * 1024
 const READ_PROBE_MS = 5000
 
-const payloadOf = (frame: Buffer): Buffer => frame.subarray((frame[1]! & 0x7f) === 127 ? 10 : (frame[1]! & 0x7f) === 126 ? 4 : 2)
-
 /**
  * One client socket. A class rather than an object of closures: an idle connection is mostly this
  * object, and tens of thousands of them share its methods (rooms and typing maps are made on
- * first use). The token's expiry is checked by the connections plugin's sweep, not a timer each.
+ * first use). The token's expiry is checked by one sweep for all (connections.ts), not a timer each.
  */
-export class Connection {
+export class Connection implements Recipient {
   readonly id = randomUUID()
   user: Member
   readonly sid: string
@@ -46,7 +46,7 @@ export class Connection {
   ready: Promise<void> = READY
   /** Frames queued for the end of this event-loop turn (see Outbox), or null. */
   pending: Array<string | Batch> | null = null
-  /** The socket under `ws`, written to directly; null to go through `ws.send`. */
+  /** The socket under `ws`, written to directly (see delivery/raw-socket.ts); null to go through `ws.send`. */
   private readonly socket: Writable | null
   private joined: Map<string, Membership> | null = null
   private typing: Map<string, number> | null = null
@@ -62,8 +62,7 @@ export class Connection {
     this.user = { id: claims.sub, name: claims.name }
     this.sid = claims.sid
     this.expiresAt = claims.exp * 1000
-    // Raw writes need frames exactly as ws would send them: no extension may be in use.
-    this.socket = ws.extensions === '' ? socket : null
+    this.socket = rawSocketOf(ws, socket)
   }
 
   /** The rooms joined or being joined. */

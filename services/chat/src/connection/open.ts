@@ -1,9 +1,12 @@
 import type { Writable } from 'node:stream'
 import { WebSocket } from 'ws'
 import { CloseCode, type TokenClaims } from '@webchat/shared'
+import * as hold from '../delivery/hold.js'
 import { Connection } from './connection.js'
 import type { ChatDeps } from './deps.js'
 import { dispatch } from './dispatcher.js'
+import { replaceErrorListener } from './error-listener.js'
+import { releaseUpgrade } from './upgrade-socket.js'
 
 /**
  * Serves one accepted socket. Listeners are attached before anything is awaited, so no frame is
@@ -13,10 +16,7 @@ export function openConnection (deps: ChatDeps, ws: WebSocket, socket: Writable 
   const conn = new Connection(ws, claims, deps, socket)
   const about = (fields: Record<string, unknown>): Record<string, unknown> => ({ connectionId: conn.id, userId: conn.user.id, ...fields })
 
-  // @fastify/websocket's own error listener keeps the upgrade request and reply alive as long as
-  // the socket: this one replaces it (ws has closed the socket with the right code already).
-  ws.removeAllListeners('error')
-  ws.on('error', (err) => {
+  replaceErrorListener(ws, (err) => {
     deps.log.debug(about({ err }), 'socket error')
     if (ws.readyState === WebSocket.OPEN) ws.close(1011)
   })
@@ -27,11 +27,8 @@ export function openConnection (deps: ChatDeps, ws: WebSocket, socket: Writable 
     deps.connections.remove(conn)
     if (!conn.hasRooms()) return
     for (const [room, membership] of conn.rooms) {
-      const wasJoined = membership.state === 'joined'
       // A join under way sees `left` and undoes its own steps.
-      membership.state = 'left'
-      membership.buffer = null
-      if (!wasJoined) continue
+      if (!hold.leave(membership)) continue
       deps.rooms.detach(room, conn)
       if (!deps.connections.closing) {
         deps.presence.exit(room, conn.user).catch((err: unknown) => deps.log.warn(about({ err, room }), 'presence leave failed'))
@@ -50,7 +47,7 @@ export function openConnection (deps: ChatDeps, ws: WebSocket, socket: Writable 
     // The upgrade corked the socket: the 101 and `ready` (or the close) go out together.
     if (socket === null) return
     deps.outbox.flushConnection(conn)
-    while (socket.writableCorked > 0) socket.uncork()
+    releaseUpgrade(socket)
   })
   return conn
 }

@@ -1,20 +1,17 @@
-import { type ClientFrameOf, LIMITS } from '@webchat/shared'
 import { withDeadline } from '@webchat/engine'
-import { messageIdOf } from '../../message-frame.js'
-import { compareIds } from '../../message-ids.js'
+import { type ClientFrameOf, LIMITS } from '@webchat/shared'
+import * as hold from '../../delivery/hold.js'
 import { names } from '../../names.js'
 import type { Connection } from '../connection.js'
 import type { ChatDeps } from '../deps.js'
-import type { Membership } from '../membership.js'
 
 type JoinFrame = ClientFrameOf<'join'>
 
 /**
  * Sends `joined` (members, the snapshot of the log, the read marker), then the live frames that
- * arrived while reading: messages only when newer than the snapshot. The membership buffers live
- * frames from before the log is read, so nothing falls between the two.
+ * arrived while reading (delivery/hold.ts). False when the membership left meanwhile.
  */
-async function sendSnapshot (deps: ChatDeps, conn: Connection, frame: JoinFrame, membership: Membership, members: Array<{ id: string, name: string }>): Promise<boolean> {
+async function sendSnapshot (deps: ChatDeps, conn: Connection, frame: JoinFrame, membership: hold.Membership, members: Array<{ id: string, name: string }>): Promise<boolean> {
   const { room } = frame
   const [snapshot, lastRead] = await Promise.all([
     deps.messages.snapshot(room, frame.since, frame.epoch),
@@ -25,13 +22,7 @@ async function sendSnapshot (deps: ChatDeps, conn: Connection, frame: JoinFrame,
     type: 'joined', room, epoch: snapshot.epoch, members, messages: snapshot.messages,
     recovered: snapshot.recovered, lastRead
   })
-  const held = membership.buffer ?? []
-  membership.buffer = null
-  membership.state = 'joined'
-  for (const payload of held) {
-    const id = messageIdOf(payload)
-    if (id === null || compareIds(id, snapshot.cutoff) > 0) conn.send(payload)
-  }
+  hold.release(membership, conn, snapshot.cutoff)
   return true
 }
 
@@ -40,17 +31,12 @@ export async function join (deps: ChatDeps, conn: Connection, frame: JoinFrame):
   const existing = conn.rooms.get(room)
   if (existing !== undefined) {
     // Joined already: answer with a fresh snapshot. Joining: the pending `joined` answers.
-    if (existing.state !== 'joined' || existing.buffer !== null) return
-    existing.buffer = []
+    if (!hold.refresh(existing)) return
     deps.rooms.hold(room, existing)
     try {
       await sendSnapshot(deps, conn, frame, existing, await deps.presence.members(room))
     } finally {
-      if (existing.buffer !== null) {
-        const held = existing.buffer
-        existing.buffer = null
-        for (const payload of held) if (messageIdOf(payload) === null) conn.send(payload)
-      }
+      hold.settle(existing, conn)
     }
     return
   }
@@ -58,14 +44,14 @@ export async function join (deps: ChatDeps, conn: Connection, frame: JoinFrame):
     conn.error('too_many_rooms', `a connection may join at most ${LIMITS.roomsPerConnection} rooms`, room)
     return
   }
-  const membership: Membership = { state: 'joining', buffer: [], heldUpTo: 0 }
+  const membership = hold.joining()
   conn.rooms.set(room, membership)
   let attached = false
   let entered = false
   const left = (): boolean => membership.state === 'left'
   const abandon = async (): Promise<void> => {
     if (conn.rooms.get(room) === membership) conn.rooms.delete(room)
-    membership.state = 'left'
+    hold.abandon(membership)
     if (attached) deps.rooms.detach(room, conn)
     attached = false
     if (entered && !deps.connections.closing) {

@@ -1,4 +1,5 @@
 import type { ClientFrameOf } from '@webchat/shared'
+import * as hold from '../../delivery/hold.js'
 import type { Connection } from '../connection.js'
 import type { ChatDeps } from '../deps.js'
 
@@ -10,10 +11,8 @@ export async function leave (deps: ChatDeps, conn: Connection, { room }: ClientF
   }
   conn.rooms.delete(room)
   conn.typingAt.delete(room)
-  const wasJoined = membership.state === 'joined'
   // A join still under way sees `left` and undoes its own steps.
-  membership.state = 'left'
-  membership.buffer = null
+  const wasJoined = hold.leave(membership)
   conn.sendFrame({ type: 'left', room })
   if (wasJoined) {
     deps.rooms.detach(room, conn)

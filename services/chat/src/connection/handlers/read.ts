@@ -1,6 +1,5 @@
-import type { ClientFrameOf } from '@webchat/shared'
 import { withDeadline } from '@webchat/engine'
-import { compareIds } from '../../message-ids.js'
+import { type ClientFrameOf, compareIds } from '@webchat/shared'
 import { names } from '../../names.js'
 import type { Connection } from '../connection.js'
 import type { ChatDeps } from '../deps.js'

@@ -4,7 +4,7 @@ import type { Config } from '../../config.js'
 import { connectRedis } from './redis.js'
 
 declare module 'fastify' {
-  interface FastifyInstance { chatEngine: Engine }
+  interface FastifyInstance { engine: Engine }
 }
 
 /**
@@ -13,12 +13,12 @@ declare module 'fastify' {
  */
 export default fp(async (fastify, opts: { config: Config, engine?: Engine }) => {
   if (opts.engine !== undefined) {
-    fastify.decorate('chatEngine', opts.engine)
+    fastify.decorate('engine', opts.engine)
     return
   }
   const engine = opts.config.engine === 'memory'
     ? createMemoryEngine({ onError: (err) => fastify.log.error({ err }, 'engine subscriber failed') })
     : await connectRedis(fastify, opts.config)
-  fastify.decorate('chatEngine', engine)
+  fastify.decorate('engine', engine)
   fastify.addHook('onClose', async () => { await engine.close() })
 }, { name: 'chat-engine' })

@@ -1,29 +1,6 @@
 import fp from 'fastify-plugin'
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
-
-const PREFIX = 'webchat_chat_'
-
-export function createMetrics (registry: Registry) {
-  const registers = [registry]
-  return {
-    connections: new Gauge({ name: `${PREFIX}connections`, help: 'Open WebSocket connections', registers }),
-    rooms: new Gauge({ name: `${PREFIX}rooms`, help: 'Rooms this instance is subscribed to', registers }),
-    framesIn: new Counter({ name: `${PREFIX}frames_in_total`, help: 'Frames received from clients, by type', labelNames: ['type'] as const, registers }),
-    framesOut: new Counter({ name: `${PREFIX}frames_out_total`, help: 'Frames sent to clients', registers }),
-    deliveries: new Counter({ name: `${PREFIX}deliveries_total`, help: 'Chat messages written to client sockets', registers }),
-    latency: new Histogram({
-      name: `${PREFIX}publish_delivery_seconds`,
-      help: 'Time from a message being accepted to its relay to this instance\'s sockets',
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-      registers
-    }),
-    refused: new Counter({ name: `${PREFIX}frames_refused_total`, help: 'Client frames answered with an error, by code', labelNames: ['code'] as const, registers }),
-    closes: new Counter({ name: `${PREFIX}closes_total`, help: 'Sockets closed by the server, by close code', labelNames: ['code'] as const, registers }),
-    catchUps: new Counter({ name: `${PREFIX}catch_up_messages_total`, help: 'Messages recovered from room logs after a pub/sub outage', registers })
-  }
-}
-
-export type Metrics = ReturnType<typeof createMetrics>
+import type { Registry } from 'prom-client'
+import { createMetrics, type Metrics } from '../../metrics.js'
 
 declare module 'fastify' {
   interface FastifyInstance { chatMetrics: Metrics, chatRegistry: Registry }

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
-import { createOutbox, type Outbox } from '../../connection/outbox.js'
-import { frameText } from '../../ws-frame.js'
+import { createOutbox, type Outbox } from '../../delivery/outbox.js'
+import { frameText } from '../../delivery/ws-frame.js'
 
 declare module 'fastify' {
   interface FastifyInstance { outbox: Outbox }

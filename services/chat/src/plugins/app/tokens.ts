@@ -1,77 +1,10 @@
 import fp from 'fastify-plugin'
-import { createRemoteJWKSet } from 'jose'
-import { isUserId, TOKEN_AUDIENCE, TOKEN_TYPE, type TokenClaims, validate } from '@webchat/shared'
-import { type Engine, withDeadline } from '@webchat/engine'
-import type { Config } from '../../config.js'
-import { errors } from '../../errors.js'
-import { createJwtVerifier } from '../../jwt.js'
-import { names } from '../../names.js'
-
-export interface Tokens {
-  /** Checks signature, type, issuer, audience, expiry, claims and session revocation. */
-  verify (token: string): Promise<TokenClaims>
-  /** Marks the token used; rejects when it already opened a connection. */
-  consume (claims: TokenClaims): Promise<void>
-  /** verify + consume, with the revocation check and the single-use mark in one round trip (opening a socket). */
-  admit (token: string): Promise<TokenClaims>
-}
-
-const CLOCK_TOLERANCE_S = 5
-
-export function createTokens ({ config, engine }: { config: Config, engine: Engine }): Tokens {
-  const keys = createRemoteJWKSet(new URL(config.jwksUrl), {
-    timeoutDuration: 3000,
-    cooldownDuration: config.jwksCooldownMs,
-    cacheMaxAge: 10 * 60_000
-  })
-  const verifyJwt = createJwtVerifier(async (header) => await keys(header), {
-    issuer: config.tokenIssuer,
-    audience: TOKEN_AUDIENCE,
-    typ: TOKEN_TYPE,
-    requiredClaims: ['sub', 'sid', 'jti', 'exp', 'iat'],
-    clockToleranceS: CLOCK_TOLERANCE_S
-  })
-  const timeout = config.engineTimeoutMs
-
-  /** Signature and claims: no engine call. */
-  const check = async (token: string): Promise<TokenClaims> => {
-    const payload = await verifyJwt(token)
-    if (!validate.tokenClaims(payload) || !isUserId(payload.sub)) throw new errors.InvalidToken('token claims are malformed')
-    return payload
-  }
-  const revoked = async (claims: TokenClaims): Promise<boolean> =>
-    await withDeadline(engine.kv.get(names.revokedSession(claims.sid)), timeout) !== null
-  const mark = async (claims: TokenClaims): Promise<boolean> => {
-    const ttl = Math.max(1000, claims.exp * 1000 - Date.now() + CLOCK_TOLERANCE_S * 1000)
-    return await withDeadline(engine.kv.setIfAbsent(names.usedToken(claims.jti), '1', ttl), timeout)
-  }
-  const ended = (): Error => new errors.InvalidToken('the session of this token has ended')
-  const used = (): Error => new errors.InvalidToken('token already used: fetch a new one')
-
-  return {
-    async verify (token) {
-      const claims = await check(token)
-      if (await revoked(claims)) throw ended()
-      return claims
-    },
-    async consume (claims) {
-      if (!await mark(claims)) throw used()
-    },
-    async admit (token) {
-      const claims = await check(token)
-      // Both at once: marking a token of an ended session used is harmless, and it saves a round trip.
-      const [isRevoked, isFirstUse] = await Promise.all([revoked(claims), mark(claims)])
-      if (isRevoked) throw ended()
-      if (!isFirstUse) throw used()
-      return claims
-    }
-  }
-}
+import { createTokens, type Tokens } from '../../tokens.js'
 
 declare module 'fastify' {
   interface FastifyInstance { tokens: Tokens }
 }
 
 export default fp(async (fastify) => {
-  fastify.decorate('tokens', createTokens({ config: fastify.chatConfig, engine: fastify.chatEngine }))
+  fastify.decorate('tokens', createTokens({ config: fastify.chatConfig, engine: fastify.engine }))
 }, { name: 'chat-tokens', dependencies: ['chat-engine'] })

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { WebSocket } from 'ws'
 import websocket from '@fastify/websocket'
 import { LIMITS, SUBPROTOCOL } from '@webchat/shared'
+import { stopTakingUpgrades } from './upgrade-listener.js'
 
 /**
  * WebSocket server limits: 16 KiB frames (larger ones close with 1009), at most 16 fragments a
@@ -24,9 +25,7 @@ export const autoConfig = {
   // On close, stop taking upgrades: later ones reach Fastify as plain requests (503 while closing).
   // Open sockets are closed with 1012 by the connections plugin's own preClose hook, which runs next.
   preClose: async function (this: FastifyInstance) {
-    for (const listener of this.server.listeners('upgrade')) {
-      if (listener.name === 'onUpgrade') this.server.removeListener('upgrade', listener as (...args: unknown[]) => void)
-    }
+    stopTakingUpgrades(this.server)
   }
 }
 

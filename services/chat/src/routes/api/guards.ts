@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import { bearerOf, serviceKeyGuard } from '@webchat/service-kit'
 import type { Config } from '../../config.js'
 import { errors } from '../../errors.js'
-import type { Tokens } from '../../plugins/app/tokens.js'
+import type { Tokens } from '../../tokens.js'
 
 /**
  * Both guards are `onRequest` hooks: a request is authenticated before its body is read or

@@ -28,7 +28,7 @@ const userRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       throw new errors.PayloadTooLarge(`event data is limited to ${LIMITS.eventBytes} bytes`)
     }
     const { id } = request.params
-    await withDeadline(fastify.chatEngine.pubsub.publish(names.userEvents(bucketOf(id)), encodeUserEvent(id, frame)), fastify.chatConfig.engineTimeoutMs)
+    await withDeadline(fastify.engine.pubsub.publish(names.userEvents(bucketOf(id)), encodeUserEvent(id, frame)), fastify.chatConfig.engineTimeoutMs)
     return await reply.code(202).send({ accepted: true })
   })
 }

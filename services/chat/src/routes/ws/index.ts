@@ -22,7 +22,7 @@ const safeRequest = (request: FastifyRequest): Record<string, unknown> => ({
 const wsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const deps: ChatDeps = {
     config: fastify.chatConfig,
-    engine: fastify.chatEngine,
+    engine: fastify.engine,
     tokens: fastify.tokens,
     rooms: fastify.rooms,
     presence: fastify.presence,

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import { SUBPROTOCOL, type TokenClaims } from '@webchat/shared'
 import type { Config } from '../../config.js'
 import { errors } from '../../errors.js'
-import type { Tokens } from '../../plugins/app/tokens.js'
+import type { Tokens } from '../../tokens.js'
 
 /** The token: offered as a subprotocol beside `webchat.v1`, or as the `token` query parameter. */
 export function tokenOf (request: FastifyRequest): string | undefined {

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto'
-import { createConnection } from 'node:net'
 import { Writable } from 'node:stream'
 import { SignJWT } from 'jose'
 import t from 'tap'
@@ -8,6 +6,7 @@ import { SUBPROTOCOL } from '@webchat/shared'
 import { loggerOptions } from '../../../src/logger.js'
 import { connect, UpgradeRefused } from '../../helpers/client.js'
 import { ENGINES, ORIGIN, startCluster } from '../../helpers/cluster.js'
+import { rawUpgrade } from '../../helpers/raw-upgrade.js'
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url')
 
@@ -196,18 +195,7 @@ t.test('the 101 and the ready frame leave in one write', async (t) => {
     const cluster = await startCluster(t, kind)
     const { port } = new URL(cluster.wsUrl(0))
     const token = await cluster.auth.mint({ sub: `one-write-${kind}` })
-    const socket = createConnection({ host: '127.0.0.1', port: Number(port) })
-    t.teardown(() => socket.destroy())
-    const first = await new Promise<Buffer>((resolve, reject) => {
-      socket.once('data', resolve)
-      socket.once('error', reject)
-      socket.write([
-        'GET /ws HTTP/1.1', `Host: 127.0.0.1:${port}`, 'Upgrade: websocket', 'Connection: Upgrade',
-        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`, 'Sec-WebSocket-Version: 13',
-        `Sec-WebSocket-Protocol: ${SUBPROTOCOL}, ${token}`, `Origin: ${ORIGIN}`, '', ''
-      ].join('\r\n'))
-    })
-    const text = first.toString('latin1')
+    const { text, socket } = await rawUpgrade(t, Number(port), [`Sec-WebSocket-Protocol: ${SUBPROTOCOL}, ${token}`, `Origin: ${ORIGIN}`])
     t.match(text, /^HTTP\/1\.1 101 /, `${kind}: switching protocols`)
     const body = text.slice(text.indexOf('\r\n\r\n') + 4)
     // An unmasked text frame (0x81) with the `ready` frame in it, in the same chunk as the 101.

@@ -1,18 +1,16 @@
-import type { Connection } from './connection.js'
+import type { Batch } from './batch.js'
 
-/** Frames of one room from one flush, encoded and framed once for every socket that gets them all. */
-export interface Batch {
-  readonly payloads: string[]
-  /** The WebSocket frame: the payload itself when alone, else the JSON array of them. */
-  frame (): Buffer
-}
-
-export function createBatch (payloads: string[], encode: (text: string) => Buffer): Batch {
-  let framed: Buffer | undefined
-  return {
-    payloads,
-    frame: () => (framed ??= encode(payloads.length === 1 ? payloads[0]! : `[${payloads.join(',')}]`))
-  }
+/**
+ * A socket as the delivery path sees it (connection/connection.ts's Connection). `pending` is the
+ * outbox's queue for it, kept on the socket rather than in a Map looked up per frame.
+ */
+export interface Recipient {
+  /** Frames queued for the end of this event-loop turn, or null. */
+  pending: Array<string | Batch> | null
+  /** Queues a finished frame (JSON text) unless the socket is closed. */
+  send (payload: string): boolean
+  /** Writes a finished WebSocket frame now unless the socket is closed or too far behind. */
+  write (frame: Buffer): boolean
 }
 
 /**
@@ -25,25 +23,25 @@ export function createBatch (payloads: string[], encode: (text: string) => Buffe
  */
 export interface Outbox {
   /** Queues a finished frame (JSON text) for `conn`. */
-  push (conn: Connection, payload: string): void
+  push (conn: Recipient, payload: string): void
   /** Gives `conn` a room's batch: written at once when nothing else waits for it, else queued. */
-  share (conn: Connection, batch: Batch): boolean
+  share (conn: Recipient, batch: Batch): boolean
   /** Runs `task` at the start of every flush (rooms build their batches there). */
   beforeFlush (task: () => void): void
   /** Asks for a flush at the end of this turn. */
   schedule (): void
   /** Writes what waits for `conn` now (before a close, so that its last frames go first). */
-  flushConnection (conn: Connection): void
+  flushConnection (conn: Recipient): void
   /** Writes everything queued now. */
   flush (): void
 }
 
-export function createOutbox (write: (conn: Connection, frame: Buffer) => boolean, encode: (text: string) => Buffer): Outbox {
-  const waiting = new Set<Connection>()
+export function createOutbox (write: (conn: Recipient, frame: Buffer) => boolean, encode: (text: string) => Buffer): Outbox {
+  const waiting = new Set<Recipient>()
   const tasks: Array<() => void> = []
   let scheduled = false
 
-  const writePending = (conn: Connection): void => {
+  const writePending = (conn: Recipient): void => {
     const items = conn.pending
     if (items === null) return
     conn.pending = null

@@ -1,26 +1,27 @@
-import type { Connection } from './connection/connection.js'
-import type { Membership } from './connection/membership.js'
-import { createBatch, type Outbox } from './connection/outbox.js'
+import type { Metrics } from '../metrics.js'
+import { createBatch } from './batch.js'
+import { holdFrame, type Membership, sendRest } from './hold.js'
 import { messageIdOf, messageTsOf } from './message-frame.js'
-import type { Metrics } from './plugins/app/metrics.js'
+import type { Outbox, Recipient } from './outbox.js'
 import { frameText } from './ws-frame.js'
 
 /**
  * Socket writes a second one room may cost an instance: past it (local deliveries a second), the
- * room's frames are held to go out together. Below it every frame goes out in the turn it came.
+ * room's frames are held to go out together. Below it every frame goes out in the turn it came,
+ * which keeps latency low where batching would save little.
  */
 const WRITES_PER_SECOND = 25_000
 /**
- * Messages a held batch aims at, when holding for the write budget alone would send fewer. Two
- * rather than four: in the bench's 1,000-member room (500 members per instance) at 70,000-160,000
- * deliveries a second p99 fell from 35-56 to 27-40 ms for up to ~1 µs more CPU per delivery; from
- * 200,000 up the budget sets the hold anyway (docs/benchmarks.md, "What was changed").
+ * Messages a held batch aims at, when holding for the write budget alone would send fewer. Small,
+ * because a longer hold costs more latency than its shared writes save CPU; at the highest rates
+ * the write budget sets the hold anyway. The measurements behind both numbers: docs/benchmarks.md,
+ * "The fan-out hold, in code".
  */
 const TARGET_BATCH = 2
 
 /** The frames a room relays to its local sockets, batched per event-loop turn (or longer when busy). */
 export interface Feed {
-  readonly members: Map<Connection, Membership>
+  readonly members: Map<Recipient, Membership>
   /** Memberships buffering live frames while their join reads the log. */
   readonly joining: Set<Membership>
   /** Frames relayed since the last flush; `seq` numbers the last one. */
@@ -35,7 +36,7 @@ export interface Feed {
 }
 
 export interface Feeds {
-  create (members: Map<Connection, Membership>): Feed
+  create (members: Map<Recipient, Membership>): Feed
   /** Sends `payload` to every member: now for those joining (their buffer), at the next flush for the others. */
   deliver (feed: Feed, payload: string): void
   /** Buffers live frames for `membership` until its snapshot is sent. */
@@ -82,7 +83,7 @@ export function createFeeds (outbox: Outbox, metrics: Metrics, maxHoldMs: number
       if (membership.buffer !== null) continue
       if (membership.heldUpTo >= first) {
         // Joined during this batch: the frames before that went to its buffer.
-        for (let i = membership.heldUpTo - first + 1; i < payloads.length; i++) conn.send(payloads[i]!)
+        sendRest(conn, membership, payloads, first)
         continue
       }
       if (outbox.share(conn, batch)) sockets++
@@ -107,12 +108,7 @@ export function createFeeds (outbox: Outbox, metrics: Metrics, maxHoldMs: number
     deliver (feed, payload) {
       feed.seq++
       for (const membership of feed.joining) {
-        if (membership.buffer === null) {
-          feed.joining.delete(membership)
-        } else {
-          membership.buffer.push(payload)
-          membership.heldUpTo = feed.seq
-        }
+        if (!holdFrame(membership, payload, feed.seq)) feed.joining.delete(membership)
       }
       feed.batch.push(payload)
       const now = Date.now()

@@ -21,3 +21,6 @@ export function frameText (text: string): Buffer {
   frame.write(text, header, 'utf8')
   return frame
 }
+
+/** The payload of a frame made by frameText (for ws.send, when the frame cannot be written as is). */
+export const payloadOf = (frame: Buffer): Buffer => frame.subarray((frame[1]! & 0x7f) === 127 ? 10 : (frame[1]! & 0x7f) === 126 ? 4 : 2)

@@ -1,0 +1,189 @@
+import { compareIds } from '@webchat/shared'
+import { messageIdOf } from './message-frame.js'
+import type { Recipient } from './outbox.js'
+
+/**
+ * Holding live frames while a room's log is read, and letting them go once it was. A live frame
+ * can overtake the read (it was published after the log position was taken) or fall behind it
+ * (published before, relayed after): so frames are held from before the read starts, and once it
+ * is done only those it did not cover go out, in order. Two things hold, one per level:
+ *
+ * A membership (one socket in one room) while its `joined` snapshot is read:
+ *
+ * | state       | state, buffer | on                            | next                        |
+ * |-------------|---------------|-------------------------------|-----------------------------|
+ * | JOINING     | joining, []   | live frame                    | JOINING (frame held)        |
+ * |             |               | snapshot sent (`release`)     | JOINED, held frames sent ¹  |
+ * |             |               | leave or close (`leave`)      | LEFT: the join undoes itself|
+ * |             |               | join failed (`abandon`)       | LEFT, buffer kept ³         |
+ * | JOINED      | joined, null  | join again (`refresh`)        | REFRESHING                  |
+ * |             |               | leave or close                | LEFT                        |
+ * | REFRESHING  | joined, []    | live frame                    | REFRESHING (frame held)     |
+ * |             |               | snapshot sent (`release`)     | JOINED, held frames sent ¹  |
+ * |             |               | snapshot failed (`settle`)    | JOINED, held non-messages ² |
+ * |             |               | leave or close                | LEFT                        |
+ * | LEFT        | left, null    | (final)                       |                             |
+ *
+ * ¹ Messages only when newer than the snapshot's cutoff (it already holds the older ones); other
+ *   frames (presence, typing, read) always. ² The messages were to follow the snapshot, and the
+ *   client, told its join failed, has none to put them after. ³ Left as it was: the feed goes on
+ *   filling that buffer, read by nobody, while the room lives; emptying it here would change
+ *   behaviour, which is for a change of its own.
+ * A room's feed flushes a batch per turn: a membership that left JOINING/REFRESHING during the
+ * batch had its first frames held (up to `heldUpTo`, the feed's sequence number) and gets the
+ * rest of the batch alone (`sendRest`); the others get the batch's shared bytes.
+ *
+ * A local room while pub/sub is lost (the engine's onInterrupt, then onResume):
+ *
+ * | state       | pending, catchingUp, again | on                  | next                          |
+ * |-------------|----------------------------|---------------------|-------------------------------|
+ * | LIVE        | null, false, false         | pub/sub lost        | HOLDING                       |
+ * | HOLDING     | [], false, false           | message relayed     | HOLDING (message held)        |
+ * |             |                            | pub/sub back        | CATCHING_UP (reads the log)   |
+ * | CATCHING_UP | [], true, false            | pub/sub back again  | AGAIN                         |
+ * |             |                            | log read, still up  | LIVE, held messages relayed ⁴ |
+ * |             |                            | log read, lost again| HOLDING                       |
+ * | AGAIN       | [], true, true             | log read            | CATCHING_UP (reads once more) |
+ *
+ * ⁴ Through the room's relay, which drops what the log read already delivered. A message relayed
+ * after the reconnect but before the log was read would otherwise move the room's last id past
+ * the ones the outage swallowed. A read that fails for good (five tries) ends the same way, and
+ * a room whose subscription failed drops what it held (the room is gone).
+ */
+
+/** A connection's place in one room (see the first table). */
+export interface Membership {
+  state: 'joining' | 'joined' | 'left'
+  buffer: string[] | null
+  /** The room feed's sequence number of the last frame put in `buffer` (0: none). */
+  heldUpTo: number
+}
+
+/** A new JOINING membership: it holds from before the room is attached. */
+export const joining = (): Membership => ({ state: 'joining', buffer: [], heldUpTo: 0 })
+
+/** JOINED → REFRESHING (a join of a room joined already). False in any other state. */
+export function refresh (membership: Membership): boolean {
+  if (membership.state !== 'joined' || membership.buffer !== null) return false
+  membership.buffer = []
+  return true
+}
+
+/** Holds a live frame, numbered `seq` by the feed. False when the membership holds no longer. */
+export function holdFrame (membership: Membership, payload: string, seq: number): boolean {
+  if (membership.buffer === null) return false
+  membership.buffer.push(payload)
+  membership.heldUpTo = seq
+  return true
+}
+
+/** JOINING or REFRESHING → JOINED once `joined` is queued: sends what the snapshot did not cover. */
+export function release (membership: Membership, to: Pick<Recipient, 'send'>, cutoff: string): void {
+  const held = membership.buffer ?? []
+  membership.buffer = null
+  membership.state = 'joined'
+  for (const payload of held) {
+    const id = messageIdOf(payload)
+    if (id === null || compareIds(id, cutoff) > 0) to.send(payload)
+  }
+}
+
+/**
+ * REFRESHING → JOINED after its snapshot failed: sends the held frames that are not messages.
+ * Nothing to do once the snapshot went out or the membership left (it holds nothing then).
+ */
+export function settle (membership: Membership, to: Pick<Recipient, 'send'>): void {
+  if (membership.buffer === null) return
+  const held = membership.buffer
+  membership.buffer = null
+  for (const payload of held) if (messageIdOf(payload) === null) to.send(payload)
+}
+
+/** JOINING → LEFT when a step of the join failed (the join undoes its steps itself). */
+export function abandon (membership: Membership): void {
+  membership.state = 'left'
+}
+
+/** Any state → LEFT. True when it was JOINED or REFRESHING (attached, with presence entered). */
+export function leave (membership: Membership): boolean {
+  const wasJoined = membership.state === 'joined'
+  membership.state = 'left'
+  membership.buffer = null
+  return wasJoined
+}
+
+/** Joined during a batch starting at `first`: the frames after the held ones, one by one. */
+export function sendRest (to: Pick<Recipient, 'send'>, membership: Membership, payloads: string[], first: number): void {
+  for (let i = membership.heldUpTo - first + 1; i < payloads.length; i++) to.send(payloads[i]!)
+}
+
+/** A room's side (see the second table). */
+export interface RoomHold {
+  /** Messages relayed while HOLDING, CATCHING_UP or AGAIN; null when LIVE. */
+  pending: string[] | null
+  /** Reading its log after an outage. */
+  catchingUp: boolean
+  /** Pub/sub came back again while the log was read: read it once more. */
+  again: boolean
+  /** Settles once the room's subscription is made (or failed). */
+  readonly ready: Promise<void>
+}
+
+/** HOLDING: keeps a relayed message for after the catch-up. False when LIVE. */
+export function holdRelayed (room: RoomHold, payload: string): boolean {
+  if (room.pending === null) return false
+  room.pending.push(payload)
+  return true
+}
+
+export interface Outage<R extends RoomHold> {
+  /** Pub/sub lost: every room goes HOLDING. */
+  interrupt (rooms: Iterable<R>): void
+  /** Pub/sub back: every room catches up from its log, then relays what it held. */
+  resume (rooms: Iterable<R>): Promise<Array<PromiseSettledResult<void>>>
+}
+
+/**
+ * The instance's pub/sub outages: `read` fills a room's gap from its log, `relay` hands a held
+ * message to the room as pub/sub would have.
+ */
+export function createOutage<R extends RoomHold> (read: (room: R) => Promise<void>, relay: (room: R, payload: string) => void): Outage<R> {
+  /** Lost and not back yet: a catch-up that ends meanwhile keeps holding. */
+  let down = false
+
+  const catchUp = async (room: R): Promise<void> => {
+    room.pending ??= []
+    try {
+      await room.ready
+    } catch {
+      room.pending = null
+      return
+    }
+    if (room.catchingUp) { room.again = true; return }
+    room.catchingUp = true
+    try {
+      do {
+        room.again = false
+        await read(room)
+      } while (room.again)
+    } finally {
+      room.catchingUp = false
+      if (!down) {
+        const held = room.pending ?? []
+        room.pending = null
+        for (const payload of held) relay(room, payload)
+      }
+    }
+  }
+
+  return {
+    interrupt (rooms) {
+      down = true
+      for (const room of rooms) room.pending ??= []
+    },
+    async resume (rooms) {
+      down = false
+      return await Promise.allSettled([...rooms].map(catchUp))
+    }
+  }
+}

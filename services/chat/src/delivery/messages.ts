@@ -1,0 +1,66 @@
+import { type Engine, withDeadline } from '@webchat/engine'
+import { type ChatMessage, compareIds, LIMITS, type Member, newerId } from '@webchat/shared'
+import type { Config } from '../config.js'
+import { names } from '../names.js'
+import { encodeBody, framePublish, toChatMessage } from './message-frame.js'
+
+export interface Snapshot {
+  epoch: string
+  messages: ChatMessage[]
+  recovered: boolean
+  /** Live messages up to this id are covered by the snapshot; later ones must follow it. */
+  cutoff: string
+}
+
+/** Room logs: appending (stored and published in one step) and reading. */
+export interface Messages {
+  append (room: string, user: Member, text: string, clientMsgId?: string): Promise<{ id: string, duplicate: boolean }>
+  /** What `joined` carries: the messages after `since` (a resume) or the latest page. */
+  snapshot (room: string, since?: string, epoch?: string): Promise<Snapshot>
+  /** Up to `limit` messages before `before` (or the newest), oldest first. */
+  page (room: string, before: string | null, limit: number): Promise<{ messages: ChatMessage[], more: boolean }>
+}
+
+const toMessages = (entries: Array<{ id: string, data: string }>): ChatMessage[] =>
+  entries.map(({ id, data }) => toChatMessage(id, data)).filter((m): m is ChatMessage => m !== null)
+
+export function createMessages ({ engine, config }: { engine: Engine, config: Config }): Messages {
+  const deadline = <T>(promise: Promise<T>): Promise<T> => withDeadline(promise, config.engineTimeoutMs)
+
+  return {
+    async append (room, user, text, clientMsgId) {
+      const data = encodeBody({ ts: Date.now(), room, user, text, clientMsgId })
+      const result = await deadline(engine.logs.append(names.roomLog(room), data, {
+        maxLen: config.roomHistory,
+        publish: { channel: names.roomChannel(room), ...framePublish(data) },
+        idempotency: clientMsgId === undefined ? undefined : { key: names.clientMessage(user.id, clientMsgId), ttlMs: LIMITS.idempotencyMs }
+      }))
+      return { id: result.id, duplicate: result.duplicate }
+    },
+
+    async snapshot (room, since, epoch) {
+      const log = names.roomLog(room)
+      const info = await deadline(engine.logs.info(log))
+      const resumable = since !== undefined && (epoch === undefined || epoch === info.epoch)
+      let entries = resumable
+        ? await deadline(engine.logs.readAfter(log, since, config.roomHistory))
+        : await deadline(engine.logs.readBefore(log, null, LIMITS.historyPage))
+      // Too much missed for one frame: start over from the latest page; history fills the rest.
+      const tooLarge = resumable && entries.reduce((bytes, entry) => bytes + entry.data.length, 0) > config.replayMaxBytes
+      if (tooLarge) entries = await deadline(engine.logs.readBefore(log, null, LIMITS.historyPage))
+      const recovered = resumable && !tooLarge && (info.maxDeletedId === null || compareIds(since, info.maxDeletedId) >= 0)
+      return {
+        epoch: info.epoch,
+        messages: toMessages(entries),
+        recovered,
+        cutoff: newerId(info.lastId, entries.at(-1)?.id ?? null) ?? '0-0'
+      }
+    },
+
+    async page (room, before, limit) {
+      const entries = await deadline(engine.logs.readBefore(names.roomLog(room), before, limit + 1))
+      const more = entries.length > limit
+      return { messages: toMessages(more ? entries.slice(1) : entries), more }
+    }
+  }
+}
