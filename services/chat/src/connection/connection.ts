@@ -10,9 +10,6 @@ import { rawSocketOf } from '../delivery/raw-socket.js'
 import { payloadOf } from '../delivery/ws-frame.js'
 import type { Metrics } from '../metrics.js'
 
-/** Frames of any type a connection may send a second, and the burst above that. */
-const FRAMES_PER_SECOND = 50
-const FRAME_BURST = 100
 const TEXT = { binary: false } as const
 const READY = Promise.resolve()
 
@@ -39,7 +36,7 @@ export class Connection implements Recipient {
   /** When the current token expires, in ms since the epoch. */
   expiresAt: number
   readonly sends: TokenBucket = createTokenBucket(LIMITS.sendsPerSecond, LIMITS.sendBurst)
-  readonly frames: TokenBucket = createTokenBucket(FRAMES_PER_SECOND, FRAME_BURST)
+  readonly frames: TokenBucket = createTokenBucket(LIMITS.framesPerSecond, LIMITS.frameBurst)
   /** Answered the last ping. */
   alive = true
   /** Resolves once the connection is registered and `ready` was sent; frames wait for it. */
