@@ -15,7 +15,7 @@ import type { Recipient } from './outbox.js'
  * | JOINING     | joining, []   | live frame                    | JOINING (frame held)        |
  * |             |               | snapshot sent (`release`)     | JOINED, held frames sent ¹  |
  * |             |               | leave or close (`leave`)      | LEFT: the join undoes itself|
- * |             |               | join failed (`abandon`)       | LEFT, buffer kept ³         |
+ * |             |               | join failed (`abandon`)       | LEFT                        |
  * | JOINED      | joined, null  | join again (`refresh`)        | REFRESHING                  |
  * |             |               | leave or close                | LEFT                        |
  * | REFRESHING  | joined, []    | live frame                    | REFRESHING (frame held)     |
@@ -26,9 +26,7 @@ import type { Recipient } from './outbox.js'
  *
  * ¹ Messages only when newer than the snapshot's cutoff (it already holds the older ones); other
  *   frames (presence, typing, read) always. ² The messages were to follow the snapshot, and the
- *   client, told its join failed, has none to put them after. ³ Left as it was: the feed goes on
- *   filling that buffer, read by nobody, while the room lives; emptying it here would change
- *   behaviour, which is for a change of its own.
+ *   client, told its join failed, has none to put them after.
  * A room's feed flushes a batch per turn: a membership that left JOINING/REFRESHING during the
  * batch had its first frames held (up to `heldUpTo`, the feed's sequence number) and gets the
  * rest of the batch alone (`sendRest`); the others get the batch's shared bytes.
@@ -99,9 +97,14 @@ export function settle (membership: Membership, to: Pick<Recipient, 'send'>): vo
   for (const payload of held) if (messageIdOf(payload) === null) to.send(payload)
 }
 
-/** JOINING → LEFT when a step of the join failed (the join undoes its steps itself). */
+/**
+ * JOINING → LEFT when a step of the join failed (the join undoes its steps itself). The buffer
+ * goes too: the room's feed drops a membership that holds nothing, where a kept buffer would
+ * grow with every frame of the room, read by nobody.
+ */
 export function abandon (membership: Membership): void {
   membership.state = 'left'
+  membership.buffer = null
 }
 
 /** Any state → LEFT. True when it was JOINED or REFRESHING (attached, with presence entered). */

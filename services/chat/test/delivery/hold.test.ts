@@ -79,7 +79,8 @@ t.test('a membership: leave and close go LEFT from any state; a failed join aban
   const failed = hold.joining()
   hold.holdFrame(failed, TYPING, 1)
   hold.abandon(failed)
-  t.same(failed, { state: 'left', buffer: [TYPING], heldUpTo: 1 }, 'a failed join: LEFT, its buffer as it was')
+  t.same(failed, { state: 'left', buffer: null, heldUpTo: 1 }, 'a failed join: LEFT, holding nothing')
+  t.equal(hold.holdFrame(failed, TYPING, 2), false, 'so the feed stops filling it')
 })
 
 t.test('a membership joined during a batch gets the rest of it, frame by frame', async (t) => {

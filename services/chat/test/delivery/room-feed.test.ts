@@ -1,5 +1,6 @@
 import t from 'tap'
 import { Registry } from 'prom-client'
+import * as hold from '../../src/delivery/hold.js'
 import type { Membership } from '../../src/delivery/hold.js'
 import { createOutbox, type Recipient } from '../../src/delivery/outbox.js'
 import { createFeeds } from '../../src/delivery/room-feed.js'
@@ -60,5 +61,19 @@ t.test('room feeds: one batch per turn, buffers for joins, held batches when bus
   t.same(listeners[499]!.written.map((frame) => decode(frame)), [[`[${Array.from({ length: 20 }, (_, i) => `{"s":${i}}`).join(',')}]`], ['{"s":20}']],
     'a room under the write budget is flushed in the turn its frames came')
   feeds.close(steady)
+  feeds.close(feed)
+})
+
+t.test('a join that failed is let go: its membership holds nothing more and leaves the feed', async (t) => {
+  const feeds = createFeeds(createOutbox((conn, frame) => conn.write(frame), frameText), createMetrics(new Registry()), 40)
+  const failed = hold.joining()
+  const feed = feeds.create(new Map())
+  feeds.hold(feed, failed)
+  feeds.deliver(feed, '{"m":1}')
+  t.same(failed.buffer, ['{"m":1}'], 'held while joining')
+  hold.abandon(failed)
+  feeds.deliver(feed, '{"m":2}')
+  t.equal(failed.buffer, null, 'nothing held after the join failed')
+  t.equal(feed.joining.size, 0, 'the feed forgot it')
   feeds.close(feed)
 })
