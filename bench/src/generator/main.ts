@@ -1,5 +1,5 @@
 import type { JWK } from 'jose'
-import { withDeadline } from '@webchat/service-kit'
+import { withDeadline } from '@webchat/engine'
 import { pool } from '@webchat/testkit'
 import { protocolOf, type SystemName } from '../config.js'
 import { emptyHistogram, pack, record, type Histogram } from '../lib/histogram.js'

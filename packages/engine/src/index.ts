@@ -1,6 +1,6 @@
 export * from './types.js'
 export { names } from './names.js'
-export { withDeadline } from './deadline.js'
+export { engineDeadline, withDeadline, type DeadlineOptions } from './deadline.js'
 export { createMemoryEngine, type MemoryEngineOptions } from './memory/index.js'
 export {
   createRedisEngine, connectRedisEngine, redisClientOptions,

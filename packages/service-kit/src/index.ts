@@ -1,5 +1,4 @@
 export { bearerOf, serviceKeyGuard, type KeyRefusal } from './bearer.js'
-export { withDeadline, type DeadlineOptions } from './deadline.js'
 export { default as opsRoutes, engineCheck, type Check, type OpsOptions } from './ops.js'
 export { answerParserError, parserErrorResponse, type RawSocket } from './parser-error.js'
 export { ConfigError, loadSettings, type Env } from './settings.js'

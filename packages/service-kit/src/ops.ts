@@ -1,7 +1,7 @@
 import type { FastifySchema } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Health } from '@webchat/shared'
-import { withDeadline } from './deadline.js'
+import { withDeadline } from '@webchat/engine'
 
 /** One readiness check: true when that part is up. */
 export type Check = () => boolean | Promise<boolean>

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
-import { type Engine, type PresenceEntry, withDeadline } from '@webchat/engine'
+import { type Engine, type PresenceEntry, engineDeadline } from '@webchat/engine'
 import type { Member } from '@webchat/shared'
 import type { Config } from './config.js'
 import type { Rooms } from './delivery/rooms.js'
@@ -48,7 +48,7 @@ export function createPresence ({ engine, config, rooms, log }: Deps): Presence 
   const local = new Map<string, LocalEntry>()
   const keyOf = (room: string, userId: string): string => `${room}\n${userId}`
   const member = (userId: string): string => names.presenceMember(userId, config.instanceId)
-  const deadline = <T>(promise: Promise<T>): Promise<T> => withDeadline(promise, config.engineTimeoutMs)
+  const deadline = <T>(promise: Promise<T>): Promise<T> => engineDeadline(promise, config.engineTimeoutMs)
   const valueOf = (entry: LocalEntry): string => JSON.stringify({ id: entry.user.id, name: entry.user.name, at: entry.at })
 
   /** Whether this instance holds the user's earliest entry: exactly one instance announces. */

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet } from 'jose'
-import { type Engine, withDeadline } from '@webchat/engine'
+import { type Engine, engineDeadline } from '@webchat/engine'
 import { isUserId, TOKEN_AUDIENCE, TOKEN_TYPE, type TokenClaims, validate } from '@webchat/shared'
 import type { Config } from './config.js'
 import { errors } from './errors.js'
@@ -39,10 +39,10 @@ export function createTokens ({ config, engine }: { config: Config, engine: Engi
     return payload
   }
   const revoked = async (claims: TokenClaims): Promise<boolean> =>
-    await withDeadline(engine.kv.get(names.revokedSession(claims.sid)), timeout) !== null
+    await engineDeadline(engine.kv.get(names.revokedSession(claims.sid)), timeout) !== null
   const mark = async (claims: TokenClaims): Promise<boolean> => {
     const ttl = Math.max(1000, claims.exp * 1000 - Date.now() + CLOCK_TOLERANCE_S * 1000)
-    return await withDeadline(engine.kv.setIfAbsent(names.usedToken(claims.jti), '1', ttl), timeout)
+    return await engineDeadline(engine.kv.setIfAbsent(names.usedToken(claims.jti), '1', ttl), timeout)
   }
   const ended = (): Error => new errors.InvalidToken('the session of this token has ended')
   const used = (): Error => new errors.InvalidToken('token already used: fetch a new one')

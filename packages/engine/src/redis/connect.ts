@@ -1,7 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis'
 import { EngineUnavailableError, type Engine } from '../types.js'
 import { createRedisEngine, type RedisEngineOptions } from './engine.js'
-import { withDeadline } from '../deadline.js'
+import { engineDeadline } from '../deadline.js'
 
 /**
  * ioredis options for both engine connections: fail at once instead of queueing while Redis
@@ -54,7 +54,7 @@ export async function connectRedisEngine (options: ConnectRedisEngineOptions): P
   const engine = createRedisEngine({ ...engineOptions, client, subscriber, ownsClients: true })
   const abort = new AbortController()
   try {
-    await withDeadline(Promise.all([ready(client, abort.signal), ready(subscriber, abort.signal)]), connectTimeoutMs)
+    await engineDeadline(Promise.all([ready(client, abort.signal), ready(subscriber, abort.signal)]), connectTimeoutMs)
   } catch (err) {
     abort.abort()
     if (whenUnreachable === 'continue') return engine

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis'
 import type { Engine } from '../types.js'
 import { wrapMethods } from '../wrap.js'
 import { createRedisCounters } from './counters.js'
-import { withDeadline } from '../deadline.js'
+import { engineDeadline } from '../deadline.js'
 import { createGuard } from './guard.js'
 import { createRedisKv } from './kv.js'
 import { createRedisLogs } from './logs.js'
@@ -32,7 +32,7 @@ export interface RedisEngineOptions {
 /** QUIT when connected (pending replies arrive first), else drop the connection. */
 async function quit (connection: Redis, timeoutMs: number): Promise<void> {
   const quitted = connection.status === 'ready' &&
-    await withDeadline(connection.quit(), timeoutMs).then(() => true, () => false)
+    await engineDeadline(connection.quit(), timeoutMs).then(() => true, () => false)
   if (!quitted) connection.disconnect()
 }
 

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis'
-import { withDeadline } from '../deadline.js'
+import { engineDeadline } from '../deadline.js'
 import { EngineUnavailableError } from '../types.js'
 
 /** Redis replies that mean "not now" rather than "wrong command". */
@@ -42,7 +42,7 @@ export function createGuard (client: Redis, timeoutMs: number, isClosed: () => b
       setImmediate(uncork)
     }
     try {
-      return await withDeadline(call(), timeoutMs)
+      return await engineDeadline(call(), timeoutMs)
     } catch (err) {
       throw toEngineError(err)
     }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
 import { EngineUnavailableError, type PubSub } from '../types.js'
-import { withDeadline } from '../deadline.js'
+import { engineDeadline } from '../deadline.js'
 import type { Guard } from './guard.js'
 import type { RedisNames } from './names.js'
 
@@ -182,7 +182,7 @@ export function createRedisPubSub (deps: RedisPubSubDeps): RedisPubSub {
       channels.clear()
       stale.clear()
       if (unsubscribe && owned.length > 0 && subscriber.status === 'ready') {
-        await withDeadline(subscriber.unsubscribe(...owned), deps.timeoutMs).catch(() => {})
+        await engineDeadline(subscriber.unsubscribe(...owned), deps.timeoutMs).catch(() => {})
       }
     }
   }

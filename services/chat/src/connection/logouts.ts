@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
-import { type Engine, type Unsubscribe, withDeadline } from '@webchat/engine'
+import { type Engine, type Unsubscribe, engineDeadline } from '@webchat/engine'
 import { names } from '../names.js'
 import type { Connections } from './connections.js'
 
@@ -27,7 +27,7 @@ export async function followLogouts ({ engine, connections, log }: { engine: Eng
     })
     return await attempt
   }
-  await withDeadline(subscribe(), 5000).catch(() => {})
+  await engineDeadline(subscribe(), 5000).catch(() => {})
   return async () => {
     stopped = true
     clearTimeout(retry)

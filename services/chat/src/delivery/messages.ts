@@ -1,4 +1,4 @@
-import { type Engine, withDeadline } from '@webchat/engine'
+import { type Engine, engineDeadline } from '@webchat/engine'
 import { type ChatMessage, compareIds, LIMITS, type Member, newerId } from '@webchat/shared'
 import type { Config } from '../config.js'
 import { names } from '../names.js'
@@ -25,7 +25,7 @@ const toMessages = (entries: Array<{ id: string, data: string }>): ChatMessage[]
   entries.map(({ id, data }) => toChatMessage(id, data)).filter((m): m is ChatMessage => m !== null)
 
 export function createMessages ({ engine, config }: { engine: Engine, config: Config }): Messages {
-  const deadline = <T>(promise: Promise<T>): Promise<T> => withDeadline(promise, config.engineTimeoutMs)
+  const deadline = <T>(promise: Promise<T>): Promise<T> => engineDeadline(promise, config.engineTimeoutMs)
 
   return {
     async append (room, user, text, clientMsgId) {

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import { createTransport } from 'nodemailer'
-import { withDeadline } from '@webchat/service-kit'
+import { withDeadline } from '@webchat/engine'
 import { codeMessage, isDeliverable } from '../../mail/message.js'
 
 export interface Mailer {

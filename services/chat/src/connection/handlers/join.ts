@@ -1,4 +1,4 @@
-import { withDeadline } from '@webchat/engine'
+import { engineDeadline } from '@webchat/engine'
 import { type ClientFrameOf, LIMITS } from '@webchat/shared'
 import * as hold from '../../delivery/hold.js'
 import { names } from '../../names.js'
@@ -15,7 +15,7 @@ async function sendSnapshot (deps: ChatDeps, conn: Connection, frame: JoinFrame,
   const { room } = frame
   const [snapshot, lastRead] = await Promise.all([
     deps.messages.snapshot(room, frame.since, frame.epoch),
-    withDeadline(deps.engine.kv.get(names.readMarker(room, conn.user.id)), deps.config.engineTimeoutMs)
+    engineDeadline(deps.engine.kv.get(names.readMarker(room, conn.user.id)), deps.config.engineTimeoutMs)
   ])
   if (membership.state === 'left') return false
   conn.sendFrame({

@@ -1,4 +1,4 @@
-import { withDeadline } from '@webchat/engine'
+import { engineDeadline } from '@webchat/engine'
 import { type ClientFrameOf, compareIds } from '@webchat/shared'
 import { names } from '../../names.js'
 import type { Connection } from '../connection.js'
@@ -16,7 +16,7 @@ export async function read (deps: ChatDeps, conn: Connection, { room, id }: Clie
     return
   }
   const key = names.readMarker(room, conn.user.id)
-  const deadline = <T>(promise: Promise<T>): Promise<T> => withDeadline(promise, deps.config.engineTimeoutMs)
+  const deadline = <T>(promise: Promise<T>): Promise<T> => engineDeadline(promise, deps.config.engineTimeoutMs)
   const current = await deadline(deps.engine.kv.get(key))
   if (current !== null && compareIds(id, current) <= 0) return
   await deadline(deps.engine.kv.set(key, id))

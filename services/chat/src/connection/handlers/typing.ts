@@ -1,5 +1,5 @@
 import { type ClientFrameOf, LIMITS } from '@webchat/shared'
-import { withDeadline } from '@webchat/engine'
+import { engineDeadline } from '@webchat/engine'
 import { names } from '../../names.js'
 import type { Connection } from '../connection.js'
 import type { ChatDeps } from '../deps.js'
@@ -14,7 +14,7 @@ export async function typing (deps: ChatDeps, conn: Connection, { room }: Client
   const last = conn.typingAt.get(room)
   if (last !== undefined && now - last < LIMITS.typingIntervalMs) return
   conn.typingAt.set(room, now)
-  const first = await withDeadline(
+  const first = await engineDeadline(
     deps.engine.kv.setIfAbsent(names.typing(room, conn.user.id), '1', LIMITS.typingIntervalMs), deps.config.engineTimeoutMs)
   if (!first) return
   await deps.rooms.publish({ type: 'typing', room, user: { id: conn.user.id, name: conn.user.name } })

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { withDeadline } from '@webchat/engine'
+import { engineDeadline } from '@webchat/engine'
 import { errorResponses } from '@webchat/service-kit'
 import { LIMITS, PostEventRequest, PostEventResponse, UserParams } from '@webchat/shared'
 import { errors } from '../../errors.js'
@@ -28,7 +28,7 @@ const userRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       throw new errors.PayloadTooLarge(`event data is limited to ${LIMITS.eventBytes} bytes`)
     }
     const { id } = request.params
-    await withDeadline(fastify.engine.pubsub.publish(names.userEvents(bucketOf(id)), encodeUserEvent(id, frame)), fastify.chatConfig.engineTimeoutMs)
+    await engineDeadline(fastify.engine.pubsub.publish(names.userEvents(bucketOf(id)), encodeUserEvent(id, frame)), fastify.chatConfig.engineTimeoutMs)
     return await reply.code(202).send({ accepted: true })
   })
 }

@@ -1,10 +1,9 @@
-import type { Socket } from 'node:net'
-import type { Writable } from 'node:stream'
 import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { SUBPROTOCOL, type TokenClaims } from '@webchat/shared'
 import type { ChatDeps } from '../../connection/deps.js'
 import { openConnection } from '../../connection/open.js'
+import { holdUpgrade, releaseUpgrade, upgradedSocket } from '../../connection/upgrade-socket.js'
 import { checkUpgrade } from './upgrade.js'
 
 declare module 'fastify' {
@@ -42,14 +41,8 @@ const wsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     preValidation: async (request, reply) => {
       if (!request.ws) return
       request.chatClaims = await checkUpgrade(request, deps.config, deps.tokens, deps.connections.closing)
-      // Accepted: ws answers the upgrade on the socket itself. Unlink the HTTP response from the
-      // socket, or it (and the request with its headers) lives as long as the connection.
-      const socket = request.raw.socket as Socket | undefined
-      if (socket === undefined || socket === null) return
-      reply.raw.detachSocket(socket)
-      // The 101 waits for the `ready` frame, so both leave in one write (openConnection uncorks;
-      // a refused handshake ends the socket, and end() uncorks).
-      socket.cork()
+      // Accepted: ws answers the upgrade on the socket itself, the 101 together with `ready`.
+      holdUpgrade(request, reply)
     },
     handler: async (_request, reply) => {
       return await reply.code(426).header('upgrade', 'websocket').send({
@@ -59,14 +52,14 @@ const wsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     wsHandler: (socket, request) => {
       const claims = request.chatClaims
-      // The upgraded TCP socket (absent for injected sockets): frames are written to it ready-made.
-      const raw = request.raw.socket as Writable | undefined
+      // The upgraded TCP socket: frames are written to it ready-made.
+      const raw = upgradedSocket(request)
       if (claims === null) {
-        raw?.uncork()
+        if (raw !== null) releaseUpgrade(raw)
         socket.close(1011, 'internal error')
         return
       }
-      openConnection(deps, socket, raw ?? null, claims)
+      openConnection(deps, socket, raw, claims)
     }
   })
 }

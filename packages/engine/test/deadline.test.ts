@@ -1,5 +1,5 @@
 import t from 'tap'
-import { withDeadline } from '../src/index.js'
+import { engineDeadline, EngineUnavailableError, withDeadline } from '../src/index.js'
 
 const later = async <T>(ms: number, value: T): Promise<T> => await new Promise((resolve) => setTimeout(() => resolve(value), ms))
 
@@ -37,4 +37,11 @@ t.test('unref: the deadline alone does not keep the process alive', async (t) =>
     execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: 20_000 }, (err) => { if (err === null) resolve(); else reject(err) })
   })
   t.ok(Date.now() - started < 15_000, 'the process ended long before the deadline')
+})
+
+t.test('engineDeadline: past the time, EngineUnavailableError (answered as unavailable)', async (t) => {
+  t.equal(await engineDeadline(later(5, 'done'), 200), 'done')
+  const err = await engineDeadline(new Promise(() => {}), 20).catch((e: unknown) => e)
+  t.ok(err instanceof EngineUnavailableError)
+  t.equal((err as Error).message, 'the engine did not answer within 20 ms')
 })
