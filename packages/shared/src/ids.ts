@@ -10,16 +10,27 @@ export function isMessageId (value: unknown): value is string {
   return typeof value === 'string' && messageId.test(value)
 }
 
-/** Negative when `a` is older than `b`, 0 when equal, positive when newer. */
+/**
+ * Negative when `a` is older than `b`, 0 when equal, positive when newer. Lenient like Redis
+ * with ids it did not make: `5` is `5-0`, and leading zeros do not count.
+ */
 export function compareIds (a: string, b: string): number {
   if (a === b) return 0
   const da = a.indexOf('-')
   const db = b.indexOf('-')
-  return comparePart(a.slice(0, da), b.slice(0, db)) || comparePart(a.slice(da + 1), b.slice(db + 1))
+  return comparePart(da < 0 ? a : a.slice(0, da), db < 0 ? b : b.slice(0, db)) ||
+    comparePart(da < 0 ? '0' : a.slice(da + 1), db < 0 ? '0' : b.slice(db + 1))
 }
 
+const LEADING_ZEROS = /^0+(?=.)/
+
 function comparePart (a: string, b: string): number {
-  if (a.length !== b.length) return a.length - b.length
+  if (a.length !== b.length) {
+    // Canonical ids never get here with a leading zero; only then is the regex run.
+    if (a[0] === '0') a = a.replace(LEADING_ZEROS, '')
+    if (b[0] === '0') b = b.replace(LEADING_ZEROS, '')
+    if (a.length !== b.length) return a.length - b.length
+  }
   return a < b ? -1 : a > b ? 1 : 0
 }
 

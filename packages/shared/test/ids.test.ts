@@ -17,6 +17,16 @@ t.test('log ids order by ms then seq, at any length', async (t) => {
   t.ok(compareIds('99999999999999999-0', '99999999999999998-5') > 0, 'beyond 2^53')
 })
 
+t.test('ids the server did not make: no sequence is 0, leading zeros do not count', async (t) => {
+  t.ok(compareIds('5', '4-9') > 0)
+  t.ok(compareIds('5', '5-1') < 0)
+  t.equal(compareIds('5', '5-0'), 0)
+  t.equal(compareIds('01-0', '1-0'), 0)
+  t.equal(compareIds('1-007', '1-7'), 0)
+  t.ok(compareIds('010-0', '9-0') > 0)
+  t.ok(compareIds('0-0', '00-1') < 0)
+})
+
 t.test('newerId: the newer of two, a missing one counts as older', async (t) => {
   t.equal(newerId(undefined, '1-0'), '1-0')
   t.equal(newerId('2-0', '1-0'), '2-0')
