@@ -6,11 +6,9 @@ import type { Config } from '../config.js'
 import type { Batch } from '../delivery/batch.js'
 import type { Membership } from '../delivery/hold.js'
 import type { Outbox, Recipient } from '../delivery/outbox.js'
-import { rawSocketOf } from '../delivery/raw-socket.js'
-import { payloadOf } from '../delivery/ws-frame.js'
+import { rawSocketOf, writeFrame } from '../delivery/raw-socket.js'
 import type { Metrics } from '../metrics.js'
 
-const TEXT = { binary: false } as const
 const READY = Promise.resolve()
 
 /** What every connection of an instance shares. */
@@ -91,8 +89,7 @@ export class Connection implements Recipient {
       this.close(CloseCode.tooSlow, 'too slow to read')
       return false
     }
-    if (this.socket !== null) this.socket.write(frame)
-    else ws.send(payloadOf(frame), TEXT)
+    writeFrame(ws, this.socket, frame)
     return true
   }
 

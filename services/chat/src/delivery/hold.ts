@@ -57,6 +57,15 @@ export interface Membership {
   heldUpTo: number
 }
 
+/** JOINING or REFRESHING: live frames go to the buffer, not to the socket. */
+export const isHolding = (membership: Membership): boolean => membership.buffer !== null
+
+/** Left JOINING or REFRESHING during the batch that starts at the feed's frame `first`. */
+export const joinedDuring = (membership: Membership, first: number): boolean => membership.heldUpTo >= first
+
+/** LEFT: a join under way undoes its own steps when it sees this. */
+export const hasLeft = (membership: Membership): boolean => membership.state === 'left'
+
 /** A new JOINING membership: it holds from before the room is attached. */
 export const joining = (): Membership => ({ state: 'joining', buffer: [], heldUpTo: 0 })
 

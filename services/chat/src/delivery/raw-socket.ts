@@ -1,5 +1,8 @@
 import type { Writable } from 'node:stream'
 import type { WebSocket } from 'ws'
+import { payloadOf } from './ws-frame.js'
+
+const TEXT = { binary: false } as const
 
 /**
  * Where a connection writes the frames the outbox hands it: straight to the TCP socket under `ws`
@@ -18,4 +21,10 @@ import type { WebSocket } from 'ws'
 export function rawSocketOf (ws: WebSocket, socket: Writable | null): Writable | null {
   // With an extension (permessage-deflate) ws's frames differ from ours: go through ws.send.
   return ws.extensions === '' ? socket : null
+}
+
+/** Writes a finished frame: to `socket` (from rawSocketOf) as it is, or through ws.send unframed. */
+export function writeFrame (ws: WebSocket, socket: Writable | null, frame: Buffer): void {
+  if (socket !== null) socket.write(frame)
+  else ws.send(payloadOf(frame), TEXT)
 }

@@ -1,6 +1,6 @@
 import type { Metrics } from '../metrics.js'
 import { createBatch } from './batch.js'
-import { holdFrame, type Membership, sendRest } from './hold.js'
+import { holdFrame, isHolding, joinedDuring, type Membership, sendRest } from './hold.js'
 import { messageIdOf, messageTsOf } from './message-frame.js'
 import type { Outbox, Recipient } from './outbox.js'
 import { frameText } from './ws-frame.js'
@@ -80,8 +80,8 @@ export function createFeeds (outbox: Outbox, metrics: Metrics, maxHoldMs: number
     const batch = createBatch(payloads, frameText)
     let sockets = 0
     for (const [conn, membership] of feed.members) {
-      if (membership.buffer !== null) continue
-      if (membership.heldUpTo >= first) {
+      if (isHolding(membership)) continue
+      if (joinedDuring(membership, first)) {
         // Joined during this batch: the frames before that went to its buffer.
         sendRest(conn, membership, payloads, first)
         continue

@@ -4,7 +4,7 @@ import { compareIds, newerId, type ServerFrame } from '@webchat/shared'
 import type { Config } from '../config.js'
 import type { Metrics } from '../metrics.js'
 import { names } from '../names.js'
-import { createOutage, holdRelayed, type Membership, type RoomHold } from './hold.js'
+import { createOutage, holdRelayed, isHolding, type Membership, type RoomHold } from './hold.js'
 import { frameOf, messageIdOf } from './message-frame.js'
 import type { Outbox, Recipient } from './outbox.js'
 import { createFeeds, type Feed } from './room-feed.js'
@@ -107,7 +107,7 @@ export function createRooms ({ engine, config, metrics, outbox, log }: Deps): Ro
     async attach (name, conn, membership) {
       const room = rooms.get(name) ?? open(name)
       room.members.set(conn, membership)
-      if (membership.buffer !== null) feeds.hold(room.feed, membership)
+      if (isHolding(membership)) feeds.hold(room.feed, membership)
       try {
         await room.ready
       } catch (err) {

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { WebSocket } from 'ws'
-import { rawSocketOf } from '../../src/delivery/raw-socket.js'
+import { rawSocketOf, writeFrame } from '../../src/delivery/raw-socket.js'
 import { frameText } from '../../src/delivery/ws-frame.js'
 import { upgradedSocket } from '../../src/connection/upgrade-socket.js'
 import { autoConfig } from '../../src/plugins/external/websocket.js'
@@ -37,11 +37,11 @@ t.test('raw frames and ws\'s own (messages, pings, the close) leave in call orde
   t.teardown(() => client.terminate())
   const { ws, request } = await server.accepted()
   const raw = rawSocketOf(ws, upgradedSocket(request))!
-  raw.write(frameText('1'))
+  writeFrame(ws, raw, frameText('1'))
   ws.send('2')
-  raw.write(frameText('3'))
+  writeFrame(ws, raw, frameText('3'))
   ws.ping()
-  raw.write(frameText('4'.repeat(70_000)))
+  writeFrame(ws, raw, frameText('4'.repeat(70_000)))
   ws.send('5')
   ws.close(1000)
   await new Promise((resolve) => client.once('close', resolve))
@@ -64,9 +64,14 @@ t.test('ws.bufferedAmount counts raw bytes waiting in the socket (the slow-consu
 
 t.test('with an extension negotiated, frames go through ws.send', async (t) => {
   const server = await startWsApp(t, { plugin: { options: { perMessageDeflate: true } } })
-  const { client } = await open(server.url, true)
+  const { client, events } = await open(server.url, true)
   t.teardown(() => client.terminate())
   const { ws, request } = await server.accepted()
   t.not(ws.extensions, '', 'permessage-deflate is in use')
-  t.equal(rawSocketOf(ws, upgradedSocket(request)), null)
+  const raw = rawSocketOf(ws, upgradedSocket(request))
+  t.equal(raw, null)
+  writeFrame(ws, raw, frameText('z'.repeat(300)))
+  ws.close(1000)
+  await new Promise((resolve) => client.once('close', resolve))
+  t.same(events, ['z'.repeat(300), 'close 1000'], 'the payload arrives, compressed by ws')
 })

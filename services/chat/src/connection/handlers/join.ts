@@ -17,7 +17,7 @@ async function sendSnapshot (deps: ChatDeps, conn: Connection, frame: JoinFrame,
     deps.messages.snapshot(room, frame.since, frame.epoch),
     engineDeadline(deps.engine.kv.get(names.readMarker(room, conn.user.id)), deps.config.engineTimeoutMs)
   ])
-  if (membership.state === 'left') return false
+  if (hold.hasLeft(membership)) return false
   conn.sendFrame({
     type: 'joined', room, epoch: snapshot.epoch, members, messages: snapshot.messages,
     recovered: snapshot.recovered, lastRead
@@ -48,7 +48,7 @@ export async function join (deps: ChatDeps, conn: Connection, frame: JoinFrame):
   conn.rooms.set(room, membership)
   let attached = false
   let entered = false
-  const left = (): boolean => membership.state === 'left'
+  const left = (): boolean => hold.hasLeft(membership)
   const abandon = async (): Promise<void> => {
     if (conn.rooms.get(room) === membership) conn.rooms.delete(room)
     hold.abandon(membership)
