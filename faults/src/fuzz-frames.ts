@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { LIMITS } from '@webchat/shared'
+import { CLIENT_MSG_ID_PATTERN, LIMITS, ROOM_NAME_PATTERN } from '@webchat/shared'
 
 /**
  * One hostile thing a client can put on its socket, and how the server must answer it: a text
@@ -27,7 +27,7 @@ export function expectedClose (fuzz: Fuzz): number | null {
 
 const TYPES = ['join', 'leave', 'send', 'typing', 'read', 'history', 'refresh']
 const room = fc.oneof(
-  fc.stringMatching(/^[a-z0-9_-]{1,64}$/),
+  fc.stringMatching(new RegExp(ROOM_NAME_PATTERN)),
   fc.string({ maxLength: 80 }),
   fc.constantFrom('', 'Général', 'a'.repeat(65), 'room with spaces', '../../etc', 'zz\u0000'),
   fc.anything()
@@ -51,7 +51,7 @@ const frameObject = fc.record({
   type: fc.oneof(fc.constantFrom(...TYPES), fc.constantFrom('', 'JOIN', 'message', 'ack', 'constructor', '__proto__', 'toString'), fc.anything()),
   room,
   text,
-  clientMsgId: fc.oneof(fc.stringMatching(/^[\x21-\x7e]{1,64}$/), fc.string({ maxLength: 80 }), fc.anything()),
+  clientMsgId: fc.oneof(fc.stringMatching(new RegExp(CLIENT_MSG_ID_PATTERN)), fc.string({ maxLength: 80 }), fc.anything()),
   since: messageId,
   epoch: fc.oneof(fc.string({ maxLength: 70 }), fc.anything()),
   before: messageId,

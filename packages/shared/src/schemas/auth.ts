@@ -3,6 +3,8 @@ import { LIMITS } from '../limits.js'
 import { Email, IsoTime, User } from './common.js'
 
 /** Names: trimmed, 1 to 40 characters, no control characters (checked again after trimming). */
+/** One-time sign-in codes: LIMITS.codeDigits decimal digits. */
+export const CODE_PATTERN = `^[0-9]{${LIMITS.codeDigits}}$`
 export const NAME_PATTERN = '^[^\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]*$'
 const nameChars = new RegExp(NAME_PATTERN, 'u')
 
@@ -23,7 +25,7 @@ export type CodeAccepted = Static<typeof CodeAccepted>
 
 export const VerifyRequest = Type.Object({
   email: Email,
-  code: Type.String({ pattern: `^[0-9]{${LIMITS.codeDigits}}$` })
+  code: Type.String({ pattern: CODE_PATTERN })
 }, { $id: 'VerifyRequest', additionalProperties: false })
 export type VerifyRequest = Static<typeof VerifyRequest>
 

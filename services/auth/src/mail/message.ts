@@ -1,8 +1,9 @@
-import { EMAIL_PATTERN, LIMITS } from '@webchat/shared'
+import { CODE_PATTERN, EMAIL_PATTERN, LIMITS } from '@webchat/shared'
 
 export const SUBJECT = 'Your webchat sign-in code'
 
 const emailPattern = new RegExp(EMAIL_PATTERN)
+const codeRule = new RegExp(CODE_PATTERN)
 
 /**
  * The address is the only user input that reaches the mail server: one address, no display
@@ -21,7 +22,7 @@ export interface CodeMessage {
 
 /** The mail carrying a code: a fixed subject, text and HTML bodies; nothing else varies. */
 export function codeMessage (code: string, validMinutes: number): CodeMessage {
-  if (!/^[0-9]{6}$/.test(code)) throw new Error('a code is six digits')
+  if (!codeRule.test(code)) throw new Error(`a code is ${LIMITS.codeDigits} digits`)
   const text = [
     `Your webchat sign-in code is ${code}`,
     '',

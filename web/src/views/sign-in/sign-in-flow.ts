@@ -1,10 +1,10 @@
 import { batch, signal } from '@preact/signals'
-import { EMAIL_PATTERN, LIMITS, type User } from '@webchat/shared'
+import { CODE_PATTERN, EMAIL_PATTERN, LIMITS, type User } from '@webchat/shared'
 import { isWebchatError, type AuthClient } from '@webchat/client'
 import { signInMessage } from '../../model/sign-in-errors.js'
 
 const emailRule = new RegExp(EMAIL_PATTERN)
-const codeRule = new RegExp(`^[0-9]{${LIMITS.codeDigits}}$`)
+const codeRule = new RegExp(CODE_PATTERN)
 
 /** Whole seconds until `at`, for the countdowns on the buttons. */
 export const secondsLeft = (at: number, now: number): number => Math.max(0, Math.ceil((at - now) / 1000))
