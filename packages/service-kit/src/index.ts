@@ -3,6 +3,6 @@ export { default as opsRoutes, engineCheck, type Check, type OpsOptions } from '
 export { answerParserError, parserErrorResponse, type RawSocket } from './parser-error.js'
 export { ConfigError, loadSettings, type Env } from './settings.js'
 export {
-  errorResponses, wireCodeOf, wireErrorOf, withDetail,
+  errorResponses, reasonError, wireCodeOf, wireErrorOf, withDetail,
   type ErrorDetail, type ErrorRegistry, type WireError, type WireErrorCode
 } from './wire-errors.js'

@@ -1,3 +1,4 @@
+import createError from '@fastify/error'
 import { ERROR_CODES, ErrorBody, type ErrorCode } from '@webchat/shared'
 
 /**
@@ -49,4 +50,12 @@ export function withDetail<E extends Error> (err: E, detail: ErrorDetail): E & E
 /** Response schemas of the error statuses a route documents, all `{error, message}`. */
 export function errorResponses (...statuses: number[]): Record<number, typeof ErrorBody> {
   return Object.fromEntries(statuses.map((status) => [status, ErrorBody]))
+}
+
+/**
+ * A registry error whose message is the reason, given where it is thrown and required by the
+ * type: one code (`invalid_token`, `bad_request`, ...) covers failures a client is told apart.
+ */
+export function reasonError<C extends WireErrorCode, SC extends number> (code: C, statusCode: SC): createError.FastifyErrorConstructor<{ code: C, statusCode: SC }, [reason: string]> {
+  return createError<C, SC, [reason: string]>(code, '%s', statusCode)
 }

@@ -1,7 +1,7 @@
 import t from 'tap'
 import createError from '@fastify/error'
 import { ErrorBody, validate } from '@webchat/shared'
-import { errorResponses, wireCodeOf, wireErrorOf, withDetail, type ErrorRegistry } from '../src/index.js'
+import { errorResponses, reasonError, wireCodeOf, wireErrorOf, withDetail, type ErrorRegistry } from '../src/index.js'
 
 const errors = {
   Locked: createError('WEBCHAT_ERR_LOCKED', 'too many failed attempts', 429),
@@ -37,4 +37,14 @@ t.test('errorResponses documents each status with the error body', async (t) => 
   const responses = errorResponses(400, 401)
   t.same(Object.keys(responses), ['400', '401'])
   t.equal(responses[400], ErrorBody)
+})
+
+t.test('reasonError: the message is the reason given, and the type asks for one', async (t) => {
+  const InvalidToken = reasonError('WEBCHAT_ERR_INVALID_TOKEN', 401)
+  const err = new InvalidToken('token expired')
+  t.match(err, { code: 'WEBCHAT_ERR_INVALID_TOKEN', statusCode: 401, message: 'token expired' })
+  t.same(wireErrorOf(err), { statusCode: 401, body: { error: 'invalid_token', message: 'token expired' } })
+  // @ts-expect-error a reason is required
+  const untyped = (): unknown => new InvalidToken()
+  t.type(untyped, 'function')
 })

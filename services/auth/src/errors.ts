@@ -1,7 +1,7 @@
 import createError from '@fastify/error'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { ErrorCode } from '@webchat/shared'
-import { type ErrorRegistry, type WireError, wireErrorOf } from '@webchat/service-kit'
+import { type ErrorRegistry, reasonError, type WireError, wireErrorOf } from '@webchat/service-kit'
 
 /**
  * The named errors of the auth service, each answered as `{error, message}` with the wire code
@@ -9,7 +9,7 @@ import { type ErrorRegistry, type WireError, wireErrorOf } from '@webchat/servic
  * with `withDetail`.
  */
 export const errors = {
-  BadRequest: createError('WEBCHAT_ERR_BAD_REQUEST', '%s', 400),
+  BadRequest: reasonError('WEBCHAT_ERR_BAD_REQUEST', 400),
   InvalidEmail: createError('WEBCHAT_ERR_INVALID_EMAIL', 'email must be one valid address', 400),
   InvalidName: createError('WEBCHAT_ERR_INVALID_NAME', 'name must be 1 to 40 characters without control characters', 400),
   DomainNotAllowed: createError('WEBCHAT_ERR_DOMAIN_NOT_ALLOWED', 'sign-in is not open to this email domain', 403),

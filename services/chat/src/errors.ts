@@ -1,7 +1,6 @@
-import createError from '@fastify/error'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { EngineUnavailableError } from '@webchat/engine'
-import { type ErrorRegistry, type WireError, wireErrorOf } from '@webchat/service-kit'
+import { type ErrorRegistry, reasonError, type WireError, wireErrorOf } from '@webchat/service-kit'
 
 /**
  * The named errors of the chat service, each answered as `{error, message}` (an HTTP body or a
@@ -9,12 +8,12 @@ import { type ErrorRegistry, type WireError, wireErrorOf } from '@webchat/servic
  * failed: a token is refused for one of several reasons, and the client is told which.
  */
 export const errors = {
-  BadRequest: createError('WEBCHAT_ERR_BAD_REQUEST', '%s', 400),
-  Unauthorized: createError('WEBCHAT_ERR_UNAUTHORIZED', '%s', 401),
-  InvalidToken: createError('WEBCHAT_ERR_INVALID_TOKEN', '%s', 401),
-  Forbidden: createError('WEBCHAT_ERR_FORBIDDEN', '%s', 403),
-  PayloadTooLarge: createError('WEBCHAT_ERR_PAYLOAD_TOO_LARGE', '%s', 413),
-  Unavailable: createError('WEBCHAT_ERR_UNAVAILABLE', '%s', 503)
+  BadRequest: reasonError('WEBCHAT_ERR_BAD_REQUEST', 400),
+  Unauthorized: reasonError('WEBCHAT_ERR_UNAUTHORIZED', 401),
+  InvalidToken: reasonError('WEBCHAT_ERR_INVALID_TOKEN', 401),
+  Forbidden: reasonError('WEBCHAT_ERR_FORBIDDEN', 403),
+  PayloadTooLarge: reasonError('WEBCHAT_ERR_PAYLOAD_TOO_LARGE', 413),
+  Unavailable: reasonError('WEBCHAT_ERR_UNAVAILABLE', 503)
 } satisfies ErrorRegistry
 
 /** Anything thrown while serving a request, as a status and the code and message a client may see. */
