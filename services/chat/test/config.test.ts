@@ -44,3 +44,11 @@ t.test('bad values are named', async (t) => {
   t.throws(() => loadConfig({ INSTANCE_ID: 'has space' }), /INSTANCE_ID/)
   t.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/)
 })
+
+t.test('numbers are plain digits and switches are words, as in auth (one loader for every service)', async (t) => {
+  for (const port of ['3e3', '3000.0', '+3000', '0x10', ' 3000']) t.throws(() => loadConfig({ PORT: port }), /PORT/, `PORT=${JSON.stringify(port)} is refused`)
+  t.equal(loadConfig({ PORT: '3000' }).port, 3000)
+  for (const yes of ['true', '1', 'yes', 'on', 'TRUE']) t.equal(loadConfig({ ALLOW_NO_ORIGIN: yes }).allowNoOrigin, true, yes)
+  for (const no of ['false', '0', 'no', 'off']) t.equal(loadConfig({ ALLOW_NO_ORIGIN: no }).allowNoOrigin, false, no)
+  t.throws(() => loadConfig({ ALLOW_NO_ORIGIN: 'maybe' }), /ALLOW_NO_ORIGIN/)
+})
