@@ -8,7 +8,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 rm -rf "$dest"
 mkdir -p "$dest/services/chat" "$dest/node_modules/@webchat"
 cp -r "$root/services/chat/dist" "$root/services/chat/package.json" "$dest/services/chat/"
-for pkg in engine shared; do
+for pkg in engine shared service-kit; do
+  [ -d "$root/packages/$pkg" ] || continue
   mkdir -p "$dest/node_modules/@webchat/$pkg"
   cp -r "$root/packages/$pkg/dist" "$root/packages/$pkg/package.json" "$dest/node_modules/@webchat/$pkg/"
 done
