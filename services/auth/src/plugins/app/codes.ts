@@ -4,6 +4,7 @@ import type { Engine } from '@webchat/engine'
 import { withDetail } from '@webchat/service-kit'
 import { errors } from '../../errors.js'
 import { names } from '../../names.js'
+import { clientOf } from './client-key.js'
 
 export interface CodeRules {
   ttlMs: number
@@ -44,9 +45,9 @@ const secondsOf = (ms: number): number => Math.max(1, Math.ceil(ms / 1000))
 export function createCodes ({ engine, secret, ...rules }: CodesOptions): Codes {
   const { kv, counters } = engine
   const hmac = (...parts: string[]): Buffer => createHmac('sha256', secret).update(parts.join('\0')).digest()
-  // Addresses and client IPs are keyed by HMAC: neither appears in the store.
+  // Addresses and clients are keyed by HMAC: neither appears in the store.
   const addressKey = (email: string): string => hmac('address', email.toLowerCase()).toString('base64url')
-  const ipKey = (ip: string): string => hmac('ip', ip).toString('base64url').slice(0, 22)
+  const ipKey = (ip: string): string => hmac('ip', clientOf(ip)).toString('base64url').slice(0, 22)
   const parse = (raw: string | null): StoredCode | null => {
     if (raw === null) return null
     try {
