@@ -62,6 +62,11 @@ export async function http (url: string, options: HttpOptions = {}): Promise<Htt
   })
 }
 
+/** `name=value` of the cookie `name` an answer set, for a later request's Cookie header. */
+export function cookieOf (answer: HttpAnswer, name: string): string | undefined {
+  return [answer.headers['set-cookie'] ?? []].flat().map((c) => c.split(';')[0]!).find((c) => c.startsWith(`${name}=`))
+}
+
 /** Polls `url` until it answers `status`; throws after `timeoutMs` (or when `abort()` says so). */
 export async function waitForStatus (url: string, status: number, timeoutMs: number, abort?: () => string | undefined): Promise<number> {
   const started = Date.now()

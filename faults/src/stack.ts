@@ -5,8 +5,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { WebSocket } from 'ws'
 import { createAuthClient, type AuthClient, type SocketConstructor } from '@webchat/client'
+import { SIGN_IN_COOKIE } from '@webchat/shared'
 import { freePort, startSmtpSink, type SmtpSink } from '@webchat/testkit'
-import { http, waitForStatus } from './http.js'
+import { cookieOf, http, waitForStatus } from './http.js'
 import { createKeyPair, type KeyPair } from './keys.js'
 import { spawnProc, type Proc } from './process.js'
 import { createRedisServer, type RedisServer } from './redis-server.js'
@@ -180,8 +181,9 @@ export async function startStack (t: Teardown, options: StackOptions = {}): Prom
       const headers = { origin: PUBLIC_ORIGIN }
       const requested = await http(`${auth.url}/auth/code`, { body: { email }, headers })
       if (requested.status !== 202) throw new Error(`POST /auth/code: ${requested.status} ${requested.text}`)
-      const verified = await http(`${auth.url}/auth/verify`, { body: { email, code: await sink.codeFor(email, 10_000) }, headers })
-      const cookie = [verified.headers['set-cookie'] ?? []].flat().map((c) => c.split(';')[0]!).find((c) => c.startsWith('webchat_session='))
+      const signInCookie = cookieOf(requested, SIGN_IN_COOKIE) ?? ''
+      const verified = await http(`${auth.url}/auth/verify`, { body: { email, code: await sink.codeFor(email, 10_000) }, headers: { ...headers, cookie: signInCookie } })
+      const cookie = cookieOf(verified, 'webchat_session')
       if (verified.status !== 200 || cookie === undefined) throw new Error(`POST /auth/verify: ${verified.status} ${verified.text}`)
       return { cookie, userId: (verified.json as { user: { id: string } }).user.id }
     },

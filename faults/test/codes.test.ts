@@ -1,77 +1,104 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
+import { SIGN_IN_COOKIE } from '@webchat/shared'
 import { report } from '../src/figures.js'
-import { http, type HttpAnswer } from '../src/http.js'
+import { cookieOf, http, type HttpAnswer } from '../src/http.js'
 import { PUBLIC_ORIGIN, startStack, type Stack } from '../src/stack.js'
 import { pool } from '@webchat/testkit'
 
-const headers = { origin: PUBLIC_ORIGIN }
 /** Client address i (Linux routes all of 127.0.0.0/8 to loopback): one "IP" per value. */
 const ip = (i: number): string => `127.0.${1 + Math.floor(i / 200)}.${2 + (i % 200)}`
 const sessionOf = (answer: HttpAnswer): boolean =>
   answer.status === 200 || [answer.headers['set-cookie'] ?? []].flat().some((c) => c.startsWith('webchat_session=') && !/max-age=0|expires=thu, 01 jan 1970/i.test(c))
 
-async function requestCode (stack: Stack, email: string, from = ip(0)): Promise<HttpAnswer> {
-  return await http(`${stack.auth.url}/auth/code`, { body: { email }, headers, localAddress: from })
+/** A code request and the sign-in cookie it set: what the browser that asked holds. */
+interface Requested { answer: HttpAnswer, cookie: string | undefined }
+
+async function requestCode (stack: Stack, email: string, from = ip(0), cookie?: string): Promise<Requested> {
+  const answer = await http(`${stack.auth.url}/auth/code`, { body: { email }, headers: { origin: PUBLIC_ORIGIN, ...(cookie === undefined ? {} : { cookie }) }, localAddress: from })
+  return { answer, cookie: cookieOf(answer, SIGN_IN_COOKIE) ?? cookie }
 }
-async function guess (stack: Stack, email: string, code: string, from = ip(0)): Promise<HttpAnswer> {
-  return await http(`${stack.auth.url}/auth/verify`, { body: { email, code }, headers, localAddress: from })
+/** A guess at `email`'s code, with a sign-in cookie (the browser that asked) or without (a stranger). */
+async function guess (stack: Stack, email: string, code: string, cookie: string | undefined, from = ip(0)): Promise<HttpAnswer> {
+  return await http(`${stack.auth.url}/auth/verify`, { body: { email, code }, headers: { origin: PUBLIC_ORIGIN, ...(cookie === undefined ? {} : { cookie }) }, localAddress: from })
 }
 /** A code that is not `right` (never equal, so that the test is deterministic). */
 const wrong = (right: string, n: number): string => String((Number(right) + 1 + n * 7919) % 1_000_000).padStart(6, '0')
+const WRONG = { error: 'invalid_code', message: 'wrong or expired code' }
 
 t.test('codes under guessing, races, expiry and resend', async (t) => {
   const stack = await startStack(t, { chats: 0 })
 
-  t.test('1,000 guesses from 50 addresses at 50 accounts: no session, even knowing the code from the 6th on', async (t) => {
+  t.test('1,000 guesses from 50 addresses at 50 accounts, the right code among them: no session; every owner still signs in', async (t) => {
     const victims = Array.from({ length: 50 }, (_, i) => `victim-${i}@example.com`)
-    await pool(victims.length, 10, async (i) => {
-      const answer = await requestCode(stack, victims[i]!, ip(100 + i))
-      if (answer.status !== 202) throw new Error(`code request ${i}: ${answer.status} ${answer.text}`)
+    const owners = await pool(victims.length, 10, async (i) => {
+      const { answer, cookie } = await requestCode(stack, victims[i]!, ip(100 + i))
+      if (answer.status !== 202 || cookie === undefined) throw new Error(`code request ${i}: ${answer.status} ${answer.text}`)
+      return cookie
     })
     const right = await Promise.all(victims.map(async (v) => await stack.sink.codeFor(v, 10_000)))
-    // 20 guesses per account, each from another address: 5 wrong, then the right code now and then.
+    // The attacker also asks for a code of its own for every account (from its own addresses), so
+    // half its guesses carry a sign-in cookie: its own, which is not the owner's.
+    const own = await pool(victims.length, 10, async (i) => (await requestCode(stack, victims[i]!, ip(i))).cookie)
+    // 20 guesses per account, each from another address: wrong ones, and the owner's code now and then.
     const plan = Array.from({ length: 1000 }, (_, k) => {
       const victim = k % 50
       const nth = Math.floor(k / 50)
-      return { victim, nth, from: ip((victim + nth) % 50), code: nth >= 5 && nth % 3 === 2 ? right[victim]! : wrong(right[victim]!, nth) }
+      return { victim, nth, from: ip((victim + nth) % 50), cookie: nth % 2 === 0 ? undefined : own[victim], code: nth % 3 === 2 ? right[victim]! : wrong(right[victim]!, nth) }
     })
     const answers: HttpAnswer[] = []
     // In rounds: every account's nth guess before any (n+1)th.
     for (let nth = 0; nth < 20; nth++) {
       const round = plan.filter((p) => p.nth === nth)
-      answers.push(...await pool(round.length, 25, async (i) => await guess(stack, victims[round[i]!.victim]!, round[i]!.code, round[i]!.from)))
+      answers.push(...await pool(round.length, 25, async (i) => await guess(stack, victims[round[i]!.victim]!, round[i]!.code, round[i]!.cookie, round[i]!.from)))
     }
     const statuses: Record<number, number> = {}
     for (const a of answers) statuses[a.status] = (statuses[a.status] ?? 0) + 1
     const sessions = answers.filter(sessionOf).length
     // Rounds keep the plan's order: answer i is the answer to plan[i].
     const rightAnswers = answers.filter((_, i) => plan[i]!.code === right[plan[i]!.victim])
+    const cookieless = answers.filter((_, i) => plan[i]!.cookie === undefined)
     t.equal(answers.length, 1000, '1,000 guesses')
     t.equal(sessions, 0, 'no session')
-    t.ok(Object.keys(statuses).every((s) => ['401', '410', '429'].includes(s)), `statuses ${JSON.stringify(statuses)}`)
-    t.ok(rightAnswers.length >= 250 && rightAnswers.every((a) => a.status === 410 || a.status === 429), `${rightAnswers.length} right guesses after the 5th all refused`)
+    t.ok(Object.keys(statuses).every((s) => ['401', '410'].includes(s)), `statuses ${JSON.stringify(statuses)}`)
+    t.ok(rightAnswers.length >= 300 && rightAnswers.every((a) => a.status === 401 || a.status === 410), `${rightAnswers.length} guesses of the right code without the owner's cookie: all refused`)
+    t.ok(cookieless.every((a) => a.status === 401 && JSON.stringify(a.json) === JSON.stringify(WRONG)), 'without a cookie: the one answer, no attemptsLeft')
     t.equal(answers.filter((a) => a.status === 500).length, 0, 'never a 500')
+    const owned = await pool(victims.length, 10, async (i) => await guess(stack, victims[i]!, right[i]!, owners[i], ip(100 + i)))
+    t.equal(owned.filter(sessionOf).length, 50, 'every owner signs in with the code it asked for')
     const lines = stack.procs().flatMap((p) => p.lines())
     t.same(lines.filter((l) => victims.some((v) => l.includes(v)) || right.some((c) => l.includes(`"${c}"`) || l.includes(` ${c}`))), [], 'no address or code in any log line')
-    report(t, 'codes-guessing', { guesses: answers.length, addresses: 50, accounts: 50, sessions, rightButLate: rightAnswers.length, ...Object.fromEntries(Object.entries(statuses).map(([s, n]) => [`status${s}`, n])) })
+    report(t, 'codes-guessing', { guesses: answers.length, addresses: 50, accounts: 50, sessions, rightButNotOwner: rightAnswers.length, ownersSignedIn: owned.filter(sessionOf).length, ...Object.fromEntries(Object.entries(statuses).map(([s, n]) => [`status${s}`, n])) })
   })
 
-  t.test('one address guessing fast is cut off by the per-address limit', async (t) => {
+  t.test('one client guessing fast is cut off by the per-client limit', async (t) => {
     const from = ip(150)
-    const answers = await pool(101, 10, async (i) => (await guess(stack, `nobody-${i}@example.com`, '123456', from)).status)
+    const answers = await pool(101, 10, async (i) => (await guess(stack, `nobody-${i}@example.com`, '123456', undefined, from)).status)
     t.equal(answers.filter((s) => s === 429).length, 1, 'the 101st check within the window: 429')
-    t.ok(answers.every((s) => s === 410 || s === 429), 'the others: no code to check (410)')
+    t.ok(answers.every((s) => s === 401 || s === 429), 'the others: the wrong-code answer (401)')
   })
 
-  t.test('the 6th guess fails even when right', async (t) => {
+  t.test('"no code pending" and "wrong code" are one answer to a stranger', async (t) => {
+    const email = 'pending@example.com'
+    const { cookie } = await requestCode(stack, email, ip(80))
+    const code = await stack.sink.codeFor(email)
+    const pending = await guess(stack, email, wrong(code, 0), undefined, ip(81))
+    const none = await guess(stack, 'nobody-pending@example.com', wrong(code, 0), undefined, ip(81))
+    const shape = (a: HttpAnswer): unknown => [a.status, a.headers['content-type'], a.text, a.headers['set-cookie']]
+    t.same(shape(pending), shape(none), 'same status, type, body and cookies')
+    t.same(pending.json, WRONG)
+    t.ok(sessionOf(await guess(stack, email, code, cookie, ip(80))), 'the owner\'s code was not touched')
+  })
+
+  t.test('the 6th guess by the browser that asked fails even when right', async (t) => {
     const email = 'sixth@example.com'
-    t.equal((await requestCode(stack, email, ip(60))).status, 202)
+    const { answer, cookie } = await requestCode(stack, email, ip(60))
+    t.equal(answer.status, 202)
     const code = await stack.sink.codeFor(email)
     const answers = []
-    for (let i = 0; i < 5; i++) answers.push((await guess(stack, email, wrong(code, i), ip(61))).status)
-    t.same(answers, [401, 401, 401, 401, 401], 'five wrong guesses')
-    const sixth = await guess(stack, email, code, ip(61))
+    for (let i = 0; i < 5; i++) answers.push((await guess(stack, email, wrong(code, i), cookie, ip(61))).json)
+    t.same(answers, [4, 3, 2, 1, 0].map((attemptsLeft) => ({ ...WRONG, attemptsLeft })), 'five wrong guesses, counted down')
+    const sixth = await guess(stack, email, code, cookie, ip(61))
     t.equal(sixth.status, 410, 'the right code as 6th guess: 410')
     t.match(sixth.json, { error: 'code_expired' })
     t.notOk(sessionOf(sixth), 'no session')
@@ -79,13 +106,14 @@ t.test('codes under guessing, races, expiry and resend', async (t) => {
 
   t.test('50 parallel submissions of the right code: exactly one session', async (t) => {
     const email = 'race@example.com'
-    t.equal((await requestCode(stack, email, ip(70))).status, 202)
+    const { answer, cookie } = await requestCode(stack, email, ip(70))
+    t.equal(answer.status, 202)
     const code = await stack.sink.codeFor(email)
-    const answers = await Promise.all(Array.from({ length: 50 }, async (_, i) => await guess(stack, email, code, ip(i))))
+    const answers = await Promise.all(Array.from({ length: 50 }, async (_, i) => await guess(stack, email, code, cookie, ip(i))))
     const won = answers.filter(sessionOf)
     t.equal(won.length, 1, 'exactly one session')
-    t.ok(answers.filter((a) => !sessionOf(a)).every((a) => a.status === 410), 'the others: 410 code_expired')
-    t.equal((await guess(stack, email, code, ip(71))).status, 410, 'used: it fails afterwards too')
+    t.ok(answers.filter((a) => !sessionOf(a)).every((a) => a.status === 401 || a.status === 410), 'the others: refused (401 or 410)')
+    t.equal((await guess(stack, email, code, cookie, ip(71))).status, 401, 'used: it fails afterwards too')
     report(t, 'codes-race', { parallel: 50, sessions: won.length })
   })
 })
@@ -94,26 +122,30 @@ t.test('codes after their TTL or after a resend', async (t) => {
   const stack = await startStack(t, { chats: 0, authEnv: { CODE_TTL: '2', CODE_COOLDOWN: '0' } })
 
   const late = 'late@example.com'
-  t.equal((await requestCode(stack, late)).status, 202)
+  const asked = await requestCode(stack, late)
+  t.equal(asked.answer.status, 202)
   const code = await stack.sink.codeFor(late)
   await sleep(2500)
-  const expired = await guess(stack, late, code)
-  t.equal(expired.status, 410, 'after its TTL: 410')
+  const expired = await guess(stack, late, code, asked.cookie)
+  t.equal(expired.status, 401, 'after its TTL: the wrong-code answer')
   t.notOk(sessionOf(expired))
 
   const resent = 'resent@example.com'
-  t.equal((await requestCode(stack, resent)).status, 202)
-  const first = await stack.sink.codeFor(resent)
+  const first = await requestCode(stack, resent)
+  t.equal(first.answer.status, 202)
+  const firstCode = await stack.sink.codeFor(resent)
   stack.sink.mails.length = 0
-  t.equal((await requestCode(stack, resent)).status, 202, 'resend')
-  const second = await stack.sink.codeFor(resent)
-  if (first === second) t.comment('the two codes happen to be equal (1 in a million): the first-code check is moot')
+  const second = await requestCode(stack, resent, ip(0), first.cookie)
+  t.equal(second.answer.status, 202, 'resend')
+  t.equal(second.cookie, first.cookie, 'the same request')
+  const secondCode = await stack.sink.codeFor(resent)
+  if (firstCode === secondCode) t.comment('the two codes happen to be equal (1 in a million): the first-code check is moot')
   else {
-    const old = await guess(stack, resent, first)
+    const old = await guess(stack, resent, firstCode, second.cookie)
     t.not(old.status, 200, `the first code after a resend: ${old.status}`)
     t.notOk(sessionOf(old))
   }
-  const ok = await guess(stack, resent, second)
+  const ok = await guess(stack, resent, secondCode, second.cookie)
   t.equal(ok.status, 200, 'the new code works')
   t.ok(sessionOf(ok))
 })

@@ -16,9 +16,15 @@ export interface AuthClientOptions {
 }
 
 export interface AuthClient {
-  /** Mails a one-time code. Resolves with the seconds until another may be requested. */
+  /**
+   * Mails a one-time code. Resolves with the seconds until another may be requested. The answer
+   * sets the HttpOnly sign-in cookie that ties the code to this client (browser or cookie jar).
+   */
   requestCode (email: string): Promise<CodeAccepted>
-  /** Checks the code; on success the session cookie is set and the user returned. */
+  /**
+   * Checks the code this client asked for (the sign-in cookie goes along); on success the session
+   * cookie is set and the user returned. Another client's guesses cannot use up or reveal the code.
+   */
   verify (email: string, code: string): Promise<User>
   /** The signed-in user, or `null` when there is no session. */
   me (): Promise<User | null>

@@ -52,6 +52,10 @@ t.test('auth API errors reach the caller with their details', async (t) => {
   await t.rejects(auth.requestCode('ana@example.com'), { code: 'rate_limited', status: 429 })
   const code = await stack.sink.codeFor('ana@example.com')
   const wrong = code === '000000' ? '111111' : '000000'
+  const stranger = createAuthClient({ baseUrl: stack.auths[0]!.url })
+  const refused = await stranger.verify('ana@example.com', code).catch((e: unknown) => e)
+  t.match(refused, { code: 'invalid_code', status: 401 }, 'another client, even with the right code: the wrong-code answer')
+  t.equal((refused as { attemptsLeft?: unknown }).attemptsLeft, undefined, 'and no count of anyone\'s tries')
   const err = await auth.verify('ana@example.com', wrong).catch((e: unknown) => e)
   t.match(err, { code: 'invalid_code', status: 401 })
   t.type((err as { attemptsLeft?: unknown }).attemptsLeft, 'number')

@@ -29,7 +29,7 @@ export const ErrorCodeSchema = Type.Union(ERROR_CODES.map((code) => Type.Literal
 export const ErrorBody = Type.Object({
   error: ErrorCodeSchema,
   message: Type.String(),
-  attemptsLeft: Type.Optional(Type.Integer({ minimum: 0 })),
+  attemptsLeft: Type.Optional(Type.Integer({ minimum: 0, description: 'guesses left at the code of the request in the sign-in cookie; only to its holder' })),
   retryAfter: Type.Optional(Type.Integer({ minimum: 0, description: 'seconds' }))
 }, { $id: 'ErrorBody', additionalProperties: false })
 export type ErrorBody = Static<typeof ErrorBody>

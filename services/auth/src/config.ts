@@ -45,16 +45,13 @@ export const ConfigSchema = Type.Object({
   chatPublicUrl: Type.String({ env: 'CHAT_PUBLIC_URL', default: '/ws', description: 'WebSocket URL of the chat service given to the web app; relative means same origin' }),
   docs: Type.Boolean({ env: 'DOCS', default: true, description: 'serve the OpenAPI document and UI at /docs' }),
   codeTtl: seconds('CODE_TTL', 600, 'code validity', 1),
-  codeMaxAttempts: Type.Integer({ env: 'CODE_MAX_ATTEMPTS', default: 5, minimum: 1, description: 'wrong guesses that void a code' }),
-  codeCooldown: seconds('CODE_COOLDOWN', 60, 'resend cooldown per address'),
-  codeHourlyMax: Type.Integer({ env: 'CODE_HOURLY_MAX', default: 5, minimum: 1, description: 'codes per address per hour' }),
-  ipCodeMax: Type.Integer({ env: 'IP_CODE_MAX', default: 30, minimum: 1, description: 'code requests per client address per IP_WINDOW' }),
-  ipVerifyMax: Type.Integer({ env: 'IP_VERIFY_MAX', default: 100, minimum: 1, description: 'code checks per client address per IP_WINDOW' }),
-  ipWindow: seconds('IP_WINDOW', 600, 'per-IP rate limit window', 1),
-  lockThreshold: Type.Integer({ env: 'LOCK_THRESHOLD', default: 20, minimum: 1, description: 'consecutive failed checks that lock an address' }),
-  lockBase: seconds('LOCK_BASE', 30, 'first lock delay; doubles with each further failure', 1),
-  lockMax: seconds('LOCK_MAX', 3600, 'longest lock delay', 1),
-  failureWindow: seconds('FAILURE_WINDOW', 86_400, 'how long consecutive failures are remembered', 1)
+  codeMaxAttempts: Type.Integer({ env: 'CODE_MAX_ATTEMPTS', default: 5, minimum: 1, description: 'guesses at one code (by the browser that asked for it) before it is void' }),
+  codeCooldown: seconds('CODE_COOLDOWN', 60, 'resend cooldown per address and client'),
+  codeHourlyMax: Type.Integer({ env: 'CODE_HOURLY_MAX', default: 10, minimum: 1, description: 'codes per address per hour, from all clients together' }),
+  codeClientHourlyMax: Type.Integer({ env: 'CODE_CLIENT_HOURLY_MAX', default: 3, minimum: 1, description: 'codes per address per client (IPv4 address or IPv6 /64) per hour' }),
+  ipCodeMax: Type.Integer({ env: 'IP_CODE_MAX', default: 30, minimum: 1, description: 'code requests per client (IPv4 address or IPv6 /64) per IP_WINDOW' }),
+  ipVerifyMax: Type.Integer({ env: 'IP_VERIFY_MAX', default: 100, minimum: 1, description: 'code checks per client (IPv4 address or IPv6 /64) per IP_WINDOW' }),
+  ipWindow: seconds('IP_WINDOW', 600, 'per-client rate limit window', 1)
 }, { additionalProperties: false })
 
 export type Config = Static<typeof ConfigSchema>

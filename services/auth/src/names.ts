@@ -7,18 +7,16 @@ import { names as shared } from '@webchat/engine'
  */
 export const names = {
   ...shared,
-  /** The pending code of an address. */
-  code: (address: string): string => `auth:code:${address}`,
-  /** Wrong guesses at one code. */
+  /** The pending code of one code request (`request`: the id in its sign-in cookie) for an address. */
+  code: (address: string, request: string): string => `auth:code:${address}:${request}`,
+  /** Guesses at one code. */
   codeTries: (address: string, codeId: string): string => `auth:code-tries:${address}:${codeId}`,
-  /** Set while an address may not be sent another code. */
-  codeCooldown: (address: string): string => `auth:code-cooldown:${address}`,
-  /** Counter: codes sent to an address this hour. */
+  /** Set while one client may not have another code sent to an address. */
+  codeCooldown: (address: string, client: string): string => `auth:code-cooldown:${address}:${client}`,
+  /** Counter: codes sent to an address this hour, whoever asked. */
   codeHourly: (address: string): string => `auth:code-hourly:${address}`,
-  /** Counter: failed sign-ins of an address. */
-  signInFailures: (address: string): string => `auth:failures:${address}`,
-  /** Set while an address is locked after too many failures. */
-  signInLock: (address: string): string => `auth:lock:${address}`,
+  /** Counter: codes one client had sent to an address this hour. */
+  codeClientHourly: (address: string, client: string): string => `auth:code-client-hourly:${address}:${client}`,
   /** Counter: one kind of request (`code`, `verify`) from one client. */
   clientLimit: (kind: string, client: string): string => `auth:ip-${kind}:${client}`,
   /** A user record. */

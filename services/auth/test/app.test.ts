@@ -3,7 +3,8 @@ import Fastify from 'fastify'
 import { Registry } from 'prom-client'
 import { startSmtpSink } from '@webchat/testkit'
 import app, { buildApp, serverOptions } from '../src/app.js'
-import { build, engineFor, mailedCode, memoryEngine, sessionCookie, signIn, smtpSink, tempDir, testConfig, useRedis } from './helper.js'
+import { SIGN_IN_COOKIE } from '@webchat/shared'
+import { build, engineFor, mailedCode, memoryEngine, requestCode, sessionCookie, signIn, smtpSink, tempDir, testConfig, useRedis, verify } from './helper.js'
 
 t.test('a given engine is used and left open; an own engine is closed with the app', async (t) => {
   const engine = memoryEngine(t)
@@ -30,8 +31,8 @@ t.test('ENGINE=redis from the configuration: two connections, both closed with t
   const config = await testConfig(t, 'redis', { MAIL_TRANSPORT: 'smtp', SMTP_URL: sink.url })
   const server = await buildApp({ config, server: { logger: false } })
   t.equal(await engineClients(), before + 2)
-  await server.inject({ method: 'POST', url: '/auth/code', payload: { email: 'r@example.com' } })
-  t.equal((await server.inject({ method: 'POST', url: '/auth/verify', payload: { email: 'r@example.com', code: await mailedCode(sink, 'r@example.com') } })).statusCode, 200)
+  await requestCode(server, 'r@example.com')
+  t.equal((await verify(server, 'r@example.com', await mailedCode(sink, 'r@example.com'))).statusCode, 200)
   await server.close()
   t.equal(await engineClients(), before, 'closed')
 })
@@ -87,11 +88,11 @@ t.test('composes into a host server under its own scope', async (t) => {
 
 t.test('a signed-in browser flow leaves one session per sign-in', async (t) => {
   const built = await build(t, 'memory')
-  const res = await built.app.inject({ method: 'POST', url: '/auth/code', payload: { email: 'one@example.com' } })
+  const res = await requestCode(built.app, 'one@example.com')
   t.equal(res.statusCode, 202)
-  const verified = await built.app.inject({ method: 'POST', url: '/auth/verify', payload: { email: 'one@example.com', code: await mailedCode(built.sink, 'one@example.com') } })
+  const verified = await verify(built.app, 'one@example.com', await mailedCode(built.sink, 'one@example.com'))
   t.ok(sessionCookie(verified))
-  t.equal(res.cookies.length, 0, 'asking for a code sets no cookie')
+  t.same(res.cookies.map((c) => c.name), [SIGN_IN_COOKIE], 'asking for a code starts no session: it sets only the sign-in cookie')
 })
 
 t.test('a failing start rejects and leaves nothing open', async (t) => {
@@ -101,10 +102,10 @@ t.test('a failing start rejects and leaves nothing open', async (t) => {
 
 t.test('an unexpected failure is a 500 that tells nothing', async (t) => {
   const engine = memoryEngine(t)
-  const broken = { ...engine, kv: { ...engine.kv, ttl: async () => { throw new Error('disk on fire at /var/secret') } } }
+  const broken = { ...engine, kv: { ...engine.kv, get: async () => { throw new Error('disk on fire at /var/secret') } } }
   const { app: server, sink } = await build(t, 'memory', { engine: broken })
-  await server.inject({ method: 'POST', url: '/auth/code', payload: { email: 'boom@example.com' } })
-  const res = await server.inject({ method: 'POST', url: '/auth/verify', payload: { email: 'boom@example.com', code: await mailedCode(sink, 'boom@example.com') } })
+  await requestCode(server, 'boom@example.com')
+  const res = await verify(server, 'boom@example.com', await mailedCode(sink, 'boom@example.com'))
   t.equal(res.statusCode, 500)
   t.same(res.json(), { error: 'internal', message: 'internal error' })
 })

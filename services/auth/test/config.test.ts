@@ -8,7 +8,7 @@ t.test('defaults', async (t) => {
     smtpTimeoutMs: 8000, allowedEmailDomains: [], allowedOrigins: ['http://localhost:3000', 'http://localhost:3001', 'http://localhost:8080'],
     trustProxy: 'false', sessionIdleTimeout: 604_800, sessionMaxAge: 2_592_000, tokenTtl: 300, tokenIssuer: 'webchat-auth',
     dataDir: './data', serviceKeys: [], chatPublicUrl: '/ws', docs: true, codeTtl: 600, codeMaxAttempts: 5, codeCooldown: 60,
-    codeHourlyMax: 5, lockThreshold: 20, lockBase: 30, lockMax: 3600
+    codeHourlyMax: 10, codeClientHourlyMax: 3, ipCodeMax: 30, ipVerifyMax: 100, ipWindow: 600
   })
   t.ok(config.smtpTimeoutMs <= 10_000, 'mail failures answer within 10 s')
   for (const [key, schema] of Object.entries(ConfigSchema.properties)) {

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { FastifyInstance, FastifyServerOptions, LightMyRequestResponse } from 'fastify'
 import t, { type Test } from 'tap'
 import { connectRedisEngine, createMemoryEngine, type Engine } from '@webchat/engine'
+import { SIGN_IN_COOKIE } from '@webchat/shared'
 import { startRedis, startSmtpSink, type SmtpSink, type TestRedis } from '@webchat/testkit'
 import { buildApp, type AppOptions } from '../src/app.js'
 import { loadConfig, type Config, type Env } from '../src/config.js'
@@ -107,12 +108,39 @@ export function sessionCookie (res: LightMyRequestResponse): string {
   return `${cookie.name}=${cookie.value}`
 }
 
-export async function requestCode (app: FastifyInstance, email: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-  return await app.inject({ method: 'POST', url: '/auth/code', payload: { email }, headers })
+/**
+ * Who sends a request: the client address (`remoteAddress`; light-my-request's by default) and
+ * the browser (`as`; 'owner' by default), which keeps the sign-in cookies its code requests got.
+ */
+export interface From { from?: string, as?: string }
+
+/** Per app, the sign-in cookie each browser holds (set by its last code request). */
+const browsers = new WeakMap<FastifyInstance, Map<string, string>>()
+const remote = (from: string | undefined): { remoteAddress?: string } => from === undefined ? {} : { remoteAddress: from }
+
+/** The sign-in cookie browser `as` holds on `app`. */
+export const signInCookieOf = (app: FastifyInstance, as = 'owner'): string | undefined => browsers.get(app)?.get(as)
+
+/** Headers with the sign-in cookie of browser `as` added to `headers.cookie`, as a browser sends it. */
+function withSignIn (app: FastifyInstance, as: string, headers: Record<string, string>): Record<string, string> {
+  const cookie = [headers.cookie, signInCookieOf(app, as)].filter((c) => c !== undefined && c !== '').join('; ')
+  return { ...headers, ...(cookie === '' ? {} : { cookie }) }
 }
 
-export async function verify (app: FastifyInstance, email: string, code: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-  return await app.inject({ method: 'POST', url: '/auth/verify', payload: { email, code }, headers })
+/** `POST /auth/code` from the browser `as`, which keeps the sign-in cookie it gets. */
+export async function requestCode (app: FastifyInstance, email: string, headers: Record<string, string> = {}, { from, as = 'owner' }: From = {}): Promise<LightMyRequestResponse> {
+  const res = await app.inject({ method: 'POST', url: '/auth/code', payload: { email }, headers: withSignIn(app, as, headers), ...remote(from) })
+  const cookie = res.cookies.find((c) => c.name === SIGN_IN_COOKIE)
+  if (cookie !== undefined) {
+    const jar = browsers.get(app) ?? new Map<string, string>()
+    browsers.set(app, jar.set(as, `${cookie.name}=${cookie.value}`))
+  }
+  return res
+}
+
+/** `POST /auth/verify` from the browser `as`, with its sign-in cookie; a browser that asked for no code has none. */
+export async function verify (app: FastifyInstance, email: string, code: string, headers: Record<string, string> = {}, { from, as = 'owner' }: From = {}): Promise<LightMyRequestResponse> {
+  return await app.inject({ method: 'POST', url: '/auth/verify', payload: { email, code }, headers: withSignIn(app, as, headers), ...remote(from) })
 }
 
 /** The newest code mailed to `email`. */

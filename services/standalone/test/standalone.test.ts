@@ -20,10 +20,14 @@ t.test('auth, chat and the web config in one process on the memory engine', asyn
     headers: { 'content-type': 'application/json', origin, ...(cookie !== undefined ? { cookie } : {}) },
     body: JSON.stringify(body)
   })
-  t.equal((await post('/auth/code', { email: 'ana@example.com' })).status, 202)
-  const verified = await post('/auth/verify', { email: 'ana@example.com', code: await sink.codeFor('ana@example.com') })
+  // What a browser sends back: the `name=value` of each cookie an answer set.
+  const cookiesOf = (res: Response, name?: string): string => res.headers.getSetCookie().map((c) => c.split(';')[0] ?? '')
+    .filter((c) => name === undefined || c.startsWith(`${name}=`)).join('; ')
+  const requested = await post('/auth/code', { email: 'ana@example.com' })
+  t.equal(requested.status, 202)
+  const verified = await post('/auth/verify', { email: 'ana@example.com', code: await sink.codeFor('ana@example.com') }, cookiesOf(requested))
   t.equal(verified.status, 200)
-  const cookie = (verified.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+  const cookie = cookiesOf(verified, 'webchat_session')
   const minted = await post('/auth/token', {}, cookie)
   t.equal(minted.status, 200)
   const { token } = await minted.json() as { token: string }

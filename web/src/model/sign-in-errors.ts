@@ -32,7 +32,8 @@ export function signInMessage (failure: SignInFailure, now = Date.now()): SignIn
     case 'invalid_code': {
       const left = failure.attemptsLeft
       if (left === 0) return { text: 'That code is not right, and it has no attempts left. Ask for a new code.', needNewCode: true }
-      if (left === undefined) return { text: 'That code is not right. Check the email and try again.' }
+      // Without a count the code was wrong, expired, or asked for in another browser.
+      if (left === undefined) return { text: 'That code is not right or has expired. Check the email, or ask for a new code in this browser.' }
       return { text: `That code is not right. ${left} ${left === 1 ? 'attempt' : 'attempts'} left.` }
     }
     case 'code_expired':

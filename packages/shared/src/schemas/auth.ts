@@ -18,15 +18,30 @@ export function normalizeName (raw: string): string | null {
 export const CodeRequest = Type.Object({ email: Email }, { $id: 'CodeRequest', additionalProperties: false })
 export type CodeRequest = Static<typeof CodeRequest>
 
+/**
+ * The HttpOnly cookie `POST /auth/code` sets (SameSite=Lax, for the code's lifetime). It names the
+ * code request: `POST /auth/verify` checks only the code of the request in this cookie, so nobody
+ * else can guess at, void or probe it. Browsers and the client's cookie jar send it back by themselves.
+ */
+export const SIGN_IN_COOKIE = 'webchat_sign_in'
+
 export const CodeAccepted = Type.Object({
   resendAfter: Type.Integer({ minimum: 0, description: 'seconds until another code may be requested' })
-}, { $id: 'CodeAccepted', additionalProperties: false })
+}, {
+  $id: 'CodeAccepted',
+  additionalProperties: false,
+  description: `A code was mailed; the \`${SIGN_IN_COOKIE}\` cookie set with this answer is needed to check it`
+})
 export type CodeAccepted = Static<typeof CodeAccepted>
 
 export const VerifyRequest = Type.Object({
   email: Email,
   code: Type.String({ pattern: CODE_PATTERN })
-}, { $id: 'VerifyRequest', additionalProperties: false })
+}, {
+  $id: 'VerifyRequest',
+  additionalProperties: false,
+  description: `Sent with the \`${SIGN_IN_COOKIE}\` cookie of the code request. Without it, or when no code of that request is pending, the answer is the one for a wrong code (401 \`invalid_code\`, no \`attemptsLeft\`)`
+})
 export type VerifyRequest = Static<typeof VerifyRequest>
 
 export const UserBody = Type.Object({ user: User }, { $id: 'UserBody', additionalProperties: false })

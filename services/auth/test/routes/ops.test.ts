@@ -6,7 +6,7 @@ import { Registry } from 'prom-client'
 import { startRedis, startSmtpSink } from '@webchat/testkit'
 import { validate, type Health } from '@webchat/shared'
 import authApp, { buildApp, serverOptions } from '../../src/app.js'
-import { ENGINES, build, mailedCode, memoryEngine, requestCode, sessionCookie, signIn, sleep, smtpSink, testConfig } from '../helper.js'
+import { ENGINES, build, mailedCode, memoryEngine, requestCode, sessionCookie, signIn, sleep, smtpSink, testConfig, verify } from '../helper.js'
 import { smtpProxy } from '../smtp-proxy.js'
 
 interface Readiness { status: number, body: Health, ms: number }
@@ -110,7 +110,7 @@ t.test('Redis down: readyz 503 and requests 503 unavailable, never 500; back whe
   t.teardown(async () => { await app.close() })
   t.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200)
   await requestCode(app, 'before@example.com')
-  const signedIn = await app.inject({ method: 'POST', url: '/auth/verify', payload: { email: 'before@example.com', code: await mailedCode(sink, 'before@example.com') } })
+  const signedIn = await verify(app, 'before@example.com', await mailedCode(sink, 'before@example.com'))
   const cookie = sessionCookie(signedIn)
   sink.mails.length = 0
   await redis.stop()
@@ -169,7 +169,7 @@ t.test('Redis down at start: the service starts (live, not ready, 503s) and is r
   }
   t.equal(status, 200, 'ready within 7 s of Redis starting')
   t.equal((await requestCode(app, 'early@example.com')).statusCode, 202)
-  const verified = await app.inject({ method: 'POST', url: '/auth/verify', payload: { email: 'early@example.com', code: await mailedCode(sink, 'early@example.com') } })
+  const verified = await verify(app, 'early@example.com', await mailedCode(sink, 'early@example.com'))
   t.equal(verified.statusCode, 200, 'signs in')
 })
 

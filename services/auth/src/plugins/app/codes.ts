@@ -4,19 +4,17 @@ import type { Engine } from '@webchat/engine'
 import { withDetail } from '@webchat/service-kit'
 import { errors } from '../../errors.js'
 import { names } from '../../names.js'
+import { clientOf } from './client-key.js'
 
 export interface CodeRules {
   ttlMs: number
   maxAttempts: number
   cooldownMs: number
   hourlyMax: number
+  clientHourlyMax: number
   ipCodeMax: number
   ipVerifyMax: number
   ipWindowMs: number
-  lockThreshold: number
-  lockBaseMs: number
-  lockMaxMs: number
-  failureWindowMs: number
 }
 
 export interface CodesOptions extends CodeRules {
@@ -24,29 +22,42 @@ export interface CodesOptions extends CodeRules {
   secret: string
 }
 
+export interface Issued {
+  resendAfter: number
+  /** The id of this code request, for the sign-in cookie: only its holder can check the code. */
+  request: string
+}
+
 export interface Codes {
   /**
-   * Charges the limits for `email` (per address and per client `ip`), makes a code and hands it
-   * to `deliver`; the code becomes valid (replacing the previous one) once `deliver` resolved.
-   * When `deliver` fails nothing is stored and the address limits are given back.
+   * Charges the limits for `email` (per client `ip`, per address and client, per address), makes
+   * a code and hands it to `deliver`; the code becomes valid once `deliver` resolved, replacing
+   * only the previous code of the same `request` (a valid earlier id is kept, else a new one made).
+   * When `deliver` fails nothing is stored and the limits are given back.
    */
-  issue (email: string, ip: string, deliver: (code: string) => Promise<void>): Promise<{ resendAfter: number }>
-  /** Consumes the code when it is right; throws the matching registry error otherwise. */
-  check (email: string, code: string, ip: string): Promise<void>
+  issue (email: string, ip: string, request: string | undefined, deliver: (code: string) => Promise<void>): Promise<Issued>
+  /**
+   * Consumes the code of `request` when it is right; throws the matching registry error otherwise.
+   * Without a pending code for that request the answer is the one for a wrong code, with no count.
+   */
+  check (email: string, code: string, ip: string, request: string | undefined): Promise<void>
 }
 
 interface StoredCode { id: string, mac: string, until: number }
 
 const HOUR_MS = 3_600_000
+const REQUEST_ID = /^[A-Za-z0-9_-]{22}$/
 const secondsOf = (ms: number): number => Math.max(1, Math.ceil(ms / 1000))
+/** Whether a value from a cookie can be a request id we made (anything else is ignored). */
+const isRequestId = (value: unknown): value is string => typeof value === 'string' && REQUEST_ID.test(value)
 
-/** One-time codes: CSPRNG digits, stored only as an HMAC, single use, with every limit of the issue. */
+/** One-time codes: CSPRNG digits, stored only as an HMAC, single use, bound to the request that made them. */
 export function createCodes ({ engine, secret, ...rules }: CodesOptions): Codes {
   const { kv, counters } = engine
   const hmac = (...parts: string[]): Buffer => createHmac('sha256', secret).update(parts.join('\0')).digest()
-  // Addresses and client IPs are keyed by HMAC: neither appears in the store.
+  // Addresses and clients are keyed by HMAC: neither appears in the store.
   const addressKey = (email: string): string => hmac('address', email.toLowerCase()).toString('base64url')
-  const ipKey = (ip: string): string => hmac('ip', ip).toString('base64url').slice(0, 22)
+  const ipKey = (ip: string): string => hmac('ip', clientOf(ip)).toString('base64url').slice(0, 22)
   const parse = (raw: string | null): StoredCode | null => {
     if (raw === null) return null
     try {
@@ -62,54 +73,69 @@ export function createCodes ({ engine, secret, ...rules }: CodesOptions): Codes 
   }
 
   return {
-    async issue (email, ip, deliver) {
+    async issue (email, ip, request, deliver) {
       const a = addressKey(email)
-      await charge(names.clientLimit('code', ipKey(ip)), rules.ipCodeMax, rules.ipWindowMs)
-      if (rules.cooldownMs > 0 && !await kv.setIfAbsent(names.codeCooldown(a), '1', rules.cooldownMs)) {
-        throw withDetail(new errors.RateLimited(), { retryAfter: secondsOf(await kv.ttl(names.codeCooldown(a)) ?? rules.cooldownMs) })
+      const client = ipKey(ip)
+      await charge(names.clientLimit('code', client), rules.ipCodeMax, rules.ipWindowMs)
+      // The cooldown and a share of the hourly codes are per client, so that no one client can
+      // use up an address's codes; the address-wide cap bounds the mails and guesses from all.
+      const cooldown = names.codeCooldown(a, client)
+      if (rules.cooldownMs > 0 && !await kv.setIfAbsent(cooldown, '1', rules.cooldownMs)) {
+        throw withDetail(new errors.RateLimited(), { retryAfter: secondsOf(await kv.ttl(cooldown) ?? rules.cooldownMs) })
       }
-      await charge(names.codeHourly(a), rules.hourlyMax, HOUR_MS)
+      const charged: string[] = []
+      const giveBack = async (): Promise<void> => {
+        await Promise.allSettled([kv.delete(cooldown), ...charged.map(async (name) => await counters.increment(name, HOUR_MS, -1))])
+      }
+      try {
+        for (const [name, max] of [[names.codeClientHourly(a, client), rules.clientHourlyMax], [names.codeHourly(a), rules.hourlyMax]] as const) {
+          charged.push(name)
+          await charge(name, max, HOUR_MS)
+        }
+      } catch (err) {
+        // A refusal must not hold the cooldown or count against the other cap.
+        await giveBack()
+        throw err
+      }
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
       const id = randomBytes(12).toString('base64url')
       try {
         await deliver(code)
       } catch (err) {
-        await Promise.allSettled([kv.delete(names.codeCooldown(a)), counters.increment(names.codeHourly(a), HOUR_MS, -1)])
+        await giveBack()
         throw err
       }
+      const bound = isRequestId(request) ? request : randomBytes(16).toString('base64url')
       const stored: StoredCode = { id, mac: hmac('code', a, id, code).toString('base64url'), until: Date.now() + rules.ttlMs }
-      await kv.set(names.code(a), JSON.stringify(stored), rules.ttlMs)
-      return { resendAfter: Math.ceil(rules.cooldownMs / 1000) }
+      await kv.set(names.code(a, bound), JSON.stringify(stored), rules.ttlMs)
+      return { resendAfter: Math.ceil(rules.cooldownMs / 1000), request: bound }
     },
 
-    async check (email, code, ip) {
+    async check (email, code, ip, request) {
       const a = addressKey(email)
       await charge(names.clientLimit('verify', ipKey(ip)), rules.ipVerifyMax, rules.ipWindowMs)
-      const lockedMs = await kv.ttl(names.signInLock(a))
-      if (lockedMs !== null && lockedMs > 0) throw withDetail(new errors.Locked(), { retryAfter: secondsOf(lockedMs) })
-      const stored = parse(await kv.get(names.code(a)))
-      if (stored === null) throw new errors.CodeExpired()
+      // No request, or none with a pending code: the same answer as a wrong code, and nothing
+      // counted against any code, so a stranger learns nothing and voids nothing.
+      if (!isRequestId(request)) throw new errors.InvalidCode()
+      const key = names.code(a, request)
+      const stored = parse(await kv.get(key))
+      if (stored === null) throw new errors.InvalidCode()
       // Every attempt on this code counts, so the one after the last allowed fails even when right.
       const tries = await counters.increment(names.codeTries(a, stored.id), rules.ttlMs)
       if (tries.count > rules.maxAttempts) throw new errors.CodeExpired()
       const expected = Buffer.from(stored.mac, 'base64url')
       const given = hmac('code', a, stored.id, code)
       if (expected.length === given.length && timingSafeEqual(expected, given)) {
-        const consumed = parse(await kv.consume(names.code(a)))
+        const consumed = parse(await kv.consume(key))
         if (consumed?.id !== stored.id) {
-          // A newer code replaced this one meanwhile: put it back, this one is gone.
-          if (consumed !== null && consumed.until > Date.now()) await kv.setIfAbsent(names.code(a), JSON.stringify(consumed), consumed.until - Date.now())
+          // A resend replaced this code meanwhile: put the new one back, this one is gone.
+          if (consumed !== null && consumed.until > Date.now()) await kv.setIfAbsent(key, JSON.stringify(consumed), consumed.until - Date.now())
           throw new errors.CodeExpired()
         }
-        await Promise.all([counters.reset(names.signInFailures(a)), counters.reset(names.codeTries(a, stored.id))])
+        await counters.reset(names.codeTries(a, stored.id))
         return
       }
-      const failures = await counters.increment(names.signInFailures(a), rules.failureWindowMs)
-      if (failures.count >= rules.lockThreshold) {
-        const delay = Math.min(rules.lockBaseMs * 2 ** Math.min(failures.count - rules.lockThreshold, 30), rules.lockMaxMs)
-        await kv.set(names.signInLock(a), '1', delay)
-        throw withDetail(new errors.Locked(), { retryAfter: secondsOf(delay) })
-      }
+      // Only the holder of the request gets here: it may know how many tries its code has left.
       throw withDetail(new errors.InvalidCode(), { attemptsLeft: Math.max(0, rules.maxAttempts - tries.count) })
     }
   }
@@ -130,12 +156,9 @@ export default fp(async function codesPlugin (fastify) {
     maxAttempts: c.codeMaxAttempts,
     cooldownMs: c.codeCooldown * 1000,
     hourlyMax: c.codeHourlyMax,
+    clientHourlyMax: c.codeClientHourlyMax,
     ipCodeMax: c.ipCodeMax,
     ipVerifyMax: c.ipVerifyMax,
-    ipWindowMs: c.ipWindow * 1000,
-    lockThreshold: c.lockThreshold,
-    lockBaseMs: c.lockBase * 1000,
-    lockMaxMs: c.lockMax * 1000,
-    failureWindowMs: c.failureWindow * 1000
+    ipWindowMs: c.ipWindow * 1000
   }))
 }, { name: 'auth-codes', dependencies: ['auth-config', 'auth-engine'] })

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses, wireCodeOf } from '@webchat/service-kit'
-import { CodeAccepted, CodeRequest } from '@webchat/shared'
+import { CodeAccepted, CodeRequest, SIGN_IN_COOKIE } from '@webchat/shared'
+import type { CookieSerializeOptions } from '@fastify/cookie'
 import { errors } from '../../errors.js'
 
 /** What of a mail failure may be logged: never its message, which can quote the address. */
@@ -12,11 +13,16 @@ function mailFailure (err: unknown): Record<string, unknown> {
 /** Domain of an address that passed the schema. */
 export const domainOf = (email: string): string => email.slice(email.lastIndexOf('@') + 1)
 
+/** The sign-in cookie: only the browser that asked for a code can check it. */
+export const signInCookie = (maxAgeSeconds: number): CookieSerializeOptions =>
+  ({ path: '/auth', httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: maxAgeSeconds })
+
 const codeRoute: FastifyPluginAsyncTypebox = async (fastify) => {
   const { authConfig: config, codes, mailer, authMetrics: metrics } = fastify
   fastify.post('/code', {
     schema: {
       summary: 'Mail a 6-digit sign-in code to an address (signs up on first use)',
+      description: `Sets the HttpOnly \`${SIGN_IN_COOKIE}\` cookie: \`POST /auth/verify\` checks the code only with it.`,
       tags: ['auth'],
       body: CodeRequest,
       response: { 202: CodeAccepted, ...errorResponses(400, 403, 413, 415, 429, 503) }
@@ -27,7 +33,7 @@ const codeRoute: FastifyPluginAsyncTypebox = async (fastify) => {
       throw new errors.DomainNotAllowed()
     }
     try {
-      const accepted = await codes.issue(email, request.ip, async (code) => {
+      const { request: id, ...accepted } = await codes.issue(email, request.ip, request.cookies[SIGN_IN_COOKIE], async (code) => {
         try {
           await mailer.sendCode(email, code)
         } catch (err) {
@@ -36,6 +42,7 @@ const codeRoute: FastifyPluginAsyncTypebox = async (fastify) => {
         }
       })
       metrics.codesSent.inc({ result: 'sent' })
+      void reply.setCookie(SIGN_IN_COOKIE, id, signInCookie(config.codeTtl))
       return await reply.code(202).header('cache-control', 'no-store').send(accepted)
     } catch (err) {
       const code = wireCodeOf(err)

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses, wireCodeOf } from '@webchat/service-kit'
-import { UserBody, VerifyRequest } from '@webchat/shared'
+import { SIGN_IN_COOKIE, UserBody, VerifyRequest } from '@webchat/shared'
 import { errors } from '../../errors.js'
-import { domainOf } from './code.js'
+import { domainOf, signInCookie } from './code.js'
 
 const verifyRoute: FastifyPluginAsyncTypebox = async (fastify) => {
   const { authConfig: config, codes, users, revocations, authMetrics: metrics } = fastify
@@ -12,6 +12,7 @@ const verifyRoute: FastifyPluginAsyncTypebox = async (fastify) => {
       summary: 'Check a code and start a session (creates the user on first sign-in)',
       tags: ['auth'],
       body: VerifyRequest,
+      description: `Needs the \`${SIGN_IN_COOKIE}\` cookie set by \`POST /auth/code\`; a stranger's guesses neither count against nor reveal anyone's code.`,
       response: { 200: UserBody, ...errorResponses(400, 401, 403, 410, 413, 415, 429) }
     }
   }, async (request, reply) => {
@@ -20,7 +21,7 @@ const verifyRoute: FastifyPluginAsyncTypebox = async (fastify) => {
       throw new errors.DomainNotAllowed()
     }
     try {
-      await codes.check(email, request.body.code, request.ip)
+      await codes.check(email, request.body.code, request.ip, request.cookies[SIGN_IN_COOKIE])
     } catch (err) {
       const outcome = wireCodeOf(err)
       if (outcome !== undefined) metrics.verifications.inc({ outcome })
@@ -34,6 +35,7 @@ const verifyRoute: FastifyPluginAsyncTypebox = async (fastify) => {
     request.session.userId = user.id
     request.session.handle = randomBytes(18).toString('base64url')
     request.session.createdAt = Date.now()
+    void reply.clearCookie(SIGN_IN_COOKIE, signInCookie(0))
     metrics.verifications.inc({ outcome: 'success' })
     return await reply.header('cache-control', 'no-store').send({ user })
   })

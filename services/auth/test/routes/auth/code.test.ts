@@ -1,4 +1,5 @@
 import t from 'tap'
+import { SIGN_IN_COOKIE } from '@webchat/shared'
 import { startSmtpSink } from '@webchat/testkit'
 import { ENGINES, build, mailedCode, requestCode, verify } from '../../helper.js'
 import { smtpProxy } from '../../smtp-proxy.js'
@@ -11,6 +12,8 @@ for (const kind of ENGINES) {
       t.equal(res.statusCode, 202)
       t.same(res.json(), { resendAfter: 60 })
       t.equal(res.headers['cache-control'], 'no-store')
+      t.match(res.cookies, [{ name: SIGN_IN_COOKIE, value: /^[A-Za-z0-9_-]{22}$/, path: '/auth', httpOnly: true, sameSite: /^lax$/i, maxAge: 600 }], 'the sign-in cookie')
+      t.notOk(res.cookies[0]?.secure, 'not Secure over plain HTTP')
       t.equal(sink.mails.length, 1)
       const mail = sink.mails[0]!
       t.same(mail.to, ['grace@example.org'])
@@ -22,7 +25,7 @@ for (const kind of ENGINES) {
       t.equal(mail.raw.split(code).length - 1 >= 2, true, 'the code is in both bodies')
     })
 
-    t.test('resend cooldown of 60 s per address', async (t) => {
+    t.test('resend cooldown of 60 s per address and client', async (t) => {
       const { app } = await build(t, kind)
       t.equal((await requestCode(app, 'a@example.com')).statusCode, 202)
       const again = await requestCode(app, 'a@example.com')
@@ -32,17 +35,22 @@ for (const kind of ENGINES) {
       t.ok(retry >= 58 && retry <= 60, `Retry-After ${retry}`)
       t.equal(again.json().retryAfter, retry)
       t.equal((await requestCode(app, 'b@example.com')).statusCode, 202, 'other addresses are not held up')
+      t.equal((await requestCode(app, 'a@example.com', {}, { from: '192.0.2.7', as: 'other' })).statusCode, 202, 'nor other clients: a stranger cannot hold the owner up')
     })
 
-    t.test('at most 5 codes an hour per address', async (t) => {
+    t.test('codes an hour: 3 per address and client, 10 per address from all clients', async (t) => {
       const { app } = await build(t, kind, { env: { CODE_COOLDOWN: '0' } })
-      for (let i = 0; i < 5; i++) t.equal((await requestCode(app, 'c@example.com')).statusCode, 202)
-      const sixth = await requestCode(app, 'c@example.com')
-      t.equal(sixth.statusCode, 429)
-      t.equal(sixth.json().error, 'rate_limited')
-      const retry = Number(sixth.headers['retry-after'])
+      const from = (i: number): { from: string } => ({ from: `192.0.2.${i}` })
+      for (let i = 0; i < 3; i++) t.equal((await requestCode(app, 'c@example.com', {}, from(1))).statusCode, 202)
+      const fourth = await requestCode(app, 'c@example.com', {}, from(1))
+      t.equal(fourth.statusCode, 429)
+      t.equal(fourth.json().error, 'rate_limited')
+      const retry = Number(fourth.headers['retry-after'])
       t.ok(retry > 3500 && retry <= 3600, `Retry-After ${retry}`)
-      t.equal((await requestCode(app, 'd@example.com')).statusCode, 202)
+      const statuses = []
+      for (let i = 2; i <= 5; i++) for (let n = 0; n < 3; n++) statuses.push((await requestCode(app, 'c@example.com', {}, from(i))).statusCode)
+      t.same(statuses, [202, 202, 202, 202, 202, 202, 202, 429, 429, 429, 429, 429], 'the 11th code of the hour is refused, whoever asks')
+      t.equal((await requestCode(app, 'd@example.com', {}, from(1))).statusCode, 202, 'other addresses are not held up')
     })
 
     t.test('a per-IP bucket across addresses, behind a trusted proxy by X-Forwarded-For', async (t) => {
@@ -76,12 +84,12 @@ for (const kind of ENGINES) {
     })
 
     t.test('the mail server refuses: 503, code withdrawn, nothing charged, next request works', async (t) => {
-      const { app, sink } = await build(t, kind, { env: { CODE_HOURLY_MAX: '1' } })
+      const { app, sink } = await build(t, kind, { env: { CODE_HOURLY_MAX: '1', CODE_CLIENT_HOURLY_MAX: '1' } })
       sink.failing = true
       const failed = await requestCode(app, 'g@example.com')
       t.equal(failed.statusCode, 503)
       t.same(failed.json(), { error: 'mail_unavailable', message: 'the code could not be mailed; try again shortly' })
-      t.equal((await verify(app, 'g@example.com', '000000')).statusCode, 410, 'no code is valid')
+      t.equal((await verify(app, 'g@example.com', '000000')).statusCode, 401, 'no code is valid')
       sink.failing = false
       const sent = await requestCode(app, 'g@example.com')
       t.equal(sent.statusCode, 202, 'neither the cooldown nor the hourly cap was charged')

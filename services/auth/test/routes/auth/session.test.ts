@@ -1,5 +1,6 @@
 import t from 'tap'
-import { ENGINES, build, mailedCode, signIn, sleep } from '../../helper.js'
+import { SIGN_IN_COOKIE } from '@webchat/shared'
+import { ENGINES, build, mailedCode, requestCode, signIn, sleep, verify } from '../../helper.js'
 
 /** A test message without characters that TAP would read as line breaks. */
 const escape = (value: string): string => JSON.stringify(value).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
@@ -23,13 +24,9 @@ for (const kind of ENGINES) {
     t.test('Secure over HTTPS behind a trusted proxy, not when the proxy is not trusted', async (t) => {
       for (const [trust, secure] of [['true', true], ['false', false]] as const) {
         const built = await build(t, kind, { env: { TRUST_PROXY: trust } })
-        await built.app.inject({ method: 'POST', url: '/auth/code', payload: { email: 'tls@example.com' } })
-        const res = await built.app.inject({
-          method: 'POST',
-          url: '/auth/verify',
-          payload: { email: 'tls@example.com', code: await mailedCode(built.sink, 'tls@example.com') },
-          headers: { 'x-forwarded-proto': 'https' }
-        })
+        const sent = await requestCode(built.app, 'tls@example.com', { 'x-forwarded-proto': 'https' })
+        t.equal(Boolean(sent.cookies.find((c) => c.name === SIGN_IN_COOKIE)?.secure), secure, `sign-in cookie, TRUST_PROXY=${trust}`)
+        const res = await verify(built.app, 'tls@example.com', await mailedCode(built.sink, 'tls@example.com'), { 'x-forwarded-proto': 'https' })
         t.equal(res.statusCode, 200)
         t.equal(Boolean(res.cookies.find((c) => c.name === 'webchat_session')?.secure), secure, `TRUST_PROXY=${trust}`)
       }
