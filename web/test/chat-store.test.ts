@@ -126,10 +126,26 @@ t.test('each part of the open room changes only when it does', async (t) => {
   t.same(runs, { messages: 2, members: 2, typing: 3 })
   t.same(store.view.members.value.map((m) => m.name), ['Ben', 'Cy'])
   fake.emit('read', { type: 'read', room: 'general', user: { id: 'cy', name: 'Cy' }, id: '2-0' })
-  t.same([...store.view.readers.value], [['2-0', ['Cy']]])
+  t.same([...store.view.readers.value], [['2-0', [{ id: 'cy', name: 'Cy' }]]])
   t.same(runs, { messages: 2, members: 2, typing: 3 }, 'a read marker redraws only who has read')
   fake.emit('message', message('elsewhere', '9-0', 'ben'))
   t.equal(runs.messages, 2, 'a room I am not in changes nothing')
+})
+
+t.test('names two people share are known, and change only when that does', async (t) => {
+  const { store, fake } = storeWith()
+  fake.emit('joined', joined('general', [message('general', '1-0', 'ben', { user: { id: 'ben', name: 'Ben' } })], { members: [{ id: 'ben', name: 'Ben' }] }))
+  let runs = 0
+  const stop = effect(() => { void store.view.sharedNames.value; runs++ })
+  t.teardown(stop)
+  t.equal(store.view.sharedNames.value.size, 0)
+  fake.emit('typing', { type: 'typing', room: 'general', user: { id: 'ben', name: 'Ben' } })
+  fake.emit('message', message('general', '2-0', 'ben', { user: { id: 'ben', name: 'Ben' } }))
+  fake.emit('presence', { type: 'presence', room: 'general', event: 'join', user: { id: 'cy', name: 'Cy' } })
+  t.equal(runs, 1, 'no new shared name: nothing that shows tags redraws')
+  fake.emit('presence', { type: 'presence', room: 'general', event: 'join', user: { id: 'ben-2', name: 'BEN' } })
+  t.equal(runs, 2)
+  t.same([...store.view.sharedNames.value], ['ben'], 'a second Ben')
 })
 
 t.test('older messages load once at a time, after the room is joined', async (t) => {

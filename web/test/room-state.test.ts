@@ -1,7 +1,7 @@
 import t from 'tap'
 import { LIMITS, type ChatMessage } from '@webchat/shared'
 import { addPending } from '../src/model/pending.js'
-import { applyPresence, applyRead, applyTyping, memberList, readersByMessage, typingNames } from '../src/model/room-people.js'
+import { applyPresence, applyRead, applyTyping, memberList, readersByMessage, typingPeople } from '../src/model/room-people.js'
 import { applyHistory, applyJoined, applyMessage, createRoomState, markRead } from '../src/model/room-state.js'
 
 const me = 'me'
@@ -59,11 +59,11 @@ t.test('presence, typing and read markers', async (t) => {
   let room = applyPresence(createRoomState('r'), 'join', { id: 'ana', name: 'Ana' })
   room = applyTyping(room, { id: 'ana', name: 'Ana' }, 1000)
   room = applyTyping(room, { id: me, name: 'Me' }, 1000)
-  t.same(typingNames(room, 2000, me), ['Ana'])
-  t.same(typingNames(room, 99_999, me), [], 'typing fades')
+  t.same(typingPeople(room, 2000, me), [{ id: 'ana', name: 'Ana' }])
+  t.same(typingPeople(room, 99_999, me), [], 'typing fades')
   room = applyTyping(room, { id: 'ana', name: 'Ana' }, 1000)
   room = applyPresence(room, 'leave', { id: 'ana', name: 'Ana' })
-  t.same(typingNames(room, 2000, me), [], 'leaving stops typing')
+  t.same(typingPeople(room, 2000, me), [], 'leaving stops typing')
   t.same(memberList(room), [{ id: 'ana', name: 'Ana', online: false }])
 
   room = applyJoined(room, { members: [], messages: [msg('1-0'), msg('2-0'), msg('4-0')], recovered: false, lastRead: null }, me)
@@ -71,13 +71,13 @@ t.test('presence, typing and read markers', async (t) => {
   room = applyRead(room, { id: 'ana', name: 'Ana' }, '1-0')
   room = applyRead(room, { id: 'cy', name: 'Cy' }, '3-0')
   room = applyRead(room, { id: me, name: 'Me' }, '4-0')
-  t.same([...readersByMessage(room, me)], [['2-0', ['Ana', 'Cy']]], 'newest marker only; a marker between messages shows at the one before')
+  t.same([...readersByMessage(room, me)], [['2-0', [{ id: 'ana', name: 'Ana' }, { id: 'cy', name: 'Cy' }]]], 'newest marker only; a marker between messages shows at the one before')
   room = applyRead(room, { id: 'ben', name: 'Ben' }, '4-0')
-  t.same([...readersByMessage(room, me)], [['2-0', ['Ana', 'Cy']]], 'all written by Ben: nothing to show for him')
+  t.same([...readersByMessage(room, me)], [['2-0', [{ id: 'ana', name: 'Ana' }, { id: 'cy', name: 'Cy' }]]], 'all written by Ben: nothing to show for him')
   room = applyMessage(room, msg('5-0', 'ana'), me)
   room = applyMessage(room, msg('6-0', 'cy'), me)
   room = applyRead(room, { id: 'cy', name: 'Cy' }, '6-0')
-  t.same([...readersByMessage(room, me)], [['2-0', ['Ana']], ['5-0', ['Cy']]], 'under the newest message by someone else')
+  t.same([...readersByMessage(room, me)], [['2-0', [{ id: 'ana', name: 'Ana' }]], ['5-0', [{ id: 'cy', name: 'Cy' }]]], 'under the newest message by someone else')
 })
 
 t.test('a change shares every part it does not touch', async (t) => {
@@ -91,5 +91,5 @@ t.test('a change shares every part it does not touch', async (t) => {
   const next = applyMessage(read, msg('2-0', 'ana'), me)
   t.equal(next.reads, read.reads, 'a message leaves the read markers')
   t.equal(next.members, read.members, 'an author named as before leaves the members')
-  t.same(typingNames(next, 1500, me), [], 'a message ends its author\'s typing')
+  t.same(typingPeople(next, 1500, me), [], 'a message ends its author\'s typing')
 })

@@ -11,7 +11,7 @@ import { type ErrorRegistry, reasonError, type WireError, wireErrorOf } from '@w
 export const errors = {
   BadRequest: reasonError('WEBCHAT_ERR_BAD_REQUEST', 400),
   InvalidEmail: createError('WEBCHAT_ERR_INVALID_EMAIL', 'email must be one valid address', 400),
-  InvalidName: createError('WEBCHAT_ERR_INVALID_NAME', 'name must be 1 to 40 characters without control characters', 400),
+  InvalidName: createError('WEBCHAT_ERR_INVALID_NAME', 'name must be 1 to 40 characters that show: no control, invisible, filler or direction characters', 400),
   DomainNotAllowed: createError('WEBCHAT_ERR_DOMAIN_NOT_ALLOWED', 'sign-in is not open to this email domain', 403),
   RateLimited: createError('WEBCHAT_ERR_RATE_LIMITED', 'too many requests; try again later', 429),
   MailUnavailable: createError('WEBCHAT_ERR_MAIL_UNAVAILABLE', 'the code could not be mailed; try again shortly', 503),

@@ -1,8 +1,11 @@
-/** One of eight colors per user, from their id, as a class (no inline styles under the CSP). */
+import { idHash } from './identity.js'
+
+/**
+ * One of eight colors per user, from their id (never the name, which anyone can copy), as a class
+ * (no inline styles under the CSP). The low bits of the hash; the tag uses the others.
+ */
 export function colorClass (id: string): string {
-  let hash = 0
-  for (const ch of id) hash = (hash * 31 + ch.codePointAt(0)!) >>> 0
-  return `av-${hash % 8}`
+  return `av-${idHash(id) & 7}`
 }
 
 export function initials (name: string): string {

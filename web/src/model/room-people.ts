@@ -1,5 +1,6 @@
 import type { Member } from '@webchat/shared'
 import { compareIds } from '@webchat/client'
+import type { Person } from './identity.js'
 import { deleteEntry, setEntry } from './immutable-map.js'
 import { isNewer, type MemberView, type RoomState } from './room-state.js'
 import { TYPING_SHOW_MS } from './typing.js'
@@ -27,17 +28,17 @@ export function applyRead (room: RoomState, user: Member, id: string): RoomState
   return { ...room, reads: setEntry(room.reads, user.id, { name: user.name, id }) }
 }
 
-/** Names of people typing now, without me, oldest first. */
-export function typingNames (room: Pick<RoomState, 'typing'>, now: number, me: string): string[] {
-  return [...room.typing].filter(([id, entry]) => entry.until > now && id !== me).map(([, entry]) => entry.name)
+/** People typing now, without me, oldest first. */
+export function typingPeople (room: Pick<RoomState, 'typing'>, now: number, me: string): Person[] {
+  return [...room.typing].filter(([id, entry]) => entry.until > now && id !== me).map(([id, { name }]) => ({ id, name }))
 }
 
 /**
  * Who has read up to each shown message, without me: each reader once, under the newest loaded
  * message at or before their marker that someone else wrote (a reader's own messages say nothing).
  */
-export function readersByMessage (room: Pick<RoomState, 'messages' | 'reads'>, me: string): Map<string, string[]> {
-  const byId = new Map<string, string[]>()
+export function readersByMessage (room: Pick<RoomState, 'messages' | 'reads'>, me: string): Map<string, Person[]> {
+  const byId = new Map<string, Person[]>()
   for (const [userId, { name, id }] of room.reads) {
     if (userId === me) continue
     let at: string | undefined
@@ -45,7 +46,7 @@ export function readersByMessage (room: Pick<RoomState, 'messages' | 'reads'>, m
       const m = room.messages[i]!
       if (compareIds(m.id, id) <= 0 && m.user.id !== userId) { at = m.id; break }
     }
-    if (at !== undefined) byId.set(at, [...(byId.get(at) ?? []), name])
+    if (at !== undefined) byId.set(at, [...(byId.get(at) ?? []), { id: userId, name }])
   }
   return byId
 }
@@ -53,4 +54,13 @@ export function readersByMessage (room: Pick<RoomState, 'messages' | 'reads'>, m
 /** Members for the panel: online first, then by name. */
 export function memberList (room: Pick<RoomState, 'members'>): MemberView[] {
   return [...room.members.values()].sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name))
+}
+
+/** Everyone the room shows a name of: me, its members, the authors of its loaded messages, readers and typists. */
+export function * namedPeople (room: Pick<RoomState, 'members' | 'messages' | 'reads' | 'typing'>, me: Person): Iterable<Person> {
+  yield me
+  yield * room.members.values()
+  for (const message of room.messages) yield message.user
+  for (const [id, { name }] of room.reads) yield { id, name }
+  for (const [id, { name }] of room.typing) yield { id, name }
 }

@@ -1,7 +1,8 @@
 import { computed, type ReadonlySignal } from '@preact/signals'
 import type { ChatMessage } from '@webchat/shared'
+import { sharedNames, type Person } from '../model/identity.js'
 import type { PendingMessage } from '../model/pending.js'
-import { memberList, readersByMessage } from '../model/room-people.js'
+import { memberList, namedPeople, readersByMessage } from '../model/room-people.js'
 import type { MemberView, RoomState } from '../model/room-state.js'
 import type { ChatState } from './chat-state.js'
 
@@ -15,7 +16,9 @@ export interface ActiveRoom {
   readonly pending: ReadonlySignal<readonly PendingMessage[]>
   readonly typing: ReadonlySignal<RoomState['typing']>
   /** Who has read up to which message, without me. */
-  readonly readers: ReadonlySignal<ReadonlyMap<string, string[]>>
+  readonly readers: ReadonlySignal<ReadonlyMap<string, Person[]>>
+  /** Names (as `nameKey`s) that two or more people in the room have: these show with their tags. */
+  readonly sharedNames: ReadonlySignal<ReadonlySet<string>>
   /** Online first, then by name. */
   readonly members: ReadonlySignal<readonly MemberView[]>
   readonly more: ReadonlySignal<boolean>
@@ -31,11 +34,18 @@ export function createActiveRoom (state: ChatState): ActiveRoom {
   const reads = part('reads')
   const members = part('members')
   const unread = part('unread')
+  const typing = part('typing')
+  let shared: ReadonlySet<string> = new Set()
   return {
     messages,
     pending: part('pending'),
-    typing: part('typing'),
+    typing,
     readers: computed(() => readersByMessage({ messages: messages.value, reads: reads.value }, state.me.value.id)),
+    sharedNames: computed(() => {
+      const room = { members: members.value, messages: messages.value, reads: reads.value, typing: typing.value }
+      shared = sharedNames(namedPeople(room, state.me.value), shared)
+      return shared
+    }),
     members: computed(() => memberList({ members: members.value })),
     more: part('more'),
     loadingOlder: part('loadingOlder'),

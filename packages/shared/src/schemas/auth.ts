@@ -2,17 +2,36 @@ import Type, { type Static } from 'typebox'
 import { LIMITS } from '../limits.js'
 import { Email, IsoTime, User } from './common.js'
 
-/** Names: trimmed, 1 to 40 characters, no control characters (checked again after trimming). */
 /** One-time sign-in codes: LIMITS.codeDigits decimal digits. */
 export const CODE_PATTERN = `^[0-9]{${LIMITS.codeDigits}}$`
-export const NAME_PATTERN = '^[^\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]*$'
-const nameChars = new RegExp(NAME_PATTERN, 'u')
 
-/** Trims a display name and returns it, or `null` when it breaks the rule. */
+/*
+ * Display names. A name must show as something: each character is a visible one (a letter, digit,
+ * punctuation or symbol), a mark or selector on the character before it, a space between two of
+ * them, or a joiner (ZWJ/ZWNJ) between two of them, which emoji sequences and Persian and Indic
+ * spelling need. So a name cannot be blank: controls, bidi controls, zero-width and other
+ * default-ignorable characters, Hangul fillers (they are letters that draw nothing) and the blank
+ * braille pattern are refused. Marks are capped per character so that none stacks over the lines
+ * around it. Written once as a pattern: the API schema (`RenameRequest`, OpenAPI) and
+ * `normalizeName` (servers, clients) use the same one.
+ */
+const BLANK = '\\p{Default_Ignorable_Code_Point}\\u2800\\u{1D159}'
+const VISIBLE = `(?![${BLANK}])[\\p{L}\\p{N}\\p{P}\\p{S}]`
+/** Combining marks and variation selectors but the invisible ones, and emoji tag characters. */
+const MARK = '(?:(?![\\u034F\\u17B4\\u17B5])\\p{M}|[\\u{E0020}-\\u{E007F}])'
+const GLYPH = `${VISIBLE}${MARK}{0,8}`
+export const NAME_PATTERN = `^\\p{Zs}*${GLYPH}(?:(?:[\\u200C\\u200D]|\\p{Zs}+)?${GLYPH})*\\p{Zs}*$`
+const nameRule = new RegExp(NAME_PATTERN, 'u')
+
+/**
+ * A display name as stored, or `null` when it breaks the rule above: trimmed, in NFC (so one
+ * spelling of "é" is stored), runs of spaces made one (a page shows them as one), then 1 to 40
+ * characters.
+ */
 export function normalizeName (raw: string): string | null {
-  const name = raw.trim()
+  const name = raw.trim().normalize('NFC').replace(/\p{Zs}{2,}/gu, ' ')
   const length = [...name].length
-  return length >= 1 && length <= LIMITS.nameChars && nameChars.test(name) ? name : null
+  return length >= 1 && length <= LIMITS.nameChars && nameRule.test(name) ? name : null
 }
 
 export const CodeRequest = Type.Object({ email: Email }, { $id: 'CodeRequest', additionalProperties: false })

@@ -1,3 +1,4 @@
+import { fullName } from '../../model/identity.js'
 import type { ChatStore } from '../../store/chat-store.js'
 import { Avatar } from '../avatar.js'
 
@@ -6,9 +7,9 @@ export function Account ({ store, rename, logout }: { store: ChatStore, rename (
   const me = store.me.value
   return (
     <div class='account'>
-      <span><Avatar id={me.id} name={me.name} /></span>
+      <span><Avatar id={me.id} name={me.name} title={fullName(me)} /></span>
       <div class='account-who'>
-        <span class='account-name'>{me.name}</span>
+        <span class='account-name' title={fullName(me)}><bdi>{me.name}</bdi></span>
         <span class='account-email muted'>{me.email}</span>
       </div>
       <div class='account-actions'>

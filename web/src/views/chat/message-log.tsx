@@ -1,6 +1,7 @@
 import { Component, createRef } from 'preact'
 import type { ChatMessage } from '@webchat/shared'
 import { buildRows, GROUP_MS, type Row } from '../../model/grouping.js'
+import { tagIfShared } from '../../model/identity.js'
 import type { ChatStore } from '../../store/chat-store.js'
 import { ListTop } from './list-top.js'
 import { DaySeparator, MessageRow } from './message-row.js'
@@ -92,6 +93,7 @@ export class MessageLog extends Component<{ store: ChatStore }> {
     const { view } = store
     const messages = view.messages.value
     const readers = view.readers.value
+    const shared = view.sharedNames.value
     const me = store.me.value
     const last = messages[messages.length - 1]
     return (
@@ -101,10 +103,10 @@ export class MessageLog extends Component<{ store: ChatStore }> {
           <ol class='rows' aria-label='Messages'>
             {this.rowsOf(messages).map((row) => row.kind === 'day'
               ? <DaySeparator key={row.key} label={row.label} />
-              : <MessageRow key={row.key} message={row.message} continued={row.continued} mine={row.message.user.id === me.id} seenBy={readers.get(row.key)?.join(', ')} />)}
+              : <MessageRow key={row.key} message={row.message} continued={row.continued} mine={row.message.user.id === me.id} seenBy={readers.get(row.key)} shared={shared} />)}
           </ol>
           <PendingRows
-            pending={view.pending.value} me={me} retry={store.retry} discard={store.discard}
+            pending={view.pending.value} me={me} myTag={tagIfShared(me, shared)} retry={store.retry} discard={store.discard}
             mineAbove={last !== undefined && last.user.id === me.id && Date.now() - last.ts < GROUP_MS}
           />
         </div>

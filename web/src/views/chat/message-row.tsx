@@ -1,6 +1,8 @@
 import type { ChatMessage } from '@webchat/shared'
 import { formatFull, formatTime } from '../../model/format.js'
+import { fullName, tagIfShared, type Person } from '../../model/identity.js'
 import { Avatar } from '../avatar.js'
+import { Name, NameList } from '../name.js'
 import { pure } from '../pure.js'
 
 export interface MessageRowProps {
@@ -8,25 +10,31 @@ export interface MessageRowProps {
   /** Same author as the row above, shortly after: no name or picture. */
   continued: boolean
   mine: boolean
-  /** Names of those who have read up to here, if any. */
-  seenBy: string | undefined
+  /** Those who have read up to here, if any. */
+  seenBy: readonly Person[] | undefined
+  /** Names more than one person in the room has (the same set while it does not change). */
+  shared: ReadonlySet<string>
 }
 
-/** One message. Its text is a text node, so markup in a message shows as typed. */
-export const MessageRow = pure(({ message: m, continued, mine, seenBy }: MessageRowProps) => {
+/**
+ * One message. Its text is a text node, so markup in a message shows as typed; `dir=auto` makes it
+ * its own bidi isolate, so direction controls in it reorder none of the row around it.
+ */
+export const MessageRow = pure(({ message: m, continued, mine, seenBy, shared }: MessageRowProps) => {
   const time = <time dateTime={new Date(m.ts).toISOString()} title={formatFull(m.ts)}>{formatTime(m.ts)}</time>
+  const tagOf = (person: Person): string | undefined => tagIfShared(person, shared)
   const body = [
-    <div key='text' class='msg-text'>{m.text}</div>,
-    <div key='seen' class='msg-seen' hidden={seenBy === undefined}>{seenBy === undefined ? '' : `Seen by ${seenBy}`}</div>
+    <div key='text' class='msg-text' dir='auto'>{m.text}</div>,
+    <div key='seen' class='msg-seen' hidden={seenBy === undefined}>{seenBy === undefined ? null : ['Seen by ', <NameList key='names' people={seenBy} tagOf={tagOf} />]}</div>
   ]
   if (continued) {
-    return <li class='msg msg-cont' data-id={m.id}><span class='msg-gutter'>{time}</span><div class='msg-body'>{body}</div></li>
+    return <li class='msg msg-cont' data-id={m.id} data-user={m.user.id}><span class='msg-gutter'>{time}</span><div class='msg-body'>{body}</div></li>
   }
   return (
-    <li class={mine ? 'msg msg-mine' : 'msg'} data-id={m.id}>
-      <Avatar id={m.user.id} name={m.user.name} />
+    <li class={mine ? 'msg msg-mine' : 'msg'} data-id={m.id} data-user={m.user.id}>
+      <Avatar id={m.user.id} name={m.user.name} title={fullName(m.user)} />
       <div class='msg-body'>
-        <div class='msg-head'><span class='msg-author'>{m.user.name}</span>{time}</div>
+        <div class='msg-head'><Name class='msg-author' person={m.user} tag={tagOf(m.user)} />{time}</div>
         {body}
       </div>
     </li>

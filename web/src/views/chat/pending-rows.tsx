@@ -1,9 +1,13 @@
+import { fullName, type Person } from '../../model/identity.js'
 import type { PendingMessage } from '../../model/pending.js'
 import { Avatar } from '../avatar.js'
+import { Name } from '../name.js'
 
 interface Props {
   pending: readonly PendingMessage[]
-  me: { id: string, name: string }
+  me: Person
+  /** My tag, when someone else in the room has a name like mine. */
+  myTag: string | undefined
   /** My last message is right above: the first pending one continues its group. */
   mineAbove: boolean
   retry (clientMsgId: string): void
@@ -11,7 +15,7 @@ interface Props {
 }
 
 /** My messages on their way, below the others; a failed one says why and offers a retry. */
-export function PendingRows ({ pending, me, mineAbove, retry, discard }: Props) {
+export function PendingRows ({ pending, me, myTag, mineAbove, retry, discard }: Props) {
   return (
     <ol class='rows pending-rows' aria-label='Messages being sent'>
       {pending.map((p, i) => {
@@ -19,10 +23,10 @@ export function PendingRows ({ pending, me, mineAbove, retry, discard }: Props) 
         const failed = p.status === 'failed'
         return (
           <li key={p.clientMsgId} class={`msg msg-pending msg-mine${continued ? ' msg-cont' : ''}${failed ? ' msg-failed' : ''}`} data-client-id={p.clientMsgId}>
-            {continued ? <span class='msg-gutter' /> : <Avatar id={me.id} name={me.name} />}
+            {continued ? <span class='msg-gutter' /> : <Avatar id={me.id} name={me.name} title={fullName(me)} />}
             <div class='msg-body'>
-              {continued ? null : <div class='msg-head'><span class='msg-author'>{me.name}</span></div>}
-              <div class='msg-text'>{p.text}</div>
+              {continued ? null : <div class='msg-head'><Name class='msg-author' person={me} tag={myTag} /></div>}
+              <div class='msg-text' dir='auto'>{p.text}</div>
               <div class='msg-status'>
                 {failed ? `Not sent: ${p.error ?? 'error'}. ` : 'Sending…'}
                 {failed ? <button class='btn btn-link' type='button' onClick={() => retry(p.clientMsgId)}>Retry</button> : null}

@@ -30,7 +30,7 @@ export function RenameDialog ({ opened, me, save }: Props) {
   function submit (): void {
     const name = normalizeName(input.current!.value)
     if (name === null) {
-      error.value = `Use 1 to ${LIMITS.nameChars} characters, without control characters.`
+      error.value = `Use 1 to ${LIMITS.nameChars} characters that show: no invisible, filler or control characters.`
       return
     }
     busy.value = true

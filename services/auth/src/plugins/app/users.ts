@@ -15,19 +15,31 @@ export interface Users {
 // Addresses are looked up by digest so the index key does not spell them out.
 const emailKey = (email: string): string => names.userByEmail(createHash('sha256').update(email).digest('base64url'))
 
-/** A first display name from the address: its local part, cut to the limit, or "user". */
+/**
+ * A first display name from the address: its local part, cut to the limit, or "user". Addresses
+ * are printable ASCII (EMAIL_PATTERN), so a local part always passes the name rule; the check
+ * stays in case an address ever gets here some other way.
+ */
 export function defaultName (email: string): string {
   const local = email.slice(0, email.lastIndexOf('@'))
   return normalizeName([...local].slice(0, LIMITS.nameChars).join('')) ?? 'user'
 }
 
+/**
+ * A stored user, with a name that passes today's rule: a name stored before the rule was
+ * tightened (blank, or with direction controls) reads as the default name until the user
+ * renames, so it reaches no token, page or room. The record itself is left as it is.
+ */
 function parseUser (raw: string | null): User | null {
   if (raw === null) return null
+  let user: User
   try {
-    return JSON.parse(raw) as User
+    user = JSON.parse(raw) as User
   } catch {
     return null
   }
+  const name = normalizeName(user.name)
+  return name === user.name ? user : { ...user, name: name ?? defaultName(user.email) }
 }
 
 /** Users in the engine's key/value store: `user:<id>` plus an index by address. */

@@ -15,7 +15,7 @@ const meRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.patch('/me', {
     schema: {
-      summary: 'Rename the signed-in user (1 to 40 characters, trimmed, no control characters)',
+      summary: 'Rename the signed-in user (1 to 40 characters that show, trimmed; no control, invisible, filler or direction characters)',
       tags: ['auth'],
       body: RenameRequest,
       response: { 200: UserBody, ...errorResponses(400, 401, 403, 413, 415) }

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { normalizeName } from '@webchat/shared'
 import { names } from '../../../src/names.js'
 import { createUsers, defaultName } from '../../../src/plugins/app/users.js'
 import { ENGINES, engineFor, testConfig } from '../../helper.js'
@@ -25,6 +26,35 @@ t.test('default names come from the local part', async (t) => {
   t.equal(defaultName('ada.lovelace@example.com'), 'ada.lovelace')
   t.equal(defaultName(`${'x'.repeat(60)}@example.com`), 'x'.repeat(40))
   t.equal(defaultName('@example.com'), 'user')
+})
+
+t.test('a default name is never refused by the name rule, nor blank', async (t) => {
+  // Every character an address's local part may hold (EMAIL_PATTERN), alone and in runs.
+  const allowed = "ABCXYZabcxyz0189.!#$%&'*+/=?^_`{|}~-"
+  for (const c of allowed) {
+    for (const local of [c, c.repeat(64), `a${c}b`]) {
+      const name = defaultName(`${local}@example.com`)
+      t.equal(normalizeName(name), name, JSON.stringify(local))
+    }
+  }
+  // An address that slipped past the schema still gets a name that shows.
+  for (const email of ['\u3164@example.com', ' @example.com', '\u202e@example.com', 'a@b@example.com']) {
+    const name = defaultName(email)
+    t.equal(normalizeName(name), name, JSON.stringify(email))
+  }
+})
+
+t.test('a stored name that breaks the rule reads as the default name; the record stays', async (t) => {
+  const engine = await engineFor(t, await testConfig(t, 'memory'))
+  const users = createUsers({ engine })
+  const user = await users.findOrCreate('old@example.com')
+  const stored = JSON.stringify({ ...user, name: '\u3164' })
+  await engine.kv.set(names.user(user.id), stored)
+  t.equal((await users.get(user.id))?.name, 'old')
+  t.equal((await users.findOrCreate('old@example.com')).name, 'old')
+  t.equal(await engine.kv.get(names.user(user.id)), stored, 'nothing rewritten')
+  await engine.kv.set(names.user(user.id), JSON.stringify({ ...user, name: 'Ada  Lovelace' }))
+  t.equal((await users.get(user.id))?.name, 'Ada Lovelace', 'read as the rule would store it')
 })
 
 t.test('an index entry without its record is repaired', async (t) => {

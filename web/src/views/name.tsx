@@ -1,0 +1,27 @@
+import { Fragment } from 'preact'
+import { fullName, type Person } from '../model/identity.js'
+
+interface Props {
+  person: Person
+  /** The tag to show after the name (it is always in the hover text). */
+  tag?: string | undefined
+  class?: string
+}
+
+/**
+ * A person's name. In a <bdi>, so that a name written right to left, or holding direction
+ * controls, cannot reorder the text around it (a time, other names, "(you)").
+ */
+export function Name ({ person, tag, class: className }: Props) {
+  return (
+    <span class={className} title={fullName(person)}>
+      <bdi>{person.name}</bdi>
+      {tag === undefined ? null : <span class='name-tag'>{` #${tag}`}</span>}
+    </span>
+  )
+}
+
+/** Names in a row, "Ana, Ben", each isolated. */
+export function NameList ({ people, tagOf }: { people: readonly Person[], tagOf (person: Person): string | undefined }) {
+  return <>{people.map((p, i) => <Fragment key={p.id}>{i > 0 ? ', ' : null}<Name person={p} tag={tagOf(p)} /></Fragment>)}</>
+}

@@ -1,0 +1,122 @@
+import t from 'tap'
+import type { Page } from 'playwright-core'
+import { startHarness } from './harness.js'
+import { joinRoom, ROOM, say, shot, signIn, WAIT, waitForText } from './page-actions.js'
+
+/** Issue 14, item 4: two people with one name are told apart; direction controls stay in their text. */
+
+const NAME = 'Ada Lovelace'
+const TAG = /^[0-9A-HJKMNP-TV-Z]{5}$/
+
+interface Shown { id: string, name: string, tag: string, title: string, you: boolean }
+
+/** The members panel as a page shows it. */
+async function members (page: Page): Promise<Shown[]> {
+  return await page.locator('.members .member-list:not(.offline) .member').evaluateAll((items) => items.map((li) => {
+    const name = li.querySelector('.member-name')!
+    return {
+      id: li.getAttribute('data-user') ?? '',
+      name: name.querySelector('bdi')?.textContent ?? '',
+      tag: (name.querySelector('.name-tag')?.textContent ?? '').trim().replace(/^#/, ''),
+      title: name.getAttribute('title') ?? '',
+      you: (name.textContent ?? '').includes('(you)')
+    }
+  }))
+}
+
+t.test('two people named alike are told apart, and a message cannot turn the row around it', async (t) => {
+  const h = await startHarness(t)
+  if (h === undefined) return
+  const { stack, ana, ben, step } = h
+  let anaShown: Shown | undefined
+  let benShown: Shown | undefined
+
+  await step(`two people sign in and both take the name "${NAME}"`, async (t) => {
+    await ana.goto(stack.auths[0]!.url + '/')
+    await signIn(ana, stack, 'ana@example.com', NAME)
+    await ben.goto(stack.auths[1]!.url + '/')
+    await signIn(ben, stack, 'ben@example.com', NAME)
+    t.same([await ana.locator('.account-name').textContent(), await ben.locator('.account-name').textContent()], [NAME, NAME])
+  })
+
+  await step('a name that shows as nothing is refused in the rename dialog', async (t) => {
+    await ben.getByRole('button', { name: 'Rename' }).click()
+    await ben.getByLabel('Display name', { exact: true }).fill('\u3164\u3164\u3164')
+    await ben.getByRole('button', { name: 'Save' }).click()
+    await ben.locator('#rename-error', { hasText: 'no invisible, filler or control characters' }).waitFor({ timeout: WAIT })
+    await ben.getByRole('button', { name: 'Cancel' }).click()
+    t.equal(await ben.locator('.account-name').textContent(), NAME, 'the name is unchanged')
+  })
+
+  await step('the members panel tells them apart: a tag from the id, on the line and on hover', async (t) => {
+    await joinRoom(ana, ROOM)
+    await joinRoom(ben, ROOM)
+    await ana.locator('.members .member-list:not(.offline) .member').nth(1).waitFor({ timeout: WAIT })
+    await ben.locator('.members .member-list:not(.offline) .member').nth(1).waitFor({ timeout: WAIT })
+    const seenByAna = await members(ana)
+    const seenByBen = await members(ben)
+    t.equal(seenByAna.length, 2)
+    anaShown = seenByAna.find((m) => m.you)
+    benShown = seenByAna.find((m) => !m.you)
+    if (anaShown === undefined || benShown === undefined) throw new Error(`members: ${JSON.stringify(seenByAna)}`)
+    for (const m of seenByAna) {
+      t.equal(m.name, NAME, 'the same name')
+      t.match(m.tag, TAG, 'a tag')
+      t.equal(m.title, `${NAME} #${m.tag}`, 'the hover text names the tag')
+    }
+    t.not(anaShown.tag, benShown.tag, 'the tags differ')
+    t.not(anaShown.id, benShown.id)
+    t.same(seenByBen.map(({ id, tag }) => ({ id, tag })).sort((a, b) => a.id.localeCompare(b.id)),
+      seenByAna.map(({ id, tag }) => ({ id, tag })).sort((a, b) => a.id.localeCompare(b.id)), 'everyone sees the same tag for a person')
+    t.equal(seenByBen.find((m) => m.you)?.tag, benShown.tag, 'Ben sees his own tag as Ana sees it')
+  })
+
+  await step('in the messages, each author shows with the tag next to the shared name, and on hover', async (t) => {
+    await say(ana, 'Hello, this is the real Ada.')
+    await waitForText(ben, 'Hello, this is the real Ada.')
+    await say(ben, 'Hello, this is also Ada.')
+    await waitForText(ana, 'Hello, this is also Ada.')
+    for (const page of [ana, ben]) {
+      for (const who of [anaShown!, benShown!]) {
+        const row = page.locator(`.rows:not(.pending-rows) .msg[data-user="${who.id}"]`).first()
+        t.equal(await row.locator('.msg-author').textContent(), `${NAME} #${who.tag}`, 'name and tag on the line')
+        t.equal(await row.locator('.msg-author').getAttribute('title'), `${NAME} #${who.tag}`, 'and on hover')
+        t.equal(await row.locator('.msg-author bdi').textContent(), NAME, 'the name isolated in a <bdi>')
+        t.equal(await row.locator('.avatar').getAttribute('title'), `${NAME} #${who.tag}`, 'the picture says who too')
+      }
+    }
+  })
+
+  await step('a message holding U+202E reverses only its own text, not the author or the time', async (t) => {
+    const text = 'Invoice attached: \u202Egnp.exe'
+    await say(ben, text)
+    await waitForText(ana, text)
+    const row = ana.locator('.rows:not(.pending-rows) .msg', { hasText: 'Invoice attached' })
+    const message = row.locator('.msg-text')
+    t.equal(await message.getAttribute('dir'), 'auto', 'the text is its own bidi isolate')
+    t.equal(await message.textContent(), text, 'the text is kept as sent')
+    // The row is a continuation of Ben's group: look at the head of that group, just above it.
+    const head = ana.locator(`.rows:not(.pending-rows) .msg[data-user="${benShown!.id}"]:not(.msg-cont)`).last()
+    const author = head.locator('.msg-author')
+    const time = head.locator('.msg-head time')
+    t.equal(await author.textContent(), `${NAME} #${benShown!.tag}`, 'the author reads as before')
+    const [a, tm, m] = [await author.boundingBox(), await time.boundingBox(), await message.boundingBox()]
+    if (a === null || tm === null || m === null) throw new Error('not laid out')
+    t.ok(a.x + a.width <= tm.x, `the author (${a.x}..${a.x + a.width}) is left of the time (${tm.x})`)
+    t.ok(a.y + a.height <= m.y + 1, 'the head is above the text')
+    // Every text a person wrote, and every name, sits in an isolate.
+    const loose = await ana.locator('.msg-text:not([dir="auto"]), .msg-author:not(:has(bdi)), .member-name:not(:has(bdi)), .account-name:not(:has(bdi))').count()
+    t.equal(loose, 0, 'no name or message text outside an isolate')
+    await shot(ana, 'names-alike-desktop.png')
+  })
+
+  await step('typing and read markers show the tag next to a shared name', async (t) => {
+    await ben.locator('#composer-input').pressSequentially('Typing as Ada', { delay: 20 })
+    await ana.locator('.typing', { hasText: `${NAME} #${benShown!.tag} is typing…` }).waitFor({ timeout: WAIT })
+    await ben.locator('#composer-input').fill('')
+    await ben.locator('.msg-seen', { hasText: `Seen by ${NAME} #${anaShown!.tag}` }).waitFor({ timeout: WAIT })
+    t.pass('tags on the typing line and the read marker')
+  })
+
+  h.finish()
+})
