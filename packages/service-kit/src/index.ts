@@ -3,6 +3,7 @@ export { withDeadline, type DeadlineOptions } from './deadline.js'
 export { default as opsRoutes, engineCheck, type Check, type OpsOptions } from './ops.js'
 export { answerParserError, parserErrorResponse, type RawSocket } from './parser-error.js'
 export { ConfigError, loadSettings, type Env } from './settings.js'
+export { trustHops, trustProxyOption, trustProxySetting, type TrustProxy } from './trust-proxy.js'
 export {
   errorResponses, wireCodeOf, wireErrorOf, withDetail,
   type ErrorDetail, type ErrorRegistry, type WireError, type WireErrorCode
