@@ -3,7 +3,7 @@ import t from 'tap'
 import { ConfigSchema as AuthSchema, loadConfig as loadAuthConfig } from '@webchat/auth'
 import { ConfigSchema as ChatSchema, loadConfig as loadChatConfig } from '@webchat/chat'
 import { PLACEHOLDERS, readTemplate, renderTemplate, type TemplateValues } from '../src/nginx-config.js'
-import { COMPOSE_FILE, composeConfig, dockerCompose, serviceEnv, type ComposeConfig } from './helpers/compose.js'
+import { COMPOSE_FILE, composeConfig, dockerCompose, portStrings, serviceEnv, type ComposeConfig } from './helpers/compose.js'
 import { repoPath } from './helpers/repo.js'
 import { haveTools } from './helpers/tools.js'
 
@@ -23,7 +23,7 @@ const DIFFERENT: Record<string, string> = {
   REDIS_URL: 'the bundled redis service',
   SMTP_URL: 'the bundled MailHog',
   MAIL_TRANSPORT: 'mail the codes (to MailHog) rather than print them',
-  TRUST_PROXY: 'nginx is one hop in front',
+  TRUST_PROXY: 'nginx, at its fixed address, is the proxy in front',
   ALLOWED_ORIGINS: 'the nginx entry point, by name and by address'
 }
 
@@ -64,7 +64,7 @@ if (haveTools(t, ['docker-compose'])) {
     t.ok(defaults.volumes !== undefined && 'redis-data' in defaults.volumes)
     t.match(s.redis!.healthcheck!.test, ['CMD', 'redis-cli', 'ping'])
     t.match(s.mailhog!.image, /^mailhog\/mailhog/)
-    t.same(s.mailhog!.ports, [{ published: 8025, target: 8025 }], 'the MailHog UI on 8025')
+    t.same(portStrings(defaults, 'mailhog'), ['127.0.0.1:8025:8025/tcp'], 'the MailHog UI (every sign-in code, no password) on 8025 of the host\'s loopback only')
     t.same(s.nginx!.ports, [{ published: 8080, target: 8080 }], 'nginx is the one entry point, on 8080')
     t.equal(s.chat!.ports, undefined, 'chat publishes no host port, so --scale chat=N works')
     t.equal(s.auth!.ports, undefined, 'auth is reached through nginx only')
@@ -104,7 +104,12 @@ if (haveTools(t, ['docker-compose'])) {
     const publicOrigin = `http://localhost:${defaults.services.nginx!.ports![0]!.published}`
     t.ok(chat.allowedOrigins.includes(publicOrigin), `chat accepts sockets from ${publicOrigin}`)
     t.ok(auth.allowedOrigins.includes(publicOrigin), `auth accepts requests from ${publicOrigin}`)
-    t.equal(auth.trustProxy, '1', 'auth trusts nginx, one hop')
+    const nginxAddress = defaults.services.nginx!.networks?.default?.ipv4_address
+    t.equal(nginxAddress, '10.248.0.10', 'nginx has a fixed address on the compose network')
+    t.same(defaults.networks?.default?.ipam?.config, [{ subnet: '10.248.0.0/24' }], 'in a fixed range')
+    t.equal(auth.trustProxy, nginxAddress, 'auth trusts nginx, by its address (Fastify ignores a hop count)')
+    t.equal(chat.trustProxy, nginxAddress, 'so does chat')
+    // (Both configs loaded above: each refuses a TRUST_PROXY that Fastify would ignore.)
     t.equal(auth.mailTransport, 'smtp')
     t.equal(auth.smtpUrl, 'smtp://mailhog:1025', 'codes go to MailHog')
     t.equal(auth.chatPublicUrl, '/ws', 'the web app opens its socket through nginx')
@@ -139,6 +144,7 @@ if (haveTools(t, ['docker-compose'])) {
     }
     t.equal(auth.SMTP_URL, 'smtps://user:pass@smtp.example.com:465')
     t.same(config.services.nginx!.ports, [{ published: 9090, target: 8080 }])
+    t.same(portStrings(composeConfig({ MAILHOG_UI_BIND: '0.0.0.0', MAILHOG_UI_PORT: '8026' }), 'mailhog'), ['0.0.0.0:8026:8025/tcp'], 'MailHog\'s UI on all interfaces only when asked')
   })
 
   t.test('.env.example lists every variable compose reads, each with compose\'s default', async (t) => {

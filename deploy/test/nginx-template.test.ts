@@ -144,7 +144,7 @@ if (haveTools(t, ['nginx'])) {
     t.equal(headers.host, `127.0.0.1:${listen}`, 'Host is the one the client used')
     t.equal(headers['x-forwarded-host'], `127.0.0.1:${listen}`, 'a forged X-Forwarded-Host is replaced')
     t.equal(headers['x-forwarded-proto'], 'http', 'a forged X-Forwarded-Proto is replaced')
-    t.equal(headers['x-forwarded-for'], '6.6.6.6, 127.0.0.1', 'the client address is appended: TRUST_PROXY=1 takes the last one')
+    t.equal(headers['x-forwarded-for'], '6.6.6.6, 127.0.0.1', 'the client address is appended: auth, trusting nginx only, takes the last one')
     t.equal(headers.connection, undefined, 'no Connection: close, so upstream connections are kept alive')
     t.equal(headers.upgrade, undefined)
 

@@ -11,7 +11,9 @@ export interface ComposeService {
   build?: { context: string, dockerfile: string }
   command?: string[]
   environment?: Record<string, string>
+  /** As compose prints them; one bound to a host address is a `host:published:target/proto` string instead (read it with `portStrings`). */
   ports?: Array<{ published: number, target: number }>
+  networks?: Record<string, { ipv4_address?: string } | null>
   expose?: string[]
   volumes?: string[]
   healthcheck?: { test: string[] }
@@ -22,6 +24,7 @@ export interface ComposeService {
 export interface ComposeConfig {
   services: Record<string, ComposeService>
   volumes?: Record<string, unknown>
+  networks?: Record<string, { ipam?: { config?: Array<{ subnet: string }> } }>
 }
 
 export const COMPOSE_FILE = repoPath('docker-compose.yml')
@@ -55,6 +58,12 @@ export function composeConfig (env: Record<string, string> = {}): ComposeConfig 
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/** A service's published ports where they are bound to a host address (compose prints those as strings). */
+export function portStrings (config: ComposeConfig, service: string): string[] {
+  const ports: unknown[] = config.services[service]?.ports ?? []
+  return ports.map((port) => typeof port === 'string' ? port : JSON.stringify(port))
 }
 
 /** A service's environment as compose would give it to the container. */

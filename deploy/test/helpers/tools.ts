@@ -4,9 +4,10 @@ import { delimiter, join } from 'node:path'
 import type { Test } from 'tap'
 
 /** The one line a developer needs when a Debian tool the deployment tests use is missing. */
-export const INSTALL: Record<'nginx' | 'docker-compose', string> = {
+export const INSTALL: Record<'nginx' | 'docker-compose' | 'openssl', string> = {
   nginx: 'nginx is not installed: sudo apt-get install -y --no-install-recommends nginx (macOS: brew install nginx)',
-  'docker-compose': 'docker-compose is not installed: sudo apt-get install -y --no-install-recommends docker-compose (without --no-install-recommends it pulls a whole Docker engine)'
+  'docker-compose': 'docker-compose is not installed: sudo apt-get install -y --no-install-recommends docker-compose (without --no-install-recommends it pulls a whole Docker engine)',
+  openssl: 'openssl is not installed: sudo apt-get install -y --no-install-recommends openssl'
 }
 
 /** The tool's path: on PATH, or in the sbin folders Debian puts nginx in (not on a user's PATH). */
@@ -15,7 +16,7 @@ export function findTool (name: keyof typeof INSTALL): string | undefined {
   for (const folder of folders) {
     if (folder === '') continue
     const path = join(folder, name)
-    if (existsSync(path) && spawnSync(path, ['-v'], { stdio: 'ignore' }).status === 0) return path
+    if (existsSync(path) && spawnSync(path, [name === 'openssl' ? 'version' : '-v'], { stdio: 'ignore' }).status === 0) return path
   }
   return undefined
 }

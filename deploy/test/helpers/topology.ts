@@ -30,8 +30,8 @@ export interface Topology {
   chats: ChatInstance[]
   /** The environment each service was started with (compose's, addresses moved to loopback). */
   env: { auth: Record<string, string>, chat: Record<string, string> }
-  /** Signs a user in through nginx: code mailed to the sink, verified with a same-origin Origin. */
-  signIn (email: string, name: string): Promise<AuthClient>
+  /** Signs a user in through nginx (or `via` another entry point, with its own fetch): code mailed to the sink, verified with a same-origin Origin. */
+  signIn (email: string, name: string, via?: { origin: string, fetch: typeof globalThis.fetch }): Promise<AuthClient>
   /** The chat socket URL the web app would use (`/config.json`'s chatUrl against the page). */
   chatUrl (auth: AuthClient): Promise<string>
   /** A `ws` class sending this origin, as a browser on the page would; close codes go to `closes`. */
@@ -45,6 +45,10 @@ async function scrapeConnections (port: number): Promise<number> {
   return Number(match[1])
 }
 
+/** compose's address of nginx, where TRUST_PROXY names it, moved to loopback: here nginx reaches the services from 127.0.0.1. */
+const moveProxy = (value: string, composeAddress: string | undefined): string =>
+  value.split(',').map((entry) => entry.trim() === composeAddress ? '127.0.0.1' : entry).join(',')
+
 /** compose's public origin port, as ALLOWED_ORIGINS names it, moved to the loopback nginx. */
 const movePublicPort = (value: string, composePort: number, port: number): string =>
   value.split(',').map((origin) => origin.replace(new RegExp(`:${composePort}$`), `:${port}`)).join(',')
@@ -56,7 +60,7 @@ const movePublicPort = (value: string, composePort: number, port: number): strin
  * Debian's nginx in the foreground with the one template rendered for loopback. All stopped in
  * teardown; on failure the services' output and nginx's error log are printed.
  */
-export async function startTopology (t: Test, options: { chats?: number } = {}): Promise<Topology> {
+export async function startTopology (t: Test, options: { chats?: number, authEnv?: Record<string, string> } = {}): Promise<Topology> {
   requireTool('nginx')
   const compose = composeConfig()
   for (const file of ['services/auth/dist/server.js', 'services/chat/dist/server.js']) {
@@ -86,6 +90,7 @@ export async function startTopology (t: Test, options: { chats?: number } = {}):
   const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_ENV: 'production' } // NODE_ENV: as the images set it
   const composeAuth = serviceEnv(compose, 'auth')
   const composeChat = serviceEnv(compose, 'chat')
+  const composeNginx = compose.services.nginx?.networks?.default?.ipv4_address
   const authEnv = {
     ...base,
     ...composeAuth,
@@ -95,7 +100,9 @@ export async function startTopology (t: Test, options: { chats?: number } = {}):
     REDIS_PREFIX: prefix,
     SMTP_URL: sink.url,
     DATA_DIR: join(dir, 'auth-data'),
-    ALLOWED_ORIGINS: movePublicPort(composeAuth.ALLOWED_ORIGINS ?? '', composePort, listen!)
+    ALLOWED_ORIGINS: movePublicPort(composeAuth.ALLOWED_ORIGINS ?? '', composePort, listen!),
+    TRUST_PROXY: moveProxy(composeAuth.TRUST_PROXY ?? '', composeNginx),
+    ...options.authEnv
   }
   const chatEnv = {
     ...base,
@@ -104,7 +111,8 @@ export async function startTopology (t: Test, options: { chats?: number } = {}):
     REDIS_URL: redis.url,
     REDIS_PREFIX: prefix,
     AUTH_URL: `http://127.0.0.1:${authPort}`,
-    ALLOWED_ORIGINS: movePublicPort(composeChat.ALLOWED_ORIGINS ?? '', composePort, listen!)
+    ALLOWED_ORIGINS: movePublicPort(composeChat.ALLOWED_ORIGINS ?? '', composePort, listen!),
+    TRUST_PROXY: moveProxy(composeChat.TRUST_PROXY ?? '', composeNginx)
   }
 
   const auth = spawnProc('auth', process.execPath, ['services/auth/dist/server.js'], { env: authEnv, cwd: repoPath() })
@@ -130,8 +138,8 @@ export async function startTopology (t: Test, options: { chats?: number } = {}):
     auth,
     chats,
     env: { auth: authEnv, chat: chatEnv },
-    async signIn (email, name) {
-      const client = createAuthClient({ baseUrl: origin })
+    async signIn (email, name, via) {
+      const client = createAuthClient(via === undefined ? { baseUrl: origin } : { baseUrl: via.origin, fetch: via.fetch })
       await client.requestCode(email)
       await client.verify(email, await sink.codeFor(email, 10_000))
       await client.rename(name)

@@ -2,9 +2,9 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import type { Registry } from 'prom-client'
 import type { Engine } from '@webchat/engine'
-import { answerParserError, engineCheck, opsRoutes } from '@webchat/service-kit'
+import { answerParserError, engineCheck, opsRoutes, trustProxyOption } from '@webchat/service-kit'
 import { BODY_LIMIT, useJsonBodies } from './body-parsers.js'
-import { trustProxyOption, type Config } from './config.js'
+import type { Config } from './config.js'
 import { errorHandler, sendError } from './errors.js'
 import { loggerOptions } from './logger.js'
 import codesPlugin from './plugins/app/codes.js'
@@ -72,8 +72,7 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
 export function serverOptions (config: Config): FastifyServerOptions {
   return {
     logger: loggerOptions(config),
-    // A hop count is valid at run time (proxy-addr) though Fastify's types leave it out.
-    trustProxy: trustProxyOption(config.trustProxy) as FastifyServerOptions['trustProxy'],
+    trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: BODY_LIMIT,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',

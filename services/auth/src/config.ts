@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import Type, { type Static } from 'typebox'
-import { ConfigError, type Env, loadSettings } from '@webchat/service-kit'
+import { ConfigError, type Env, loadSettings, trustProxyOption, trustProxySetting } from '@webchat/service-kit'
 
 const seconds = (env: string, fallback: number, description: string, minimum = 0) =>
   Type.Integer({ env, default: fallback, minimum, description: `${description} (seconds)` })
@@ -22,7 +22,7 @@ export const ConfigSchema = Type.Object({
     Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
     Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')
   ], { env: 'LOG_LEVEL', default: 'info', description: 'pino log level' }),
-  trustProxy: Type.String({ env: 'TRUST_PROXY', default: 'false', description: '`true`, a hop count, or proxy addresses (comma-separated); set behind nginx' }),
+  trustProxy: trustProxySetting(),
   engine: Type.Union([Type.Literal('memory'), Type.Literal('redis')], { env: 'ENGINE', default: 'memory', description: 'state engine; `redis` by default when REDIS_URL is set' }),
   redisUrl: Type.String({ env: 'REDIS_URL', default: '', description: 'Redis URL for ENGINE=redis' }),
   redisPrefix: Type.String({ env: 'REDIS_PREFIX', default: 'webchat:', description: 'prefix of every Redis key and channel' }),
@@ -74,6 +74,8 @@ function checked (config: Config): Config {
   for (const [name, secret] of [['SESSION_SECRET', config.sessionSecret], ['CODE_SECRET', config.codeSecret]] as const) {
     if (secret !== '' && secret.length < 32) throw new ConfigError(`invalid configuration: ${name} must have at least 32 characters`)
   }
+  // Parsed again by the server; here so that a value Fastify would ignore stops the start.
+  trustProxyOption(config.trustProxy)
   for (const origin of config.allowedOrigins) {
     if (!/^https?:\/\/[^/]+$/.test(origin)) throw new ConfigError(`invalid configuration: ALLOWED_ORIGINS entry ${origin} is not an origin (scheme://host[:port])`)
   }
@@ -82,11 +84,4 @@ function checked (config: Config): Config {
     allowedEmailDomains: config.allowedEmailDomains.map((d) => d.toLowerCase()),
     allowedOrigins: config.allowedOrigins.map((o) => o.toLowerCase())
   }
-}
-
-/** Fastify's `trustProxy` from TRUST_PROXY. */
-export function trustProxyOption (value: string): boolean | number | string {
-  if (/^(true|false)$/i.test(value)) return value.toLowerCase() === 'true'
-  if (/^[0-9]+$/.test(value)) return Number(value)
-  return value
 }

@@ -3,7 +3,7 @@ import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import type { Registry } from 'prom-client'
 import { Registry as PromRegistry, collectDefaultMetrics } from 'prom-client'
 import type { Engine } from '@webchat/engine'
-import { answerParserError, engineCheck, opsRoutes } from '@webchat/service-kit'
+import { answerParserError, engineCheck, opsRoutes, trustProxyOption } from '@webchat/service-kit'
 import type { Config } from './config.js'
 import { errorHandler, notFoundHandler } from './errors.js'
 import { loggerOptions } from './logger.js'
@@ -76,6 +76,7 @@ export async function buildApp (opts: AppOptions & { logger?: FastifyServerOptio
   const { logger, ...appOptions } = opts
   const fastify = Fastify({
     logger: logger ?? loggerOptions(opts.config),
+    trustProxy: trustProxyOption(opts.config.trustProxy),
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     // Errors raised before routing (a malformed URL, a bad content type) get the same body.

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import Type, { type Static } from 'typebox'
-import { ConfigError, type Env, loadSettings } from '@webchat/service-kit'
+import { ConfigError, type Env, loadSettings, trustProxyOption, trustProxySetting } from '@webchat/service-kit'
 
 const millis = (env: string, fallback: number, description: string) => Type.Integer({ env, minimum: 1, default: fallback, description })
 
@@ -16,6 +16,8 @@ export const ConfigSchema = Type.Object({
     Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
     Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')
   ], { env: 'LOG_LEVEL', default: 'info', description: 'pino log level' }),
+  // Chat logs the client's address (the upgrade, requests): nginx's unless its hop is trusted.
+  trustProxy: trustProxySetting(),
   engine: Type.Union([Type.Literal('memory'), Type.Literal('redis')], { env: 'ENGINE', description: 'state engine, `memory` or `redis`; default: redis when REDIS_URL is set, else memory' }),
   redisUrl: Type.Optional(Type.String({ env: 'REDIS_URL', description: 'Redis URL for ENGINE=redis; every instance and the auth service share it' })),
   redisPrefix: Type.String({ env: 'REDIS_PREFIX', default: 'webchat:', description: 'prefix of every Redis key and channel; the same as the auth service\'s' }),
@@ -57,6 +59,8 @@ export function loadConfig (env: Env = process.env): Config {
     instanceId: `${hostname().replace(/[^A-Za-z0-9_.-]/g, '-')}-${process.pid}-${randomBytes(3).toString('hex')}`
   }))
   if (config.engine === 'redis' && config.redisUrl === undefined) throw new ConfigError('invalid configuration: ENGINE=redis needs REDIS_URL')
+  // Parsed again by the server; here so that a value Fastify would ignore stops the start.
+  trustProxyOption(config.trustProxy)
   return {
     ...config,
     authUrl: withoutTrailingSlash(config.authUrl),

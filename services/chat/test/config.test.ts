@@ -32,6 +32,7 @@ t.test('environment strings are converted and derived values filled in', async (
   t.same(config.serviceKeys, ['k1', 'k2'])
   t.equal(config.roomHistory, 50)
   t.equal(config.instanceId, 'chat-1')
+  t.equal(loadConfig({ TRUST_PROXY: '10.248.0.10' }).trustProxy, '10.248.0.10', 'the proxy in front, as auth reads it')
   t.equal(loadConfig({ REDIS_URL: 'redis://x', ENGINE: 'memory' }).engine, 'memory')
 })
 
@@ -43,6 +44,7 @@ t.test('bad values are named', async (t) => {
   t.throws(() => loadConfig({ ROOM_HISTORY: '0' }), /ROOM_HISTORY/)
   t.throws(() => loadConfig({ INSTANCE_ID: 'has space' }), /INSTANCE_ID/)
   t.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/)
+  t.throws(() => loadConfig({ TRUST_PROXY: 'nginx' }), /TRUST_PROXY/, 'a proxy setting Fastify would ignore or fail on')
 })
 
 t.test('numbers are plain digits and switches are words, as in auth (one loader for every service)', async (t) => {

@@ -30,6 +30,23 @@ async function stalledAndReader (cluster: Cluster, room: string, names: { slow: 
   return { slow, reader, socket }
 }
 
+/**
+ * Posts 100 messages of 1 KiB a second into `room` (far less than the kernel buffers hold in 12 s)
+ * until instance 0 closes a socket with 4008, or for 15 s; `closedAfter` is undefined if it never did.
+ */
+async function trickle (cluster: Cluster, room: string): Promise<{ posted: number, closedAfter: number | undefined }> {
+  const text = 'y'.repeat(1000)
+  const started = Date.now()
+  let posted = 0
+  while (Date.now() - started < 15_000) {
+    const tick = Date.now()
+    posted += 10
+    if (await postBurst(cluster, room, text, 10)) return { posted, closedAfter: Date.now() - started }
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 100 - (Date.now() - tick))))
+  }
+  return { posted, closedAfter: undefined }
+}
+
 for (const kind of ENGINES) {
   t.test(`${kind}: a client that stops reading is closed with 4008 without slowing others`, async (t) => {
     const cluster = await startCluster(t, kind)
@@ -60,17 +77,7 @@ for (const kind of ENGINES) {
   t.test(`${kind}: a client that stops reading is found out within 12 s even while kernel buffers absorb its backlog`, async (t) => {
     const cluster = await startCluster(t, kind)
     const { slow, reader, socket } = await stalledAndReader(cluster, 'trickle', { slow: 'stalled', reader: 'reader' })
-    const text = 'y'.repeat(1000)
-    const started = Date.now()
-    let posted = 0
-    let closedAfter: number | undefined
-    // 100 messages of 1 KiB a second: far less than the kernel buffers hold in 12 s.
-    while (closedAfter === undefined && Date.now() - started < 15_000) {
-      const tick = Date.now()
-      posted += 10
-      if (await postBurst(cluster, 'trickle', text, 10)) closedAfter = Date.now() - started
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, 100 - (Date.now() - tick))))
-    }
+    const { posted, closedAfter } = await trickle(cluster, 'trickle')
     t.ok(closedAfter !== undefined && closedAfter <= 12_000, `closed with 4008 after ${closedAfter ?? 'more than 15000'} ms (${posted} messages)`)
     await reader.waitForCount((f) => f.type === 'message', posted, 10_000)
     t.equal(reader.ws.readyState, reader.ws.OPEN, 'the reading client is still connected')
@@ -78,3 +85,17 @@ for (const kind of ENGINES) {
     t.equal((await slow.closed).code, 4008, 'the stalled client reads 4008 once it reads again')
   })
 }
+
+t.test('a client that stopped reading cannot stay on by sending pongs unasked', async (t) => {
+  const cluster = await startCluster(t, 'memory')
+  const { slow, reader, socket } = await stalledAndReader(cluster, 'pongs', { slow: 'pretender', reader: 'reader' })
+  // Every 2 s, as the attack did: each one used to count as "has read everything".
+  const pongs = setInterval(() => { slow.ws.pong() }, 2000)
+  t.teardown(() => clearInterval(pongs))
+  const { posted, closedAfter } = await trickle(cluster, 'pongs')
+  clearInterval(pongs)
+  t.ok(closedAfter !== undefined && closedAfter <= 12_000, `closed with 4008 after ${closedAfter ?? 'more than 15000'} ms despite its pongs`)
+  await reader.waitForCount((f) => f.type === 'message', posted, 10_000)
+  socket.resume()
+  t.equal((await slow.closed).code, 4008)
+})

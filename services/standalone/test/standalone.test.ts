@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import t from 'tap'
 import WebSocket from 'ws'
 import { freePort, startSmtpSink } from '@webchat/testkit'
@@ -67,6 +69,20 @@ t.test('auth, chat and the web config in one process on the memory engine', asyn
   const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)))
   t.equal((await post('/auth/logout', {}, cookie)).status, 204)
   t.equal(await closed, 4001, 'logout closes the socket of the session')
+})
+
+t.test('npm start: a miss under /docs is a JSON 404, and nothing there may be framed', async (t) => {
+  const web = join(t.testdir(), 'web')
+  mkdirSync(web)
+  writeFileSync(join(web, 'index.html'), '<!doctype html><title>webchat</title>')
+  const { fastify } = await buildStandalone(loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: join(t.testdir(), 'data'), WEB_ROOT: web }))
+  t.teardown(() => fastify.close())
+  const miss = await fastify.inject({ method: 'GET', url: '/docs/static/nope.html', headers: { accept: 'text/html' } })
+  t.equal(miss.statusCode, 404, 'not a 500')
+  t.same(miss.json(), { error: 'not_found', message: 'no such resource' })
+  for (const response of [miss, await fastify.inject({ method: 'GET', url: '/docs/json' })]) {
+    t.match(response.headers['content-security-policy'], /frame-ancestors 'none'/)
+  }
 })
 
 t.test('the README config table and docs/openapi match the code', async (t) => {

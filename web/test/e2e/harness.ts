@@ -21,7 +21,7 @@ const webDir = fileURLToPath(new URL('../..', import.meta.url))
 export const CHROMIUM_MISSING = 'chromium is not installed: run `sudo apt-get install -y --no-install-recommends chromium` (Debian/Ubuntu) or set CHROMIUM_PATH'
 export const DESKTOP = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 }
 
-function chromiumPath (): string | undefined {
+export function chromiumPath (): string | undefined {
   const fromEnv = process.env.CHROMIUM_PATH
   if (fromEnv !== undefined && fromEnv !== '') return existsSync(fromEnv) ? fromEnv : undefined
   const found = spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' })

@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { WebConfig } from '@webchat/shared'
 import { errors, sendError } from '../errors.js'
 import staticPlugin, { pageHeaders } from '../plugins/external/static.js'
+import { isDocsUrl } from '../plugins/external/swagger.js'
 
 /** Whether WEB_ROOT holds a built web app. */
 export const hasWebApp = (root: string): boolean => root !== '' && existsSync(join(root, 'index.html'))
@@ -26,7 +27,10 @@ const webRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   else fastify.log.info({ webRoot }, 'no built web app: not serving one')
 
   const notFound = async function notFound (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    const page = (request.method === 'GET' || request.method === 'HEAD') && (request.headers.accept ?? '').includes('text/html')
+    // Not under /docs: no app page lives there, and the docs' own file server hands its misses to
+    // this handler with a reply of its own scope, which has no sendFile (that was a 500).
+    const page = (request.method === 'GET' || request.method === 'HEAD') && (request.headers.accept ?? '').includes('text/html') &&
+      !isDocsUrl(request.url)
     if (web && page) return await reply.headers(headers).header('cache-control', 'no-cache').sendFile('index.html')
     return sendError(reply, new errors.NotFound())
   }

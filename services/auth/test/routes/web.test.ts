@@ -6,7 +6,7 @@ import { validate } from '@webchat/shared'
 import { loadConfig } from '../../src/config.js'
 import { ENGINES, build, tempDir } from '../helper.js'
 
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 const INDEX = '<!doctype html><title>webchat</title><script type="module" src="/assets/app-1a2b.js"></script>'
 
 function webRoot (t: Test): string {
@@ -61,10 +61,10 @@ for (const kind of ENGINES) {
   })
 }
 
-t.test('an absolute chat URL is allowed in connect-src and given to the app', async (t) => {
+t.test('an absolute chat URL is allowed in connect-src, alone, and given to the app', async (t) => {
   const { app } = await build(t, 'memory', { env: { WEB_ROOT: webRoot(t), CHAT_PUBLIC_URL: 'wss://chat.example.com/ws' } })
   const index = await app.inject({ method: 'GET', url: '/', headers: html })
-  t.match(index.headers['content-security-policy'], /connect-src 'self' ws: wss: wss:\/\/chat\.example\.com;/)
+  t.match(index.headers['content-security-policy'], /connect-src 'self' wss:\/\/chat\.example\.com;/, 'that host only: no ws:/wss: wildcard')
   t.same((await app.inject({ method: 'GET', url: '/config.json' })).json(), { chatUrl: 'wss://chat.example.com/ws' })
 })
 

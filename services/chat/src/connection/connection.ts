@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import type { Writable } from 'node:stream'
 import { WebSocket } from 'ws'
 import { CloseCode, createTokenBucket, type ErrorCode, LIMITS, type Member, type ServerFrame, type TokenBucket, type TokenClaims } from '@webchat/shared'
@@ -21,6 +21,8 @@ export interface ConnectionContext {
 /** Unconfirmed bytes after which a ping checks that the client still reads, and how long it has to answer. */
 const READ_PROBE_BYTES = 256 * 1024
 const READ_PROBE_MS = 5000
+/** Random bytes in each ping: too many to guess, so only a client that read the ping can echo it. */
+const PROBE_BYTES = 6
 
 /**
  * One client socket. A class rather than an object of closures: an idle connection is mostly this
@@ -52,6 +54,8 @@ export class Connection implements Recipient {
   private unconfirmed = 0
   /** When the outstanding read probe (a ping) was sent; 0 when none is out. */
   private probeAt = 0
+  /** The newest ping's payload as a number (a 48-bit number costs no object per connection); -1 when none is out. */
+  private probe = -1
 
   constructor (readonly ws: WebSocket, claims: TokenClaims, private readonly context: ConnectionContext, socket: Writable | null) {
     this.user = { id: claims.sub, name: claims.name }
@@ -105,14 +109,28 @@ export class Connection implements Recipient {
     const now = Date.now()
     if (this.probeAt === 0) {
       this.probeAt = now
-      this.ws.ping()
+      this.ping()
       return false
     }
     return now - this.probeAt > READ_PROBE_MS
   }
 
-  /** The client answered a ping: it has read everything written before it. */
-  confirmRead (): void {
+  /** Pings with a fresh random payload; only the pong that echoes it counts (see `pong`). */
+  ping (): void {
+    const payload = randomBytes(PROBE_BYTES)
+    this.probe = payload.readUIntBE(0, PROBE_BYTES)
+    this.ws.ping(payload)
+  }
+
+  /**
+   * A pong. A client may send pongs unasked (RFC 6455 allows it), so a pong proves reading only
+   * when it echoes the newest ping's payload, which the client sees only by reading up to that
+   * ping; the payload is then spent, so a replayed pong proves nothing either. An echo of an older
+   * ping does not count: the newest one's follows it, when the client reads.
+   */
+  pong (data: Buffer): void {
+    if (this.probe < 0 || data.length !== PROBE_BYTES || data.readUIntBE(0, PROBE_BYTES) !== this.probe) return
+    this.probe = -1
     this.alive = true
     this.unconfirmed = 0
     this.probeAt = 0

@@ -37,7 +37,7 @@ export function createConnections ({ engine, config, metrics, log }: Deps): Conn
     for (const conn of all) {
       if (!conn.alive) { conn.ws.terminate(); continue }
       conn.alive = false
-      conn.ws.ping()
+      conn.ping()
     }
   }, config.pingIntervalMs)
   ping.unref()

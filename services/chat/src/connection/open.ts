@@ -21,7 +21,7 @@ export function openConnection (deps: ChatDeps, ws: WebSocket, socket: Writable 
     if (ws.readyState === WebSocket.OPEN) ws.close(1011)
   })
   ws.on('message', (data, isBinary) => dispatch(deps, conn, data, isBinary))
-  ws.on('pong', () => { conn.confirmRead() })
+  ws.on('pong', (data) => { conn.pong(data) })
   ws.once('close', (code) => {
     deps.log.debug(about({ code }), 'socket closed')
     deps.connections.remove(conn)

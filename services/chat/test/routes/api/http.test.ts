@@ -61,6 +61,7 @@ for (const kind of ENGINES) {
       t.match(await get('/api/rooms/news/messages?limit=1000', await bearer()), [400, { error: 'bad_request' }])
       t.match(await get('/api/rooms/news/messages?before=yesterday', await bearer()), [400, { error: 'bad_request' }])
       t.match(await get('/api/nothing'), [404, { error: 'not_found' }])
+      t.match(await get('/docs/static/nope.html', { accept: 'text/html' }), [404, { error: 'not_found', message: String }], 'no docs UI here: a JSON 404')
       const post = async (path: string, headers: Record<string, string>, body: string): Promise<[number, unknown]> => {
         const response = await fetch(`${base}${path}`, { method: 'POST', headers, body })
         return [response.status, await response.json()]

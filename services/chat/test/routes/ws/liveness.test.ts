@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import type { Socket } from 'node:net'
 import t from 'tap'
 import { ENGINES, eventually, startCluster } from '../../helpers/cluster.js'
@@ -18,6 +19,26 @@ for (const kind of ENGINES) {
     t.equal(alive.ws.readyState, alive.ws.OPEN, 'a socket that answers pings stays open')
     const res = await fetch(`${cluster.httpUrl(0)}/api/rooms/ping/presence`, { headers: { authorization: `Bearer ${await cluster.auth.mint()}` } })
     t.same(await res.json(), { room: 'ping', members: [] }, 'its presence is gone')
+  })
+}
+
+for (const kind of ENGINES) {
+  t.test(`${kind}: pongs nobody asked for do not keep a socket that reads nothing alive`, async (t) => {
+    const cluster = await startCluster(t, kind, { instances: 1, env: { PING_INTERVAL_MS: 150 } })
+    const alive = await cluster.connect(0, { sub: 'alive', sid: 'a' })
+    const faker = await cluster.connect(0, { sub: 'faker', sid: 'f' })
+    const socket = (faker.ws as unknown as { _socket: Socket })._socket
+    socket.pause() // reads no ping, so can only guess at the payload
+    let n = 0
+    const pongs = setInterval(() => { faker.ws.pong(++n % 2 === 0 ? randomBytes(6) : undefined) }, 30)
+    t.teardown(() => clearInterval(pongs))
+    const metrics = async (): Promise<string> => await (await fetch(`${cluster.httpUrl(0)}/metrics`)).text()
+    await eventually(async () => /webchat_chat_connections 1\b/.test(await metrics()), 5000, 'the socket is dropped despite its pongs')
+    clearInterval(pongs)
+    t.ok(n >= 3, `${n} unsolicited pongs sent, several in each ping interval`)
+    socket.resume()
+    t.equal((await faker.closed).code, 1006, 'terminated')
+    t.equal(alive.ws.readyState, alive.ws.OPEN, 'a socket whose pongs echo the pings stays open')
   })
 }
 
