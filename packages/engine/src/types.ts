@@ -83,8 +83,11 @@ export interface AppendResult {
 }
 
 export interface LogInfo {
-  /** Changes when the log is lost (e.g. Redis restarted without persistence). */
-  epoch: string
+  /**
+   * Changes when the log is lost (e.g. Redis restarted without persistence). Null for a log never
+   * appended to: the first append makes it, so that reading a log that has nothing stores nothing.
+   */
+  epoch: string | null
   length: number
   firstId: string | null
   lastId: string | null
@@ -95,11 +98,15 @@ export interface LogInfo {
 /** Append-only logs (room histories) with range reads and an epoch. */
 export interface Logs {
   append (log: string, data: string, options: AppendOptions): Promise<AppendResult>
-  /** Entries with id > `afterId`, oldest first, at most `limit`. */
-  readAfter (log: string, afterId: string, limit: number): Promise<LogEntry[]>
+  /**
+   * Entries with id > `afterId`, oldest first, at most `limit`. With `maxBytes`, the read stops
+   * after the entry that takes the entries' data past `maxBytes` UTF-8 bytes: a caller that
+   * cannot send more than that learns it without the log being read further.
+   */
+  readAfter (log: string, afterId: string, limit: number, maxBytes?: number): Promise<LogEntry[]>
   /** Entries with id < `beforeId` (or the newest when null), the newest `limit`, oldest first. */
   readBefore (log: string, beforeId: string | null, limit: number): Promise<LogEntry[]>
-  /** The log's epoch (created if the log has none yet) and extent. */
+  /** The log's epoch and extent; creates nothing. */
   info (log: string): Promise<LogInfo>
 }
 

@@ -31,6 +31,32 @@ if ARGV[5] == '1' then redis.call('PUBLISH', ARGV[6], ARGV[7] .. id .. ARGV[8]) 
 return {id, epoch, 0}
 `)
 
+/**
+ * XRANGE after an id that stops once the entries' data passed a byte cap, in Redis: what cannot
+ * be sent is neither read nor carried over the network. KEYS: stream. ARGV: exclusive start
+ * (`(id`), most entries, byte cap. Returns entries as XRANGE does.
+ */
+export const readCappedScript = defineScript(`
+local out = {}
+local left = tonumber(ARGV[2])
+local cap = tonumber(ARGV[3])
+local bytes = 0
+local from = ARGV[1]
+while left > 0 do
+  local want = math.min(left, 100)
+  local batch = redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', want)
+  for _, entry in ipairs(batch) do
+    out[#out + 1] = entry
+    bytes = bytes + #entry[2][2]
+    if bytes > cap then return out end
+  end
+  if #batch < want then return out end
+  left = left - want
+  from = '(' .. batch[#batch][1]
+end
+return out
+`)
+
 type StreamEntry = [id: string, fields: string[]]
 
 function toEntry ([id, fields]: StreamEntry): LogEntry {

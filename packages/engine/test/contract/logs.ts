@@ -58,17 +58,38 @@ export function logsContract (t: Test, setup: Setup): void {
     await t.rejects(logs.append('room', 'x', { maxLen: 0 }), RangeError)
   })
 
-  t.test('logs: the epoch is created once and stays', async (t) => {
+  t.test('logs: the first append makes the epoch, which then stays; reading a missing log makes nothing', async (t) => {
     const { logs } = await setup(t)
-    const empty = await logs.info('fresh')
-    t.same({ ...empty, epoch: typeof empty.epoch }, { epoch: 'string', length: 0, firstId: null, lastId: null, maxDeletedId: null })
-    t.ok(empty.epoch.length >= 8, 'a random epoch')
-    t.equal((await logs.info('fresh')).epoch, empty.epoch, 'stable across calls')
-    const appended = await logs.append('fresh', 'x', { maxLen: 10 })
-    t.equal(appended.epoch, empty.epoch, 'append keeps the epoch info created')
-    const first = await logs.append('other', 'x', { maxLen: 10 })
-    t.equal((await logs.info('other')).epoch, first.epoch, 'info keeps the epoch append created')
-    t.not(first.epoch, empty.epoch, 'each log has its own epoch')
+    const empty = { epoch: null, length: 0, firstId: null, lastId: null, maxDeletedId: null }
+    t.same(await logs.info('fresh'), empty, 'a log never appended to has no epoch')
+    t.same(await logs.readAfter('fresh', '0-0', 10, 100), [])
+    t.same(await logs.info('fresh'), empty, 'reading it made none')
+    const first = await logs.append('fresh', 'x', { maxLen: 10 })
+    t.ok(first.epoch.length >= 8, 'a random epoch')
+    t.equal((await logs.info('fresh')).epoch, first.epoch, 'info reports the epoch the append made')
+    t.equal((await logs.append('fresh', 'y', { maxLen: 10 })).epoch, first.epoch, 'stable across appends')
+    const other = await logs.append('other', 'x', { maxLen: 10 })
+    t.not(other.epoch, first.epoch, 'each log has its own epoch')
+  })
+
+  t.test('logs: readAfter with maxBytes stops after the entry that passes the cap', async (t) => {
+    const { logs } = await setup(t)
+    const ids: string[] = []
+    for (const data of ['aaaa', 'bbbb', 'é'.repeat(2), 'cccc', 'dddd']) ids.push((await logs.append('room', data, { maxLen: 100 })).id)
+    const read = async (afterId: string, limit: number, maxBytes: number): Promise<string[]> =>
+      (await logs.readAfter('room', afterId, limit, maxBytes)).map((e) => e.id)
+    t.same(await read('0-0', 100, 8), ids.slice(0, 3), '4 + 4 bytes is not past 8: the third entry passes it and ends the read')
+    t.same(await read('0-0', 100, 11), ids.slice(0, 3), 'é is two UTF-8 bytes: 12 passes 11')
+    t.same(await read('0-0', 100, 12), ids.slice(0, 4), 'counted in UTF-8 bytes: 12 is not past 12')
+    t.same(await read('0-0', 100, 1000), ids, 'the whole log when it fits')
+    t.same(await read('0-0', 2, 1000), ids.slice(0, 2), 'the limit still holds')
+    t.same(await read(ids[1]!, 100, 0), ids.slice(2, 3), 'a cap of 0 reads one entry')
+    t.same(await read(ids[4]!, 100, 10), [], 'nothing after the last')
+    const many = Array.from({ length: 250 }, (_, i) => `m${i}`)
+    for (const data of many) await logs.append('long', data, { maxLen: 1000 })
+    t.equal((await logs.readAfter('long', '0-0', 1000, 1_000_000)).length, 250, 'past one batch of the server-side read')
+    t.equal((await logs.readAfter('long', '0-0', 1000, 400)).length, 128, '2 × 10 + 3 × 90 + 4 × 28 = 402: the 128th entry passes 400')
+    await t.rejects(logs.readAfter('room', '0-0', 10, -1), RangeError)
   })
 
   t.test('logs: publish before + id + after in the same step', async (t) => {
