@@ -14,6 +14,7 @@ export const errors = {
   InvalidToken: createError('WEBCHAT_ERR_INVALID_TOKEN', '%s', 401),
   Forbidden: createError('WEBCHAT_ERR_FORBIDDEN', '%s', 403),
   PayloadTooLarge: createError('WEBCHAT_ERR_PAYLOAD_TOO_LARGE', '%s', 413),
+  RateLimited: createError('WEBCHAT_ERR_RATE_LIMITED', '%s', 429),
   Unavailable: createError('WEBCHAT_ERR_UNAVAILABLE', '%s', 503)
 } satisfies ErrorRegistry
 
