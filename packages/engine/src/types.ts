@@ -98,12 +98,14 @@ export interface LogInfo {
 /** Append-only logs (room histories) with range reads and an epoch. */
 export interface Logs {
   append (log: string, data: string, options: AppendOptions): Promise<AppendResult>
+  /** Entries with id > `afterId`, oldest first, at most `limit`. */
+  readAfter (log: string, afterId: string, limit: number): Promise<LogEntry[]>
   /**
-   * Entries with id > `afterId`, oldest first, at most `limit`. With `maxBytes`, the read stops
-   * after the entry that takes the entries' data past `maxBytes` UTF-8 bytes: a caller that
-   * cannot send more than that learns it without the log being read further.
+   * What `readAfter` returns when the entries' data adds up to at most `maxBytes` UTF-8 bytes,
+   * else null, found out where the log is kept (the read stops at the entry that passes the
+   * cap): entries a caller could not send are neither read out nor carried over the network.
    */
-  readAfter (log: string, afterId: string, limit: number, maxBytes?: number): Promise<LogEntry[]>
+  readAfterWithin (log: string, afterId: string, limit: number, maxBytes: number): Promise<LogEntry[] | null>
   /** Entries with id < `beforeId` (or the newest when null), the newest `limit`, oldest first. */
   readBefore (log: string, beforeId: string | null, limit: number): Promise<LogEntry[]>
   /** The log's epoch and extent; creates nothing. */

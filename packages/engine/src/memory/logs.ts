@@ -65,19 +65,26 @@ export function createMemoryLogs (
       return { id, epoch: log.epoch, duplicate: false }
     },
 
-    async readAfter (name, afterId, count, maxBytes) {
+    async readAfter (name, afterId, count) {
       const after = canonical(afterId)
-      const max = limit(count)
-      const cap = maxBytes === undefined ? Infinity : limit(maxBytes)
       const entries = store.get('log', name)?.log.entries ?? []
       const start = firstAfter(entries, after, false)
-      const out: LogEntry[] = []
+      return entries.slice(start, start + limit(count)).map(copy)
+    },
+
+    async readAfterWithin (name, afterId, count, maxBytes) {
+      const after = canonical(afterId)
+      const max = limit(count)
+      const cap = limit(maxBytes)
+      const entries = store.get('log', name)?.log.entries ?? []
+      const start = firstAfter(entries, after, false)
+      const end = Math.min(entries.length, start + max)
       let bytes = 0
-      for (let i = start; i < entries.length && out.length < max && bytes <= cap; i++) {
-        out.push(copy(entries[i]!))
-        if (cap !== Infinity) bytes += Buffer.byteLength(entries[i]!.data)
+      for (let i = start; i < end; i++) {
+        bytes += Buffer.byteLength(entries[i]!.data)
+        if (bytes > cap) return null
       }
-      return out
+      return entries.slice(start, end).map(copy)
     },
 
     async readBefore (name, beforeId, count) {

@@ -32,11 +32,11 @@ return {id, epoch, 0}
 `)
 
 /**
- * XRANGE after an id that stops once the entries' data passed a byte cap, in Redis: what cannot
- * be sent is neither read nor carried over the network. KEYS: stream. ARGV: exclusive start
- * (`(id`), most entries, byte cap. Returns entries as XRANGE does.
+ * XRANGE after an id, returned only when the entries' data fits in a byte cap, else nil: Redis
+ * stops at the entry that passes it, and nothing that could not be sent crosses the network.
+ * KEYS: stream. ARGV: exclusive start (`(id`), most entries, byte cap.
  */
-export const readCappedScript = defineScript(`
+export const readWithinScript = defineScript(`
 local out = {}
 local left = tonumber(ARGV[2])
 local cap = tonumber(ARGV[3])
@@ -46,9 +46,9 @@ while left > 0 do
   local want = math.min(left, 100)
   local batch = redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', want)
   for _, entry in ipairs(batch) do
-    out[#out + 1] = entry
     bytes = bytes + #entry[2][2]
-    if bytes > cap then return out end
+    if bytes > cap then return false end
+    out[#out + 1] = entry
   end
   if #batch < want then return out end
   left = left - want

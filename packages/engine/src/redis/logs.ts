@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis'
 import { limit, positiveInt, ttlMs } from '../arguments.js'
 import { formatLogId, nextEpoch, parseLogId } from '../log-id.js'
 import type { LogEntry, Logs } from '../types.js'
-import { appendScript, readCappedScript, readEntries, readStreamInfo } from './log-replies.js'
+import { appendScript, readWithinScript, readEntries, readStreamInfo } from './log-replies.js'
 import type { RedisNames } from './names.js'
 
 export function createRedisLogs (client: Redis, names: RedisNames): Logs {
@@ -21,13 +21,20 @@ export function createRedisLogs (client: Redis, names: RedisNames): Logs {
       return { id, epoch, duplicate: duplicate === 1 }
     },
 
-    async readAfter (log, afterId, count, maxBytes) {
+    async readAfter (log, afterId, count) {
       const after = formatLogId(parseLogId(afterId))
       const max = limit(count)
-      const cap = maxBytes === undefined ? undefined : limit(maxBytes)
       if (max === 0) return []
-      if (cap !== undefined) return readEntries(await readCappedScript.run(client, [names.log(log)], [`(${after}`, max, cap]))
       return readEntries(await client.xrange(names.log(log), `(${after}`, '+', 'COUNT', max))
+    },
+
+    async readAfterWithin (log, afterId, count, maxBytes) {
+      const after = formatLogId(parseLogId(afterId))
+      const max = limit(count)
+      const cap = limit(maxBytes)
+      if (max === 0) return []
+      const reply = await readWithinScript.run(client, [names.log(log)], [`(${after}`, max, cap])
+      return reply === null ? null : readEntries(reply)
     },
 
     async readBefore (log, beforeId, count) {

@@ -62,7 +62,7 @@ export function logsContract (t: Test, setup: Setup): void {
     const { logs } = await setup(t)
     const empty = { epoch: null, length: 0, firstId: null, lastId: null, maxDeletedId: null }
     t.same(await logs.info('fresh'), empty, 'a log never appended to has no epoch')
-    t.same(await logs.readAfter('fresh', '0-0', 10, 100), [])
+    t.same(await logs.readAfterWithin('fresh', '0-0', 10, 100), [])
     t.same(await logs.info('fresh'), empty, 'reading it made none')
     const first = await logs.append('fresh', 'x', { maxLen: 10 })
     t.ok(first.epoch.length >= 8, 'a random epoch')
@@ -72,24 +72,23 @@ export function logsContract (t: Test, setup: Setup): void {
     t.not(other.epoch, first.epoch, 'each log has its own epoch')
   })
 
-  t.test('logs: readAfter with maxBytes stops after the entry that passes the cap', async (t) => {
+  t.test('logs: readAfterWithin returns what readAfter would when it fits in the byte cap, else null', async (t) => {
     const { logs } = await setup(t)
     const ids: string[] = []
-    for (const data of ['aaaa', 'bbbb', 'é'.repeat(2), 'cccc', 'dddd']) ids.push((await logs.append('room', data, { maxLen: 100 })).id)
-    const read = async (afterId: string, limit: number, maxBytes: number): Promise<string[]> =>
-      (await logs.readAfter('room', afterId, limit, maxBytes)).map((e) => e.id)
-    t.same(await read('0-0', 100, 8), ids.slice(0, 3), '4 + 4 bytes is not past 8: the third entry passes it and ends the read')
-    t.same(await read('0-0', 100, 11), ids.slice(0, 3), 'é is two UTF-8 bytes: 12 passes 11')
-    t.same(await read('0-0', 100, 12), ids.slice(0, 4), 'counted in UTF-8 bytes: 12 is not past 12')
-    t.same(await read('0-0', 100, 1000), ids, 'the whole log when it fits')
-    t.same(await read('0-0', 2, 1000), ids.slice(0, 2), 'the limit still holds')
-    t.same(await read(ids[1]!, 100, 0), ids.slice(2, 3), 'a cap of 0 reads one entry')
-    t.same(await read(ids[4]!, 100, 10), [], 'nothing after the last')
-    const many = Array.from({ length: 250 }, (_, i) => `m${i}`)
-    for (const data of many) await logs.append('long', data, { maxLen: 1000 })
-    t.equal((await logs.readAfter('long', '0-0', 1000, 1_000_000)).length, 250, 'past one batch of the server-side read')
-    t.equal((await logs.readAfter('long', '0-0', 1000, 400)).length, 128, '2 × 10 + 3 × 90 + 4 × 28 = 402: the 128th entry passes 400')
-    await t.rejects(logs.readAfter('room', '0-0', 10, -1), RangeError)
+    for (const data of ['aaaa', 'bbbb', 'é'.repeat(2), 'cccc']) ids.push((await logs.append('room', data, { maxLen: 100 })).id)
+    const read = async (afterId: string, limit: number, maxBytes: number): Promise<string[] | null> =>
+      (await logs.readAfterWithin('room', afterId, limit, maxBytes))?.map((e) => e.id) ?? null
+    t.same(await read('0-0', 100, 16), ids, '4 + 4 + 4 + 4 bytes fit in 16')
+    t.same(await read('0-0', 100, 15), null, 'not in 15: é is two UTF-8 bytes')
+    t.same(await read('0-0', 2, 8), ids.slice(0, 2), 'the limit first: what it leaves fits')
+    t.same(await read(ids[1]!, 100, 8), ids.slice(2), 'after an id')
+    t.same(await read(ids[3]!, 100, 0), [], 'nothing after the last fits in anything')
+    t.same(await logs.readAfterWithin('missing', '0-0', 10, 10), [], 'a missing log reads empty')
+    t.same((await logs.readAfterWithin('room', '0-0', 100, 16))!.map((e) => e.data), ['aaaa', 'bbbb', 'éé', 'cccc'], 'with their data')
+    for (let i = 0; i < 250; i++) await logs.append('long', `m${i}`, { maxLen: 1000 })
+    t.equal((await logs.readAfterWithin('long', '0-0', 1000, 1_000_000))?.length, 250, 'past one batch of the server-side read')
+    t.equal(await logs.readAfterWithin('long', '0-0', 1000, 2 * 10 + 3 * 90 + 4 * 150 - 1), null, 'one byte short of the whole log')
+    await t.rejects(logs.readAfterWithin('room', '0-0', 10, -1), RangeError)
   })
 
   t.test('logs: publish before + id + after in the same step', async (t) => {

@@ -49,18 +49,16 @@ export function createMessages ({ engine, config }: { engine: Engine, config: Co
       const resumable = since !== undefined && (epoch === undefined || epoch === NO_EPOCH || epoch === info.epoch)
       const latest = async (): Promise<LogEntry[]> =>
         info.lastId === null ? [] : await deadline(engine.logs.readBefore(log, null, LIMITS.historyPage))
-      // Read no further than a reply may carry: the read stops at the entry that passes the cap.
-      const missed = async (after: string): Promise<LogEntry[]> => info.lastId === null || compareIds(after, info.lastId) >= 0
+      // What a reply may not carry is not read out: past REPLAY_MAX_BYTES the read answers null.
+      const missed = async (after: string): Promise<LogEntry[] | null> => info.lastId === null || compareIds(after, info.lastId) >= 0
         ? []
-        : await deadline(engine.logs.readAfter(log, after, config.roomHistory, config.replayMaxBytes))
-      let entries = resumable ? await missed(since) : await latest()
-      let bytes = bytesOf(entries)
+        : await deadline(engine.logs.readAfterWithin(log, after, config.roomHistory, config.replayMaxBytes))
+      const replay = resumable ? await missed(since) : null
       // Too much missed for one frame: start over from the latest page; history fills the rest.
-      const tooLarge = resumable && bytes > config.replayMaxBytes
-      if (tooLarge) {
-        entries = await latest()
-        bytes += bytesOf(entries)
-      }
+      const tooLarge = resumable && replay === null
+      const entries = replay ?? await latest()
+      // The budget pays for the log read: a replay that did not fit read up to the cap.
+      const bytes = bytesOf(entries) + (tooLarge ? config.replayMaxBytes : 0)
       const recovered = resumable && !tooLarge && (info.maxDeletedId === null || compareIds(since, info.maxDeletedId) >= 0)
       return {
         epoch: info.epoch ?? NO_EPOCH,
