@@ -83,8 +83,11 @@ export interface AppendResult {
 }
 
 export interface LogInfo {
-  /** Changes when the log is lost (e.g. Redis restarted without persistence). */
-  epoch: string
+  /**
+   * Changes when the log is lost (e.g. Redis restarted without persistence). Null for a log never
+   * appended to: the first append makes it, so that reading a log that has nothing stores nothing.
+   */
+  epoch: string | null
   length: number
   firstId: string | null
   lastId: string | null
@@ -97,9 +100,15 @@ export interface Logs {
   append (log: string, data: string, options: AppendOptions): Promise<AppendResult>
   /** Entries with id > `afterId`, oldest first, at most `limit`. */
   readAfter (log: string, afterId: string, limit: number): Promise<LogEntry[]>
+  /**
+   * What `readAfter` returns when the entries' data adds up to at most `maxBytes` UTF-8 bytes,
+   * else null, found out where the log is kept (the read stops at the entry that passes the
+   * cap): entries a caller could not send are neither read out nor carried over the network.
+   */
+  readAfterWithin (log: string, afterId: string, limit: number, maxBytes: number): Promise<LogEntry[] | null>
   /** Entries with id < `beforeId` (or the newest when null), the newest `limit`, oldest first. */
   readBefore (log: string, beforeId: string | null, limit: number): Promise<LogEntry[]>
-  /** The log's epoch (created if the log has none yet) and extent. */
+  /** The log's epoch and extent; creates nothing. */
   info (log: string): Promise<LogInfo>
 }
 

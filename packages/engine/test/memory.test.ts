@@ -1,28 +1,42 @@
 import t from 'tap'
-import { createMemoryEngine, EngineUnavailableError } from '../src/index.js'
+import { createMemoryEngine, EngineUnavailableError, names } from '../src/index.js'
 import { engineContract } from './contract.js'
 import { sleep } from './contract/support.js'
 
 engineContract(t, 'memory', async (options) => createMemoryEngine(options))
 
-t.test('memory: maxKeys bounds every kind of state, evicting the oldest written', async (t) => {
+t.test('memory: a full store refuses new names and keeps every live one', async (t) => {
   const engine = createMemoryEngine({ maxKeys: 4 })
   t.teardown(() => engine.close())
   await engine.kv.set('a', '1')
   await engine.counters.increment('b', 10_000)
   await engine.logs.append('c', 'x', { maxLen: 10 })
   await engine.presence.add('d', 'm', 'v', 10_000)
-  await engine.kv.set('e', '5')
-  t.equal(await engine.kv.get('a'), null, 'the oldest went')
+  await t.rejects(engine.kv.set('e', '5'), EngineUnavailableError, 'a new key is refused')
+  await t.rejects(engine.kv.setIfAbsent('e', '5', 1000), EngineUnavailableError)
+  await t.rejects(engine.counters.increment('f', 10_000), EngineUnavailableError, 'a new counter is refused')
+  await t.rejects(engine.logs.append('g', 'x', { maxLen: 10 }), EngineUnavailableError, 'a new log is refused')
+  await t.rejects(engine.presence.add('h', 'm', 'v', 10_000), EngineUnavailableError, 'a new presence set is refused')
+  await t.rejects(engine.logs.append('c', 'y', { maxLen: 10, idempotency: { key: 'k', ttlMs: 10_000 } }), EngineUnavailableError,
+    'an append that needs a new idempotency key is refused')
+  t.same((await engine.logs.info('g')).epoch, null, 'the refused log was not made')
+  t.equal((await engine.logs.info('c')).length, 1, 'the refused append stored nothing')
+  t.equal(await engine.kv.get('e'), null)
+  t.equal(await engine.kv.get('a'), '1', 'what was stored stays')
   t.equal(await engine.counters.get('b'), 1)
+  t.same(await engine.presence.members('d'), [{ member: 'm', value: 'v' }])
+  await engine.kv.set('a', '2')
+  t.equal((await engine.counters.increment('b', 10_000)).count, 2, 'names already stored still change')
   await engine.logs.append('c', 'y', { maxLen: 10 })
-  await engine.kv.set('f', '6')
-  t.equal(await engine.counters.get('b'), 0, 'then the next oldest')
-  t.equal((await engine.logs.info('c')).length, 2, 'a log written to moves to the newest')
-  t.equal(await engine.kv.get('e'), '5')
+  await engine.presence.add('d', 'n', 'w', 10_000)
+  t.equal(await engine.kv.get('a'), '2')
+  t.equal((await engine.logs.info('c')).length, 2)
+  await engine.kv.delete('a')
+  await engine.kv.set('e', '5')
+  t.equal(await engine.kv.get('e'), '5', 'a deleted name makes room')
 })
 
-t.test('memory: a full store evicts expired entries first', async (t) => {
+t.test('memory: a full store reclaims expired entries before refusing', async (t) => {
   const engine = createMemoryEngine({ maxKeys: 3 })
   t.teardown(() => engine.close())
   await engine.kv.set('oldest', '1')
@@ -33,6 +47,65 @@ t.test('memory: a full store evicts expired entries first', async (t) => {
   t.equal(await engine.kv.get('oldest'), '1', 'the oldest live entry stays')
   t.equal(await engine.kv.get('newer'), '3')
   t.equal(await engine.kv.get('new'), '4')
+  await t.rejects(engine.kv.set('one-more', '5'), EngineUnavailableError, 'full of live entries: refused')
+})
+
+t.test('memory: logs have their own bound, so new rooms cannot fill the store', async (t) => {
+  const engine = createMemoryEngine({ maxKeys: 100, maxLogs: 2 })
+  t.teardown(() => engine.close())
+  await engine.logs.append('r1', 'x', { maxLen: 10 })
+  await engine.logs.append('r2', 'x', { maxLen: 10 })
+  await t.rejects(engine.logs.append('r3', 'x', { maxLen: 10 }), { name: 'EngineUnavailableError', message: /most logs \(2\)/ })
+  await engine.logs.append('r1', 'y', { maxLen: 10 })
+  for (let i = 0; i < 90; i++) await engine.kv.set(`k${i}`, 'v')
+  t.pass('the rest of the store is free for other state')
+})
+
+t.test('memory: reading rooms that have no messages stores nothing', async (t) => {
+  const engine = createMemoryEngine({ maxKeys: 2 })
+  t.teardown(() => engine.close())
+  await engine.kv.set('a', '1')
+  for (let i = 0; i < 1000; i++) {
+    await engine.logs.info(`room-${i}`)
+    await engine.logs.readAfterWithin(`room-${i}`, '0-0', 10, 1000)
+    await engine.logs.readBefore(`room-${i}`, null, 10)
+  }
+  await engine.kv.set('b', '2')
+  t.equal(await engine.kv.get('a'), '1', 'the store holds what it held before the reads')
+  t.equal(await engine.kv.get('b'), '2', 'and has the room it had')
+})
+
+t.test('memory: a flood past the bound leaves revocations, used token ids, sessions and counters intact', async (t) => {
+  const engine = createMemoryEngine({ maxKeys: 500, maxLogs: 50 })
+  t.teardown(() => engine.close())
+  const day = 24 * 3600_000
+  await engine.kv.set(names.revokedSession('s-revoked'), '1', day)
+  await engine.kv.set('jti:used-token', '1', 60_000)
+  await engine.kv.set('session:alive', '{"user":"ada"}', day)
+  await engine.counters.increment('code-ip:203.0.113.9', 600_000, 7)
+  // What a signed-in user can make the chat service write: presence per joined room, room logs
+  // and idempotency keys per send, typing keys, read markers.
+  let refused = 0
+  for (let i = 0; i < 2000; i++) {
+    const room = `made-up-${i}`
+    const writes = [
+      engine.logs.info(`room-log:${room}`),
+      engine.presence.add(`presence:${room}`, 'u|i', 'v', 45_000),
+      engine.logs.append(`room-log:${room}`, 'x', { maxLen: 10, idempotency: { key: `msg:u:${i}`, ttlMs: 300_000 } }),
+      engine.kv.setIfAbsent(`typing:${room}:u`, '1', 2000),
+      engine.kv.set(`read:${room}:u`, '1-0')
+    ]
+    for (const result of await Promise.allSettled(writes)) {
+      if (result.status === 'fulfilled') continue
+      t.type(result.reason, EngineUnavailableError)
+      refused++
+    }
+  }
+  t.ok(refused > 1000, `writes past the bound were refused (${refused})`)
+  t.equal(await engine.kv.get(names.revokedSession('s-revoked')), '1', 'the revocation stays')
+  t.equal(await engine.kv.get('jti:used-token'), '1', 'the used token id stays')
+  t.equal(await engine.kv.get('session:alive'), '{"user":"ada"}', 'the session stays')
+  t.equal(await engine.counters.get('code-ip:203.0.113.9'), 7, 'the counter stays')
 })
 
 t.test('memory: log ids keep increasing when the clock goes backwards', async (t) => {

@@ -33,9 +33,37 @@ t.test('redis: the epoch changes when the log is lost', async (t) => {
   t.equal((await engine.logs.info('room')).epoch, epoch)
   await admin.del(...await admin.keys(`${prefix}*`))
   const lost = await engine.logs.info('room')
-  t.not(lost.epoch, epoch, 'a new epoch')
-  t.same({ length: lost.length, lastId: lost.lastId }, { length: 0, lastId: null }, 'an empty log')
-  t.equal((await engine.logs.append('room', 'y', { maxLen: 10 })).epoch, lost.epoch, 'appends keep the new epoch')
+  t.same({ epoch: lost.epoch, length: lost.length, lastId: lost.lastId }, { epoch: null, length: 0, lastId: null }, 'an empty log without an epoch')
+  const again = await engine.logs.append('room', 'y', { maxLen: 10 })
+  t.not(again.epoch, epoch, 'the next append makes a new epoch')
+  t.equal((await engine.logs.info('room')).epoch, again.epoch, 'which stays')
+})
+
+t.test('redis: a presence set\'s keys expire 10 minutes after its newest entry, never sooner', async (t) => {
+  const prefix = redis.prefix()
+  const engine = await connectRedisEngine({ url: redis.url, prefix })
+  t.teardown(() => engine.close())
+  const lives = async (set: string): Promise<number[]> =>
+    await Promise.all([admin.pttl(`${prefix}presence-expiry:${set}`), admin.pttl(`${prefix}presence-values:${set}`)])
+  await engine.presence.add('p', 'a', 'v', 10_000)
+  const keep = 10_000 + 600_000
+  t.ok((await lives('p')).every((ms) => ms > keep - 5000 && ms <= keep), 'the entry\'s TTL and 10 minutes')
+  await engine.presence.add('p', 'b', 'v', 1000)
+  t.ok((await lives('p')).every((ms) => ms > keep - 5000), 'a shorter entry does not shorten them')
+  await engine.presence.addMany([{ set: 'q', member: 'a', value: 'v', ttlMs: 10_000 }])
+  t.ok((await lives('q')).every((ms) => ms > keep - 5000 && ms <= keep), 'addMany too')
+})
+
+t.test('redis: reading logs that have no entries writes no key', async (t) => {
+  const prefix = redis.prefix()
+  const engine = await connectRedisEngine({ url: redis.url, prefix })
+  t.teardown(() => engine.close())
+  for (let i = 0; i < 100; i++) {
+    await engine.logs.info(`room-${i}`)
+    await engine.logs.readAfterWithin(`room-${i}`, '0-0', 10, 1000)
+    await engine.logs.readBefore(`room-${i}`, null, 10)
+  }
+  t.same(await admin.keys(`${prefix}*`), [])
 })
 
 t.test('redis: after CLIENT KILL TYPE pubsub, onInterrupt then onResume fire and delivery resumes', async (t) => {

@@ -3,6 +3,13 @@
  * Compared digit run by digit run (a longer run is larger, equal lengths compare as strings) so
  * 16-digit parts stay exact where a conversion to number would round.
  */
+/**
+ * The `epoch` of a room that has no messages: its log gets a real epoch with its first message,
+ * not before, so that joining a room stores nothing. A resume from it is a resume without an
+ * epoch: whoever holds it has seen the room from its first message.
+ */
+export const NO_EPOCH = '0'
+
 export const MESSAGE_ID_PATTERN = '^[0-9]{1,16}-[0-9]{1,16}$'
 const messageId = new RegExp(MESSAGE_ID_PATTERN)
 

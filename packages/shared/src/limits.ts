@@ -16,6 +16,14 @@ export const LIMITS = {
   /** Sustained frames a second per connection (of any type), and the burst allowed above it. */
   framesPerSecond: 50,
   frameBurst: 100,
+  /**
+   * Bytes of room log a connection's `join` and `history` answers may read a second, and the
+   * burst above it (small: a burst of answers at once is what other users feel). Past it (the answers read so far are charged after the fact) such a frame is
+   * refused with `rate_limited` until the debt is paid back: no connection makes the server
+   * and its store read more than this, however it rejoins.
+   */
+  replyBytesPerSecond: 256 * 1024,
+  replyBytesBurst: 256 * 1024,
   /** At most one typing event per user and room in this window. */
   typingIntervalMs: 2000,
   /** Bytes waiting for a socket before it is closed as too slow (4008). */

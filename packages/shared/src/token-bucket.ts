@@ -8,6 +8,13 @@ export interface TokenBucket {
   take (): boolean
   /** Milliseconds until a token is there (0: now). */
   waitMs (): number
+  /**
+   * Whether the bucket is out of debt, for a cost known only once the work is done (bytes read
+   * for a reply): check first, `charge` after.
+   */
+  ready (): boolean
+  /** Takes `cost` tokens, into debt when there are fewer: `ready` is false until it is paid back. */
+  charge (cost: number): void
 }
 
 /** A class so that thousands of buckets share their methods (a server holds two per connection). */
@@ -36,6 +43,16 @@ class Bucket implements TokenBucket {
   waitMs (): number {
     this.refill()
     return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) / this.rate) * 1000)
+  }
+
+  ready (): boolean {
+    this.refill()
+    return this.tokens > 0
+  }
+
+  charge (cost: number): void {
+    this.refill()
+    this.tokens -= cost
   }
 }
 

@@ -42,3 +42,31 @@ t.test('a clock stepped back takes no tokens away', async (t) => {
   now += 100
   t.ok(bucket.take(), 'and the rate resumes from the new reading')
 })
+
+t.test('a byte budget: charged after the work, refused while in debt, paid back at the rate', async (t) => {
+  let now = 0
+  const KiB = 1024
+  const budget = createTokenBucket(256 * KiB, 1024 * KiB, () => now)
+  t.ok(budget.ready(), 'full')
+  budget.charge(600 * KiB)
+  t.ok(budget.ready(), 'part of the burst left')
+  budget.charge(600 * KiB)
+  t.notOk(budget.ready(), 'past the burst: in debt by 176 KiB')
+  now += 500
+  t.notOk(budget.ready(), '128 KiB paid back, 48 KiB still owed')
+  now += 200
+  t.ok(budget.ready(), 'paid back at 256 KiB a second')
+  now += 60_000
+  budget.charge(1024 * KiB)
+  t.notOk(budget.ready(), 'the burst caps what a long pause saves up')
+  let answers = 0
+  let read = 0
+  for (now = 100_000; now < 110_000; now += 10) {
+    if (!budget.ready()) continue
+    budget.charge(200 * KiB)
+    answers++
+    read += 200 * KiB
+  }
+  t.ok(read <= 1024 * KiB + 10 * 256 * KiB + 200 * KiB, `10 s of asking read ${read / KiB} KiB in ${answers} answers: at most the burst, the rate and one answer`)
+  t.ok(read >= 10 * 256 * KiB, 'and at least the rate')
+})

@@ -13,6 +13,7 @@ export const errors = {
   InvalidToken: reasonError('WEBCHAT_ERR_INVALID_TOKEN', 401),
   Forbidden: reasonError('WEBCHAT_ERR_FORBIDDEN', 403),
   PayloadTooLarge: reasonError('WEBCHAT_ERR_PAYLOAD_TOO_LARGE', 413),
+  RateLimited: reasonError('WEBCHAT_ERR_RATE_LIMITED', 429),
   Unavailable: reasonError('WEBCHAT_ERR_UNAVAILABLE', 503)
 } satisfies ErrorRegistry
 

@@ -1,4 +1,4 @@
-import { isRoomName, LIMITS, type ChatMessage, type ServerFrameOf } from '@webchat/shared'
+import { isRoomName, LIMITS, NO_EPOCH, type ChatMessage, type ServerFrameOf } from '@webchat/shared'
 import { backoffDelay, type BackoffOptions } from '../backoff.js'
 import type { WebchatError } from '../errors.js'
 import { createRoomTrack, type RoomTrack } from '../room-track.js'
@@ -106,7 +106,9 @@ export function createRooms ({ timers, backoff, initial, transmit, hooks }: Room
     answer (frame) {
       const track = rooms.get(frame.room)
       if (track === undefined) return
-      if (!frame.recovered || (track.epoch !== undefined && track.epoch !== frame.epoch)) track.reset()
+      // From NO_EPOCH (the room had no messages) to the epoch its first one made is no change of log.
+      const changed = track.epoch !== undefined && track.epoch !== NO_EPOCH && track.epoch !== frame.epoch
+      if (!frame.recovered || changed) track.reset()
       track.epoch = frame.epoch
       track.joining = false
       track.refusals = 0

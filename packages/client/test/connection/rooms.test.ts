@@ -1,5 +1,5 @@
 import t from 'tap'
-import { LIMITS, type ServerFrameOf } from '@webchat/shared'
+import { LIMITS, NO_EPOCH, type ServerFrameOf } from '@webchat/shared'
 import { fail } from '../../src/connection/refusal.js'
 import { createRooms } from '../../src/connection/rooms.js'
 import type { WebchatError } from '../../src/errors.js'
@@ -63,6 +63,18 @@ t.test('an answer keeps only unseen messages, tells of every stored one, and is 
   t.same(told.stored, ['1-0', '2-0', '3-0'])
   rooms.answer(joined('dev'))
   t.equal(told.joined.length, 2)
+})
+
+t.test('a room joined without messages (epoch 0) keeps what it saw when its first message makes the epoch', async (t) => {
+  const { rooms, told } = tracked(['lobby'])
+  rooms.answer(joined('lobby', { epoch: NO_EPOCH, recovered: false }))
+  t.equal(rooms.admit('lobby', '5-0'), true, 'a live message')
+  t.same(rooms.get('lobby')!.joinFrame(), { type: 'join', room: 'lobby', since: '5-0', epoch: NO_EPOCH })
+  rooms.answer(joined('lobby', { epoch: 'e1', messages: [chat('lobby', '5-0'), chat('lobby', '6-0')] }))
+  t.same(told.joined[1]!.messages.map((m) => m.id), ['6-0'], 'no reset: what was seen stays seen')
+  t.same(rooms.get('lobby')!.joinFrame(), { type: 'join', room: 'lobby', since: '6-0', epoch: 'e1' })
+  rooms.answer(joined('lobby', { epoch: 'e2', messages: [chat('lobby', '6-0')] }))
+  t.same(told.joined[2]!.messages.map((m) => m.id), ['6-0'], 'a real change of epoch still resets')
 })
 
 t.test('a listener that leaves on joined stops the room from being used', async (t) => {

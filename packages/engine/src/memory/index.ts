@@ -9,8 +9,14 @@ import { createMemoryPubSub } from './pubsub.js'
 import { createStore } from './store.js'
 
 export interface MemoryEngineOptions {
-  /** Upper bound on stored names across kv, counters, logs, presence and idempotency keys. */
+  /**
+   * Upper bound on stored names across kv, counters, logs, presence and idempotency keys. A write
+   * of a new name past it is refused (EngineUnavailableError) once expired names were reclaimed;
+   * nothing stored is dropped to make room.
+   */
   maxKeys?: number
+  /** Upper bound on logs (they never expire), so that new rooms cannot fill the store; default maxKeys / 10. */
+  maxLogs?: number
   /** How often expired entries are swept (they also expire lazily on read). */
   sweepIntervalMs?: number
   /** The clock, in epoch milliseconds (tests inject one). */
@@ -25,7 +31,8 @@ export function createMemoryEngine (options: MemoryEngineOptions = {}): Engine {
   const maxKeys = positiveInt(options.maxKeys ?? 100_000, 'maxKeys')
   const sweepIntervalMs = positiveInt(options.sweepIntervalMs ?? 1000, 'sweepIntervalMs')
   const onError = options.onError ?? ((err: unknown) => process.emitWarning(err instanceof Error ? err : String(err)))
-  const store = createStore({ maxKeys, now })
+  const maxLogs = positiveInt(options.maxLogs ?? Math.max(1, Math.floor(maxKeys / 10)), 'maxLogs')
+  const store = createStore({ maxKeys, maxLogs, now })
   const pubsub = createMemoryPubSub(onError)
   const sweeper = setInterval(store.sweep, sweepIntervalMs)
   sweeper.unref()

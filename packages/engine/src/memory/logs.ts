@@ -30,14 +30,6 @@ export function createMemoryLogs (
   now: () => number,
   publish: (channel: string, message: string) => void
 ): Logs {
-  const open = (name: string): MemoryLog => {
-    const slot = store.get('log', name)
-    if (slot !== undefined) return slot.log
-    const log: MemoryLog = { epoch: newEpoch(), entries: [], lastMs: 0, lastSeq: -1, maxDeletedId: null }
-    store.put(name, { kind: 'log', log, expiresAt: null })
-    return log
-  }
-
   const nextId = (log: MemoryLog): string => {
     // Like XADD '*': the same or an earlier clock reading reuses the last ms with the next seq.
     const ms = Math.max(now(), log.lastMs)
@@ -51,19 +43,21 @@ export function createMemoryLogs (
       const maxLen = positiveInt(options.maxLen, 'maxLen')
       const idempotency = options.idempotency
       const keepMs = idempotency === undefined ? 0 : ttlMs(idempotency.ttlMs, 'idempotency.ttlMs')
-      const log = open(name)
-      if (idempotency !== undefined) {
-        const seen = store.get('idempotency', idempotencyName(name, idempotency.key))
-        if (seen !== undefined) return { id: seen.id, epoch: log.epoch, duplicate: true }
+      const existing = store.get('log', name)?.log
+      const keyName = idempotency === undefined ? undefined : idempotencyName(name, idempotency.key)
+      if (existing !== undefined && keyName !== undefined) {
+        const seen = store.get('idempotency', keyName)
+        if (seen !== undefined) return { id: seen.id, epoch: existing.epoch, duplicate: true }
       }
+      // Room for every new slot first: an append is stored whole or not at all.
+      store.reserve([...(existing === undefined ? ['log' as const] : []), ...(keyName === undefined ? [] : ['idempotency' as const])])
+      const log: MemoryLog = existing ?? { epoch: newEpoch(), entries: [], lastMs: 0, lastSeq: -1, maxDeletedId: null }
       const id = nextId(log)
       log.entries.push({ id, data })
       const excess = log.entries.length - maxLen
       if (excess > 0) log.maxDeletedId = log.entries.splice(0, excess).at(-1)!.id
-      store.put(name, { kind: 'log', log, expiresAt: null })
-      if (idempotency !== undefined) {
-        store.put(idempotencyName(name, idempotency.key), { kind: 'idempotency', id, expiresAt: now() + keepMs })
-      }
+      if (existing === undefined) store.put(name, { kind: 'log', log, expiresAt: null })
+      if (keyName !== undefined) store.put(keyName, { kind: 'idempotency', id, expiresAt: now() + keepMs })
       if (options.publish !== undefined) {
         const { channel, before, after } = options.publish
         publish(channel, before + id + after)
@@ -78,6 +72,21 @@ export function createMemoryLogs (
       return entries.slice(start, start + limit(count)).map(copy)
     },
 
+    async readAfterWithin (name, afterId, count, maxBytes) {
+      const after = canonical(afterId)
+      const max = limit(count)
+      const cap = limit(maxBytes)
+      const entries = store.get('log', name)?.log.entries ?? []
+      const start = firstAfter(entries, after, false)
+      const end = Math.min(entries.length, start + max)
+      let bytes = 0
+      for (let i = start; i < end; i++) {
+        bytes += Buffer.byteLength(entries[i]!.data)
+        if (bytes > cap) return null
+      }
+      return entries.slice(start, end).map(copy)
+    },
+
     async readBefore (name, beforeId, count) {
       const before = beforeId === null ? null : canonical(beforeId)
       const max = limit(count)
@@ -87,7 +96,8 @@ export function createMemoryLogs (
     },
 
     async info (name) {
-      const log = open(name)
+      const log = store.get('log', name)?.log
+      if (log === undefined) return { epoch: null, length: 0, firstId: null, lastId: null, maxDeletedId: null }
       return {
         epoch: log.epoch,
         length: log.entries.length,

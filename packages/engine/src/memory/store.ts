@@ -1,4 +1,4 @@
-import type { LogEntry } from '../types.js'
+import { EngineUnavailableError, type LogEntry } from '../types.js'
 
 export interface MemoryLog {
   epoch: string
@@ -27,8 +27,13 @@ export type SlotOf<K extends SlotKind> = Extract<Slot, { kind: K }>
 export interface Store {
   /** The live slot, or undefined; an expired slot is deleted on the way. */
   get: <K extends SlotKind>(kind: K, name: string) => SlotOf<K> | undefined
-  /** Stores as the newest entry, evicting the oldest ones when the store is full. */
+  /**
+   * Stores the slot. A new name in a full store throws EngineUnavailableError (after expired
+   * slots were reclaimed) and stores nothing: live state is never dropped to make room.
+   */
   put: (name: string, slot: Slot) => void
+  /** Throws like `put` unless new slots of these kinds fit now: checked before a write of several. */
+  reserve: (kinds: SlotKind[]) => void
   delete: (kind: SlotKind, name: string) => boolean
   /** Deletes every expired slot. */
   sweep: () => void
@@ -38,40 +43,49 @@ export interface Store {
 
 export interface StoreOptions {
   maxKeys: number
+  /** Logs (rooms that have messages) never expire: their own bound keeps them from filling the store. */
+  maxLogs: number
   now: () => number
 }
 
-/** A full store sweeps expired slots at most this often before evicting live ones. */
+/** A full store sweeps expired slots at most this often: a sweep is O(n), a flood of refused writes must not pay it each. */
 const FULL_SWEEP_EVERY_MS = 100
 
-/**
- * One bounded map for every kind of state, so that `maxKeys` bounds the whole engine. Map
- * iteration follows insertion order, which makes "evict the oldest" a walk from the start.
- */
-export function createStore ({ maxKeys, now }: StoreOptions): Store {
+/** One bounded map for every kind of state, so that `maxKeys` bounds the whole engine. */
+export function createStore ({ maxKeys, maxLogs, now }: StoreOptions): Store {
   const slots = new Map<string, Slot>()
+  let logs = 0
   let lastFullSweep = -Infinity
   const id = (kind: SlotKind, name: string): string => `${kind}\u0000${name}`
   const expired = (slot: Slot, at: number): boolean => slot.expiresAt !== null && slot.expiresAt <= at
 
-  const sweep = (): void => {
-    const at = now()
-    for (const [key, slot] of slots) if (expired(slot, at)) slots.delete(key)
+  const remove = (key: string): boolean => {
+    const slot = slots.get(key)
+    if (slot === undefined) return false
+    slots.delete(key)
+    if (slot.kind === 'log') logs--
+    return true
   }
 
-  const makeRoom = (): void => {
-    if (slots.size < maxKeys) return
+  const sweep = (): void => {
     const at = now()
-    // Sweeping is O(n): when nothing expires, repeated inserts into a full store would pay it
-    // on every call, so it runs at most every FULL_SWEEP_EVERY_MS.
+    for (const [key, slot] of slots) if (expired(slot, at)) remove(key)
+  }
+
+  const fits = (count: number, newLogs: number): boolean => slots.size + count <= maxKeys && logs + newLogs <= maxLogs
+
+  const reserve = (kinds: SlotKind[]): void => {
+    const newLogs = kinds.filter((kind) => kind === 'log').length
+    if (fits(kinds.length, newLogs)) return
+    const at = now()
     if (at - lastFullSweep >= FULL_SWEEP_EVERY_MS) {
       lastFullSweep = at
       sweep()
     }
-    for (const key of slots.keys()) {
-      if (slots.size < maxKeys) break
-      slots.delete(key)
-    }
+    if (fits(kinds.length, newLogs)) return
+    throw new EngineUnavailableError(newLogs > 0 && logs + newLogs > maxLogs
+      ? `the memory engine holds its most logs (${maxLogs}): no new one until the process restarts`
+      : `the memory engine is full (${maxKeys} keys): writes of new keys are refused until some expire`)
   }
 
   return {
@@ -80,19 +94,26 @@ export function createStore ({ maxKeys, now }: StoreOptions): Store {
       const slot = slots.get(key)
       if (slot === undefined) return undefined
       if (expired(slot, now())) {
-        slots.delete(key)
+        remove(key)
         return undefined
       }
       return slot as SlotOf<typeof kind>
     },
     put (name, slot) {
       const key = id(slot.kind, name)
-      if (!slots.delete(key)) makeRoom()
+      if (!slots.has(key)) {
+        reserve([slot.kind])
+        if (slot.kind === 'log') logs++
+      }
       slots.set(key, slot)
     },
-    delete: (kind, name) => slots.delete(id(kind, name)),
+    reserve,
+    delete: (kind, name) => remove(id(kind, name)),
     sweep,
-    clear: () => slots.clear(),
+    clear: () => {
+      slots.clear()
+      logs = 0
+    },
     get size () { return slots.size }
   }
 }

@@ -31,6 +31,32 @@ if ARGV[5] == '1' then redis.call('PUBLISH', ARGV[6], ARGV[7] .. id .. ARGV[8]) 
 return {id, epoch, 0}
 `)
 
+/**
+ * XRANGE after an id, returned only when the entries' data fits in a byte cap, else nil: Redis
+ * stops at the entry that passes it, and nothing that could not be sent crosses the network.
+ * KEYS: stream. ARGV: exclusive start (`(id`), most entries, byte cap.
+ */
+export const readWithinScript = defineScript(`
+local out = {}
+local left = tonumber(ARGV[2])
+local cap = tonumber(ARGV[3])
+local bytes = 0
+local from = ARGV[1]
+while left > 0 do
+  local want = math.min(left, 100)
+  local batch = redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', want)
+  for _, entry in ipairs(batch) do
+    bytes = bytes + #entry[2][2]
+    if bytes > cap then return false end
+    out[#out + 1] = entry
+  end
+  if #batch < want then return out end
+  left = left - want
+  from = '(' .. batch[#batch][1]
+end
+return out
+`)
+
 type StreamEntry = [id: string, fields: string[]]
 
 function toEntry ([id, fields]: StreamEntry): LogEntry {

@@ -1,17 +1,11 @@
 import type { Redis } from 'ioredis'
 import { limit, positiveInt, ttlMs } from '../arguments.js'
-import { formatLogId, newEpoch, nextEpoch, parseLogId } from '../log-id.js'
+import { formatLogId, nextEpoch, parseLogId } from '../log-id.js'
 import type { LogEntry, Logs } from '../types.js'
-import { appendScript, readEntries, readStreamInfo } from './log-replies.js'
+import { appendScript, readWithinScript, readEntries, readStreamInfo } from './log-replies.js'
 import type { RedisNames } from './names.js'
 
 export function createRedisLogs (client: Redis, names: RedisNames): Logs {
-  /** The log's epoch: set to `candidate` when missing, in one command (SET NX GET, Redis 7). */
-  const epochOf = async (log: string): Promise<string> => {
-    const candidate = newEpoch()
-    return await client.set(names.logEpoch(log), candidate, 'NX', 'GET') ?? candidate
-  }
-
   return {
     async append (log, data, options) {
       const maxLen = positiveInt(options.maxLen, 'maxLen')
@@ -34,6 +28,15 @@ export function createRedisLogs (client: Redis, names: RedisNames): Logs {
       return readEntries(await client.xrange(names.log(log), `(${after}`, '+', 'COUNT', max))
     },
 
+    async readAfterWithin (log, afterId, count, maxBytes) {
+      const after = formatLogId(parseLogId(afterId))
+      const max = limit(count)
+      const cap = limit(maxBytes)
+      if (max === 0) return []
+      const reply = await readWithinScript.run(client, [names.log(log)], [`(${after}`, max, cap])
+      return reply === null ? null : readEntries(reply)
+    },
+
     async readBefore (log, beforeId, count) {
       const before = beforeId === null ? null : parseLogId(beforeId)
       const max = limit(count)
@@ -44,7 +47,8 @@ export function createRedisLogs (client: Redis, names: RedisNames): Logs {
     },
 
     async info (log) {
-      const [epoch, stream] = await Promise.all([epochOf(log), readStreamInfo(client, names.log(log))])
+      // Only appends make the epoch: a log read before its first message leaves no key behind.
+      const [epoch, stream] = await Promise.all([client.get(names.logEpoch(log)), readStreamInfo(client, names.log(log))])
       return { epoch, ...stream }
     }
   }

@@ -13,10 +13,27 @@ const NOW = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 `
 
+/*
+ * The set's keys outlive their newest entry by KEEP_MS, long enough for any sweep to take (and
+ * announce) its expired entries first, and then go: the entries of crashed instances in a room
+ * nobody holds any more leave nothing behind for ever. Never shortened (instances may use
+ * different TTLs).
+ */
+const KEEP_MS = 10 * 60_000
+const KEEP = `local function keep (expiry, values, ttl)
+  local life = tonumber(ttl) + ${KEEP_MS}
+  if redis.call('PTTL', expiry) < life then
+    redis.call('PEXPIRE', expiry, life)
+    redis.call('PEXPIRE', values, life)
+  end
+end
+`
+
 /** KEYS: expiry, values. ARGV: member, value, ttl. Returns 1 when the member was new. */
-const add = defineScript(`${NOW}
+const add = defineScript(`${NOW}${KEEP}
 local added = redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+keep(KEYS[1], KEYS[2], ARGV[3])
 return added
 `)
 
@@ -61,12 +78,13 @@ return out
 const EXPIRE_BATCH = 500
 
 /** `add` over many sets. KEYS: expiry, values of each item. ARGV: member, value, ttl of each. */
-const addMany = defineScript(`${NOW}
+const addMany = defineScript(`${NOW}${KEEP}
 local out = {}
 for i = 1, #KEYS / 2 do
   local at = (i - 1) * 3
   out[i] = redis.call('ZADD', KEYS[2 * i - 1], now + tonumber(ARGV[at + 3]), ARGV[at + 1])
   redis.call('HSET', KEYS[2 * i], ARGV[at + 1], ARGV[at + 2])
+  keep(KEYS[2 * i - 1], KEYS[2 * i], ARGV[at + 3])
 end
 return out
 `)

@@ -58,17 +58,37 @@ export function logsContract (t: Test, setup: Setup): void {
     await t.rejects(logs.append('room', 'x', { maxLen: 0 }), RangeError)
   })
 
-  t.test('logs: the epoch is created once and stays', async (t) => {
+  t.test('logs: the first append makes the epoch, which then stays; reading a missing log makes nothing', async (t) => {
     const { logs } = await setup(t)
-    const empty = await logs.info('fresh')
-    t.same({ ...empty, epoch: typeof empty.epoch }, { epoch: 'string', length: 0, firstId: null, lastId: null, maxDeletedId: null })
-    t.ok(empty.epoch.length >= 8, 'a random epoch')
-    t.equal((await logs.info('fresh')).epoch, empty.epoch, 'stable across calls')
-    const appended = await logs.append('fresh', 'x', { maxLen: 10 })
-    t.equal(appended.epoch, empty.epoch, 'append keeps the epoch info created')
-    const first = await logs.append('other', 'x', { maxLen: 10 })
-    t.equal((await logs.info('other')).epoch, first.epoch, 'info keeps the epoch append created')
-    t.not(first.epoch, empty.epoch, 'each log has its own epoch')
+    const empty = { epoch: null, length: 0, firstId: null, lastId: null, maxDeletedId: null }
+    t.same(await logs.info('fresh'), empty, 'a log never appended to has no epoch')
+    t.same(await logs.readAfterWithin('fresh', '0-0', 10, 100), [])
+    t.same(await logs.info('fresh'), empty, 'reading it made none')
+    const first = await logs.append('fresh', 'x', { maxLen: 10 })
+    t.ok(first.epoch.length >= 8, 'a random epoch')
+    t.equal((await logs.info('fresh')).epoch, first.epoch, 'info reports the epoch the append made')
+    t.equal((await logs.append('fresh', 'y', { maxLen: 10 })).epoch, first.epoch, 'stable across appends')
+    const other = await logs.append('other', 'x', { maxLen: 10 })
+    t.not(other.epoch, first.epoch, 'each log has its own epoch')
+  })
+
+  t.test('logs: readAfterWithin returns what readAfter would when it fits in the byte cap, else null', async (t) => {
+    const { logs } = await setup(t)
+    const ids: string[] = []
+    for (const data of ['aaaa', 'bbbb', 'é'.repeat(2), 'cccc']) ids.push((await logs.append('room', data, { maxLen: 100 })).id)
+    const read = async (afterId: string, limit: number, maxBytes: number): Promise<string[] | null> =>
+      (await logs.readAfterWithin('room', afterId, limit, maxBytes))?.map((e) => e.id) ?? null
+    t.same(await read('0-0', 100, 16), ids, '4 + 4 + 4 + 4 bytes fit in 16')
+    t.same(await read('0-0', 100, 15), null, 'not in 15: é is two UTF-8 bytes')
+    t.same(await read('0-0', 2, 8), ids.slice(0, 2), 'the limit first: what it leaves fits')
+    t.same(await read(ids[1]!, 100, 8), ids.slice(2), 'after an id')
+    t.same(await read(ids[3]!, 100, 0), [], 'nothing after the last fits in anything')
+    t.same(await logs.readAfterWithin('missing', '0-0', 10, 10), [], 'a missing log reads empty')
+    t.same((await logs.readAfterWithin('room', '0-0', 100, 16))!.map((e) => e.data), ['aaaa', 'bbbb', 'éé', 'cccc'], 'with their data')
+    for (let i = 0; i < 250; i++) await logs.append('long', `m${i}`, { maxLen: 1000 })
+    t.equal((await logs.readAfterWithin('long', '0-0', 1000, 1_000_000))?.length, 250, 'past one batch of the server-side read')
+    t.equal(await logs.readAfterWithin('long', '0-0', 1000, 2 * 10 + 3 * 90 + 4 * 150 - 1), null, 'one byte short of the whole log')
+    await t.rejects(logs.readAfterWithin('room', '0-0', 10, -1), RangeError)
   })
 
   t.test('logs: publish before + id + after in the same step', async (t) => {

@@ -4,6 +4,7 @@ import * as hold from '../../delivery/hold.js'
 import { names } from '../../names.js'
 import type { Connection } from '../connection.js'
 import type { ChatDeps } from '../deps.js'
+import { refusal } from '../reply-budget.js'
 
 type JoinFrame = ClientFrameOf<'join'>
 
@@ -14,7 +15,7 @@ type JoinFrame = ClientFrameOf<'join'>
 async function sendSnapshot (deps: ChatDeps, conn: Connection, frame: JoinFrame, membership: hold.Membership, members: Array<{ id: string, name: string }>): Promise<boolean> {
   const { room } = frame
   const [snapshot, lastRead] = await Promise.all([
-    deps.messages.snapshot(room, frame.since, frame.epoch),
+    conn.replyBudget.run(async () => await deps.messages.snapshot(room, frame.since, frame.epoch)),
     engineDeadline(deps.engine.kv.get(names.readMarker(room, conn.user.id)), deps.config.engineTimeoutMs)
   ])
   if (hold.hasLeft(membership)) return false
@@ -28,6 +29,8 @@ async function sendSnapshot (deps: ChatDeps, conn: Connection, frame: JoinFrame,
 
 export async function join (deps: ChatDeps, conn: Connection, frame: JoinFrame): Promise<void> {
   const { room } = frame
+  // In debt: refused before the room is attached and presence entered (sendSnapshot checks again in turn).
+  if (!conn.replyBudget.ready()) throw refusal()
   const existing = conn.rooms.get(room)
   if (existing !== undefined) {
     // Joined already: answer with a fresh snapshot. Joining: the pending `joined` answers.

@@ -4,14 +4,24 @@ import { names } from '../../names.js'
 import type { Connection } from '../connection.js'
 import type { ChatDeps } from '../deps.js'
 
-/** Stores the user's read marker for the room (it only moves forward) and tells the room. */
+/**
+ * A read marker lives this long after it last moved: a key per user and room that has messages,
+ * kept while the user reads there, gone from rooms the user left long ago.
+ */
+export const READ_MARKER_TTL_MS = 90 * 24 * 3600_000
+
+/**
+ * Stores the user's read marker for the room (it only moves forward) and tells the room. Only for
+ * a message the room has: its newest id is known here (from the log when this instance subscribed,
+ * then from every message relayed), so a room without messages gets no marker.
+ */
 export async function read (deps: ChatDeps, conn: Connection, { room, id }: ClientFrameOf<'read'>): Promise<void> {
   const local = deps.rooms.get(room)
   if (conn.rooms.get(room) === undefined || local === undefined) {
     conn.error('not_joined', 'not a member of this room', room)
     return
   }
-  if (compareIds(id, local.lastId) > 0) {
+  if (local.lastId === '0-0' || compareIds(id, local.lastId) > 0) {
     conn.error('bad_frame', 'no such message in this room', room)
     return
   }
@@ -19,6 +29,6 @@ export async function read (deps: ChatDeps, conn: Connection, { room, id }: Clie
   const deadline = <T>(promise: Promise<T>): Promise<T> => engineDeadline(promise, deps.config.engineTimeoutMs)
   const current = await deadline(deps.engine.kv.get(key))
   if (current !== null && compareIds(id, current) <= 0) return
-  await deadline(deps.engine.kv.set(key, id))
+  await deadline(deps.engine.kv.set(key, id, READ_MARKER_TTL_MS))
   await deps.rooms.publish({ type: 'read', room, user: { id: conn.user.id, name: conn.user.name }, id })
 }

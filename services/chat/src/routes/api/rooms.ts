@@ -22,7 +22,8 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     onRequest: userAuth
   }, async (request) => {
     const { before, limit } = request.query
-    return await fastify.messages.page(request.params.room, before ?? null, limit ?? LIMITS.historyPage)
+    const { messages, more } = await fastify.messages.page(request.params.room, before ?? null, limit ?? LIMITS.historyPage)
+    return { messages, more }
   })
 
   fastify.get('/api/rooms/:room/presence', {

@@ -1,0 +1,38 @@
+import { createTokenBucket, LIMITS } from '@webchat/shared'
+import { errors } from '../errors.js'
+
+const READY: Promise<unknown> = Promise.resolve()
+
+/**
+ * What a connection's answers that read a room's log (`joined`, `history`) may read: a token
+ * bucket of bytes (LIMITS.replyBytesPerSecond, LIMITS.replyBytesBurst). A read's bytes are
+ * known only once it is done, so they are charged after it, and a connection in debt is refused
+ * until it is paid back. Its reads run one at a time, so that each is checked with every earlier
+ * one charged: however many joins a client sends at once, it has at most one read of the log in
+ * flight and reads no more than the burst plus one answer ahead of the rate.
+ */
+export class ReplyBudget {
+  private readonly bucket = createTokenBucket(LIMITS.replyBytesPerSecond, LIMITS.replyBytesBurst)
+  private tail = READY
+
+  /** False while in debt: the caller refuses before doing anything else. */
+  ready (): boolean {
+    return this.bucket.ready()
+  }
+
+  /** Runs `read` after the connection's earlier log reads and charges its bytes; throws RateLimited when in debt by then. */
+  async run<T extends { bytes: number }> (read: () => Promise<T>): Promise<T> {
+    const turn = this.tail.then(async () => {
+      if (!this.bucket.ready()) throw refusal()
+      const result = await read()
+      this.bucket.charge(result.bytes)
+      return result
+    })
+    this.tail = turn.catch(() => {})
+    return await turn
+  }
+}
+
+/** The `rate_limited` refusal of an answer that would read the log while the budget is in debt. */
+export const refusal = (): Error =>
+  new errors.RateLimited(`reading room history faster than ${LIMITS.replyBytesPerSecond} bytes a second: retry later`)
