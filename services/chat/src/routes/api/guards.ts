@@ -9,12 +9,15 @@ import type { Tokens } from '../../tokens.js'
  * validated, so a caller without credentials learns nothing about what the route accepts.
  */
 
-/** Reading routes: `Authorization: Bearer <chat token>` (not consumed: it may open a socket later). */
+/**
+ * Reading routes: `Authorization: Bearer <chat token>` (not consumed: it may open a socket later).
+ * The claims are left on `request.chatClaims` (decorated by the route plugin).
+ */
 export function requireChatToken (tokens: Tokens) {
   return async function checkChatToken (request: FastifyRequest): Promise<void> {
     const token = bearerOf(request.headers.authorization)
     if (token === undefined) throw new errors.Unauthorized('send Authorization: Bearer <chat token>')
-    await tokens.verify(token)
+    request.chatClaims = await tokens.verify(token)
   }
 }
 

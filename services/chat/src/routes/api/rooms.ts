@@ -5,10 +5,13 @@ import {
 import { errorResponses } from '@webchat/service-kit'
 import { errors } from '../../errors.js'
 import { requireChatToken, requireServiceKey } from './guards.js'
+import { createHistoryBudgets } from './history-budgets.js'
 
 /** Room history and presence for clients; posting for backends. */
 const roomRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const userAuth = requireChatToken(fastify.tokens)
+  const budgets = createHistoryBudgets()
+  fastify.decorateRequest('chatClaims', null)
 
   fastify.get('/api/rooms/:room/messages', {
     schema: {
@@ -17,12 +20,13 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       security: [{ chatToken: [] }],
       params: RoomParams,
       querystring: HistoryQuery,
-      response: { 200: MessagesPage, ...errorResponses(400, 401, 503) }
+      response: { 200: MessagesPage, ...errorResponses(400, 401, 429, 503) }
     },
     onRequest: userAuth
   }, async (request) => {
     const { before, limit } = request.query
-    const { messages, more } = await fastify.messages.page(request.params.room, before ?? null, limit ?? LIMITS.historyPage)
+    const budget = budgets.of(request.chatClaims?.sub ?? '')
+    const { messages, more } = await budget.run(async () => await fastify.messages.page(request.params.room, before ?? null, limit ?? LIMITS.historyPage))
     return { messages, more }
   })
 

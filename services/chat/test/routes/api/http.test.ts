@@ -49,6 +49,20 @@ for (const kind of ENGINES) {
       t.same(((await older.json()) as typeof body).messages.map((m) => m.text), ['deployed', 'n0'])
     })
 
+    t.test('HTTP history is paid from a byte budget per user, like a socket\'s', async (t) => {
+      const text = 'x'.repeat(3990)
+      for (let i = 0; i < 60; i++) await cluster.post('archive', `${i}${text}`, 0)
+      const read = async (sub: string): Promise<number> =>
+        (await fetch(`${base}/api/rooms/archive/messages?limit=100`, { headers: { authorization: `Bearer ${await cluster.auth.mint({ sub })}` } })).status
+      const statuses: number[] = []
+      for (let i = 0; i < 4; i++) statuses.push(await read('reader'))
+      t.equal(statuses[0], 200, 'the first page is read')
+      t.ok(statuses.includes(429), `a user reading ~240 KB pages back to back is refused: ${statuses.join(', ')}`)
+      const refused = await fetch(`${base}/api/rooms/archive/messages?limit=100`, { headers: { authorization: `Bearer ${await cluster.auth.mint({ sub: 'reader' })}` } })
+      t.match({ status: refused.status, body: await refused.json() }, { status: 429, body: { error: 'rate_limited', message: String } })
+      t.equal(await read('someone-else'), 200, 'another user has a budget of their own')
+    })
+
     t.test('HTTP input is checked: tokens, keys, rooms, bodies', async (t) => {
       const get = async (path: string, headers: Record<string, string> = {}): Promise<[number, unknown]> => {
         const response = await fetch(`${base}${path}`, { headers })
