@@ -127,6 +127,9 @@ t.test('two people chat through two chat instances', async (t) => {
     await newBelow.waitFor({ state: 'hidden', timeout: WAIT })
     t.ok(await ana.locator('.messages').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 80), 'at the newest message')
     await ana.locator('.room-link[data-room="general"]').click()
+    // The address and the title follow the room a render later: wait for them, then compare.
+    await ana.locator('#room-title', { hasText: '#general' }).waitFor({ timeout: WAIT })
+    await ana.waitForFunction(() => location.pathname === '/r/general' && document.title === '#general · webchat', undefined, { timeout: WAIT }).catch(() => {})
     t.same([new URL(ana.url()).pathname, await ana.title()], ['/r/general', '#general · webchat'])
     await ana.goBack()
     await ana.locator('#room-title', { hasText: `#${ROOM}` }).waitFor({ timeout: WAIT })
