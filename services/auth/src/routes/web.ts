@@ -31,7 +31,8 @@ const webRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     // this handler with a reply of its own scope, which has no sendFile (that was a 500).
     const page = (request.method === 'GET' || request.method === 'HEAD') && (request.headers.accept ?? '').includes('text/html') &&
       !isDocsUrl(request.url)
-    if (web && page) return await reply.headers(headers).header('cache-control', 'no-cache').sendFile('index.html')
+    // A reply from a scope without the static plugin has no sendFile: the JSON 404, never a 500.
+    if (web && page && typeof reply.sendFile === 'function') return await reply.headers(headers).header('cache-control', 'no-cache').sendFile('index.html')
     return sendError(reply, new errors.NotFound())
   }
   // The 404 handler of the whole server: in a host that already has one (another app set it

@@ -2,8 +2,20 @@ import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
 import fp from 'fastify-plugin'
 
-/** Whether a request URL is under /docs (the UI, its files, the document). */
-export const isDocsUrl = (url: string): boolean => /^\/docs(?:[/?#]|$)/.test(url)
+/**
+ * Whether a request URL is under /docs (the UI, its files, the document), judged on the path as
+ * the router sees it: percent-decoded, so `/%64ocs` is /docs here as it is there.
+ */
+export const isDocsUrl = (url: string): boolean => /^\/docs(?:\/|$)/.test(decodedPath(url))
+
+function decodedPath (url: string): string {
+  const path = url.split(/[?#]/, 1)[0] ?? ''
+  try {
+    return decodeURIComponent(path)
+  } catch {
+    return path
+  }
+}
 
 /**
  * The CSP of everything under /docs. The UI is served on the session cookie's origin, so it may
