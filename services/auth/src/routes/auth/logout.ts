@@ -12,11 +12,16 @@ const logoutRoute: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const handle = request.session.handle
-    if (handle !== undefined) {
-      await fastify.revocations.revoke(handle)
-      fastify.authMetrics.logouts.inc()
+    try {
+      if (handle !== undefined) {
+        await fastify.revocations.revoke(handle)
+        fastify.authMetrics.logouts.inc()
+      }
+    } finally {
+      // Whatever became of the revocation (a full or unreachable store refuses it, and the answer
+      // says so), the session ends: a user ending a stolen session must never keep it alive.
+      await request.session.destroy()
     }
-    await request.session.destroy()
     return await reply.clearCookie(SESSION_COOKIE, { path: '/' }).code(204).send(null)
   })
 }

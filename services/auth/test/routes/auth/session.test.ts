@@ -1,4 +1,5 @@
 import t from 'tap'
+import { EngineUnavailableError } from '@webchat/engine'
 import { SIGN_IN_COOKIE } from '@webchat/shared'
 import { ENGINES, build, mailedCode, requestCode, signIn, sleep, verify } from '../../helper.js'
 
@@ -107,6 +108,21 @@ for (const kind of ENGINES) {
       t.equal((await built.app.inject({ method: 'POST', url: '/auth/token', headers: { cookie } })).statusCode, 401)
       t.equal((await built.app.inject({ method: 'POST', url: '/auth/logout' })).statusCode, 204)
       t.equal((await built.app.inject({ method: 'POST', url: '/auth/logout', headers: { cookie } })).statusCode, 204, 'twice')
+    })
+
+    t.test('logout ends the session even when the revocation cannot be stored', async (t) => {
+      const built = await build(t, kind)
+      const cookie = await signIn(built, 'full@example.com')
+      // The store refuses the revocation key (full), and only that one.
+      const set = built.engine.kv.set.bind(built.engine.kv)
+      built.engine.kv.set = async (key, ...rest) => {
+        if (key.startsWith('revoked-sid:')) throw new EngineUnavailableError('the store is full')
+        return await set(key, ...rest)
+      }
+      t.teardown(() => { built.engine.kv.set = set })
+      const out = await built.app.inject({ method: 'POST', url: '/auth/logout', headers: { cookie } })
+      t.match({ status: out.statusCode, body: out.json() }, { status: 503, body: { error: 'unavailable' } }, 'the failure is told')
+      t.equal((await built.app.inject({ method: 'POST', url: '/auth/token', headers: { cookie } })).statusCode, 401, 'and the session is gone')
     })
   })
 }
