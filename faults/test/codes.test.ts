@@ -137,8 +137,11 @@ t.test('codes after their TTL or after a resend', async (t) => {
   stack.sink.mails.length = 0
   const second = await requestCode(stack, resent, ip(0), first.cookie)
   t.equal(second.answer.status, 202, 'resend')
-  t.equal(second.cookie, first.cookie, 'the same request')
+  t.not(second.cookie, first.cookie, 'a new request: an id the browser offers is never reused')
   const secondCode = await stack.sink.codeFor(resent)
+  const replaced = await guess(stack, resent, firstCode, first.cookie)
+  t.not(replaced.status, 200, `the first code with the first request, after a resend: ${replaced.status}`)
+  t.notOk(sessionOf(replaced))
   if (firstCode === secondCode) t.comment('the two codes happen to be equal (1 in a million): the first-code check is moot')
   else {
     const old = await guess(stack, resent, firstCode, second.cookie)

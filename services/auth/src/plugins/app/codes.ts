@@ -105,9 +105,13 @@ export function createCodes ({ engine, secret, ...rules }: CodesOptions): Codes 
         await giveBack()
         throw err
       }
-      const bound = isRequestId(request) ? request : randomBytes(16).toString('base64url')
+      // A fresh request id every time, never the one offered: a cookie planted in the victim's
+      // browser (a sibling subdomain, a man in the middle on plain HTTP) must not name their code.
+      const bound = randomBytes(16).toString('base64url')
       const stored: StoredCode = { id, mac: hmac('code', a, id, code).toString('base64url'), until: Date.now() + rules.ttlMs }
       await kv.set(names.code(a, bound), JSON.stringify(stored), rules.ttlMs)
+      // This browser's earlier code for the address is replaced, as a resend should.
+      if (isRequestId(request)) await kv.delete(names.code(a, request)).catch(() => {})
       return { resendAfter: Math.ceil(rules.cooldownMs / 1000), request: bound }
     },
 

@@ -58,9 +58,19 @@ for (const kind of ENGINES) {
       const request = 'r'.repeat(22)
       await t.rejects(codes.issue('fail@example.com', '192.0.2.1', request, async (code) => { attempted = code; throw new Error('smtp down') }), /smtp down/)
       t.same(await refusal(codes.check('fail@example.com', attempted, '192.0.2.1', request)), { error: 'invalid_code', extra: {} }, 'the code was withdrawn')
-      const { code } = await issue(codes, 'fail@example.com', '192.0.2.1', request)
-      await codes.check('fail@example.com', code, '192.0.2.1', request)
+      const issued = await issue(codes, 'fail@example.com', '192.0.2.1', request)
+      await codes.check('fail@example.com', issued.code, '192.0.2.1', issued.request)
       t.pass('neither cooldown nor hourly cap was charged by the failure')
+    })
+
+    t.test('a request id offered by the browser is never reused: a planted cookie names no code', async (t) => {
+      const codes = createCodes({ engine: await engineOf(), secret: SECRET, ...rules })
+      const planted = 'p'.repeat(22)
+      const { code, request } = await issue(codes, 'victim@example.com', '192.0.2.1', planted)
+      t.not(request, planted, 'a fresh id')
+      t.same(await refusal(codes.check('victim@example.com', code, '192.0.2.9', planted)), { error: 'invalid_code', extra: {} }, 'the planter cannot use it')
+      await codes.check('victim@example.com', code, '192.0.2.1', request)
+      t.pass('the victim signs in with the fresh id')
     })
 
     t.test('the per-client verify bucket; IPv6 clients count by their /64, IPv4-mapped ones as IPv4', async (t) => {
