@@ -49,7 +49,10 @@ for (const kind of ENGINES) {
       const hs = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: TOKEN_TYPE, kid }).sign(new TextEncoder().encode('x'.repeat(32)))
       const none = new UnsecuredJWT(claims).encode()
       const tampered = `${header}.${base64url.encode(JSON.stringify({ ...claims, sub: 'someone-else' }))}.${token.split('.')[2]}`
-      for (const candidate of ['garbage', 'a.b.c', hs, none, tampered, token.slice(0, -2) + 'AA']) {
+      // A signature with its first character changed (the last ones may carry padding bits only).
+      const signature = token.split('.')[2]!
+      const forged = `${header}.${payload}.${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`
+      for (const candidate of ['garbage', 'a.b.c', hs, none, tampered, forged]) {
         const res = await introspect({ token: candidate })
         t.equal(res.statusCode, 200)
         t.same(res.json(), { active: false }, candidate.slice(0, 30))
