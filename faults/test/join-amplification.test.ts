@@ -2,11 +2,10 @@ import { createConnection } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { LIMITS } from '@webchat/shared'
-import { openCrowd } from '../src/crowd.js'
+import { openBystanders } from '../src/bystanders.js'
 import { MiB, percentile, report } from '../src/figures.js'
 import { connectRaw, type Frame, type RawClient } from '../src/raw-client.js'
 import { startStack } from '../src/stack.js'
-import { latencyOf, startTraffic } from '../src/traffic.js'
 
 const FULL = 'full'
 const SERVICE_KEY = 'faults-service-key-0123456789abcdef'
@@ -76,15 +75,7 @@ t.test('sockets rejoining a full room from its start in a loop leave a bystander
     }))
   }
 
-  const latencies: Array<{ at: number, ms: number }> = []
-  const bystanders = await openCrowd(t, stack, {
-    size: 4,
-    rooms: ['calm'],
-    label: 'bystander',
-    onShown: (s) => { const ms = latencyOf(s); if (ms !== undefined) latencies.push({ at: s.at, ms }) }
-  })
-  const traffic = startTraffic({ clients: bystanders, room: 'calm', rate: 5 })
-  t.teardown(() => { traffic.stop() })
+  const { traffic, samples, latenciesBetween } = await openBystanders(t, stack, { size: 4, room: 'calm', label: 'bystander' })
   const attacker = await stack.signIn('rejoiner@example.com', 'Rejoiner')
   const sockets = await Promise.all(Array.from({ length: SOCKETS }, async (_, i) =>
     await connectRaw(stack.chats[i % stack.chats.length]!.wsUrl, { token: await stack.token(attacker) })))
@@ -101,8 +92,8 @@ t.test('sockets rejoining a full room from its start in a loop leave a bystander
   traffic.stop()
   await traffic.settled(15_000)
 
-  const quiet = latencies.filter((l) => l.at >= quietFrom && l.at < attackFrom).map((l) => l.ms)
-  const during = latencies.filter((l) => l.at >= attackFrom && l.at <= attackTo).map((l) => l.ms)
+  const quiet = latenciesBetween(quietFrom, attackFrom - 1)
+  const during = latenciesBetween(attackFrom, attackTo)
   const joined = loops.reduce((sum, l) => sum + l.joined, 0)
   const refused = loops.reduce((sum, l) => sum + l.refused, 0)
   const seconds = (attackTo - attackFrom) / 1000
@@ -112,7 +103,7 @@ t.test('sockets rejoining a full room from its start in a loop leave a bystander
   const quietP99 = percentile(quiet, 99)
   const duringP99 = percentile(during, 99)
 
-  const worst = latencies.filter((l) => l.at >= attackFrom && l.at <= attackTo).sort((x, y) => y.ms - x.ms).slice(0, 8)
+  const worst = samples.filter((l) => l.at >= attackFrom && l.at <= attackTo).sort((x, y) => y.ms - x.ms).slice(0, 8)
   t.comment(`slowest during the rejoins (ms at ms after the start): ${worst.map((l) => `${l.ms}@${l.at - attackFrom}`).join(' ')}`)
   t.ok(quiet.length >= 100 && during.length >= 100, `latencies: ${quiet.length} quiet, ${during.length} during the rejoins`)
   t.ok(refused > 0, `${joined} joins answered, ${refused} refused with rate_limited`)

@@ -1,12 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { SUBPROTOCOL } from '@webchat/shared'
-import { openCrowd } from '../src/crowd.js'
+import { openBystanders } from '../src/bystanders.js'
 import { claims, sign } from '../src/forge.js'
 import { percentile, report } from '../src/figures.js'
 import { createKeyPair } from '../src/keys.js'
 import { PUBLIC_ORIGIN, startStack } from '../src/stack.js'
-import { latencyOf, startTraffic } from '../src/traffic.js'
 import { floodUpgrades, type AttemptKind } from '../src/upgrade-flood.js'
 
 const ATTEMPTS = 10_000
@@ -14,15 +13,7 @@ const IN_FLIGHT = 200
 
 t.test('10,000 unauthenticated upgrade attempts while clients chat', async (t) => {
   const stack = await startStack(t)
-  const latencies: Array<{ at: number, ms: number }> = []
-  const clients = await openCrowd(t, stack, {
-    size: 4,
-    rooms: ['calm'],
-    label: 'calm',
-    onShown: (s) => { const ms = latencyOf(s); if (ms !== undefined) latencies.push({ at: s.at, ms }) }
-  })
-  const traffic = startTraffic({ clients, room: 'calm', rate: 5 })
-  t.teardown(() => { traffic.stop() })
+  const { traffic, latenciesBetween } = await openBystanders(t, stack, { size: 4, room: 'calm', label: 'calm' })
 
   // What an attacker without a valid token can offer; every kind is refused before the upgrade.
   const mallory = await createKeyPair()
@@ -55,8 +46,8 @@ t.test('10,000 unauthenticated upgrade attempts while clients chat', async (t) =
   }
   const switched = statuses.filter((s) => s.status === 101).length
   const unanswered = statuses.filter((s) => s.status === 0).length
-  const baseline = latencies.filter((l) => l.at < floodFrom).map((l) => l.ms)
-  const during = latencies.filter((l) => l.at >= floodFrom && l.at <= floodTo).map((l) => l.ms)
+  const baseline = latenciesBetween(0, floodFrom - 1)
+  const during = latenciesBetween(floodFrom, floodTo)
   t.equal(switched, 0, 'no 101 among them')
   t.equal(unanswered, 0, 'every attempt answered')
   t.same(Object.keys(byKind).sort(), kinds.map((k) => k.name).sort())

@@ -1,14 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import fc from 'fast-check'
 import t from 'tap'
-import { openCrowd } from '../src/crowd.js'
+import { openBystanders } from '../src/bystanders.js'
 import { percentile, report } from '../src/figures.js'
 import { fuzzFrame, type Fuzz } from '../src/fuzz-frames.js'
 import { fuzzOnce, type Outcome } from '../src/fuzz-run.js'
 import { jsonLines } from '../src/process.js'
 import { connectRaw, upgrade } from '../src/raw-client.js'
 import { startStack } from '../src/stack.js'
-import { latencyOf, startTraffic } from '../src/traffic.js'
 import { pool } from '@webchat/testkit'
 
 const FRAMES = Number(process.env.FAULTS_FUZZ_FRAMES ?? (process.env.FAULTS_FULL === '1' ? 50_000 : 10_000))
@@ -18,15 +17,7 @@ const SEED = Number(process.env.FAULTS_SEED ?? Date.now() % 2 ** 31)
 
 t.test(`WebSocket fuzzing: ${FRAMES} generated hostile frames (seed ${SEED})`, async (t) => {
   const stack = await startStack(t)
-  const latencies: Array<{ at: number, ms: number }> = []
-  const bystanders = await openCrowd(t, stack, {
-    size: 2,
-    rooms: ['by'],
-    label: 'by',
-    onShown: (s) => { const ms = latencyOf(s); if (ms !== undefined) latencies.push({ at: s.at, ms }) }
-  })
-  const traffic = startTraffic({ clients: bystanders, room: 'by', rate: 5 })
-  t.teardown(() => { traffic.stop() })
+  const { traffic, latenciesBetween } = await openBystanders(t, stack, { size: 2, room: 'by', label: 'by' })
   const attacker = await stack.signIn('mallory@example.com', 'Mallory')
 
   // Batches of frames generated up front from the seed (reproducible with FAULTS_SEED).
@@ -92,7 +83,7 @@ t.test(`WebSocket fuzzing: ${FRAMES} generated hostile frames (seed ${SEED})`, a
     t.equal(noOrigin.status, 403, `${chat.name}: an upgrade without Origin is still refused`)
   }
 
-  const during = latencies.filter((l) => l.at >= started && l.at <= started + fuzzMs).map((l) => l.ms)
+  const during = latenciesBetween(started, started + fuzzMs)
   t.equal(traffic.records.filter((r) => r.failed !== undefined).length, 0, 'bystanders: no send failed')
   t.ok(during.length > 10, `bystanders kept receiving (${during.length} messages during the fuzzing)`)
   for (const proc of stack.procs()) {
