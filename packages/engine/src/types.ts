@@ -4,13 +4,22 @@
  * Names passed in are logical (`code:ab12`, `room:general`); the engine adds its prefix.
  */
 
+export interface KvWriteOptions {
+  /**
+   * A key that room traffic makes (read markers, typing): on the memory engine it shares the
+   * bound of logs and idempotency keys, so that it never takes the names kept for sessions, codes,
+   * revocations and limits. Redis, bounded by its own memory, stores it like any key.
+   */
+  traffic?: boolean
+}
+
 /** Key/value strings with optional time to live. */
 export interface KeyValueStore {
   get (key: string): Promise<string | null>
   /** Sets the value; `ttlMs` makes it expire, omitted keeps it until deleted. */
-  set (key: string, value: string, ttlMs?: number): Promise<void>
+  set (key: string, value: string, ttlMs?: number, options?: KvWriteOptions): Promise<void>
   /** Sets only when absent; true when this call set it. */
-  setIfAbsent (key: string, value: string, ttlMs?: number): Promise<boolean>
+  setIfAbsent (key: string, value: string, ttlMs?: number, options?: KvWriteOptions): Promise<boolean>
   /** Reads and deletes in one atomic step: of concurrent callers exactly one gets the value. */
   consume (key: string): Promise<string | null>
   /** Deletes; true when the key existed. */
@@ -98,6 +107,11 @@ export interface LogInfo {
 /** Append-only logs (room histories) with range reads and an epoch. */
 export interface Logs {
   append (log: string, data: string, options: AppendOptions): Promise<AppendResult>
+  /**
+   * `append` to a log that exists (has an epoch); null, storing and publishing nothing, for a log
+   * never appended to. Making a log is then a separate decision the caller can meter (new rooms).
+   */
+  appendExisting (log: string, data: string, options: AppendOptions): Promise<AppendResult | null>
   /** Entries with id > `afterId`, oldest first, at most `limit`. */
   readAfter (log: string, afterId: string, limit: number): Promise<LogEntry[]>
   /**

@@ -92,8 +92,8 @@ t.test('memory: a flood past the bound leaves revocations, used token ids, sessi
       engine.logs.info(`room-log:${room}`),
       engine.presence.add(`presence:${room}`, 'u|i', 'v', 45_000),
       engine.logs.append(`room-log:${room}`, 'x', { maxLen: 10, idempotency: { key: `msg:u:${i}`, ttlMs: 300_000 } }),
-      engine.kv.setIfAbsent(`typing:${room}:u`, '1', 2000),
-      engine.kv.set(`read:${room}:u`, '1-0')
+      engine.kv.setIfAbsent(`typing:${room}:u`, '1', 2000, { traffic: true }),
+      engine.kv.set(`read:${room}:u`, '1-0', 90 * day, { traffic: true })
     ]
     for (const result of await Promise.allSettled(writes)) {
       if (result.status === 'fulfilled') continue
@@ -106,6 +106,33 @@ t.test('memory: a flood past the bound leaves revocations, used token ids, sessi
   t.equal(await engine.kv.get('jti:used-token'), '1', 'the used token id stays')
   t.equal(await engine.kv.get('session:alive'), '{"user":"ada"}', 'the session stays')
   t.equal(await engine.counters.get('code-ip:203.0.113.9'), 7, 'the counter stays')
+  await engine.kv.set(names.revokedSession('s-after'), '1', day)
+  await engine.kv.set('session:after', '{"user":"bob"}', day)
+  t.equal(await engine.kv.get('session:after'), '{"user":"bob"}', 'a sign-in and a logout after the flood are still stored')
+})
+
+t.test('memory: room traffic never takes the names kept for sessions, codes and limits', async (t) => {
+  const engine = createMemoryEngine({ maxKeys: 100, maxLogs: 10, keptForState: 30 })
+  t.teardown(() => engine.close())
+  await engine.logs.append('room', 'x', { maxLen: 5 })
+  let sends = 0
+  for (let i = 0; i < 200; i++) {
+    try {
+      await engine.logs.append('room', 'x', { maxLen: 5, idempotency: { key: `k${i}`, ttlMs: 60_000 } })
+      sends++
+    } catch (err) {
+      t.match(err, { name: 'EngineUnavailableError', message: /room state is full \(70 keys/ })
+      break
+    }
+  }
+  t.equal(sends, 69, 'one log and 69 idempotency keys: the room-traffic share')
+  await t.rejects(engine.presence.add('presence:room', 'm', 'v', 1000), EngineUnavailableError, 'presence is room traffic too')
+  await t.rejects(engine.kv.set('read:room:u', '1-0', 1000, { traffic: true }), EngineUnavailableError, 'a read marker is room traffic')
+  await t.rejects(engine.kv.setIfAbsent('typing:room:u', '1', 1000, { traffic: true }), EngineUnavailableError, 'a typing key too')
+  for (let i = 0; i < 30; i++) await engine.kv.set(`session:${i}`, 'v', 60_000)
+  t.pass('30 sessions still fit')
+  await t.rejects(engine.counters.increment('one-more', 1000), { message: /is full \(100 keys\)/ }, 'then the store is full')
+  t.throws(() => createMemoryEngine({ maxKeys: 10, keptForState: 10 }), RangeError, 'the kept share must leave room for traffic')
 })
 
 t.test('memory: log ids keep increasing when the clock goes backwards', async (t) => {

@@ -17,6 +17,11 @@ export interface MemoryEngineOptions {
   maxKeys?: number
   /** Upper bound on logs (they never expire), so that new rooms cannot fill the store; default maxKeys / 10. */
   maxLogs?: number
+  /**
+   * Names that logs, idempotency keys and presence sets may not take, kept for kv and counters
+   * (sessions, codes, revocations, limits); default maxKeys / 5.
+   */
+  keptForState?: number
   /** How often expired entries are swept (they also expire lazily on read). */
   sweepIntervalMs?: number
   /** The clock, in epoch milliseconds (tests inject one). */
@@ -32,7 +37,9 @@ export function createMemoryEngine (options: MemoryEngineOptions = {}): Engine {
   const sweepIntervalMs = positiveInt(options.sweepIntervalMs ?? 1000, 'sweepIntervalMs')
   const onError = options.onError ?? ((err: unknown) => process.emitWarning(err instanceof Error ? err : String(err)))
   const maxLogs = positiveInt(options.maxLogs ?? Math.max(1, Math.floor(maxKeys / 10)), 'maxLogs')
-  const store = createStore({ maxKeys, maxLogs, now })
+  const keptForState = options.keptForState ?? Math.floor(maxKeys / 5)
+  if (!Number.isInteger(keptForState) || keptForState < 0 || keptForState >= maxKeys) throw new RangeError('keptForState must be an integer from 0 to maxKeys - 1')
+  const store = createStore({ maxKeys, maxLogs, keptForState, now })
   const pubsub = createMemoryPubSub(onError)
   const sweeper = setInterval(store.sweep, sweepIntervalMs)
   sweeper.unref()

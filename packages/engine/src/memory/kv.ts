@@ -9,13 +9,13 @@ export function createMemoryKv (store: Store, now: () => number): KeyValueStore 
     async get (key) {
       return store.get('kv', key)?.value ?? null
     },
-    async set (key, value, ttl) {
-      store.put(key, { kind: 'kv', value, expiresAt: expiry(ttl) })
+    async set (key, value, ttl, options) {
+      store.put(key, { kind: 'kv', value, expiresAt: expiry(ttl), traffic: options?.traffic === true })
     },
-    async setIfAbsent (key, value, ttl) {
+    async setIfAbsent (key, value, ttl, options) {
       const expiresAt = expiry(ttl)
       if (store.get('kv', key) !== undefined) return false
-      store.put(key, { kind: 'kv', value, expiresAt })
+      store.put(key, { kind: 'kv', value, expiresAt, traffic: options?.traffic === true })
       return true
     },
     async consume (key) {

@@ -1,7 +1,7 @@
 import { limit, positiveInt, ttlMs } from '../arguments.js'
 import { compareIds } from '@webchat/shared'
 import { formatLogId, newEpoch, parseLogId } from '../log-id.js'
-import type { LogEntry, Logs } from '../types.js'
+import type { AppendOptions, AppendResult, LogEntry, Logs } from '../types.js'
 import type { MemoryLog, Store } from './store.js'
 
 /** The name an idempotency key is stored under: unambiguous for any log and key. */
@@ -38,32 +38,36 @@ export function createMemoryLogs (
     return formatLogId({ ms, seq: log.lastSeq })
   }
 
+  const append = (name: string, data: string, options: AppendOptions, create: boolean): AppendResult | null => {
+    const maxLen = positiveInt(options.maxLen, 'maxLen')
+    const idempotency = options.idempotency
+    const keepMs = idempotency === undefined ? 0 : ttlMs(idempotency.ttlMs, 'idempotency.ttlMs')
+    const existing = store.get('log', name)?.log
+    if (existing === undefined && !create) return null
+    const keyName = idempotency === undefined ? undefined : idempotencyName(name, idempotency.key)
+    if (existing !== undefined && keyName !== undefined) {
+      const seen = store.get('idempotency', keyName)
+      if (seen !== undefined) return { id: seen.id, epoch: existing.epoch, duplicate: true }
+    }
+    // Room for every new slot first: an append is stored whole or not at all.
+    store.reserve([...(existing === undefined ? ['log' as const] : []), ...(keyName === undefined ? [] : ['idempotency' as const])])
+    const log: MemoryLog = existing ?? { epoch: newEpoch(), entries: [], lastMs: 0, lastSeq: -1, maxDeletedId: null }
+    const id = nextId(log)
+    log.entries.push({ id, data })
+    const excess = log.entries.length - maxLen
+    if (excess > 0) log.maxDeletedId = log.entries.splice(0, excess).at(-1)!.id
+    if (existing === undefined) store.put(name, { kind: 'log', log, expiresAt: null })
+    if (keyName !== undefined) store.put(keyName, { kind: 'idempotency', id, expiresAt: now() + keepMs })
+    if (options.publish !== undefined) {
+      const { channel, before, after } = options.publish
+      publish(channel, before + id + after)
+    }
+    return { id, epoch: log.epoch, duplicate: false }
+  }
+
   return {
-    async append (name, data, options) {
-      const maxLen = positiveInt(options.maxLen, 'maxLen')
-      const idempotency = options.idempotency
-      const keepMs = idempotency === undefined ? 0 : ttlMs(idempotency.ttlMs, 'idempotency.ttlMs')
-      const existing = store.get('log', name)?.log
-      const keyName = idempotency === undefined ? undefined : idempotencyName(name, idempotency.key)
-      if (existing !== undefined && keyName !== undefined) {
-        const seen = store.get('idempotency', keyName)
-        if (seen !== undefined) return { id: seen.id, epoch: existing.epoch, duplicate: true }
-      }
-      // Room for every new slot first: an append is stored whole or not at all.
-      store.reserve([...(existing === undefined ? ['log' as const] : []), ...(keyName === undefined ? [] : ['idempotency' as const])])
-      const log: MemoryLog = existing ?? { epoch: newEpoch(), entries: [], lastMs: 0, lastSeq: -1, maxDeletedId: null }
-      const id = nextId(log)
-      log.entries.push({ id, data })
-      const excess = log.entries.length - maxLen
-      if (excess > 0) log.maxDeletedId = log.entries.splice(0, excess).at(-1)!.id
-      if (existing === undefined) store.put(name, { kind: 'log', log, expiresAt: null })
-      if (keyName !== undefined) store.put(keyName, { kind: 'idempotency', id, expiresAt: now() + keepMs })
-      if (options.publish !== undefined) {
-        const { channel, before, after } = options.publish
-        publish(channel, before + id + after)
-      }
-      return { id, epoch: log.epoch, duplicate: false }
-    },
+    append: async (name, data, options) => append(name, data, options, true)!,
+    appendExisting: async (name, data, options) => append(name, data, options, false),
 
     async readAfter (name, afterId, count) {
       const after = canonical(afterId)

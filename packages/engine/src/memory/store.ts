@@ -15,7 +15,7 @@ export interface PresenceSlot {
 
 /** Everything the memory engine keeps, one slot per name; `expiresAt` null never expires. */
 export type Slot =
-  | { kind: 'kv', value: string, expiresAt: number | null }
+  | { kind: 'kv', value: string, expiresAt: number | null, traffic: boolean }
   | { kind: 'counter', count: number, expiresAt: number }
   | { kind: 'idempotency', id: string, expiresAt: number }
   | { kind: 'log', log: MemoryLog, expiresAt: null }
@@ -32,7 +32,7 @@ export interface Store {
    * slots were reclaimed) and stores nothing: live state is never dropped to make room.
    */
   put: (name: string, slot: Slot) => void
-  /** Throws like `put` unless new slots of these kinds fit now: checked before a write of several. */
+  /** Throws like `put` unless new slots of these kinds (never traffic kv) fit now: checked before a write of several. */
   reserve: (kinds: SlotKind[]) => void
   delete: (kind: SlotKind, name: string) => boolean
   /** Deletes every expired slot. */
@@ -45,16 +45,27 @@ export interface StoreOptions {
   maxKeys: number
   /** Logs (rooms that have messages) never expire: their own bound keeps them from filling the store. */
   maxLogs: number
+  /**
+   * Slots that room traffic may never take: logs, idempotency keys and presence sets stop this
+   * far below `maxKeys`, so that sessions, sign-in codes, revocations, used token ids and limit
+   * counters (kv and counters) can still be written while a flood of sends fills the rest.
+   */
+  keptForState: number
   now: () => number
 }
+
+/** The kinds that room traffic makes (see `keptForState`); kv slots say so themselves (read markers, typing). */
+const TRAFFIC: ReadonlySet<SlotKind> = new Set(['log', 'idempotency', 'presence'])
+const isTraffic = (slot: Slot): boolean => TRAFFIC.has(slot.kind) || (slot.kind === 'kv' && slot.traffic)
 
 /** A full store sweeps expired slots at most this often: a sweep is O(n), a flood of refused writes must not pay it each. */
 const FULL_SWEEP_EVERY_MS = 100
 
 /** One bounded map for every kind of state, so that `maxKeys` bounds the whole engine. */
-export function createStore ({ maxKeys, maxLogs, now }: StoreOptions): Store {
+export function createStore ({ maxKeys, maxLogs, keptForState, now }: StoreOptions): Store {
   const slots = new Map<string, Slot>()
   let logs = 0
+  let traffic = 0
   let lastFullSweep = -Infinity
   const id = (kind: SlotKind, name: string): string => `${kind}\u0000${name}`
   const expired = (slot: Slot, at: number): boolean => slot.expiresAt !== null && slot.expiresAt <= at
@@ -64,6 +75,7 @@ export function createStore ({ maxKeys, maxLogs, now }: StoreOptions): Store {
     if (slot === undefined) return false
     slots.delete(key)
     if (slot.kind === 'log') logs--
+    if (isTraffic(slot)) traffic--
     return true
   }
 
@@ -72,20 +84,29 @@ export function createStore ({ maxKeys, maxLogs, now }: StoreOptions): Store {
     for (const [key, slot] of slots) if (expired(slot, at)) remove(key)
   }
 
-  const fits = (count: number, newLogs: number): boolean => slots.size + count <= maxKeys && logs + newLogs <= maxLogs
+  const trafficMax = maxKeys - keptForState
+  const fits = (count: number, newLogs: number, newTraffic: number): boolean =>
+    slots.size + count <= maxKeys && logs + newLogs <= maxLogs && traffic + newTraffic <= trafficMax
 
-  const reserve = (kinds: SlotKind[]): void => {
-    const newLogs = kinds.filter((kind) => kind === 'log').length
-    if (fits(kinds.length, newLogs)) return
+  const refusal = (count: number, newLogs: number, newTraffic: number): string => {
+    if (newLogs > 0 && logs + newLogs > maxLogs) return `the memory engine holds its most logs (${maxLogs}): no new one until the process restarts`
+    if (slots.size + count <= maxKeys) return `the memory engine's room state is full (${trafficMax} keys; the rest is kept for sessions and limits): refused until some expire`
+    return `the memory engine is full (${maxKeys} keys): writes of new keys are refused until some expire`
+  }
+
+  const make = (count: number, newLogs: number, newTraffic: number): void => {
+    if (fits(count, newLogs, newTraffic)) return
     const at = now()
     if (at - lastFullSweep >= FULL_SWEEP_EVERY_MS) {
       lastFullSweep = at
       sweep()
     }
-    if (fits(kinds.length, newLogs)) return
-    throw new EngineUnavailableError(newLogs > 0 && logs + newLogs > maxLogs
-      ? `the memory engine holds its most logs (${maxLogs}): no new one until the process restarts`
-      : `the memory engine is full (${maxKeys} keys): writes of new keys are refused until some expire`)
+    if (fits(count, newLogs, newTraffic)) return
+    throw new EngineUnavailableError(refusal(count, newLogs, newTraffic))
+  }
+
+  const reserve = (kinds: SlotKind[]): void => {
+    make(kinds.length, kinds.filter((kind) => kind === 'log').length, kinds.filter((kind) => TRAFFIC.has(kind)).length)
   }
 
   return {
@@ -101,10 +122,14 @@ export function createStore ({ maxKeys, maxLogs, now }: StoreOptions): Store {
     },
     put (name, slot) {
       const key = id(slot.kind, name)
-      if (!slots.has(key)) {
-        reserve([slot.kind])
+      const old = slots.get(key)
+      if (old === undefined) {
+        make(1, slot.kind === 'log' ? 1 : 0, isTraffic(slot) ? 1 : 0)
         if (slot.kind === 'log') logs++
+      } else if (isTraffic(old)) {
+        traffic--
       }
+      if (isTraffic(slot)) traffic++
       slots.set(key, slot)
     },
     reserve,
@@ -113,6 +138,7 @@ export function createStore ({ maxKeys, maxLogs, now }: StoreOptions): Store {
     clear: () => {
       slots.clear()
       logs = 0
+      traffic = 0
     },
     get size () { return slots.size }
   }

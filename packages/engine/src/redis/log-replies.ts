@@ -4,12 +4,18 @@ import { defineScript } from './script.js'
 
 /**
  * Append in one atomic step. KEYS: stream, epoch, idempotency key. ARGV: data, maxLen, epoch
- * candidate, idempotency ttl (0: none), publish flag, channel, before, after.
- * Returns {id, epoch, duplicate (0|1)}.
+ * candidate, idempotency ttl (0: none), publish flag, channel, before, after, create flag.
+ * Returns {id, epoch, duplicate (0|1)}, or nil without the create flag when the log has no epoch.
  */
 export const appendScript = defineScript(`
-local epoch = redis.call('SET', KEYS[2], ARGV[3], 'NX', 'GET')
-if not epoch then epoch = ARGV[3] end
+local epoch
+if ARGV[9] == '1' then
+  epoch = redis.call('SET', KEYS[2], ARGV[3], 'NX', 'GET')
+  if not epoch then epoch = ARGV[3] end
+else
+  epoch = redis.call('GET', KEYS[2])
+  if not epoch then return false end
+end
 local keepMs = tonumber(ARGV[4])
 if keepMs > 0 then
   local seen = redis.call('GET', KEYS[3])

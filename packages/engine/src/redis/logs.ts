@@ -1,25 +1,31 @@
 import type { Redis } from 'ioredis'
 import { limit, positiveInt, ttlMs } from '../arguments.js'
 import { formatLogId, nextEpoch, parseLogId } from '../log-id.js'
-import type { LogEntry, Logs } from '../types.js'
+import type { AppendOptions, AppendResult, LogEntry, Logs } from '../types.js'
 import { appendScript, readWithinScript, readEntries, readStreamInfo } from './log-replies.js'
 import type { RedisNames } from './names.js'
 
 export function createRedisLogs (client: Redis, names: RedisNames): Logs {
+  const append = async (log: string, data: string, options: AppendOptions, create: boolean): Promise<AppendResult | null> => {
+    const maxLen = positiveInt(options.maxLen, 'maxLen')
+    const { idempotency, publish } = options
+    const keepMs = idempotency === undefined ? 0 : ttlMs(idempotency.ttlMs, 'idempotency.ttlMs')
+    const keys = [names.log(log), names.logEpoch(log), names.idempotency(log, idempotency?.key ?? '')]
+    const args = [
+      data, maxLen, nextEpoch(), keepMs,
+      publish === undefined ? 0 : 1,
+      names.channel(publish?.channel ?? ''), publish?.before ?? '', publish?.after ?? '',
+      create ? 1 : 0
+    ]
+    const reply = await appendScript.run(client, keys, args) as [string, string, number] | null
+    if (reply === null) return null
+    const [id, epoch, duplicate] = reply
+    return { id, epoch, duplicate: duplicate === 1 }
+  }
+
   return {
-    async append (log, data, options) {
-      const maxLen = positiveInt(options.maxLen, 'maxLen')
-      const { idempotency, publish } = options
-      const keepMs = idempotency === undefined ? 0 : ttlMs(idempotency.ttlMs, 'idempotency.ttlMs')
-      const keys = [names.log(log), names.logEpoch(log), names.idempotency(log, idempotency?.key ?? '')]
-      const args = [
-        data, maxLen, nextEpoch(), keepMs,
-        publish === undefined ? 0 : 1,
-        names.channel(publish?.channel ?? ''), publish?.before ?? '', publish?.after ?? ''
-      ]
-      const [id, epoch, duplicate] = await appendScript.run(client, keys, args) as [string, string, number]
-      return { id, epoch, duplicate: duplicate === 1 }
-    },
+    append: async (log, data, options) => (await append(log, data, options, true))!,
+    appendExisting: async (log, data, options) => await append(log, data, options, false),
 
     async readAfter (log, afterId, count) {
       const after = formatLogId(parseLogId(afterId))

@@ -72,6 +72,24 @@ export function logsContract (t: Test, setup: Setup): void {
     t.not(other.epoch, first.epoch, 'each log has its own epoch')
   })
 
+  t.test('logs: appendExisting stores only into a log that exists, and never makes one', async (t) => {
+    const { logs, pubsub } = await setup(t)
+    const seen = collector()
+    await pubsub.subscribe('c', seen.handler)
+    const options = { maxLen: 10, publish: { channel: 'c', before: '', after: '' }, idempotency: { key: 'k1', ttlMs: 10_000 } }
+    t.equal(await logs.appendExisting('new', 'x', options), null, 'a log never appended to: nothing stored')
+    t.same(await logs.info('new'), { epoch: null, length: 0, firstId: null, lastId: null, maxDeletedId: null }, 'no epoch, no entry made')
+    const first = await logs.append('new', 'x', options)
+    t.same(await logs.appendExisting('new', 'x', options), { ...first, duplicate: true }, 'the idempotency key of the making append still holds')
+    const next = await logs.appendExisting('new', 'y', { ...options, idempotency: { key: 'k2', ttlMs: 10_000 } })
+    t.equal(next?.epoch, first.epoch, 'same epoch')
+    t.equal(next?.duplicate, false)
+    t.same((await logs.readAfter('new', '0', 10)).map((e) => e.data), ['x', 'y'])
+    await sleep(150)
+    t.same(seen.messages, [first.id, next?.id], 'only the stored appends were published')
+    await t.rejects(logs.appendExisting('new', 'z', { maxLen: 0 }), RangeError, 'arguments are checked as for append')
+  })
+
   t.test('logs: readAfterWithin returns what readAfter would when it fits in the byte cap, else null', async (t) => {
     const { logs } = await setup(t)
     const ids: string[] = []
