@@ -88,7 +88,7 @@ export function createStore ({ maxKeys, maxLogs, keptForState, now }: StoreOptio
   const fits = (count: number, newLogs: number, newTraffic: number): boolean =>
     slots.size + count <= maxKeys && logs + newLogs <= maxLogs && traffic + newTraffic <= trafficMax
 
-  const refusal = (count: number, newLogs: number, newTraffic: number): string => {
+  const refusal = (count: number, newLogs: number): string => {
     if (newLogs > 0 && logs + newLogs > maxLogs) return `the memory engine holds its most logs (${maxLogs}): no new one until the process restarts`
     if (slots.size + count <= maxKeys) return `the memory engine's room state is full (${trafficMax} keys; the rest is kept for sessions and limits): refused until some expire`
     return `the memory engine is full (${maxKeys} keys): writes of new keys are refused until some expire`
@@ -102,7 +102,7 @@ export function createStore ({ maxKeys, maxLogs, keptForState, now }: StoreOptio
       sweep()
     }
     if (fits(count, newLogs, newTraffic)) return
-    throw new EngineUnavailableError(refusal(count, newLogs, newTraffic))
+    throw new EngineUnavailableError(refusal(count, newLogs))
   }
 
   const reserve = (kinds: SlotKind[]): void => {
