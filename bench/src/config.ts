@@ -80,8 +80,9 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): BenchConfig {
     generatorNice: int(env.BENCH_GENERATOR_NICE, 10),
     fanout: {
       members: int(env.BENCH_FANOUT_MEMBERS, 1000),
-      senderUsers: 10,
-      // Each sending connection stays at 8 a second, under the per-connection limit of 10 (burst 20).
+      // Each sending connection stays at 8 a second, under the per-connection limit of 10 (burst
+      // 20); two connections a user, one on each instance, keep each user under the per-user 20.
+      senderUsers: Math.max(10, Math.ceil(maxRate / 16)),
       senderConns: Math.max(10, Math.ceil(maxRate / 8)),
       stepMs: int(env.BENCH_STEP_MS, quick ? 2000 : 4000),
       graceMs: 2000,

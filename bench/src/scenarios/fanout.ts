@@ -10,7 +10,7 @@ const WARMUP_MS = 3000
 
 /**
  * Fan-out: `members` clients in one room, split over the two instances; the first `senderConns`
- * belong to 10 sending users (several tabs each, so no connection passes 8 sends a second). The
+ * belong to the sending users (two tabs each, so that no connection passes 8 sends a second and no user 16). The
  * offered rate steps up until p99 > 500 ms or loss > 0.1 %.
  */
 export async function fanout (ctx: Context): Promise<FanoutResult> {

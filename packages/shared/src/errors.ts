@@ -13,7 +13,7 @@ export const ERROR_CODES = [
   'invalid_token', 'upgrade_required',
   // chat
   'bad_frame', 'unknown_type', 'invalid_room', 'too_many_rooms', 'not_joined', 'text_too_long',
-  'session_mismatch',
+  'session_mismatch', 'too_many_connections',
   // server
   'unavailable', 'internal'
 ] as const

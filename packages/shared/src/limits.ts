@@ -13,6 +13,12 @@ export const LIMITS = {
   /** Sustained sends a second per connection, and the burst allowed above it. */
   sendsPerSecond: 10,
   sendBurst: 20,
+  /**
+   * Sustained sends a second per user on one server instance, over all their connections, and the
+   * burst: more tabs do not make a person write faster, and each send keeps an idempotency key.
+   */
+  userSendsPerSecond: 20,
+  userSendBurst: 40,
   /** Sustained frames a second per connection (of any type), and the burst allowed above it. */
   framesPerSecond: 50,
   frameBurst: 100,

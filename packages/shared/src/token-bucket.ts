@@ -15,6 +15,8 @@ export interface TokenBucket {
   ready (): boolean
   /** Takes `cost` tokens, into debt when there are fewer: `ready` is false until it is paid back. */
   charge (cost: number): void
+  /** Holds its whole burst again: a fresh bucket would be no different, so it may be forgotten. */
+  full (): boolean
 }
 
 /** A class so that thousands of buckets share their methods (a server holds two per connection). */
@@ -53,6 +55,11 @@ class Bucket implements TokenBucket {
   charge (cost: number): void {
     this.refill()
     this.tokens -= cost
+  }
+
+  full (): boolean {
+    this.refill()
+    return this.tokens >= this.burst
   }
 }
 

@@ -70,3 +70,20 @@ t.test('a byte budget: charged after the work, refused while in debt, paid back 
   t.ok(read <= 1024 * KiB + 10 * 256 * KiB + 200 * KiB, `10 s of asking read ${read / KiB} KiB in ${answers} answers: at most the burst, the rate and one answer`)
   t.ok(read >= 10 * 256 * KiB, 'and at least the rate')
 })
+
+t.test('full: only once the whole burst is back', async (t) => {
+  let now = 0
+  const bucket = createTokenBucket(10, 20, () => now)
+  t.ok(bucket.full(), 'fresh')
+  t.ok(bucket.take())
+  t.notOk(bucket.full(), 'one token out')
+  now += 50
+  t.notOk(bucket.full(), 'half a token back')
+  now += 50
+  t.ok(bucket.full(), 'all back at the rate')
+  bucket.charge(100)
+  now += 9000
+  t.notOk(bucket.full(), 'a debt is paid back before the burst refills')
+  now += 1000
+  t.ok(bucket.full())
+})

@@ -7,6 +7,7 @@ import { answerParserError, engineCheck, opsRoutes, trustProxyOption } from '@we
 import type { Config } from './config.js'
 import { errorHandler, notFoundHandler } from './errors.js'
 import { loggerOptions } from './logger.js'
+import allowances from './plugins/app/allowances.js'
 import connections from './plugins/app/connections.js'
 import engine from './plugins/app/engine.js'
 import messages from './plugins/app/messages.js'
@@ -56,6 +57,7 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
   await fastify.register(rooms)
   await fastify.register(presence)
   await fastify.register(connections)
+  await fastify.register(allowances)
 
   await fastify.register(wsRoutes)
   await fastify.register(roomRoutes)

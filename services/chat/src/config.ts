@@ -39,6 +39,8 @@ export const ConfigSchema = Type.Object({
   replayMaxBytes: Type.Integer({ env: 'REPLAY_MAX_BYTES', minimum: 1024, default: 512 * 1024, description: 'a resume whose missed messages exceed this answers like a fresh join (latest page, recovered false) so one frame never swamps a slow link' }),
   engineTimeoutMs: millis('ENGINE_TIMEOUT_MS', 1500, 'a frame whose engine call takes longer gets error unavailable'),
   fanoutHoldMs: Type.Integer({ env: 'FANOUT_HOLD_MS', minimum: 0, maximum: 1000, default: 50, description: 'longest a busy room holds its frames so that they go out together in one write per socket (0: never held)' }),
+  maxSocketsPerUser: Type.Integer({ env: 'MAX_SOCKETS_PER_USER', minimum: 1, maximum: 10_000, default: 20, description: 'open sockets one user may hold on one instance; one more is refused with 429 `too_many_connections` before the upgrade' }),
+  newRoomsPerHour: Type.Integer({ env: 'NEW_ROOMS_PER_HOUR', minimum: 1, default: 30, description: 'rooms one user may start (send the first message to) in an hour, over all instances; past it a send to a new room gets `too_many_rooms` (backends posting with a service key are not counted)' }),
   abuseStrikes: Type.Integer({ env: 'ABUSE_STRIKES', minimum: 1, default: 40, description: 'refused frames within ABUSE_WINDOW_MS before closing with 1008' }),
   abuseWindowMs: millis('ABUSE_WINDOW_MS', 10_000, 'window of ABUSE_STRIKES')
 }, { additionalProperties: false })

@@ -14,6 +14,8 @@ export const errors = {
   Forbidden: reasonError('WEBCHAT_ERR_FORBIDDEN', 403),
   PayloadTooLarge: reasonError('WEBCHAT_ERR_PAYLOAD_TOO_LARGE', 413),
   RateLimited: reasonError('WEBCHAT_ERR_RATE_LIMITED', 429),
+  TooManyRooms: reasonError('WEBCHAT_ERR_TOO_MANY_ROOMS', 429),
+  TooManyConnections: reasonError('WEBCHAT_ERR_TOO_MANY_CONNECTIONS', 429),
   Unavailable: reasonError('WEBCHAT_ERR_UNAVAILABLE', 503)
 } satisfies ErrorRegistry
 

@@ -21,6 +21,8 @@ export const names = {
   typing: (room: string, userId: string): string => `typing:${room}:${userId}`,
   /** Key: a token id that has opened a connection (single use). */
   usedToken: (jti: string): string => `jti:${jti}`,
+  /** Counter: rooms a user started (sent the first message to) in the current hour. */
+  newRooms: (userId: string): string => `new-rooms:${userId}`,
   /** Idempotency key of a send. */
   clientMessage: (userId: string, clientMsgId: string): string => `msg:${userId}:${clientMsgId}`
 } as const

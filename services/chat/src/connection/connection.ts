@@ -7,7 +7,6 @@ import type { Batch } from '../delivery/batch.js'
 import type { Membership } from '../delivery/hold.js'
 import type { Outbox, Recipient } from '../delivery/outbox.js'
 import { rawSocketOf, writeFrame } from '../delivery/raw-socket.js'
-import { ReplyBudget } from './reply-budget.js'
 import type { Metrics } from '../metrics.js'
 
 const READY = Promise.resolve()
@@ -47,7 +46,6 @@ export class Connection implements Recipient {
   /** The socket under `ws`, written to directly (see delivery/raw-socket.ts); null to go through `ws.send`. */
   private readonly socket: Writable | null
   private joined: Map<string, Membership> | null = null
-  private replies: ReplyBudget | null = null
   private typing: Map<string, number> | null = null
   private strikes = 0
   private strikeWindow = 0
@@ -69,11 +67,6 @@ export class Connection implements Recipient {
   /** The rooms joined or being joined. */
   get rooms (): Map<string, Membership> {
     return (this.joined ??= new Map())
-  }
-
-  /** Bytes of room log its `join` and `history` answers may read (made on first use). */
-  get replyBudget (): ReplyBudget {
-    return (this.replies ??= new ReplyBudget())
   }
 
   hasRooms (): boolean {

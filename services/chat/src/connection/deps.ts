@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Engine } from '@webchat/engine'
+import type { Allowances } from '../allowances.js'
 import type { Config } from '../config.js'
 import type { Messages } from '../delivery/messages.js'
 import type { Outbox } from '../delivery/outbox.js'
@@ -20,5 +21,6 @@ export interface ChatDeps {
   connections: Connections
   metrics: Metrics
   outbox: Outbox
+  allowances: Allowances
   log: FastifyBaseLogger
 }

@@ -1,6 +1,7 @@
-import { type Engine, engineDeadline, type LogEntry } from '@webchat/engine'
+import { type AppendOptions, type Engine, engineDeadline, type LogEntry } from '@webchat/engine'
 import { type ChatMessage, compareIds, LIMITS, type Member, newerId, NO_EPOCH } from '@webchat/shared'
 import type { Config } from '../config.js'
+import { errors } from '../errors.js'
 import { names } from '../names.js'
 import { encodeBody, framePublish, toChatMessage } from './message-frame.js'
 
@@ -15,9 +16,19 @@ export interface Snapshot {
 }
 
 
+export interface Appended { id: string, duplicate: boolean }
+
 /** Room logs: appending (stored and published in one step) and reading. */
 export interface Messages {
-  append (room: string, user: Member, text: string, clientMsgId?: string): Promise<{ id: string, duplicate: boolean }>
+  /** A backend's post: stored whatever room it names. */
+  append (room: string, user: Member, text: string, clientMsgId?: string): Promise<Appended>
+  /**
+   * A user's send. A room with no log yet is one of the rooms the user starts, config.newRoomsPerHour
+   * of them an hour over all instances: past it the send is refused (`too_many_rooms`) and nothing
+   * is stored, so that one user cannot fill the store with rooms. A send to a room that has messages
+   * costs nothing more.
+   */
+  send (room: string, user: Member, text: string, clientMsgId?: string): Promise<Appended>
   /** What `joined` carries: the messages after `since` (a resume) or the latest page. */
   snapshot (room: string, since?: string, epoch?: string): Promise<Snapshot>
   /** Up to `limit` messages before `before` (or the newest), oldest first. */
@@ -29,18 +40,43 @@ const bytesOf = (entries: LogEntry[]): number => entries.reduce((sum, entry) => 
 const toMessages = (entries: LogEntry[]): ChatMessage[] =>
   entries.map(({ id, data }) => toChatMessage(id, data)).filter((m): m is ChatMessage => m !== null)
 
+const HOUR_MS = 3600_000
+
 export function createMessages ({ engine, config }: { engine: Engine, config: Config }): Messages {
   const deadline = <T>(promise: Promise<T>): Promise<T> => engineDeadline(promise, config.engineTimeoutMs)
-
-  return {
-    async append (room, user, text, clientMsgId) {
-      const data = encodeBody({ ts: Date.now(), room, user, text, clientMsgId })
-      const result = await deadline(engine.logs.append(names.roomLog(room), data, {
+  const appendOf = (room: string, user: Member, text: string, clientMsgId?: string): { data: string, options: AppendOptions } => {
+    const data = encodeBody({ ts: Date.now(), room, user, text, clientMsgId })
+    return {
+      data,
+      options: {
         maxLen: config.roomHistory,
         publish: { channel: names.roomChannel(room), ...framePublish(data) },
         idempotency: clientMsgId === undefined ? undefined : { key: names.clientMessage(user.id, clientMsgId), ttlMs: LIMITS.idempotencyMs }
-      }))
-      return { id: result.id, duplicate: result.duplicate }
+      }
+    }
+  }
+  const startRoom = async (userId: string): Promise<void> => {
+    const { count } = await deadline(engine.counters.increment(names.newRooms(userId), HOUR_MS))
+    if (count > config.newRoomsPerHour) {
+      throw new errors.TooManyRooms(`you started ${config.newRoomsPerHour} new rooms in the last hour: send to a room that has messages, or wait`)
+    }
+  }
+
+  return {
+    async append (room, user, text, clientMsgId) {
+      const { data, options } = appendOf(room, user, text, clientMsgId)
+      const { id, duplicate } = await deadline(engine.logs.append(names.roomLog(room), data, options))
+      return { id, duplicate }
+    },
+
+    async send (room, user, text, clientMsgId) {
+      const { data, options } = appendOf(room, user, text, clientMsgId)
+      const log = names.roomLog(room)
+      const existing = await deadline(engine.logs.appendExisting(log, data, options))
+      if (existing !== null) return { id: existing.id, duplicate: existing.duplicate }
+      await startRoom(user.id)
+      const { id, duplicate } = await deadline(engine.logs.append(log, data, options))
+      return { id, duplicate }
     },
 
     async snapshot (room, since, epoch) {

@@ -34,7 +34,7 @@ function meter (cluster: Cluster): { bytes: number } {
 const isRefusal = (room: string) => (f: Frame): boolean => f.type === 'error' && f.ref === room
 const isAnswer = (room: string) => (f: Frame): boolean => (f.type === 'joined' && f.room === room) || isRefusal(room)(f)
 
-t.test('join and history answers are paid from a per-connection budget of bytes read', async (t) => {
+t.test('join and history answers are paid from a per-user budget of bytes read', async (t) => {
   const cluster = await startCluster(t, 'memory', { env: { REPLAY_MAX_BYTES } })
   const entry = await fill(cluster, 'full', 1000)
   await fill(cluster, 'full-2', 200)

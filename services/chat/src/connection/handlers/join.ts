@@ -15,7 +15,7 @@ type JoinFrame = ClientFrameOf<'join'>
 async function sendSnapshot (deps: ChatDeps, conn: Connection, frame: JoinFrame, membership: hold.Membership, members: Array<{ id: string, name: string }>): Promise<boolean> {
   const { room } = frame
   const [snapshot, lastRead] = await Promise.all([
-    conn.replyBudget.run(async () => await deps.messages.snapshot(room, frame.since, frame.epoch)),
+    deps.allowances.replies(conn.user.id).run(async () => await deps.messages.snapshot(room, frame.since, frame.epoch)),
     engineDeadline(deps.engine.kv.get(names.readMarker(room, conn.user.id)), deps.config.engineTimeoutMs)
   ])
   if (hold.hasLeft(membership)) return false
@@ -30,7 +30,7 @@ async function sendSnapshot (deps: ChatDeps, conn: Connection, frame: JoinFrame,
 export async function join (deps: ChatDeps, conn: Connection, frame: JoinFrame): Promise<void> {
   const { room } = frame
   // In debt: refused before the room is attached and presence entered (sendSnapshot checks again in turn).
-  if (!conn.replyBudget.ready()) throw refusal()
+  if (!deps.allowances.replies(conn.user.id).ready()) throw refusal()
   const existing = conn.rooms.get(room)
   if (existing !== undefined) {
     // Joined already: answer with a fresh snapshot. Joining: the pending `joined` answers.

@@ -12,12 +12,12 @@ export async function send (deps: ChatDeps, conn: Connection, frame: ClientFrame
     conn.error('bad_frame', 'text is empty', clientMsgId)
     return
   }
-  if (!conn.sends.take()) {
+  if (!conn.sends.take() || !deps.allowances.sends(conn.user.id).take()) {
     deps.metrics.refused.labels('rate_limited').inc()
     conn.error('rate_limited', 'sending too fast: slow down', clientMsgId)
     conn.strike()
     return
   }
-  const { id } = await deps.messages.append(room, conn.user, text, clientMsgId)
+  const { id } = await deps.messages.send(room, conn.user, text, clientMsgId)
   conn.sendFrame({ type: 'ack', clientMsgId, id })
 }

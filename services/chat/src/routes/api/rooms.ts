@@ -5,12 +5,10 @@ import {
 import { errorResponses } from '@webchat/service-kit'
 import { errors } from '../../errors.js'
 import { requireChatToken, requireServiceKey } from './guards.js'
-import { createHistoryBudgets } from './history-budgets.js'
 
 /** Room history and presence for clients; posting for backends. */
 const roomRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const userAuth = requireChatToken(fastify.tokens)
-  const budgets = createHistoryBudgets()
   fastify.decorateRequest('chatClaims', null)
 
   fastify.get('/api/rooms/:room/messages', {
@@ -25,7 +23,8 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     onRequest: userAuth
   }, async (request) => {
     const { before, limit } = request.query
-    const budget = budgets.of(request.chatClaims?.sub ?? '')
+    // The same budget as the user's sockets: reading over HTTP as well gives no more.
+    const budget = fastify.allowances.replies(request.chatClaims?.sub ?? '')
     const { messages, more } = await budget.run(async () => await fastify.messages.page(request.params.room, before ?? null, limit ?? LIMITS.historyPage))
     return { messages, more }
   })

@@ -4,10 +4,14 @@ import { SUBPROTOCOL, type TokenClaims } from '@webchat/shared'
 import type { ChatDeps } from '../../connection/deps.js'
 import { openConnection } from '../../connection/open.js'
 import { holdUpgrade, releaseUpgrade, upgradedSocket } from '../../connection/upgrade-socket.js'
-import { checkUpgrade } from './upgrade.js'
+import { checkUpgrade, holdSocketSlot } from './upgrade.js'
 
 declare module 'fastify' {
-  interface FastifyRequest { chatClaims: TokenClaims | null }
+  interface FastifyRequest {
+    chatClaims: TokenClaims | null
+    /** Gives back the user's socket slot taken before the upgrade. */
+    releaseSocketSlot: (() => void) | null
+  }
 }
 
 /** Logs the path only: the query may hold a token. */
@@ -29,9 +33,11 @@ const wsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     connections: fastify.connections,
     metrics: fastify.chatMetrics,
     outbox: fastify.outbox,
+    allowances: fastify.allowances,
     log: fastify.log
   }
   fastify.decorateRequest('chatClaims', null)
+  fastify.decorateRequest('releaseSocketSlot', null)
 
   fastify.route({
     method: 'GET',
@@ -40,7 +46,9 @@ const wsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     logSerializers: { req: safeRequest },
     preValidation: async (request, reply) => {
       if (!request.ws) return
-      request.chatClaims = await checkUpgrade(request, deps.config, deps.tokens, deps.connections.closing)
+      const claims = await checkUpgrade(request, deps.config, deps.tokens, deps.connections.closing)
+      request.releaseSocketSlot = holdSocketSlot(request, deps.allowances, claims.sub)
+      request.chatClaims = claims
       // Accepted: ws answers the upgrade on the socket itself, the 101 together with `ready`.
       holdUpgrade(request, reply)
     },
@@ -51,6 +59,8 @@ const wsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       })
     },
     wsHandler: (socket, request) => {
+      const release = request.releaseSocketSlot
+      if (release !== null) socket.once('close', release)
       const claims = request.chatClaims
       // The upgraded TCP socket: frames are written to it ready-made.
       const raw = upgradedSocket(request)

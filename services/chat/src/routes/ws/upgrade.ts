@@ -1,5 +1,7 @@
+import type { Socket } from 'node:net'
 import type { FastifyRequest } from 'fastify'
 import { SUBPROTOCOL, type TokenClaims } from '@webchat/shared'
+import type { Allowances } from '../../allowances.js'
 import type { Config } from '../../config.js'
 import { errors } from '../../errors.js'
 import type { Tokens } from '../../tokens.js'
@@ -33,4 +35,26 @@ export async function checkUpgrade (request: FastifyRequest, config: Config, tok
   const token = tokenOf(request)
   if (token === undefined) throw new errors.Unauthorized('a chat token is required')
   return await tokens.admit(token)
+}
+
+/**
+ * Takes one of the user's socket slots (refused with 429 when they hold them all) and returns
+ * what gives it back, once however often it is called. Given back when the TCP connection ends,
+ * so that an upgrade that never completes returns its slot too, and when the WebSocket closes
+ * (an injected socket has no TCP connection).
+ */
+export function holdSocketSlot (request: FastifyRequest, allowances: Allowances, userId: string): () => void {
+  if (!allowances.takeSocket(userId)) {
+    throw new errors.TooManyConnections('this user has too many chat sockets open here: close one first')
+  }
+  let held = true
+  const release = (): void => {
+    if (!held) return
+    held = false
+    allowances.releaseSocket(userId)
+  }
+  const socket = request.raw.socket as Socket | undefined
+  if (socket?.destroyed === true) release()
+  else socket?.once('close', release)
+  return release
 }
