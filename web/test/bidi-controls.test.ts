@@ -1,5 +1,6 @@
 import t from 'tap'
-import { bidiSegments, type TextSegment } from '../src/model/bidi-controls.js'
+import { bidiSegments, controlsWrittenOut, type TextSegment } from '../src/model/bidi-controls.js'
+import { fullName, userTag } from '../src/model/identity.js'
 
 /** A segment list as one readable string: text as it is, each control as ⟨ABBR⟩. */
 const shown = (segments: TextSegment[]): string => segments.map((s) => s.kind === 'text' ? s.text : `⟨${s.abbr}⟩`).join('')
@@ -67,6 +68,14 @@ t.test('any text comes back whole, in its order', async (t) => {
     t.equal(rejoined(segments), text)
     t.notOk(segments.some((s, i) => i > 0 && s.kind === 'text' && segments[i - 1]!.kind === 'text'), 'no two text segments in a row')
   }
+})
+
+t.test('for hover texts, controls are written out, so a name cannot turn its tag around', async (t) => {
+  t.equal(controlsWrittenOut('photo_\u202Egnp.exe'), 'photo_⟨RLO⟩gnp.exe')
+  t.equal(controlsWrittenOut('\u2067abc\u2069😀'), '⟨RLI⟩abc⟨PDI⟩😀')
+  t.equal(controlsWrittenOut('Ada\u200FLovelace'), 'Ada\u200FLovelace', 'marks are kept')
+  t.equal(fullName({ id: 'bot', name: 'Ada \u202Eecalevol' }), `Ada ⟨RLO⟩ecalevol #${userTag('bot')}`)
+  t.equal(fullName({ id: 'u1', name: 'Ada' }), `Ada #${userTag('u1')}`)
 })
 
 t.test('long texts take linear time', async (t) => {

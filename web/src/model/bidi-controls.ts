@@ -55,3 +55,7 @@ export function bidiSegments (text: string): TextSegment[] {
   return segments
 }
 
+/** The text with each control written out, "⟨RLO⟩", for what takes plain text only: hover texts. */
+export function controlsWrittenOut (text: string): string {
+  return bidiSegments(text).map((s) => s.kind === 'text' ? s.text : `⟨${s.abbr}⟩`).join('')
+}

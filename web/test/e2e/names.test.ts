@@ -1,10 +1,10 @@
 import t from 'tap'
 import { join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
-import { startHarness } from './harness.js'
+import { SERVICE_KEY, startHarness } from './harness.js'
 import { artifacts, joinRoom, ROOM, say, shot, signIn, WAIT, waitForText } from './page-actions.js'
 
-/** Issue 14, item 4: two people with one name are told apart; direction controls in a text are shown, not obeyed. */
+/** Issue 14, item 4: two people with one name are told apart; direction controls in a text or name are shown, not obeyed. */
 
 const NAME = 'Ada Lovelace'
 const TAG = /^[0-9A-HJKMNP-TV-Z]{5}$/
@@ -146,7 +146,6 @@ t.test('two people named alike are told apart, and a message cannot turn the row
     t.same(await message.locator('.bidi-control').allTextContents(), ['RLE', 'LRI', 'PDI'])
     // A marker's letters are not the text's first strong letter: the Hebrew still sets the direction.
     t.equal(await message.evaluate((el) => getComputedStyle(el).direction), 'rtl', 'right to left')
-    await shot(ana, 'names-alike-desktop.png')
     await ana.locator('.rows:not(.pending-rows)').screenshot({ path: join(artifacts, 'bidi-controls.png'), animations: 'disabled' })
   })
 
@@ -156,6 +155,29 @@ t.test('two people named alike are told apart, and a message cannot turn the row
     await ben.locator('#composer-input').fill('')
     await ben.locator('.msg-seen', { hasText: `Seen by ${NAME} #${anaShown!.tag}` }).waitFor({ timeout: WAIT })
     t.pass('tags on the typing line and the read marker')
+  })
+
+  await step('a name a backend posts with U+202E shows its control as a marker, on the line and on hover', async (t) => {
+    // Reversed, this name reads "Ada Lovelace"; it looks like no one's name to the tag rule, so no tag.
+    const bot = { id: 'bot-1', name: '\u202EecalevoL adA' }
+    const posted = await fetch(`http://127.0.0.1:${stack.chats[0]!.port}/api/rooms/${ROOM}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${SERVICE_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ user: bot, text: 'Deploy finished.' })
+    })
+    t.equal(posted.status, 201, 'posted')
+    const row = ana.locator('.rows:not(.pending-rows) .msg[data-user="bot-1"]')
+    await row.waitFor({ timeout: WAIT })
+    const author = row.locator('.msg-author')
+    t.equal(await author.locator('bdi .bidi-control').getAttribute('title'), 'right-to-left override (U+202E)', 'a marker in the name')
+    t.notOk((await author.textContent() ?? '').includes('\u202E'), 'the control itself is not on the page')
+    const [reversed, ada] = await xOf(author, ['ecalevoL', 'adA'])
+    t.ok(reversed! < ada!, `drawn in the order written (${reversed} < ${ada}), not as "Ada Lovelace"`)
+    const hover = /^⟨RLO⟩ecalevoL adA #[0-9A-HJKMNP-TV-Z]{5}$/
+    t.match(await author.getAttribute('title'), hover, 'the hover text writes the control out')
+    t.match(await row.locator('.avatar').getAttribute('title'), hover, 'and so does the picture\'s')
+    await shot(ana, 'names-alike-desktop.png')
+    await row.screenshot({ path: join(artifacts, 'bidi-name.png'), animations: 'disabled' })
   })
 
   h.finish()
