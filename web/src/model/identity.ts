@@ -1,3 +1,5 @@
+import { controlsWrittenOut } from './bidi-controls.js'
+
 /**
  * Telling people apart. Names are free text, so two people can have the same one (or two that
  * only look the same); their ids differ, and a short tag made from the id says who is who. The
@@ -34,8 +36,11 @@ export function userTag (id: string): string {
   return tag
 }
 
-/** A name and its tag, for hover text: "Ada Lovelace #7K2MQ". */
-export const fullName = (person: Person): string => `${person.name} #${userTag(person.id)}`
+/**
+ * A name and its tag, for hover text: "Ada Lovelace #7K2MQ". Direction controls in the name are
+ * written out, or one could turn the tag after it around.
+ */
+export const fullName = (person: Person): string => `${controlsWrittenOut(person.name)} #${userTag(person.id)}`
 
 /**
  * What a name looks like, loosely: compatibility forms folded (full-width letters, ligatures),

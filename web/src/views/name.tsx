@@ -1,5 +1,6 @@
 import { Fragment } from 'preact'
 import { fullName, type Person } from '../model/identity.js'
+import { BidiText } from './bidi-text.js'
 
 interface Props {
   person: Person
@@ -9,13 +10,14 @@ interface Props {
 }
 
 /**
- * A person's name. In a <bdi>, so that a name written right to left, or holding direction
- * controls, cannot reorder the text around it (a time, other names, "(you)").
+ * A person's name. In a <bdi>, so that a name written right to left cannot reorder the text around
+ * it (a time, other names, "(you)"); direction controls in it (names posted by backends are not
+ * checked) are shown as markers, not obeyed.
  */
 export function Name ({ person, tag, class: className }: Props) {
   return (
     <span class={className} title={fullName(person)}>
-      <bdi>{person.name}</bdi>
+      <bdi><BidiText text={person.name} /></bdi>
       {tag === undefined ? null : <span class='name-tag'>{` #${tag}`}</span>}
     </span>
   )

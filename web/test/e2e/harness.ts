@@ -19,6 +19,8 @@ import { artifacts, shot } from './page-actions.js'
 
 const webDir = fileURLToPath(new URL('../..', import.meta.url))
 export const CHROMIUM_MISSING = 'chromium is not installed: run `sudo apt-get install -y --no-install-recommends chromium` (Debian/Ubuntu) or set CHROMIUM_PATH'
+/** The key a backend posts into rooms with (`POST /api/rooms/:room/messages`). */
+export const SERVICE_KEY = 'web-e2e-service-key-0123456789'
 export const DESKTOP = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 }
 
 export function chromiumPath (): string | undefined {
@@ -86,7 +88,7 @@ export async function startHarness (t: Test): Promise<Harness | undefined> {
   t.teardown(() => { rmSync(webRoot, { recursive: true, force: true }) })
   await build({ root: webDir, configFile: join(webDir, 'vite.config.ts'), logLevel: 'silent', build: { outDir: webRoot, emptyOutDir: true, sourcemap: false } })
 
-  const stack = await startStack(t, { auths: 2, chats: 2, webRoot })
+  const stack = await startStack(t, { auths: 2, chats: 2, webRoot, chatEnv: { CHAT_SERVICE_KEYS: SERVICE_KEY } })
   const browser = await chromium.launch({
     executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']

@@ -1,14 +1,31 @@
 import t from 'tap'
-import type { Page } from 'playwright-core'
-import { startHarness } from './harness.js'
-import { joinRoom, ROOM, say, shot, signIn, WAIT, waitForText } from './page-actions.js'
+import { join } from 'node:path'
+import type { Locator, Page } from 'playwright-core'
+import { SERVICE_KEY, startHarness } from './harness.js'
+import { artifacts, joinRoom, ROOM, say, shot, signIn, WAIT, waitForText } from './page-actions.js'
 
-/** Issue 14, item 4: two people with one name are told apart; direction controls stay in their text. */
+/** Issue 14, item 4: two people with one name are told apart; direction controls in a text or name are shown, not obeyed. */
 
 const NAME = 'Ada Lovelace'
 const TAG = /^[0-9A-HJKMNP-TV-Z]{5}$/
 
 interface Shown { id: string, name: string, tag: string, title: string, you: boolean }
+
+/** The x at which each piece of an element's text is drawn (its first text node holding it). */
+async function xOf (element: Locator, pieces: string[]): Promise<number[]> {
+  return await element.evaluate((el, pieces) => pieces.map((piece) => {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT)
+    for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+      const at = (node.textContent ?? '').indexOf(piece)
+      if (at < 0) continue
+      const range = document.createRange()
+      range.setStart(node, at)
+      range.setEnd(node, at + piece.length)
+      return range.getBoundingClientRect().x
+    }
+    return Number.NaN
+  }), pieces)
+}
 
 /** The members panel as a page shows it. */
 async function members (page: Page): Promise<Shown[]> {
@@ -87,14 +104,27 @@ t.test('two people named alike are told apart, and a message cannot turn the row
     }
   })
 
-  await step('a message holding U+202E reverses only its own text, not the author or the time', async (t) => {
-    const text = 'Invoice attached: \u202Egnp.exe'
+  await step('a message holding U+202E shows the control as a marker and its text in the order written', async (t) => {
+    const text = 'photo_\u202Egnp.exe'
     await say(ben, text)
-    await waitForText(ana, text)
-    const row = ana.locator('.rows:not(.pending-rows) .msg', { hasText: 'Invoice attached' })
+    const row = ana.locator('.rows:not(.pending-rows) .msg', { hasText: 'photo_' })
+    await row.waitFor({ timeout: WAIT })
     const message = row.locator('.msg-text')
     t.equal(await message.getAttribute('dir'), 'auto', 'the text is its own bidi isolate')
-    t.equal(await message.textContent(), text, 'the text is kept as sent')
+    // innerText follows the DOM, not the drawing: where each piece is drawn says what a reader sees.
+    const [photo, gnp, exe] = await xOf(message, ['photo_', 'gnp', '.exe'])
+    t.ok(photo! < gnp! && gnp! < exe!, `drawn in the order written: photo_ (${photo}), gnp (${gnp}), .exe (${exe})`)
+    const marker = message.locator('.bidi-control')
+    t.equal(await marker.count(), 1, 'one marker')
+    t.equal(await marker.textContent(), 'RLO')
+    t.equal(await marker.getAttribute('title'), 'right-to-left override (U+202E)', 'its hover text names the control')
+    const box = await marker.boundingBox()
+    t.ok(box !== null && photo! < box.x && box.x + box.width <= gnp! + 1, 'the marker is drawn where the control was')
+    const shown = await message.textContent() ?? ''
+    t.notOk(shown.includes('\u202E'), 'the control itself is not on the page')
+    t.equal(shown, 'photo_RLOgnp.exe')
+    await ben.locator('.rows:not(.pending-rows) .msg-text .bidi-control[title="right-to-left override (U+202E)"]').waitFor({ timeout: WAIT })
+    t.pass('the sender sees the marker too: the text went through the server with its control')
     // The row is a continuation of Ben's group: look at the head of that group, just above it.
     const head = ana.locator(`.rows:not(.pending-rows) .msg[data-user="${benShown!.id}"]:not(.msg-cont)`).last()
     const author = head.locator('.msg-author')
@@ -107,7 +137,16 @@ t.test('two people named alike are told apart, and a message cannot turn the row
     // Every text a person wrote, and every name, sits in an isolate.
     const loose = await ana.locator('.msg-text:not([dir="auto"]), .msg-author:not(:has(bdi)), .member-name:not(:has(bdi)), .account-name:not(:has(bdi))').count()
     t.equal(loose, 0, 'no name or message text outside an isolate')
-    await shot(ana, 'names-alike-desktop.png')
+  })
+
+  await step('a right-to-left message opening with a control stays right to left, its controls shown', async (t) => {
+    await say(ben, '\u202B\u05E9\u05DC\u05D5\u05DD \u2066abc\u2069')
+    const message = ana.locator('.rows:not(.pending-rows) .msg-text', { hasText: '\u05E9\u05DC\u05D5\u05DD' })
+    await message.waitFor({ timeout: WAIT })
+    t.same(await message.locator('.bidi-control').allTextContents(), ['RLE', 'LRI', 'PDI'])
+    // A marker's letters are not the text's first strong letter: the Hebrew still sets the direction.
+    t.equal(await message.evaluate((el) => getComputedStyle(el).direction), 'rtl', 'right to left')
+    await ana.locator('.rows:not(.pending-rows)').screenshot({ path: join(artifacts, 'bidi-controls.png'), animations: 'disabled' })
   })
 
   await step('typing and read markers show the tag next to a shared name', async (t) => {
@@ -116,6 +155,29 @@ t.test('two people named alike are told apart, and a message cannot turn the row
     await ben.locator('#composer-input').fill('')
     await ben.locator('.msg-seen', { hasText: `Seen by ${NAME} #${anaShown!.tag}` }).waitFor({ timeout: WAIT })
     t.pass('tags on the typing line and the read marker')
+  })
+
+  await step('a name a backend posts with U+202E shows its control as a marker, on the line and on hover', async (t) => {
+    // Reversed, this name reads "Ada Lovelace"; it looks like no one's name to the tag rule, so no tag.
+    const bot = { id: 'bot-1', name: '\u202EecalevoL adA' }
+    const posted = await fetch(`http://127.0.0.1:${stack.chats[0]!.port}/api/rooms/${ROOM}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${SERVICE_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ user: bot, text: 'Deploy finished.' })
+    })
+    t.equal(posted.status, 201, 'posted')
+    const row = ana.locator('.rows:not(.pending-rows) .msg[data-user="bot-1"]')
+    await row.waitFor({ timeout: WAIT })
+    const author = row.locator('.msg-author')
+    t.equal(await author.locator('bdi .bidi-control').getAttribute('title'), 'right-to-left override (U+202E)', 'a marker in the name')
+    t.notOk((await author.textContent() ?? '').includes('\u202E'), 'the control itself is not on the page')
+    const [reversed, ada] = await xOf(author, ['ecalevoL', 'adA'])
+    t.ok(reversed! < ada!, `drawn in the order written (${reversed} < ${ada}), not as "Ada Lovelace"`)
+    const hover = /^⟨RLO⟩ecalevoL adA #[0-9A-HJKMNP-TV-Z]{5}$/
+    t.match(await author.getAttribute('title'), hover, 'the hover text writes the control out')
+    t.match(await row.locator('.avatar').getAttribute('title'), hover, 'and so does the picture\'s')
+    await shot(ana, 'names-alike-desktop.png')
+    await row.screenshot({ path: join(artifacts, 'bidi-name.png'), animations: 'disabled' })
   })
 
   h.finish()

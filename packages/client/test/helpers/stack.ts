@@ -43,6 +43,8 @@ export interface StackOptions {
   webRoot?: string
   /** Extra auth settings (environment names). */
   authEnv?: Record<string, string>
+  /** Extra chat settings (environment names). */
+  chatEnv?: Record<string, string>
 }
 
 export async function startStack (t: Test, options: StackOptions = {}): Promise<Stack> {
@@ -76,7 +78,8 @@ export async function startStack (t: Test, options: StackOptions = {}): Promise<
       AUTH_URL: origins[i % nAuth]!,
       ALLOWED_ORIGINS: origins.join(','),
       INSTANCE_ID: `chat-${i}`,
-      SOCKET_CLOSE_GRACE_MS: '500'
+      SOCKET_CLOSE_GRACE_MS: '500',
+      ...options.chatEnv
     })
     const chat: StackChat = {
       url: chatUrls[i]!,

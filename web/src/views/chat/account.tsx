@@ -1,6 +1,7 @@
 import { fullName } from '../../model/identity.js'
 import type { ChatStore } from '../../store/chat-store.js'
 import { Avatar } from '../avatar.js'
+import { BidiText } from '../bidi-text.js'
 
 /** Who I am, with the buttons to rename myself and to log out. */
 export function Account ({ store, rename, logout }: { store: ChatStore, rename (): void, logout (): void }) {
@@ -9,7 +10,7 @@ export function Account ({ store, rename, logout }: { store: ChatStore, rename (
     <div class='account'>
       <span><Avatar id={me.id} name={me.name} title={fullName(me)} /></span>
       <div class='account-who'>
-        <span class='account-name' title={fullName(me)}><bdi>{me.name}</bdi></span>
+        <span class='account-name' title={fullName(me)}><bdi><BidiText text={me.name} /></bdi></span>
         <span class='account-email muted'>{me.email}</span>
       </div>
       <div class='account-actions'>

@@ -2,6 +2,7 @@ import { fullName, userTag } from '../../model/identity.js'
 import type { MemberView } from '../../model/room-state.js'
 import type { ChatStore } from '../../store/chat-store.js'
 import { Avatar } from '../avatar.js'
+import { BidiText } from '../bidi-text.js'
 
 /** A member, always with their tag under the name: two people with one name are two entries that differ. */
 function Member ({ member: m, me }: { member: MemberView, me: string }) {
@@ -9,7 +10,7 @@ function Member ({ member: m, me }: { member: MemberView, me: string }) {
     <li class='member' data-user={m.id}>
       <Avatar id={m.id} name={m.name} title={fullName(m)} small />
       <span class='member-name' title={fullName(m)}>
-        <span class='member-line'><bdi>{m.name}</bdi>{m.id === me ? <span class='muted'> (you)</span> : null}</span>
+        <span class='member-line'><bdi><BidiText text={m.name} /></bdi>{m.id === me ? <span class='muted'> (you)</span> : null}</span>
         <span class='name-tag'>{`#${userTag(m.id)}`}</span>
       </span>
       <span class={m.online ? 'presence on' : 'presence off'} aria-label={m.online ? 'online' : 'offline'} role='img' />

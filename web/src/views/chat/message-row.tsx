@@ -4,6 +4,7 @@ import { fullName, tagIfShared, type Person } from '../../model/identity.js'
 import { Avatar } from '../avatar.js'
 import { Name, NameList } from '../name.js'
 import { pure } from '../pure.js'
+import { MessageText } from './message-text.js'
 
 export interface MessageRowProps {
   message: ChatMessage
@@ -16,15 +17,12 @@ export interface MessageRowProps {
   shared: ReadonlySet<string>
 }
 
-/**
- * One message. Its text is a text node, so markup in a message shows as typed; `dir=auto` makes it
- * its own bidi isolate, so direction controls in it reorder none of the row around it.
- */
+/** One message; its text is a bidi isolate, so nothing in it reorders the row around it. */
 export const MessageRow = pure(({ message: m, continued, mine, seenBy, shared }: MessageRowProps) => {
   const time = <time dateTime={new Date(m.ts).toISOString()} title={formatFull(m.ts)}>{formatTime(m.ts)}</time>
   const tagOf = (person: Person): string | undefined => tagIfShared(person, shared)
   const body = [
-    <div key='text' class='msg-text' dir='auto'>{m.text}</div>,
+    <MessageText key='text' text={m.text} />,
     <div key='seen' class='msg-seen' hidden={seenBy === undefined}>{seenBy === undefined ? null : ['Seen by ', <NameList key='names' people={seenBy} tagOf={tagOf} />]}</div>
   ]
   if (continued) {

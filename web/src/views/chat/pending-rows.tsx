@@ -2,6 +2,7 @@ import { fullName, type Person } from '../../model/identity.js'
 import type { PendingMessage } from '../../model/pending.js'
 import { Avatar } from '../avatar.js'
 import { Name } from '../name.js'
+import { MessageText } from './message-text.js'
 
 interface Props {
   pending: readonly PendingMessage[]
@@ -26,7 +27,7 @@ export function PendingRows ({ pending, me, myTag, mineAbove, retry, discard }: 
             {continued ? <span class='msg-gutter' /> : <Avatar id={me.id} name={me.name} title={fullName(me)} />}
             <div class='msg-body'>
               {continued ? null : <div class='msg-head'><Name class='msg-author' person={me} tag={myTag} /></div>}
-              <div class='msg-text' dir='auto'>{p.text}</div>
+              <MessageText text={p.text} />
               <div class='msg-status'>
                 {failed ? `Not sent: ${p.error ?? 'error'}. ` : 'Sending…'}
                 {failed ? <button class='btn btn-link' type='button' onClick={() => retry(p.clientMsgId)}>Retry</button> : null}
