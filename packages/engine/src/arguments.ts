@@ -1,3 +1,5 @@
+import type { MapChange } from './types.js'
+
 /** Argument checks shared by both engines, so that both reject the same bad input. */
 
 /** A time to live in whole milliseconds (at least 1). */
@@ -20,4 +22,21 @@ export function limit (value: number): number {
 export function integer (value: number, what: string): number {
   if (!Number.isSafeInteger(value)) throw new RangeError(`${what} must be an integer, got ${value}`)
   return value
+}
+
+/** A map change in canonical form: every field named once, `maxFields` a positive integer or absent. */
+export function mapChange (change: MapChange): Required<Omit<MapChange, 'maxFields'>> & { maxFields: number | undefined } {
+  const set = change.set ?? {}
+  const remove = change.delete ?? []
+  const expect = change.expect ?? {}
+  const named = new Set<string>()
+  for (const field of [...Object.keys(set), ...remove]) {
+    if (named.has(field)) throw new RangeError(`a map change names the field ${JSON.stringify(field)} twice`)
+    named.add(field)
+  }
+  for (const [field, value] of Object.entries(set)) {
+    if (typeof value !== 'string') throw new RangeError(`map field ${JSON.stringify(field)} must be set to a string`)
+  }
+  const maxFields = change.maxFields === undefined ? undefined : positiveInt(change.maxFields, 'maxFields')
+  return { set, delete: remove, expect, maxFields }
 }

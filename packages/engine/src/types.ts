@@ -154,6 +154,37 @@ export interface PresenceItem {
   ttlMs: number
 }
 
+/** A change to one map, applied whole or not at all (see `Maps.write`). */
+export interface MapChange {
+  /** Fields to set. */
+  set?: Record<string, string>
+  /** Fields to delete. */
+  delete?: string[]
+  /** The change applies only while each field holds this value (null: absent); else `conflict`. */
+  expect?: Record<string, string | null>
+  /** The change applies only if the map has at most this many fields after it; else `full`. */
+  maxFields?: number
+}
+
+export type MapWriteResult = 'ok' | 'conflict' | 'full'
+
+/**
+ * Maps of string fields (a Redis hash): records and rosters. One map is one key, so every write to
+ * it is one atomic step on one shard; guarded writes (`expect`) let callers keep invariants that
+ * span several fields (a room's owner and its members) with optimistic retries.
+ */
+export interface Maps {
+  get (map: string, field: string): Promise<string | null>
+  /** The values of `fields`, in order (null where absent), in one step. */
+  getMany (map: string, fields: string[]): Promise<Array<string | null>>
+  /** Every field. Keep maps bounded (`maxFields`) where this is read. */
+  all (map: string): Promise<Record<string, string>>
+  count (map: string): Promise<number>
+  write (map: string, change: MapChange): Promise<MapWriteResult>
+  /** Deletes the whole map; true when it existed. */
+  drop (map: string): Promise<boolean>
+}
+
 export interface Engine {
   readonly kind: 'memory' | 'redis'
   readonly kv: KeyValueStore
@@ -161,6 +192,7 @@ export interface Engine {
   readonly pubsub: PubSub
   readonly logs: Logs
   readonly presence: PresenceSets
+  readonly maps: Maps
   /** True while the engine can serve commands (readiness). */
   isReady (): boolean
   /** Resolves when the engine answers, rejects when it does not. */

@@ -2,6 +2,7 @@ import type { Test } from 'tap'
 import { countersContract } from './contract/counters.js'
 import { kvContract } from './contract/kv.js'
 import { logsContract } from './contract/logs.js'
+import { mapsContract } from './contract/maps.js'
 import { presenceContract } from './contract/presence.js'
 import { pubsubContract } from './contract/pubsub.js'
 import { setupWith, type MakeEngine } from './contract/support.js'
@@ -17,6 +18,7 @@ export function engineContract (t: Test, name: string, makeEngine: MakeEngine): 
     pubsubContract(t, setup)
     logsContract(t, setup)
     presenceContract(t, setup)
+    mapsContract(t, setup)
     t.test('readiness and close', async (t) => {
       const engine = await makeEngine()
       t.equal(engine.kind, name)

@@ -4,6 +4,7 @@ import { wrapMethods } from '../wrap.js'
 import { createMemoryCounters } from './counters.js'
 import { createMemoryKv } from './kv.js'
 import { createMemoryLogs } from './logs.js'
+import { createMemoryMaps } from './maps.js'
 import { createMemoryPresence } from './presence.js'
 import { createMemoryPubSub } from './pubsub.js'
 import { createStore } from './store.js'
@@ -57,6 +58,7 @@ export function createMemoryEngine (options: MemoryEngineOptions = {}): Engine {
     pubsub: { ...wrapMethods({ publish: pubsub.publish, subscribe: pubsub.subscribe }, whileOpen), onResume: pubsub.onResume, onInterrupt: pubsub.onInterrupt },
     logs: wrapMethods(createMemoryLogs(store, now, pubsub.deliver), whileOpen),
     presence: wrapMethods(createMemoryPresence(store, now), whileOpen),
+    maps: wrapMethods(createMemoryMaps(store), whileOpen),
     isReady: () => !closed,
     ping: async () => await whileOpen(async () => {}),
     async close () {

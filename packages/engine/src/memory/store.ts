@@ -20,6 +20,7 @@ export type Slot =
   | { kind: 'idempotency', id: string, expiresAt: number }
   | { kind: 'log', log: MemoryLog, expiresAt: null }
   | { kind: 'presence', entries: Map<string, PresenceSlot>, expiresAt: null }
+  | { kind: 'map', fields: Map<string, string>, expiresAt: null }
 
 export type SlotKind = Slot['kind']
 export type SlotOf<K extends SlotKind> = Extract<Slot, { kind: K }>
@@ -46,16 +47,17 @@ export interface StoreOptions {
   /** Logs (rooms that have messages) never expire: their own bound keeps them from filling the store. */
   maxLogs: number
   /**
-   * Slots that room traffic may never take: logs, idempotency keys and presence sets stop this
-   * far below `maxKeys`, so that sessions, sign-in codes, revocations, used token ids and limit
-   * counters (kv and counters) can still be written while a flood of sends fills the rest.
+   * Slots that room traffic may never take: logs, idempotency keys, presence sets and maps (room
+   * records, rosters, users' room lists) stop this far below `maxKeys`, so that sessions, sign-in
+   * codes, revocations, used token ids and limit counters (kv and counters) can still be written
+   * while a flood of sends fills the rest.
    */
   keptForState: number
   now: () => number
 }
 
 /** The kinds that room traffic makes (see `keptForState`); kv slots say so themselves (read markers, typing). */
-const TRAFFIC: ReadonlySet<SlotKind> = new Set(['log', 'idempotency', 'presence'])
+const TRAFFIC: ReadonlySet<SlotKind> = new Set(['log', 'idempotency', 'presence', 'map'])
 const isTraffic = (slot: Slot): boolean => TRAFFIC.has(slot.kind) || (slot.kind === 'kv' && slot.traffic)
 
 /** A full store sweeps expired slots at most this often: a sweep is O(n), a flood of refused writes must not pay it each. */

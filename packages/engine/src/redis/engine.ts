@@ -6,6 +6,7 @@ import { engineDeadline } from '../deadline.js'
 import { createGuard } from './guard.js'
 import { createRedisKv } from './kv.js'
 import { createRedisLogs } from './logs.js'
+import { createRedisMaps } from './maps.js'
 import { createNames } from './names.js'
 import { createRedisPresence } from './presence.js'
 import { createRedisPubSub } from './pubsub.js'
@@ -59,6 +60,7 @@ export function createRedisEngine (options: RedisEngineOptions): Engine {
     pubsub: { publish: pubsub.publish, subscribe: pubsub.subscribe, onResume: pubsub.onResume, onInterrupt: pubsub.onInterrupt },
     logs: wrapMethods(createRedisLogs(client, names), onClient),
     presence: wrapMethods(createRedisPresence(client, names), onClient),
+    maps: wrapMethods(createRedisMaps(client, names), onClient),
     isReady: () => !closed && client.status === 'ready' && subscriber.status === 'ready',
     async ping () {
       await onClient(async () => await client.ping())

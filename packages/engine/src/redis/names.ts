@@ -13,6 +13,7 @@ export interface RedisNames {
   idempotency: (log: string, key: string) => string
   presenceExpiry: (set: string) => string
   presenceValues: (set: string) => string
+  map: (name: string) => string
 }
 
 export function createNames (prefix: string): RedisNames {
@@ -26,6 +27,7 @@ export function createNames (prefix: string): RedisNames {
     logEpoch: (log) => key(`log-epoch:${log}`),
     idempotency: (log, idempotencyKey) => key(`log-idempotency:${log.length}:${log}:${idempotencyKey}`),
     presenceExpiry: (set) => key(`presence-expiry:${set}`),
-    presenceValues: (set) => key(`presence-values:${set}`)
+    presenceValues: (set) => key(`presence-values:${set}`),
+    map: (name) => key(`map:${name}`)
   }
 }
