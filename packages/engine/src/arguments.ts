@@ -25,7 +25,7 @@ export function integer (value: number, what: string): number {
 }
 
 /** A map change in canonical form: every field named once, `maxFields` a positive integer or absent. */
-export function mapChange (change: MapChange): Required<Omit<MapChange, 'maxFields'>> & { maxFields: number | undefined } {
+export function mapChange (change: MapChange): Required<Omit<MapChange, 'maxFields' | 'count'>> & Pick<MapChange, 'maxFields' | 'count'> {
   const set = change.set ?? {}
   const remove = change.delete ?? []
   const expect = change.expect ?? {}
@@ -38,5 +38,11 @@ export function mapChange (change: MapChange): Required<Omit<MapChange, 'maxFiel
     if (typeof value !== 'string') throw new RangeError(`map field ${JSON.stringify(field)} must be set to a string`)
   }
   const maxFields = change.maxFields === undefined ? undefined : positiveInt(change.maxFields, 'maxFields')
-  return { set, delete: remove, expect, maxFields }
+  const count = change.count
+  if (count !== undefined) {
+    if (named.has(count.field)) throw new RangeError(`the count field ${JSON.stringify(count.field)} is also set or deleted`)
+    integer(count.by, 'count.by')
+    if (count.max !== undefined) integer(count.max, 'count.max')
+  }
+  return { set, delete: remove, expect, maxFields, count }
 }

@@ -164,6 +164,12 @@ export interface MapChange {
   expect?: Record<string, string | null>
   /** The change applies only if the map has at most this many fields after it; else `full`. */
   maxFields?: number
+  /**
+   * Adds `by` to the integer in `field` (absent: 0) in the same step; the change applies only if
+   * the result is at most `max` (else `full`) and not below 0. A count kept beside the fields it
+   * counts (a roster's members), so that concurrent adds need no retry.
+   */
+  count?: { field: string, by: number, max?: number }
 }
 
 export type MapWriteResult = 'ok' | 'conflict' | 'full'

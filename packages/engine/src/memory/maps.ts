@@ -27,8 +27,15 @@ export function createMemoryMaps (store: Store): Maps {
       }
       // Counted before it is applied, in place: a roster of thousands is not copied per change.
       const has = (field: string): boolean => existing?.has(field) === true
+      const set = { ...change.set }
+      const { count } = change
+      if (count !== undefined) {
+        const next = Number(existing?.get(count.field) ?? 0) + count.by
+        if ((count.max !== undefined && next > count.max) || next < 0) return 'full'
+        set[count.field] = String(next)
+      }
       const size = (existing?.size ?? 0) +
-        Object.keys(change.set).filter((field) => !has(field)).length - change.delete.filter(has).length
+        Object.keys(set).filter((field) => !has(field)).length - change.delete.filter(has).length
       if (change.maxFields !== undefined && size > change.maxFields) return 'full'
       if (size === 0) {
         store.delete('map', map)
@@ -38,7 +45,7 @@ export function createMemoryMaps (store: Store): Maps {
       // A new map takes a slot (and may be refused) before anything is set.
       if (existing === undefined) store.put(map, { kind: 'map', fields, expiresAt: null })
       for (const field of change.delete) fields.delete(field)
-      for (const [field, value] of Object.entries(change.set)) fields.set(field, value)
+      for (const [field, value] of Object.entries(set)) fields.set(field, value)
       return 'ok'
     },
     async drop (map) {

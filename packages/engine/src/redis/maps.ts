@@ -7,7 +7,8 @@ import { defineScript } from './script.js'
 /**
  * A guarded change to one hash in one atomic step. KEYS: the hash. ARGV: the number of expected
  * fields, then (field, present 0|1, value) each; the number of fields to set, then (field, value)
- * each; the number to delete, then the fields; the most fields the hash may have after (0: any).
+ * each; the number to delete, then the fields; the most fields the hash may have after (0: any);
+ * the count field ('' for none), what to add to it and its most ('' for none).
  * Returns 'ok', 'conflict' (an expected value differs) or 'full'.
  */
 const writeScript = defineScript(`
@@ -27,14 +28,22 @@ local firstSet = i; i = i + 2 * sets
 local deletes = tonumber(ARGV[i]); i = i + 1
 local firstDelete = i; i = i + deletes
 local maxFields = tonumber(ARGV[i])
+local countField, countBy, countMax = ARGV[i + 1], tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3])
+local counted = nil
+if countField ~= '' then
+  counted = tonumber(redis.call('HGET', KEYS[1], countField) or '0') + countBy
+  if counted < 0 or (countMax and counted > countMax) then return 'full' end
+end
 if maxFields > 0 then
-  local count = redis.call('HLEN', KEYS[1])
-  for j = 0, sets - 1 do count = count + 1 - redis.call('HEXISTS', KEYS[1], ARGV[firstSet + 2 * j]) end
-  for j = 0, deletes - 1 do count = count - redis.call('HEXISTS', KEYS[1], ARGV[firstDelete + j]) end
-  if count > maxFields then return 'full' end
+  local size = redis.call('HLEN', KEYS[1])
+  for j = 0, sets - 1 do size = size + 1 - redis.call('HEXISTS', KEYS[1], ARGV[firstSet + 2 * j]) end
+  for j = 0, deletes - 1 do size = size - redis.call('HEXISTS', KEYS[1], ARGV[firstDelete + j]) end
+  if counted then size = size + 1 - redis.call('HEXISTS', KEYS[1], countField) end
+  if size > maxFields then return 'full' end
 end
 for j = 0, deletes - 1 do redis.call('HDEL', KEYS[1], ARGV[firstDelete + j]) end
 for j = 0, sets - 1 do redis.call('HSET', KEYS[1], ARGV[firstSet + 2 * j], ARGV[firstSet + 2 * j + 1]) end
+if counted then redis.call('HSET', KEYS[1], countField, counted) end
 return 'ok'
 `)
 
@@ -61,7 +70,8 @@ export function createRedisMaps (client: Redis, names: RedisNames): Maps {
         expect.length, ...expect.flatMap(([field, value]) => value === null ? [field, 0, ''] : [field, 1, value]),
         set.length, ...set.flat(),
         change.delete.length, ...change.delete,
-        change.maxFields ?? 0
+        change.maxFields ?? 0,
+        change.count?.field ?? '', change.count?.by ?? 0, change.count?.max ?? ''
       ]
       return await writeScript.run(client, [names.map(map)], args) as MapWriteResult
     },

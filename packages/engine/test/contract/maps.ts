@@ -57,6 +57,24 @@ export function mapsContract (t: Test, setup: Setup): void {
     t.equal(await maps.count('bounded'), 4)
   })
 
+  t.test('maps: a count field moves with the change, bounded, and concurrent adds all count', async (t) => {
+    const { maps } = await setup(t)
+    t.equal(await maps.write('roster', { set: { 'm:a': 'x' }, count: { field: 'n', by: 1, max: 3 } }), 'ok')
+    t.equal(await maps.get('roster', 'n'), '1', 'absent counts as 0')
+    const racing = await Promise.all(['b', 'c', 'd', 'e'].map(async (u) =>
+      await maps.write('roster', { set: { [`m:${u}`]: 'x' }, expect: { [`m:${u}`]: null }, count: { field: 'n', by: 1, max: 3 } })))
+    t.equal(racing.filter((r) => r === 'ok').length, 2, 'two more fit under 3, whatever the order')
+    t.equal(await maps.get('roster', 'n'), '3')
+    t.equal(await maps.count('roster'), 4, 'three members and the count')
+    t.equal(await maps.write('roster', { delete: ['m:a'], count: { field: 'n', by: -1 } }), 'ok')
+    t.equal(await maps.get('roster', 'n'), '2')
+    t.equal(await maps.write('empty', { count: { field: 'n', by: -1 } }), 'full', 'never below 0')
+    t.equal(await maps.write('fresh', { set: { x: '1' }, count: { field: 'n', by: 1 }, maxFields: 1 }), 'full', 'the count field counts toward maxFields when it is new')
+    t.equal(await maps.write('fresh', { set: { x: '1' }, count: { field: 'n', by: 1 }, maxFields: 2 }), 'ok')
+    await t.rejects(maps.write('roster', { set: { n: '5' }, count: { field: 'n', by: 1 } }), RangeError, 'the count field set as well')
+    await t.rejects(maps.write('roster', { count: { field: 'n', by: 0.5 } }), RangeError)
+  })
+
   t.test('maps: bad changes are refused before anything is written', async (t) => {
     const { maps } = await setup(t)
     await t.rejects(maps.write('m', { set: { a: '1' }, delete: ['a'] }), RangeError, 'a field set and deleted')
