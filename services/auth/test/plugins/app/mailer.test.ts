@@ -130,7 +130,7 @@ t.test('the message and the address check', async (t) => {
   t.equal(message.subject, 'Your webchat sign-in code')
   t.match(message.text, /sign-in code is 00012345\n/, 'the text: the 8 digits as typed')
   t.match(message.text, /within 10 minutes/)
-  t.match(message.html, /<strong>00012345<\/strong>/)
+  t.match(message.html, /<strong>0001<span style="margin-left:14px">2345<\/span><\/strong>/, 'the HTML: two groups of 4, no character between them')
   for (const code of ['12345', '123456', '1234567', '123456789', '1234 5678', 'abcdefgh', '<b>12</b>']) t.throws(() => codeMessage(code, 10), code)
   t.equal(isDeliverable('a.b+c@sub.example.co'), true)
   t.equal(isDeliverable("o'brien@example.com"), true)

@@ -22,7 +22,9 @@ for (const kind of ENGINES) {
       t.match(mail.raw, /Content-Type: text\/plain/i)
       t.match(mail.raw, /Content-Type: text\/html/i)
       const code = await mailedCode(sink, 'grace@example.org')
-      t.equal(mail.raw.split(code).length - 1 >= 2, true, 'the code is in both bodies')
+      // The HTML shows the code in two groups with only markup between them: read as text, it is whole.
+      const asText = mail.raw.replace(/=\r?\n/g, '').replace(/<[^>]*>/g, '')
+      t.equal(asText.split(code).length - 1 >= 2, true, 'the code is in both bodies')
     })
 
     t.test('resend cooldown of 60 s per address and client', async (t) => {
