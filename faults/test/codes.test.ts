@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
-import { SIGN_IN_COOKIE } from '@webchat/shared'
+import { LIMITS, SIGN_IN_COOKIE } from '@webchat/shared'
 import { report } from '../src/figures.js'
 import { cookieOf, http, type HttpAnswer } from '../src/http.js'
 import { PUBLIC_ORIGIN, startStack, type Stack } from '../src/stack.js'
@@ -23,7 +23,7 @@ async function guess (stack: Stack, email: string, code: string, cookie: string 
   return await http(`${stack.auth.url}/auth/verify`, { body: { email, code }, headers: { origin: PUBLIC_ORIGIN, ...(cookie === undefined ? {} : { cookie }) }, localAddress: from })
 }
 /** A code that is not `right` (never equal, so that the test is deterministic). */
-const wrong = (right: string, n: number): string => String((Number(right) + 1 + n * 7919) % 1_000_000).padStart(6, '0')
+const wrong = (right: string, n: number): string => String((Number(right) + 1 + n * 7919) % 10 ** LIMITS.codeDigits).padStart(LIMITS.codeDigits, '0')
 const WRONG = { error: 'invalid_code', message: 'wrong or expired code' }
 
 t.test('codes under guessing, races, expiry and resend', async (t) => {
@@ -73,7 +73,7 @@ t.test('codes under guessing, races, expiry and resend', async (t) => {
 
   t.test('one client guessing fast is cut off by the per-client limit', async (t) => {
     const from = ip(150)
-    const answers = await pool(101, 10, async (i) => (await guess(stack, `nobody-${i}@example.com`, '123456', undefined, from)).status)
+    const answers = await pool(101, 10, async (i) => (await guess(stack, `nobody-${i}@example.com`, '12345678', undefined, from)).status)
     t.equal(answers.filter((s) => s === 429).length, 1, 'the 101st check within the window: 429')
     t.ok(answers.every((s) => s === 401 || s === 429), 'the others: the wrong-code answer (401)')
   })
@@ -90,11 +90,14 @@ t.test('codes under guessing, races, expiry and resend', async (t) => {
     t.ok(sessionOf(await guess(stack, email, code, cookie, ip(80))), 'the owner\'s code was not touched')
   })
 
-  t.test('the 6th guess by the browser that asked fails even when right', async (t) => {
+  t.test('the 6th guess by the browser that asked fails even when right; a 6-digit guess counts as none', async (t) => {
     const email = 'sixth@example.com'
     const { answer, cookie } = await requestCode(stack, email, ip(60))
     t.equal(answer.status, 202)
     const code = await stack.sink.codeFor(email)
+    t.match(code, /^[0-9]{8}$/, 'the mailed code: 8 digits')
+    const short = await pool(10, 5, async () => await guess(stack, email, code.slice(0, 6), cookie, ip(61)))
+    t.same(short.map((a) => [a.status, (a.json as { error?: unknown } | undefined)?.error]), Array(10).fill([400, 'bad_request']), 'ten 6-digit guesses: 400 bad_request')
     const answers = []
     for (let i = 0; i < 5; i++) answers.push((await guess(stack, email, wrong(code, i), cookie, ip(61))).json)
     t.same(answers, [4, 3, 2, 1, 0].map((attemptsLeft) => ({ ...WRONG, attemptsLeft })), 'five wrong guesses, counted down')
@@ -142,7 +145,7 @@ t.test('codes after their TTL or after a resend', async (t) => {
   const replaced = await guess(stack, resent, firstCode, first.cookie)
   t.not(replaced.status, 200, `the first code with the first request, after a resend: ${replaced.status}`)
   t.notOk(sessionOf(replaced))
-  if (firstCode === secondCode) t.comment('the two codes happen to be equal (1 in a million): the first-code check is moot')
+  if (firstCode === secondCode) t.comment('the two codes happen to be equal (1 in 10^8): the first-code check is moot')
   else {
     const old = await guess(stack, resent, firstCode, second.cookie)
     t.not(old.status, 200, `the first code after a resend: ${old.status}`)

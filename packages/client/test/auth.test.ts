@@ -44,7 +44,7 @@ t.test('sign-in flow keeps the session cookie and sends a same-site Origin outsi
   const auth = createAuthClient({ baseUrl: baseUrl + '/' })
   t.equal(await auth.me(), null)
   t.same(await auth.requestCode('ana@example.com'), { resendAfter: 30 })
-  t.same(await auth.verify('ana@example.com', '123456'), user)
+  t.same(await auth.verify('ana@example.com', '12345678'), user)
   t.same(await auth.me(), user)
   t.equal((await auth.rename('Ana B')).name, 'Ana B')
   t.same(await auth.token(), { token: 'a.b.c', expiresAt: '2030-01-01T00:05:00.000Z' })
@@ -56,7 +56,7 @@ t.test('sign-in flow keeps the session cookie and sends a same-site Origin outsi
   t.same(JSON.parse(byUrl('/auth/code').body), { email: 'ana@example.com' })
   t.equal(byUrl('/auth/code').headers['content-type'], 'application/json')
   t.equal(byUrl('/auth/code').headers.origin, baseUrl)
-  t.same(JSON.parse(byUrl('/auth/verify').body), { email: 'ana@example.com', code: '123456' })
+  t.same(JSON.parse(byUrl('/auth/verify').body), { email: 'ana@example.com', code: '12345678' })
   t.equal(byUrl('/auth/me', 'PATCH').headers.cookie, 'sid=abc')
   t.equal(byUrl('/auth/me', 'PATCH').headers.origin, baseUrl)
   t.equal(byUrl('/auth/token').body, '', 'no body')
@@ -76,8 +76,8 @@ t.test('every error of the contract becomes a WebchatError with its details', as
   const { baseUrl } = await stub(t, (req) => {
     if (req.url === '/auth/code') return answers[JSON.parse(req.body).email]!
     const { code } = JSON.parse(req.body)
-    if (code === '000000') return { status: 401, body: { error: 'invalid_code', message: 'wrong', attemptsLeft: 3 } }
-    if (code === '111111') return { status: 410, body: { error: 'code_expired', message: 'expired' } }
+    if (code === '00000000') return { status: 401, body: { error: 'invalid_code', message: 'wrong', attemptsLeft: 3 } }
+    if (code === '11111111') return { status: 410, body: { error: 'code_expired', message: 'expired' } }
     return { status: 429, body: { error: 'locked', message: 'locked', retryAfter: 600 }, headers: { 'retry-after': '600' } }
   })
   const auth = createAuthClient({ baseUrl })
@@ -87,8 +87,8 @@ t.test('every error of the contract becomes a WebchatError with its details', as
   await t.rejects(auth.requestCode('mail@x.y'), { code: 'mail_unavailable', status: 503 })
   await t.rejects(auth.requestCode('proxy@x.y'), { code: 'unavailable', status: 502 })
   await t.rejects(auth.requestCode('odd@x.y'), { code: 'bad_response' })
-  await t.rejects(auth.verify('a@x.y', '000000'), { code: 'invalid_code', attemptsLeft: 3 })
-  await t.rejects(auth.verify('a@x.y', '111111'), { code: 'code_expired', status: 410 })
+  await t.rejects(auth.verify('a@x.y', '00000000'), { code: 'invalid_code', attemptsLeft: 3 })
+  await t.rejects(auth.verify('a@x.y', '11111111'), { code: 'code_expired', status: 410 })
   await t.rejects(auth.verify('a@x.y', '222222'), { code: 'locked', retryAfter: 600 })
 })
 

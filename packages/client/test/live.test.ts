@@ -51,7 +51,7 @@ t.test('auth API errors reach the caller with their details', async (t) => {
   t.ok(resendAfter > 0)
   await t.rejects(auth.requestCode('ana@example.com'), { code: 'rate_limited', status: 429 })
   const code = await stack.sink.codeFor('ana@example.com')
-  const wrong = code === '000000' ? '111111' : '000000'
+  const wrong = code === '00000000' ? '11111111' : '00000000'
   const stranger = createAuthClient({ baseUrl: stack.auths[0]!.url })
   const refused = await stranger.verify('ana@example.com', code).catch((e: unknown) => e)
   t.match(refused, { code: 'invalid_code', status: 401 }, 'another client, even with the right code: the wrong-code answer')

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { CloseCode, EMAIL_PATTERN, isRoomName, normalizeName, reconnectPolicy, validate } from '../src/index.js'
+import { CloseCode, CODE_PATTERN, EMAIL_PATTERN, isRoomName, LIMITS, normalizeName, reconnectPolicy, validate } from '../src/index.js'
 
 const email = new RegExp(EMAIL_PATTERN, 'u')
 
@@ -40,4 +40,13 @@ t.test('precompiled HTTP body validators', async (t) => {
   t.ok(validate.errorBody({ error: 'invalid_code', message: 'wrong code', attemptsLeft: 3 }))
   t.notOk(validate.errorBody({ error: 'made_up', message: 'x' }))
   t.ok(validate.userBody({ user: { id: 'u1', email: 'a@b.co', name: 'Ana', createdAt: '2026-11-21T06:00:00Z' } }))
+})
+
+t.test('sign-in codes: exactly LIMITS.codeDigits (8) ASCII digits', async (t) => {
+  const code = new RegExp(CODE_PATTERN)
+  t.equal(LIMITS.codeDigits, 8)
+  for (const good of ['00000000', '01234567', '99999999']) t.ok(code.test(good), good)
+  for (const bad of ['123456', '1234567', '123456789', '1234 5678', '1234-5678', ' 12345678', '12345678\n', '１２３４５６７８', 'abcdefgh', '']) {
+    t.notOk(code.test(bad), JSON.stringify(bad))
+  }
 })

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { SMTPServer } from 'smtp-server'
+import { LIMITS } from '@webchat/shared'
 
 export interface CapturedMail {
   from: string
@@ -11,15 +12,15 @@ export interface SmtpSink {
   url: string
   port: number
   mails: CapturedMail[]
-  /** The newest 6-digit code mailed to `email`, waiting up to `timeoutMs` for it. */
+  /** The newest code (LIMITS.codeDigits digits) mailed to `email`, waiting up to `timeoutMs` for it. */
   codeFor (email: string, timeoutMs?: number): Promise<string>
   /** While failing, every message is refused with a 4xx reply. */
   failing: boolean
   close (): Promise<void>
 }
 
-/** Six digits standing alone: not part of a MIME boundary, an id or a longer number. */
-const CODE = /(?<![0-9A-Za-z_=.-])([0-9]{6})(?![0-9A-Za-z_-])/
+/** A code's digits standing alone: not part of a MIME boundary, an id or a longer number. */
+const CODE = new RegExp(`(?<![0-9A-Za-z_=.-])([0-9]{${LIMITS.codeDigits}})(?![0-9A-Za-z_-])`)
 
 function decodeBody (raw: string): string {
   // Undo quoted-printable soft breaks so that a code split across lines is found.

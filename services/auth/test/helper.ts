@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { FastifyInstance, FastifyServerOptions, LightMyRequestResponse } from 'fastify'
 import t, { type Test } from 'tap'
 import { connectRedisEngine, createMemoryEngine, type Engine } from '@webchat/engine'
-import { SIGN_IN_COOKIE } from '@webchat/shared'
+import { LIMITS, SIGN_IN_COOKIE } from '@webchat/shared'
 import { startRedis, startSmtpSink, type SmtpSink, type TestRedis } from '@webchat/testkit'
 import { buildApp, type AppOptions } from '../src/app.js'
 import { loadConfig, type Config, type Env } from '../src/config.js'
@@ -158,6 +158,6 @@ export async function signIn (built: Built, email: string): Promise<string> {
 }
 
 /** A code other than `code`. */
-export const wrong = (code: string): string => String((Number(code) + 1) % 1_000_000).padStart(6, '0')
+export const wrong = (code: string): string => String((Number(code) + 1) % 10 ** LIMITS.codeDigits).padStart(LIMITS.codeDigits, '0')
 
 export const sleep = async (ms: number): Promise<void> => await new Promise((resolve) => setTimeout(resolve, ms))

@@ -33,5 +33,23 @@ t.test('two people sign in, each through their own auth instance', async (t) => 
     t.equal(await ben.locator('.account-name').textContent(), 'Ben')
   })
 
+  await step('on a phone: a numeric one-time-code box that takes the 8 digits pasted as "1234 5678"', async (t) => {
+    const page = phone.page
+    await page.getByLabel('Email address').fill('cy@example.com')
+    await page.getByRole('button', { name: 'Send code' }).click()
+    const box = page.getByLabel('8-digit code')
+    await box.waitFor({ timeout: WAIT })
+    t.same(await box.evaluate((el: HTMLInputElement) => [el.inputMode, el.autocomplete, el.maxLength]), ['numeric', 'one-time-code', 16])
+    const code = await stack.sink.codeFor('cy@example.com')
+    t.match(code, /^[0-9]{8}$/, 'the mailed code: 8 digits')
+    const grouped = `${code.slice(0, 4)} ${code.slice(4)}`
+    await box.fill(grouped)
+    t.equal(await box.inputValue(), grouped, 'not cut short by the box')
+    t.ok(await box.evaluate((el: HTMLInputElement) => el.validity.valid), 'the box\'s pattern takes it')
+    await shot(page, 'signin-code-phone.png')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.locator('.account-email', { hasText: 'cy@example.com' }).waitFor({ state: 'attached', timeout: WAIT })
+  })
+
   h.finish()
 })

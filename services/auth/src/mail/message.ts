@@ -20,6 +20,15 @@ export interface CodeMessage {
   html: string
 }
 
+/**
+ * The code as the HTML body shows it: two groups (1234 5678) that are easier to read and type,
+ * set apart by a margin rather than a character, so that a copy of it is the code as the API takes it.
+ */
+function groupedHtml (code: string): string {
+  const half = Math.ceil(code.length / 2)
+  return `${code.slice(0, half)}<span style="margin-left:14px">${code.slice(half)}</span>`
+}
+
 /** The mail carrying a code: a fixed subject, text and HTML bodies; nothing else varies. */
 export function codeMessage (code: string, validMinutes: number): CodeMessage {
   if (!codeRule.test(code)) throw new Error(`a code is ${LIMITS.codeDigits} digits`)
@@ -33,7 +42,7 @@ export function codeMessage (code: string, validMinutes: number): CodeMessage {
   const html = [
     '<!doctype html><html><body style="font-family:sans-serif">',
     '<p>Your webchat sign-in code is</p>',
-    `<p style="font-size:28px;letter-spacing:4px"><strong>${code}</strong></p>`,
+    `<p style="font-size:28px;letter-spacing:4px"><strong>${groupedHtml(code)}</strong></p>`,
     `<p>Enter it on the sign-in page within ${validMinutes} minutes. It works once.</p>`,
     '<p>If you did not ask for it, you can ignore this message: nobody can sign in without the code.</p>',
     '</body></html>'

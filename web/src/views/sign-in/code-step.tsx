@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks'
 import { LIMITS } from '@webchat/shared'
+import { CODE_INPUT_CHARS, CODE_INPUT_PATTERN } from '../../model/sign-in-code.js'
 import { useNow } from '../use-now.js'
 import { applyFocus } from './focus.js'
 import { SignInError } from './sign-in-error.js'
@@ -18,7 +19,7 @@ export function CodeStep ({ flow }: { flow: SignInFlow }) {
       <label for='code'>{`${LIMITS.codeDigits}-digit code`}</label>
       <input
         ref={box} class='code-input' id='code' name='code' inputMode='numeric' autocomplete='one-time-code' required
-        maxlength={LIMITS.codeDigits} pattern={`[0-9]{${LIMITS.codeDigits}}`} aria-describedby='signin-error code-help'
+        maxlength={CODE_INPUT_CHARS} pattern={CODE_INPUT_PATTERN} aria-describedby='signin-error code-help'
         value={flow.codeText.value} onInput={(e) => { flow.codeText.value = e.currentTarget.value }}
       />
       <p class='hint' id='code-help'>The code works once and expires after a few minutes.</p>

@@ -1,10 +1,10 @@
 import { batch, signal } from '@preact/signals'
-import { CODE_PATTERN, EMAIL_PATTERN, LIMITS, type User } from '@webchat/shared'
+import { EMAIL_PATTERN, LIMITS, type User } from '@webchat/shared'
 import { isWebchatError, type AuthClient } from '@webchat/client'
+import { codeOf } from '../../model/sign-in-code.js'
 import { signInMessage } from '../../model/sign-in-errors.js'
 
 const emailRule = new RegExp(EMAIL_PATTERN)
-const codeRule = new RegExp(CODE_PATTERN)
 
 /** Whole seconds until `at`, for the countdowns on the buttons. */
 export const secondsLeft = (at: number, now: number): number => Math.max(0, Math.ceil((at - now) / 1000))
@@ -82,8 +82,8 @@ export function createSignInFlow (auth: Pick<AuthClient, 'requestCode' | 'verify
     },
     async verify (): Promise<Focus> {
       if (state.busy.value) return undefined
-      const code = state.codeText.value.replace(/\s+/g, '')
-      if (!codeRule.test(code)) {
+      const code = codeOf(state.codeText.value)
+      if (code === null) {
         state.error.value = `Enter the ${LIMITS.codeDigits} digits from the email.`
         return 'code'
       }

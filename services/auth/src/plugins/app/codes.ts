@@ -2,6 +2,7 @@ import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
 import fp from 'fastify-plugin'
 import type { Engine } from '@webchat/engine'
 import { withDetail } from '@webchat/service-kit'
+import { LIMITS } from '@webchat/shared'
 import { errors } from '../../errors.js'
 import { names } from '../../names.js'
 import { clientOf } from './client-key.js'
@@ -46,10 +47,14 @@ export interface Codes {
 interface StoredCode { id: string, mac: string, until: number }
 
 const HOUR_MS = 3_600_000
+const CODE_VALUES = 10 ** LIMITS.codeDigits
 const REQUEST_ID = /^[A-Za-z0-9_-]{22}$/
 const secondsOf = (ms: number): number => Math.max(1, Math.ceil(ms / 1000))
 /** Whether a value from a cookie can be a request id we made (anything else is ignored). */
 const isRequestId = (value: unknown): value is string => typeof value === 'string' && REQUEST_ID.test(value)
+
+/** A new code: uniform over all LIMITS.codeDigits-digit strings (CSPRNG), leading zeros kept. */
+export const drawCode = (): string => String(randomInt(0, CODE_VALUES)).padStart(LIMITS.codeDigits, '0')
 
 /** One-time codes: CSPRNG digits, stored only as an HMAC, single use, bound to the request that made them. */
 export function createCodes ({ engine, secret, ...rules }: CodesOptions): Codes {
@@ -97,7 +102,7 @@ export function createCodes ({ engine, secret, ...rules }: CodesOptions): Codes 
         await giveBack()
         throw err
       }
-      const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
+      const code = drawCode()
       const id = randomBytes(12).toString('base64url')
       try {
         await deliver(code)

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses, wireCodeOf } from '@webchat/service-kit'
-import { CodeAccepted, CodeRequest, SIGN_IN_COOKIE } from '@webchat/shared'
+import { CodeAccepted, CodeRequest, LIMITS, SIGN_IN_COOKIE } from '@webchat/shared'
 import type { CookieSerializeOptions } from '@fastify/cookie'
 import { errors } from '../../errors.js'
 
@@ -21,7 +21,7 @@ const codeRoute: FastifyPluginAsyncTypebox = async (fastify) => {
   const { authConfig: config, codes, mailer, authMetrics: metrics } = fastify
   fastify.post('/code', {
     schema: {
-      summary: 'Mail a 6-digit sign-in code to an address (signs up on first use)',
+      summary: `Mail a sign-in code of ${LIMITS.codeDigits} digits to an address (signs up on first use)`,
       description: `Sets the HttpOnly \`${SIGN_IN_COOKIE}\` cookie: \`POST /auth/verify\` checks the code only with it.`,
       tags: ['auth'],
       body: CodeRequest,

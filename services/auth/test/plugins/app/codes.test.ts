@@ -3,7 +3,7 @@ import { Redis } from 'ioredis'
 import type { Engine } from '@webchat/engine'
 import { type ErrorDetail, wireCodeOf, wireErrorOf } from '@webchat/service-kit'
 import type { ErrorCode } from '@webchat/shared'
-import { type Codes, createCodes, type CodeRules } from '../../../src/plugins/app/codes.js'
+import { type Codes, createCodes, type CodeRules, drawCode } from '../../../src/plugins/app/codes.js'
 import { ENGINES, engineFor, testConfig, useRedis } from '../../helper.js'
 
 const rules: CodeRules = {
@@ -27,16 +27,32 @@ async function issue (codes: Codes, email: string, ip = '192.0.2.1', request?: s
   return { code, request: issued.request }
 }
 
+t.test('a code is 8 digits drawn uniformly from 10^8 values, leading zeros kept', async (t) => {
+  const n = 20_000
+  const codes = Array.from({ length: n }, drawCode)
+  t.ok(codes.every((code) => /^[0-9]{8}$/.test(code)), 'every code: 8 ASCII digits')
+  // Each digit of each position appears n/10 = 2,000 times, give or take sqrt(n*0.1*0.9) = 42:
+  // the bounds are 7 standard deviations wide, so a uniform draw all but never fails them, and a
+  // code drawn from 10^6 values and padded (first two digits always 0) always does.
+  for (let position = 0; position < 8; position++) {
+    const counts = Array.from({ length: 10 }, (_, digit) => codes.filter((code) => code[position] === String(digit)).length)
+    t.ok(counts.every((c) => c > 1700 && c < 2300), `position ${position}: ${counts.join(' ')}`)
+  }
+  t.ok(codes.filter((code) => code.startsWith('0')).length > 1700, 'leading zeros are kept')
+  // Expected repeats among 20,000 draws from 10^8: n^2 / 2 / 10^8 = 2.
+  t.ok(new Set(codes).size >= n - 20, `${new Set(codes).size} distinct of ${n}`)
+})
+
 for (const kind of ENGINES) {
   t.test(`codes on ${kind}`, async (t) => {
     const engineOf = async (): Promise<Engine> => await engineFor(t, await testConfig(t, kind))
 
-    t.test('6 CSPRNG digits, leading zeros kept, hardly ever repeated', async (t) => {
+    t.test('8 CSPRNG digits, leading zeros kept, hardly ever repeated', async (t) => {
       const codes = createCodes({ engine: await engineOf(), secret: SECRET, ...rules, cooldownMs: 0, hourlyMax: 10_000, clientHourlyMax: 10_000, ipCodeMax: 10_000 })
       const seen = new Set<string>()
       for (let i = 0; i < 300; i++) {
         const { code } = await issue(codes, 'rng@example.com')
-        t.match(code, /^[0-9]{6}$/)
+        t.match(code, /^[0-9]{8}$/)
         seen.add(code)
       }
       t.ok(seen.size > 290, `${seen.size} distinct of 300`)
@@ -76,9 +92,9 @@ for (const kind of ENGINES) {
     t.test('the per-client verify bucket; IPv6 clients count by their /64, IPv4-mapped ones as IPv4', async (t) => {
       const codes = createCodes({ engine: await engineOf(), secret: SECRET, ...rules, ipVerifyMax: 3 })
       const checks = async (ip: string, n = 1): Promise<ErrorCode[]> => await Promise.all(Array.from({ length: n }, async (_, i) =>
-        (await refusal(codes.check(`ip${i}@example.com`, '000000', ip, undefined))).error))
+        (await refusal(codes.check(`ip${i}@example.com`, '00000000', ip, undefined))).error))
       t.same(await checks('198.51.100.7', 3), ['invalid_code', 'invalid_code', 'invalid_code'])
-      const err = await refusal(codes.check('ip9@example.com', '000000', '198.51.100.7', undefined))
+      const err = await refusal(codes.check('ip9@example.com', '00000000', '198.51.100.7', undefined))
       t.equal(err.error, 'rate_limited')
       t.ok((err.extra.retryAfter ?? 0) > 0)
       t.same(await checks('::ffff:198.51.100.7'), ['rate_limited'], 'the same IPv4 address, mapped into IPv6')
@@ -99,7 +115,7 @@ for (const kind of ENGINES) {
       }
       const { code: own, request: strangers } = await issue(codes, 'bound@example.com', '192.0.2.3')
       t.not(strangers, request, 'another client\'s request is another request')
-      for (let i = 0; i < 5; i++) await refusal(codes.check('bound@example.com', own === '000000' ? '000001' : '000000', '192.0.2.3', strangers))
+      for (let i = 0; i < 5; i++) await refusal(codes.check('bound@example.com', own === '00000000' ? '00000001' : '00000000', '192.0.2.3', strangers))
       t.same(await refusal(codes.check('bound@example.com', own, '192.0.2.3', strangers)), { error: 'code_expired', extra: {} }, 'the stranger voided only its own code')
       await codes.check('bound@example.com', code, '192.0.2.1', request)
       t.pass('the owner\'s code still works')

@@ -20,7 +20,7 @@ t.test('SMTP: one message with text and HTML, the fixed subject and only the add
   t.teardown(async () => { await sink.close() })
   const mailer = createMailer({ ...options, transport: 'smtp', smtpUrl: sink.url, timeoutMs: 2000 })
   t.teardown(() => { mailer.close() })
-  await mailer.sendCode('ada@example.com', '012345')
+  await mailer.sendCode('ada@example.com', '01234567')
   t.equal(sink.mails.length, 1)
   const { raw, to, from } = sink.mails[0]!
   t.same(to, ['ada@example.com'])
@@ -29,7 +29,7 @@ t.test('SMTP: one message with text and HTML, the fixed subject and only the add
   t.match(raw, /^To: ada@example\.com\r?$/m)
   t.match(raw, /text\/plain/)
   t.match(raw, /text\/html/)
-  t.match(raw, /012345/)
+  t.match(raw, /01234567/)
   t.ok(await becomes(mailer, true), 'the probe finds the server')
 })
 
@@ -40,7 +40,7 @@ t.test('refuses undeliverable addresses before talking to the server', async (t)
     const printed: string[] = []
     const mailer = createMailer({ ...options, transport, smtpUrl: sink.url, timeoutMs: 2000, print: (line) => printed.push(line) })
     for (const to of ['a@example.com\r\nBcc: b@example.com', 'a@example.com, b@example.com', '"A" <a@example.com>', 'a@example.com\n', 'x'.repeat(250) + '@example.com']) {
-      await t.rejects(mailer.sendCode(to, '123456'), { code: 'EADDRESS' }, `${transport}: ${JSON.stringify(to)}`)
+      await t.rejects(mailer.sendCode(to, '12345678'), { code: 'EADDRESS' }, `${transport}: ${JSON.stringify(to)}`)
     }
     t.same(printed, [])
     mailer.close()
@@ -55,11 +55,11 @@ t.test('failures within the timeout: refused, never greeted, rejected by the ser
   const mailer = createMailer({ ...options, transport: 'smtp', smtpUrl: proxy.url, timeoutMs: 500, probeCacheMs: 60_000 })
   t.teardown(() => { mailer.close() })
   await proxy.set('down')
-  await t.rejects(mailer.sendCode('a@example.com', '123456'), 'connection refused')
+  await t.rejects(mailer.sendCode('a@example.com', '12345678'), 'connection refused')
   t.equal(mailer.reachable(), false, 'false before any probe answered')
   await proxy.set('silent')
   const started = Date.now()
-  await t.rejects(mailer.sendCode('a@example.com', '123456'), 'no greeting')
+  await t.rejects(mailer.sendCode('a@example.com', '12345678'), 'no greeting')
   t.ok(Date.now() - started < 1500, `gave up after ${Date.now() - started} ms`)
   for (let i = 0; i < 5; i++) {
     const read = Date.now()
@@ -70,10 +70,10 @@ t.test('failures within the timeout: refused, never greeted, rejected by the ser
   await proxy.set('down')
   await proxy.set('up')
   sink.failing = true
-  await t.rejects(mailer.sendCode('a@example.com', '123456'), 'a 4xx reply')
+  await t.rejects(mailer.sendCode('a@example.com', '12345678'), 'a 4xx reply')
   sink.failing = false
   t.ok(await becomes(mailer, true), 'a failure is probed again (after probeRetryMs, 1 s)')
-  await mailer.sendCode('a@example.com', '123456')
+  await mailer.sendCode('a@example.com', '12345678')
   await proxy.set('down')
   await sleep(100)
   t.equal(mailer.reachable(), true, 'a success is remembered for probeCacheMs')
@@ -119,19 +119,19 @@ t.test('a probe that throws reads as unreachable and is probed again', async (t)
 t.test('console transport prints the code instead of mailing it', async (t) => {
   const printed: string[] = []
   const mailer = createMailer({ ...options, transport: 'console', smtpUrl: '', timeoutMs: 1000, print: (line) => printed.push(line) })
-  await mailer.sendCode('dev@example.com', '654321')
-  t.same(printed, ['[mail:console] sign-in code for dev@example.com: 654321'])
+  await mailer.sendCode('dev@example.com', '87654321')
+  t.same(printed, ['[mail:console] sign-in code for dev@example.com: 87654321'])
   t.equal(mailer.reachable(), true)
   mailer.close()
 })
 
 t.test('the message and the address check', async (t) => {
-  const message = codeMessage('000123', 10)
+  const message = codeMessage('00012345', 10)
   t.equal(message.subject, 'Your webchat sign-in code')
-  t.match(message.text, /sign-in code is 000123/)
+  t.match(message.text, /sign-in code is 00012345\n/, 'the text: the 8 digits as typed')
   t.match(message.text, /within 10 minutes/)
-  t.match(message.html, /<strong>000123<\/strong>/)
-  for (const code of ['12345', '1234567', 'abcdef', '<b>12</b>']) t.throws(() => codeMessage(code, 10), code)
+  t.match(message.html, /<strong>0001<span style="margin-left:14px">2345<\/span><\/strong>/, 'the HTML: two groups of 4, no character between them')
+  for (const code of ['12345', '123456', '1234567', '123456789', '1234 5678', 'abcdefgh', '<b>12</b>']) t.throws(() => codeMessage(code, 10), code)
   t.equal(isDeliverable('a.b+c@sub.example.co'), true)
   t.equal(isDeliverable("o'brien@example.com"), true)
   for (const bad of ['a@b', 'a b@example.com', 'a@example.com\r', 'a;b@example.com', 'a@example.com>', '']) t.equal(isDeliverable(bad), false, bad)

@@ -22,7 +22,9 @@ for (const kind of ENGINES) {
       t.match(mail.raw, /Content-Type: text\/plain/i)
       t.match(mail.raw, /Content-Type: text\/html/i)
       const code = await mailedCode(sink, 'grace@example.org')
-      t.equal(mail.raw.split(code).length - 1 >= 2, true, 'the code is in both bodies')
+      // The HTML shows the code in two groups with only markup between them: read as text, it is whole.
+      const asText = mail.raw.replace(/=\r?\n/g, '').replace(/<[^>]*>/g, '')
+      t.equal(asText.split(code).length - 1 >= 2, true, 'the code is in both bodies')
     })
 
     t.test('resend cooldown of 60 s per address and client', async (t) => {
@@ -79,7 +81,7 @@ for (const kind of ENGINES) {
       t.equal((await requestCode(app, 'x@sub.example.com')).statusCode, 403, 'subdomains are other domains')
       t.equal((await requestCode(app, 'x@EXAMPLE.com')).statusCode, 202)
       t.equal((await requestCode(app, 'y@corp.example')).statusCode, 202)
-      t.equal((await verify(app, 'x@other.org', '123456')).statusCode, 403, 'verify checks the domain too')
+      t.equal((await verify(app, 'x@other.org', '12345678')).statusCode, 403, 'verify checks the domain too')
       t.equal(sink.mails.length, 2)
     })
 
@@ -89,7 +91,7 @@ for (const kind of ENGINES) {
       const failed = await requestCode(app, 'g@example.com')
       t.equal(failed.statusCode, 503)
       t.same(failed.json(), { error: 'mail_unavailable', message: 'the code could not be mailed; try again shortly' })
-      t.equal((await verify(app, 'g@example.com', '000000')).statusCode, 401, 'no code is valid')
+      t.equal((await verify(app, 'g@example.com', '00000000')).statusCode, 401, 'no code is valid')
       sink.failing = false
       const sent = await requestCode(app, 'g@example.com')
       t.equal(sent.statusCode, 202, 'neither the cooldown nor the hourly cap was charged')

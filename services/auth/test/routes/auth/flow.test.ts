@@ -15,7 +15,7 @@ for (const kind of ENGINES) {
     t.same(sent.json(), { resendAfter: 60 })
     t.ok(validate.codeAccepted(sent.json()))
     const code = await mailedCode(sink, email.toLowerCase())
-    t.match(code, /^[0-9]{6}$/)
+    t.match(code, /^[0-9]{8}$/)
 
     const signedIn = await verify(app, email, code)
     t.equal(signedIn.statusCode, 200, signedIn.body)

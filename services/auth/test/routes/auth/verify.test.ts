@@ -47,12 +47,26 @@ for (const kind of ENGINES) {
       for (let i = 0; i < 4; i++) {
         const from = `203.0.113.${i}`
         while ((await requestCode(app, email, {}, { as: 'stranger', from })).statusCode === 202) {
-          for (let n = 0; n < 6; n++) await verify(app, email, '000000', {}, { as: 'stranger', from })
+          for (let n = 0; n < 6; n++) await verify(app, email, '00000000', {}, { as: 'stranger', from })
         }
       }
       const right = await verify(app, email, code, {}, { from: '192.0.2.10' })
       t.equal(right.statusCode, 200, 'the owner signs in with the code it asked for')
       t.ok(sessionCookie(right))
+    })
+
+    t.test('a guess of the wrong length (6 digits) is bad input: 400, counted against nothing', async (t) => {
+      const { app, sink } = await build(t, kind)
+      await requestCode(app, 'short@example.com')
+      const code = await mailedCode(sink, 'short@example.com')
+      for (const short of [code.slice(0, 6), code.slice(2), '123456']) {
+        for (let i = 0; i < 6; i++) {
+          const res = await verify(app, 'short@example.com', short)
+          t.same([res.statusCode, res.json().error, res.json().attemptsLeft], [400, 'bad_request', undefined], short)
+        }
+      }
+      t.equal((await verify(app, 'short@example.com', wrong(code))).json().attemptsLeft, 4, 'the first well-formed guess is the first counted')
+      t.equal((await verify(app, 'short@example.com', code)).statusCode, 200, 'and the code still works')
     })
 
     t.test('"no code pending" and "wrong code" are one answer to whoever does not hold the request', async (t) => {
@@ -73,7 +87,7 @@ for (const kind of ENGINES) {
 
     t.test('codes are single use, replaced by a resend, and expire', async (t) => {
       const { app, sink } = await build(t, kind, { env: { CODE_COOLDOWN: '0', CODE_TTL: '1' } })
-      t.equal((await verify(app, 'once@example.com', '123456')).statusCode, 401, 'no code asked for')
+      t.equal((await verify(app, 'once@example.com', '12345678')).statusCode, 401, 'no code asked for')
       await requestCode(app, 'once@example.com')
       const first = await mailedCode(sink, 'once@example.com')
       const firstCookie = signInCookieOf(app)
@@ -98,11 +112,11 @@ for (const kind of ENGINES) {
 
     t.test('per client: IP_VERIFY_MAX checks per window, however they are spread over addresses', async (t) => {
       const { app } = await build(t, kind, { env: { IP_VERIFY_MAX: '5' } })
-      for (let i = 0; i < 5; i++) t.equal((await verify(app, `spread${i}@example.com`, '123456', {}, { from: '198.51.100.7' })).statusCode, 401)
-      const sixth = await verify(app, 'spread9@example.com', '123456', {}, { from: '198.51.100.7' })
+      for (let i = 0; i < 5; i++) t.equal((await verify(app, `spread${i}@example.com`, '12345678', {}, { from: '198.51.100.7' })).statusCode, 401)
+      const sixth = await verify(app, 'spread9@example.com', '12345678', {}, { from: '198.51.100.7' })
       t.same([sixth.statusCode, sixth.json().error], [429, 'rate_limited'])
       t.ok(Number(sixth.headers['retry-after']) > 0)
-      t.equal((await verify(app, 'spread9@example.com', '123456', {}, { from: '198.51.100.8' })).statusCode, 401, 'other clients are not held up')
+      t.equal((await verify(app, 'spread9@example.com', '12345678', {}, { from: '198.51.100.8' })).statusCode, 401, 'other clients are not held up')
     })
 
     t.test('defaults: at most 15 checked guesses an hour per address and client, 50 per address', async (t) => {
@@ -114,14 +128,14 @@ for (const kind of ENGINES) {
         let checked = 0
         while ((await requestCode(app, email, {}, { as: from, from })).statusCode === 202) {
           for (let n = 0; n < 10; n++) {
-            if ((await verify(app, email, '000000', {}, { as: from, from })).json().attemptsLeft !== undefined) checked++
+            if ((await verify(app, email, '00000000', {}, { as: from, from })).json().attemptsLeft !== undefined) checked++
           }
         }
         return checked
       }
       const perClient = [await checkedFrom('203.0.113.1'), await checkedFrom('203.0.113.2'), await checkedFrom('203.0.113.3'), await checkedFrom('203.0.113.4')]
       t.same(perClient, [15, 15, 15, 5], 'a client: 3 codes of 5 guesses; the address: 10 codes')
-      t.equal(perClient.reduce((a, b) => a + b, 0), 50, '50 guesses at 10^6 codes an hour: a 1 in 20,000 chance')
+      t.equal(perClient.reduce((a, b) => a + b, 0), 50, '50 guesses at 10^8 codes an hour: a 1 in 2,000,000 chance')
     })
 
     t.test('a new session id at sign-in; the previous session ends', async (t) => {
