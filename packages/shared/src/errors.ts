@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   // chat
   'bad_frame', 'unknown_type', 'invalid_room', 'too_many_rooms', 'not_joined', 'text_too_long',
   'session_mismatch', 'too_many_connections',
+  // rooms and members
+  'muted', 'banned', 'archived', 'room_full',
   // server
   'unavailable', 'internal'
 ] as const

@@ -49,6 +49,11 @@ export const LIMITS = {
    * hour all year (438,000) have about a 0.44 % chance (docs/security.md).
    */
   codeDigits: 8,
+  /** Room titles and topics, in characters. */
+  roomTitleChars: 100,
+  roomTopicChars: 500,
+  /** A client's reference for a request it wants answered (`done` or `error` carry it back). */
+  refChars: 64,
   /** Opaque event payloads pushed to a user, serialized. */
   eventBytes: 8 * 1024
 } as const

@@ -16,7 +16,20 @@ export const clientFrameValidators: { readonly [K in ClientFrameType]: Guard<Cli
   typing: guard(generated.clientTyping),
   read: guard(generated.clientRead),
   history: guard(generated.clientHistory),
-  refresh: guard(generated.clientRefresh)
+  refresh: guard(generated.clientRefresh),
+  create: guard(generated.clientCreate),
+  direct: guard(generated.clientDirect),
+  invite: guard(generated.clientInvite),
+  remove: guard(generated.clientRemove),
+  set_role: guard(generated.clientSetRole),
+  mute: guard(generated.clientMute),
+  unmute: guard(generated.clientUnmute),
+  ban: guard(generated.clientBan),
+  unban: guard(generated.clientUnban),
+  update_room: guard(generated.clientUpdateRoom),
+  leave_room: guard(generated.clientLeaveRoom),
+  list_rooms: guard(generated.clientListRooms),
+  list_members: guard(generated.clientListMembers)
 }
 
 /** Precompiled validators of server frames, by `type`. */
@@ -32,7 +45,14 @@ export const serverFrameValidators: { readonly [K in ServerFrameType]: Guard<Ser
   history: guard(generated.serverHistory),
   event: guard(generated.serverEvent),
   refreshed: guard(generated.serverRefreshed),
-  error: guard(generated.serverError)
+  error: guard(generated.serverError),
+  done: guard(generated.serverDone),
+  rooms: guard(generated.serverRooms),
+  room: guard(generated.serverRoom),
+  room_removed: guard(generated.serverRoomRemoved),
+  room_updated: guard(generated.serverRoomUpdated),
+  members: guard(generated.serverMembers),
+  member: guard(generated.serverMember)
 }
 
 /** Precompiled validators of HTTP bodies and token claims. */

@@ -41,6 +41,9 @@ export const ConfigSchema = Type.Object({
   fanoutHoldMs: Type.Integer({ env: 'FANOUT_HOLD_MS', minimum: 0, maximum: 1000, default: 50, description: 'longest a busy room holds its frames so that they go out together in one write per socket (0: never held)' }),
   maxSocketsPerUser: Type.Integer({ env: 'MAX_SOCKETS_PER_USER', minimum: 1, maximum: 10_000, default: 20, description: 'open sockets one user may hold on one instance; one more is refused with 429 `too_many_connections` before the upgrade' }),
   newRoomsPerHour: Type.Integer({ env: 'NEW_ROOMS_PER_HOUR', minimum: 1, default: 30, description: 'rooms one user may start (send the first message to) in an hour, over all instances; past it a send to a new room gets `too_many_rooms` (backends posting with a service key are not counted)' }),
+  maxRoomMembers: Type.Integer({ env: 'MAX_ROOM_MEMBERS', minimum: 2, maximum: 1_000_000, default: 10_000, description: 'members one room may have (and bans); one more gets `room_full`' }),
+  maxRoomsPerUser: Type.Integer({ env: 'MAX_ROOMS_PER_USER', minimum: 1, maximum: 100_000, default: 1000, description: 'rooms one user may be a member of; one more gets `too_many_rooms`' }),
+  invitesPerHour: Type.Integer({ env: 'INVITES_PER_HOUR', minimum: 1, default: 100, description: 'invitations one user may send in an hour, over all instances; past it `rate_limited`' }),
   abuseStrikes: Type.Integer({ env: 'ABUSE_STRIKES', minimum: 1, default: 40, description: 'refused frames within ABUSE_WINDOW_MS before closing with 1008' }),
   abuseWindowMs: millis('ABUSE_WINDOW_MS', 10_000, 'window of ABUSE_STRIKES')
 }, { additionalProperties: false })

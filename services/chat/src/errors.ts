@@ -16,6 +16,11 @@ export const errors = {
   RateLimited: reasonError('WEBCHAT_ERR_RATE_LIMITED', 429),
   TooManyRooms: reasonError('WEBCHAT_ERR_TOO_MANY_ROOMS', 429),
   TooManyConnections: reasonError('WEBCHAT_ERR_TOO_MANY_CONNECTIONS', 429),
+  NotFound: reasonError('WEBCHAT_ERR_NOT_FOUND', 404),
+  Muted: reasonError('WEBCHAT_ERR_MUTED', 403),
+  Banned: reasonError('WEBCHAT_ERR_BANNED', 403),
+  Archived: reasonError('WEBCHAT_ERR_ARCHIVED', 409),
+  RoomFull: reasonError('WEBCHAT_ERR_ROOM_FULL', 409),
   Unavailable: reasonError('WEBCHAT_ERR_UNAVAILABLE', 503)
 } satisfies ErrorRegistry
 

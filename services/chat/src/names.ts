@@ -23,6 +23,15 @@ export const names = {
   usedToken: (jti: string): string => `jti:${jti}`,
   /** Counter: rooms a user started (sent the first message to) in the current hour. */
   newRooms: (userId: string): string => `new-rooms:${userId}`,
+  /**
+   * Map: a room's record, members, bans and member count (membership/records.ts). Tagged with the
+   * room, so that on Redis Cluster it lives with the room's log.
+   */
+  roomRecord: (room: string): string => `room:{${room}}`,
+  /** Map: the rooms a user is in (room id → kind), tagged with the user. */
+  userRooms: (userId: string): string => `user-rooms:{${userId}}`,
+  /** Counter: invitations a user sent in the current hour. */
+  invites: (userId: string): string => `invites:${userId}`,
   /** Idempotency key of a send. */
   clientMessage: (userId: string, clientMsgId: string): string => `msg:${userId}:${clientMsgId}`
 } as const

@@ -1,7 +1,8 @@
 import Type, { type Static } from 'typebox'
 import { ErrorCodeSchema } from '../errors.js'
 import { LIMITS } from '../limits.js'
-import { ChatMessage, ClientMsgId, Epoch, IsoTime, Member, MessageId, RoomName } from './common.js'
+import { ChatMessage, ClientMsgId, Epoch, IsoTime, Member, MessageId, RoomName, UserId } from './common.js'
+import { LeftReason, Role, Room, RoomListEntry, RoomTitle, RoomTopic, RosterEntry, RosterEvent } from './rooms.js'
 
 const frame = { additionalProperties: false } as const
 
@@ -33,6 +34,25 @@ export const RefreshFrame = Type.Object({
   token: Type.String({ minLength: 1, maxLength: 8192 })
 }, frame)
 
+// Requests about rooms and members carry the client's `ref`: the answer is `done {ref}` (or the
+// list asked for) or `error {ref}`.
+const Ref = Type.String({ minLength: 1, maxLength: LIMITS.refChars, pattern: '^[\\x21-\\x7e]+$' })
+const Minutes = Type.Integer({ minimum: 1, maximum: 366 * 24 * 60 })
+
+export const CreateFrame = Type.Object({ type: Type.Literal('create'), ref: Ref, title: RoomTitle, topic: Type.Optional(RoomTopic) }, frame)
+export const DirectFrame = Type.Object({ type: Type.Literal('direct'), ref: Ref, user: UserId }, frame)
+export const InviteFrame = Type.Object({ type: Type.Literal('invite'), ref: Ref, room: RoomName, user: UserId }, frame)
+export const RemoveFrame = Type.Object({ type: Type.Literal('remove'), ref: Ref, room: RoomName, user: UserId }, frame)
+export const SetRoleFrame = Type.Object({ type: Type.Literal('set_role'), ref: Ref, room: RoomName, user: UserId, role: Role }, frame)
+export const MuteFrame = Type.Object({ type: Type.Literal('mute'), ref: Ref, room: RoomName, user: UserId, minutes: Type.Optional(Minutes) }, frame)
+export const UnmuteFrame = Type.Object({ type: Type.Literal('unmute'), ref: Ref, room: RoomName, user: UserId }, frame)
+export const BanFrame = Type.Object({ type: Type.Literal('ban'), ref: Ref, room: RoomName, user: UserId }, frame)
+export const UnbanFrame = Type.Object({ type: Type.Literal('unban'), ref: Ref, room: RoomName, user: UserId }, frame)
+export const UpdateRoomFrame = Type.Object({ type: Type.Literal('update_room'), ref: Ref, room: RoomName, title: Type.Optional(RoomTitle), topic: Type.Optional(RoomTopic) }, frame)
+export const LeaveRoomFrame = Type.Object({ type: Type.Literal('leave_room'), ref: Ref, room: RoomName }, frame)
+export const ListRoomsFrame = Type.Object({ type: Type.Literal('list_rooms'), ref: Ref }, frame)
+export const ListMembersFrame = Type.Object({ type: Type.Literal('list_members'), ref: Ref, room: RoomName }, frame)
+
 /** Client frames by `type`, so a server can tell an unknown type from a malformed frame. */
 export const ClientFrames = {
   join: JoinFrame,
@@ -41,7 +61,20 @@ export const ClientFrames = {
   typing: TypingFrame,
   read: ReadFrame,
   history: HistoryFrame,
-  refresh: RefreshFrame
+  refresh: RefreshFrame,
+  create: CreateFrame,
+  direct: DirectFrame,
+  invite: InviteFrame,
+  remove: RemoveFrame,
+  set_role: SetRoleFrame,
+  mute: MuteFrame,
+  unmute: UnmuteFrame,
+  ban: BanFrame,
+  unban: UnbanFrame,
+  update_room: UpdateRoomFrame,
+  leave_room: LeaveRoomFrame,
+  list_rooms: ListRoomsFrame,
+  list_members: ListMembersFrame
 } as const
 export type ClientFrameType = keyof typeof ClientFrames
 export const ClientFrame = Type.Union(Object.values(ClientFrames))
@@ -61,7 +94,8 @@ export const JoinedFrame = Type.Object({
   recovered: Type.Boolean(),
   lastRead: Type.Union([MessageId, Type.Null()])
 }, frame)
-export const LeftFrame = Type.Object({ type: Type.Literal('left'), room: RoomName }, frame)
+/** The connection no longer receives the room: its own `leave`, or (with a reason) its membership ended. */
+export const LeftFrame = Type.Object({ type: Type.Literal('left'), room: RoomName, reason: Type.Optional(LeftReason) }, frame)
 /** A live message: the stored `ChatMessage` with its frame type. */
 export const MessageFrame = Type.Object({ type: Type.Literal('message'), ...ChatMessage.properties }, frame)
 export const AckFrame = Type.Object({ type: Type.Literal('ack'), clientMsgId: ClientMsgId, id: MessageId }, frame)
@@ -88,6 +122,28 @@ export const ErrorFrame = Type.Object({
   ref: Type.Optional(Type.String({ description: 'the clientMsgId or room the error is about' }))
 }, frame)
 
+export const DoneFrame = Type.Object({ type: Type.Literal('done'), ref: Ref, room: Type.Optional(Room) }, frame)
+/** The user's rooms: after `ready`, and as the answer to `list_rooms` (with its ref). */
+export const RoomsFrame = Type.Object({ type: Type.Literal('rooms'), ref: Type.Optional(Ref), rooms: Type.Array(RoomListEntry) }, frame)
+/** A room added to the user's list, or changed (title, topic, archived, their role), anywhere. */
+export const RoomFrame = Type.Object({ type: Type.Literal('room'), entry: RoomListEntry }, frame)
+/** A room gone from the user's list, on every device: they left, were removed or banned. */
+export const RoomRemovedFrame = Type.Object({ type: Type.Literal('room_removed'), room: RoomName, reason: LeftReason }, frame)
+/** A room's title, topic or archived state changed: live to everyone in the room. */
+export const RoomUpdatedFrame = Type.Object({ type: Type.Literal('room_updated'), room: RoomName, details: Room }, frame)
+export const MembersFrame = Type.Object({ type: Type.Literal('members'), ref: Ref, room: RoomName, members: Type.Array(RosterEntry) }, frame)
+/** A roster change, live to everyone in the room. */
+export const MemberFrame = Type.Object({
+  type: Type.Literal('member'),
+  room: RoomName,
+  event: RosterEvent,
+  user: Member,
+  role: Type.Optional(Role),
+  mutedUntil: Type.Optional(Type.Union([IsoTime, Type.Literal('forever')])),
+  /** Who did it: a user id, or `backend`. */
+  by: Type.String()
+}, frame)
+
 export const ServerFrames = {
   ready: ReadyFrame,
   joined: JoinedFrame,
@@ -100,7 +156,14 @@ export const ServerFrames = {
   history: HistoryPageFrame,
   event: EventFrame,
   refreshed: RefreshedFrame,
-  error: ErrorFrame
+  error: ErrorFrame,
+  done: DoneFrame,
+  rooms: RoomsFrame,
+  room: RoomFrame,
+  room_removed: RoomRemovedFrame,
+  room_updated: RoomUpdatedFrame,
+  members: MembersFrame,
+  member: MemberFrame
 } as const
 export type ServerFrameType = keyof typeof ServerFrames
 export const ServerFrame = Type.Union(Object.values(ServerFrames))

@@ -7,6 +7,7 @@ import type { Batch } from '../delivery/batch.js'
 import type { Membership } from '../delivery/hold.js'
 import type { Outbox, Recipient } from '../delivery/outbox.js'
 import { rawSocketOf, writeFrame } from '../delivery/raw-socket.js'
+import type { RoomAccess } from '../membership/access.js'
 import type { Metrics } from '../metrics.js'
 
 const READY = Promise.resolve()
@@ -47,6 +48,7 @@ export class Connection implements Recipient {
   private readonly socket: Writable | null
   private joined: Map<string, Membership> | null = null
   private typing: Map<string, number> | null = null
+  private access: Map<string, RoomAccess> | null = null
   private strikes = 0
   private strikeWindow = 0
   private closing = false
@@ -67,6 +69,16 @@ export class Connection implements Recipient {
   /** The rooms joined or being joined. */
   get rooms (): Map<string, Membership> {
     return (this.joined ??= new Map())
+  }
+
+  /** What it may do in the private and direct rooms it joined (made on first use). */
+  get roomAccess (): Map<string, RoomAccess> {
+    return (this.access ??= new Map())
+  }
+
+  /** The access of a room it joined, if that room is private or direct. */
+  accessTo (room: string): RoomAccess | undefined {
+    return this.access?.get(room)
   }
 
   hasRooms (): boolean {

@@ -4,6 +4,7 @@ import { CloseCode } from '@webchat/shared'
 import type { Config } from '../config.js'
 import type { Metrics } from '../metrics.js'
 import { names } from '../names.js'
+import { decodeNotice, type Notice } from '../membership/notices.js'
 import { bucketOf, decodeUserEvent } from '../user-events.js'
 import type { Connection } from './connection.js'
 import { ConnectionGroups } from './groups.js'
@@ -15,6 +16,8 @@ export interface Connections {
   add (conn: Connection): Promise<void>
   remove (conn: Connection): void
   count (): number
+  /** Handles the notices about users' rooms (membership/notices.ts) that reach this instance. */
+  onNotice (handler: (connections: Iterable<Connection>, notice: Notice) => void): void
   /** Closes this instance's sockets of a session (logout) with 4001. */
   endSession (sid: string): number
   /** Stops accepting, closes every socket with 1012 and waits for them (terminating stragglers). */
@@ -48,9 +51,16 @@ export function createConnections ({ engine, config, metrics, log }: Deps): Conn
   }, Math.min(EXPIRY_SWEEP_MS, Math.max(50, config.tokenGraceMs)))
   expiry.unref()
 
+  let noticeHandler: ((connections: Iterable<Connection>, notice: Notice) => void) | null = null
+
   const onUserEvent = (payload: string): void => {
     const event = decodeUserEvent(payload)
     if (event === null) return
+    const notice = decodeNotice(event.frame)
+    if (notice !== null) {
+      noticeHandler?.(users.get(event.userId), notice)
+      return
+    }
     let sent = 0
     for (const conn of users.get(event.userId)) if (conn.send(event.frame)) sent++
     metrics.framesOut.inc(sent)
@@ -97,6 +107,9 @@ export function createConnections ({ engine, config, metrics, log }: Deps): Conn
       if (slot !== undefined && --slot.count === 0) release(bucket, slot)
     },
     count: () => all.size,
+    onNotice (handler) {
+      noticeHandler = handler
+    },
     endSession (sid) {
       let closed = 0
       for (const conn of sessions.get(sid)) {

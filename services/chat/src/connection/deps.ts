@@ -5,6 +5,7 @@ import type { Config } from '../config.js'
 import type { Messages } from '../delivery/messages.js'
 import type { Outbox } from '../delivery/outbox.js'
 import type { Rooms } from '../delivery/rooms.js'
+import type { Membership } from '../membership/service.js'
 import type { Metrics } from '../metrics.js'
 import type { Presence } from '../presence.js'
 import type { Tokens } from '../tokens.js'
@@ -22,5 +23,6 @@ export interface ChatDeps {
   metrics: Metrics
   outbox: Outbox
   allowances: Allowances
+  membership: Membership
   log: FastifyBaseLogger
 }

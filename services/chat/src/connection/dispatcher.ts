@@ -10,9 +10,9 @@ import { refine } from './refusal.js'
 const text = (data: RawData): string =>
   Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8')
 
-/** What an error frame about this client frame refers to: its clientMsgId, else its room. */
+/** What an error frame about this client frame refers to: its ref or clientMsgId, else its room. */
 const refOf = (frame: ClientFrame): string | undefined =>
-  'clientMsgId' in frame ? frame.clientMsgId : 'room' in frame ? frame.room : undefined
+  'ref' in frame ? frame.ref : 'clientMsgId' in frame ? frame.clientMsgId : 'room' in frame ? frame.room : undefined
 
 function refuse (deps: ChatDeps, conn: Connection, code: ErrorCode, message: string, ref?: string): void {
   deps.metrics.refused.labels(code).inc()

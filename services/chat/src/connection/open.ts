@@ -39,6 +39,10 @@ export function openConnection (deps: ChatDeps, ws: WebSocket, socket: Writable 
 
   conn.ready = deps.connections.add(conn).then(() => {
     conn.sendFrame({ type: 'ready', user: { id: conn.user.id, name: conn.user.name }, connectionId: conn.id })
+    // The user's rooms follow `ready` when they are read; frames do not wait for them.
+    deps.membership.list(conn.user.id).then(
+      (rooms) => { conn.sendFrame({ type: 'rooms', rooms }) },
+      (err: unknown) => { deps.log.warn(about({ err }), 'room list not sent') })
   })
   conn.ready.catch((err: unknown) => {
     deps.log.error(about({ err }), 'cannot register the connection')

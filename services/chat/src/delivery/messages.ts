@@ -1,7 +1,7 @@
 import { type AppendOptions, type Engine, engineDeadline, type LogEntry } from '@webchat/engine'
 import { type ChatMessage, compareIds, LIMITS, type Member, newerId, NO_EPOCH } from '@webchat/shared'
 import type { Config } from '../config.js'
-import { errors } from '../errors.js'
+import { createQuotas } from '../membership/quotas.js'
 import { names } from '../names.js'
 import { encodeBody, framePublish, toChatMessage } from './message-frame.js'
 
@@ -40,8 +40,6 @@ const bytesOf = (entries: LogEntry[]): number => entries.reduce((sum, entry) => 
 const toMessages = (entries: LogEntry[]): ChatMessage[] =>
   entries.map(({ id, data }) => toChatMessage(id, data)).filter((m): m is ChatMessage => m !== null)
 
-const HOUR_MS = 3600_000
-
 export function createMessages ({ engine, config }: { engine: Engine, config: Config }): Messages {
   const deadline = <T>(promise: Promise<T>): Promise<T> => engineDeadline(promise, config.engineTimeoutMs)
   const appendOf = (room: string, user: Member, text: string, clientMsgId?: string): { data: string, options: AppendOptions } => {
@@ -55,12 +53,7 @@ export function createMessages ({ engine, config }: { engine: Engine, config: Co
       }
     }
   }
-  const startRoom = async (userId: string): Promise<void> => {
-    const { count } = await deadline(engine.counters.increment(names.newRooms(userId), HOUR_MS))
-    if (count > config.newRoomsPerHour) {
-      throw new errors.TooManyRooms(`you started ${config.newRoomsPerHour} new rooms in the last hour: send to a room that has messages, or wait`)
-    }
-  }
+  const quotas = createQuotas({ engine, config })
 
   return {
     async append (room, user, text, clientMsgId) {
@@ -74,7 +67,7 @@ export function createMessages ({ engine, config }: { engine: Engine, config: Co
       const log = names.roomLog(room)
       const existing = await deadline(engine.logs.appendExisting(log, data, options))
       if (existing !== null) return { id: existing.id, duplicate: existing.duplicate }
-      await startRoom(user.id)
+      await quotas.newRoom(user.id)
       const { id, duplicate } = await deadline(engine.logs.append(log, data, options))
       return { id, duplicate }
     },

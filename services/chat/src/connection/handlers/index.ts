@@ -6,13 +6,14 @@ import { join } from './join.js'
 import { leave } from './leave.js'
 import { read } from './read.js'
 import { refresh } from './refresh.js'
+import { roomHandlers } from './rooms.js'
 import { send } from './send.js'
 import { typing } from './typing.js'
 
 type Handler<T extends ClientFrameType> = (deps: ChatDeps, conn: Connection, frame: ClientFrameOf<T>) => Promise<void>
 
 /** One handler per client frame type. */
-export const handlers: { readonly [T in ClientFrameType]: Handler<T> } = { join, leave, send, typing, read, history, refresh }
+export const handlers: { readonly [T in ClientFrameType]: Handler<T> } = { join, leave, send, typing, read, history, refresh, ...roomHandlers }
 
 export async function handle (deps: ChatDeps, conn: Connection, frame: ClientFrame): Promise<void> {
   await (handlers[frame.type] as Handler<typeof frame.type>)(deps, conn, frame)

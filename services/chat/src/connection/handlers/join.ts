@@ -1,6 +1,7 @@
 import { engineDeadline } from '@webchat/engine'
 import { type ClientFrameOf, LIMITS } from '@webchat/shared'
 import * as hold from '../../delivery/hold.js'
+import { accessOf, checkJoin } from '../../membership/access.js'
 import { names } from '../../names.js'
 import type { Connection } from '../connection.js'
 import type { ChatDeps } from '../deps.js'
@@ -47,13 +48,19 @@ export async function join (deps: ChatDeps, conn: Connection, frame: JoinFrame):
     conn.error('too_many_rooms', `a connection may join at most ${LIMITS.roomsPerConnection} rooms`, room)
     return
   }
+  // Before anything is attached: a private room a user is not in answers like one that does not exist.
+  const entry = await checkJoin(deps.membership, room, conn.user)
+  if (entry !== null) conn.roomAccess.set(room, accessOf(entry))
   const membership = hold.joining()
   conn.rooms.set(room, membership)
   let attached = false
   let entered = false
   const left = (): boolean => hold.hasLeft(membership)
   const abandon = async (): Promise<void> => {
-    if (conn.rooms.get(room) === membership) conn.rooms.delete(room)
+    if (conn.rooms.get(room) === membership) {
+      conn.rooms.delete(room)
+      conn.roomAccess.delete(room)
+    }
     hold.abandon(membership)
     if (attached) deps.rooms.detach(room, conn)
     attached = false

@@ -1,4 +1,5 @@
 import type { ClientFrameOf } from '@webchat/shared'
+import { sendRefusal } from '../../membership/access.js'
 import type { Connection } from '../connection.js'
 import type { ChatDeps } from '../deps.js'
 
@@ -6,6 +7,11 @@ export async function send (deps: ChatDeps, conn: Connection, frame: ClientFrame
   const { room, text, clientMsgId } = frame
   if (conn.rooms.get(room) === undefined) {
     conn.error('not_joined', 'join the room before sending to it', clientMsgId)
+    return
+  }
+  const refusal = sendRefusal(conn.accessTo(room))
+  if (refusal !== null) {
+    conn.error(refusal.code, refusal.message, clientMsgId)
     return
   }
   if (text.trim() === '') {

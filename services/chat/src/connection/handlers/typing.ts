@@ -1,6 +1,7 @@
 import { type ClientFrameOf, LIMITS } from '@webchat/shared'
 import { engineDeadline } from '@webchat/engine'
 import { names } from '../../names.js'
+import { sendRefusal } from '../../membership/access.js'
 import type { Connection } from '../connection.js'
 import type { ChatDeps } from '../deps.js'
 
@@ -11,6 +12,8 @@ export async function typing (deps: ChatDeps, conn: Connection, { room }: Client
     return
   }
   const now = Date.now()
+  // A muted member's typing is dropped like a repeat: nothing to tell them.
+  if (sendRefusal(conn.accessTo(room), now) !== null) return
   const last = conn.typingAt.get(room)
   if (last !== undefined && now - last < LIMITS.typingIntervalMs) return
   conn.typingAt.set(room, now)

@@ -4,6 +4,8 @@ import {
 } from '@webchat/shared'
 import { errorResponses } from '@webchat/service-kit'
 import { errors } from '../../errors.js'
+import { checkAccess } from '../../membership/access.js'
+import { isReservedRoomId } from '../../membership/room-ids.js'
 import { requireChatToken, requireServiceKey } from './guards.js'
 
 /** Room history and presence for clients; posting for backends. */
@@ -18,11 +20,12 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       security: [{ chatToken: [] }],
       params: RoomParams,
       querystring: HistoryQuery,
-      response: { 200: MessagesPage, ...errorResponses(400, 401, 429, 503) }
+      response: { 200: MessagesPage, ...errorResponses(400, 401, 404, 429, 503) }
     },
     onRequest: userAuth
   }, async (request) => {
     const { before, limit } = request.query
+    await checkAccess(fastify.membership, request.params.room, request.chatClaims?.sub ?? '')
     // The same budget as the user's sockets: reading over HTTP as well gives no more.
     const budget = fastify.allowances.replies(request.chatClaims?.sub ?? '')
     const { messages, more } = await budget.run(async () => await fastify.messages.page(request.params.room, before ?? null, limit ?? LIMITS.historyPage))
@@ -35,10 +38,11 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['rooms'],
       security: [{ chatToken: [] }],
       params: RoomParams,
-      response: { 200: RoomPresence, ...errorResponses(400, 401, 503) }
+      response: { 200: RoomPresence, ...errorResponses(400, 401, 404, 503) }
     },
     onRequest: userAuth
   }, async (request) => {
+    await checkAccess(fastify.membership, request.params.room, request.chatClaims?.sub ?? '')
     return { room: request.params.room, members: await fastify.presence.members(request.params.room) }
   })
 
@@ -49,13 +53,15 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       security: [{ serviceKey: [] }],
       params: RoomParams,
       body: PostMessageRequest,
-      response: { 200: PostMessageResponse, 201: PostMessageResponse, ...errorResponses(400, 401, 503) }
+      response: { 200: PostMessageResponse, 201: PostMessageResponse, ...errorResponses(400, 401, 404, 503) }
     },
     bodyLimit: 64 * 1024,
     onRequest: requireServiceKey(fastify.chatConfig)
   }, async (request, reply) => {
     const { user, text, clientMsgId } = request.body
     if (text.trim() === '') throw new errors.BadRequest('text is empty')
+    // A private or direct room is made with its members, never by a post.
+    if (isReservedRoomId(request.params.room) && (await fastify.membership.exists(request.params.room)) === false) throw new errors.NotFound('no such room')
     const { id, duplicate } = await fastify.messages.append(request.params.room, user, text, clientMsgId)
     return await reply.code(duplicate ? 200 : 201).send({ id })
   })

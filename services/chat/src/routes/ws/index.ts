@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { SUBPROTOCOL, type TokenClaims } from '@webchat/shared'
 import type { ChatDeps } from '../../connection/deps.js'
+import { applyNotice } from '../../connection/notices.js'
 import { openConnection } from '../../connection/open.js'
 import { holdUpgrade, releaseUpgrade, upgradedSocket } from '../../connection/upgrade-socket.js'
 import { checkUpgrade, holdSocketSlot } from './upgrade.js'
@@ -34,8 +35,12 @@ const wsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     metrics: fastify.chatMetrics,
     outbox: fastify.outbox,
     allowances: fastify.allowances,
+    membership: fastify.membership,
     log: fastify.log
   }
+  fastify.connections.onNotice((connections, notice) => {
+    applyNotice(deps, connections, notice).catch((err: unknown) => { deps.log.warn({ err }, 'room notice not applied') })
+  })
   fastify.decorateRequest('chatClaims', null)
   fastify.decorateRequest('releaseSocketSlot', null)
 

@@ -1,0 +1,67 @@
+import Type, { type Static } from 'typebox'
+import { LIMITS } from '../limits.js'
+import { IsoTime, RoomName, UserId } from './common.js'
+
+export const ROOM_KINDS = ['public', 'private', 'direct'] as const
+export const RoomKind = Type.Union(ROOM_KINDS.map((kind) => Type.Literal(kind)), {
+  description: 'public: any signed-in user may join; private: members only; direct: two people'
+}) as unknown as Type.TUnion<[Type.TLiteral<'public'>, Type.TLiteral<'private'>, Type.TLiteral<'direct'>]>
+export type RoomKind = typeof ROOM_KINDS[number]
+
+/** Roles, highest first: the owner (exactly one), moderators, members. */
+export const ROLES = ['owner', 'moderator', 'member'] as const
+export const Role = Type.Union(ROLES.map((role) => Type.Literal(role))) as unknown as
+  Type.TUnion<[Type.TLiteral<'owner'>, Type.TLiteral<'moderator'>, Type.TLiteral<'member'>]>
+export type Role = typeof ROLES[number]
+
+export const RoomTitle = Type.String({ minLength: 1, maxLength: LIMITS.roomTitleChars })
+export const RoomTopic = Type.String({ maxLength: LIMITS.roomTopicChars })
+
+/** A room as every member sees it. */
+export const Room = Type.Object({
+  id: RoomName,
+  kind: RoomKind,
+  title: Type.String(),
+  topic: Type.String(),
+  createdAt: IsoTime,
+  /** A user id, or `backend` for a room a backend made. */
+  createdBy: Type.String(),
+  /** Read-only: its history is kept, nothing can be sent. */
+  archived: Type.Boolean()
+}, { additionalProperties: false })
+export type Room = Static<typeof Room>
+
+/** A member of a room: who, their role, since when and by whom, and a mute if any. */
+export const RosterEntry = Type.Object({
+  user: Type.Object({ id: UserId, name: Type.String() }, { additionalProperties: false }),
+  role: Role,
+  addedAt: IsoTime,
+  /** A user id, `backend`, or the member themselves (a join of a public room). */
+  addedBy: Type.String(),
+  /** Muted until then (reads, cannot send); `forever` until unmuted. */
+  mutedUntil: Type.Optional(Type.Union([IsoTime, Type.Literal('forever')]))
+}, { additionalProperties: false })
+export type RosterEntry = Static<typeof RosterEntry>
+
+/** One room in a user's list: the room, their role (and mute), and in a direct room the other person. */
+export const RoomListEntry = Type.Object({
+  room: Room,
+  role: Role,
+  mutedUntil: Type.Optional(Type.Union([IsoTime, Type.Literal('forever')])),
+  peer: Type.Optional(Type.Object({ id: UserId, name: Type.String() }, { additionalProperties: false }))
+}, { additionalProperties: false })
+export type RoomListEntry = Static<typeof RoomListEntry>
+
+/** Why a user's membership ended, in `left` and in their room list. */
+export const LEFT_REASONS = ['left', 'removed', 'banned', 'archived'] as const
+export const LeftReason = Type.Union(LEFT_REASONS.map((reason) => Type.Literal(reason))) as unknown as
+  Type.TUnion<[Type.TLiteral<'left'>, Type.TLiteral<'removed'>, Type.TLiteral<'banned'>, Type.TLiteral<'archived'>]>
+export type LeftReason = typeof LEFT_REASONS[number]
+
+/** What happened to a member, as every member of the room sees it live. */
+export const ROSTER_EVENTS = ['added', 'removed', 'banned', 'unbanned', 'role', 'muted', 'unmuted'] as const
+export const RosterEvent = Type.Union(ROSTER_EVENTS.map((event) => Type.Literal(event))) as unknown as Type.TUnion<[
+  Type.TLiteral<'added'>, Type.TLiteral<'removed'>, Type.TLiteral<'banned'>, Type.TLiteral<'unbanned'>,
+  Type.TLiteral<'role'>, Type.TLiteral<'muted'>, Type.TLiteral<'unmuted'>
+]>
+export type RosterEvent = typeof ROSTER_EVENTS[number]

@@ -1,0 +1,37 @@
+import type { Member, RoomListEntry } from '@webchat/shared'
+import { mutedAt } from './records.js'
+import { isReservedRoomId } from './room-ids.js'
+import type { Membership } from './service.js'
+
+/** What a connection remembers of its membership of a private or direct room, kept current by notices. */
+export interface RoomAccess {
+  mutedUntil?: string
+  archived: boolean
+}
+
+export const accessOf = (entry: RoomListEntry): RoomAccess =>
+  entry.mutedUntil === undefined ? { archived: entry.room.archived } : { archived: entry.room.archived, mutedUntil: entry.mutedUntil }
+
+/**
+ * Private and direct rooms (the ids the server makes) are for their members: anyone else gets the
+ * answer a room that does not exist gets (not_found). Other rooms are public: null, open to any
+ * signed-in user.
+ */
+export async function checkAccess (membership: Membership, room: string, userId: string): Promise<RoomListEntry | null> {
+  if (!isReservedRoomId(room)) return null
+  return await membership.entry(room, userId)
+}
+
+/** `checkAccess` for a join, which also keeps the member's name current in the roster. */
+export async function checkJoin (membership: Membership, room: string, user: Member): Promise<RoomListEntry | null> {
+  if (!isReservedRoomId(room)) return null
+  return await membership.enter(room, user)
+}
+
+/** Why a member may not send now, or null. Checked from the connection's copy: no engine call. */
+export function sendRefusal (access: RoomAccess | undefined, now = Date.now()): { code: 'muted' | 'archived', message: string } | null {
+  if (access === undefined) return null
+  if (access.archived) return { code: 'archived', message: 'the room is archived: it is read-only' }
+  if (mutedAt(access, now)) return { code: 'muted', message: access.mutedUntil === 'forever' ? 'you are muted in this room' : `you are muted in this room until ${access.mutedUntil ?? ''}` }
+  return null
+}

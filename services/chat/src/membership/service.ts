@@ -1,0 +1,246 @@
+import type { Member, Role, RoomListEntry, ServerFrameOf } from '@webchat/shared'
+import { errors } from '../errors.js'
+import type { Directory, Read } from './directory.js'
+import type { Notice } from './notices.js'
+import { type Action, allowed, roleAction } from './policy.js'
+import { FIELD, type MemberRecord, parseBan, parseMember, parseRoom, type RoomRecord, toRoom } from './records.js'
+import type { Quotas } from './quotas.js'
+import { directRoomId, privateRoomId } from './room-ids.js'
+import { createViews, notFound, type RoomQueries } from './views.js'
+
+type MemberFrame = ServerFrameOf<'member'>
+
+/** How the service tells the world: the room's channel, and each user's instances. */
+export interface Announcer {
+  room (frame: MemberFrame | ServerFrameOf<'room_updated'>): Promise<void>
+  user (userId: string, notice: Notice): Promise<void>
+}
+
+export interface Membership extends RoomQueries {
+  /** A private room owned by `owner`. */
+  createPrivate (owner: Member, title: string, topic: string): Promise<RoomListEntry>
+  /** The direct room of two users, made on first use; `self` gets it back in their list. */
+  direct (self: Member, peer: { id: string }): Promise<RoomListEntry>
+  invite (room: string, actor: Member, target: { id: string }): Promise<void>
+  remove (room: string, actor: Member, targetId: string, ban: boolean): Promise<void>
+  unban (room: string, actor: Member, targetId: string): Promise<void>
+  setRole (room: string, actor: Member, targetId: string, role: Role): Promise<void>
+  mute (room: string, actor: Member, targetId: string, until: string | null): Promise<void>
+  update (room: string, actor: Member, change: { title?: string, topic?: string }): Promise<void>
+  leave (room: string, self: Member): Promise<void>
+}
+
+const json = (value: unknown): string => JSON.stringify(value)
+
+interface Seen { room: RoomRecord, actor: MemberRecord }
+interface Added { room: RoomRecord, record: MemberRecord, added: boolean }
+
+/** The room and the actor's membership from what a plan read; not_found unless both are there. */
+function seen (read: Read, actorId: string): Seen {
+  const room = parseRoom(read[FIELD.meta])
+  const actor = parseMember(read[FIELD.member(actorId)])
+  if (room === null || actor === null) throw notFound()
+  return { room, actor }
+}
+
+function check (room: RoomRecord, action: Action, actor: Role, target?: { role: Role, self: boolean }): void {
+  if (room.archived) throw new errors.Archived('the room is archived: it is read-only')
+  if (!allowed(room.kind, action, actor, target)) throw new errors.Forbidden(`your role may not do that here (${action})`)
+}
+
+export function createMembership ({ directory, quotas, announce, now = Date.now }: { directory: Directory, quotas: Quotas, announce: Announcer, now?: () => number }): Membership {
+  const iso = (): string => new Date(now()).toISOString()
+
+  const memberFrame = (room: string, event: MemberFrame['event'], user: Member, by: string, extra: Partial<MemberFrame> = {}): MemberFrame =>
+    ({ type: 'member', room, event, user, by, ...extra })
+
+  /** A member's record changed: their instances update what they may do, everyone in the room sees it. */
+  const changed = async (id: string, room: RoomRecord, userId: string, record: MemberRecord, frame: MemberFrame): Promise<void> => {
+    await Promise.all([announce.room(frame), announce.user(userId, { kind: 'entry', entry: entryOf(id, room, record, userId) })])
+  }
+
+  /** Adds `target` unless banned or there; false when they were a member already. */
+  const add = async (id: string, target: Member, role: Role, by: string, guard: (read: Read) => RoomRecord): Promise<Added> => {
+    const record: MemberRecord = { role, name: target.name, addedAt: iso(), addedBy: by }
+    return await directory.mutate<Added>(id, [FIELD.meta, FIELD.member(by), FIELD.member(target.id), FIELD.ban(target.id)], (read) => {
+      const room = guard(read)
+      const existing = parseMember(read[FIELD.member(target.id)])
+      if (existing !== null) return { result: { room, record: existing, added: false } }
+      if (read[FIELD.ban(target.id)] !== null) throw new errors.Banned('that user is banned from this room: unban them first')
+      return {
+        change: { set: { [FIELD.member(target.id)]: json(record) }, count: { field: FIELD.count, by: 1 } },
+        result: { room, record, added: true }
+      }
+    })
+  }
+
+  const views = createViews(directory, now)
+  const { entryOf } = views
+
+  const membership: Membership = {
+    ...views.queries,
+
+    async createPrivate (owner, title, topic) {
+      await quotas.newRoom(owner.id)
+      const id = privateRoomId()
+      const room: RoomRecord = { kind: 'private', title, topic, createdAt: iso(), createdBy: owner.id, archived: false }
+      const record: MemberRecord = { role: 'owner', name: owner.name, addedAt: room.createdAt, addedBy: owner.id }
+      await directory.index(owner.id, id, 'private')
+      await directory.mutate(id, [FIELD.meta], (read) => {
+        if (read[FIELD.meta] !== null) throw new errors.Unavailable('room id taken: retry')
+        return { change: { set: { [FIELD.meta]: json(room), [FIELD.member(owner.id)]: json(record) }, count: { field: FIELD.count, by: 1 } }, result: null }
+      })
+      const entry = entryOf(id, room, record, owner.id)
+      await announce.user(owner.id, { kind: 'entry', entry })
+      return entry
+    },
+
+    async direct (self, peer) {
+      if (peer.id === self.id) throw new errors.BadRequest('a direct conversation needs another person')
+      const id = directRoomId(self.id, peer.id)
+      const pair = [self.id, peer.id].sort() as [string, string]
+      if (await directory.room(id) === null) await quotas.newRoom(self.id)
+      await directory.index(self.id, id, 'direct')
+      const made = await directory.mutate(id, [FIELD.meta, FIELD.member(self.id), FIELD.member(peer.id)], (read) => {
+        const existing = parseRoom(read[FIELD.meta])
+        if (existing !== null) {
+          const mine = parseMember(read[FIELD.member(self.id)])
+          if (mine === null) throw notFound()
+          return { result: { room: existing, mine, peerName: parseMember(read[FIELD.member(peer.id)])?.name ?? '', fresh: false } }
+        }
+        const room: RoomRecord = { kind: 'direct', title: '', topic: '', createdAt: iso(), createdBy: self.id, archived: false, pair }
+        const mine: MemberRecord = { role: 'member', name: self.name, addedAt: room.createdAt, addedBy: self.id }
+        const theirs: MemberRecord = { role: 'member', name: '', addedAt: room.createdAt, addedBy: self.id }
+        return {
+          change: { set: { [FIELD.meta]: json(room), [FIELD.member(self.id)]: json(mine), [FIELD.member(peer.id)]: json(theirs) }, count: { field: FIELD.count, by: 2 } },
+          result: { room, mine, peerName: '', fresh: true }
+        }
+      })
+      const entry = entryOf(id, made.room, made.mine, self.id, made.peerName)
+      if (made.fresh) {
+        await directory.index(peer.id, id, 'direct')
+        await announce.user(peer.id, { kind: 'entry', entry: entryOf(id, made.room, { ...made.mine, name: '' }, peer.id, self.name) })
+      }
+      await announce.user(self.id, { kind: 'entry', entry })
+      return entry
+    },
+
+    async invite (id, actor, target) {
+      const before = await directory.standing(id, actor.id)
+      if (before.room === null || before.member === null) throw notFound()
+      check(before.room, 'invite', before.member.role)
+      await quotas.invite(actor.id)
+      await directory.index(target.id, id, before.room.kind)
+      const { room, record, added } = await add(id, { id: target.id, name: '' }, 'member', actor.id, (read) => {
+        const { room, actor: me } = seen(read, actor.id)
+        check(room, 'invite', me.role)
+        return room
+      }).catch(async (err: unknown) => {
+        // Indexed first so that a full list refuses before the roster changes; undone when the add did not happen.
+        if ((await directory.standing(id, target.id)).member === null) await directory.unindex(target.id, id)
+        throw err
+      })
+      if (!added) return
+      await changed(id, room, target.id, record, memberFrame(id, 'added', { id: target.id, name: record.name }, actor.id, { role: 'member' }))
+    },
+
+    async remove (id, actor, targetId, ban) {
+      const action: Action = ban ? 'ban' : 'remove'
+      const outcome = await directory.mutate(id, [FIELD.meta, FIELD.member(actor.id), FIELD.member(targetId), FIELD.ban(targetId)], (read) => {
+        const { room, actor: me } = seen(read, actor.id)
+        const target = parseMember(read[FIELD.member(targetId)])
+        if (target === null && !ban) throw new errors.NotFound('no such member')
+        check(room, action, me.role, target === null ? { role: 'member', self: targetId === actor.id } : { role: target.role, self: targetId === actor.id })
+        const set: Record<string, string> = ban ? { [FIELD.ban(targetId)]: json({ by: actor.id, at: iso(), name: target?.name ?? '' }) } : {}
+        return {
+          change: { set, delete: target === null ? [] : [FIELD.member(targetId)], ...(target === null ? {} : { count: { field: FIELD.count, by: -1 } }) },
+          result: { name: target?.name ?? '', wasMember: target !== null }
+        }
+      })
+      if (outcome.wasMember) await directory.unindex(targetId, id)
+      const reason = ban ? 'banned' : 'removed'
+      await Promise.all([
+        announce.room(memberFrame(id, ban ? 'banned' : 'removed', { id: targetId, name: outcome.name }, actor.id)),
+        announce.user(targetId, { kind: 'removed', room: id, reason })
+      ])
+    },
+
+    async unban (id, actor, targetId) {
+      const name = await directory.mutate(id, [FIELD.meta, FIELD.member(actor.id), FIELD.ban(targetId)], (read) => {
+        const { room, actor: me } = seen(read, actor.id)
+        check(room, 'ban', me.role, { role: 'member', self: targetId === actor.id })
+        const ban = parseBan(read[FIELD.ban(targetId)])
+        if (ban === null) throw new errors.NotFound('that user is not banned here')
+        return { change: { delete: [FIELD.ban(targetId)] }, result: ban.name }
+      })
+      await announce.room(memberFrame(id, 'unbanned', { id: targetId, name }, actor.id))
+    },
+
+    async setRole (id, actor, targetId, role) {
+      const result = await directory.mutate(id, [FIELD.meta, FIELD.member(actor.id), FIELD.member(targetId)], (read) => {
+        const { room, actor: me } = seen(read, actor.id)
+        const target = parseMember(read[FIELD.member(targetId)])
+        if (target === null) throw new errors.NotFound('no such member')
+        const action = roleAction(target.role, role)
+        if (action === null) return { result: null }
+        check(room, action, me.role, { role: target.role, self: targetId === actor.id })
+        const next: MemberRecord = { ...target, role }
+        const set: Record<string, string> = { [FIELD.member(targetId)]: json(next) }
+        // A room never has no owner: handing over makes the old owner a moderator in the same step.
+        const previous: MemberRecord | null = action === 'hand_over' ? { ...me, role: 'moderator' } : null
+        if (previous !== null) set[FIELD.member(actor.id)] = json(previous)
+        return { change: { set }, result: { room, next, previous } }
+      })
+      if (result === null) return
+      await changed(id, result.room, targetId, result.next, memberFrame(id, 'role', { id: targetId, name: result.next.name }, actor.id, { role }))
+      if (result.previous !== null) {
+        await changed(id, result.room, actor.id, result.previous, memberFrame(id, 'role', { id: actor.id, name: result.previous.name }, actor.id, { role: 'moderator' }))
+      }
+    },
+
+    async mute (id, actor, targetId, until) {
+      const result = await directory.mutate(id, [FIELD.meta, FIELD.member(actor.id), FIELD.member(targetId)], (read) => {
+        const { room, actor: me } = seen(read, actor.id)
+        const target = parseMember(read[FIELD.member(targetId)])
+        if (target === null) throw new errors.NotFound('no such member')
+        check(room, 'mute', me.role, { role: target.role, self: targetId === actor.id })
+        const next: MemberRecord = { ...target }
+        if (until === null) delete next.mutedUntil
+        else next.mutedUntil = until
+        return { change: { set: { [FIELD.member(targetId)]: json(next) } }, result: { room, next } }
+      })
+      const extra = until === null ? {} : { mutedUntil: until }
+      await changed(id, result.room, targetId, result.next, memberFrame(id, until === null ? 'unmuted' : 'muted', { id: targetId, name: result.next.name }, actor.id, extra))
+    },
+
+    async update (id, actor, change) {
+      const room = await directory.mutate(id, [FIELD.meta, FIELD.member(actor.id)], (read) => {
+        const { room, actor: me } = seen(read, actor.id)
+        check(room, 'update', me.role)
+        const next: RoomRecord = { ...room, ...(change.title === undefined ? {} : { title: change.title }), ...(change.topic === undefined ? {} : { topic: change.topic }) }
+        return { change: { set: { [FIELD.meta]: json(next) } }, result: next }
+      })
+      await announce.room({ type: 'room_updated', room: id, details: toRoom(id, room) })
+    },
+
+    async leave (id, self) {
+      const name = await directory.mutate(id, [FIELD.meta, FIELD.member(self.id), FIELD.count], (read) => {
+        const { room, actor: me } = seen(read, self.id)
+        // Leaving a direct room only hides it: the history stays for both, `direct` brings it back.
+        if (room.kind === 'direct') return { result: me.name }
+        if (me.role === 'owner' && Number(read[FIELD.count] ?? '0') > 1) {
+          throw new errors.Forbidden('the owner hands the room over (set_role owner) before leaving it')
+        }
+        // The last member leaving archives the room: its history stays, read-only.
+        const set = me.role === 'owner' ? { [FIELD.meta]: json({ ...room, archived: true }) } : undefined
+        return { change: { ...(set === undefined ? {} : { set }), delete: [FIELD.member(self.id)], count: { field: FIELD.count, by: -1 } }, result: me.name }
+      })
+      await directory.unindex(self.id, id)
+      await Promise.all([
+        announce.room(memberFrame(id, 'removed', { id: self.id, name }, self.id)),
+        announce.user(self.id, { kind: 'removed', room: id, reason: 'left' })
+      ])
+    }
+  }
+  return membership
+}

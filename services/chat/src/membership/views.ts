@@ -1,0 +1,86 @@
+import type { Member, RoomListEntry, RosterEntry } from '@webchat/shared'
+import { errors } from '../errors.js'
+import type { Directory } from './directory.js'
+import { FIELD, type MemberRecord, mutedAt, parseMember, type RoomRecord, toRoom, toRosterEntry } from './records.js'
+
+const json = (value: unknown): string => JSON.stringify(value)
+export const notFound = (): Error => new errors.NotFound('no such room')
+
+/** What members read of rooms: their list, one room, its roster. */
+export interface RoomQueries {
+  /** The user's list: each room they are in, their role and mute, the other person of a direct room. */
+  list (userId: string): Promise<RoomListEntry[]>
+  /** The roster (members, roles, mutes), for a member of the room; not_found for anyone else. */
+  members (room: string, userId: string): Promise<RosterEntry[]>
+  /**
+   * `entry` for a member who opens the room, keeping the name others see current: a member added
+   * before they ever signed in, or renamed since, shows with the name of their token.
+   */
+  enter (room: string, user: Member): Promise<RoomListEntry>
+  /** Whether the room has a record (was made as a private or direct room). */
+  exists (room: string): Promise<boolean>
+  /** The room as its member sees it, or not_found (no room, or not a member: the same answer). */
+  entry (room: string, userId: string): Promise<RoomListEntry>
+}
+
+export interface Views {
+  entryOf (id: string, room: RoomRecord, member: MemberRecord, userId: string, peerName?: string): RoomListEntry
+  queries: RoomQueries
+}
+
+export function createViews (directory: Directory, now: () => number): Views {
+  const entryOf: Views['entryOf'] = (id, room, member, userId, peerName) => {
+    const entry: RoomListEntry = { room: toRoom(id, room), role: member.role }
+    if (mutedAt(member, now())) entry.mutedUntil = member.mutedUntil
+    const peerId = room.pair?.find((p) => p !== userId)
+    if (room.kind === 'direct' && peerId !== undefined) entry.peer = { id: peerId, name: peerName ?? '' }
+    return entry
+  }
+
+  const queries: RoomQueries = {
+    async list (userId) {
+      const index = await directory.rooms(userId)
+      const entries = await Promise.all([...index.keys()].map(async (id) => {
+        const standing = await directory.standing(id, userId)
+        if (standing.room === null || standing.member === null) {
+          // The index is written beside the roster, not with it: repair what a failure left.
+          await directory.unindex(userId, id)
+          return null
+        }
+        const peerId = standing.room.pair?.find((p) => p !== userId)
+        const peerName = peerId === undefined ? undefined : (await directory.standing(id, peerId)).member?.name
+        return entryOf(id, standing.room, standing.member, userId, peerName)
+      }))
+      return entries.filter((entry): entry is RoomListEntry => entry !== null)
+    },
+
+    async members (id, userId) {
+      const roster = await directory.roster(id)
+      if (roster === null || !roster.members.has(userId)) throw notFound()
+      return [...roster.members].map(([memberId, record]) => toRosterEntry(memberId, record, now()))
+    },
+
+    async enter (id, user) {
+      const standing = await directory.standing(id, user.id)
+      if (standing.room === null || standing.member === null) throw notFound()
+      if (standing.member.name !== user.name) {
+        await directory.mutate(id, [FIELD.member(user.id)], (read) => {
+          const current = parseMember(read[FIELD.member(user.id)])
+          return current === null ? { result: null } : { change: { set: { [FIELD.member(user.id)]: json({ ...current, name: user.name }) } }, result: null }
+        })
+      }
+      return entryOf(id, standing.room, standing.member, user.id)
+    },
+
+    async exists (id) {
+      return (await directory.room(id)) !== null
+    },
+
+    async entry (id, userId) {
+      const standing = await directory.standing(id, userId)
+      if (standing.room === null || standing.member === null) throw notFound()
+      return entryOf(id, standing.room, standing.member, userId)
+    }
+  }
+  return { entryOf, queries }
+}
