@@ -56,7 +56,7 @@ export function createMessages ({ engine, config }: { engine: Engine, config: Co
     }
   }
   const startRoom = async (userId: string): Promise<void> => {
-    const { count } = await deadline(engine.counters.increment(names.newRooms(userId), HOUR_MS))
+    const { count } = await deadline(engine.counters.increment(names.newRooms(userId), HOUR_MS, 1, { share: 'traffic' }))
     if (count > config.newRoomsPerHour) {
       throw new errors.TooManyRooms(`you started ${config.newRoomsPerHour} new rooms in the last hour: send to a room that has messages, or wait`)
     }
