@@ -4,13 +4,18 @@
  * Names passed in are logical (`code:ab12`, `room:general`); the engine adds its prefix.
  */
 
+/**
+ * Who makes a key, for an engine whose room is bounded (the memory engine): `state` (sessions,
+ * revocations, used token ids, accounts: the default), `traffic` (what signed-in users' rooms make:
+ * logs, idempotency keys, presence, read markers, typing, their quotas) or `attempts` (what anyone
+ * can make without an account: sign-in codes, cooldowns, per-client and per-address counters).
+ * Traffic and attempts each stop at their own share, so that a flood of either leaves room for
+ * state. Redis, bounded by its own memory, stores every key alike.
+ */
+export type Share = 'state' | 'traffic' | 'attempts'
+
 export interface KvWriteOptions {
-  /**
-   * A key that room traffic makes (read markers, typing): on the memory engine it shares the
-   * bound of logs and idempotency keys, so that it never takes the names kept for sessions, codes,
-   * revocations and limits. Redis, bounded by its own memory, stores it like any key.
-   */
-  traffic?: boolean
+  share?: Share
 }
 
 /** Key/value strings with optional time to live. */
@@ -37,7 +42,7 @@ export interface CounterValue {
 /** Counters in fixed windows, for rate limits and failure counts. */
 export interface Counters {
   /** Adds `by` (default 1); the window starts at the first increment and lasts `windowMs`. */
-  increment (key: string, windowMs: number, by?: number): Promise<CounterValue>
+  increment (key: string, windowMs: number, by?: number, options?: KvWriteOptions): Promise<CounterValue>
   /** The current count, 0 when missing or expired. */
   get (key: string): Promise<number>
   reset (key: string): Promise<void>

@@ -92,8 +92,8 @@ t.test('memory: a flood past the bound leaves revocations, used token ids, sessi
       engine.logs.info(`room-log:${room}`),
       engine.presence.add(`presence:${room}`, 'u|i', 'v', 45_000),
       engine.logs.append(`room-log:${room}`, 'x', { maxLen: 10, idempotency: { key: `msg:u:${i}`, ttlMs: 300_000 } }),
-      engine.kv.setIfAbsent(`typing:${room}:u`, '1', 2000, { traffic: true }),
-      engine.kv.set(`read:${room}:u`, '1-0', 90 * day, { traffic: true })
+      engine.kv.setIfAbsent(`typing:${room}:u`, '1', 2000, { share: 'traffic' }),
+      engine.kv.set(`read:${room}:u`, '1-0', 90 * day, { share: 'traffic' })
     ]
     for (const result of await Promise.allSettled(writes)) {
       if (result.status === 'fulfilled') continue
@@ -111,8 +111,8 @@ t.test('memory: a flood past the bound leaves revocations, used token ids, sessi
   t.equal(await engine.kv.get('session:after'), '{"user":"bob"}', 'a sign-in and a logout after the flood are still stored')
 })
 
-t.test('memory: room traffic never takes the names kept for sessions, codes and limits', async (t) => {
-  const engine = createMemoryEngine({ maxKeys: 100, maxLogs: 10, keptForState: 30 })
+t.test('memory: room traffic and sign-in attempts each stop at their share, leaving room for sessions and revocations', async (t) => {
+  const engine = createMemoryEngine({ maxKeys: 100, maxLogs: 10, maxShare: { traffic: 70, attempts: 10 } })
   t.teardown(() => engine.close())
   await engine.logs.append('room', 'x', { maxLen: 5 })
   let sends = 0
@@ -121,18 +121,22 @@ t.test('memory: room traffic never takes the names kept for sessions, codes and 
       await engine.logs.append('room', 'x', { maxLen: 5, idempotency: { key: `k${i}`, ttlMs: 60_000 } })
       sends++
     } catch (err) {
-      t.match(err, { name: 'EngineUnavailableError', message: /room state is full \(70 keys/ })
+      t.match(err, { name: 'EngineUnavailableError', message: /share for room traffic is full \(70 keys/ })
       break
     }
   }
   t.equal(sends, 69, 'one log and 69 idempotency keys: the room-traffic share')
   await t.rejects(engine.presence.add('presence:room', 'm', 'v', 1000), EngineUnavailableError, 'presence is room traffic too')
-  await t.rejects(engine.kv.set('read:room:u', '1-0', 1000, { traffic: true }), EngineUnavailableError, 'a read marker is room traffic')
-  await t.rejects(engine.kv.setIfAbsent('typing:room:u', '1', 1000, { traffic: true }), EngineUnavailableError, 'a typing key too')
-  for (let i = 0; i < 30; i++) await engine.kv.set(`session:${i}`, 'v', 60_000)
-  t.pass('30 sessions still fit')
+  await t.rejects(engine.kv.set('read:room:u', '1-0', 1000, { share: 'traffic' }), EngineUnavailableError, 'a read marker is room traffic')
+  await t.rejects(engine.kv.setIfAbsent('typing:room:u', '1', 1000, { share: 'traffic' }), EngineUnavailableError, 'a typing key too')
+  await t.rejects(engine.counters.increment('new-rooms:u', 1000, 1, { share: 'traffic' }), EngineUnavailableError, 'and a counter of it')
+  for (let i = 0; i < 10; i++) await engine.counters.increment(`code-ip:${i}`, 60_000, 1, { share: 'attempts' })
+  await t.rejects(engine.kv.set('code:x', 'v', 1000, { share: 'attempts' }), { message: /share for sign-in attempts is full \(10 keys/ }, 'sign-in attempts stop at theirs')
+  t.equal((await engine.counters.increment('code-ip:3', 60_000, 1, { share: 'attempts' })).count, 2, 'a counter already there still counts')
+  for (let i = 0; i < 20; i++) await engine.kv.set(`session:${i}`, 'v', 60_000)
+  t.pass('20 sessions still fit')
   await t.rejects(engine.counters.increment('one-more', 1000), { message: /is full \(100 keys\)/ }, 'then the store is full')
-  t.throws(() => createMemoryEngine({ maxKeys: 10, keptForState: 10 }), RangeError, 'the kept share must leave room for traffic')
+  t.throws(() => createMemoryEngine({ maxKeys: 10, maxShare: { traffic: 6, attempts: 4 } }), RangeError, 'the shares must leave room for state')
 })
 
 t.test('memory: log ids keep increasing when the clock goes backwards', async (t) => {

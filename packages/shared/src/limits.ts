@@ -23,10 +23,11 @@ export const LIMITS = {
   framesPerSecond: 50,
   frameBurst: 100,
   /**
-   * Bytes of room log a connection's `join` and `history` answers may read a second, and the
-   * burst above it (small: a burst of answers at once is what other users feel). Past it (the answers read so far are charged after the fact) such a frame is
-   * refused with `rate_limited` until the debt is paid back: no connection makes the server
-   * and its store read more than this, however it rejoins.
+   * Bytes of room log a user's `join` and `history` answers and HTTP history may read a second on
+   * one server instance, over all their sockets, and the burst above it (small: a burst of answers
+   * at once is what other users feel). The answers are charged after they were read; past it such a
+   * request is refused with `rate_limited` until the debt is paid back, so that nobody makes the
+   * server and its store read more than this, however they rejoin.
    */
   replyBytesPerSecond: 256 * 1024,
   replyBytesBurst: 256 * 1024,

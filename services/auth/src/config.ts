@@ -51,7 +51,8 @@ export const ConfigSchema = Type.Object({
   codeClientHourlyMax: Type.Integer({ env: 'CODE_CLIENT_HOURLY_MAX', default: 3, minimum: 1, description: 'codes per address per client (IPv4 address or IPv6 /64) per hour' }),
   ipCodeMax: Type.Integer({ env: 'IP_CODE_MAX', default: 30, minimum: 1, description: 'code requests per client (IPv4 address or IPv6 /64) per IP_WINDOW' }),
   ipVerifyMax: Type.Integer({ env: 'IP_VERIFY_MAX', default: 100, minimum: 1, description: 'code checks per client (IPv4 address or IPv6 /64) per IP_WINDOW' }),
-  ipWindow: seconds('IP_WINDOW', 600, 'per-client rate limit window', 1)
+  ipWindow: seconds('IP_WINDOW', 600, 'per-client rate limit window', 1),
+  tokenMintMax: Type.Integer({ env: 'TOKEN_MINT_MAX', default: 300, minimum: 1, description: 'chat tokens one user may have minted per 10 minutes, over all sessions; each opens one socket, and the chat service remembers every used one until it expires' })
 }, { additionalProperties: false })
 
 export type Config = Static<typeof ConfigSchema>

@@ -19,6 +19,8 @@ export const names = {
   codeClientHourly: (address: string, client: string): string => `auth:code-client-hourly:${address}:${client}`,
   /** Counter: one kind of request (`code`, `verify`) from one client. */
   clientLimit: (kind: string, client: string): string => `auth:ip-${kind}:${client}`,
+  /** Counter: chat tokens minted for a user in the current 10 minutes. */
+  tokensMinted: (userId: string): string => `auth:tokens-minted:${userId}`,
   /** A user record. */
   user: (id: string): string => `auth:user:${id}`,
   /** A user id by the digest of their address. */

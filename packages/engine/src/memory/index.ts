@@ -19,10 +19,11 @@ export interface MemoryEngineOptions {
   /** Upper bound on logs (they never expire), so that new rooms cannot fill the store; default maxKeys / 10. */
   maxLogs?: number
   /**
-   * Names that logs, idempotency keys and presence sets may not take, kept for kv and counters
-   * (sessions, codes, revocations, limits); default maxKeys / 5.
+   * The most names room traffic and sign-in attempts may each take (see `Share`); default 60 % and
+   * 20 % of maxKeys, so that at least a fifth is always there for sessions, revocations and used
+   * token ids.
    */
-  keptForState?: number
+  maxShare?: { traffic: number, attempts: number }
   /** How often expired entries are swept (they also expire lazily on read). */
   sweepIntervalMs?: number
   /** The clock, in epoch milliseconds (tests inject one). */
@@ -38,9 +39,12 @@ export function createMemoryEngine (options: MemoryEngineOptions = {}): Engine {
   const sweepIntervalMs = positiveInt(options.sweepIntervalMs ?? 1000, 'sweepIntervalMs')
   const onError = options.onError ?? ((err: unknown) => process.emitWarning(err instanceof Error ? err : String(err)))
   const maxLogs = positiveInt(options.maxLogs ?? Math.max(1, Math.floor(maxKeys / 10)), 'maxLogs')
-  const keptForState = options.keptForState ?? Math.floor(maxKeys / 5)
-  if (!Number.isInteger(keptForState) || keptForState < 0 || keptForState >= maxKeys) throw new RangeError('keptForState must be an integer from 0 to maxKeys - 1')
-  const store = createStore({ maxKeys, maxLogs, keptForState, now })
+  const maxShare = options.maxShare ?? { traffic: Math.floor(maxKeys * 0.6), attempts: Math.floor(maxKeys / 5) }
+  if (maxShare.traffic + maxShare.attempts >= maxKeys) throw new RangeError('maxShare must leave room for state: traffic + attempts < maxKeys')
+  for (const share of [maxShare.traffic, maxShare.attempts]) {
+    if (!Number.isSafeInteger(share) || share < 0) throw new RangeError(`maxShare values must be integers of 0 or more, got ${share}`)
+  }
+  const store = createStore({ maxKeys, maxLogs, maxShare, now })
   const pubsub = createMemoryPubSub(onError)
   const sweeper = setInterval(store.sweep, sweepIntervalMs)
   sweeper.unref()

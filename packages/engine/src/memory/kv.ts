@@ -10,12 +10,12 @@ export function createMemoryKv (store: Store, now: () => number): KeyValueStore 
       return store.get('kv', key)?.value ?? null
     },
     async set (key, value, ttl, options) {
-      store.put(key, { kind: 'kv', value, expiresAt: expiry(ttl), traffic: options?.traffic === true })
+      store.put(key, { kind: 'kv', value, expiresAt: expiry(ttl), share: options?.share ?? 'state' })
     },
     async setIfAbsent (key, value, ttl, options) {
       const expiresAt = expiry(ttl)
       if (store.get('kv', key) !== undefined) return false
-      store.put(key, { kind: 'kv', value, expiresAt, traffic: options?.traffic === true })
+      store.put(key, { kind: 'kv', value, expiresAt, share: options?.share ?? 'state' })
       return true
     },
     async consume (key) {

@@ -1,4 +1,4 @@
-import { EngineUnavailableError, type LogEntry } from '../types.js'
+import { EngineUnavailableError, type LogEntry, type Share } from '../types.js'
 
 export interface MemoryLog {
   epoch: string
@@ -15,8 +15,8 @@ export interface PresenceSlot {
 
 /** Everything the memory engine keeps, one slot per name; `expiresAt` null never expires. */
 export type Slot =
-  | { kind: 'kv', value: string, expiresAt: number | null, traffic: boolean }
-  | { kind: 'counter', count: number, expiresAt: number }
+  | { kind: 'kv', value: string, expiresAt: number | null, share: Share }
+  | { kind: 'counter', count: number, expiresAt: number, share: Share }
   | { kind: 'idempotency', id: string, expiresAt: number }
   | { kind: 'log', log: MemoryLog, expiresAt: null }
   | { kind: 'presence', entries: Map<string, PresenceSlot>, expiresAt: null }
@@ -33,7 +33,7 @@ export interface Store {
    * slots were reclaimed) and stores nothing: live state is never dropped to make room.
    */
   put: (name: string, slot: Slot) => void
-  /** Throws like `put` unless new slots of these kinds (never traffic kv) fit now: checked before a write of several. */
+  /** Throws like `put` unless new slots of these kinds (room traffic, never kv or counters) fit now: checked before a write of several. */
   reserve: (kinds: SlotKind[]) => void
   delete: (kind: SlotKind, name: string) => boolean
   /** Deletes every expired slot. */
@@ -47,27 +47,26 @@ export interface StoreOptions {
   /** Logs (rooms that have messages) never expire: their own bound keeps them from filling the store. */
   maxLogs: number
   /**
-   * Slots that room traffic may never take: logs, idempotency keys, presence sets and maps (room
-   * records, rosters, users' room lists) stop this far below `maxKeys`, so that sessions, sign-in
-   * codes, revocations, used token ids and limit counters (kv and counters) can still be written
-   * while a flood of sends fills the rest.
+   * The most slots of each share but `state` (see `Share`): what signed-in users' rooms make, and
+   * what anyone's sign-in attempts make, each stops at its own bound, so that neither a flood of
+   * sends nor one of code requests can take the rest, kept for sessions, revocations and used
+   * token ids.
    */
-  keptForState: number
+  maxShare: { traffic: number, attempts: number }
   now: () => number
 }
 
-/** The kinds that room traffic makes (see `keptForState`); kv slots say so themselves (read markers, typing). */
-const TRAFFIC: ReadonlySet<SlotKind> = new Set(['log', 'idempotency', 'presence', 'map'])
-const isTraffic = (slot: Slot): boolean => TRAFFIC.has(slot.kind) || (slot.kind === 'kv' && slot.traffic)
+/** Logs, idempotency keys, presence sets and maps are room traffic; kv slots and counters name their share. */
+const shareOf = (slot: Slot): Share => slot.kind === 'kv' || slot.kind === 'counter' ? slot.share : 'traffic'
 
 /** A full store sweeps expired slots at most this often: a sweep is O(n), a flood of refused writes must not pay it each. */
 const FULL_SWEEP_EVERY_MS = 100
 
 /** One bounded map for every kind of state, so that `maxKeys` bounds the whole engine. */
-export function createStore ({ maxKeys, maxLogs, keptForState, now }: StoreOptions): Store {
+export function createStore ({ maxKeys, maxLogs, maxShare, now }: StoreOptions): Store {
   const slots = new Map<string, Slot>()
   let logs = 0
-  let traffic = 0
+  const used: Record<Share, number> = { state: 0, traffic: 0, attempts: 0 }
   let lastFullSweep = -Infinity
   const id = (kind: SlotKind, name: string): string => `${kind}\u0000${name}`
   const expired = (slot: Slot, at: number): boolean => slot.expiresAt !== null && slot.expiresAt <= at
@@ -77,7 +76,7 @@ export function createStore ({ maxKeys, maxLogs, keptForState, now }: StoreOptio
     if (slot === undefined) return false
     slots.delete(key)
     if (slot.kind === 'log') logs--
-    if (isTraffic(slot)) traffic--
+    used[shareOf(slot)]--
     return true
   }
 
@@ -86,29 +85,30 @@ export function createStore ({ maxKeys, maxLogs, keptForState, now }: StoreOptio
     for (const [key, slot] of slots) if (expired(slot, at)) remove(key)
   }
 
-  const trafficMax = maxKeys - keptForState
-  const fits = (count: number, newLogs: number, newTraffic: number): boolean =>
-    slots.size + count <= maxKeys && logs + newLogs <= maxLogs && traffic + newTraffic <= trafficMax
+  const withinShare = (share: Share, count: number): boolean => share === 'state' || used[share] + count <= maxShare[share]
+  const fits = (share: Share, count: number, newLogs: number): boolean =>
+    slots.size + count <= maxKeys && logs + newLogs <= maxLogs && withinShare(share, count)
 
-  const refusal = (count: number, newLogs: number): string => {
+  const refusal = (share: Share, count: number, newLogs: number): string => {
     if (newLogs > 0 && logs + newLogs > maxLogs) return `the memory engine holds its most logs (${maxLogs}): no new one until the process restarts`
-    if (slots.size + count <= maxKeys) return `the memory engine's room state is full (${trafficMax} keys; the rest is kept for sessions and limits): refused until some expire`
+    if (!withinShare(share, count)) return `the memory engine's share for ${share === 'traffic' ? 'room traffic' : 'sign-in attempts'} is full (${maxShare[share as 'traffic']} keys): refused until some expire`
     return `the memory engine is full (${maxKeys} keys): writes of new keys are refused until some expire`
   }
 
-  const make = (count: number, newLogs: number, newTraffic: number): void => {
-    if (fits(count, newLogs, newTraffic)) return
+  /** Room for `count` new slots of one share, sweeping expired ones first when there is none. */
+  const make = (share: Share, count: number, newLogs: number): void => {
+    if (fits(share, count, newLogs)) return
     const at = now()
     if (at - lastFullSweep >= FULL_SWEEP_EVERY_MS) {
       lastFullSweep = at
       sweep()
     }
-    if (fits(count, newLogs, newTraffic)) return
-    throw new EngineUnavailableError(refusal(count, newLogs))
+    if (fits(share, count, newLogs)) return
+    throw new EngineUnavailableError(refusal(share, count, newLogs))
   }
 
   const reserve = (kinds: SlotKind[]): void => {
-    make(kinds.length, kinds.filter((kind) => kind === 'log').length, kinds.filter((kind) => TRAFFIC.has(kind)).length)
+    make('traffic', kinds.length, kinds.filter((kind) => kind === 'log').length)
   }
 
   return {
@@ -126,12 +126,12 @@ export function createStore ({ maxKeys, maxLogs, keptForState, now }: StoreOptio
       const key = id(slot.kind, name)
       const old = slots.get(key)
       if (old === undefined) {
-        make(1, slot.kind === 'log' ? 1 : 0, isTraffic(slot) ? 1 : 0)
+        make(shareOf(slot), 1, slot.kind === 'log' ? 1 : 0)
         if (slot.kind === 'log') logs++
-      } else if (isTraffic(old)) {
-        traffic--
+      } else {
+        used[shareOf(old)]--
       }
-      if (isTraffic(slot)) traffic++
+      used[shareOf(slot)]++
       slots.set(key, slot)
     },
     reserve,
@@ -140,7 +140,7 @@ export function createStore ({ maxKeys, maxLogs, keptForState, now }: StoreOptio
     clear: () => {
       slots.clear()
       logs = 0
-      traffic = 0
+      used.state = used.traffic = used.attempts = 0
     },
     get size () { return slots.size }
   }

@@ -49,13 +49,13 @@ export function kvContract (t: Test, setup: Setup): void {
 
   t.test('kv: a traffic key is a key like any other', async (t) => {
     const { kv } = await setup(t)
-    await kv.set('read:r:u', '1-0', 10_000, { traffic: true })
+    await kv.set('read:r:u', '1-0', 10_000, { share: 'traffic' })
     t.equal(await kv.get('read:r:u'), '1-0')
     t.ok((await kv.ttl('read:r:u') ?? 0) > 9000, 'with its ttl')
-    await kv.set('read:r:u', '2-0', 10_000, { traffic: true })
+    await kv.set('read:r:u', '2-0', 10_000, { share: 'traffic' })
     t.equal(await kv.get('read:r:u'), '2-0', 'overwritten')
-    t.equal(await kv.setIfAbsent('typing:r:u', '1', 10_000, { traffic: true }), true)
-    t.equal(await kv.setIfAbsent('typing:r:u', '1', 10_000, { traffic: true }), false)
+    t.equal(await kv.setIfAbsent('typing:r:u', '1', 10_000, { share: 'traffic' }), true)
+    t.equal(await kv.setIfAbsent('typing:r:u', '1', 10_000, { share: 'traffic' }), false)
     t.equal(await kv.delete('typing:r:u'), true)
     t.equal(await kv.consume('read:r:u'), '2-0')
   })

@@ -4,8 +4,8 @@ export interface Refusal { code: ErrorCode, message: string, ref?: string }
 
 /**
  * Refines a schema failure of `parseClientFrame` (only called on that slow path): names an
- * invalid room or an over-long text with their own codes, and refers to the frame's clientMsgId
- * or room when those are usable, so a client can match the error to what it sent.
+ * invalid room or an over-long text with their own codes, and refers to the frame's ref,
+ * clientMsgId or room when those are usable, so a client can match the error to what it sent.
  */
 export function refine (raw: string, failure: Refusal): Refusal {
   if (failure.code !== 'bad_frame') return failure
@@ -16,10 +16,10 @@ export function refine (raw: string, failure: Refusal): Refusal {
     return failure
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return failure
-  const { type, room, text, clientMsgId } = value as Record<string, unknown>
-  const ref = isClientMsgId(clientMsgId)
-    ? clientMsgId
-    : isRoomName(room) ? room : undefined
+  const { type, room, text, clientMsgId, ref: request } = value as Record<string, unknown>
+  const ref = isClientMsgId(request)
+    ? request
+    : isClientMsgId(clientMsgId) ? clientMsgId : isRoomName(room) ? room : undefined
   const refined: Refusal = { ...failure }
   if (ref !== undefined) refined.ref = ref
   if ('room' in value && !isRoomName(room)) {

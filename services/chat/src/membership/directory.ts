@@ -87,7 +87,9 @@ export function createDirectory ({ engine, config }: { engine: Engine, config: C
         const read: Read = Object.fromEntries(fields.map((field, i) => [field, values[i] ?? null]))
         const decided = plan(read)
         if (!('change' in decided)) return decided.result
-        const change: MapChange = { maxFields, ...decided.change, expect: { ...read, ...decided.change.expect } }
+        // The only count kept is the members': bounded by MAX_ROOM_MEMBERS whoever adds them.
+        const count = decided.change.count === undefined ? undefined : { max: config.maxRoomMembers, ...decided.change.count }
+        const change: MapChange = { maxFields, ...decided.change, count, expect: { ...read, ...decided.change.expect } }
         const outcome = await deadline(engine.maps.write(map(room), change))
         if (outcome === 'ok') return decided.result
         if (outcome === 'full') throw new errors.RoomFull(`a room holds at most ${config.maxRoomMembers} members`)

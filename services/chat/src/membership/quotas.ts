@@ -18,7 +18,8 @@ export interface Quotas {
 }
 
 export function createQuotas ({ engine, config }: { engine: Engine, config: Config }): Quotas {
-  const take = async (key: string): Promise<number> => (await engineDeadline(engine.counters.increment(key, HOUR_MS), config.engineTimeoutMs)).count
+  const take = async (key: string): Promise<number> =>
+    (await engineDeadline(engine.counters.increment(key, HOUR_MS, 1, { share: 'traffic' }), config.engineTimeoutMs)).count
   return {
     async newRoom (userId) {
       if (await take(names.newRooms(userId)) > config.newRoomsPerHour) {

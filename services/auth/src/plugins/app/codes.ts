@@ -7,6 +7,12 @@ import { errors } from '../../errors.js'
 import { names } from '../../names.js'
 import { clientOf } from './client-key.js'
 
+/**
+ * Everything a sign-in attempt stores is made without an account: on the memory engine it stays
+ * in its own share, so that a flood of code requests cannot take the room of sessions and logouts.
+ */
+const ATTEMPT = { share: 'attempts' } as const
+
 export interface CodeRules {
   ttlMs: number
   maxAttempts: number
@@ -73,7 +79,7 @@ export function createCodes ({ engine, secret, ...rules }: CodesOptions): Codes 
     }
   }
   const charge = async (name: string, max: number, windowMs: number): Promise<void> => {
-    const { count, resetMs } = await counters.increment(name, windowMs)
+    const { count, resetMs } = await counters.increment(name, windowMs, 1, ATTEMPT)
     if (count > max) throw withDetail(new errors.RateLimited(), { retryAfter: secondsOf(resetMs) })
   }
 
@@ -85,12 +91,12 @@ export function createCodes ({ engine, secret, ...rules }: CodesOptions): Codes 
       // The cooldown and a share of the hourly codes are per client, so that no one client can
       // use up an address's codes; the address-wide cap bounds the mails and guesses from all.
       const cooldown = names.codeCooldown(a, client)
-      if (rules.cooldownMs > 0 && !await kv.setIfAbsent(cooldown, '1', rules.cooldownMs)) {
+      if (rules.cooldownMs > 0 && !await kv.setIfAbsent(cooldown, '1', rules.cooldownMs, ATTEMPT)) {
         throw withDetail(new errors.RateLimited(), { retryAfter: secondsOf(await kv.ttl(cooldown) ?? rules.cooldownMs) })
       }
       const charged: string[] = []
       const giveBack = async (): Promise<void> => {
-        await Promise.allSettled([kv.delete(cooldown), ...charged.map(async (name) => await counters.increment(name, HOUR_MS, -1))])
+        await Promise.allSettled([kv.delete(cooldown), ...charged.map(async (name) => await counters.increment(name, HOUR_MS, -1, ATTEMPT))])
       }
       try {
         for (const [name, max] of [[names.codeClientHourly(a, client), rules.clientHourlyMax], [names.codeHourly(a), rules.hourlyMax]] as const) {
@@ -114,7 +120,7 @@ export function createCodes ({ engine, secret, ...rules }: CodesOptions): Codes 
       // browser (a sibling subdomain, a man in the middle on plain HTTP) must not name their code.
       const bound = randomBytes(16).toString('base64url')
       const stored: StoredCode = { id, mac: hmac('code', a, id, code).toString('base64url'), until: Date.now() + rules.ttlMs }
-      await kv.set(names.code(a, bound), JSON.stringify(stored), rules.ttlMs)
+      await kv.set(names.code(a, bound), JSON.stringify(stored), rules.ttlMs, ATTEMPT)
       // This browser's earlier code for the address is replaced, as a resend should.
       if (isRequestId(request)) await kv.delete(names.code(a, request)).catch(() => {})
       return { resendAfter: Math.ceil(rules.cooldownMs / 1000), request: bound }
@@ -130,7 +136,7 @@ export function createCodes ({ engine, secret, ...rules }: CodesOptions): Codes 
       const stored = parse(await kv.get(key))
       if (stored === null) throw new errors.InvalidCode()
       // Every attempt on this code counts, so the one after the last allowed fails even when right.
-      const tries = await counters.increment(names.codeTries(a, stored.id), rules.ttlMs)
+      const tries = await counters.increment(names.codeTries(a, stored.id), rules.ttlMs, 1, ATTEMPT)
       if (tries.count > rules.maxAttempts) throw new errors.CodeExpired()
       const expected = Buffer.from(stored.mac, 'base64url')
       const given = hmac('code', a, stored.id, code)
@@ -138,7 +144,7 @@ export function createCodes ({ engine, secret, ...rules }: CodesOptions): Codes 
         const consumed = parse(await kv.consume(key))
         if (consumed?.id !== stored.id) {
           // A resend replaced this code meanwhile: put the new one back, this one is gone.
-          if (consumed !== null && consumed.until > Date.now()) await kv.setIfAbsent(key, JSON.stringify(consumed), consumed.until - Date.now())
+          if (consumed !== null && consumed.until > Date.now()) await kv.setIfAbsent(key, JSON.stringify(consumed), consumed.until - Date.now(), ATTEMPT)
           throw new errors.CodeExpired()
         }
         await counters.reset(names.codeTries(a, stored.id))

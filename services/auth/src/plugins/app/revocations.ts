@@ -11,9 +11,11 @@ export interface Revocations {
 export function createRevocations ({ engine, tokenTtlMs }: { engine: Engine, tokenTtlMs: number }): Revocations {
   return {
     async revoke (sid) {
-      // The key first: a chat instance that sees the message may check it at once.
-      await engine.kv.set(names.revokedSession(sid), '1', tokenTtlMs + 60_000)
+      // The key first: a chat instance that sees the message may check it at once. The message
+      // goes out even when the key cannot be stored, so that open sockets close whatever happens.
+      const stored = await engine.kv.set(names.revokedSession(sid), '1', tokenTtlMs + 60_000).then(() => null, (err: unknown) => err)
       await engine.pubsub.publish(names.sessionRevokedChannel, sid)
+      if (stored !== null) throw stored
     },
     isRevoked: async (sid) => await engine.kv.get(names.revokedSession(sid)) !== null
   }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { EngineUnavailableError } from '@webchat/engine'
+import { EngineUnavailableError, names } from '@webchat/engine'
 import { SIGN_IN_COOKIE } from '@webchat/shared'
 import { ENGINES, build, mailedCode, requestCode, signIn, sleep, verify } from '../../helper.js'
 
@@ -113,6 +113,8 @@ for (const kind of ENGINES) {
     t.test('logout ends the session even when the revocation cannot be stored', async (t) => {
       const built = await build(t, kind)
       const cookie = await signIn(built, 'full@example.com')
+      const revoked: string[] = []
+      await built.engine.pubsub.subscribe(names.sessionRevokedChannel, (id) => { revoked.push(id) })
       // The store refuses the revocation key (full), and only that one.
       const set = built.engine.kv.set.bind(built.engine.kv)
       built.engine.kv.set = async (key, ...rest) => {
@@ -123,6 +125,21 @@ for (const kind of ENGINES) {
       const out = await built.app.inject({ method: 'POST', url: '/auth/logout', headers: { cookie } })
       t.match({ status: out.statusCode, body: out.json() }, { status: 503, body: { error: 'unavailable' } }, 'the failure is told')
       t.equal((await built.app.inject({ method: 'POST', url: '/auth/token', headers: { cookie } })).statusCode, 401, 'and the session is gone')
+      for (let i = 0; i < 100 && revoked.length === 0; i++) await sleep(10)
+      t.equal(revoked.length, 1, 'and chat is told all the same, so that the session\'s open sockets close')
+    })
+
+    t.test('tokens: at most TOKEN_MINT_MAX per user in 10 minutes, over all their sessions', async (t) => {
+      const built = await build(t, kind, { env: { TOKEN_MINT_MAX: '3', CODE_COOLDOWN: '0' } })
+      const first = await signIn(built, 'many@example.com')
+      const second = await signIn(built, 'many@example.com')
+      const mint = async (cookie: string): Promise<number> => (await built.app.inject({ method: 'POST', url: '/auth/token', headers: { cookie } })).statusCode
+      t.same([await mint(first), await mint(second), await mint(first)], [200, 200, 200])
+      const refused = await built.app.inject({ method: 'POST', url: '/auth/token', headers: { cookie: second } })
+      t.match({ status: refused.statusCode, body: refused.json() }, { status: 429, body: { error: 'rate_limited' } }, 'a fourth, from either session')
+      t.ok(refused.json().retryAfter > 500 && refused.json().retryAfter <= 600, 'told when to come back')
+      const other = await signIn(built, 'other@example.com')
+      t.equal(await mint(other), 200, 'other users are not affected')
     })
   })
 }

@@ -29,6 +29,6 @@ export async function read (deps: ChatDeps, conn: Connection, { room, id }: Clie
   const deadline = <T>(promise: Promise<T>): Promise<T> => engineDeadline(promise, deps.config.engineTimeoutMs)
   const current = await deadline(deps.engine.kv.get(key))
   if (current !== null && compareIds(id, current) <= 0) return
-  await deadline(deps.engine.kv.set(key, id, READ_MARKER_TTL_MS, { traffic: true }))
+  await deadline(deps.engine.kv.set(key, id, READ_MARKER_TTL_MS, { share: 'traffic' }))
   await deps.rooms.publish({ type: 'read', room, user: { id: conn.user.id, name: conn.user.name }, id })
 }

@@ -18,7 +18,7 @@ export async function typing (deps: ChatDeps, conn: Connection, { room }: Client
   if (last !== undefined && now - last < LIMITS.typingIntervalMs) return
   conn.typingAt.set(room, now)
   const first = await engineDeadline(
-    deps.engine.kv.setIfAbsent(names.typing(room, conn.user.id), '1', LIMITS.typingIntervalMs, { traffic: true }), deps.config.engineTimeoutMs)
+    deps.engine.kv.setIfAbsent(names.typing(room, conn.user.id), '1', LIMITS.typingIntervalMs, { share: 'traffic' }), deps.config.engineTimeoutMs)
   if (!first) return
   await deps.rooms.publish({ type: 'typing', room, user: { id: conn.user.id, name: conn.user.name } })
 }

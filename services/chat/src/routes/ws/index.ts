@@ -5,7 +5,7 @@ import type { ChatDeps } from '../../connection/deps.js'
 import { applyNotice } from '../../connection/notices.js'
 import { openConnection } from '../../connection/open.js'
 import { holdUpgrade, releaseUpgrade, upgradedSocket } from '../../connection/upgrade-socket.js'
-import { checkUpgrade, holdSocketSlot } from './upgrade.js'
+import { checkUpgrade } from './upgrade.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -51,8 +51,8 @@ const wsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     logSerializers: { req: safeRequest },
     preValidation: async (request, reply) => {
       if (!request.ws) return
-      const claims = await checkUpgrade(request, deps.config, deps.tokens, deps.connections.closing)
-      request.releaseSocketSlot = holdSocketSlot(request, deps.allowances, claims.sub)
+      const { claims, release } = await checkUpgrade(request, deps.config, deps.tokens, deps.allowances, deps.connections.closing)
+      request.releaseSocketSlot = release
       request.chatClaims = claims
       // Accepted: ws answers the upgrade on the socket itself, the 101 together with `ready`.
       holdUpgrade(request, reply)

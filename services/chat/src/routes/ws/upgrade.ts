@@ -20,11 +20,19 @@ export function tokenOf (request: FastifyRequest): string | undefined {
   return typeof token === 'string' && token !== '' ? token : undefined
 }
 
+/** An upgrade let through: who, and what gives their socket place back. */
+export interface Admitted {
+  claims: TokenClaims
+  release: () => void
+}
+
 /**
- * Everything checked before the 101: shutdown (503), Origin (403), then the token (401), which
- * is consumed: one token opens one connection.
+ * Everything checked before the 101: shutdown (503), Origin (403), the token's signature and
+ * claims (401), the user's socket places (429), then the token's session and single use (401),
+ * which consumes it: one token opens one connection. The place is taken before the token is
+ * marked used, so that an upgrade refused for it stores nothing.
  */
-export async function checkUpgrade (request: FastifyRequest, config: Config, tokens: Tokens, closing: boolean): Promise<TokenClaims> {
+export async function checkUpgrade (request: FastifyRequest, config: Config, tokens: Tokens, allowances: Allowances, closing: boolean): Promise<Admitted> {
   if (closing) throw new errors.Unavailable('this instance is shutting down: reconnect')
   const origin = request.headers.origin
   if (origin === undefined) {
@@ -34,7 +42,15 @@ export async function checkUpgrade (request: FastifyRequest, config: Config, tok
   }
   const token = tokenOf(request)
   if (token === undefined) throw new errors.Unauthorized('a chat token is required')
-  return await tokens.admit(token)
+  const claims = await tokens.read(token)
+  const release = holdSocketSlot(request, allowances, claims.sub)
+  try {
+    await tokens.admit(claims)
+  } catch (err) {
+    release()
+    throw err
+  }
+  return { claims, release }
 }
 
 /**

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { LIMITS } from '@webchat/shared'
 import { names } from '../../../src/names.js'
-import { type TestClient, UpgradeRefused } from '../../helpers/client.js'
+import { connect, type TestClient, UpgradeRefused } from '../../helpers/client.js'
 import { ENGINES, eventually, startCluster } from '../../helpers/cluster.js'
 
 for (const kind of ENGINES) {
@@ -34,6 +34,21 @@ for (const kind of ENGINES) {
         const elsewhere = await cluster.connect(1, { sub: 'many-tabs' })
         t.equal(elsewhere.frames[0]!.type, 'ready', 'the bound is per instance')
       }
+    })
+
+    t.test('an upgrade refused for its user\'s places leaves its token unused', async (t) => {
+      const open = await Promise.all([0, 1, 2].map(async () => await cluster.connect(0, { sub: 'full-house' })))
+      const token = await cluster.auth.mint({ sub: 'full-house' })
+      const refused = await connect(cluster.wsUrl(0), token).then(() => null, (err: unknown) => err)
+      t.match(refused, { status: 429 })
+      await open[0]!.close()
+      let client: TestClient | undefined
+      await eventually(async () => {
+        client = await connect(cluster.wsUrl(0), token).catch(() => undefined)
+        return client !== undefined
+      }, 5000, 'a place, for the same token')
+      t.equal((await client!.waitFor((f) => f.type === 'ready')).type, 'ready', 'the refused token opens a socket later: nothing was stored for it')
+      await client!.close()
     })
 
     t.test('a refused or abandoned upgrade gives its place back', async (t) => {
