@@ -49,6 +49,13 @@ for (const kind of ENGINES) {
       }
       outsider.send({ type: 'send', room, text: 'hi', clientMsgId: 'eve-1' })
       t.match(await outsider.waitFor((f) => f.ref === 'eve-1'), { code: 'not_joined' })
+      // A send right behind a join, while the roster is being asked: not in yet.
+      outsider.send({ type: 'join', room })
+      outsider.send({ type: 'send', room, text: 'sneaking in', clientMsgId: 'eve-2' })
+      outsider.send({ type: 'typing', room })
+      t.match(await outsider.waitFor((f) => f.ref === 'eve-2'), { code: 'not_joined' })
+      const page = await fetch(`${cluster.httpUrl(0)}/api/rooms/${room}/messages`, { headers: await bearer(cluster, 'ada') })
+      t.same((await page.json() as { messages: unknown[] }).messages, [], 'nothing was stored')
     })
 
     const bob = await cluster.connect(last, { sub: 'bob', name: 'Bob' })

@@ -48,9 +48,6 @@ export async function join (deps: ChatDeps, conn: Connection, frame: JoinFrame):
     conn.error('too_many_rooms', `a connection may join at most ${LIMITS.roomsPerConnection} rooms`, room)
     return
   }
-  // Before anything is attached: a private room a user is not in answers like one that does not exist.
-  const entry = await checkJoin(deps.membership, room, conn.user)
-  if (entry !== null) conn.roomAccess.set(room, accessOf(entry))
   const membership = hold.joining()
   conn.rooms.set(room, membership)
   let attached = false
@@ -70,6 +67,11 @@ export async function join (deps: ChatDeps, conn: Connection, frame: JoinFrame):
     }
   }
   try {
+    // Before anything is attached: a private room a user is not in answers like one that does not
+    // exist. Checked once the join is registered, so that a removal meanwhile reaches it.
+    const entry = await checkJoin(deps.membership, room, conn.user)
+    if (left()) return await abandon()
+    if (entry !== null) conn.roomAccess.set(room, accessOf(entry))
     await deps.rooms.attach(room, conn, membership)
     attached = true
     if (left()) return await abandon()

@@ -17,7 +17,7 @@ export const READ_MARKER_TTL_MS = 90 * 24 * 3600_000
  */
 export async function read (deps: ChatDeps, conn: Connection, { room, id }: ClientFrameOf<'read'>): Promise<void> {
   const local = deps.rooms.get(room)
-  if (conn.rooms.get(room) === undefined || local === undefined) {
+  if (!conn.inRoom(room) || local === undefined) {
     conn.error('not_joined', 'not a member of this room', room)
     return
   }

@@ -5,7 +5,7 @@ import type { ChatDeps } from '../deps.js'
 
 export async function send (deps: ChatDeps, conn: Connection, frame: ClientFrameOf<'send'>): Promise<void> {
   const { room, text, clientMsgId } = frame
-  if (conn.rooms.get(room) === undefined) {
+  if (!conn.inRoom(room)) {
     conn.error('not_joined', 'join the room before sending to it', clientMsgId)
     return
   }

@@ -7,7 +7,7 @@ import type { ChatDeps } from '../deps.js'
 
 /** Ephemeral: published, never stored; one event per user and room every 2 s, on any instance. */
 export async function typing (deps: ChatDeps, conn: Connection, { room }: ClientFrameOf<'typing'>): Promise<void> {
-  if (conn.rooms.get(room) === undefined) {
+  if (!conn.inRoom(room)) {
     conn.error('not_joined', 'not a member of this room', room)
     return
   }
