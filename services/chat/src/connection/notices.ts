@@ -1,4 +1,4 @@
-import { accessOf } from '../membership/access.js'
+import { accessOf, keepNewest } from '../membership/access.js'
 import type { Notice } from '../membership/notices.js'
 import type { Connection } from './connection.js'
 import type { ChatDeps } from './deps.js'
@@ -18,7 +18,7 @@ export async function applyNotice (deps: ChatDeps, connections: Iterable<Connect
       conn.sendFrame({ type: 'room_removed', room: notice.room, reason: notice.reason })
     } else {
       const room = notice.entry.room.id
-      if (conn.rooms.has(room)) conn.roomAccess.set(room, accessOf(notice.entry))
+      if (conn.rooms.has(room)) keepNewest(conn.roomAccess, room, accessOf(notice.entry, notice.rev))
       conn.sendFrame({ type: 'room', entry: notice.entry })
     }
   }

@@ -7,10 +7,21 @@ import type { Membership } from './service.js'
 export interface RoomAccess {
   mutedUntil?: string
   archived: boolean
+  /** The member record's change count it was made from (see MemberRecord.rev). */
+  rev: number
 }
 
-export const accessOf = (entry: RoomListEntry): RoomAccess =>
-  entry.mutedUntil === undefined ? { archived: entry.room.archived } : { archived: entry.room.archived, mutedUntil: entry.mutedUntil }
+export const accessOf = (entry: RoomListEntry, rev: number): RoomAccess =>
+  entry.mutedUntil === undefined ? { archived: entry.room.archived, rev } : { archived: entry.room.archived, mutedUntil: entry.mutedUntil, rev }
+
+/**
+ * Keeps the newest of what a socket was told about a room: a join's read of the roster and a
+ * notice may arrive in either order, and the older must not undo the newer.
+ */
+export function keepNewest (accesses: Map<string, RoomAccess>, room: string, access: RoomAccess): void {
+  const current = accesses.get(room)
+  if (current === undefined || current.rev <= access.rev) accesses.set(room, access)
+}
 
 /**
  * Private and direct rooms (the ids the server makes) are for their members: anyone else gets the
@@ -23,7 +34,7 @@ export async function checkAccess (membership: Membership, room: string, userId:
 }
 
 /** `checkAccess` for a join, which also keeps the member's name current in the roster. */
-export async function checkJoin (membership: Membership, room: string, user: Member): Promise<RoomListEntry | null> {
+export async function checkJoin (membership: Membership, room: string, user: Member): Promise<{ entry: RoomListEntry, rev: number } | null> {
   if (!isReservedRoomId(room)) return null
   return await membership.enter(room, user)
 }

@@ -8,7 +8,7 @@ import type { LeftReason, RoomListEntry } from '@webchat/shared'
  */
 export type Notice =
   | { kind: 'removed', room: string, reason: LeftReason }
-  | { kind: 'entry', entry: RoomListEntry }
+  | { kind: 'entry', entry: RoomListEntry, rev: number }
 
 const PREFIX = '!'
 

@@ -28,6 +28,8 @@ export interface MemberRecord {
   addedAt: string
   addedBy: string
   mutedUntil?: string
+  /** Counts the changes to this record (role, mute), so that a socket never takes an older one for news. */
+  rev?: number
 }
 
 export interface BanRecord {

@@ -56,7 +56,7 @@ export function createMembership ({ directory, quotas, announce, now = Date.now 
 
   /** A member's record changed: their instances update what they may do, everyone in the room sees it. */
   const changed = async (id: string, room: RoomRecord, userId: string, record: MemberRecord, frame: MemberFrame): Promise<void> => {
-    await Promise.all([announce.room(frame), announce.user(userId, { kind: 'entry', entry: entryOf(id, room, record, userId) })])
+    await Promise.all([announce.room(frame), announce.user(userId, { kind: 'entry', entry: entryOf(id, room, record, userId), rev: record.rev ?? 0 })])
   }
 
   /** Adds `target` unless banned or there; false when they were a member already. */
@@ -91,7 +91,7 @@ export function createMembership ({ directory, quotas, announce, now = Date.now 
         return { change: { set: { [FIELD.meta]: json(room), [FIELD.member(owner.id)]: json(record) }, count: { field: FIELD.count, by: 1 } }, result: null }
       })
       const entry = entryOf(id, room, record, owner.id)
-      await announce.user(owner.id, { kind: 'entry', entry })
+      await announce.user(owner.id, { kind: 'entry', entry, rev: 0 })
       return entry
     },
 
@@ -119,9 +119,9 @@ export function createMembership ({ directory, quotas, announce, now = Date.now 
       const entry = entryOf(id, made.room, made.mine, self.id, made.peerName)
       if (made.fresh) {
         await directory.index(peer.id, id, 'direct')
-        await announce.user(peer.id, { kind: 'entry', entry: entryOf(id, made.room, { ...made.mine, name: '' }, peer.id, self.name) })
+        await announce.user(peer.id, { kind: 'entry', entry: entryOf(id, made.room, { ...made.mine, name: '' }, peer.id, self.name), rev: 0 })
       }
-      await announce.user(self.id, { kind: 'entry', entry })
+      await announce.user(self.id, { kind: 'entry', entry, rev: made.mine.rev ?? 0 })
       return entry
     },
 
@@ -184,10 +184,10 @@ export function createMembership ({ directory, quotas, announce, now = Date.now 
         const action = roleAction(target.role, role)
         if (action === null) return { result: null }
         check(room, action, me.role, { role: target.role, self: targetId === actor.id })
-        const next: MemberRecord = { ...target, role }
+        const next: MemberRecord = { ...target, role, rev: (target.rev ?? 0) + 1 }
         const set: Record<string, string> = { [FIELD.member(targetId)]: json(next) }
         // A room never has no owner: handing over makes the old owner a moderator in the same step.
-        const previous: MemberRecord | null = action === 'hand_over' ? { ...me, role: 'moderator' } : null
+        const previous: MemberRecord | null = action === 'hand_over' ? { ...me, role: 'moderator', rev: (me.rev ?? 0) + 1 } : null
         if (previous !== null) set[FIELD.member(actor.id)] = json(previous)
         return { change: { set }, result: { room, next, previous } }
       })
@@ -204,7 +204,7 @@ export function createMembership ({ directory, quotas, announce, now = Date.now 
         const target = parseMember(read[FIELD.member(targetId)])
         if (target === null) throw new errors.NotFound('no such member')
         check(room, 'mute', me.role, { role: target.role, self: targetId === actor.id })
-        const next: MemberRecord = { ...target }
+        const next: MemberRecord = { ...target, rev: (target.rev ?? 0) + 1 }
         if (until === null) delete next.mutedUntil
         else next.mutedUntil = until
         return { change: { set: { [FIELD.member(targetId)]: json(next) } }, result: { room, next } }

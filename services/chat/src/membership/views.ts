@@ -16,7 +16,7 @@ export interface RoomQueries {
    * `entry` for a member who opens the room, keeping the name others see current: a member added
    * before they ever signed in, or renamed since, shows with the name of their token.
    */
-  enter (room: string, user: Member): Promise<RoomListEntry>
+  enter (room: string, user: Member): Promise<{ entry: RoomListEntry, rev: number }>
   /** Whether the room has a record (was made as a private or direct room). */
   exists (room: string): Promise<boolean>
   /** The room as its member sees it, or not_found (no room, or not a member: the same answer). */
@@ -69,7 +69,7 @@ export function createViews (directory: Directory, now: () => number): Views {
           return current === null ? { result: null } : { change: { set: { [FIELD.member(user.id)]: json({ ...current, name: user.name }) } }, result: null }
         })
       }
-      return entryOf(id, standing.room, standing.member, user.id)
+      return { entry: entryOf(id, standing.room, standing.member, user.id), rev: standing.member.rev ?? 0 }
     },
 
     async exists (id) {

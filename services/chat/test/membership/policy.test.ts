@@ -63,3 +63,13 @@ t.test('what a member may not do, decided from the connection\'s copy', async (t
   t.match(sendRefusal({ archived: false, mutedUntil: '2026-12-05T10:30:00.000Z' }, now), { code: 'muted', message: /until 2026-12-05T10:30/ })
   t.equal(sendRefusal({ archived: false, mutedUntil: '2026-12-05T09:59:59.999Z' }, now), null, 'a mute that ran out')
 })
+
+t.test('a socket keeps the newest of what it was told about a room, in whatever order it comes', async (t) => {
+  const { keepNewest } = await import('../../src/membership/access.js')
+  const accesses = new Map()
+  keepNewest(accesses, 'p-r', { archived: false, mutedUntil: 'forever', rev: 3 })
+  keepNewest(accesses, 'p-r', { archived: false, rev: 2 })
+  t.same(accesses.get('p-r'), { archived: false, mutedUntil: 'forever', rev: 3 }, 'an older read (a join\'s) does not undo a newer notice')
+  keepNewest(accesses, 'p-r', { archived: false, rev: 4 })
+  t.same(accesses.get('p-r'), { archived: false, rev: 4 }, 'a newer one replaces it')
+})

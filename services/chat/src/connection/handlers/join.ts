@@ -1,7 +1,7 @@
 import { engineDeadline } from '@webchat/engine'
 import { type ClientFrameOf, LIMITS } from '@webchat/shared'
 import * as hold from '../../delivery/hold.js'
-import { accessOf, checkJoin } from '../../membership/access.js'
+import { accessOf, checkJoin, keepNewest } from '../../membership/access.js'
 import { names } from '../../names.js'
 import type { Connection } from '../connection.js'
 import type { ChatDeps } from '../deps.js'
@@ -69,9 +69,9 @@ export async function join (deps: ChatDeps, conn: Connection, frame: JoinFrame):
   try {
     // Before anything is attached: a private room a user is not in answers like one that does not
     // exist. Checked once the join is registered, so that a removal meanwhile reaches it.
-    const entry = await checkJoin(deps.membership, room, conn.user)
+    const admitted = await checkJoin(deps.membership, room, conn.user)
     if (left()) return await abandon()
-    if (entry !== null) conn.roomAccess.set(room, accessOf(entry))
+    if (admitted !== null) keepNewest(conn.roomAccess, room, accessOf(admitted.entry, admitted.rev))
     await deps.rooms.attach(room, conn, membership)
     attached = true
     if (left()) return await abandon()
