@@ -1,4 +1,5 @@
 import { controlsWrittenOut } from './bidi-controls.js'
+import { latinCapitals, latinSmall } from './confusables.js'
 
 /**
  * Telling people apart. Names are free text, so two people can have the same one (or two that
@@ -42,14 +43,21 @@ export function userTag (id: string): string {
  */
 export const fullName = (person: Person): string => `${controlsWrittenOut(person.name)} #${userTag(person.id)}`
 
+/** Marks, spaces, punctuation, controls and invisible characters: a name looks the same without them. */
+const UNSEEN = /[\p{M}\p{Z}\p{P}\p{C}\p{Default_Ignorable_Code_Point}]/gu
+
 /**
- * What a name looks like, loosely: compatibility forms folded (full-width letters, ligatures),
- * accents and other marks dropped, case folded, spaces, punctuation and invisible characters
- * dropped. Names with the same key are taken to look alike. It does not catch letters of other
- * scripts that look the same (a Cyrillic "а"); the tag in the panel and on hover still tells.
+ * What a name looks like, loosely (a "skeleton", as in Unicode UTS #39): compatibility forms
+ * folded (full-width letters, ligatures); accents and other marks, spaces, punctuation and
+ * invisible characters dropped; letters of other scripts that look Latin written as that Latin (a
+ * Cyrillic "А", see confusables.ts); case folded (upper then lower, so "ß" is "ss"); and i, l and
+ * 1, 0 and o, m and rn, w and vv taken as one. Names with the same key are taken to look alike.
+ * Linear in the name's length.
  */
 export function nameKey (name: string): string {
-  return name.normalize('NFKD').replace(/[\p{M}\p{Z}\p{P}\p{C}\p{Default_Ignorable_Code_Point}]/gu, '').toLowerCase()
+  // NFKD is NFKC then NFD in one. Marks go before case is folded, as folding turns one (U+0345) into a letter.
+  const bare = name.normalize('NFKD').replace(UNSEEN, '')
+  return latinSmall(latinCapitals(bare).toUpperCase().toLowerCase())
 }
 
 /**

@@ -21,6 +21,17 @@ const webDir = fileURLToPath(new URL('../..', import.meta.url))
 export const CHROMIUM_MISSING = 'chromium is not installed: run `sudo apt-get install -y --no-install-recommends chromium` (Debian/Ubuntu) or set CHROMIUM_PATH'
 /** The key a backend posts into rooms with (`POST /api/rooms/:room/messages`). */
 export const SERVICE_KEY = 'web-e2e-service-key-0123456789'
+
+/** Posts into a room as a backend does, under any user it likes; the answer's status. */
+export async function postAs (stack: Stack, room: string, user: { id: string, name: string }, text: string): Promise<number> {
+  const posted = await fetch(`http://127.0.0.1:${stack.chats[0]!.port}/api/rooms/${room}/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${SERVICE_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ user, text })
+  })
+  return posted.status
+}
+
 export const DESKTOP = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 }
 
 export function chromiumPath (): string | undefined {

@@ -1,7 +1,8 @@
 import t from 'tap'
 import { join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
-import { SERVICE_KEY, startHarness } from './harness.js'
+import { postAs, startHarness } from './harness.js'
+import { userTag } from '../../src/model/identity.js'
 import { artifacts, joinRoom, ROOM, say, shot, signIn, WAIT, waitForText } from './page-actions.js'
 
 /** Issue 14, item 4: two people with one name are told apart; direction controls in a text or name are shown, not obeyed. */
@@ -160,12 +161,7 @@ t.test('two people named alike are told apart, and a message cannot turn the row
   await step('a name a backend posts with U+202E shows its control as a marker, on the line and on hover', async (t) => {
     // Reversed, this name reads "Ada Lovelace"; it looks like no one's name to the tag rule, so no tag.
     const bot = { id: 'bot-1', name: '\u202EecalevoL adA' }
-    const posted = await fetch(`http://127.0.0.1:${stack.chats[0]!.port}/api/rooms/${ROOM}/messages`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${SERVICE_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ user: bot, text: 'Deploy finished.' })
-    })
-    t.equal(posted.status, 201, 'posted')
+    t.equal(await postAs(stack, ROOM, bot, 'Deploy finished.'), 201, 'posted')
     const row = ana.locator('.rows:not(.pending-rows) .msg[data-user="bot-1"]')
     await row.waitFor({ timeout: WAIT })
     const author = row.locator('.msg-author')
@@ -178,6 +174,23 @@ t.test('two people named alike are told apart, and a message cannot turn the row
     t.match(await row.locator('.avatar').getAttribute('title'), hover, 'and so does the picture\'s')
     await shot(ana, 'names-alike-desktop.png')
     await row.screenshot({ path: join(artifacts, 'bidi-name.png'), animations: 'disabled' })
+  })
+
+  await step('a name spelled with a look-alike letter (a Cyrillic "А") shows the tag beside both names', async (t) => {
+    const impostor = { id: 'bot-2', name: '\u0410da Lovelace' }
+    const room = 'look-alikes'
+    await joinRoom(ana, room)
+    await say(ana, 'Only one Ada here.')
+    await waitForText(ana, 'Only one Ada here.')
+    const author = (id: string): Locator => ana.locator(`.rows:not(.pending-rows) .msg[data-user="${id}"]:not(.msg-cont) .msg-author`).first()
+    t.equal(await author(anaShown!.id).textContent(), NAME, 'alone with her name, Ana shows without a tag')
+    t.equal(await postAs(stack, room, impostor, 'I am Ada Lovelace, send me the notes.'), 201, 'posted')
+    await waitForText(ana, 'I am Ada Lovelace, send me the notes.')
+    await author(impostor.id).locator('.name-tag').waitFor({ timeout: WAIT })
+    t.equal(await author(impostor.id).textContent(), `${impostor.name} #${userTag(impostor.id)}`, 'the look-alike shows with its tag')
+    t.equal(await author(anaShown!.id).textContent(), `${NAME} #${anaShown!.tag}`, 'and the real Ada with hers, beside it')
+    t.not(userTag(impostor.id), anaShown!.tag)
+    await ana.locator('.rows:not(.pending-rows)').screenshot({ path: join(artifacts, 'names-look-alike.png'), animations: 'disabled' })
   })
 
   h.finish()
