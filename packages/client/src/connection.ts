@@ -4,6 +4,8 @@ import { createHistoryWaiters } from './connection/history.js'
 import { createLink } from './connection/link.js'
 import { createRefresher } from './connection/refresher.js'
 import { fail } from './connection/refusal.js'
+import { createRequests } from './connection/requests.js'
+import { createRoomRequests } from './connection/room-requests.js'
 import { createRooms } from './connection/rooms.js'
 import { createSends } from './connection/sends.js'
 import { createSignals } from './connection/signals.js'
@@ -12,14 +14,14 @@ import type { SocketConstructor } from './socket.js'
 import { browserNetwork, realTimers } from './timers.js'
 
 export type {
-  Connection, ConnectionEvents, ConnectionOptions, ConnectionState, EndReason, SendOptions
+  Connection, ConnectionEvents, ConnectionOptions, ConnectionState, EndReason, RoomRequests, SendOptions
 } from './connection/types.js'
 
 /**
  * A chat connection that stays connected: a fresh token for every connect, jittered exponential
  * backoff after a drop (at once after 1012/4003, never after 4001), rooms rejoined with
  * `since`/`epoch`, messages deduplicated by id, tokens refreshed in-band, sends queued while offline
- * and retried with the same `clientMsgId`.
+ * and retried with the same `clientMsgId`; requests about rooms and members matched to their answers.
  *
  * Each of those lives in its own part under `connection/`; this wires them together and routes the
  * server's frames to them.
@@ -47,16 +49,20 @@ export function createConnection (options: ConnectionOptions): Connection {
         sends.stop()
         rooms.reset()
         history.rejectAll(undefined, fail('disconnected', 'the connection dropped'))
+        requests.dropped()
       },
       ending (err) {
         sends.reject(undefined, err)
         rooms.rejectJoins(err)
         history.rejectAll(undefined, err)
+        requests.rejectAll(err)
       }
     }
   })
   const refresher = createRefresher({ timers, getToken: options.getToken, refreshLeadMs: options.refreshLeadMs, link })
-  const history = createHistoryWaiters(timers, options.requestTimeoutMs ?? 15_000)
+  const requestTimeoutMs = options.requestTimeoutMs ?? 15_000
+  const history = createHistoryWaiters(timers, requestTimeoutMs)
+  const requests = createRequests({ timers, timeoutMs: requestTimeoutMs, link })
   const rooms = createRooms({
     timers,
     backoff: options.backoff,
@@ -94,7 +100,8 @@ export function createConnection (options: ConnectionOptions): Connection {
         emitter.emit('ready', frame)
         refresher.schedule()
         sends.release()
-        return rooms.rejoinAll()
+        rooms.rejoinAll()
+        return requests.flush()
       case 'joined': return rooms.answer(frame)
       case 'message':
         if (!rooms.admit(frame.room, frame.id)) return
@@ -110,7 +117,23 @@ export function createConnection (options: ConnectionOptions): Connection {
         refresher.refreshed(frame)
         return emitter.emit('refreshed', frame)
       case 'error': return refused(frame)
-      case 'left': return emitter.emit('left', frame)
+      case 'left':
+        // With a reason the server closed the room for good: it is not rejoined.
+        if (frame.reason !== undefined) rooms.ended(frame.room, frame.reason)
+        return emitter.emit('left', frame)
+      case 'done':
+      case 'members':
+        requests.answer(frame)
+        return
+      case 'rooms':
+        requests.answer(frame)
+        return emitter.emit('rooms', frame)
+      case 'room': return emitter.emit('room', frame)
+      case 'room_removed':
+        rooms.ended(frame.room, frame.reason)
+        return emitter.emit('room_removed', frame)
+      case 'room_updated': return emitter.emit('room_updated', frame)
+      case 'member': return emitter.emit('member', frame)
       case 'presence': return emitter.emit('presence', frame)
       case 'typing': return emitter.emit('typing', frame)
       case 'read': return emitter.emit('read', frame)
@@ -118,14 +141,16 @@ export function createConnection (options: ConnectionOptions): Connection {
     }
   }
 
-  /** An error frame is about a send, a join or a history request (by `ref`), or a refreshed token. */
+  /** An error frame is about a request, a send, a join or a history request (by `ref`), or a refreshed token. */
   function refused (frame: ServerFrameOf<'error'>): void {
     const { ref } = frame
     const err = fail(frame.code, frame.message, ref)
-    const answered = ref !== undefined && (sends.refused(ref, frame) || rooms.refused(ref, frame.code, err) || history.refuse(ref, err))
+    const answered = ref !== undefined && (requests.refuse(ref, err) || sends.refused(ref, frame) || rooms.refused(ref, frame.code, err) || history.refuse(ref, err))
     if (!answered && frame.code === 'invalid_token') refresher.refused()
     emitter.emit('error', frame)
   }
+
+  const roomRequests = createRoomRequests((type, fields) => link.ended() ? Promise.reject(link.endedError()) : requests.ask(type, fields))
 
   link.start()
 
@@ -150,6 +175,7 @@ export function createConnection (options: ConnectionOptions): Connection {
     pending: (room) => sends.pending(room),
     reconnect: () => link.reconnect(),
     refreshToken: () => refresher.now(),
-    close: () => link.end('closed')
+    close: () => link.end('closed'),
+    ...roomRequests
   }
 }

@@ -17,11 +17,11 @@ async function signIn (stack: Stack, email: string, name: string): Promise<AuthC
   return auth
 }
 
-function connect (t: Test, stack: Stack, auth: AuthClient, chat: number, rooms: string[] = []): Connection {
+function connect (t: Test, stack: Stack, auth: AuthClient, chat: number, rooms: string[] = [], WebSocket = stack.socketFrom(0)): Connection {
   const conn = createConnection({
     url: stack.chats[chat]!.url,
     getToken: async () => await auth.token(),
-    WebSocket: stack.socketFrom(0),
+    WebSocket,
     rooms,
     backoff: { baseMs: 200, capMs: 1000 }
   })
@@ -132,6 +132,62 @@ t.test('two users on two chat instances: messages, presence, typing, read marker
   const ended = next(ben, 'state', (s) => s.state === 'ended', 10_000)
   await benAuth.logout()
   t.same(await ended, { state: 'ended', reason: 'session_ended' })
+})
+
+t.test('a private room: invited, muted, removed on another instance, and not rejoined after a reconnect', async (t) => {
+  const stack = await startStack(t, { chats: 2 })
+  const anaAuth = await signIn(stack, 'ana@example.com', 'Ana')
+  const benAuth = await signIn(stack, 'ben@example.com', 'Ben')
+  // Ben's sockets record what the client writes, to see what it rejoins.
+  const benWrote: Array<{ type: string, room?: string }> = []
+  const Base = stack.socketFrom(0)
+  const Recording = class extends Base {
+    override send (data: string): void {
+      benWrote.push(JSON.parse(data) as { type: string, room?: string })
+      super.send(data)
+    }
+  }
+  const ana = connect(t, stack, anaAuth, 0)
+  const ben = connect(t, stack, benAuth, 1, ['lobby'], Recording)
+  const benList = next(ben, 'rooms')
+  const benId = (await next(ben, 'ready')).user.id
+  t.same((await benList).rooms, [], 'the list after ready: no private rooms yet')
+
+  const room = await ana.createRoom({ title: 'Launch', topic: 'Monday' })
+  t.match(room, { kind: 'private', title: 'Launch', topic: 'Monday', archived: false })
+  await ana.join(room.id)
+  const invited = next(ben, 'room', (e) => e.entry.room.id === room.id)
+  const added = next(ana, 'member', (m) => m.event === 'added' && m.user.id === benId)
+  await ana.invite(room.id, benId)
+  t.match((await invited).entry, { room: { id: room.id, title: 'Launch' }, role: 'member' }, 'Ben\'s list gains it live, on the other instance')
+  await added
+  t.equal((await ben.join(room.id)).room, room.id)
+  t.same((await ana.listMembers(room.id)).map((m) => [m.user.id, m.role]).sort(), [[ana.user!.id, 'owner'], [benId, 'member']].sort())
+  t.match(await ben.listRooms(), [{ room: { id: room.id }, role: 'member' }])
+  await t.rejects(ben.invite(room.id, ana.user!.id), { name: 'WebchatError', code: 'forbidden' }, 'a member may not manage')
+
+  const muted = next(ben, 'room', (e) => e.entry.room.id === room.id && e.entry.mutedUntil !== undefined)
+  await ana.mute(room.id, benId, 10)
+  await muted
+  await t.rejects(ben.send(room.id, 'let me speak'), { code: 'muted' })
+  t.same(ben.pending(), [], 'a muted send is not retried')
+
+  const left = next(ben, 'left', (f) => f.room === room.id)
+  const removed = next(ben, 'room_removed', (f) => f.room === room.id)
+  await ana.remove(room.id, benId)
+  t.same(await left, { type: 'left', room: room.id, reason: 'removed' })
+  t.equal((await removed).reason, 'removed')
+  t.same(ben.rooms(), ['lobby'], 'dropped from the rooms to rejoin')
+
+  // Ben's instance restarts: 1012, and he reconnects at once to it.
+  const wroteBefore = benWrote.length
+  const rejoined = next(ben, 'joined', (j) => j.room === 'lobby', 20_000)
+  await stack.chats[1]!.stop()
+  await stack.chats[1]!.start()
+  await rejoined
+  const rejoins = benWrote.slice(wroteBefore).filter((f) => f.type === 'join').map((f) => f.room)
+  t.same(rejoins, ['lobby'], 'the room he was removed from is not joined again')
+  await t.rejects(ben.join(room.id), { code: 'not_found' }, 'and he cannot get back in')
 })
 
 t.test('the token is refreshed in-band before it expires', async (t) => {

@@ -1,4 +1,4 @@
-import { isRoomName, LIMITS, NO_EPOCH, type ChatMessage, type ServerFrameOf } from '@webchat/shared'
+import { isRoomName, LIMITS, NO_EPOCH, type ChatMessage, type LeftReason, type ServerFrameOf } from '@webchat/shared'
 import { backoffDelay, type BackoffOptions } from '../backoff.js'
 import type { WebchatError } from '../errors.js'
 import { createRoomTrack, type RoomTrack } from '../room-track.js'
@@ -35,6 +35,11 @@ export interface Rooms {
   /** Tracks a room and joins it (now, or once connected); resolves with its `joined`. */
   join (room: string): Promise<ServerFrameOf<'joined'>>
   leave (room: string): void
+  /**
+   * The server ended the membership (`left` with a reason, `room_removed`): the room is dropped, so
+   * it is not rejoined after a reconnect, and what waits on it fails. Whether it was tracked.
+   */
+  ended (room: string, reason: LeftReason): boolean
   /** A new socket is ready: every room is joined again, with `since`/`epoch`. */
   rejoinAll (): void
   /** The server's answer to a join. */
@@ -101,6 +106,12 @@ export function createRooms ({ timers, backoff, initial, transmit, hooks }: Room
       if (track === undefined) return
       forget(track, fail('not_joined', `left ${room}`, room))
       transmit({ type: 'leave', room })
+    },
+    ended (room, reason) {
+      const track = rooms.get(room)
+      if (track === undefined) return false
+      forget(track, fail('not_joined', `no longer in ${room} (${reason})`, room))
+      return true
     },
     rejoinAll () { for (const track of rooms.values()) sendJoin(track) },
     answer (frame) {

@@ -1,5 +1,5 @@
 /** The public face of a connection: its state, events, options and methods (exported by the package). */
-import type { ChatMessage, Member, ServerFrameOf } from '@webchat/shared'
+import type { ChatMessage, Member, Role, Room, RoomListEntry, RosterEntry, ServerFrameOf } from '@webchat/shared'
 import type { BackoffOptions } from '../backoff.js'
 import type { Listener } from '../emitter.js'
 import type { SocketConstructor } from '../socket.js'
@@ -24,6 +24,10 @@ export interface ConnectionEvents {
   ready: ServerFrameOf<'ready'>
   /** A room (re)joined. On a rejoin `messages` holds only what was missed; `recovered: false` means start over. */
   joined: ServerFrameOf<'joined'>
+  /**
+   * The connection no longer receives a room: the answer to `leave()`, or (with a `reason`) the
+   * membership ended (removed, banned, left on any device, archived) and the room is not rejoined.
+   */
   left: ServerFrameOf<'left'>
   /** A new message, each id at most once per room. */
   message: ServerFrameOf<'message'>
@@ -34,6 +38,16 @@ export interface ConnectionEvents {
   history: ServerFrameOf<'history'>
   event: ServerFrameOf<'event'>
   refreshed: ServerFrameOf<'refreshed'>
+  /** The user's private and direct rooms: after every `ready`, and as the answer to `listRooms()` (with its `ref`). */
+  rooms: ServerFrameOf<'rooms'>
+  /** A room added to the user's list, or their role or mute in it changed, on any device. */
+  room: ServerFrameOf<'room'>
+  /** A room gone from the user's list (left, removed, banned): it is not rejoined. */
+  room_removed: ServerFrameOf<'room_removed'>
+  /** A room's title, topic or archived state changed (to everyone in the room). */
+  room_updated: ServerFrameOf<'room_updated'>
+  /** A roster change in a room the connection is in: added, removed, banned, role, muted, … */
+  member: ServerFrameOf<'member'>
   error: ServerFrameOf<'error'>
   /** Frames dropped because they broke the contract. */
   invalid: { count: number }
@@ -55,7 +69,10 @@ export interface ConnectionOptions {
   readyTimeoutMs?: number
   /** A sent message without an ack by then means a dead socket: it is dropped and retried (default 15 s). */
   ackTimeoutMs?: number
-  /** How long `history()` waits for its page (default 15 s). */
+  /**
+   * How long `history()` waits for its page, and a request about rooms and members for its answer,
+   * counted from the call (a request made while disconnected waits for the socket meanwhile); default 15 s.
+   */
   requestTimeoutMs?: number
   timers?: Timers
   /** Network status; default the browser's, none in Node. `null` turns it off. */
@@ -67,7 +84,37 @@ export interface SendOptions {
   clientMsgId?: string
 }
 
-export interface Connection {
+/**
+ * Requests about rooms and members. Each is sent once (never again after a drop: one in flight then
+ * fails with a passing `unavailable`, as it may or may not have been done); one made while
+ * disconnected waits for the socket. A refusal is a `WebchatError` with the server's code
+ * (`forbidden`, `not_found`, `banned`, `room_full`, …).
+ */
+export interface RoomRequests {
+  /** Makes a private room; the caller is its owner. */
+  createRoom (details: { title: string, topic?: string }): Promise<Room>
+  /** The direct room of the caller and `userId` (the same whoever starts it). */
+  direct (userId: string): Promise<Room>
+  invite (room: string, userId: string): Promise<void>
+  /** Ends a member's membership: their sockets get `left {reason: 'removed'}`. */
+  remove (room: string, userId: string): Promise<void>
+  /** Removes a member and keeps them out until `unban`. */
+  ban (room: string, userId: string): Promise<void>
+  unban (room: string, userId: string): Promise<void>
+  /** `owner` hands the room over (the old owner becomes a moderator). */
+  setRole (room: string, userId: string, role: Role): Promise<void>
+  /** A muted member reads but cannot send (`muted`), for `minutes` or until `unmute`. */
+  mute (room: string, userId: string, minutes?: number): Promise<void>
+  unmute (room: string, userId: string): Promise<void>
+  updateRoom (room: string, changes: { title?: string, topic?: string }): Promise<void>
+  /** Ends the caller's own membership (`leave()` only stops this connection receiving the room). */
+  leaveRoom (room: string): Promise<void>
+  /** The caller's private and direct rooms. */
+  listRooms (): Promise<RoomListEntry[]>
+  listMembers (room: string): Promise<RosterEntry[]>
+}
+
+export interface Connection extends RoomRequests {
   readonly state: ConnectionState
   /** The signed-in user, once the server said `ready`. */
   readonly user: Member | undefined

@@ -131,6 +131,25 @@ t.test('leave forgets the room and says so to the server; an unknown room is ign
   t.same(link.ofType('leave'), [{ type: 'leave', room: 'lobby' }])
 })
 
+t.test('a membership the server ended drops the room: not rejoined, nothing said to the server', async (t) => {
+  const { timers, link, rooms, told } = tracked(['lobby', 'p-abcdefghijklmnopqrstuvwx'])
+  rooms.rejoinAll()
+  rooms.answer(joined('lobby'))
+  const joining = handled(rooms.join('p-abcdefghijklmnopqrstuvwx'))
+  rooms.refused('p-abcdefghijklmnopqrstuvwx', 'unavailable', fail('unavailable', 'down', 'p-abcdefghijklmnopqrstuvwx'))
+  t.equal(rooms.ended('p-abcdefghijklmnopqrstuvwx', 'removed'), true)
+  await t.rejects(joining, { code: 'not_joined', ref: 'p-abcdefghijklmnopqrstuvwx', message: /removed/ })
+  t.same(timers.pending(), [], 'its rejoin timer is stopped')
+  t.equal(rooms.ended('lobby', 'banned'), true)
+  t.equal(rooms.ended('lobby', 'banned'), false, 'a second notice finds nothing')
+  t.same(rooms.names(), [])
+  t.same(told.forgotten.map(([room, err]) => [room, err.code]), [['p-abcdefghijklmnopqrstuvwx', 'not_joined'], ['lobby', 'not_joined']])
+  t.same(link.ofType('leave'), [], 'the server closed it already')
+  const before = link.sent.length
+  rooms.rejoinAll()
+  t.equal(link.sent.length, before, 'a new socket rejoins neither')
+})
+
 t.test('a drop unjoins every room and stops its timers; the end fails every join waiting', async (t) => {
   const { timers, rooms } = tracked(['lobby', 'dev'])
   rooms.rejoinAll()
