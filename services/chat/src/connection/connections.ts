@@ -16,6 +16,8 @@ export interface Connections {
   add (conn: Connection): Promise<void>
   remove (conn: Connection): void
   count (): number
+  /** Every open socket of this instance. */
+  each (): Iterable<Connection>
   /** Handles the notices about users' rooms (membership/notices.ts) that reach this instance. */
   onNotice (handler: (connections: Iterable<Connection>, notice: Notice) => void): void
   /** Closes this instance's sockets of a session (logout) with 4001. */
@@ -107,6 +109,7 @@ export function createConnections ({ engine, config, metrics, log }: Deps): Conn
       if (slot !== undefined && --slot.count === 0) release(bucket, slot)
     },
     count: () => all.size,
+    each: () => [...all],
     onNotice (handler) {
       noticeHandler = handler
     },

@@ -1,3 +1,4 @@
+import { wireCodeOf } from '@webchat/service-kit'
 import { accessOf, keepNewest } from '../membership/access.js'
 import type { Notice } from '../membership/notices.js'
 import type { Connection } from './connection.js'
@@ -23,4 +24,28 @@ export async function applyNotice (deps: ChatDeps, connections: Iterable<Connect
     }
   }
   await Promise.all(work)
+}
+
+/** Rosters asked at once after an outage: enough to be quick, few enough not to swamp the store. */
+const RESYNC_AT_ONCE = 50
+
+/**
+ * Notices published while this instance's subscriber was away are lost. Once it is back, every
+ * private or direct room its sockets hold is checked against the roster again: a membership that
+ * ended meanwhile closes as the notice would have, a changed one (mute, role) is taken up.
+ */
+export async function resync (deps: ChatDeps, connections: Iterable<Connection>): Promise<void> {
+  const checks: Array<{ conn: Connection, room: string }> = []
+  for (const conn of connections) for (const room of conn.roomAccess.keys()) checks.push({ conn, room })
+  for (let i = 0; i < checks.length; i += RESYNC_AT_ONCE) {
+    await Promise.all(checks.slice(i, i + RESYNC_AT_ONCE).map(async ({ conn, room }) => {
+      try {
+        const { entry, rev } = await deps.membership.enter(room, conn.user)
+        if (conn.rooms.has(room)) keepNewest(conn.roomAccess, room, accessOf(entry, rev))
+      } catch (err) {
+        if (wireCodeOf(err) !== 'not_found') throw err
+        if (await leaveRoom(deps, conn, room, 'removed')) conn.sendFrame({ type: 'room_removed', room, reason: 'removed' })
+      }
+    }))
+  }
 }

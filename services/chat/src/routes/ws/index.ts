@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { SUBPROTOCOL, type TokenClaims } from '@webchat/shared'
 import type { ChatDeps } from '../../connection/deps.js'
-import { applyNotice } from '../../connection/notices.js'
+import { applyNotice, resync } from '../../connection/notices.js'
 import { openConnection } from '../../connection/open.js'
 import { holdUpgrade, releaseUpgrade, upgradedSocket } from '../../connection/upgrade-socket.js'
 import { checkUpgrade } from './upgrade.js'
@@ -41,6 +41,10 @@ const wsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.connections.onNotice((connections, notice) => {
     applyNotice(deps, connections, notice).catch((err: unknown) => { deps.log.warn({ err }, 'room notice not applied') })
   })
+  const stopResync = fastify.engine.pubsub.onResume(() => {
+    resync(deps, deps.connections.each()).catch((err: unknown) => { deps.log.warn({ err }, 'memberships not checked after the outage') })
+  })
+  fastify.addHook('onClose', async () => { stopResync() })
   fastify.decorateRequest('chatClaims', null)
   fastify.decorateRequest('releaseSocketSlot', null)
 

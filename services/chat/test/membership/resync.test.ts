@@ -1,0 +1,32 @@
+import { Redis } from 'ioredis'
+import t from 'tap'
+import type { Frame, TestClient } from '../helpers/client.js'
+import { startCluster } from '../helpers/cluster.js'
+
+let refs = 0
+async function ask (client: TestClient, frame: Record<string, unknown>): Promise<Frame> {
+  const ref = `s${++refs}`
+  client.send({ ...frame, ref })
+  return await client.waitFor((f) => f.ref === ref && f.type !== 'member')
+}
+
+t.test('redis: a removal published while an instance\'s subscriber was away still closes the room there', async (t) => {
+  const cluster = await startCluster(t, 'redis')
+  const ada = await cluster.connect(0, { sub: 'ada' })
+  const bob = await cluster.connect(1, { sub: 'bob' })
+  const room = ((await ask(ada, { type: 'create', title: 'Ops' })).room as { id: string }).id
+  await ask(ada, { type: 'invite', room, user: 'bob' })
+  await cluster.join(bob, room)
+  await ask(ada, { type: 'invite', room, user: 'cy' })
+
+  const admin = new Redis(cluster.redis!.url)
+  t.teardown(() => admin.disconnect())
+  await admin.client('KILL', 'TYPE', 'pubsub')
+  // Straight away, before the subscribers are back: the notices to bob's instance are lost.
+  await ask(ada, { type: 'remove', room, user: 'bob' })
+  const left = await bob.waitFor((f) => f.type === 'left' && f.room === room, 10_000)
+  t.match(left, { reason: 'removed' }, 'closed once the instance is back and asked the roster again')
+  t.match(await bob.waitFor((f) => f.type === 'room_removed' && f.room === room), { reason: 'removed' })
+  bob.send({ type: 'send', room, text: 'still here?', clientMsgId: 'late' })
+  t.match(await bob.waitFor((f) => f.ref === 'late'), { code: 'not_joined' })
+})
