@@ -157,12 +157,11 @@ export function createMembership ({ directory, quotas, announce, now = Date.now 
           result: { name: target?.name ?? '', wasMember: target !== null }
         }
       })
-      if (outcome.wasMember) await directory.unindex(targetId, id)
-      const reason = ban ? 'banned' : 'removed'
-      await Promise.all([
-        announce.room(memberFrame(id, ban ? 'banned' : 'removed', { id: targetId, name: outcome.name }, actor.id)),
-        announce.user(targetId, { kind: 'removed', room: id, reason })
-      ])
+      const frame = memberFrame(id, ban ? 'banned' : 'removed', { id: targetId, name: outcome.name }, actor.id)
+      // Someone banned before they were ever in the room is not told: they must not learn of it.
+      if (!outcome.wasMember) return await announce.room(frame)
+      await directory.unindex(targetId, id)
+      await Promise.all([announce.room(frame), announce.user(targetId, { kind: 'removed', room: id, reason: ban ? 'banned' : 'removed' })])
     },
 
     async unban (id, actor, targetId) {
@@ -224,22 +223,21 @@ export function createMembership ({ directory, quotas, announce, now = Date.now 
     },
 
     async leave (id, self) {
-      const name = await directory.mutate(id, [FIELD.meta, FIELD.member(self.id), FIELD.count], (read) => {
+      const left = await directory.mutate(id, [FIELD.meta, FIELD.member(self.id), FIELD.count], (read) => {
         const { room, actor: me } = seen(read, self.id)
         // Leaving a direct room only hides it: the history stays for both, `direct` brings it back.
-        if (room.kind === 'direct') return { result: me.name }
+        if (room.kind === 'direct') return { result: { name: me.name, hidden: true } }
         if (me.role === 'owner' && Number(read[FIELD.count] ?? '0') > 1) {
           throw new errors.Forbidden('the owner hands the room over (set_role owner) before leaving it')
         }
         // The last member leaving archives the room: its history stays, read-only.
         const set = me.role === 'owner' ? { [FIELD.meta]: json({ ...room, archived: true }) } : undefined
-        return { change: { ...(set === undefined ? {} : { set }), delete: [FIELD.member(self.id)], count: { field: FIELD.count, by: -1 } }, result: me.name }
+        return { change: { ...(set === undefined ? {} : { set }), delete: [FIELD.member(self.id)], count: { field: FIELD.count, by: -1 } }, result: { name: me.name, hidden: false } }
       })
       await directory.unindex(self.id, id)
-      await Promise.all([
-        announce.room(memberFrame(id, 'removed', { id: self.id, name }, self.id)),
-        announce.user(self.id, { kind: 'removed', room: id, reason: 'left' })
-      ])
+      const notice = announce.user(self.id, { kind: 'removed', room: id, reason: 'left' })
+      // The other person of a direct room is still with them there: nothing to tell the room.
+      await Promise.all(left.hidden ? [notice] : [notice, announce.room(memberFrame(id, 'removed', { id: self.id, name: left.name }, self.id))])
     }
   }
   return membership

@@ -125,6 +125,14 @@ for (const kind of ENGINES) {
       t.same((list.rooms as Array<{ room: { id: string } }>).map((e) => e.room.id), [cyRoom])
     })
 
+    t.test('a user banned before ever being in the room is not told of it', async (t) => {
+      const stranger = await cluster.connect(last, { sub: 'stranger' })
+      t.equal((await ask(owner, { type: 'ban', room, user: 'stranger' })).type, 'done')
+      t.match(await ask(owner, { type: 'invite', room, user: 'stranger' }), { code: 'banned' })
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      t.notOk(stranger.frames.some((f) => JSON.stringify(f).includes(room)), 'no frame of theirs names the room')
+    })
+
     t.test('a banned user cannot be invited back until unbanned', async (t) => {
       t.equal((await ask(owner, { type: 'ban', room, user: 'cy' })).type, 'done')
       t.match(await ask(owner, { type: 'invite', room, user: 'cy' }), { code: 'banned' })
@@ -159,6 +167,8 @@ for (const kind of ENGINES) {
     ada.send({ type: 'send', room, text: 'hello Bob', clientMsgId: 'd1' })
     await bob.waitFor((f) => f.type === 'message' && f.text === 'hello Bob')
     t.equal((await ask(bob, { type: 'leave_room', room })).type, 'done')
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    t.notOk(ada.frames.some((f) => f.type === 'member' && f.event === 'removed'), 'the other person is not told that Bob was removed: he only hid it')
     const bobList = await ask(bob, { type: 'list_rooms' })
     t.same(bobList.rooms, [], 'gone from the leaver\'s list')
     const adaList = await ask(ada, { type: 'list_rooms' })
