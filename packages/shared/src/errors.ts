@@ -15,7 +15,7 @@ export const ERROR_CODES = [
   'bad_frame', 'unknown_type', 'invalid_room', 'too_many_rooms', 'not_joined', 'text_too_long',
   'session_mismatch', 'too_many_connections',
   // rooms and members
-  'muted', 'banned', 'archived', 'room_full',
+  'muted', 'banned', 'archived', 'room_full', 'conflict',
   // server
   'unavailable', 'internal'
 ] as const
