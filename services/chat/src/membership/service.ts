@@ -1,20 +1,14 @@
-import type { Member, Role, RoomListEntry, ServerFrameOf } from '@webchat/shared'
+import type { Member, Role, RoomListEntry } from '@webchat/shared'
 import { errors } from '../errors.js'
+import { type Announcer, announceChange, announceRemoval, json, type MemberFrame, memberFrame, unindexUnlessMembers } from './announce.js'
 import type { Directory, Read } from './directory.js'
-import type { Notice } from './notices.js'
 import { type Action, allowed, roleAction } from './policy.js'
 import { FIELD, type MemberRecord, parseBan, parseMember, parseRoom, type RoomRecord, toRoom } from './records.js'
 import type { Quotas } from './quotas.js'
 import { directRoomId, privateRoomId } from './room-ids.js'
 import { createViews, notFound, type RoomQueries } from './views.js'
 
-type MemberFrame = ServerFrameOf<'member'>
-
-/** How the service tells the world: the room's channel, and each user's instances. */
-export interface Announcer {
-  room (frame: MemberFrame | ServerFrameOf<'room_updated'>): Promise<void>
-  user (userId: string, notice: Notice): Promise<void>
-}
+export type { Announcer } from './announce.js'
 
 export interface Membership extends RoomQueries {
   /** A private room owned by `owner`. */
@@ -29,8 +23,6 @@ export interface Membership extends RoomQueries {
   update (room: string, actor: Member, change: { title?: string, topic?: string }): Promise<void>
   leave (room: string, self: Member): Promise<void>
 }
-
-const json = (value: unknown): string => JSON.stringify(value)
 
 interface Seen { room: RoomRecord, actor: MemberRecord }
 interface Added { room: RoomRecord, record: MemberRecord, added: boolean }
@@ -51,12 +43,8 @@ function check (room: RoomRecord, action: Action, actor: Role, target?: { role: 
 export function createMembership ({ directory, quotas, announce, now = Date.now }: { directory: Directory, quotas: Quotas, announce: Announcer, now?: () => number }): Membership {
   const iso = (): string => new Date(now()).toISOString()
 
-  const memberFrame = (room: string, event: MemberFrame['event'], user: Member, by: string, extra: Partial<MemberFrame> = {}): MemberFrame =>
-    ({ type: 'member', room, event, user, by, ...extra })
-
-  /** A member's record changed: their instances update what they may do, everyone in the room sees it. */
   const changed = async (id: string, room: RoomRecord, userId: string, record: MemberRecord, frame: MemberFrame): Promise<void> => {
-    await Promise.all([announce.room(frame), announce.user(userId, { kind: 'entry', entry: entryOf(id, room, record, userId), rev: record.rev ?? 0 })])
+    await announceChange(announce, frame, entryOf(id, room, record, userId), record.rev ?? 0)
   }
 
   /** Adds `target` unless banned or there; false when they were a member already. */
@@ -136,8 +124,7 @@ export function createMembership ({ directory, quotas, announce, now = Date.now 
         check(room, 'invite', me.role)
         return room
       }).catch(async (err: unknown) => {
-        // Indexed first so that a full list refuses before the roster changes; undone when the add did not happen.
-        if ((await directory.standing(id, target.id)).member === null) await directory.unindex(target.id, id)
+        await unindexUnlessMembers(directory, id, [target.id])
         throw err
       })
       if (!added) return
@@ -157,11 +144,7 @@ export function createMembership ({ directory, quotas, announce, now = Date.now 
           result: { name: target?.name ?? '', wasMember: target !== null }
         }
       })
-      const frame = memberFrame(id, ban ? 'banned' : 'removed', { id: targetId, name: outcome.name }, actor.id)
-      // Someone banned before they were ever in the room is not told: they must not learn of it.
-      if (!outcome.wasMember) return await announce.room(frame)
-      await directory.unindex(targetId, id)
-      await Promise.all([announce.room(frame), announce.user(targetId, { kind: 'removed', room: id, reason: ban ? 'banned' : 'removed' })])
+      await announceRemoval(directory, announce, memberFrame(id, ban ? 'banned' : 'removed', { id: targetId, name: outcome.name }, actor.id), outcome.wasMember)
     },
 
     async unban (id, actor, targetId) {
