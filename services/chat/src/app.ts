@@ -20,6 +20,7 @@ import tokens from './plugins/app/tokens.js'
 import swagger, { autoConfig as swaggerConfig } from './plugins/external/swagger.js'
 import websocket, { autoConfig as websocketConfig } from './plugins/external/websocket.js'
 import docsRoutes from './routes/api/docs.js'
+import roomAdminRoutes from './routes/api/room-admin.js'
 import roomRoutes from './routes/api/rooms.js'
 import userRoutes from './routes/api/users.js'
 import wsRoutes from './routes/ws/index.js'
@@ -63,6 +64,7 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
 
   await fastify.register(wsRoutes)
   await fastify.register(roomRoutes)
+  await fastify.register(roomAdminRoutes)
   await fastify.register(userRoutes)
   await fastify.register(docsRoutes)
   if (opts.ops !== false) {

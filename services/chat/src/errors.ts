@@ -21,6 +21,7 @@ export const errors = {
   Banned: reasonError('WEBCHAT_ERR_BANNED', 403),
   Archived: reasonError('WEBCHAT_ERR_ARCHIVED', 409),
   RoomFull: reasonError('WEBCHAT_ERR_ROOM_FULL', 409),
+  Conflict: reasonError('WEBCHAT_ERR_CONFLICT', 409),
   Unavailable: reasonError('WEBCHAT_ERR_UNAVAILABLE', 503)
 } satisfies ErrorRegistry
 
