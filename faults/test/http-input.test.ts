@@ -53,7 +53,10 @@ t.test('hostile HTTP input: 413, 415, 400, never a 500', async (t) => {
     { name: 'PATCH /auth/me', url: `${auth}/auth/me`, method: 'PATCH', headers: { cookie }, body: { name: 'Ann' }, limit: 16 * 1024 },
     { name: 'POST /auth/introspect', url: `${auth}/auth/introspect`, method: 'POST', headers: key, body: { token }, limit: 16 * 1024 },
     { name: 'POST /api/rooms/:room/messages', url: `${chat}/api/rooms/http/messages`, method: 'POST', headers: key, body: { user: { id: 'bot', name: 'Bot' }, text: 'hi' }, limit: 64 * 1024 },
-    { name: 'POST /api/users/:id/events', url: `${chat}/api/users/u1/events`, method: 'POST', headers: key, body: { data: { n: 1 } }, limit: 16 * 1024 }
+    { name: 'POST /api/users/:id/events', url: `${chat}/api/users/u1/events`, method: 'POST', headers: key, body: { data: { n: 1 } }, limit: 16 * 1024 },
+    { name: 'POST /api/rooms', url: `${chat}/api/rooms`, method: 'POST', headers: key, body: { kind: 'private', title: 'T', members: [{ user: 'u1', role: 'owner' }] }, limit: 1024 * 1024 },
+    { name: 'PATCH /api/rooms/:room', url: `${chat}/api/rooms/p-http`, method: 'PATCH', headers: key, body: { title: 'T' }, limit: 16 * 1024 },
+    { name: 'PUT /api/rooms/:room/members/:user', url: `${chat}/api/rooms/p-http/members/u2`, method: 'PUT', headers: key, body: { role: 'member' }, limit: 16 * 1024 }
   ]
   const cases: Case[] = []
   for (const r of routes) {

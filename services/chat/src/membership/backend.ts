@@ -2,7 +2,7 @@ import type { BannedEntry, CreateRoomRequest, Role, Room, RoomDetails, RosterEnt
 import { errors } from '../errors.js'
 import { type Announcer, announceChange, announceRemoval, json, memberFrame, unindexUnlessMembers } from './announce.js'
 import type { Directory, Read } from './directory.js'
-import { FIELD, type MemberRecord, parseMember, parseRoom, type RoomRecord, toRoom, toRosterEntry } from './records.js'
+import { FIELD, type MemberRecord, parseMember, parseRoom, revOf, type RoomRecord, toRoom, toRosterEntry } from './records.js'
 import { directRoomId, privateRoomId } from './room-ids.js'
 import { createViews, notFound } from './views.js'
 
@@ -60,7 +60,7 @@ export function createRoomAdmin ({ directory, announce, now = Date.now }: { dire
   const iso = (): string => new Date(now()).toISOString()
   const { entryOf } = createViews(directory, now)
   const told = (id: string, room: RoomRecord, userId: string, record: MemberRecord, peerName?: string): Promise<void> =>
-    announce.user(userId, { kind: 'entry', entry: entryOf(id, room, record, userId, peerName), rev: record.rev ?? 0 })
+    announce.user(userId, { kind: 'entry', entry: entryOf(id, room, record, userId, peerName), rev: revOf(room, record) })
 
   /** Writes the member's record, handing ownership over in the same step when `role` is owner. */
   const writeMember = async (id: string, user: { id: string, name?: string }, role: Role) => {
@@ -136,7 +136,7 @@ export function createRoomAdmin ({ directory, announce, now = Date.now }: { dire
         const before = parseRoom(read[FIELD.meta])
         if (before === null) throw notFound()
         if (before.kind === 'direct' && change.title !== undefined && change.title !== '') throw new errors.BadRequest('a direct room has no title')
-        const room: RoomRecord = { ...before, ...change }
+        const room: RoomRecord = { ...before, ...change, rev: (before.rev ?? 0) + 1 }
         return { change: { set: { [FIELD.meta]: json(room) } }, result: { before, room } }
       })
       await announce.room({ type: 'room_updated', room: id, details: toRoom(id, room) })
@@ -163,11 +163,11 @@ export function createRoomAdmin ({ directory, announce, now = Date.now }: { dire
       const member = { id: user.id, name: next.name }
       if (added || roleChanged) {
         const frame = memberFrame(id, added ? 'added' : 'role', member, BACKEND, { role })
-        await announceChange(announce, frame, entryOf(id, room, next, user.id), next.rev ?? 0)
+        await announceChange(announce, frame, entryOf(id, room, next, user.id), revOf(room, next))
       }
       if (previous !== null) {
         const frame = memberFrame(id, 'role', { id: previous.id, name: previous.record.name }, BACKEND, { role: 'moderator' })
-        await announceChange(announce, frame, entryOf(id, room, previous.record, previous.id), previous.record.rev ?? 0)
+        await announceChange(announce, frame, entryOf(id, room, previous.record, previous.id), revOf(room, previous.record))
       }
       return { entry: toRosterEntry(user.id, next, now()), added }
     },

@@ -20,6 +20,8 @@ export interface RoomRecord {
   archived: boolean
   /** The other person's id, for each member of a direct room (both ids, sorted). */
   pair?: [string, string]
+  /** Counts the changes to the room that its sockets act on (archived), like MemberRecord.rev. */
+  rev?: number
 }
 
 export interface MemberRecord {
@@ -79,5 +81,12 @@ export function toRosterEntry (userId: string, record: MemberRecord, now = Date.
   if (mutedAt(record, now)) entry.mutedUntil = record.mutedUntil
   return entry
 }
+
+/**
+ * What a socket's copy of its access was made from: the room's and the member's change counts
+ * together. Both only grow, so their sum grows whenever either changes, and a copy made from an
+ * older read never replaces a newer one (access.ts, keepNewest).
+ */
+export const revOf = (room: RoomRecord, member: MemberRecord): number => (room.rev ?? 0) + (member.rev ?? 0)
 
 export const memberOf = (userId: string, record: MemberRecord): Member => ({ id: userId, name: record.name })

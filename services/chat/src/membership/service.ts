@@ -3,7 +3,7 @@ import { errors } from '../errors.js'
 import { type Announcer, announceChange, announceRemoval, json, type MemberFrame, memberFrame, unindexUnlessMembers } from './announce.js'
 import type { Directory, Read } from './directory.js'
 import { type Action, allowed, roleAction } from './policy.js'
-import { FIELD, type MemberRecord, parseBan, parseMember, parseRoom, type RoomRecord, toRoom } from './records.js'
+import { FIELD, type MemberRecord, parseBan, parseMember, parseRoom, revOf, type RoomRecord, toRoom } from './records.js'
 import type { Quotas } from './quotas.js'
 import { directRoomId, privateRoomId } from './room-ids.js'
 import { createViews, notFound, type RoomQueries } from './views.js'
@@ -44,7 +44,7 @@ export function createMembership ({ directory, quotas, announce, now = Date.now 
   const iso = (): string => new Date(now()).toISOString()
 
   const changed = async (id: string, room: RoomRecord, userId: string, record: MemberRecord, frame: MemberFrame): Promise<void> => {
-    await announceChange(announce, frame, entryOf(id, room, record, userId), record.rev ?? 0)
+    await announceChange(announce, frame, entryOf(id, room, record, userId), revOf(room, record))
   }
 
   /** Adds `target` unless banned or there; false when they were a member already. */
@@ -109,7 +109,7 @@ export function createMembership ({ directory, quotas, announce, now = Date.now 
         await directory.index(peer.id, id, 'direct')
         await announce.user(peer.id, { kind: 'entry', entry: entryOf(id, made.room, { ...made.mine, name: '' }, peer.id, self.name), rev: 0 })
       }
-      await announce.user(self.id, { kind: 'entry', entry, rev: made.mine.rev ?? 0 })
+      await announce.user(self.id, { kind: 'entry', entry, rev: revOf(made.room, made.mine) })
       return entry
     },
 
@@ -199,7 +199,7 @@ export function createMembership ({ directory, quotas, announce, now = Date.now 
       const room = await directory.mutate(id, [FIELD.meta, FIELD.member(actor.id)], (read) => {
         const { room, actor: me } = seen(read, actor.id)
         check(room, 'update', me.role)
-        const next: RoomRecord = { ...room, ...(change.title === undefined ? {} : { title: change.title }), ...(change.topic === undefined ? {} : { topic: change.topic }) }
+        const next: RoomRecord = { ...room, ...(change.title === undefined ? {} : { title: change.title }), ...(change.topic === undefined ? {} : { topic: change.topic }), rev: (room.rev ?? 0) + 1 }
         return { change: { set: { [FIELD.meta]: json(next) } }, result: next }
       })
       await announce.room({ type: 'room_updated', room: id, details: toRoom(id, room) })
@@ -214,7 +214,7 @@ export function createMembership ({ directory, quotas, announce, now = Date.now 
           throw new errors.Forbidden('the owner hands the room over (set_role owner) before leaving it')
         }
         // The last member leaving archives the room: its history stays, read-only.
-        const set = me.role === 'owner' ? { [FIELD.meta]: json({ ...room, archived: true }) } : undefined
+        const set = me.role === 'owner' ? { [FIELD.meta]: json({ ...room, archived: true, rev: (room.rev ?? 0) + 1 }) } : undefined
         return { change: { ...(set === undefined ? {} : { set }), delete: [FIELD.member(self.id)], count: { field: FIELD.count, by: -1 } }, result: { name: me.name, hidden: false } }
       })
       await directory.unindex(self.id, id)

@@ -1,7 +1,7 @@
 import type { Member, RoomListEntry, RosterEntry } from '@webchat/shared'
 import { errors } from '../errors.js'
 import type { Directory } from './directory.js'
-import { FIELD, type MemberRecord, mutedAt, parseMember, type RoomRecord, toRoom, toRosterEntry } from './records.js'
+import { FIELD, type MemberRecord, mutedAt, parseMember, revOf, type RoomRecord, toRoom, toRosterEntry } from './records.js'
 
 const json = (value: unknown): string => JSON.stringify(value)
 export const notFound = (): Error => new errors.NotFound('no such room')
@@ -69,7 +69,7 @@ export function createViews (directory: Directory, now: () => number): Views {
           return current === null ? { result: null } : { change: { set: { [FIELD.member(user.id)]: json({ ...current, name: user.name }) } }, result: null }
         })
       }
-      return { entry: entryOf(id, standing.room, standing.member, user.id), rev: standing.member.rev ?? 0 }
+      return { entry: entryOf(id, standing.room, standing.member, user.id), rev: revOf(standing.room, standing.member) }
     },
 
     async exists (id) {

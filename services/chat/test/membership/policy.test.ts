@@ -73,3 +73,13 @@ t.test('a socket keeps the newest of what it was told about a room, in whatever 
   keepNewest(accesses, 'p-r', { archived: false, rev: 4 })
   t.same(accesses.get('p-r'), { archived: false, rev: 4 }, 'a newer one replaces it')
 })
+
+t.test('a copy made from a read before a room or member change is older than the notice of it', async (t) => {
+  const { revOf } = await import('../../src/membership/records.js')
+  const room = { kind: 'private' as const, title: 't', topic: '', createdAt: '', createdBy: 'a', archived: false }
+  const member = { role: 'member' as const, name: 'n', addedAt: '', addedBy: 'a' }
+  const before = revOf(room, member)
+  t.ok(revOf({ ...room, archived: true, rev: 1 }, member) > before, 'archiving the room')
+  t.ok(revOf(room, { ...member, mutedUntil: 'forever', rev: 1 }) > before, 'muting the member')
+  t.ok(revOf({ ...room, rev: 3 }, { ...member, rev: 2 }) > revOf({ ...room, rev: 3 }, { ...member, rev: 1 }), 'each count only grows, so their sum does')
+})

@@ -13,6 +13,9 @@ const backend = { tags: ['backends'], security: [{ serviceKey: [] }] }
  * The host product manages private and direct rooms (membership/backend.ts): creates them with
  * their members, sets roles, removes and bans, edits and archives, and reads rosters and lists.
  */
+/** A title and topic, or a role and a name: far less than this. A new room's members may take up to Fastify's 1 MiB. */
+const SMALL_BODY = 16 * 1024
+
 const roomAdminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addHook('onRequest', requireServiceKey(fastify.chatConfig))
   const admin = fastify.roomAdmin
@@ -41,8 +44,9 @@ const roomAdminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       summary: 'Edit a room\'s title and topic, archive or unarchive it (backends)',
       params: RoomParams,
       body: UpdateRoomRequest,
-      response: { 200: RoomResponse, ...errorResponses(400, 401, 404, 503) }
-    }
+      response: { 200: RoomResponse, ...errorResponses(400, 401, 404, 413, 503) }
+    },
+    bodyLimit: SMALL_BODY
   }, async (request) => ({ room: await admin.update(request.params.room, request.body) }))
 
   fastify.put('/api/rooms/:room/members/:user', {
@@ -52,8 +56,9 @@ const roomAdminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       description: 'Making a member owner makes the old owner a moderator; the owner keeps the role until then.',
       params: MemberParams,
       body: PutMemberRequest,
-      response: { 200: RosterEntry, 201: RosterEntry, ...errorResponses(400, 401, 403, 404, 409, 429, 503) }
-    }
+      response: { 200: RosterEntry, 201: RosterEntry, ...errorResponses(400, 401, 403, 404, 409, 413, 429, 503) }
+    },
+    bodyLimit: SMALL_BODY
   }, async (request, reply) => {
     const { room, user } = request.params
     const { entry, added } = await admin.putMember(room, { id: user, name: request.body.name }, request.body.role)
