@@ -123,9 +123,11 @@ for (const kind of ENGINES) {
       const doc = await response.json() as { openapi: string, paths: Record<string, Record<string, unknown>> }
       t.match(doc.openapi, /^3\./)
       t.same(Object.keys(doc.paths).sort(), [
-        '/api/rooms/{room}/messages', '/api/rooms/{room}/presence', '/api/users/{id}/events', '/healthz', '/readyz'
+        '/api/rooms', '/api/rooms/{room}', '/api/rooms/{room}/members/{user}', '/api/rooms/{room}/messages',
+        '/api/rooms/{room}/presence', '/api/users/{id}/events', '/api/users/{id}/rooms', '/healthz', '/readyz'
       ])
       t.ok(doc.paths['/api/rooms/{room}/messages']!.post)
+      t.ok(doc.paths['/api/rooms/{room}/members/{user}']!.put && doc.paths['/api/rooms/{room}/members/{user}']!.delete, 'the backends\' room routes are documented')
     })
 
     t.test('health, readiness and metrics', async (t) => {
