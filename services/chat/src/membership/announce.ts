@@ -10,8 +10,6 @@ export interface Announcer {
   user (userId: string, notice: Notice): Promise<void>
 }
 
-export const json = (value: unknown): string => JSON.stringify(value)
-
 export const memberFrame = (room: string, event: MemberFrame['event'], user: Member, by: string, extra: Partial<MemberFrame> = {}): MemberFrame =>
   ({ type: 'member', room, event, user, by, ...extra })
 

@@ -1,8 +1,8 @@
 import type { BannedEntry, CreateRoomRequest, Role, Room, RoomDetails, RosterEntry, UpdateRoomRequest } from '@webchat/shared'
 import { errors } from '../errors.js'
-import { type Announcer, announceChange, announceRemoval, json, memberFrame, unindexUnlessMembers } from './announce.js'
+import { type Announcer, announceChange, announceRemoval, memberFrame, unindexUnlessMembers } from './announce.js'
 import type { Directory, Read } from './directory.js'
-import { FIELD, type MemberRecord, parseMember, parseRoom, revOf, type RoomRecord, toRoom, toRosterEntry } from './records.js'
+import { FIELD, json, type MemberRecord, parseMember, parseRoom, removal, revOf, type RoomRecord, toRoom, toRosterEntry } from './records.js'
 import { directRoomId, privateRoomId } from './room-ids.js'
 import { createViews, notFound } from './views.js'
 
@@ -178,11 +178,7 @@ export function createRoomAdmin ({ directory, announce, now = Date.now }: { dire
         const target = parseMember(read[FIELD.member(userId)])
         if (target === null && !ban) throw new errors.NotFound('no such member')
         if (target?.role === 'owner') throw new errors.Forbidden('the owner cannot be removed: make another member owner first')
-        const set: Record<string, string> = ban ? { [FIELD.ban(userId)]: json({ by: BACKEND, at: iso(), name: target?.name ?? '' }) } : {}
-        return {
-          change: { set, delete: target === null ? [] : [FIELD.member(userId)], ...(target === null ? {} : { count: { field: FIELD.count, by: -1 } }) },
-          result: { name: target?.name ?? '', wasMember: target !== null }
-        }
+        return removal(userId, target, ban, BACKEND, iso())
       })
       await announceRemoval(directory, announce, memberFrame(id, ban ? 'banned' : 'removed', { id: userId, name: outcome.name }, BACKEND), outcome.wasMember)
     }

@@ -1,3 +1,4 @@
+import type { MapChange } from '@webchat/engine'
 import type { Member, Role, Room, RoomKind, RosterEntry } from '@webchat/shared'
 
 /**
@@ -10,6 +11,9 @@ export const FIELD = {
   member: (userId: string): string => `m:${userId}`,
   ban: (userId: string): string => `b:${userId}`
 } as const
+
+/** A record as a map field holds it. */
+export const json = (value: unknown): string => JSON.stringify(value)
 
 export interface RoomRecord {
   kind: RoomKind
@@ -90,3 +94,16 @@ export function toRosterEntry (userId: string, record: MemberRecord, now = Date.
 export const revOf = (room: RoomRecord, member: MemberRecord): number => (room.rev ?? 0) + (member.rev ?? 0)
 
 export const memberOf = (userId: string, record: MemberRecord): Member => ({ id: userId, name: record.name })
+
+/**
+ * The change that ends `target`'s membership (or, with `ban`, bans them, member or not): their
+ * member field and one from the count go, and a ban record naming `by` is set.
+ */
+export function removal (userId: string, target: MemberRecord | null, ban: boolean, by: string, at: string): { change: MapChange, result: { name: string, wasMember: boolean } } {
+  const name = target?.name ?? ''
+  const set: Record<string, string> = ban ? { [FIELD.ban(userId)]: json({ by, at, name }) } : {}
+  return {
+    change: { set, ...(target === null ? {} : { delete: [FIELD.member(userId)], count: { field: FIELD.count, by: -1 } }) },
+    result: { name, wasMember: target !== null }
+  }
+}

@@ -1,9 +1,9 @@
 import type { Member, Role, RoomListEntry } from '@webchat/shared'
 import { errors } from '../errors.js'
-import { type Announcer, announceChange, announceRemoval, json, type MemberFrame, memberFrame, unindexUnlessMembers } from './announce.js'
+import { type Announcer, announceChange, announceRemoval, type MemberFrame, memberFrame, unindexUnlessMembers } from './announce.js'
 import type { Directory, Read } from './directory.js'
 import { type Action, allowed, roleAction } from './policy.js'
-import { FIELD, type MemberRecord, parseBan, parseMember, parseRoom, revOf, type RoomRecord, toRoom } from './records.js'
+import { FIELD, json, type MemberRecord, parseBan, parseMember, parseRoom, removal, revOf, type RoomRecord, toRoom } from './records.js'
 import type { Quotas } from './quotas.js'
 import { directRoomId, privateRoomId } from './room-ids.js'
 import { createViews, notFound, type RoomQueries } from './views.js'
@@ -138,11 +138,7 @@ export function createMembership ({ directory, quotas, announce, now = Date.now 
         const target = parseMember(read[FIELD.member(targetId)])
         if (target === null && !ban) throw new errors.NotFound('no such member')
         check(room, action, me.role, target === null ? { role: 'member', self: targetId === actor.id } : { role: target.role, self: targetId === actor.id })
-        const set: Record<string, string> = ban ? { [FIELD.ban(targetId)]: json({ by: actor.id, at: iso(), name: target?.name ?? '' }) } : {}
-        return {
-          change: { set, delete: target === null ? [] : [FIELD.member(targetId)], ...(target === null ? {} : { count: { field: FIELD.count, by: -1 } }) },
-          result: { name: target?.name ?? '', wasMember: target !== null }
-        }
+        return removal(targetId, target, ban, actor.id, iso())
       })
       await announceRemoval(directory, announce, memberFrame(id, ban ? 'banned' : 'removed', { id: targetId, name: outcome.name }, actor.id), outcome.wasMember)
     },

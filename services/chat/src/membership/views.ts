@@ -1,9 +1,8 @@
 import type { Member, RoomListEntry, RosterEntry } from '@webchat/shared'
 import { errors } from '../errors.js'
 import type { Directory } from './directory.js'
-import { FIELD, type MemberRecord, mutedAt, parseMember, revOf, type RoomRecord, toRoom, toRosterEntry } from './records.js'
+import { FIELD, json, type MemberRecord, mutedAt, parseMember, revOf, type RoomRecord, toRoom, toRosterEntry } from './records.js'
 
-const json = (value: unknown): string => JSON.stringify(value)
 export const notFound = (): Error => new errors.NotFound('no such room')
 
 /** What members read of rooms: their list, one room, its roster. */
