@@ -44,12 +44,25 @@ export const ConfigSchema = Type.Object({
   maxRoomMembers: Type.Integer({ env: 'MAX_ROOM_MEMBERS', minimum: 2, maximum: 1_000_000, default: 10_000, description: 'members one room may have (and bans); one more gets `room_full`' }),
   maxRoomsPerUser: Type.Integer({ env: 'MAX_ROOMS_PER_USER', minimum: 1, maximum: 100_000, default: 1000, description: 'rooms one user may be a member of; one more gets `too_many_rooms`' }),
   invitesPerHour: Type.Integer({ env: 'INVITES_PER_HOUR', minimum: 1, default: 100, description: 'invitations one user may send in an hour, over all instances; past it `rate_limited`' }),
+  roomAccessUrl: Type.Optional(Type.String({ env: 'ROOM_ACCESS_URL', description: 'join hook: chat asks this http(s) URL (a signed POST) whether a user not on a private room\'s roster may join it; unset: no hook' })),
+  roomAccessSecret: Type.Optional(Type.String({ env: 'ROOM_ACCESS_SECRET', minLength: 32, description: 'HMAC-SHA256 key that signs join hook requests, at least 32 characters; required when ROOM_ACCESS_URL is set' })),
+  roomAccessTimeoutMs: Type.Integer({ env: 'ROOM_ACCESS_TIMEOUT_MS', minimum: 1, maximum: 10_000, default: 1500, description: 'longest a join waits on the join hook; past it the answer is no' }),
+  roomAccessCacheMs: Type.Integer({ env: 'ROOM_ACCESS_CACHE_MS', minimum: 0, default: 60_000, description: 'how long the join hook\'s yes for a user and room is kept in each instance (0: asked on every join)' }),
+  roomAccessDenyCacheMs: Type.Integer({ env: 'ROOM_ACCESS_DENY_CACHE_MS', minimum: 0, default: 10_000, description: 'how long its no is kept (errors and timeouts are not kept)' }),
+  roomAccessCacheEntries: Type.Integer({ env: 'ROOM_ACCESS_CACHE_ENTRIES', minimum: 1, maximum: 1_000_000, default: 10_000, description: 'join hook answers kept per instance; the oldest are dropped first' }),
   abuseStrikes: Type.Integer({ env: 'ABUSE_STRIKES', minimum: 1, default: 40, description: 'refused frames within ABUSE_WINDOW_MS before closing with 1008' }),
   abuseWindowMs: millis('ABUSE_WINDOW_MS', 10_000, 'window of ABUSE_STRIKES')
 }, { additionalProperties: false })
 
 export type Config = Static<typeof ConfigSchema>
 export { ConfigError }
+
+/** The join hook is off, or has an http(s) URL and its secret: no hook that cannot sign. */
+function checkRoomAccess ({ roomAccessUrl: url, roomAccessSecret: secret }: Config): void {
+  if (url === undefined) return
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new ConfigError('invalid configuration: ROOM_ACCESS_URL must be an http or https URL')
+  if (secret === undefined) throw new ConfigError('invalid configuration: ROOM_ACCESS_URL needs ROOM_ACCESS_SECRET (at least 32 characters)')
+}
 
 const withoutTrailingSlash = (url: string): string => url.replace(/\/+$/, '')
 
@@ -66,6 +79,7 @@ export function loadConfig (env: Env = process.env): Config {
   if (config.engine === 'redis' && config.redisUrl === undefined) throw new ConfigError('invalid configuration: ENGINE=redis needs REDIS_URL')
   // Parsed again by the server; here so that a value Fastify would ignore stops the start.
   trustProxyOption(config.trustProxy)
+  checkRoomAccess(config)
   return {
     ...config,
     authUrl: withoutTrailingSlash(config.authUrl),

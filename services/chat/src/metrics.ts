@@ -19,7 +19,14 @@ export function createMetrics (registry: Registry) {
     }),
     refused: new Counter({ name: `${PREFIX}frames_refused_total`, help: 'Client frames answered with an error, by code', labelNames: ['code'] as const, registers }),
     closes: new Counter({ name: `${PREFIX}closes_total`, help: 'Sockets closed by the server, by close code', labelNames: ['code'] as const, registers }),
-    catchUps: new Counter({ name: `${PREFIX}catch_up_messages_total`, help: 'Messages recovered from room logs after a pub/sub outage', registers })
+    catchUps: new Counter({ name: `${PREFIX}catch_up_messages_total`, help: 'Messages recovered from room logs after a pub/sub outage', registers }),
+    accessHookCalls: new Counter({ name: `${PREFIX}access_hook_calls_total`, help: 'Requests to the join hook (ROOM_ACCESS_URL), by outcome: allow, deny, error, timeout', labelNames: ['outcome'] as const, registers }),
+    accessHookLatency: new Histogram({
+      name: `${PREFIX}access_hook_seconds`,
+      help: 'Time the join hook took to answer (a timeout counts as ROOM_ACCESS_TIMEOUT_MS)',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers
+    })
   }
 }
 

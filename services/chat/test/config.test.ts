@@ -54,3 +54,18 @@ t.test('numbers are plain digits and switches are words, as in auth (one loader 
   for (const no of ['false', '0', 'no', 'off']) t.equal(loadConfig({ ALLOW_NO_ORIGIN: no }).allowNoOrigin, false, no)
   t.throws(() => loadConfig({ ALLOW_NO_ORIGIN: 'maybe' }), /ALLOW_NO_ORIGIN/)
 })
+
+t.test('the join hook: off by default; on, it needs an http(s) URL and a secret of at least 32 characters', async (t) => {
+  t.match(loadConfig({}), { roomAccessUrl: undefined, roomAccessTimeoutMs: 1500, roomAccessCacheMs: 60_000, roomAccessDenyCacheMs: 10_000, roomAccessCacheEntries: 10_000 })
+  const secret = 'x'.repeat(32)
+  t.match(loadConfig({ ROOM_ACCESS_URL: 'https://host.example/chat-access', ROOM_ACCESS_SECRET: secret }), { roomAccessUrl: 'https://host.example/chat-access', roomAccessSecret: secret })
+  t.throws(() => loadConfig({ ROOM_ACCESS_URL: 'https://host.example/chat-access' }), /ROOM_ACCESS_URL needs ROOM_ACCESS_SECRET/)
+  t.throws(() => loadConfig({ ROOM_ACCESS_URL: 'https://host.example/chat-access', ROOM_ACCESS_SECRET: 'x'.repeat(31) }), /ROOM_ACCESS_SECRET/)
+  for (const url of ['host.example/access', 'ftp://host.example/access', 'file:///etc/passwd']) {
+    t.throws(() => loadConfig({ ROOM_ACCESS_URL: url, ROOM_ACCESS_SECRET: secret }), /ROOM_ACCESS_URL must be an http or https URL/, url)
+  }
+  t.throws(() => loadConfig({ ROOM_ACCESS_TIMEOUT_MS: '0' }), /ROOM_ACCESS_TIMEOUT_MS/)
+  t.throws(() => loadConfig({ ROOM_ACCESS_TIMEOUT_MS: '60000' }), /ROOM_ACCESS_TIMEOUT_MS/, 'a join never waits a minute')
+  t.equal(loadConfig({ ROOM_ACCESS_CACHE_MS: '0' }).roomAccessCacheMs, 0, 'answers may be asked every time')
+  t.notMatch((() => { try { loadConfig({ ROOM_ACCESS_URL: 'https://h.example', ROOM_ACCESS_SECRET: 'short-secret-value' }) } catch (err) { return String(err) } return '' })(), /short-secret-value/, 'the refusal does not print the secret')
+})

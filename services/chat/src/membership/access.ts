@@ -1,4 +1,5 @@
 import type { Member, RoomListEntry } from '@webchat/shared'
+import { errors } from '../errors.js'
 import { mutedAt } from './records.js'
 import { isReservedRoomId } from './room-ids.js'
 import type { Membership } from './service.js'
@@ -36,7 +37,14 @@ export async function checkAccess (membership: Membership, room: string, userId:
 /** `checkAccess` for a join, which also keeps the member's name current in the roster. */
 export async function checkJoin (membership: Membership, room: string, user: Member): Promise<{ entry: RoomListEntry, rev: number } | null> {
   if (!isReservedRoomId(room)) return null
-  return await membership.enter(room, user)
+  return await membership.enter(room, user).catch(async (err: unknown) => await orAdmitted(membership, room, user, err))
+}
+
+/** Not on the roster: the host product's join hook may admit them; otherwise the same not_found. */
+async function orAdmitted (membership: Membership, room: string, user: Member, err: unknown): Promise<{ entry: RoomListEntry, rev: number }> {
+  const admitted = err instanceof errors.NotFound ? await membership.admit(room, user) : null
+  if (admitted === null) throw err
+  return admitted
 }
 
 /** Why a member may not send now, or null. Checked from the connection's copy: no engine call. */

@@ -1,5 +1,6 @@
 import type { Member, Role, RoomListEntry } from '@webchat/shared'
 import { errors } from '../errors.js'
+import { ACCESS_HOOK, type AccessHook } from './access-hook.js'
 import { type Announcer, announceChange, announceRemoval, type MemberFrame, memberFrame, unindexUnlessMembers } from './announce.js'
 import type { Directory, Read } from './directory.js'
 import { type Action, allowed, roleAction } from './policy.js'
@@ -22,6 +23,11 @@ export interface Membership extends RoomQueries {
   mute (room: string, actor: Member, targetId: string, until: string | null): Promise<void>
   update (room: string, actor: Member, change: { title?: string, topic?: string }): Promise<void>
   leave (room: string, self: Member): Promise<void>
+  /**
+   * A user not on an existing private room's roster joins it: the host product's join hook
+   * (access-hook.ts) may admit them with a role. Null when there is no hook, or no yes.
+   */
+  admit (room: string, user: Member): Promise<{ entry: RoomListEntry, rev: number } | null>
 }
 
 interface Seen { room: RoomRecord, actor: MemberRecord }
@@ -40,7 +46,7 @@ function check (room: RoomRecord, action: Action, actor: Role, target?: { role: 
   if (!allowed(room.kind, action, actor, target)) throw new errors.Forbidden(`your role may not do that here (${action})`)
 }
 
-export function createMembership ({ directory, quotas, announce, now = Date.now }: { directory: Directory, quotas: Quotas, announce: Announcer, now?: () => number }): Membership {
+export function createMembership ({ directory, quotas, announce, access, now = Date.now }: { directory: Directory, quotas: Quotas, announce: Announcer, access?: AccessHook, now?: () => number }): Membership {
   const iso = (): string => new Date(now()).toISOString()
 
   const changed = async (id: string, room: RoomRecord, userId: string, record: MemberRecord, frame: MemberFrame): Promise<void> => {
@@ -217,6 +223,32 @@ export function createMembership ({ directory, quotas, announce, now = Date.now 
       const notice = announce.user(self.id, { kind: 'removed', room: id, reason: 'left' })
       // The other person of a direct room is still with them there: nothing to tell the room.
       await Promise.all(left.hidden ? [notice] : [notice, announce.room(memberFrame(id, 'removed', { id: self.id, name: left.name }, self.id))])
+    },
+
+    async admit (id, user) {
+      if (access === undefined) return null
+      const before = await directory.standing(id, user.id)
+      // Only a private room that exists asks (so the hook cannot be used to probe for rooms; a
+      // direct room is its two people); a banned user is not asked about; an archived room takes nobody new.
+      if (before.room?.kind !== 'private' || before.room.archived || before.ban !== null) return null
+      if (before.member !== null) return { entry: entryOf(id, before.room, before.member, user.id), rev: revOf(before.room, before.member) }
+      const role = await access.ask(id, user)
+      if (role === null) return null
+      await directory.index(user.id, id, 'private')
+      // The ban is checked again in the write that adds them: a ban meanwhile wins over the yes.
+      const made = await add(id, user, role, ACCESS_HOOK, (read) => {
+        const room = parseRoom(read[FIELD.meta])
+        if (room?.kind !== 'private' || room.archived) throw notFound()
+        return room
+      }).catch(async (err: unknown) => {
+        await unindexUnlessMembers(directory, id, [user.id])
+        if (err instanceof errors.Banned) return null
+        throw err
+      })
+      if (made === null) return null
+      const { room, record, added } = made
+      if (added) await changed(id, room, user.id, record, memberFrame(id, 'added', { id: user.id, name: record.name }, ACCESS_HOOK, { role }))
+      return { entry: entryOf(id, room, record, user.id), rev: revOf(room, record) }
     }
   }
   return membership

@@ -1,0 +1,122 @@
+import t from 'tap'
+import { verifyAccessSignature } from '@webchat/client'
+import { ACCESS_SIGNATURE_HEADER } from '@webchat/shared'
+import { type AccessHookOptions, createAccessHook, type HookCall, parseAnswer } from '../../src/membership/access-hook.js'
+import { HOOK_SECRET, type HookServer, startHookServer } from '../helpers/hook-server.js'
+
+const ann = { id: 'ann', name: 'Ann' }
+
+/** A hook on `server` with a clock the test moves, recording each call's outcome. */
+function hookOn (server: HookServer, options: Partial<AccessHookOptions> = {}) {
+  let clock = Date.now()
+  const calls: HookCall[] = []
+  const hook = createAccessHook({
+    url: server.url, secret: HOOK_SECRET, timeoutMs: 1500, allowCacheMs: 60_000, denyCacheMs: 10_000, maxEntries: 100,
+    now: () => clock, observe: (call) => calls.push(call), ...options
+  })
+  return { hook, calls, advance: (ms: number) => { clock += ms } }
+}
+
+t.test('answers: yes with a role, no, and everything else is no', async (t) => {
+  t.equal(parseAnswer('{"allow":true}'), 'member', 'a yes without a role admits as a member')
+  t.equal(parseAnswer('{"allow":true,"role":"moderator"}'), 'moderator')
+  t.equal(parseAnswer('{"allow":true,"extra":[1]}'), 'member', 'fields it does not know are ignored')
+  t.equal(parseAnswer('{"allow":false}'), null)
+  for (const body of ['', 'yes', 'null', '[]', '{}', '{"allow":"true"}', '{"allow":1}', '{"allow":true,"role":"owner"}', '{"allow":true,"role":7}', '{"allow":false,"role":"boss"}']) {
+    t.equal(parseAnswer(body), undefined, `${JSON.stringify(body)} is no answer`)
+  }
+})
+
+t.test('a signed POST of the room and user, answered over real HTTP', async (t) => {
+  const server = await startHookServer(t, ({ user }) => ({ body: { allow: user.id === 'ann', role: 'moderator' } }))
+  const { hook, calls } = hookOn(server)
+  t.equal(await hook.ask('p-project-42', ann), 'moderator')
+  t.equal(await hook.ask('p-project-42', { id: 'bob', name: 'Bob' }), null)
+  t.match(calls, [{ outcome: 'allow', room: 'p-project-42', userId: 'ann', status: 200 }, { outcome: 'deny', userId: 'bob' }])
+  const [request] = server.requests
+  t.same(request?.json, { room: 'p-project-42', user: { id: 'ann', name: 'Ann' } })
+  t.equal(request?.headers['content-type'], 'application/json')
+  const header = request?.headers[ACCESS_SIGNATURE_HEADER] as string
+  t.match(header, /^t=\d+,v1=[0-9a-f]{64}$/)
+  const body = request?.body ?? ''
+  t.equal(await verifyAccessSignature({ header, body, secret: HOOK_SECRET }), true, 'the verifier host products use accepts it')
+  t.equal(await verifyAccessSignature({ header, body, secret: `${HOOK_SECRET}x` }), false, 'not with another secret')
+  t.equal(await verifyAccessSignature({ header, body: body.replace('ann', 'eve'), secret: HOOK_SECRET }), false, 'not for an altered body')
+  t.equal(await verifyAccessSignature({ header, body, secret: HOOK_SECRET, now: Date.now() + 301_000 }), false, 'not 5 minutes later (a replay)')
+})
+
+t.test('an answer is kept: a yes for ROOM_ACCESS_CACHE_MS, a no for the shorter deny time', async (t) => {
+  const server = await startHookServer(t, ({ user }) => ({ body: { allow: user.id === 'ann' } }))
+  const { hook, advance } = hookOn(server)
+  const bob = { id: 'bob', name: 'Bob' }
+  for (let i = 0; i < 3; i++) {
+    t.equal(await hook.ask('p-x', ann), 'member')
+    t.equal(await hook.ask('p-x', bob), null)
+  }
+  t.equal(server.requests.length, 2, 'asked once each')
+  advance(10_001)
+  await hook.ask('p-x', ann)
+  await hook.ask('p-x', bob)
+  t.same([server.about('ann').length, server.about('bob').length], [1, 2], 'the no is asked again after 10 s, the yes is not')
+  advance(50_000)
+  await hook.ask('p-x', ann)
+  t.equal(server.about('ann').length, 2, 'the yes after 60 s')
+  await hook.ask('p-y', ann)
+  t.equal(server.about('ann').length, 3, 'per room')
+  hook.forget('p-x', 'ann')
+  await hook.ask('p-x', ann)
+  t.equal(server.about('ann').length, 4, 'forgotten (a removal): asked again')
+})
+
+t.test('joins at once share one request; a forget meanwhile keeps its answer out of the cache', async (t) => {
+  const server = await startHookServer(t, () => ({ body: { allow: true }, delayMs: 100 }))
+  const { hook } = hookOn(server)
+  t.same(await Promise.all(Array.from({ length: 5 }, async () => await hook.ask('p-x', ann))), Array(5).fill('member'))
+  t.equal(server.requests.length, 1)
+  hook.forget('p-x', 'ann')
+  const asked = hook.ask('p-x', ann)
+  await new Promise((resolve) => setTimeout(resolve, 30))
+  hook.forget('p-x', 'ann')
+  t.equal(await asked, 'member', 'the join that asked gets its answer')
+  await hook.ask('p-x', ann)
+  t.equal(server.requests.length, 3, 'but it was not kept')
+})
+
+t.test('kept answers are bounded: the oldest go first', async (t) => {
+  const server = await startHookServer(t, () => ({ body: { allow: true } }))
+  const { hook } = hookOn(server, { maxEntries: 2 })
+  for (const room of ['p-1', 'p-2', 'p-3', 'p-3', 'p-2']) await hook.ask(room, ann)
+  t.equal(server.requests.length, 3, 'the two newest were kept')
+  await hook.ask('p-1', ann)
+  t.equal(server.requests.length, 4, 'the oldest was dropped')
+})
+
+t.test('it fails closed, and within the timeout', async (t) => {
+  let reply = {}
+  const server = await startHookServer(t, () => reply)
+  const { hook, calls } = hookOn(server, { timeoutMs: 300 })
+  const cases: Array<[string, object, string]> = [
+    ['a 500', { status: 500, body: { allow: true } }, 'error'],
+    ['a 201', { status: 201, body: { allow: true } }, 'error'],
+    ['a redirect', { status: 307, body: { allow: true } }, 'error'],
+    ['bad JSON', { raw: '{"allow": tru' }, 'error'],
+    ['a wrong type', { body: { allow: 'yes' } }, 'error'],
+    ['an answer too late', { body: { allow: true }, delayMs: 1000 }, 'timeout'],
+    ['no answer at all', { hang: true }, 'timeout']
+  ]
+  for (const [what, answer, outcome] of cases) {
+    reply = answer
+    const started = performance.now()
+    t.equal(await hook.ask(`p-${what}`, ann), null, `${what}: no`)
+    const ms = performance.now() - started
+    t.ok(ms < 300 + 150, `${what}: answered in ${Math.round(ms)} ms`)
+    t.equal(calls.at(-1)?.outcome, outcome)
+  }
+  reply = { body: { allow: true } }
+  t.equal(await hook.ask('p-a 500', ann), 'member', 'an error is not kept: the next join asks again')
+  const closed = await startHookServer(t)
+  await closed.close()
+  const { hook: unreachable, calls: refused } = hookOn(closed)
+  t.equal(await unreachable.ask('p-x', ann), null, 'nobody listening: no')
+  t.match(refused, [{ outcome: 'error', reason: 'ECONNREFUSED' }])
+})
