@@ -76,11 +76,13 @@ for (const kind of ENGINES) {
       t.same(await rosterOf(ada, second), before, 'nobody was added')
     })
 
-    t.test('a ticket is no chat token: refused at the upgrade', async (t) => {
+    t.test('a ticket is no chat token: refused at the upgrade and in refresh', async (t) => {
       const asToken = await cluster.auth.mintTicket({ sub: 'ada', invitee: 'bob' })
       const refused = await connect(cluster.wsUrl(0), asToken).catch((err: unknown) => err)
       t.type(refused, UpgradeRefused)
       t.match(refused, { status: 401, body: { error: 'invalid_token', message: /claim typ/ } })
+      ada.send({ type: 'refresh', token: asToken })
+      t.match(await ada.waitFor((f) => f.type === 'error' && f.code === 'invalid_token'), { message: /claim typ/ }, 'nor as a refresh')
     })
   })
 }
