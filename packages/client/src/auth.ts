@@ -1,4 +1,4 @@
-import { validate, type CodeAccepted, type TokenResponse, type User, type WebConfig } from '@webchat/shared'
+import { validate, type CodeAccepted, type InvitationResponse, type TokenResponse, type User, type WebConfig } from '@webchat/shared'
 import { createCookieJar, type CookieJar } from './cookie-jar.js'
 import { WebchatError } from './errors.js'
 
@@ -32,6 +32,12 @@ export interface AuthClient {
   logout (): Promise<void>
   /** A fresh short-lived chat token for the WebSocket. */
   token (): Promise<TokenResponse>
+  /**
+   * Invites someone by address: a ticket (valid 10 minutes, for this user only) to pass to the
+   * connection's `invite(room, { ticket })` or `direct({ ticket })`, and an invitation mail to the
+   * address. The same answer whether or not the address ever signed in.
+   */
+  invitation (email: string): Promise<InvitationResponse>
   /** Where the chat socket is (`GET /config.json`). */
   config (): Promise<WebConfig>
 }
@@ -124,6 +130,9 @@ export function createAuthClient (options: AuthClientOptions = {}): AuthClient {
     },
     async token () {
       return await expect(await request('POST', '/auth/token'), 200, validate.tokenResponse)
+    },
+    async invitation (email) {
+      return await expect(await request('POST', '/auth/invitations', { email }), 200, validate.invitationResponse)
     },
     async config () {
       return await expect(await request('GET', '/config.json'), 200, validate.webConfig)

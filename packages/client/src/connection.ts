@@ -14,7 +14,7 @@ import type { SocketConstructor } from './socket.js'
 import { browserNetwork, realTimers } from './timers.js'
 
 export type {
-  Connection, ConnectionEvents, ConnectionOptions, ConnectionState, EndReason, RoomRequests, SendOptions
+  Connection, ConnectionEvents, ConnectionOptions, ConnectionState, EndReason, Invitee, RoomRequests, SendOptions
 } from './connection/types.js'
 
 /**

@@ -92,6 +92,21 @@ t.test('every error of the contract becomes a WebchatError with its details', as
   await t.rejects(auth.verify('a@x.y', '222222'), { code: 'locked', retryAfter: 600 })
 })
 
+t.test('invitation(email): the ticket and its expiry, or the refusal with its details', async (t) => {
+  const { seen, baseUrl } = await stub(t, (req) => {
+    const { email } = JSON.parse(req.body) as { email: string }
+    if (email === 'bob@example.com') return { status: 200, body: { ticket: 'h.p.s', expiresAt: '2030-01-01T00:10:00.000Z' } }
+    if (email === 'many@example.com') return { status: 429, body: { error: 'rate_limited', message: 'later', retryAfter: 1800 }, headers: { 'retry-after': '1800' } }
+    return { status: 200, body: { ticket: 'h.p.s' } }
+  })
+  const auth = createAuthClient({ baseUrl })
+  t.same(await auth.invitation('bob@example.com'), { ticket: 'h.p.s', expiresAt: '2030-01-01T00:10:00.000Z' })
+  t.match(seen[0], { method: 'POST', url: '/auth/invitations', headers: { 'content-type': 'application/json', origin: baseUrl } })
+  t.same(JSON.parse(seen[0]!.body), { email: 'bob@example.com' })
+  await t.rejects(auth.invitation('many@example.com'), { name: 'WebchatError', code: 'rate_limited', status: 429, retryAfter: 1800 })
+  await t.rejects(auth.invitation('odd@example.com'), { code: 'bad_response' }, 'an answer without its expiry breaks the contract')
+})
+
 t.test('an unreachable server is a network error', async (t) => {
   const { baseUrl } = await stub(t, () => ({ status: 200 }))
   const auth = createAuthClient({ baseUrl: baseUrl.replace(/:\d+$/, ':1') })

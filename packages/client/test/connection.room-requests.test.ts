@@ -21,7 +21,9 @@ t.test('each method sends its request and resolves with its typed answer', async
 
   const calls: Array<[Promise<unknown>, Record<string, unknown>]> = [
     [conn.direct('u2'), { type: 'direct', user: 'u2' }],
+    [conn.direct({ ticket: 'h.p.s' }), { type: 'direct', ticket: 'h.p.s' }],
     [conn.invite(ROOM.id, 'u2'), { type: 'invite', room: ROOM.id, user: 'u2' }],
+    [conn.invite(ROOM.id, { ticket: 'h.p.s' }), { type: 'invite', room: ROOM.id, ticket: 'h.p.s' }],
     [conn.remove(ROOM.id, 'u2'), { type: 'remove', room: ROOM.id, user: 'u2' }],
     [conn.ban(ROOM.id, 'u2'), { type: 'ban', room: ROOM.id, user: 'u2' }],
     [conn.unban(ROOM.id, 'u2'), { type: 'unban', room: ROOM.id, user: 'u2' }],
@@ -41,8 +43,8 @@ t.test('each method sends its request and resolves with its typed answer', async
     ? { type: 'done', ref: f.ref, room: { ...ROOM, id: 'd-abcdefghijklmnopqrstuvwxyz', kind: 'direct' } }
     : { type: 'done', ref: f.ref }))
   const results = await Promise.all(calls.map(async ([call]) => await call))
-  t.match(results[0], { kind: 'direct' }, 'direct gives the room')
-  t.same(results.slice(1), Array.from({ length: calls.length - 1 }, () => undefined), 'the others give nothing')
+  t.match(results.slice(0, 2), [{ kind: 'direct' }, { kind: 'direct' }], 'direct gives the room, by id or by ticket')
+  t.same(results.slice(2), Array.from({ length: calls.length - 2 }, () => undefined), 'the others give nothing')
 
   const rooms = conn.listRooms()
   socket.deliver({ type: 'rooms', ref: lastSent(socket).ref, rooms: [ENTRY] })

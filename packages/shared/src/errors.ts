@@ -10,7 +10,7 @@ export const ERROR_CODES = [
   // auth
   'invalid_email', 'domain_not_allowed', 'rate_limited', 'mail_unavailable', 'invalid_code',
   'code_expired', 'locked', 'unauthorized', 'forbidden', 'cross_site', 'invalid_name',
-  'invalid_token', 'upgrade_required',
+  'invalid_token', 'invalid_ticket', 'upgrade_required',
   // chat
   'bad_frame', 'unknown_type', 'invalid_room', 'too_many_rooms', 'not_joined', 'text_too_long',
   'session_mismatch', 'too_many_connections',

@@ -2,6 +2,7 @@ import { ErrorBody } from './errors.js'
 import { CodeAccepted, IntrospectResponse, Jwks, TokenResponse, UserBody, WebConfig } from './schemas/auth.js'
 import { MessagesPage, RoomPresence } from './schemas/chat-http.js'
 import { ClientFrames, ServerFrames } from './schemas/frames.js'
+import { InvitationClaims, InvitationResponse } from './schemas/invitation.js'
 import { TokenClaims } from './schemas/token.js'
 
 /** The schemas compiled ahead of time into `validators.generated.ts`, by exported name. */
@@ -54,5 +55,7 @@ export const validatorSources = {
   webConfig: WebConfig,
   messagesPage: MessagesPage,
   roomPresence: RoomPresence,
-  tokenClaims: TokenClaims
+  tokenClaims: TokenClaims,
+  invitationResponse: InvitationResponse,
+  invitationClaims: InvitationClaims
 } as const

@@ -3,6 +3,7 @@ import type { ErrorBody } from './errors.js'
 import type { CodeAccepted, IntrospectResponse, Jwks, TokenResponse, UserBody, WebConfig } from './schemas/auth.js'
 import type { MessagesPage, RoomPresence } from './schemas/chat-http.js'
 import type { ClientFrameOf, ClientFrameType, ServerFrameOf, ServerFrameType } from './schemas/frames.js'
+import type { InvitationClaims, InvitationResponse } from './schemas/invitation.js'
 import type { TokenClaims } from './schemas/token.js'
 
 type Guard<T> = (value: unknown) => value is T
@@ -66,5 +67,7 @@ export const validate = {
   webConfig: guard<WebConfig>(generated.webConfig),
   messagesPage: guard<MessagesPage>(generated.messagesPage),
   roomPresence: guard<RoomPresence>(generated.roomPresence),
-  tokenClaims: guard<TokenClaims>(generated.tokenClaims)
+  tokenClaims: guard<TokenClaims>(generated.tokenClaims),
+  invitationResponse: guard<InvitationResponse>(generated.invitationResponse),
+  invitationClaims: guard<InvitationClaims>(generated.invitationClaims)
 }

@@ -22,9 +22,13 @@ export interface SmtpSink {
 /** A code's digits standing alone: not part of a MIME boundary, an id or a longer number. */
 const CODE = new RegExp(`(?<![0-9A-Za-z_=.-])([0-9]{${LIMITS.codeDigits}})(?![0-9A-Za-z_-])`)
 
-function decodeBody (raw: string): string {
-  // Undo quoted-printable soft breaks so that a code split across lines is found.
-  return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+/**
+ * A captured mail's body after its headers, with quoted-printable undone (soft breaks joined, so
+ * that a code split across lines is found; `=XX` as UTF-8 bytes).
+ */
+export function bodyOf (mail: CapturedMail): string {
+  const body = mail.raw.split(/\r?\n\r?\n/).slice(1).join('\n\n').replace(/=\r?\n/g, '')
+  return body.replace(/(?:=[0-9A-F]{2})+/g, (run) => Buffer.from(run.replace(/=/g, ''), 'hex').toString('utf8'))
 }
 
 /** A real SMTP server in process on 127.0.0.1, capturing every message. */
@@ -39,7 +43,7 @@ export async function startSmtpSink (): Promise<SmtpSink> {
         for (let i = mails.length - 1; i >= 0; i--) {
           const mail = mails[i]!
           if (!mail.to.some((t) => t.toLowerCase() === to)) continue
-          const match = CODE.exec(decodeBody(mail.raw.split(/\r?\n\r?\n/).slice(1).join('\n\n')))
+          const match = CODE.exec(bodyOf(mail))
           if (match?.[1] !== undefined) return match[1]
         }
         await sleep(20)

@@ -10,6 +10,7 @@ import { loggerOptions } from './logger.js'
 import codesPlugin from './plugins/app/codes.js'
 import configPlugin from './plugins/app/config.js'
 import enginePlugin from './plugins/app/engine.js'
+import invitationsPlugin from './plugins/app/invitations.js'
 import mailerPlugin from './plugins/app/mailer.js'
 import metricsPlugin from './plugins/app/metrics.js'
 import revocationsPlugin from './plugins/app/revocations.js'
@@ -48,6 +49,7 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
   await fastify.register(codesPlugin)
   await fastify.register(usersPlugin)
   await fastify.register(revocationsPlugin)
+  await fastify.register(invitationsPlugin)
   if (opts.config.docs) await fastify.register(swaggerPlugin)
 
   await fastify.register(authRoutes, { prefix: '/auth' })

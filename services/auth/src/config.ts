@@ -52,7 +52,10 @@ export const ConfigSchema = Type.Object({
   ipCodeMax: Type.Integer({ env: 'IP_CODE_MAX', default: 30, minimum: 1, description: 'code requests per client (IPv4 address or IPv6 /64) per IP_WINDOW' }),
   ipVerifyMax: Type.Integer({ env: 'IP_VERIFY_MAX', default: 100, minimum: 1, description: 'code checks per client (IPv4 address or IPv6 /64) per IP_WINDOW' }),
   ipWindow: seconds('IP_WINDOW', 600, 'per-client rate limit window', 1),
-  tokenMintMax: Type.Integer({ env: 'TOKEN_MINT_MAX', default: 300, minimum: 1, description: 'chat tokens one user may have minted per 10 minutes, over all sessions; each opens one socket, and the chat service remembers every used one until it expires' })
+  tokenMintMax: Type.Integer({ env: 'TOKEN_MINT_MAX', default: 300, minimum: 1, description: 'chat tokens one user may have minted per 10 minutes, over all sessions; each opens one socket, and the chat service remembers every used one until it expires' }),
+  invitationsPerHour: Type.Integer({ env: 'INVITATIONS_PER_HOUR', default: 20, minimum: 1, description: 'invitations by email address (POST /auth/invitations) one user may ask for per hour' }),
+  invitationMailsPerDay: Type.Integer({ env: 'INVITATION_MAILS_PER_DAY', default: 3, minimum: 0, description: 'invitation mails one address gets per day, from all inviters together; past it invitations still work but send no mail' }),
+  appUrl: Type.String({ env: 'APP_URL', default: '', description: 'the web app\'s address, linked from invitation mails (http or https URL); empty: the first ALLOWED_ORIGINS entry' })
 }, { additionalProperties: false })
 
 export type Config = Static<typeof ConfigSchema>
@@ -69,6 +72,12 @@ export function loadConfig (env: Env = process.env): Config {
   })))
 }
 
+/** Where invitation mails send people: APP_URL, else the first allowed origin, else this service. */
+export function appUrlOf (config: Pick<Config, 'appUrl' | 'allowedOrigins' | 'port'>): string {
+  if (config.appUrl !== '') return config.appUrl
+  return config.allowedOrigins[0] ?? `http://localhost:${config.port}`
+}
+
 function checked (config: Config): Config {
   if (config.engine === 'redis' && config.redisUrl === '') throw new ConfigError('invalid configuration: ENGINE=redis needs REDIS_URL')
   if (config.mailTransport === 'smtp' && config.smtpUrl === '') throw new ConfigError('invalid configuration: MAIL_TRANSPORT=smtp needs SMTP_URL')
@@ -79,6 +88,9 @@ function checked (config: Config): Config {
   trustProxyOption(config.trustProxy)
   for (const origin of config.allowedOrigins) {
     if (!/^https?:\/\/[^/]+$/.test(origin)) throw new ConfigError(`invalid configuration: ALLOWED_ORIGINS entry ${origin} is not an origin (scheme://host[:port])`)
+  }
+  if (config.appUrl !== '' && !/^https?:\/\/[^/\s]+(\/[^\s]*)?$/.test(config.appUrl)) {
+    throw new ConfigError(`invalid configuration: APP_URL ${config.appUrl} is not an http(s) URL`)
   }
   return {
     ...config,

@@ -21,6 +21,10 @@ export const names = {
   clientLimit: (kind: string, client: string): string => `auth:ip-${kind}:${client}`,
   /** Counter: chat tokens minted for a user in the current 10 minutes. */
   tokensMinted: (userId: string): string => `auth:tokens-minted:${userId}`,
+  /** Counter: invitations by address a user asked for this hour (in the user's hash tag). */
+  invitationsAsked: (userId: string): string => `auth:invitations:{${userId}}`,
+  /** Counter: invitation mails sent to a user's address today, from anyone (in that user's hash tag). */
+  invitationMails: (userId: string): string => `auth:invitation-mails:{${userId}}`,
   /** A user record. */
   user: (id: string): string => `auth:user:${id}`,
   /** A user id by the digest of their address. */

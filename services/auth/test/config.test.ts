@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ConfigSchema, loadConfig } from '../src/config.js'
+import { ConfigSchema, appUrlOf, loadConfig } from '../src/config.js'
 
 t.test('defaults', async (t) => {
   const config = loadConfig({})
@@ -8,8 +8,12 @@ t.test('defaults', async (t) => {
     smtpTimeoutMs: 8000, allowedEmailDomains: [], allowedOrigins: ['http://localhost:3000', 'http://localhost:3001', 'http://localhost:8080'],
     trustProxy: 'false', sessionIdleTimeout: 604_800, sessionMaxAge: 2_592_000, tokenTtl: 300, tokenIssuer: 'webchat-auth',
     dataDir: './data', serviceKeys: [], chatPublicUrl: '/ws', docs: true, codeTtl: 600, codeMaxAttempts: 5, codeCooldown: 60,
-    codeHourlyMax: 10, codeClientHourlyMax: 3, ipCodeMax: 30, ipVerifyMax: 100, ipWindow: 600
+    codeHourlyMax: 10, codeClientHourlyMax: 3, ipCodeMax: 30, ipVerifyMax: 100, ipWindow: 600,
+    invitationsPerHour: 20, invitationMailsPerDay: 3, appUrl: ''
   })
+  t.equal(appUrlOf(config), 'http://localhost:3000', 'invitation mails link to the first allowed origin')
+  t.equal(appUrlOf(loadConfig({ APP_URL: 'https://chat.example.com' })), 'https://chat.example.com')
+  t.equal(appUrlOf(loadConfig({ ALLOWED_ORIGINS: ' ', PORT: '4000' })), 'http://localhost:4000', 'else this service')
   t.ok(config.smtpTimeoutMs <= 10_000, 'mail failures answer within 10 s')
   for (const [key, schema] of Object.entries(ConfigSchema.properties)) {
     t.match(schema, { env: /^[A-Z_]+$/, description: String }, `${key} names its variable and says what it does`)
@@ -49,7 +53,10 @@ t.test('refuses bad settings, naming the variable', async (t) => {
     [{ ALLOWED_ORIGINS: 'https://example.com/' }, /ALLOWED_ORIGINS/],
     [{ ALLOWED_ORIGINS: '*' }, /ALLOWED_ORIGINS/],
     [{ TOKEN_TTL: '0' }, /TOKEN_TTL/],
-    [{ DOCS: 'maybe' }, /DOCS/]
+    [{ DOCS: 'maybe' }, /DOCS/],
+    [{ APP_URL: 'chat.example.com' }, /APP_URL/],
+    [{ APP_URL: 'javascript:alert(1)' }, /APP_URL/],
+    [{ INVITATIONS_PER_HOUR: '0' }, /INVITATIONS_PER_HOUR/]
   ]
   for (const [env, message] of bad) t.throws(() => loadConfig(env), message, JSON.stringify(env))
 })

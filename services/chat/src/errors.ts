@@ -11,6 +11,7 @@ export const errors = {
   BadRequest: reasonError('WEBCHAT_ERR_BAD_REQUEST', 400),
   Unauthorized: reasonError('WEBCHAT_ERR_UNAUTHORIZED', 401),
   InvalidToken: reasonError('WEBCHAT_ERR_INVALID_TOKEN', 401),
+  InvalidTicket: reasonError('WEBCHAT_ERR_INVALID_TICKET', 403),
   Forbidden: reasonError('WEBCHAT_ERR_FORBIDDEN', 403),
   PayloadTooLarge: reasonError('WEBCHAT_ERR_PAYLOAD_TOO_LARGE', 413),
   RateLimited: reasonError('WEBCHAT_ERR_RATE_LIMITED', 429),

@@ -13,6 +13,10 @@ export interface JwtPolicy {
   /** Claims that must be present besides iss and aud. */
   requiredClaims: string[]
   clockToleranceS: number
+  /** What the messages call it (default `token`). */
+  noun?: string
+  /** The error of a refusal, given the reason (default `invalid_token`). */
+  refuse?: (reason: string) => Error
 }
 
 const SEGMENT = /^[A-Za-z0-9_-]+$/
@@ -28,15 +32,13 @@ function decodeSegment (segment: string): Record<string, unknown> | null {
   }
 }
 
-/** What a failure to find the key means for the client. */
-function keyFailure (error: unknown): Error {
-  if (error instanceof jose.JWKSNoMatchingKey) return new errors.InvalidToken('token signed by an unknown key')
-  if (error instanceof jose.JOSEAlgNotAllowed || error instanceof jose.JOSENotSupported) return new errors.InvalidToken('token algorithm not accepted')
-  if (error instanceof jose.JWKSMultipleMatchingKeys || error instanceof jose.JWSInvalid) return new errors.InvalidToken('token is malformed')
-  return new errors.Unavailable('cannot check tokens now: the key set of the auth service is unreachable')
+/** What a failure to find the key means for the client (`invalid` makes the refusal, given the reason). */
+function keyFailure (error: unknown, invalid: (reason: string) => Error, noun: string): Error {
+  if (error instanceof jose.JWKSNoMatchingKey) return invalid('signed by an unknown key')
+  if (error instanceof jose.JOSEAlgNotAllowed || error instanceof jose.JOSENotSupported) return invalid('algorithm not accepted')
+  if (error instanceof jose.JWKSMultipleMatchingKeys || error instanceof jose.JWSInvalid) return invalid('is malformed')
+  return new errors.Unavailable(`cannot check ${noun}s now: the key set of the auth service is unreachable`)
 }
-
-const claimFailure = (claim: string): Error => new errors.InvalidToken(`token claim ${claim} is not acceptable`)
 
 /** How Node checks a signature of each accepted algorithm, and the key it takes. */
 interface Checker { alg: TokenAlgorithm, digest: string | null, key: VerifyKeyObjectInput }
@@ -64,33 +66,37 @@ const ACCEPTED: ReadonlySet<unknown> = new Set<TokenAlgorithm>(TOKEN_ALGORITHMS)
 export function createJwtVerifier (resolveKey: KeyResolver, policy: JwtPolicy): (token: string) => Promise<Record<string, unknown>> {
   const checkers = new WeakMap<webcrypto.CryptoKey, Checker | null>()
   const required = ['iss', 'aud', ...policy.requiredClaims]
+  const noun = policy.noun ?? 'token'
+  const refuse = policy.refuse ?? ((reason: string) => new errors.InvalidToken(reason))
+  const invalid = (reason: string): Error => refuse(`${noun} ${reason}`)
+  const claimFailure = (claim: string): Error => invalid(`claim ${claim} is not acceptable`)
 
   return async (token) => {
     const parts = token.split('.')
-    if (parts.length !== 3) throw new errors.InvalidToken('token is malformed')
+    if (parts.length !== 3) throw invalid('is malformed')
     const [encodedHeader, encodedPayload, encodedSignature] = parts as [string, string, string]
     const header = decodeSegment(encodedHeader)
-    if (header === null || !SEGMENT.test(encodedSignature)) throw new errors.InvalidToken('token is malformed')
-    if (!ACCEPTED.has(header.alg)) throw new errors.InvalidToken('token algorithm not accepted')
-    if (header.crit !== undefined || header.b64 !== undefined) throw new errors.InvalidToken('token is malformed')
+    if (header === null || !SEGMENT.test(encodedSignature)) throw invalid('is malformed')
+    if (!ACCEPTED.has(header.alg)) throw invalid('algorithm not accepted')
+    if (header.crit !== undefined || header.b64 !== undefined) throw invalid('is malformed')
 
     let cryptoKey: webcrypto.CryptoKey
     try {
       cryptoKey = await resolveKey(header)
     } catch (error) {
-      throw keyFailure(error)
+      throw keyFailure(error, invalid, noun)
     }
     let checker = checkers.get(cryptoKey)
     if (checker === undefined) {
       checker = checkerOf(KeyObject.from(cryptoKey))
       checkers.set(cryptoKey, checker)
     }
-    if (checker === null || checker.alg !== header.alg) throw new errors.InvalidToken('token algorithm not accepted')
+    if (checker === null || checker.alg !== header.alg) throw invalid('algorithm not accepted')
     const signed = Buffer.from(`${encodedHeader}.${encodedPayload}`)
-    if (!verifySignature(checker.digest, signed, checker.key, Buffer.from(encodedSignature, 'base64url'))) throw new errors.InvalidToken('token signature is invalid')
+    if (!verifySignature(checker.digest, signed, checker.key, Buffer.from(encodedSignature, 'base64url'))) throw invalid('signature is invalid')
 
     const claims = decodeSegment(encodedPayload)
-    if (claims === null) throw new errors.InvalidToken('token is malformed')
+    if (claims === null) throw invalid('is malformed')
     if (typeof header.typ !== 'string' || normalizeTyp(header.typ) !== normalizeTyp(policy.typ)) throw claimFailure('typ')
     for (const claim of required) if (!(claim in claims)) throw claimFailure(claim)
     if (claims.iss !== policy.issuer) throw claimFailure('iss')
@@ -102,7 +108,7 @@ export function createJwtVerifier (resolveKey: KeyResolver, policy: JwtPolicy): 
     }
     const now = Math.floor(Date.now() / 1000)
     if (typeof claims.nbf === 'number' && claims.nbf > now + policy.clockToleranceS) throw claimFailure('nbf')
-    if (typeof claims.exp === 'number' && claims.exp <= now - policy.clockToleranceS) throw new errors.InvalidToken('token expired')
+    if (typeof claims.exp === 'number' && claims.exp <= now - policy.clockToleranceS) throw invalid('expired')
     return claims
   }
 }

@@ -1,9 +1,8 @@
-import { createRemoteJWKSet } from 'jose'
 import { type Engine, engineDeadline } from '@webchat/engine'
 import { isUserId, TOKEN_AUDIENCE, TOKEN_TYPE, type TokenClaims, validate } from '@webchat/shared'
 import type { Config } from './config.js'
 import { errors } from './errors.js'
-import { createJwtVerifier } from './jwt.js'
+import { createJwtVerifier, type KeyResolver } from './jwt.js'
 import { names } from './names.js'
 
 export interface Tokens {
@@ -20,15 +19,10 @@ export interface Tokens {
   admit (claims: TokenClaims): Promise<void>
 }
 
-const CLOCK_TOLERANCE_S = 5
+export const CLOCK_TOLERANCE_S = 5
 
-export function createTokens ({ config, engine }: { config: Config, engine: Engine }): Tokens {
-  const keys = createRemoteJWKSet(new URL(config.jwksUrl), {
-    timeoutDuration: 3000,
-    cooldownDuration: config.jwksCooldownMs,
-    cacheMaxAge: 10 * 60_000
-  })
-  const verifyJwt = createJwtVerifier(async (header) => await keys(header), {
+export function createTokens ({ config, engine, keys }: { config: Config, engine: Engine, keys: KeyResolver }): Tokens {
+  const verifyJwt = createJwtVerifier(keys, {
     issuer: config.tokenIssuer,
     audience: TOKEN_AUDIENCE,
     typ: TOKEN_TYPE,

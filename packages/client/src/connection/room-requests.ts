@@ -1,7 +1,10 @@
 import type { Room } from '@webchat/shared'
 import { fail } from './refusal.js'
 import type { Requests } from './requests.js'
-import type { RoomRequests } from './types.js'
+import type { Invitee, RoomRequests } from './types.js'
+
+/** How a frame names the other person: `user` (an id) or `ticket`. */
+const named = (who: Invitee): { user: string } | { ticket: string } => typeof who === 'string' ? { user: who } : { ticket: who.ticket }
 
 /** The connection's methods about rooms and members, each one request and its answer. */
 export function createRoomRequests (ask: Requests['ask']): RoomRequests {
@@ -11,8 +14,8 @@ export function createRoomRequests (ask: Requests['ask']): RoomRequests {
   }
   return {
     createRoom: async ({ title, topic }) => made(await ask('create', topic === undefined ? { title } : { title, topic })),
-    direct: async (user) => made(await ask('direct', { user })),
-    async invite (room, user) { await ask('invite', { room, user }) },
+    direct: async (user) => made(await ask('direct', named(user))),
+    async invite (room, user) { await ask('invite', { room, ...named(user) }) },
     async remove (room, user) { await ask('remove', { room, user }) },
     async ban (room, user) { await ask('ban', { room, user }) },
     async unban (room, user) { await ask('unban', { room, user }) },

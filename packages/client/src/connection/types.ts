@@ -84,6 +84,9 @@ export interface SendOptions {
   clientMsgId?: string
 }
 
+/** The other person of `direct` and `invite`: a user id, or an invitation ticket for an address. */
+export type Invitee = string | { ticket: string }
+
 /**
  * Requests about rooms and members. Each is sent once (never again after a drop: one in flight then
  * fails with a passing `unavailable`, as it may or may not have been done); one made while
@@ -93,9 +96,13 @@ export interface SendOptions {
 export interface RoomRequests {
   /** Makes a private room; the caller is its owner. */
   createRoom (details: { title: string, topic?: string }): Promise<Room>
-  /** The direct room of the caller and `userId` (the same whoever starts it). */
-  direct (userId: string): Promise<Room>
-  invite (room: string, userId: string): Promise<void>
+  /**
+   * The direct room of the caller and another person (the same whoever starts it): their user id,
+   * or `{ ticket }` from `AuthClient.invitation(email)` for someone known by address.
+   */
+  direct (user: Invitee): Promise<Room>
+  /** Adds someone to a room: their user id, or `{ ticket }` as for `direct`. */
+  invite (room: string, user: Invitee): Promise<void>
   /** Ends a member's membership: their sockets get `left {reason: 'removed'}`. */
   remove (room: string, userId: string): Promise<void>
   /** Removes a member and keeps them out until `unban`. */

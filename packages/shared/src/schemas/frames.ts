@@ -2,6 +2,7 @@ import Type, { type Static } from 'typebox'
 import { ErrorCodeSchema } from '../errors.js'
 import { LIMITS } from '../limits.js'
 import { ChatMessage, ClientMsgId, Epoch, IsoTime, Member, MessageId, RoomName, UserId } from './common.js'
+import { Ticket } from './invitation.js'
 import { LeftReason, Role, Room, RoomListEntry, RoomTitle, RoomTopic, RosterEntry, RosterEvent } from './rooms.js'
 
 const frame = { additionalProperties: false } as const
@@ -40,8 +41,12 @@ const Ref = Type.String({ minLength: 1, maxLength: LIMITS.refChars, pattern: '^[
 const Minutes = Type.Integer({ minimum: 1, maximum: 366 * 24 * 60 })
 
 export const CreateFrame = Type.Object({ type: Type.Literal('create'), ref: Ref, title: RoomTitle, topic: Type.Optional(RoomTopic) }, frame)
-export const DirectFrame = Type.Object({ type: Type.Literal('direct'), ref: Ref, user: UserId }, frame)
-export const InviteFrame = Type.Object({ type: Type.Literal('invite'), ref: Ref, room: RoomName, user: UserId }, frame)
+// `direct` and `invite` name the other person by exactly one of `user` (their id) or `ticket` (an
+// invitation ticket from `POST /auth/invitations`, for someone known by address); both or neither
+// is `bad_request`.
+const Invitee = { user: Type.Optional(UserId), ticket: Type.Optional(Ticket) }
+export const DirectFrame = Type.Object({ type: Type.Literal('direct'), ref: Ref, ...Invitee }, frame)
+export const InviteFrame = Type.Object({ type: Type.Literal('invite'), ref: Ref, room: RoomName, ...Invitee }, frame)
 export const RemoveFrame = Type.Object({ type: Type.Literal('remove'), ref: Ref, room: RoomName, user: UserId }, frame)
 export const SetRoleFrame = Type.Object({ type: Type.Literal('set_role'), ref: Ref, room: RoomName, user: UserId, role: Role }, frame)
 export const MuteFrame = Type.Object({ type: Type.Literal('mute'), ref: Ref, room: RoomName, user: UserId, minutes: Type.Optional(Minutes) }, frame)

@@ -14,7 +14,8 @@ export function isDeliverable (address: string): boolean {
     !/[\r\n\s,;<>"]/.test(address) && emailPattern.test(address)
 }
 
-export interface CodeMessage {
+/** A mail as the mailer sends it: a subject, text and HTML bodies. */
+export interface MailMessage {
   subject: string
   text: string
   html: string
@@ -30,7 +31,7 @@ function groupedHtml (code: string): string {
 }
 
 /** The mail carrying a code: a fixed subject, text and HTML bodies; nothing else varies. */
-export function codeMessage (code: string, validMinutes: number): CodeMessage {
+export function codeMessage (code: string, validMinutes: number): MailMessage {
   if (!codeRule.test(code)) throw new Error(`a code is ${LIMITS.codeDigits} digits`)
   const text = [
     `Your webchat sign-in code is ${code}`,

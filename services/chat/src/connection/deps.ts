@@ -8,6 +8,7 @@ import type { Rooms } from '../delivery/rooms.js'
 import type { Membership } from '../membership/service.js'
 import type { Metrics } from '../metrics.js'
 import type { Presence } from '../presence.js'
+import type { Tickets } from '../tickets.js'
 import type { Tokens } from '../tokens.js'
 import type { Connections } from './connections.js'
 
@@ -16,6 +17,7 @@ export interface ChatDeps {
   config: Config
   engine: Engine
   tokens: Tokens
+  tickets: Tickets
   rooms: Rooms
   presence: Presence
   messages: Messages

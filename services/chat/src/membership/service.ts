@@ -14,9 +14,13 @@ export type { Announcer } from './announce.js'
 export interface Membership extends RoomQueries {
   /** A private room owned by `owner`. */
   createPrivate (owner: Member, title: string, topic: string): Promise<RoomListEntry>
-  /** The direct room of two users, made on first use; `self` gets it back in their list. */
-  direct (self: Member, peer: { id: string }): Promise<RoomListEntry>
-  invite (room: string, actor: Member, target: { id: string }): Promise<void>
+  /**
+   * The direct room of two users, made on first use; `self` gets it back in their list. `name`
+   * (an invitation's name from the address) is what the peer is listed as until they join.
+   */
+  direct (self: Member, peer: { id: string, name?: string }): Promise<RoomListEntry>
+  /** Adds `target` as a member; `name` as for `direct`. */
+  invite (room: string, actor: Member, target: { id: string, name?: string }): Promise<void>
   remove (room: string, actor: Member, targetId: string, ban: boolean): Promise<void>
   unban (room: string, actor: Member, targetId: string): Promise<void>
   setRole (room: string, actor: Member, targetId: string, role: Role): Promise<void>
@@ -104,10 +108,10 @@ export function createMembership ({ directory, quotas, announce, access, now = D
         }
         const room: RoomRecord = { kind: 'direct', title: '', topic: '', createdAt: iso(), createdBy: self.id, archived: false, pair }
         const mine: MemberRecord = { role: 'member', name: self.name, addedAt: room.createdAt, addedBy: self.id }
-        const theirs: MemberRecord = { role: 'member', name: '', addedAt: room.createdAt, addedBy: self.id }
+        const theirs: MemberRecord = { role: 'member', name: peer.name ?? '', addedAt: room.createdAt, addedBy: self.id }
         return {
           change: { set: { [FIELD.meta]: json(room), [FIELD.member(self.id)]: json(mine), [FIELD.member(peer.id)]: json(theirs) }, count: { field: FIELD.count, by: 2 } },
-          result: { room, mine, peerName: '', fresh: true }
+          result: { room, mine, peerName: theirs.name, fresh: true }
         }
       })
       const entry = entryOf(id, made.room, made.mine, self.id, made.peerName)
@@ -125,7 +129,7 @@ export function createMembership ({ directory, quotas, announce, access, now = D
       check(before.room, 'invite', before.member.role)
       await quotas.invite(actor.id)
       await directory.index(target.id, id, before.room.kind)
-      const { room, record, added } = await add(id, { id: target.id, name: '' }, 'member', actor.id, (read) => {
+      const { room, record, added } = await add(id, { id: target.id, name: target.name ?? '' }, 'member', actor.id, (read) => {
         const { room, actor: me } = seen(read, actor.id)
         check(room, 'invite', me.role)
         return room

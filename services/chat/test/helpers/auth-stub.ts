@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose'
-import { TOKEN_ALGORITHM, TOKEN_CURVES, TOKEN_TYPE, type TokenAlgorithm } from '@webchat/shared'
+import { INVITATION_AUDIENCE, INVITATION_TYPE, TOKEN_ALGORITHM, TOKEN_CURVES, TOKEN_TYPE, type TokenAlgorithm } from '@webchat/shared'
 
 export const ISSUER = 'webchat-auth-test'
 
@@ -28,6 +28,13 @@ export interface MintOptions {
   forged?: boolean
   kid?: string
   omit?: string[]
+  /** Claims besides those of a chat token. */
+  extra?: Record<string, unknown>
+}
+
+export interface TicketOptions extends Omit<MintOptions, 'sid' | 'extra'> {
+  /** The invited user's id. */
+  invitee: string
 }
 
 /**
@@ -38,6 +45,8 @@ export interface AuthStub {
   url: string
   fetches: number
   mint (options?: MintOptions): Promise<string>
+  /** An invitation ticket as auth signs one: `sub` the inviter, `invitee`, `name`; no `sid`. */
+  mintTicket (options: TicketOptions): Promise<string>
   /** Publishes a new key (ES256 unless told) and signs with it from now on. */
   rotate (alg?: TokenAlgorithm): Promise<void>
   close (): Promise<void>
@@ -69,12 +78,16 @@ export async function startAuthStub (): Promise<AuthStub> {
         name: options.name ?? 'User One',
         jti: options.jti ?? randomUUID(),
         iat: now,
-        exp: now + (options.expiresIn ?? 300)
+        exp: now + (options.expiresIn ?? 300),
+        ...options.extra
       }
       for (const claim of options.omit ?? []) Reflect.deleteProperty(claims, claim)
       return await new SignJWT(claims)
         .setProtectedHeader({ alg: signer.alg, kid: options.kid ?? signer.kid, typ: options.typ ?? TOKEN_TYPE })
         .sign(options.forged === true ? rogue.privateKey : signer.privateKey)
+    },
+    async mintTicket ({ invitee, ...options }) {
+      return await stub.mint({ typ: INVITATION_TYPE, aud: INVITATION_AUDIENCE, expiresIn: 600, ...options, omit: ['sid', ...options.omit ?? []], extra: { invitee } })
     },
     async rotate (alg) {
       keys.push(await newKey(alg))

@@ -1,11 +1,14 @@
 import fp from 'fastify-plugin'
 import { createTransport } from 'nodemailer'
 import { withDeadline } from '@webchat/engine'
-import { codeMessage, isDeliverable } from '../../mail/message.js'
+import { invitationMessage, type InvitationMail } from '../../mail/invitation.js'
+import { codeMessage, isDeliverable, type MailMessage } from '../../mail/message.js'
 
 export interface Mailer {
   /** Resolves once the mail server accepted the message; rejects within `timeoutMs` otherwise. */
   sendCode (to: string, code: string): Promise<void>
+  /** The same for an invitation mail (mail/invitation.ts). */
+  sendInvitation (to: string, invitation: InvitationMail): Promise<void>
   /**
    * Whether the mail server answered the last probe (false until one has). Never waits: a probe
    * starts in the background when the last answer is a success older than `probeCacheMs`, or a
@@ -71,6 +74,12 @@ export function backgroundProbe (probe: () => Promise<boolean>, maxAgeMs: number
   }
 }
 
+/** What of a mail failure may be logged: never its message, which can quote the address. */
+export function mailFailure (err: unknown): Record<string, unknown> {
+  const e = err as { code?: unknown, responseCode?: unknown, command?: unknown }
+  return { code: e.code, responseCode: e.responseCode, command: e.command }
+}
+
 export function createMailer (options: MailerOptions): Mailer {
   const minutes = Math.round(options.codeTtlSeconds / 60)
   const refuse = (): never => { throw Object.assign(new Error('refusing an undeliverable address'), { code: 'EADDRESS' }) }
@@ -81,6 +90,11 @@ export function createMailer (options: MailerOptions): Mailer {
         if (!isDeliverable(to)) refuse()
         codeMessage(code, minutes)
         print(`[mail:console] sign-in code for ${to}: ${code}`)
+      },
+      async sendInvitation (to, invitation) {
+        if (!isDeliverable(to)) refuse()
+        invitationMessage(invitation)
+        print(`[mail:console] invitation for ${to} from ${invitation.inviterEmail}: ${invitation.appUrl}`)
       },
       reachable: () => true,
       close () {}
@@ -99,11 +113,17 @@ export function createMailer (options: MailerOptions): Mailer {
   })
   // The deadlines are unref'd: a probe still under way at shutdown must not hold the process up.
   const probe = backgroundProbe(async () => await withDeadline(transporter.verify(), t, { unref: true }), options.probeCacheMs ?? 5000, options.probeRetryMs)
+  const send = async (to: string, { subject, text, html }: MailMessage): Promise<void> => {
+    await withDeadline(transporter.sendMail({ from: options.from, to: { name: '', address: to }, subject, text, html }), t, { unref: true })
+  }
   return {
     async sendCode (to, code) {
       if (!isDeliverable(to)) refuse()
-      const { subject, text, html } = codeMessage(code, minutes)
-      await withDeadline(transporter.sendMail({ from: options.from, to: { name: '', address: to }, subject, text, html }), t, { unref: true })
+      await send(to, codeMessage(code, minutes))
+    },
+    async sendInvitation (to, invitation) {
+      if (!isDeliverable(to)) refuse()
+      await send(to, invitationMessage(invitation))
     },
     reachable: probe.read,
     close () {

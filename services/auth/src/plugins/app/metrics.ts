@@ -7,6 +7,8 @@ export interface AuthMetrics {
   verifications: Counter<'outcome'>
   tokensMinted: Counter
   logouts: Counter
+  invitations: Counter
+  invitationMails: Counter<'result'>
   httpDuration: Histogram<'method' | 'route' | 'status'>
 }
 
@@ -18,6 +20,8 @@ export function createMetrics (registry: Registry): AuthMetrics {
     codesSent: new Counter({ name: 'webchat_auth_codes_sent_total', help: 'Code mails by result (sent, failed, refused by a limit).', labelNames: ['result'], registers }),
     verifications: new Counter({ name: 'webchat_auth_verifications_total', help: 'Code checks by outcome.', labelNames: ['outcome'], registers }),
     tokensMinted: new Counter({ name: 'webchat_auth_tokens_minted_total', help: 'Chat tokens minted.', registers }),
+    invitations: new Counter({ name: 'webchat_auth_invitations_total', help: 'Invitation tickets given.', registers }),
+    invitationMails: new Counter({ name: 'webchat_auth_invitation_mails_total', help: 'Invitation mails by result (sent, failed, skipped past the daily limit of an address).', labelNames: ['result'], registers }),
     logouts: new Counter({ name: 'webchat_auth_logouts_total', help: 'Sessions ended by logout.', registers }),
     httpDuration: new Histogram({
       name: 'webchat_auth_http_request_duration_seconds',

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { SignJWT, jwtVerify, type JWTHeaderParameters } from 'jose'
-import { TOKEN_ALGORITHMS, TOKEN_AUDIENCE, TOKEN_TYPE, validate, type Jwks, type TokenClaims } from '@webchat/shared'
+import {
+  INVITATION_AUDIENCE, INVITATION_TTL_S, INVITATION_TYPE, TOKEN_ALGORITHMS, TOKEN_AUDIENCE, TOKEN_TYPE, validate,
+  type InvitationClaims, type Jwks, type TokenClaims
+} from '@webchat/shared'
 import fp from 'fastify-plugin'
 import { loadSigningKeys, type KeyObject, type SigningKey } from './signing-keys.js'
 
@@ -18,14 +21,24 @@ export interface TokenSubject {
   name: string
 }
 
+export interface InvitationSubject {
+  /** Who may use the ticket: the user who asked for it. */
+  inviterId: string
+  inviteeId: string
+  /** The default name from the invitee's address. */
+  name: string
+}
+
 export interface Signer {
   sign (subject: TokenSubject): Promise<{ token: string, expiresAt: string, claims: TokenClaims }>
+  /** An invitation ticket: signed with the same key, but its own `typ` and audience, so never a chat token. */
+  signInvitation (subject: InvitationSubject): Promise<{ ticket: string, expiresAt: string, claims: InvitationClaims }>
   /** The claims of a valid, unexpired token of ours; null for anything else. */
   verify (token: string): Promise<TokenClaims | null>
   jwks (): Jwks
 }
 
-/** Mints and checks chat tokens: JWTs signed with the newest key (ES256 or EdDSA), `kid` and `typ` in the header. */
+/** Mints and checks chat tokens, and mints invitation tickets: JWTs signed with the newest key (ES256 or EdDSA), `kid` and `typ` in the header. */
 export function createSigner ({ keys, issuer, ttlSeconds, now = Date.now }: SignerOptions): Signer {
   const current = keys[0]
   if (current === undefined) throw new Error('no signing key')
@@ -40,6 +53,9 @@ export function createSigner ({ keys, issuer, ttlSeconds, now = Date.now }: Sign
     return key.publicKey
   }
 
+  const signed = async (claims: TokenClaims | InvitationClaims, typ: string): Promise<string> =>
+    await new SignJWT({ ...claims }).setProtectedHeader({ alg: current.alg, typ, kid: current.kid }).sign(current.privateKey)
+
   return {
     async sign ({ userId, sid, name }) {
       const iat = Math.floor(now() / 1000)
@@ -47,10 +63,17 @@ export function createSigner ({ keys, issuer, ttlSeconds, now = Date.now }: Sign
         iss: issuer, aud: TOKEN_AUDIENCE, sub: userId, sid, name,
         jti: randomBytes(16).toString('base64url'), iat, exp: iat + ttlSeconds
       }
-      const token = await new SignJWT({ ...claims })
-        .setProtectedHeader({ alg: current.alg, typ: TOKEN_TYPE, kid: current.kid })
-        .sign(current.privateKey)
+      const token = await signed(claims, TOKEN_TYPE)
       return { token, expiresAt: new Date(claims.exp * 1000).toISOString(), claims }
+    },
+    async signInvitation ({ inviterId, inviteeId, name }) {
+      const iat = Math.floor(now() / 1000)
+      const claims: InvitationClaims = {
+        iss: issuer, aud: INVITATION_AUDIENCE, sub: inviterId, invitee: inviteeId, name,
+        jti: randomBytes(16).toString('base64url'), iat, exp: iat + INVITATION_TTL_S
+      }
+      const ticket = await signed(claims, INVITATION_TYPE)
+      return { ticket, expiresAt: new Date(claims.exp * 1000).toISOString(), claims }
     },
     async verify (token) {
       try {

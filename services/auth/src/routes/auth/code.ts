@@ -3,12 +3,7 @@ import { errorResponses, wireCodeOf } from '@webchat/service-kit'
 import { CodeAccepted, CodeRequest, LIMITS, SIGN_IN_COOKIE } from '@webchat/shared'
 import type { CookieSerializeOptions } from '@fastify/cookie'
 import { errors } from '../../errors.js'
-
-/** What of a mail failure may be logged: never its message, which can quote the address. */
-function mailFailure (err: unknown): Record<string, unknown> {
-  const e = err as { code?: unknown, responseCode?: unknown, command?: unknown }
-  return { code: e.code, responseCode: e.responseCode, command: e.command }
-}
+import { mailFailure } from '../../plugins/app/mailer.js'
 
 /** Domain of an address that passed the schema. */
 export const domainOf = (email: string): string => email.slice(email.lastIndexOf('@') + 1)

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { originGuard } from '../../plugins/app/origin-guard.js'
 import sessionPlugin from '../../plugins/external/session.js'
 import codeRoute from './code.js'
+import invitationsRoute from './invitations.js'
 import logoutRoute from './logout.js'
 import meRoutes from './me.js'
 import tokenRoute from './token.js'
@@ -16,6 +17,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   await fastify.register(verifyRoute)
   await fastify.register(meRoutes)
   await fastify.register(tokenRoute)
+  await fastify.register(invitationsRoute)
   await fastify.register(logoutRoute)
 }
 

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { startSmtpSink } from '@webchat/testkit'
+import { bodyOf, startSmtpSink } from '@webchat/testkit'
+import { INVITATION_SUBJECT } from '../../../src/mail/invitation.js'
 import { codeMessage, isDeliverable, SUBJECT } from '../../../src/mail/message.js'
 import { backgroundProbe, createMailer, type Mailer } from '../../../src/plugins/app/mailer.js'
 import { sleep } from '../../helper.js'
@@ -31,6 +32,25 @@ t.test('SMTP: one message with text and HTML, the fixed subject and only the add
   t.match(raw, /text\/html/)
   t.match(raw, /01234567/)
   t.ok(await becomes(mailer, true), 'the probe finds the server')
+})
+
+t.test('an invitation: the fixed subject, the inviter and the app, to the one address', async (t) => {
+  const sink = await startSmtpSink()
+  t.teardown(async () => { await sink.close() })
+  const mailer = createMailer({ ...options, transport: 'smtp', smtpUrl: sink.url, timeoutMs: 2000 })
+  t.teardown(() => { mailer.close() })
+  const invitation = { inviterName: 'Ada', inviterEmail: 'ada@example.com', appUrl: 'https://chat.example.com' }
+  await mailer.sendInvitation('bob@example.com', invitation)
+  t.equal(sink.mails.length, 1)
+  t.same(sink.mails[0]!.to, ['bob@example.com'])
+  t.match(sink.mails[0]!.raw, new RegExp(`^Subject: ${INVITATION_SUBJECT}\\r?$`, 'm'))
+  t.match(bodyOf(sink.mails[0]!), 'Ada (ada@example.com) wants to chat with you on webchat.')
+  await t.rejects(mailer.sendInvitation('bob@example.com\r\nBcc: eve@example.com', invitation), { code: 'EADDRESS' })
+  const printed: string[] = []
+  const printing = createMailer({ ...options, transport: 'console', smtpUrl: '', timeoutMs: 2000, print: (line) => printed.push(line) })
+  await printing.sendInvitation('bob@example.com', invitation)
+  t.same(printed, ['[mail:console] invitation for bob@example.com from ada@example.com: https://chat.example.com'])
+  t.equal(sink.mails.length, 1, 'nothing more sent')
 })
 
 t.test('refuses undeliverable addresses before talking to the server', async (t) => {

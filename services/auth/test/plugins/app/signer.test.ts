@@ -1,6 +1,6 @@
 import t from 'tap'
 import { SignJWT, UnsecuredJWT, createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
-import { TOKEN_TYPE, validate } from '@webchat/shared'
+import { INVITATION_AUDIENCE, INVITATION_TYPE, TOKEN_TYPE, validate } from '@webchat/shared'
 import { createSigner } from '../../../src/plugins/app/signer.js'
 import { generateSigningJwk, loadSigningKeys } from '../../../src/plugins/app/signing-keys.js'
 
@@ -20,6 +20,21 @@ t.test('sign: ES256 by default, kid, typ and every claim', async (t) => {
   t.not((await signer.sign({ userId: 'u1', sid: 's1', name: 'Ada' })).claims.jti, claims.jti, 'a fresh jti each time')
   t.same(await signer.verify(token), claims)
   t.same(signer.jwks().keys.map((k) => Object.keys(k).sort()), [['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']], 'the public half only')
+})
+
+t.test('signInvitation: the same key, its own typ and audience, 10 minutes; never a chat token', async (t) => {
+  const jwk = await generateSigningJwk()
+  const signer = createSigner({ keys: await keysOf(jwk), issuer: 'iss', ttlSeconds: 300 })
+  const { ticket, expiresAt, claims } = await signer.signInvitation({ inviterId: 'u1', inviteeId: 'u2', name: 'bea' })
+  t.same(decodeProtectedHeader(ticket), { alg: 'ES256', typ: INVITATION_TYPE, kid: jwk.kid })
+  const { payload } = await jwtVerify(ticket, createLocalJWKSet(signer.jwks()), { algorithms: ['ES256'], typ: INVITATION_TYPE, audience: INVITATION_AUDIENCE, issuer: 'iss' })
+  t.ok(validate.invitationClaims(payload))
+  t.same(payload, claims)
+  t.match(payload, { sub: 'u1', invitee: 'u2', name: 'bea' })
+  t.equal(payload.sid, undefined, 'no session')
+  t.equal((payload.exp ?? 0) - (payload.iat ?? 0), 600)
+  t.equal(expiresAt, new Date((payload.exp ?? 0) * 1000).toISOString())
+  t.equal(await signer.verify(ticket), null, 'not a chat token')
 })
 
 t.test('an Ed25519 key signs EdDSA tokens, and a key set may mix both', async (t) => {

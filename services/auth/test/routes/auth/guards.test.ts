@@ -10,6 +10,7 @@ t.test('authentication runs before the body is read or validated on every guarde
   const routes = [
     { method: 'PATCH', url: '/auth/me', error: 'unauthorized', headers: {} },
     { method: 'POST', url: '/auth/token', error: 'unauthorized', headers: {} },
+    { method: 'POST', url: '/auth/invitations', error: 'unauthorized', headers: {} },
     { method: 'POST', url: '/auth/introspect', error: 'unauthorized', headers: {} },
     { method: 'POST', url: '/auth/introspect', error: 'unauthorized', headers: { authorization: 'Bearer wrong-key' } }
   ] as const

@@ -1,6 +1,7 @@
 import type { ClientFrameOf, Room } from '@webchat/shared'
 import type { Connection } from '../connection.js'
 import type { ChatDeps } from '../deps.js'
+import { inviteeOf } from './invitee.js'
 
 // Requests about rooms and members. Each answers `done {ref}` (with the room where one was made)
 // or, thrown from the membership service, `error {ref}`; what changed reaches everyone it concerns
@@ -34,12 +35,12 @@ export const roomHandlers: { readonly [T in keyof RoomFrames]: Handler<T> } = {
     const entry = await deps.membership.createPrivate(conn.user, title, topic ?? '')
     done(conn, ref, entry.room)
   },
-  async direct (deps, conn, { ref, user }) {
-    const entry = await deps.membership.direct(conn.user, { id: user })
+  async direct (deps, conn, { ref, ...peer }) {
+    const entry = await deps.membership.direct(conn.user, await inviteeOf(deps, conn, peer))
     done(conn, ref, entry.room)
   },
-  async invite (deps, conn, { ref, room, user }) {
-    await deps.membership.invite(room, conn.user, { id: user })
+  async invite (deps, conn, { ref, room, ...target }) {
+    await deps.membership.invite(room, conn.user, await inviteeOf(deps, conn, target))
     done(conn, ref)
   },
   async remove (deps, conn, { ref, room, user }) {

@@ -28,6 +28,7 @@ const wsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     config: fastify.chatConfig,
     engine: fastify.engine,
     tokens: fastify.tokens,
+    tickets: fastify.tickets,
     rooms: fastify.rooms,
     presence: fastify.presence,
     messages: fastify.messages,

@@ -1,0 +1,104 @@
+import fp from 'fastify-plugin'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Engine } from '@webchat/engine'
+import { withDetail } from '@webchat/service-kit'
+import type { InvitationResponse, User } from '@webchat/shared'
+import { appUrlOf } from '../../config.js'
+import { errors } from '../../errors.js'
+import { names } from '../../names.js'
+import { mailFailure, type Mailer } from './mailer.js'
+import type { AuthMetrics } from './metrics.js'
+import type { Signer } from './signer.js'
+import { defaultName, type Users } from './users.js'
+
+const HOUR_MS = 3_600_000
+const DAY_MS = 24 * HOUR_MS
+/** Counters of signed-in users' requests: on the memory engine they stay out of the share of sessions. */
+const TRAFFIC = { share: 'traffic' } as const
+
+export interface InvitationRules {
+  perHour: number
+  mailsPerDay: number
+  appUrl: string
+}
+
+export interface Invitations {
+  /**
+   * A ticket naming the user of `email` (made now if the address never signed in), for `inviter`
+   * only, and an invitation mail to the address in the background. The answer is the same for a
+   * registered and a new address, and never waits for the mail server.
+   */
+  invite (inviter: User, email: string): Promise<InvitationResponse>
+  /** Resolves when the mails under way are sent or failed (at shutdown). */
+  settled (): Promise<void>
+}
+
+export interface InvitationsOptions extends InvitationRules {
+  engine: Engine
+  users: Users
+  signer: Signer
+  mailer: Mailer
+  metrics: AuthMetrics
+  log: FastifyBaseLogger
+}
+
+export function createInvitations ({ engine, users, signer, mailer, metrics, log, ...rules }: InvitationsOptions): Invitations {
+  const pending = new Set<Promise<void>>()
+
+  /** One mail per address per counted day, whoever invites: nobody can mail-bomb an address. */
+  const mail = async (invitee: User, inviter: User): Promise<void> => {
+    const { count } = await engine.counters.increment(names.invitationMails(invitee.id), DAY_MS, 1, TRAFFIC)
+    if (count > rules.mailsPerDay) {
+      metrics.invitationMails.inc({ result: 'skipped' })
+      return
+    }
+    await mailer.sendInvitation(invitee.email, { inviterName: inviter.name, inviterEmail: inviter.email, appUrl: rules.appUrl })
+    metrics.invitationMails.inc({ result: 'sent' })
+  }
+
+  return {
+    async invite (inviter, rawEmail) {
+      const email = rawEmail.toLowerCase()
+      if (email === inviter.email) throw new errors.BadRequest('that is your own address')
+      const { count, resetMs } = await engine.counters.increment(names.invitationsAsked(inviter.id), HOUR_MS, 1, TRAFFIC)
+      if (count > rules.perHour) throw withDetail(new errors.RateLimited(), { retryAfter: Math.ceil(resetMs / 1000) })
+      const invitee = await users.findOrCreate(email)
+      // The name from the address, never the stored one: a display name would show that the address signed in before.
+      const { ticket, expiresAt } = await signer.signInvitation({ inviterId: inviter.id, inviteeId: invitee.id, name: defaultName(email) })
+      metrics.invitations.inc()
+      const sending = mail(invitee, inviter).catch((err: unknown) => {
+        metrics.invitationMails.inc({ result: 'failed' })
+        log.warn({ mail: mailFailure(err) }, 'invitation mail failed')
+      }).finally(() => { pending.delete(sending) })
+      pending.add(sending)
+      return { ticket, expiresAt }
+    },
+    async settled () {
+      await Promise.all([...pending])
+    }
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    invitations: Invitations
+  }
+}
+
+export default fp(async function invitationsPlugin (fastify) {
+  const config = fastify.authConfig
+  const invitations = createInvitations({
+    engine: fastify.engine,
+    users: fastify.users,
+    signer: fastify.signer,
+    mailer: fastify.mailer,
+    metrics: fastify.authMetrics,
+    log: fastify.log,
+    perHour: config.invitationsPerHour,
+    mailsPerDay: config.invitationMailsPerDay,
+    appUrl: appUrlOf(config)
+  })
+  fastify.decorate('invitations', invitations)
+  // Mails under way are finished (each within SMTP_TIMEOUT_MS) before the mailer closes.
+  fastify.addHook('preClose', async () => { await invitations.settled() })
+}, { name: 'auth-invitations', dependencies: ['auth-config', 'auth-engine', 'auth-users', 'auth-signer', 'auth-mailer', 'auth-metrics'] })

@@ -1,0 +1,31 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { errorResponses } from '@webchat/service-kit'
+import { INVITATION_TYPE, InvitationRequest, InvitationResponse } from '@webchat/shared'
+import { errors } from '../../errors.js'
+import { domainOf } from './code.js'
+import { requireSession, signedIn } from './session-user.js'
+
+const invitationsRoute: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { authConfig: config, invitations } = fastify
+  fastify.post('/invitations', {
+    schema: {
+      summary: 'Invite someone by email address: a ticket for the invite and direct frames, and a mail to the address',
+      description: `The same 200 answer whether or not the address ever signed in (an address that never did gets its user now, and finds the room at its first sign-in). The ticket is a JWT of type \`${INVITATION_TYPE}\`, valid 10 minutes, for this user only. The mail, sent in the background, names the inviter and links to the app; at most INVITATION_MAILS_PER_DAY reach one address a day (past it the answer is the same, without a mail). INVITATIONS_PER_HOUR per user, then 429.`,
+      tags: ['auth'],
+      body: InvitationRequest,
+      response: { 200: InvitationResponse, ...errorResponses(400, 401, 403, 413, 415, 429) }
+    },
+    onRequest: requireSession
+  }, async (request, reply) => {
+    const { user } = signedIn(request)
+    const email = request.body.email.toLowerCase()
+    // Nobody outside these domains can sign in to answer; refusing tells nothing about anyone.
+    if (config.allowedEmailDomains.length > 0 && !config.allowedEmailDomains.includes(domainOf(email))) {
+      throw new errors.DomainNotAllowed()
+    }
+    const answer = await invitations.invite(user, email)
+    return await reply.header('cache-control', 'no-store').send(answer)
+  })
+}
+
+export default invitationsRoute
