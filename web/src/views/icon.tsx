@@ -3,7 +3,9 @@ const PATHS = {
   send: 'M4 12l16-8-6 16-2.5-6.5L4 12z',
   hash: 'M9 4L7 20M17 4l-2 16M4 9h16M3 15h16',
   back: 'M15 6l-6 6 6 6',
-  plus: 'M12 5v14M5 12h14'
+  plus: 'M12 5v14M5 12h14',
+  lock: 'M7 11V8a5 5 0 0 1 10 0v3M5 11h14v9H5z',
+  more: 'M5 12h.01M12 12h.01M19 12h.01'
 } as const
 
 /** An inline SVG icon drawn with currentColor; decorative (its button carries the label). */
