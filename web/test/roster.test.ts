@@ -2,7 +2,7 @@ import t from 'tap'
 import { infoFromEntry } from '../src/model/room-info.js'
 import { applyPresence, memberList } from '../src/model/room-people.js'
 import { createRoomState } from '../src/model/room-state.js'
-import { applyMemberChange, applyRoster } from '../src/model/roster.js'
+import { applyMemberChange, applyRoster, namePeer } from '../src/model/roster.js'
 
 const entry = (id: string, name: string, role: 'owner' | 'moderator' | 'member', mutedUntil?: string) =>
   ({ user: { id, name }, role, addedAt: '2030-01-01T00:00:00.000Z', addedBy: 'me', ...(mutedUntil === undefined ? {} : { mutedUntil }) })
@@ -54,4 +54,17 @@ t.test('changes about me count without a roster', async (t) => {
   t.equal(room.info.mutedUntil, undefined)
   const same = applyMemberChange(room, { event: 'role', user: { id: 'ben', name: 'Ben' }, role: 'moderator' }, 'me')
   t.equal(same, room, 'nothing to change: the same state')
+})
+
+t.test('a direct room\'s other person, listed without a name, is named once seen', async (t) => {
+  const direct = createRoomState('d-1', infoFromEntry({
+    room: { id: 'd-1', kind: 'direct', title: '', topic: '', createdAt: '2030-01-01T00:00:00.000Z', createdBy: 'me', archived: false },
+    role: 'member',
+    peer: { id: 'ben', name: '' }
+  }))
+  t.equal(namePeer(direct), direct, 'not seen yet: unchanged')
+  t.same(namePeer(applyPresence(direct, 'join', { id: 'ben', name: 'Ben' })).info.peer, { id: 'ben', name: 'Ben' }, 'present')
+  t.same(namePeer({ ...direct, messages: [{ room: 'd-1', id: '1-0', user: { id: 'ben', name: 'Benji' }, text: 'hi', ts: 1 }] }).info.peer, { id: 'ben', name: 'Benji' }, 'writing')
+  const named = namePeer(applyPresence(direct, 'join', { id: 'ben', name: 'Ben' }))
+  t.equal(namePeer(applyPresence(named, 'join', { id: 'ben', name: 'Benjamin' })).info.peer?.name, 'Ben', 'a name the server gave is kept')
 })

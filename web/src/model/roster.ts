@@ -56,3 +56,14 @@ export function applyMemberChange (room: RoomState, change: MemberChange, me: st
   }
   return next
 }
+
+/**
+ * A direct room's other person may come without a name (the server had none for them then): their
+ * name is taken from where the room shows it, once they are seen there (present, or writing).
+ */
+export function namePeer (room: RoomState): RoomState {
+  const { peer } = room.info
+  if (room.info.kind !== 'direct' || peer === undefined || peer.name !== '') return room
+  const name = room.members.get(peer.id)?.name ?? room.messages.findLast((m) => m.user.id === peer.id)?.user.name
+  return name === undefined || name === '' ? room : { ...room, info: { ...room.info, peer: { id: peer.id, name } } }
+}

@@ -1,7 +1,7 @@
 import { batch } from '@preact/signals'
-import type { LeftReason } from '@webchat/shared'
+import type { LeftReason, RoomListEntry } from '@webchat/shared'
 import { infoFromEntry, roomLabel, withDetails } from '../model/room-info.js'
-import { applyMemberChange, applyRoster } from '../model/roster.js'
+import { applyMemberChange, applyRoster, namePeer } from '../model/roster.js'
 import { updateRoom, type ChatState } from './chat-state.js'
 import type { ChatConnection } from './connection-feed.js'
 import { dropRoom, putRoom } from './room-entries.js'
@@ -28,6 +28,15 @@ export function feedRooms (state: ChatState, conn: ChatConnection, deps: RoomsFe
   /** Rooms whose roster was asked for since their last join. */
   const asked = new Set<string>()
 
+  /** A room of mine as the server lists it; a direct room's other person keeps the name I know for them. */
+  function list (entry: RoomListEntry): void {
+    const info = infoFromEntry(entry)
+    const known = state.rooms.peek().get(entry.room.id)?.info.peer
+    const keep = info.peer?.name === '' && known?.id === info.peer.id && known.name !== ''
+    putRoom(state, conn, entry.room.id, keep ? { ...info, peer: known } : info)
+    updateRoom(state, entry.room.id, namePeer)
+  }
+
   /** My membership ended: the room goes, and I am told why unless I left it myself. */
   function ended (name: string, reason: LeftReason): void {
     const room = state.rooms.peek().get(name)
@@ -46,7 +55,7 @@ export function feedRooms (state: ChatState, conn: ChatConnection, deps: RoomsFe
   conn.on('rooms', (frame) => {
     batch(() => {
       const listed = new Set(frame.rooms.map((entry) => entry.room.id))
-      for (const entry of frame.rooms) putRoom(state, conn, entry.room.id, infoFromEntry(entry))
+      for (const entry of frame.rooms) list(entry)
       // Listed before, gone now: my membership ended while this page was not connected. A public
       // room stays, as one joined by name (anyone may join it).
       for (const room of [...state.rooms.peek().values()]) {
@@ -60,7 +69,7 @@ export function feedRooms (state: ChatState, conn: ChatConnection, deps: RoomsFe
       }
     })
   })
-  conn.on('room', ({ entry }) => putRoom(state, conn, entry.room.id, infoFromEntry(entry)))
+  conn.on('room', ({ entry }) => list(entry))
   conn.on('room_removed', ({ room, reason }) => ended(room, reason))
   conn.on('left', ({ room, reason }) => { if (reason !== undefined) ended(room, reason) })
   conn.on('room_updated', ({ room, details }) => updateRoom(state, room, (r) => ({ ...r, info: withDetails(r.info, details) })))
@@ -68,8 +77,10 @@ export function feedRooms (state: ChatState, conn: ChatConnection, deps: RoomsFe
   // A join (or a rejoin after a drop, which may have missed roster changes) makes the roster stale.
   conn.on('joined', ({ room }) => {
     asked.delete(room)
-    updateRoom(state, room, (r) => r.roster === null ? r : { ...r, roster: null })
+    updateRoom(state, room, (r) => namePeer(r.roster === null ? r : { ...r, roster: null }))
   })
+  conn.on('presence', ({ room }) => updateRoom(state, room, namePeer))
+  conn.on('message', ({ room }) => updateRoom(state, room, namePeer))
   // A room joined in the address that is not mine (or not there) goes, saying so.
   conn.on('error', (frame) => {
     const room = frame.ref === undefined ? undefined : state.rooms.peek().get(frame.ref)

@@ -5,10 +5,11 @@ const PATHS = {
   back: 'M15 6l-6 6 6 6',
   plus: 'M12 5v14M5 12h14',
   lock: 'M7 11V8a5 5 0 0 1 10 0v3M5 11h14v9H5z',
-  more: 'M5 12h.01M12 12h.01M19 12h.01'
+  // Three dots, drawn as short strokes that the round caps make into discs.
+  more: 'M5 12h.5M12 12h.5M19 12h.5'
 } as const
 
 /** An inline SVG icon drawn with currentColor; decorative (its button carries the label). */
 export function Icon ({ name }: { name: keyof typeof PATHS }) {
-  return <svg viewBox='0 0 24 24' class='icon' aria-hidden='true'><path d={PATHS[name]} /></svg>
+  return <svg viewBox='0 0 24 24' class={`icon icon-${name}`} aria-hidden='true'><path d={PATHS[name]} /></svg>
 }

@@ -48,7 +48,10 @@ export function ModalForm ({ opened, id, title, intro, submitLabel, reset, submi
 
   return (
     <dialog ref={dialog} class='dialog' id={id} aria-labelledby={`${id}-title`} onClose={() => { opened.value = false }}>
-      <form ref={form} class='stack' novalidate aria-describedby={`${id}-error`} onSubmit={(e) => { e.preventDefault(); if (!busy.value) void send() }}>
+      <form
+        ref={form} class='stack' novalidate aria-describedby={`${id}-error`} 
+        onInput={() => { error.value = '' }} onSubmit={(e) => { e.preventDefault(); if (!busy.value) void send() }}
+      >
         <h2 id={`${id}-title`}>{title}</h2>
         {intro === undefined ? null : <p class='muted'>{intro}</p>}
         {children}
