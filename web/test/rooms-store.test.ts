@@ -102,7 +102,7 @@ t.test('the open room\'s roster is asked for once a join, and kept current', asy
 })
 
 t.test('making, editing, leaving and managing rooms', async (t) => {
-  const { store, fake } = storeWith({ rooms: ['general'] })
+  const { store, fake } = storeWith({ rooms: ['general', 'dev'] })
   const made = store.createRoom('Launch', '')
   t.same(fake.log.requests[0]!.args, [{ title: 'Launch' }], 'an empty topic is not sent')
   fake.log.requests[0]!.reply.resolve(details('p-9', 'private', 'Launch'))
@@ -147,6 +147,8 @@ t.test('making, editing, leaving and managing rooms', async (t) => {
   t.equal(await store.leaveRoom('general'), undefined)
   t.equal(fake.log.requests.length, before, 'a room joined by name is only left here')
   t.same(fake.log.leaves, ['general'])
+  t.equal(await store.leaveRoom('dev'), undefined)
+  t.same([...store.rooms.value.keys()], ['dev'], 'but never the last one')
 })
 
 t.test('by email address: a ticket from auth, then the chat request with it', async (t) => {

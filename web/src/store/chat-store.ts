@@ -49,7 +49,7 @@ export function createChatStore (options: ChatStoreOptions): ChatStore {
   // The connection's `invite` and `direct` take a user id today; with the tickets of an email
   // invitation (auth's `invitation`) they take `{ ticket }` too, and this cast goes.
   const invitations = createInvitations(options.auth, conn as unknown as TicketRequests)
-  const roomActions = createRoomActions(state, conn, invitations, actions.select)
+  const roomActions = createRoomActions(state, conn, { invitations, select: actions.select, leaveHere: actions.leave })
 
   // Computed values compare by identity: as one string (room names have no spaces) the list of
   // public rooms changes only when one is added or removed, not with every message, and so is

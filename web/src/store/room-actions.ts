@@ -36,7 +36,14 @@ const failure = async (work: () => Promise<unknown>): Promise<string | undefined
   }
 }
 
-export function createRoomActions (state: ChatState, conn: ChatConnection, invitations: Invitations, select: (name: string) => void): RoomActions {
+export interface RoomActionDeps {
+  invitations: Invitations
+  select (name: string): void
+  /** Leaves a room on this connection only (a room joined by name; never the last one). */
+  leaveHere (name: string): void
+}
+
+export function createRoomActions (state: ChatState, conn: ChatConnection, { invitations, select, leaveHere }: RoomActionDeps): RoomActions {
   const active = (): string => state.active.peek()
   /** A room the server made for me: listed (its `room` event may come before or after), then opened. */
   const open = (room: Room, role: Role): void => {
@@ -54,8 +61,8 @@ export function createRoomActions (state: ChatState, conn: ChatConnection, invit
     leaveRoom: async (name) => await failure(async () => {
       const room = state.rooms.peek().get(name)
       if (room === undefined) return
-      if (room.info.listed) await conn.leaveRoom(name)
-      else conn.leave(name)
+      if (!room.info.listed) return leaveHere(name)
+      await conn.leaveRoom(name)
       dropRoom(state, conn, name, select)
     }),
     invite: async (email) => await failure(async () => { await invitations.invite(active(), email) }),

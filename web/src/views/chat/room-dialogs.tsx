@@ -10,7 +10,7 @@ function TitleTopicFields ({ id }: { id: string }) {
   return (
     <>
       <label for={`${id}-name`}>Title</label>
-      <input id={`${id}-name`} name='title' maxlength={LIMITS.roomTitleChars} required autocomplete='off' dir='auto' />
+      <input id={`${id}-name`} name='title' maxlength={LIMITS.roomTitleChars} required autocomplete='off' dir='auto' aria-describedby={`${id}-error`} />
       <label for={`${id}-topic`}>Topic <span class='muted'>(optional)</span></label>
       <textarea id={`${id}-topic`} name='topic' rows={3} maxlength={LIMITS.roomTopicChars} dir='auto' />
     </>
@@ -81,7 +81,7 @@ export function EmailDialog ({ opened, id, title, intro, submitLabel, send }: Em
       }}
     >
       <label for={`${id}-email`}>Email address</label>
-      <input id={`${id}-email`} name='email' type='email' maxlength={254} required autocomplete='email' inputMode='email' />
+      <input id={`${id}-email`} name='email' type='email' maxlength={254} required autocomplete='email' inputMode='email' aria-describedby={`${id}-error`} />
     </ModalForm>
   )
 }
