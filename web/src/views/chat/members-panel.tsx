@@ -84,7 +84,10 @@ export function MembersPanel ({ store, close }: { store: ChatStore, close (): vo
         {banned.map((p) => (
           <li key={p.id} class='member' data-user={p.id}>
             <Avatar id={p.id} name={shownName(p)} title={fullName(p)} small />
-            <span class='member-name' title={fullName(p)}><span class='member-line'><bdi><BidiText text={shownName(p)} /></bdi></span></span>
+            <span class='member-name' title={fullName(p)}>
+              <span class='member-line'><bdi><BidiText text={shownName(p)} /></bdi></span>
+              <span class='name-tag'>{`#${userTag(p.id)}`}</span>
+            </span>
             {unbannable ? <UnbanButton name={shownName(p)} unban={async () => await store.moderate(p.id, { item: 'unban' })} /> : null}
           </li>
         ))}
