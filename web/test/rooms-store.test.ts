@@ -162,6 +162,12 @@ t.test('by email address: a ticket from auth, then the chat request with it', as
   t.same([fake.log.requests[0]!.method, fake.log.requests[0]!.args], ['invite', ['p-1', { ticket: 'ticket-for-ben@example.com' }]])
   fake.log.requests[0]!.reply.reject(new WebchatError('banned', 'that user is banned from this room: unban them first'))
   t.equal(await invited, 'that user is banned from this room: unban them first')
+  t.equal(store.notice.value, '', 'a refused invitation sends nothing')
+  const again = store.invite('dee@example.com')
+  await settle()
+  fake.log.requests.pop()!.reply.resolve(undefined)
+  t.equal(await again, undefined)
+  t.equal(store.notice.value, 'Invitation sent to dee@example.com.')
 
   const started = store.startDirect('cy@example.com')
   await settle()

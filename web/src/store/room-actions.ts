@@ -65,7 +65,11 @@ export function createRoomActions (state: ChatState, conn: ChatConnection, { inv
       await conn.leaveRoom(name)
       dropRoom(state, conn, name, select)
     }),
-    invite: async (email) => await failure(async () => { await invitations.invite(active(), email) }),
+    invite: async (email) => await failure(async () => {
+      await invitations.invite(active(), email)
+      // The same answer whether or not the address has an account: nothing here tells which.
+      state.notice.value = `Invitation sent to ${email}.`
+    }),
     startDirect: async (email) => await failure(async () => { open(await invitations.direct(email), 'member') }),
     moderate: async (userId, what) => await failure(async () => {
       const room = active()
