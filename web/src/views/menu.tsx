@@ -1,6 +1,6 @@
 import { useSignal } from '@preact/signals'
 import type { ComponentChildren } from 'preact'
-import { useEffect, useRef } from 'preact/hooks'
+import { useEffect, useId, useRef } from 'preact/hooks'
 
 interface Props {
   /** The toggle's accessible name ("Actions for Ben"). */
@@ -8,6 +8,10 @@ interface Props {
   /** What the toggle shows. */
   face: ComponentChildren
   class?: string
+  /** A line above the items that says what they are about ("Mute Ben for:"); it describes the menu. */
+  note?: string | undefined
+  /** What went wrong with the item chosen, below the items (they stay, to try again). */
+  error?: string | undefined
   /** Called whenever the menu closes (to forget a half-done step, such as a confirmation). */
   onClose?: (() => void) | undefined
   /** The menu's items (buttons with role=menuitem); `close` shuts the menu and focuses the toggle. */
@@ -22,7 +26,8 @@ const items = (menu: HTMLElement | null): HTMLElement[] =>
  * move between items, Escape closes it and gives focus back to the button; a click or focus
  * elsewhere closes it.
  */
-export function Menu ({ label, face, class: className, onClose, children }: Props) {
+export function Menu ({ label, face, class: className, note, error, onClose, children }: Props) {
+  const noteId = useId()
   const open = useSignal(false)
   const shut = (): void => {
     open.value = false
@@ -73,7 +78,17 @@ export function Menu ({ label, face, class: className, onClose, children }: Prop
       >
         {face}
       </button>
-      {isOpen ? <div class='menu' role='menu' aria-label={label} ref={menu}>{children(close)}</div> : null}
+      {isOpen
+        ? (
+          <div class='menu'>
+            {note === undefined ? null : <p class='menu-note' id={noteId}>{note}</p>}
+            <div class='menu-items' role='menu' aria-label={label} aria-describedby={note === undefined ? undefined : noteId} ref={menu}>
+              {children(close)}
+            </div>
+            <p class='menu-error' role='alert' hidden={error === undefined || error === ''}>{error}</p>
+          </div>
+          )
+        : null}
     </div>
   )
 }

@@ -45,26 +45,32 @@ export function MemberMenu ({ name, items, act }: Props) {
     <button key={label} class={danger ? 'menu-item danger' : 'menu-item'} type='button' role='menuitem' disabled={busy.value} onClick={onClick}>{label}</button>
   )
 
+  const notes: Record<Stage, string | undefined> = {
+    main: undefined,
+    mute: `Mute ${name} for:`,
+    owner: `Make ${name} the owner? You become a moderator.`
+  }
+
   return (
-    <Menu label={`Actions for ${name}`} face={<Icon name='more' />} class='member-menu' onClose={() => { stage.value = 'main'; error.value = '' }}>
+    <Menu
+      label={`Actions for ${name}`} face={<Icon name='more' />} class='member-menu' note={notes[stage.value]} error={error.value}
+      onClose={() => { stage.value = 'main'; error.value = '' }}
+    >
       {(close) => (
-        <div ref={list} class='menu-stage'>
+        <div ref={list} class='menu-stage' role='none'>
           {stage.value === 'main' && items.map((it) => it === 'mute'
             ? item('Mute…', () => { stage.value = 'mute' })
             : it === 'hand_over'
               ? item('Make owner…', () => { stage.value = 'owner' })
               : item(LABELS[it], () => run({ item: it }, close), it === 'remove' || it === 'ban'))}
           {stage.value === 'mute' && [
-            <p key='note' class='menu-note'>{`Mute ${name} for:`}</p>,
             ...MUTE_CHOICES.map((c) => item(c.label, () => run({ item: 'mute', minutes: c.minutes }, close))),
             item('Back', () => { stage.value = 'main' })
           ]}
           {stage.value === 'owner' && [
-            <p key='note' class='menu-note'>{`Make ${name} the owner? You become a moderator.`}</p>,
             item('Yes, make owner', () => run({ item: 'hand_over' }, close), true),
             item('Cancel', () => { stage.value = 'main' })
           ]}
-          <p class='menu-error' role='alert' hidden={error.value === ''}>{error}</p>
         </div>
       )}
     </Menu>

@@ -55,7 +55,10 @@ export function RoomHeader ({ store, membersOpen, back, invite, edit }: Props) {
           </div>
           <p class='room-topic' dir='auto' hidden={info.topic === ''} title={info.topic}><BidiText text={info.topic} /></p>
         </div>
-        <Menu label='Room actions' face={<Icon name='more' />} onClose={() => { confirming.value = false }}>
+        <Menu
+          label='Room actions' face={<Icon name='more' />} onClose={() => { confirming.value = false }}
+          note={!confirming.value ? undefined : info.kind === 'public' ? `Leave ${label}?` : `Leave ${label}? You will need an invitation to come back.`}
+        >
           {(close) => (
             <>
               {manage && info.kind !== 'direct' && !info.archived
@@ -63,9 +66,6 @@ export function RoomHeader ({ store, membersOpen, back, invite, edit }: Props) {
                 : null}
               {manage && !info.archived
                 ? <button class='menu-item' type='button' role='menuitem' onClick={() => { close(); edit() }}>Edit title and topic…</button>
-                : null}
-              {confirming.value
-                ? <p class='menu-note'>{info.kind === 'public' ? `Leave ${label}?` : `Leave ${label}? You will need an invitation to come back.`}</p>
                 : null}
               <button
                 class='menu-item danger' type='button' role='menuitem' disabled={cannotLeave}
