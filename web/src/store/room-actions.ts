@@ -1,7 +1,7 @@
+import type { Role, Room } from '@webchat/shared'
 import { errorText } from '../model/chat-errors.js'
 import type { MenuItem } from '../model/member-actions.js'
 import { infoFromEntry } from '../model/room-info.js'
-import type { Role, Room } from '@webchat/shared'
 import type { ChatState } from './chat-state.js'
 import type { ChatConnection } from './connection-feed.js'
 import type { Invitations } from './invitations.js'
