@@ -4,7 +4,6 @@ import { createConnection, resolveChatUrl, type AuthClient } from '@webchat/clie
 import { roomFromPath } from './model/room-path.js'
 import { createRoomsStorage } from './model/saved-rooms.js'
 import { createChatStore, type ChatStore } from './store/chat-store.js'
-import type { InvitationAuth } from './store/invitations.js'
 
 export type Screen =
   | { kind: 'starting' }
@@ -43,9 +42,7 @@ export function createSession (auth: AuthClient): Session {
       kind: 'chat',
       store: createChatStore({
         user,
-        // `invitation` (an email address to a ticket) comes with the auth service's email
-        // invitations; until the client has it, inviting by address fails with a message.
-        auth: auth as AuthClient & InvitationAuth,
+        auth,
         saved: createRoomsStorage(globalThis.localStorage),
         initialRoom: roomFromPath(location.pathname),
         connect: (rooms) => createConnection({ url: resolveChatUrl(chatUrl, location.href), getToken: async () => await auth.token(), rooms })

@@ -56,7 +56,7 @@ t.test('changes about me count without a roster', async (t) => {
   t.equal(same, room, 'nothing to change: the same state')
 })
 
-t.test('a direct room\'s other person, listed without a name, is named once seen', async (t) => {
+t.test('a direct room\'s other person, listed without a name or an older one, is named as seen', async (t) => {
   const direct = createRoomState('d-1', infoFromEntry({
     room: { id: 'd-1', kind: 'direct', title: '', topic: '', createdAt: '2030-01-01T00:00:00.000Z', createdBy: 'me', archived: false },
     role: 'member',
@@ -66,5 +66,6 @@ t.test('a direct room\'s other person, listed without a name, is named once seen
   t.same(namePeer(applyPresence(direct, 'join', { id: 'ben', name: 'Ben' })).info.peer, { id: 'ben', name: 'Ben' }, 'present')
   t.same(namePeer({ ...direct, messages: [{ room: 'd-1', id: '1-0', user: { id: 'ben', name: 'Benji' }, text: 'hi', ts: 1 }] }).info.peer, { id: 'ben', name: 'Benji' }, 'writing')
   const named = namePeer(applyPresence(direct, 'join', { id: 'ben', name: 'Ben' }))
-  t.equal(namePeer(applyPresence(named, 'join', { id: 'ben', name: 'Benjamin' })).info.peer?.name, 'Ben', 'a name the server gave is kept')
+  t.equal(namePeer(named), named, 'the same name: unchanged')
+  t.equal(namePeer(applyPresence(named, 'join', { id: 'ben', name: 'Benjamin' })).info.peer?.name, 'Benjamin', 'renamed since: the name seen here wins')
 })

@@ -58,12 +58,13 @@ export function applyMemberChange (room: RoomState, change: MemberChange, me: st
 }
 
 /**
- * A direct room's other person may come without a name (the server had none for them then): their
- * name is taken from where the room shows it, once they are seen there (present, or writing).
+ * A direct room is called by the other person's name. The server's list may have none for them
+ * yet, or an older one (the name is a copy made when the room was): the name this room shows for
+ * them (present, or writing) wins, as in the members panel.
  */
 export function namePeer (room: RoomState): RoomState {
   const { peer } = room.info
-  if (room.info.kind !== 'direct' || peer === undefined || peer.name !== '') return room
+  if (room.info.kind !== 'direct' || peer === undefined) return room
   const name = room.members.get(peer.id)?.name ?? room.messages.findLast((m) => m.user.id === peer.id)?.user.name
-  return name === undefined || name === '' ? room : { ...room, info: { ...room.info, peer: { id: peer.id, name } } }
+  return name === undefined || name === '' || name === peer.name ? room : { ...room, info: { ...room.info, peer: { id: peer.id, name } } }
 }

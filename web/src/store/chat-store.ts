@@ -6,13 +6,13 @@ import { createActiveRoom, type ActiveRoom } from './active-room.js'
 import { createChatActions, type ChatActions } from './chat-actions.js'
 import { createChatState, type ChatState } from './chat-state.js'
 import { feedConnection, type ChatConnection } from './connection-feed.js'
-import { createInvitations, type InvitationAuth, type TicketRequests } from './invitations.js'
+import { createInvitations } from './invitations.js'
 import { createRoomActions, type RoomActions } from './room-actions.js'
 import { feedRooms } from './rooms-feed.js'
 
 export interface ChatStoreOptions {
   user: User
-  auth: Pick<AuthClient, 'rename' | 'logout'> & InvitationAuth
+  auth: Pick<AuthClient, 'rename' | 'logout' | 'invitation'>
   /** The rooms kept for this user in this browser. */
   saved: RoomsStorage
   /** The room the address names: opened first, and kept. */
@@ -46,9 +46,7 @@ export function createChatStore (options: ChatStoreOptions): ChatStore {
   const actions = createChatActions(state, conn, { auth: options.auth, newId: options.newId ?? (() => crypto.randomUUID()), now, joining })
   feedConnection(state, conn, actions.readIfSeen, now)
   const rooms = feedRooms(state, conn, { select: actions.select, joining })
-  // The connection's `invite` and `direct` take a user id today; with the tickets of an email
-  // invitation (auth's `invitation`) they take `{ ticket }` too, and this cast goes.
-  const invitations = createInvitations(options.auth, conn as unknown as TicketRequests)
+  const invitations = createInvitations(options.auth, conn)
   const roomActions = createRoomActions(state, conn, { invitations, select: actions.select, leaveHere: actions.leave })
 
   // Computed values compare by identity: as one string (room names have no spaces) the list of

@@ -2,7 +2,7 @@ import t from 'tap'
 import type { Page } from 'playwright-core'
 import { createConnection, type Connection } from '@webchat/client'
 import { DESKTOP, startHarness } from './harness.js'
-import { bothSignedIn, say, shot, WAIT, waitForText } from './page-actions.js'
+import { bothSignedIn, say, shot, signIn, WAIT, waitForText } from './page-actions.js'
 
 const PHONE = { width: 390, height: 844 }
 
@@ -29,9 +29,10 @@ t.test('private rooms, roles and moderation, direct conversations, across two ch
   const h = await startHarness(t)
   if (h === undefined) return
   const { stack, ana, ben, step } = h
+  const phone = h.phone.page
   let room = ''
   let benId = ''
-  // Ana's requests by user id, through the client library on the other instance's peer (chat 0).
+  // Ana's requests by user id (as a backend's product would name people), through the client library on chat 0.
   let anaApi: Connection | undefined
   t.teardown(() => anaApi?.close())
 
@@ -69,8 +70,18 @@ t.test('private rooms, roles and moderation, direct conversations, across two ch
     await ben.locator('#room-title', { hasText: '#general' }).waitFor({ timeout: WAIT })
   })
 
-  await step('Ana invites Ben; the room appears in his list at once, on the other instance', async (t) => {
-    await anaApi!.invite(room, benId)
+  await step('Ana invites Ben by his email address; the room appears in his list at once, on the other instance', async (t) => {
+    await roomMenu(ana, 'Invite by email…')
+    const dialog = ana.getByRole('dialog', { name: 'Invite someone' })
+    await dialog.waitFor({ timeout: WAIT })
+    t.equal(await ana.evaluate(() => document.activeElement?.id), 'invite-email', 'focus is in the address field')
+    await dialog.getByLabel('Email address').fill('not an address')
+    await dialog.getByRole('button', { name: 'Invite' }).click()
+    await dialog.getByText('Type an email address, like ana@example.com.').waitFor({ timeout: WAIT })
+    await dialog.getByLabel('Email address').fill('ben@example.com')
+    await dialog.getByRole('button', { name: 'Invite' }).click()
+    await dialog.waitFor({ state: 'hidden', timeout: WAIT })
+    await ana.locator('.notice', { hasText: 'Invitation sent to ben@example.com.' }).waitFor({ timeout: WAIT })
     const link = ben.locator(`.room-link[data-room="${room}"]`)
     await link.waitFor({ timeout: WAIT })
     t.equal(await link.getAttribute('data-kind'), 'private')
@@ -80,6 +91,29 @@ t.test('private rooms, roles and moderation, direct conversations, across two ch
     await waitForText(ana, 'Thanks for the invitation!')
     await ana.locator(`.members .member[data-user="${benId}"]`).waitFor({ timeout: WAIT })
     t.equal(await ben.getByRole('button', { name: 'Actions for Ana' }).count(), 0, 'a member is offered nothing to do to others')
+    await ana.getByRole('button', { name: 'Dismiss' }).click()
+  })
+
+  await step('a colleague who never signed in is invited by address, and finds the room at their first sign-in', async (t) => {
+    await roomMenu(ana, 'Invite by email…')
+    const dialog = ana.getByRole('dialog', { name: 'Invite someone' })
+    await dialog.getByLabel('Email address').fill('dee@example.com')
+    await dialog.getByRole('button', { name: 'Invite' }).click()
+    await dialog.waitFor({ state: 'hidden', timeout: WAIT })
+    await ana.locator('.members .member-list.offline .member', { hasText: 'dee' }).waitFor({ timeout: WAIT })
+    await ana.getByRole('button', { name: 'Dismiss' }).click()
+    // Dee signs in at desktop width (Rename is in the sidebar), then reads on a phone.
+    await phone.setViewportSize(DESKTOP.viewport)
+    await phone.goto(stack.auths[0]!.url + '/')
+    await signIn(phone, stack, 'dee@example.com', 'Dee')
+    await phone.setViewportSize(PHONE)
+    await phone.getByRole('button', { name: 'All rooms' }).click()
+    const link = phone.locator(`.room-link[data-room="${room}"]`, { hasText: 'Launch plan' })
+    await link.waitFor({ timeout: WAIT })
+    await link.click()
+    await say(phone, 'Hello from Dee')
+    await waitForText(ana, 'Hello from Dee')
+    t.pass('Dee is in the room and writes there')
   })
 
   await step('Ana mutes Ben from his menu: he sees why he cannot write; then unmutes him', async (t) => {
@@ -149,15 +183,20 @@ t.test('private rooms, roles and moderation, direct conversations, across two ch
   })
 
   await step('a direct conversation: it shows under "Direct messages" for both, by the other\'s name', async (t) => {
-    // The "New message" dialog asks for an email address (auth's invitation tickets); here the
-    // conversation starts by id through the client library, and the dialog is opened and closed.
     await ana.getByRole('button', { name: 'New message' }).click()
-    await ana.getByRole('dialog', { name: 'New message' }).waitFor({ timeout: WAIT })
+    const dialog = ana.getByRole('dialog', { name: 'New message' })
+    await dialog.waitFor({ timeout: WAIT })
     t.equal(await ana.evaluate(() => document.activeElement?.id), 'new-direct-email')
     await ana.keyboard.press('Escape')
-    await ana.getByRole('dialog', { name: 'New message' }).waitFor({ state: 'hidden', timeout: WAIT })
+    await dialog.waitFor({ state: 'hidden', timeout: WAIT })
     t.equal(await ana.evaluate(() => (document.activeElement as HTMLElement | null)?.getAttribute('aria-label')), 'New message', 'Escape closes it, focus back on the button')
-    const direct = await anaApi!.direct(benId)
+    await ana.getByRole('button', { name: 'New message' }).click()
+    await dialog.getByLabel('Email address').fill('ben@example.com')
+    await dialog.getByRole('button', { name: 'Start conversation' }).click()
+    await dialog.waitFor({ state: 'hidden', timeout: WAIT })
+    await ana.locator('#room-title', { hasText: 'Ben' }).waitFor({ timeout: WAIT })
+    const direct = { id: new URL(ana.url()).pathname.replace('/r/', '') }
+    t.match(direct.id, /^d-/, 'the conversation opens')
     const anaLink = ana.locator(`.room-link[data-room="${direct.id}"]`)
     const benLink = ben.locator(`.room-link[data-room="${direct.id}"]`)
     await anaLink.waitFor({ timeout: WAIT })
