@@ -1,6 +1,6 @@
 import { isWebchatError } from '@webchat/client'
 
-/** What to tell the user when the chat service refused something (joining, sending, renaming). */
+/** What to tell the user when the chat service refused something (joining, sending, renaming, managing rooms). */
 export function errorText (err: unknown): string {
   if (!isWebchatError(err)) return 'something went wrong'
   switch (err.code) {
@@ -9,6 +9,9 @@ export function errorText (err: unknown): string {
     case 'text_too_long': return 'the message is too long'
     case 'rate_limited': return 'you are sending too fast'
     case 'invalid_name': return 'That name cannot be used.'
+    case 'not_found': return 'Not found: no such room, or it is private.'
+    case 'muted': return 'you are muted in this room'
+    case 'archived': return 'this room is archived'
     case 'network': return 'The server cannot be reached.'
     case 'unauthorized': return 'Your session has ended.'
     default: return err.message

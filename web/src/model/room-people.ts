@@ -51,15 +51,25 @@ export function readersByMessage (room: Pick<RoomState, 'messages' | 'reads'>, m
   return byId
 }
 
-/** Members for the panel: online first, then by name. */
-export function memberList (room: Pick<RoomState, 'members'>): MemberView[] {
-  return [...room.members.values()].sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name))
+/**
+ * Members for the panel: online first, then by name. A room with a roster lists its members
+ * (online or not) with their roles; one without, those seen here during this visit.
+ */
+export function memberList (room: Pick<RoomState, 'members' | 'roster'>): MemberView[] {
+  const people: MemberView[] = room.roster === null
+    ? [...room.members.values()]
+    : [...room.roster.values()].map((m) => {
+        const seen = room.members.get(m.id)
+        return { id: m.id, name: seen?.name ?? m.name, online: seen?.online ?? false, role: m.role, mutedUntil: m.mutedUntil }
+      })
+  return people.sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name))
 }
 
-/** Everyone the room shows a name of: me, its members, the authors of its loaded messages, readers and typists. */
-export function * namedPeople (room: Pick<RoomState, 'members' | 'messages' | 'reads' | 'typing'>, me: Person): Iterable<Person> {
+/** Everyone the room shows a name of: me, its members (present and stored), the authors of its loaded messages, readers and typists. */
+export function * namedPeople (room: Pick<RoomState, 'members' | 'roster' | 'messages' | 'reads' | 'typing'>, me: Person): Iterable<Person> {
   yield me
   yield * room.members.values()
+  if (room.roster !== null) yield * room.roster.values()
   for (const message of room.messages) yield message.user
   for (const [id, { name }] of room.reads) yield { id, name }
   for (const [id, { name }] of room.typing) yield { id, name }

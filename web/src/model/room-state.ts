@@ -1,9 +1,21 @@
-import { LIMITS, type ChatMessage, type Member } from '@webchat/shared'
+import { LIMITS, type ChatMessage, type Member, type Role } from '@webchat/shared'
 import { compareIds } from '@webchat/client'
 import { deleteEntry, setEntry } from './immutable-map.js'
+import type { Person } from './identity.js'
 import { dropPending, type PendingMessage } from './pending.js'
+import { localInfo, type RoomInfo } from './room-info.js'
 
-export interface MemberView { readonly id: string, readonly name: string, readonly online: boolean }
+export interface MemberView {
+  readonly id: string
+  readonly name: string
+  readonly online: boolean
+  /** In a room with a roster. */
+  readonly role?: Role | undefined
+  readonly mutedUntil?: string | undefined
+}
+
+/** One entry of a room's roster (its stored members, online or not). */
+export interface RosterMember { readonly id: string, readonly name: string, readonly role: Role, readonly mutedUntil: string | undefined }
 
 /**
  * Everything the UI shows about one room. Immutable: every change returns a new state that
@@ -12,6 +24,11 @@ export interface MemberView { readonly id: string, readonly name: string, readon
  */
 export interface RoomState {
   readonly name: string
+  readonly info: RoomInfo
+  /** The stored members, once asked for (null: not loaded, or the room has none). */
+  readonly roster: ReadonlyMap<string, RosterMember> | null
+  /** People banned here that I learnt of (the server has no list of them for me). */
+  readonly banned: ReadonlyMap<string, Person>
   /** Oldest first, unique ids. */
   readonly messages: readonly ChatMessage[]
   /** Older messages exist before the first one. */
@@ -28,9 +45,9 @@ export interface RoomState {
   readonly pending: readonly PendingMessage[]
 }
 
-export function createRoomState (name: string): RoomState {
+export function createRoomState (name: string, info: RoomInfo = localInfo(name)): RoomState {
   return {
-    name, messages: [], more: false, loadingOlder: false, joined: false,
+    name, info, roster: null, banned: new Map(), messages: [], more: false, loadingOlder: false, joined: false,
     members: new Map(), typing: new Map(), reads: new Map(), lastRead: null, unread: 0, pending: []
   }
 }

@@ -3,6 +3,7 @@ import type { ChatMessage } from '@webchat/shared'
 import { sharedNames, type Person } from '../model/identity.js'
 import type { PendingMessage } from '../model/pending.js'
 import { memberList, namedPeople, readersByMessage } from '../model/room-people.js'
+import type { RoomInfo } from '../model/room-info.js'
 import type { MemberView, RoomState } from '../model/room-state.js'
 import type { ChatState } from './chat-state.js'
 
@@ -19,7 +20,11 @@ export interface ActiveRoom {
   readonly readers: ReadonlySignal<ReadonlyMap<string, Person[]>>
   /** Names (as `nameKey`s) that two or more people in the room have: these show with their tags. */
   readonly sharedNames: ReadonlySignal<ReadonlySet<string>>
-  /** Online first, then by name. */
+  /** Its kind, title, topic, and my role and mute in it. */
+  readonly info: ReadonlySignal<RoomInfo>
+  /** People banned here that I know of. */
+  readonly banned: ReadonlySignal<ReadonlyMap<string, Person>>
+  /** Online first, then by name; with roles in a room with a roster. */
   readonly members: ReadonlySignal<readonly MemberView[]>
   readonly more: ReadonlySignal<boolean>
   readonly loadingOlder: ReadonlySignal<boolean>
@@ -35,6 +40,7 @@ export function createActiveRoom (state: ChatState): ActiveRoom {
   const members = part('members')
   const unread = part('unread')
   const typing = part('typing')
+  const roster = part('roster')
   let shared: ReadonlySet<string> = new Set()
   return {
     messages,
@@ -42,11 +48,13 @@ export function createActiveRoom (state: ChatState): ActiveRoom {
     typing,
     readers: computed(() => readersByMessage({ messages: messages.value, reads: reads.value }, state.me.value.id)),
     sharedNames: computed(() => {
-      const room = { members: members.value, messages: messages.value, reads: reads.value, typing: typing.value }
+      const room = { members: members.value, roster: roster.value, messages: messages.value, reads: reads.value, typing: typing.value }
       shared = sharedNames(namedPeople(room, state.me.value), shared)
       return shared
     }),
-    members: computed(() => memberList({ members: members.value })),
+    info: part('info'),
+    banned: part('banned'),
+    members: computed(() => memberList({ members: members.value, roster: roster.value })),
     more: part('more'),
     loadingOlder: part('loadingOlder'),
     joined: part('joined'),

@@ -5,6 +5,7 @@ import { addPending, isPending, removePending, setPendingStatus } from '../model
 import { applyHistory, applyMessage, createRoomState, markRead, type RoomState } from '../model/room-state.js'
 import { updateRoom, type ChatState } from './chat-state.js'
 import type { ChatConnection } from './connection-feed.js'
+import { dropRoom } from './room-entries.js'
 
 /** Everything the chat screen can do; each action changes the state, and the views follow. */
 export interface ChatActions {
@@ -34,6 +35,8 @@ export interface ActionDeps {
   auth: Pick<AuthClient, 'rename'>
   newId: () => string
   now: () => number
+  /** Rooms being joined by `join`, which says itself what went wrong. */
+  joining: Set<string>
 }
 
 export function createChatActions (state: ChatState, conn: ChatConnection, deps: ActionDeps): ChatActions {
@@ -60,12 +63,10 @@ export function createChatActions (state: ChatState, conn: ChatConnection, deps:
     readIfSeen()
   }
 
-  function removeRoom (name: string): void {
-    const rooms = new Map(state.rooms.peek())
-    rooms.delete(name)
-    state.rooms.value = rooms
-    if (active() === name) select([...rooms.keys()][0] ?? 'general')
-  }
+  const removeRoom = (name: string): void => { dropRoom(state, conn, name, select) }
+  /** A join refused for good: the room goes (a listed room stays: the server's list decides). */
+  const refusedForGood = (err: unknown, name: string): boolean => isWebchatError(err) &&
+    (err.code === 'too_many_rooms' || err.code === 'invalid_room' || (err.code === 'not_found' && roomOf(name)?.info.listed !== true))
 
   function sendPending (room: string, clientMsgId: string): void {
     const p = roomOf(room)?.pending.find((x) => x.clientMsgId === clientMsgId)
@@ -89,12 +90,15 @@ export function createChatActions (state: ChatState, conn: ChatConnection, deps:
     async join (name) {
       if (!has(name)) state.rooms.value = new Map(state.rooms.peek()).set(name, createRoomState(name))
       select(name)
+      deps.joining.add(name)
       try {
         await conn.join(name)
         return undefined
       } catch (err) {
-        if (isWebchatError(err) && (err.code === 'too_many_rooms' || err.code === 'invalid_room')) removeRoom(name)
+        if (refusedForGood(err, name)) removeRoom(name)
         return errorText(err)
+      } finally {
+        deps.joining.delete(name)
       }
     },
     leave (name) {

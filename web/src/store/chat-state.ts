@@ -19,6 +19,8 @@ export interface ChatState {
   readonly everOpen: Signal<boolean>
   /** The newest message of someone else in the open room, for screen readers. */
   readonly announcement: Signal<string>
+  /** Something that happened to my rooms that I should know of ("You were removed from …"); empty: none. */
+  readonly notice: Signal<string>
   /** The page is visible. */
   readonly visible: Signal<boolean>
   /** The reader is at the bottom of the open room's messages, following the newest. */
@@ -40,6 +42,7 @@ export function createChatState (me: User, roomNames: readonly string[], active:
     connection: signal(undefined),
     everOpen: signal(false),
     announcement: signal(''),
+    notice: signal(''),
     visible,
     atBottom: signal(true),
     room: computed(() => rooms.value.get(activeName.value)!),

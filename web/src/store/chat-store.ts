@@ -6,10 +6,13 @@ import { createActiveRoom, type ActiveRoom } from './active-room.js'
 import { createChatActions, type ChatActions } from './chat-actions.js'
 import { createChatState, type ChatState } from './chat-state.js'
 import { feedConnection, type ChatConnection } from './connection-feed.js'
+import { createInvitations } from './invitations.js'
+import { createRoomActions, type RoomActions } from './room-actions.js'
+import { feedRooms } from './rooms-feed.js'
 
 export interface ChatStoreOptions {
   user: User
-  auth: Pick<AuthClient, 'rename' | 'logout'>
+  auth: Pick<AuthClient, 'rename' | 'logout' | 'invitation'>
   /** The rooms kept for this user in this browser. */
   saved: RoomsStorage
   /** The room the address names: opened first, and kept. */
@@ -24,7 +27,7 @@ export interface ChatStoreOptions {
 type ReadOnly<T> = { readonly [K in keyof T]: T[K] extends Signal<infer V> ? ReadonlySignal<V> : T[K] }
 
 /** The one store of the chat screen: its state, the open room's parts, and the actions. */
-export type ChatStore = ReadOnly<ChatState> & { readonly view: ActiveRoom } & ChatActions & {
+export type ChatStore = ReadOnly<ChatState> & { readonly view: ActiveRoom } & ChatActions & RoomActions & {
   /** Logs out on the server (the session ends here whatever it answers), then closes. */
   logout (): Promise<void>
   /** Closes the connection and stops remembering rooms. */
@@ -39,19 +42,27 @@ export function createChatStore (options: ChatStoreOptions): ChatStore {
   const now = options.now ?? Date.now
   const state = createChatState(user, names, first)
   const conn = options.connect(names)
-  const actions = createChatActions(state, conn, { auth: options.auth, newId: options.newId ?? (() => crypto.randomUUID()), now })
+  const joining = new Set<string>()
+  const actions = createChatActions(state, conn, { auth: options.auth, newId: options.newId ?? (() => crypto.randomUUID()), now, joining })
   feedConnection(state, conn, actions.readIfSeen, now)
+  const rooms = feedRooms(state, conn, { select: actions.select, joining })
+  const invitations = createInvitations(options.auth, conn)
+  const roomActions = createRoomActions(state, conn, { invitations, select: actions.select, leaveHere: actions.leave })
 
   // Computed values compare by identity: as one string (room names have no spaces) the list of
-  // names changes only when a room is added or removed, not with every message, and so is saved.
-  const roomList = computed(() => [...state.rooms.value.keys()].join(' '))
-  const stopSaving = effect(() => saved.save(user.id, roomList.value.split(' ')))
+  // public rooms changes only when one is added or removed, not with every message, and so is
+  // saved. Private and direct rooms are not kept here: the server lists them on every connect.
+  const roomList = computed(() => [...state.rooms.value.values()].filter((r) => r.info.kind === 'public').map((r) => r.name).join(' '))
+  const stopSaving = effect(() => saved.save(user.id, roomList.value === '' ? [] : roomList.value.split(' ')))
+  // The open room's roster, when it has one: asked for when it opens, and again after a rejoin.
+  const stopRoster = effect(() => rooms.loadRoster(state.room.value.name))
 
   let closed = false
   function dispose (): void {
     if (closed) return
     closed = true
     stopSaving()
+    stopRoster()
     conn.close()
   }
 
@@ -59,6 +70,7 @@ export function createChatStore (options: ChatStoreOptions): ChatStore {
     ...state,
     view: createActiveRoom(state),
     ...actions,
+    ...roomActions,
     async logout () {
       try { await options.auth.logout() } catch { /* the session is ended here either way */ }
       dispose()

@@ -6,7 +6,8 @@ import { updateRoom, type ChatState } from './chat-state.js'
 
 /** What the store needs of a chat connection (`createConnection` gives it; tests give a fake). */
 export type ChatConnection = Pick<Connection,
-  'on' | 'join' | 'leave' | 'send' | 'typing' | 'read' | 'history' | 'reconnect' | 'refreshToken' | 'close'>
+  'on' | 'join' | 'leave' | 'send' | 'typing' | 'read' | 'history' | 'reconnect' | 'refreshToken' | 'close' |
+  'createRoom' | 'direct' | 'invite' | 'remove' | 'ban' | 'unban' | 'setRole' | 'mute' | 'unmute' | 'updateRoom' | 'leaveRoom' | 'listMembers'>
 
 /** How long an announced message may be: screen readers read all of it. */
 const ANNOUNCE_CHARS = 300

@@ -3,10 +3,13 @@ const PATHS = {
   send: 'M4 12l16-8-6 16-2.5-6.5L4 12z',
   hash: 'M9 4L7 20M17 4l-2 16M4 9h16M3 15h16',
   back: 'M15 6l-6 6 6 6',
-  plus: 'M12 5v14M5 12h14'
+  plus: 'M12 5v14M5 12h14',
+  lock: 'M7 11V8a5 5 0 0 1 10 0v3M5 11h14v9H5z',
+  // Three dots, drawn as short strokes that the round caps make into discs.
+  more: 'M5 12h.5M12 12h.5M19 12h.5'
 } as const
 
 /** An inline SVG icon drawn with currentColor; decorative (its button carries the label). */
 export function Icon ({ name }: { name: keyof typeof PATHS }) {
-  return <svg viewBox='0 0 24 24' class='icon' aria-hidden='true'><path d={PATHS[name]} /></svg>
+  return <svg viewBox='0 0 24 24' class={`icon icon-${name}`} aria-hidden='true'><path d={PATHS[name]} /></svg>
 }

@@ -13,6 +13,11 @@ export function deferred<T> (): Deferred<T> {
 
 type Page = { messages: ChatMessage[], more: boolean }
 
+/** A request about rooms and members, as the store made it, answered when the test says. */
+export interface RoomRequest { method: string, args: unknown[], reply: Deferred<unknown> }
+
+const ROOM_METHODS = ['createRoom', 'direct', 'invite', 'remove', 'ban', 'unban', 'setRole', 'mute', 'unmute', 'updateRoom', 'leaveRoom', 'listMembers'] as const
+
 /**
  * A chat connection the test drives: it records what the store asked for, answers when the test
  * says, and emits the server's events.
@@ -27,11 +32,18 @@ export function fakeConnection () {
     reads: [] as Array<[string, string]>,
     typing: [] as string[],
     history: [] as Array<{ room: string, before: string, reply: Deferred<Page> }>,
+    requests: [] as RoomRequest[],
     reconnects: 0,
     refreshes: 0,
     closed: false
   }
+  const roomRequests = Object.fromEntries(ROOM_METHODS.map((method) => [method, async (...args: unknown[]) => {
+    const reply = deferred<unknown>()
+    log.requests.push({ method, args, reply })
+    return await reply.promise
+  }])) as unknown as Pick<ChatConnection, typeof ROOM_METHODS[number]>
   const conn: ChatConnection = {
+    ...roomRequests,
     on (event, listener) {
       const set = listeners.get(event) ?? new Set()
       listeners.set(event, set.add(listener as Listener<never>))

@@ -12,6 +12,11 @@ export function storeWith (options: { rooms?: string[], initialRoom?: string, re
   const storage = memoryStorage(options.rooms === undefined ? {} : { [`webchat:rooms:${ME.id}`]: JSON.stringify(options.rooms) })
   const auth = {
     logouts: 0,
+    invitations: [] as string[],
+    async invitation (email: string): Promise<{ ticket: string, expiresAt: string }> {
+      auth.invitations.push(email)
+      return { ticket: `ticket-for-${email}`, expiresAt: '2030-01-01T00:10:00.000Z' }
+    },
     async rename (name: string): Promise<User> {
       if (options.renameFails === true) throw new WebchatError('invalid_name', 'no')
       return { ...ME, name }

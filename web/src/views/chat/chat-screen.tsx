@@ -5,7 +5,9 @@ import { Banner } from './banner.js'
 import { Composer } from './composer.js'
 import { MembersPanel } from './members-panel.js'
 import { MessageLog } from './message-log.js'
+import { Notice } from './notice.js'
 import { RenameDialog } from './rename-dialog.js'
+import { EditRoomDialog, EmailDialog, NewRoomDialog } from './room-dialogs.js'
 import { RoomHeader } from './room-header.js'
 import { Sidebar } from './sidebar.js'
 import { TypingLine } from './typing-line.js'
@@ -21,6 +23,10 @@ export function ChatScreen ({ store, signOut }: { store: ChatStore, signOut (): 
   const pane = useSignal<'chat' | 'rooms'>('chat')
   const membersOpen = useMembersPanel()
   const renaming = useSignal(false)
+  const creating = useSignal(false)
+  const editing = useSignal(false)
+  const inviting = useSignal(false)
+  const messaging = useSignal(false)
   const members = useComputed(() => membersOpen.value ? 'open' : 'closed')
   const connection = useComputed(() => store.connection.value?.state)
   const composer = useRef<HTMLTextAreaElement>(null)
@@ -42,9 +48,16 @@ export function ChatScreen ({ store, signOut }: { store: ChatStore, signOut (): 
   return (
     <div class='chat' data-view={pane} data-members={members} data-connection={connection}>
       <a class='skip-link' href='#composer-input' onClick={(e) => { e.preventDefault(); composer.current?.focus() }}>Skip to message box</a>
-      <Sidebar store={store} select={select} rename={() => { renaming.value = true }} logout={() => { void store.logout().then(signOut) }} />
+      <Sidebar
+        store={store} select={select} rename={() => { renaming.value = true }} logout={() => { void store.logout().then(signOut) }}
+        newRoom={() => { creating.value = true }} newDirect={() => { messaging.value = true }}
+      />
       <main class='room' aria-labelledby='room-title'>
-        <RoomHeader store={store} membersOpen={membersOpen} back={() => { membersOpen.value = false; pane.value = 'rooms' }} />
+        <RoomHeader
+          store={store} membersOpen={membersOpen} back={() => { membersOpen.value = false; pane.value = 'rooms' }}
+          invite={() => { inviting.value = true }} edit={() => { editing.value = true }}
+        />
+        <Notice store={store} />
         <Banner store={store} signIn={end} />
         <MessageLog store={store} />
         <TypingLine store={store} />
@@ -53,6 +66,16 @@ export function ChatScreen ({ store, signOut }: { store: ChatStore, signOut (): 
       <MembersPanel store={store} close={() => { membersOpen.value = false }} />
       <div class='sr-only' aria-live='polite' id='announcer'>{store.announcement}</div>
       <RenameDialog opened={renaming} me={store.me} save={store.rename} />
+      <NewRoomDialog opened={creating} create={store.createRoom} />
+      <EditRoomDialog opened={editing} info={store.view.info} save={store.editRoom} />
+      <EmailDialog
+        opened={inviting} id='invite' title='Invite someone' submitLabel='Invite' send={store.invite}
+        intro='They get an email, and the room is in their list when they sign in.'
+      />
+      <EmailDialog
+        opened={messaging} id='new-direct' title='New message' submitLabel='Start conversation' send={store.startDirect}
+        intro='A conversation between the two of you: only you two can read it.'
+      />
     </div>
   )
 }

@@ -1,20 +1,31 @@
 import { useComputed, useSignal } from '@preact/signals'
 import type { RefObject } from 'preact'
 import { LIMITS } from '@webchat/shared'
+import { formatFull } from '../../model/format.js'
+import { composerBlock, roomLabel } from '../../model/room-info.js'
 import type { ChatStore } from '../../store/chat-store.js'
 import { Icon } from '../icon.js'
+import { useNow } from '../use-now.js'
 
 const MAX_ROWS = 8
 
 /**
  * The message box: Enter sends, Shift+Enter adds a line; it grows with its text up to 8 lines.
- * Once the session has ended it is off for good.
+ * Once the session has ended it is off for good; in an archived room, or while I am muted there,
+ * the reason shows in its place (a timed mute is checked again every few seconds).
  */
 export function Composer ({ store, input }: { store: ChatStore, input: RefObject<HTMLTextAreaElement | null> }) {
   const text = useSignal('')
   const ended = useComputed(() => store.connection.value?.state === 'ended')
-  const label = `Message #${store.active.value}`
+  const info = store.view.info.value
+  const now = useNow(5000, info.mutedUntil !== undefined && info.mutedUntil !== 'forever')
+  const blocked = composerBlock(info, now, formatFull)
+  const label = `Message ${roomLabel(store.active.value, info)}`
   const value = text.value
+
+  if (blocked !== null) {
+    return <div class='composer composer-blocked' data-blocked={info.archived ? 'archived' : 'muted'}><p role='status'>{blocked}</p></div>
+  }
 
   function submit (): void {
     const message = text.value.trim()

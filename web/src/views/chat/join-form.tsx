@@ -29,7 +29,7 @@ export function JoinForm ({ join }: { join (room: string): Promise<string | unde
       <div class='input-row'>
         <input
           ref={input} id='join-room' name='room' autocomplete='off' placeholder='room-name' maxlength={65} aria-describedby='join-error'
-          value={text.value} onInput={(e) => { text.value = e.currentTarget.value }}
+          value={text.value} onInput={(e) => { text.value = e.currentTarget.value; error.value = '' }}
         />
         <button class='btn btn-icon' type='submit' aria-label='Join room'><Icon name='plus' /></button>
       </div>

@@ -1,4 +1,5 @@
 interface Props {
+  /** The room as it is called ("#general", "Launch"). */
   room: string
   empty: boolean
   more: boolean
@@ -15,7 +16,7 @@ export function ListTop ({ room, empty, more, loading, loadOlder }: Props) {
         {loading ? 'Loading…' : 'Load older messages'}
       </button>
       <p class='list-top-note muted' hidden={hasOlder}>
-        {empty ? `No messages in #${room} yet. Say hello!` : `This is the beginning of #${room}.`}
+        {empty ? `No messages in ${room} yet. Say hello!` : `This is the beginning of ${room}.`}
       </p>
     </div>
   )

@@ -2,6 +2,7 @@ import { Component, createRef } from 'preact'
 import type { ChatMessage } from '@webchat/shared'
 import { buildRows, GROUP_MS, type Row } from '../../model/grouping.js'
 import { tagIfShared } from '../../model/identity.js'
+import { roomLabel } from '../../model/room-info.js'
 import type { ChatStore } from '../../store/chat-store.js'
 import { ListTop } from './list-top.js'
 import { DaySeparator, MessageRow } from './message-row.js'
@@ -99,7 +100,7 @@ export class MessageLog extends Component<{ store: ChatStore }> {
     return (
       <div class='messages-wrap'>
         <div ref={this.scroller} class='messages' tabindex={0} role='log' aria-live='off' aria-label='Message history' onScroll={this.onScroll}>
-          <ListTop room={store.active.value} empty={messages.length === 0} more={view.more.value} loading={view.loadingOlder.value} loadOlder={store.loadOlder} />
+          <ListTop room={view.info.value.kind === 'direct' ? `your conversation with ${roomLabel(store.active.value, view.info.value)}` : roomLabel(store.active.value, view.info.value)} empty={messages.length === 0} more={view.more.value} loading={view.loadingOlder.value} loadOlder={store.loadOlder} />
           <ol class='rows' aria-label='Messages'>
             {this.rowsOf(messages).map((row) => row.kind === 'day'
               ? <DaySeparator key={row.key} label={row.label} />

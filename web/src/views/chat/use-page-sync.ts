@@ -1,5 +1,6 @@
 import { useSignalEffect } from '@preact/signals'
 import { useEffect, useRef } from 'preact/hooks'
+import { roomLabel } from '../../model/room-info.js'
 import { roomFromPath, roomPath } from '../../model/room-path.js'
 import type { ChatStore } from '../../store/chat-store.js'
 
@@ -10,7 +11,7 @@ import type { ChatStore } from '../../store/chat-store.js'
 export function usePageSync (store: ChatStore, opened: () => void): void {
   useSignalEffect(() => {
     const unread = store.unreadElsewhere.value
-    const title = `#${store.active.value} · webchat`
+    const title = `${roomLabel(store.active.value, store.view.info.value)} · webchat`
     document.title = unread > 0 ? `(${unread}) ${title}` : title
   })
 
