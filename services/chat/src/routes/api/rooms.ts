@@ -20,7 +20,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       security: [{ chatToken: [] }],
       params: RoomParams,
       querystring: HistoryQuery,
-      response: { 200: MessagesPage, ...errorResponses(400, 401, 404, 429, 503) }
+      response: { 200: MessagesPage, ...errorResponses(400, 401, 403, 404, 429, 503) }
     },
     onRequest: userAuth
   }, async (request) => {
@@ -38,7 +38,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['rooms'],
       security: [{ chatToken: [] }],
       params: RoomParams,
-      response: { 200: RoomPresence, ...errorResponses(400, 401, 404, 503) }
+      response: { 200: RoomPresence, ...errorResponses(400, 401, 403, 404, 503) }
     },
     onRequest: userAuth
   }, async (request) => {
