@@ -8,7 +8,7 @@ export interface BenchConfig {
   passes: number
   scenarios: ScenarioName[]
   systems: SystemName[]
-  /** Extra settings for the webchat instances (BENCH_CHAT_ENV=K=V,K=V), for experiments; reported. */
+  /** Extra settings for the webchat instances (BENCH_CHAT_ENV=K=V,K=V, for experiments, and what a scenario's size needs); reported. */
   chatEnv: Record<string, string>
   /** Root of the webchat snapshot run as `webchat-base`. */
   baseDir: string | undefined
@@ -60,8 +60,16 @@ const int = (value: string | undefined, fallback: number): number => {
 /** Offered messages a second in the fan-out room; deliveries a second are this times the members. */
 const FANOUT_RATES = [10, 20, 40, 70, 100, 130, 160, 200, 300, 400, 600, 800, 1000, 1300, 1600, 2000]
 
+/** Chat's default MAX_ROOM_MEMBERS: a join makes a member, so a larger fan-out room needs more. */
+const CHAT_MAX_ROOM_MEMBERS = 10_000
+
+/** Settings the scenarios need of the webchat instances: none at the default sizes. */
+const scenarioEnv = (fanoutMembers: number): Record<string, string> =>
+  fanoutMembers > CHAT_MAX_ROOM_MEMBERS ? { MAX_ROOM_MEMBERS: String(fanoutMembers) } : {}
+
 export function loadConfig (env: NodeJS.ProcessEnv = process.env): BenchConfig {
   const quick = env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true'
+  const fanoutMembers = int(env.BENCH_FANOUT_MEMBERS, 1000)
   const rates = env.BENCH_FANOUT_RATES === undefined
     ? (quick ? [10, 40, 100, 200, 400, 800, 1300, 2000] : FANOUT_RATES)
     : env.BENCH_FANOUT_RATES.split(',').map((s) => int(s, 0)).filter((n) => n > 0)
@@ -72,14 +80,17 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): BenchConfig {
     scenarios: list(env.BENCH_SCENARIOS, SCENARIOS),
     systems: list(env.BENCH_SYSTEMS, ALL_SYSTEMS).filter((s) => env.BENCH_SYSTEMS !== undefined || (SYSTEMS as readonly string[]).includes(s)),
     baseDir: env.BENCH_BASE_DIR,
-    chatEnv: Object.fromEntries((env.BENCH_CHAT_ENV ?? '').split(',').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')).trim(), kv.slice(kv.indexOf('=') + 1).trim()])),
+    chatEnv: {
+      ...scenarioEnv(fanoutMembers),
+      ...Object.fromEntries((env.BENCH_CHAT_ENV ?? '').split(',').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')).trim(), kv.slice(kv.indexOf('=') + 1).trim()]))
+    },
     timeLimitMs: int(env.BENCH_TIME_LIMIT_S, quick ? 240 : 1200) * 1000,
     writeDocs: env.BENCH_WRITE_DOCS === undefined ? !quick : env.BENCH_WRITE_DOCS === '1',
     profile: env.BENCH_PROFILE === '1',
     generators: int(env.BENCH_GENERATORS, Math.max(2, Math.min(4, cpus().length))),
     generatorNice: int(env.BENCH_GENERATOR_NICE, 10),
     fanout: {
-      members: int(env.BENCH_FANOUT_MEMBERS, 1000),
+      members: fanoutMembers,
       // Each sending connection stays at 8 a second, under the per-connection limit of 10 (burst
       // 20); two connections a user, one on each instance, keep each user under the per-user 20.
       senderUsers: Math.max(10, Math.ceil(maxRate / 16)),

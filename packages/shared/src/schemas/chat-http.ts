@@ -64,11 +64,11 @@ export const NewMember = Type.Object({
 export type NewMember = Static<typeof NewMember>
 
 export const CreateRoomRequest = Type.Object({
-  kind: Type.Union([Type.Literal('private'), Type.Literal('direct')]),
-  id: Type.Optional(Type.String({ pattern: ROOM_NAME_PATTERN, description: 'private rooms only: starts with `p-`; made when absent' })),
-  title: Type.Optional(Type.String({ maxLength: LIMITS.roomTitleChars, description: 'empty for a direct room' })),
+  kind: Type.Union([Type.Literal('public'), Type.Literal('private'), Type.Literal('direct')]),
+  id: Type.Optional(Type.String({ pattern: ROOM_NAME_PATTERN, description: 'public rooms: required, not starting with `p-` or `d-`; private rooms: starts with `p-`, made when absent; direct rooms: none' })),
+  title: Type.Optional(Type.String({ maxLength: LIMITS.roomTitleChars, description: 'empty for a direct room; a public room\'s defaults to its id' })),
   topic: Type.Optional(RoomTopic),
-  members: Type.Array(NewMember, { minItems: 1, description: 'private: exactly one owner; direct: the two people' })
+  members: Type.Array(NewMember, { minItems: 1, description: 'public and private: exactly one owner; direct: the two people' })
 }, { $id: 'CreateRoomRequest', additionalProperties: false })
 export type CreateRoomRequest = Static<typeof CreateRoomRequest>
 

@@ -8,7 +8,6 @@ import type { Membership } from '../delivery/hold.js'
 import type { Outbox, Recipient } from '../delivery/outbox.js'
 import { rawSocketOf, writeFrame } from '../delivery/raw-socket.js'
 import type { RoomAccess } from '../membership/access.js'
-import { isReservedRoomId } from '../membership/room-ids.js'
 import type { Metrics } from '../metrics.js'
 
 const READY = Promise.resolve()
@@ -72,20 +71,20 @@ export class Connection implements Recipient {
     return (this.joined ??= new Map())
   }
 
-  /** What it may do in the private and direct rooms it joined (made on first use). */
+  /** What it may do in the rooms it joined (made on first use). */
   get roomAccess (): Map<string, RoomAccess> {
     return (this.access ??= new Map())
   }
 
   /**
-   * Joined (or joining) the room, and for a private or direct room let in: its access is set only
-   * once the roster said yes, so nothing reaches such a room while that is being asked.
+   * Joined (or joining) the room and let in: its access is set only once the roster said yes
+   * (a member, or for a public room not banned), so nothing reaches the room while that is asked.
    */
   inRoom (room: string): boolean {
-    return this.joined?.has(room) === true && (!isReservedRoomId(room) || this.access?.has(room) === true)
+    return this.joined?.has(room) === true && this.access?.has(room) === true
   }
 
-  /** The access of a room it joined, if that room is private or direct. */
+  /** The access of a room it joined. */
   accessTo (room: string): RoomAccess | undefined {
     return this.access?.get(room)
   }

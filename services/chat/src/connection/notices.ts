@@ -1,5 +1,5 @@
 import { wireCodeOf } from '@webchat/service-kit'
-import { accessOf, keepNewest } from '../membership/access.js'
+import { accessOf, checkStill, keepNewest } from '../membership/access.js'
 import type { Notice } from '../membership/notices.js'
 import type { Connection } from './connection.js'
 import type { ChatDeps } from './deps.js'
@@ -31,7 +31,7 @@ const RESYNC_AT_ONCE = 50
 
 /**
  * Notices published while this instance's subscriber was away are lost. Once it is back, every
- * private or direct room its sockets hold is checked against the roster again: a membership that
+ * room its sockets hold is checked against the roster again: a membership that
  * ended meanwhile closes as the notice would have, a changed one (mute, role) is taken up.
  */
 export async function resync (deps: ChatDeps, connections: Iterable<Connection>): Promise<void> {
@@ -40,7 +40,7 @@ export async function resync (deps: ChatDeps, connections: Iterable<Connection>)
   for (let i = 0; i < checks.length; i += RESYNC_AT_ONCE) {
     await Promise.all(checks.slice(i, i + RESYNC_AT_ONCE).map(async ({ conn, room }) => {
       try {
-        const { entry, rev } = await deps.membership.enter(room, conn.user)
+        const { entry, rev } = await checkStill(deps.membership, room, conn.user)
         if (conn.rooms.has(room)) keepNewest(conn.roomAccess, room, accessOf(entry, rev))
       } catch (err) {
         if (wireCodeOf(err) !== 'not_found') throw err

@@ -1,7 +1,6 @@
 import { type AppendOptions, type Engine, engineDeadline, type LogEntry } from '@webchat/engine'
 import { type ChatMessage, compareIds, LIMITS, type Member, newerId, NO_EPOCH } from '@webchat/shared'
 import type { Config } from '../config.js'
-import { createQuotas } from '../membership/quotas.js'
 import { names } from '../names.js'
 import { encodeBody, framePublish, toChatMessage } from './message-frame.js'
 
@@ -20,15 +19,11 @@ export interface Appended { id: string, duplicate: boolean }
 
 /** Room logs: appending (stored and published in one step) and reading. */
 export interface Messages {
-  /** A backend's post: stored whatever room it names. */
-  append (room: string, user: Member, text: string, clientMsgId?: string): Promise<Appended>
   /**
-   * A user's send. A room with no log yet is one of the rooms the user starts, config.newRoomsPerHour
-   * of them an hour over all instances: past it the send is refused (`too_many_rooms`) and nothing
-   * is stored, so that one user cannot fill the store with rooms. A send to a room that has messages
-   * costs nothing more.
+   * A user's send or a backend's post. Nothing else is asked: a user sends only to a room they
+   * joined, and a join is what makes a room and counts it (membership/public-rooms.ts).
    */
-  send (room: string, user: Member, text: string, clientMsgId?: string): Promise<Appended>
+  append (room: string, user: Member, text: string, clientMsgId?: string): Promise<Appended>
   /** What `joined` carries: the messages after `since` (a resume) or the latest page. */
   snapshot (room: string, since?: string, epoch?: string): Promise<Snapshot>
   /** Up to `limit` messages before `before` (or the newest), oldest first. */
@@ -53,22 +48,11 @@ export function createMessages ({ engine, config }: { engine: Engine, config: Co
       }
     }
   }
-  const quotas = createQuotas({ engine, config })
 
   return {
     async append (room, user, text, clientMsgId) {
       const { data, options } = appendOf(room, user, text, clientMsgId)
       const { id, duplicate } = await deadline(engine.logs.append(names.roomLog(room), data, options))
-      return { id, duplicate }
-    },
-
-    async send (room, user, text, clientMsgId) {
-      const { data, options } = appendOf(room, user, text, clientMsgId)
-      const log = names.roomLog(room)
-      const existing = await deadline(engine.logs.appendExisting(log, data, options))
-      if (existing !== null) return { id: existing.id, duplicate: existing.duplicate }
-      await quotas.newRoom(user.id)
-      const { id, duplicate } = await deadline(engine.logs.append(log, data, options))
       return { id, duplicate }
     },
 

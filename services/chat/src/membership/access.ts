@@ -4,7 +4,10 @@ import { mutedAt } from './records.js'
 import { isReservedRoomId } from './room-ids.js'
 import type { Membership } from './service.js'
 
-/** What a connection remembers of its membership of a private or direct room, kept current by notices. */
+/**
+ * What a connection remembers of its membership of a room it joined (of any kind: a join makes
+ * the user a member of a public room), kept current by notices.
+ */
 export interface RoomAccess {
   mutedUntil?: string
   archived: boolean
@@ -25,18 +28,26 @@ export function keepNewest (accesses: Map<string, RoomAccess>, room: string, acc
 }
 
 /**
- * Private and direct rooms (the ids the server makes) are for their members: anyone else gets the
- * answer a room that does not exist gets (not_found). Other rooms are public: null, open to any
- * signed-in user.
+ * Reading a room without joining it (history, presence). Private and direct rooms (the ids the
+ * server makes) are for their members: anyone else gets the answer a room that does not exist
+ * gets (not_found), and null comes back for a public room, open to any signed-in user who is not
+ * banned from it (public-rooms.ts).
  */
 export async function checkAccess (membership: Membership, room: string, userId: string): Promise<RoomListEntry | null> {
-  if (!isReservedRoomId(room)) return null
+  if (!isReservedRoomId(room)) {
+    await membership.readPublic(room, userId)
+    return null
+  }
   return await membership.entry(room, userId)
 }
 
-/** `checkAccess` for a join, which also keeps the member's name current in the roster. */
-export async function checkJoin (membership: Membership, room: string, user: Member): Promise<{ entry: RoomListEntry, rev: number } | null> {
-  if (!isReservedRoomId(room)) return null
+/**
+ * A join: the user's membership, with their name kept current in the roster. A private or direct
+ * room lets in its members only (not_found for anyone else, unless the join hook admits them); a
+ * public room makes the user a member unless banned (public-rooms.ts).
+ */
+export async function checkJoin (membership: Membership, room: string, user: Member): Promise<{ entry: RoomListEntry, rev: number }> {
+  if (!isReservedRoomId(room)) return await membership.joinPublic(room, user)
   return await membership.enter(room, user).catch(async (err: unknown) => await orAdmitted(membership, room, user, err))
 }
 
@@ -45,6 +56,12 @@ async function orAdmitted (membership: Membership, room: string, user: Member, e
   const admitted = err instanceof errors.NotFound ? await membership.admit(room, user) : null
   if (admitted === null) throw err
   return admitted
+}
+
+/** A socket's membership checked again after an outage: not_found when it ended meanwhile. */
+export async function checkStill (membership: Membership, room: string, user: Member): Promise<{ entry: RoomListEntry, rev: number }> {
+  if (!isReservedRoomId(room)) return await membership.resumePublic(room, user)
+  return await membership.enter(room, user)
 }
 
 /** Why a member may not send now, or null. Checked from the connection's copy: no engine call. */

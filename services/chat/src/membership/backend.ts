@@ -3,7 +3,7 @@ import { errors } from '../errors.js'
 import { type Announcer, announceChange, announceRemoval, memberFrame, unindexUnlessMembers } from './announce.js'
 import type { Directory, Read } from './directory.js'
 import { FIELD, json, type MemberRecord, parseMember, parseRoom, removal, revOf, type RoomRecord, toRoom, toRosterEntry } from './records.js'
-import { directRoomId, privateRoomId } from './room-ids.js'
+import { directRoomId, isReservedRoomId, privateRoomId } from './room-ids.js'
 import { createViews, notFound } from './views.js'
 
 /** Who a backend's changes are recorded as (createdBy, addedBy, by). */
@@ -43,9 +43,15 @@ function planRoom (request: CreateRoomRequest, createdAt: string): Planned {
     if (members.some((m) => m.record.role !== 'member')) throw new errors.BadRequest('both people of a direct room are members (no roles)')
     return { id: directRoomId(ids[0]!, ids[1]!), room: { kind: 'direct', ...base, pair: [...ids].sort() as [string, string] }, members }
   }
-  if (request.id !== undefined && !request.id.startsWith('p-')) throw new errors.BadRequest('a private room\'s id starts with p-')
   const owners = members.filter((m) => m.record.role === 'owner').length
-  if (owners !== 1) throw new errors.BadRequest(`a private room has exactly one owner (${owners} given)`)
+  // A room never has members and no owner: a public room too is made with its owner.
+  if (owners !== 1) throw new errors.BadRequest(`a ${request.kind} room has exactly one owner (${owners} given)`)
+  if (request.kind === 'public') {
+    if (request.id === undefined) throw new errors.BadRequest('a public room is named by its id: send one')
+    if (isReservedRoomId(request.id)) throw new errors.BadRequest('a public room\'s id may not start with p- or d-')
+    return { id: request.id, room: { kind: 'public', ...base, title: request.title ?? request.id }, members }
+  }
+  if (request.id !== undefined && !request.id.startsWith('p-')) throw new errors.BadRequest('a private room\'s id starts with p-')
   return { id: request.id ?? privateRoomId(), room: { kind: 'private', ...base }, members }
 }
 
@@ -71,16 +77,22 @@ export function createRoomAdmin ({ directory, announce, now = Date.now }: { dire
       const fields = [FIELD.meta, FIELD.member(user.id), FIELD.ban(user.id), ...(previousOwner === undefined ? [] : [FIELD.member(previousOwner)])]
       try {
         return await directory.mutate(id, fields, (read) => {
-          const room = managed(read)
+          const managedRoom = managed(read)
           const existing = parseMember(read[FIELD.member(user.id)])
           if (existing === null && read[FIELD.ban(user.id)] !== null) throw new errors.Banned('that user is banned from this room: unban them first')
           if (existing?.role === 'owner' && role !== 'owner') throw new errors.Forbidden('the owner keeps the role until another member is made owner')
+          // A public room all left (public-rooms.ts): its first member is its owner.
+          if (managedRoom.vacant === true && role !== 'owner') throw new errors.Forbidden('nobody is in this room: its first member is its owner (role owner)')
+          // Planned for a vacant room that someone has joined (and owns) since: plan again.
+          if (role === 'owner' && previousOwner === undefined && existing?.role !== 'owner' && managedRoom.vacant !== true) throw new OwnerMoved()
+          const { vacant, ...room } = managedRoom
           const next: MemberRecord = existing === null
             ? { role, name: user.name ?? '', addedAt: iso(), addedBy: BACKEND }
             : { ...existing, role, name: user.name ?? existing.name, rev: (existing.rev ?? 0) + 1 }
           const unchanged = existing !== null && existing.role === role && existing.name === next.name
           if (unchanged) return { result: { room, next: existing, added: false, roleChanged: false, previous: null } }
           const set: Record<string, string> = { [FIELD.member(user.id)]: json(next) }
+          if (vacant === true) set[FIELD.meta] = json(room)
           let previous: MemberRecord | null = null
           if (previousOwner !== undefined) {
             const old = parseMember(read[FIELD.member(previousOwner)])

@@ -6,9 +6,10 @@ import { names } from '../names.js'
 const HOUR_MS = 3600_000
 
 /**
- * What one user may make an hour, over all instances: rooms (a first message to a room that had
- * none, a private room, a direct conversation) and invitations. Each is a counter in the user's
- * name; past it the request is refused and nothing is made.
+ * What one user may make an hour, over all instances: rooms (a public room by the join that makes
+ * it, a private room, a direct conversation) and invitations. Each is a counter in the user's
+ * name, charged where the thing is made; past it the request is refused and nothing is made.
+ * What backends make is not counted.
  */
 export interface Quotas {
   /** Counts a room the user starts; too_many_rooms past NEW_ROOMS_PER_HOUR. */
@@ -23,7 +24,7 @@ export function createQuotas ({ engine, config }: { engine: Engine, config: Conf
   return {
     async newRoom (userId) {
       if (await take(names.newRooms(userId)) > config.newRoomsPerHour) {
-        throw new errors.TooManyRooms(`you started ${config.newRoomsPerHour} new rooms in the last hour: send to a room that has messages, or wait`)
+        throw new errors.TooManyRooms(`you started ${config.newRoomsPerHour} new rooms in the last hour: join a room that exists, or wait`)
       }
     },
     async invite (userId) {

@@ -26,6 +26,11 @@ export interface RoomRecord {
   pair?: [string, string]
   /** Counts the changes to the room that its sockets act on (archived), like MemberRecord.rev. */
   rev?: number
+  /**
+   * A public room whose last member left: its next joiner owns it. Kept in the record rather than
+   * read from the count so that a join is guarded by the record alone (public-rooms.ts).
+   */
+  vacant?: boolean
 }
 
 export interface MemberRecord {

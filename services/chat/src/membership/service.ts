@@ -5,6 +5,7 @@ import { type Announcer, announceChange, announceRemoval, type MemberFrame, memb
 import type { Directory, Read } from './directory.js'
 import { type Action, allowed, roleAction } from './policy.js'
 import { FIELD, json, type MemberRecord, parseBan, parseMember, parseRoom, removal, revOf, type RoomRecord, toRoom } from './records.js'
+import { createPublicRooms } from './public-rooms.js'
 import type { Quotas } from './quotas.js'
 import { directRoomId, privateRoomId } from './room-ids.js'
 import { createViews, notFound, type RoomQueries } from './views.js'
@@ -32,6 +33,12 @@ export interface Membership extends RoomQueries {
    * (access-hook.ts) may admit them with a role. Null when there is no hook, or no yes.
    */
   admit (room: string, user: Member): Promise<{ entry: RoomListEntry, rev: number } | null>
+  /** A join of a public room, which makes the user a member (public-rooms.ts). */
+  joinPublic (room: string, user: Member): Promise<{ entry: RoomListEntry, rev: number }>
+  /** Whether the user may read a public room without joining it; throws banned or not_found. */
+  readPublic (room: string, userId: string): Promise<void>
+  /** A public room's membership checked again after an outage (public-rooms.ts). */
+  resumePublic (room: string, user: Member): Promise<{ entry: RoomListEntry, rev: number }>
 }
 
 interface Seen { room: RoomRecord, actor: MemberRecord }
@@ -50,7 +57,7 @@ function check (room: RoomRecord, action: Action, actor: Role, target?: { role: 
   if (!allowed(room.kind, action, actor, target)) throw new errors.Forbidden(`your role may not do that here (${action})`)
 }
 
-export function createMembership ({ directory, quotas, announce, access, now = Date.now }: { directory: Directory, quotas: Quotas, announce: Announcer, access?: AccessHook, now?: () => number }): Membership {
+export function createMembership ({ directory, quotas, announce, access, openRooms, now = Date.now }: { directory: Directory, quotas: Quotas, announce: Announcer, access?: AccessHook, openRooms: boolean, now?: () => number }): Membership {
   const iso = (): string => new Date(now()).toISOString()
 
   const changed = async (id: string, room: RoomRecord, userId: string, record: MemberRecord, frame: MemberFrame): Promise<void> => {
@@ -74,9 +81,13 @@ export function createMembership ({ directory, quotas, announce, access, now = D
 
   const views = createViews(directory, now)
   const { entryOf } = views
+  const publicRooms = createPublicRooms({ directory, quotas, announce, views, openRooms, now })
 
   const membership: Membership = {
     ...views.queries,
+    joinPublic: publicRooms.join,
+    readPublic: publicRooms.read,
+    resumePublic: publicRooms.resume,
 
     async createPrivate (owner, title, topic) {
       await quotas.newRoom(owner.id)
@@ -219,8 +230,10 @@ export function createMembership ({ directory, quotas, announce, access, now = D
         if (me.role === 'owner' && Number(read[FIELD.count] ?? '0') > 1) {
           throw new errors.Forbidden('the owner hands the room over (set_role owner) before leaving it')
         }
-        // The last member leaving archives the room: its history stays, read-only.
-        const set = me.role === 'owner' ? { [FIELD.meta]: json({ ...room, archived: true, rev: (room.rev ?? 0) + 1 }) } : undefined
+        // The last member leaving archives a private room: its history stays, read-only. A public
+        // room stays open, vacant: its next joiner owns it (public-rooms.ts).
+        const last: RoomRecord = room.kind === 'public' ? { ...room, vacant: true } : { ...room, archived: true, rev: (room.rev ?? 0) + 1 }
+        const set = me.role === 'owner' ? { [FIELD.meta]: json(last) } : undefined
         return { change: { ...(set === undefined ? {} : { set }), delete: [FIELD.member(self.id)], count: { field: FIELD.count, by: -1 } }, result: { name: me.name, hidden: false } }
       })
       await directory.unindex(self.id, id)

@@ -1,6 +1,6 @@
 import type { Member, RoomListEntry, RosterEntry } from '@webchat/shared'
 import { errors } from '../errors.js'
-import type { Directory } from './directory.js'
+import type { Directory, Standing } from './directory.js'
 import { FIELD, json, type MemberRecord, mutedAt, parseMember, revOf, type RoomRecord, toRoom, toRosterEntry } from './records.js'
 
 export const notFound = (): Error => new errors.NotFound('no such room')
@@ -16,7 +16,7 @@ export interface RoomQueries {
    * before they ever signed in, or renamed since, shows with the name of their token.
    */
   enter (room: string, user: Member): Promise<{ entry: RoomListEntry, rev: number }>
-  /** Whether the room has a record (was made as a private or direct room). */
+  /** Whether the room has a record (every private and direct room; a public room once joined or made by a backend). */
   exists (room: string): Promise<boolean>
   /** The room as its member sees it, or not_found (no room, or not a member: the same answer). */
   entry (room: string, userId: string): Promise<RoomListEntry>
@@ -24,6 +24,8 @@ export interface RoomQueries {
 
 export interface Views {
   entryOf (id: string, room: RoomRecord, member: MemberRecord, userId: string, peerName?: string): RoomListEntry
+  /** `enter` from the user's standing, already read. */
+  admit (id: string, user: Member, standing: Standing): Promise<{ entry: RoomListEntry, rev: number }>
   queries: RoomQueries
 }
 
@@ -34,6 +36,17 @@ export function createViews (directory: Directory, now: () => number): Views {
     const peerId = room.pair?.find((p) => p !== userId)
     if (room.kind === 'direct' && peerId !== undefined) entry.peer = { id: peerId, name: peerName ?? '' }
     return entry
+  }
+
+  const admit: Views['admit'] = async (id, user, standing) => {
+    if (standing.room === null || standing.member === null) throw notFound()
+    if (standing.member.name !== user.name) {
+      await directory.mutate(id, [FIELD.member(user.id)], (read) => {
+        const current = parseMember(read[FIELD.member(user.id)])
+        return current === null ? { result: null } : { change: { set: { [FIELD.member(user.id)]: json({ ...current, name: user.name }) } }, result: null }
+      })
+    }
+    return { entry: entryOf(id, standing.room, standing.member, user.id), rev: revOf(standing.room, standing.member) }
   }
 
   const queries: RoomQueries = {
@@ -60,15 +73,7 @@ export function createViews (directory: Directory, now: () => number): Views {
     },
 
     async enter (id, user) {
-      const standing = await directory.standing(id, user.id)
-      if (standing.room === null || standing.member === null) throw notFound()
-      if (standing.member.name !== user.name) {
-        await directory.mutate(id, [FIELD.member(user.id)], (read) => {
-          const current = parseMember(read[FIELD.member(user.id)])
-          return current === null ? { result: null } : { change: { set: { [FIELD.member(user.id)]: json({ ...current, name: user.name }) } }, result: null }
-        })
-      }
-      return { entry: entryOf(id, standing.room, standing.member, user.id), rev: revOf(standing.room, standing.member) }
+      return await admit(id, user, await directory.standing(id, user.id))
     },
 
     async exists (id) {
@@ -81,5 +86,5 @@ export function createViews (directory: Directory, now: () => number): Views {
       return entryOf(id, standing.room, standing.member, userId)
     }
   }
-  return { entryOf, queries }
+  return { entryOf, admit, queries }
 }

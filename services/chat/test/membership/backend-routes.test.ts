@@ -26,7 +26,9 @@ for (const kind of ENGINES) {
 
     t.test('bad bodies are refused with 400 and make nothing', async (t) => {
       for (const [why, body] of [
-        ['a public room', { kind: 'public', members: [{ user: 'ada', role: 'owner' }] }],
+        ['a public room without an id', { kind: 'public', members: [{ user: 'ada', role: 'owner' }] }],
+        ['a public room with a private room\'s id', { kind: 'public', id: 'p-lobby', members: [{ user: 'ada', role: 'owner' }] }],
+        ['a public room without an owner', { kind: 'public', id: 'lobby', members: [{ user: 'ada' }] }],
         ['no members', { kind: 'private', members: [] }],
         ['no owner', { kind: 'private', members: [{ user: 'ada' }] }],
         ['two owners', { kind: 'private', members: [{ user: 'ada', role: 'owner' }, { user: 'bob', role: 'owner' }] }],

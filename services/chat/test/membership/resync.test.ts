@@ -30,3 +30,22 @@ t.test('redis: a removal published while an instance\'s subscriber was away stil
   bob.send({ type: 'send', room, text: 'still here?', clientMsgId: 'late' })
   t.match(await bob.waitFor((f) => f.ref === 'late'), { code: 'not_joined' })
 })
+
+t.test('redis: a ban from a public room published while an instance\'s subscriber was away still closes it there', async (t) => {
+  const cluster = await startCluster(t, 'redis')
+  const ada = await cluster.connect(0, { sub: 'ada' })
+  const bob = await cluster.connect(1, { sub: 'bob' })
+  const room = 'square'
+  await cluster.join(ada, room)
+  await cluster.join(bob, room)
+
+  const admin = new Redis(cluster.redis!.url)
+  t.teardown(() => admin.disconnect())
+  await admin.client('KILL', 'TYPE', 'pubsub')
+  await ask(ada, { type: 'ban', room, user: 'bob' })
+  t.match(await bob.waitFor((f) => f.type === 'left' && f.room === room, 10_000), { type: 'left', room }, 'closed once the instance is back and asked the roster again')
+  bob.send({ type: 'send', room, text: 'still here?', clientMsgId: 'late' })
+  t.match(await bob.waitFor((f) => f.ref === 'late'), { code: 'not_joined' })
+  ada.send({ type: 'send', room, text: 'ada stays', clientMsgId: 'ada-stays' })
+  t.match(await ada.waitFor((f) => f.clientMsgId === 'ada-stays' || f.ref === 'ada-stays'), { type: 'ack' }, 'the owner\'s socket kept the room')
+})

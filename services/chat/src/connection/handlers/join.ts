@@ -68,10 +68,11 @@ export async function join (deps: ChatDeps, conn: Connection, frame: JoinFrame):
   }
   try {
     // Before anything is attached: a private room a user is not in answers like one that does not
-    // exist. Checked once the join is registered, so that a removal meanwhile reaches it.
+    // exist, a public room makes them a member unless banned. Checked once the join is
+    // registered, so that a removal meanwhile reaches it.
     const admitted = await checkJoin(deps.membership, room, conn.user)
     if (left()) return await abandon()
-    if (admitted !== null) keepNewest(conn.roomAccess, room, accessOf(admitted.entry, admitted.rev))
+    keepNewest(conn.roomAccess, room, accessOf(admitted.entry, admitted.rev))
     await deps.rooms.attach(room, conn, membership)
     attached = true
     if (left()) return await abandon()

@@ -24,6 +24,6 @@ export async function send (deps: ChatDeps, conn: Connection, frame: ClientFrame
     conn.strike()
     return
   }
-  const { id } = await deps.messages.send(room, conn.user, text, clientMsgId)
+  const { id } = await deps.messages.append(room, conn.user, text, clientMsgId)
   conn.sendFrame({ type: 'ack', clientMsgId, id })
 }

@@ -28,7 +28,7 @@ export default fp(async (fastify) => {
       await engineDeadline(engine.pubsub.publish(names.userEvents(bucketOf(userId)), payload), config.engineTimeoutMs)
     }
   }
-  fastify.decorate('membership', createMembership({ directory, quotas: createQuotas({ engine, config }), announce, access }))
+  fastify.decorate('membership', createMembership({ directory, quotas: createQuotas({ engine, config }), announce, access, openRooms: config.openRooms }))
   // The same rooms, managed by backends: one directory and one way of announcing for both.
   fastify.decorate('roomAdmin', createRoomAdmin({ directory, announce }))
 }, { name: 'chat-membership', dependencies: ['chat-engine', 'chat-rooms', 'chat-metrics'] })

@@ -10,8 +10,8 @@ import { requireServiceKey } from './guards.js'
 const backend = { tags: ['backends'], security: [{ serviceKey: [] }] }
 
 /**
- * The host product manages private and direct rooms (membership/backend.ts): creates them with
- * their members, sets roles, removes and bans, edits and archives, and reads rosters and lists.
+ * The host product manages rooms (membership/backend.ts): creates them with their members, sets
+ * roles, removes and bans, edits and archives, and reads rosters and lists.
  */
 /** A title and topic, or a role and a name: far less than this. A new room's members may take up to Fastify's 1 MiB. */
 const SMALL_BODY = 16 * 1024
@@ -23,7 +23,7 @@ const roomAdminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post('/api/rooms', {
     schema: {
       ...backend,
-      summary: 'Create a private or direct room with its members (backends)',
+      summary: 'Create a public, private or direct room with its members (backends)',
       body: CreateRoomRequest,
       response: { 201: RoomDetails, ...errorResponses(400, 401, 409, 429, 503) }
     }
@@ -32,7 +32,7 @@ const roomAdminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/api/rooms/:room', {
     schema: {
       ...backend,
-      summary: 'A private or direct room with its members and bans (backends)',
+      summary: 'A room with its members and bans (backends); 404 for a public room nobody has joined yet',
       params: RoomParams,
       response: { 200: RoomDetails, ...errorResponses(400, 401, 404, 503) }
     }

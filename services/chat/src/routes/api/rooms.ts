@@ -20,7 +20,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       security: [{ chatToken: [] }],
       params: RoomParams,
       querystring: HistoryQuery,
-      response: { 200: MessagesPage, ...errorResponses(400, 401, 404, 429, 503) }
+      response: { 200: MessagesPage, ...errorResponses(400, 401, 403, 404, 429, 503) }
     },
     onRequest: userAuth
   }, async (request) => {
@@ -38,7 +38,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['rooms'],
       security: [{ chatToken: [] }],
       params: RoomParams,
-      response: { 200: RoomPresence, ...errorResponses(400, 401, 404, 503) }
+      response: { 200: RoomPresence, ...errorResponses(400, 401, 403, 404, 503) }
     },
     onRequest: userAuth
   }, async (request) => {
@@ -60,8 +60,10 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     const { user, text, clientMsgId } = request.body
     if (text.trim() === '') throw new errors.BadRequest('text is empty')
-    // A private or direct room is made with its members, never by a post.
-    if (isReservedRoomId(request.params.room) && (await fastify.membership.exists(request.params.room)) === false) throw new errors.NotFound('no such room')
+    // A private or direct room is made with its members, never by a post; so is a public one
+    // while OPEN_ROOMS is off (else its first join makes it, and takes over a log posted first).
+    const needsRecord = isReservedRoomId(request.params.room) || !fastify.chatConfig.openRooms
+    if (needsRecord && (await fastify.membership.exists(request.params.room)) === false) throw new errors.NotFound('no such room')
     const { id, duplicate } = await fastify.messages.append(request.params.room, user, text, clientMsgId)
     return await reply.code(duplicate ? 200 : 201).send({ id })
   })

@@ -3,7 +3,8 @@ import { ENGINES, startCluster } from '../../helpers/cluster.js'
 
 for (const kind of ENGINES) {
   t.test(`${kind}: bad input`, async (t) => {
-    const cluster = await startCluster(t, kind)
+    // One user joins 51 rooms nobody made yet: more than the rooms a user may make an hour by default.
+    const cluster = await startCluster(t, kind, { env: { NEW_ROOMS_PER_HOUR: 100 } })
     const bystander = await cluster.connect(1, { sub: 'bystander', sid: 'by' })
     await cluster.join(bystander, 'calm')
     const speaker = await cluster.connect(0, { sub: 'speaker', sid: 'sp' })
