@@ -1,9 +1,8 @@
-import type { Member, Role, RoomListEntry } from '@webchat/shared'
+import { type Member, type Role, type RoomAction, type RoomListEntry, roleAction, roleMay } from '@webchat/shared'
 import { errors } from '../errors.js'
 import { ACCESS_HOOK, type AccessHook } from './access-hook.js'
 import { type Announcer, announceChange, announceRemoval, type MemberFrame, memberFrame, unindexUnlessMembers } from './announce.js'
 import type { Directory, Read } from './directory.js'
-import { type Action, allowed, roleAction } from './policy.js'
 import { FIELD, json, type MemberRecord, parseBan, parseMember, parseRoom, removal, revOf, type RoomRecord, toRoom } from './records.js'
 import { createPublicRooms } from './public-rooms.js'
 import type { Quotas } from './quotas.js'
@@ -52,9 +51,9 @@ function seen (read: Read, actorId: string): Seen {
   return { room, actor }
 }
 
-function check (room: RoomRecord, action: Action, actor: Role, target?: { role: Role, self: boolean }): void {
+function check (room: RoomRecord, action: RoomAction, actor: Role, target?: { role: Role, self: boolean }): void {
   if (room.archived) throw new errors.Archived('the room is archived: it is read-only')
-  if (!allowed(room.kind, action, actor, target)) throw new errors.Forbidden(`your role may not do that here (${action})`)
+  if (!roleMay(room.kind, action, actor, target)) throw new errors.Forbidden(`your role may not do that here (${action})`)
 }
 
 export function createMembership ({ directory, quotas, announce, access, openRooms, now = Date.now }: { directory: Directory, quotas: Quotas, announce: Announcer, access?: AccessHook, openRooms: boolean, now?: () => number }): Membership {
@@ -153,7 +152,7 @@ export function createMembership ({ directory, quotas, announce, access, openRoo
     },
 
     async remove (id, actor, targetId, ban) {
-      const action: Action = ban ? 'ban' : 'remove'
+      const action: RoomAction = ban ? 'ban' : 'remove'
       const outcome = await directory.mutate(id, [FIELD.meta, FIELD.member(actor.id), FIELD.member(targetId), FIELD.ban(targetId)], (read) => {
         const { room, actor: me } = seen(read, actor.id)
         const target = parseMember(read[FIELD.member(targetId)])

@@ -1,5 +1,5 @@
 import { useComputed, useSignal, type Signal } from '@preact/signals'
-import { allowed } from '../../model/member-actions.js'
+import { roleMay } from '@webchat/shared'
 import { roomLabel } from '../../model/room-info.js'
 import type { ChatStore } from '../../store/chat-store.js'
 import { BidiText } from '../bidi-text.js'
@@ -29,7 +29,7 @@ export function RoomHeader ({ store, membersOpen, back, invite, edit }: Props) {
   const info = store.view.info.value
   const label = roomLabel(name, info)
   const open = membersOpen.value
-  const manage = allowed(info.kind, 'update', info.role)
+  const manage = roleMay(info.kind, 'update', info.role)
   const cannotLeave = !info.listed && lastRoom.value
   const shownError = error.value.room === name ? error.value.text : ''
 

@@ -1,7 +1,10 @@
-import type { Role, RoomKind } from '@webchat/shared'
+import type { Role, RoomKind } from './schemas/rooms.js'
 
-/** What one member may do to another (or to the room) in a room of some kind. */
-export type Action = 'invite' | 'remove' | 'mute' | 'ban' | 'promote' | 'demote' | 'hand_over' | 'update'
+/**
+ * What one member may do to another (or to the room) in a room of some kind. The chat service
+ * enforces these rules; the web app reads the same ones to offer only what the server would allow.
+ */
+export type RoomAction = 'invite' | 'remove' | 'mute' | 'ban' | 'promote' | 'demote' | 'hand_over' | 'update'
 
 const RANK: Record<Role, number> = { owner: 3, moderator: 2, member: 1 }
 
@@ -13,7 +16,7 @@ const RANK: Record<Role, number> = { owner: 3, moderator: 2, member: 1 }
  * - Only the owner makes or unmakes moderators and hands ownership over (there is one owner).
  * - Nobody acts on themselves here (leaving is `leave_room`).
  */
-export function allowed (kind: RoomKind, action: Action, actor: Role, target?: { role: Role, self: boolean }): boolean {
+export function roleMay (kind: RoomKind, action: RoomAction, actor: Role, target?: { role: Role, self: boolean }): boolean {
   if (kind === 'direct') return false
   if (target?.self === true) return false
   switch (action) {
@@ -34,7 +37,7 @@ export function allowed (kind: RoomKind, action: Action, actor: Role, target?: {
 }
 
 /** The action `set_role` stands for, from the target's role now to the one asked; null when nothing changes. */
-export function roleAction (from: Role, to: Role): Action | null {
+export function roleAction (from: Role, to: Role): RoomAction | null {
   if (from === to) return null
   if (to === 'owner') return 'hand_over'
   if (to === 'moderator') return from === 'member' ? 'promote' : null
