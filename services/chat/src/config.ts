@@ -2,6 +2,7 @@ import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import Type, { type Static } from 'typebox'
 import { ConfigError, type Env, loadSettings, trustProxyOption, trustProxySetting } from '@webchat/service-kit'
+import { LIMITS } from '@webchat/shared'
 
 const millis = (env: string, fallback: number, description: string) => Type.Integer({ env, minimum: 1, default: fallback, description })
 
@@ -45,6 +46,8 @@ export const ConfigSchema = Type.Object({
   maxRoomMembers: Type.Integer({ env: 'MAX_ROOM_MEMBERS', minimum: 2, maximum: 1_000_000, default: 10_000, description: 'members one room may have (and bans); one more gets `room_full`' }),
   maxRoomsPerUser: Type.Integer({ env: 'MAX_ROOMS_PER_USER', minimum: 1, maximum: 100_000, default: 1000, description: 'rooms one user may be a member of; one more gets `too_many_rooms`' }),
   invitesPerHour: Type.Integer({ env: 'INVITES_PER_HOUR', minimum: 1, default: 100, description: 'invitations one user may send in an hour, over all instances; past it `rate_limited`' }),
+  maxTitleChars: Type.Integer({ env: 'ROOM_TITLE_MAX_CHARS', minimum: 1, maximum: LIMITS.roomTitleChars, default: LIMITS.roomTitleChars, description: `characters a room's title may have (at most ${LIMITS.roomTitleChars}, the protocol's bound); a longer one gets \`bad_request\`` }),
+  maxTopicChars: Type.Integer({ env: 'ROOM_TOPIC_MAX_CHARS', minimum: 0, maximum: LIMITS.roomTopicChars, default: LIMITS.roomTopicChars, description: `characters a room's topic may have (at most ${LIMITS.roomTopicChars}); a longer one gets \`bad_request\`` }),
   roomAccessUrl: Type.Optional(Type.String({ env: 'ROOM_ACCESS_URL', description: 'join hook: chat asks this http(s) URL (a signed POST) whether a user not on a private room\'s roster may join it; unset: no hook' })),
   roomAccessSecret: Type.Optional(Type.String({ env: 'ROOM_ACCESS_SECRET', minLength: 32, description: 'HMAC-SHA256 key that signs join hook requests, at least 32 characters; required when ROOM_ACCESS_URL is set' })),
   roomAccessTimeoutMs: Type.Integer({ env: 'ROOM_ACCESS_TIMEOUT_MS', minimum: 1, maximum: 10_000, default: 1500, description: 'longest a join waits on the join hook; past it the answer is no' }),

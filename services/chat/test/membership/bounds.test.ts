@@ -1,5 +1,6 @@
 import t from 'tap'
 import type { Frame, TestClient } from '../helpers/client.js'
+import { api } from '../helpers/backend-api.js'
 import { startCluster } from '../helpers/cluster.js'
 
 let refs = 0
@@ -32,4 +33,17 @@ t.test('rooms, members and invitations are bounded, with clear errors', async (t
   t.equal((await ask(gus, { type: 'direct', user: 'hal' })).type, 'done')
   t.match(await ask(gus, { type: 'create', title: 'c' }), { type: 'error', code: 'too_many_rooms', message: /3 new rooms in the last hour/ }, 'rooms made an hour are counted, even those left')
   t.match(await ask(gus, { type: 'create', title: 'x'.repeat(101) }), { type: 'error', code: 'bad_frame' }, 'a title past 100 characters')
+})
+
+t.test('the operator may bound titles and topics tighter than the protocol, for users and backends alike', async (t) => {
+  const cluster = await startCluster(t, 'memory', { env: { ROOM_TITLE_MAX_CHARS: 5, ROOM_TOPIC_MAX_CHARS: 8 } })
+  const ada = await cluster.connect(0, { sub: 'ada' })
+  t.match(await ask(ada, { type: 'create', title: 'Sixsix' }), { type: 'error', code: 'bad_request', message: /title holds at most 5 characters/ }, 'a title past the bound')
+  const room = idOf(await ask(ada, { type: 'create', title: '🚀🚀🚀🚀🚀', topic: 'eight ch' }))
+  t.ok(room, 'five emoji are five characters, and a topic at the bound')
+  t.match(await ask(ada, { type: 'update_room', room, topic: 'nine char' }), { type: 'error', code: 'bad_request', message: /topic holds at most 8 characters/ })
+  t.match((await ask(ada, { type: 'list_rooms' })).rooms, [{ room: { id: room, title: '🚀🚀🚀🚀🚀', topic: 'eight ch' } }], 'the refused edit changed nothing')
+  const made = await api(cluster, 'POST', '/api/rooms', { kind: 'private', title: 'Sixsix', members: [{ user: 'ada', role: 'owner' }] })
+  t.match(made, { status: 400, body: { error: 'bad_request', message: /at most 5 characters/ } }, 'a backend is held to the same bound')
+  t.match(await api(cluster, 'PATCH', `/api/rooms/${room}`, { topic: 'x'.repeat(9) }), { status: 400, body: { error: 'bad_request' } })
 })

@@ -1,6 +1,7 @@
 import type { ClientFrameOf, Room } from '@webchat/shared'
 import type { Connection } from '../connection.js'
 import type { ChatDeps } from '../deps.js'
+import { checkRoomTexts } from '../../membership/room-texts.js'
 import { inviteeOf } from './invitee.js'
 
 // Requests about rooms and members. Each answers `done {ref}` (with the room where one was made)
@@ -32,6 +33,7 @@ const MINUTE_MS = 60_000
 
 export const roomHandlers: { readonly [T in keyof RoomFrames]: Handler<T> } = {
   async create (deps, conn, { ref, title, topic }) {
+    checkRoomTexts(deps.config, { title, topic })
     const entry = await deps.membership.createPrivate(conn.user, title, topic ?? '')
     done(conn, ref, entry.room)
   },
@@ -69,6 +71,7 @@ export const roomHandlers: { readonly [T in keyof RoomFrames]: Handler<T> } = {
     done(conn, ref)
   },
   async update_room (deps, conn, { ref, room, title, topic }) {
+    checkRoomTexts(deps.config, { title, topic })
     await deps.membership.update(room, conn.user, { title, topic })
     done(conn, ref)
   },

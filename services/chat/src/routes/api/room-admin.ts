@@ -5,6 +5,7 @@ import {
 } from '@webchat/shared'
 import { errorResponses } from '@webchat/service-kit'
 import Type from 'typebox'
+import { checkRoomTexts } from '../../membership/room-texts.js'
 import { requireServiceKey } from './guards.js'
 
 const backend = { tags: ['backends'], security: [{ serviceKey: [] }] }
@@ -27,7 +28,10 @@ const roomAdminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       body: CreateRoomRequest,
       response: { 201: RoomDetails, ...errorResponses(400, 401, 409, 429, 503) }
     }
-  }, async (request, reply) => await reply.code(201).send(await admin.create(request.body)))
+  }, async (request, reply) => {
+    checkRoomTexts(fastify.chatConfig, request.body)
+    return await reply.code(201).send(await admin.create(request.body))
+  })
 
   fastify.get('/api/rooms/:room', {
     schema: {
@@ -47,7 +51,10 @@ const roomAdminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 200: RoomResponse, ...errorResponses(400, 401, 404, 413, 503) }
     },
     bodyLimit: SMALL_BODY
-  }, async (request) => ({ room: await admin.update(request.params.room, request.body) }))
+  }, async (request) => {
+    checkRoomTexts(fastify.chatConfig, request.body)
+    return { room: await admin.update(request.params.room, request.body) }
+  })
 
   fastify.put('/api/rooms/:room/members/:user', {
     schema: {
