@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import {
-  HistoryQuery, LIMITS, MessagesPage, PostMessageRequest, PostMessageResponse, RoomParams, RoomPresence
+  HistoryQuery, LIMITS, MessagesPage, PostMessageRequest, PostMessageResponse, RoomParams, RoomPresence, UserRooms
 } from '@webchat/shared'
 import { errorResponses } from '@webchat/service-kit'
 import { errors } from '../../errors.js'
@@ -8,10 +8,20 @@ import { checkAccess } from '../../membership/access.js'
 import { isReservedRoomId } from '../../membership/room-ids.js'
 import { requireChatToken, requireServiceKey } from './guards.js'
 
-/** Room history and presence for clients; posting for backends. */
+/** The user's rooms, room history and presence for clients; posting for backends. */
 const roomRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const userAuth = requireChatToken(fastify.tokens)
   fastify.decorateRequest('chatClaims', null)
+
+  fastify.get('/api/me/rooms', {
+    schema: {
+      summary: 'The rooms of the token\'s user, as the `rooms` frame lists them (kind, title, role, mute, the other person of a direct room)',
+      tags: ['rooms'],
+      security: [{ chatToken: [] }],
+      response: { 200: UserRooms, ...errorResponses(401, 503) }
+    },
+    onRequest: userAuth
+  }, async (request) => ({ rooms: await fastify.membership.list(request.chatClaims?.sub ?? '') }))
 
   fastify.get('/api/rooms/:room/messages', {
     schema: {

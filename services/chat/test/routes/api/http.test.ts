@@ -123,7 +123,7 @@ for (const kind of ENGINES) {
       const doc = await response.json() as { openapi: string, paths: Record<string, Record<string, unknown>> }
       t.match(doc.openapi, /^3\./)
       t.same(Object.keys(doc.paths).sort(), [
-        '/api/rooms', '/api/rooms/{room}', '/api/rooms/{room}/members/{user}', '/api/rooms/{room}/messages',
+        '/api/me/rooms', '/api/rooms', '/api/rooms/{room}', '/api/rooms/{room}/members/{user}', '/api/rooms/{room}/messages',
         '/api/rooms/{room}/presence', '/api/users/{id}/events', '/api/users/{id}/rooms', '/healthz', '/readyz'
       ])
       t.ok(doc.paths['/api/rooms/{room}/messages']!.post)
