@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import fp from 'fastify-plugin'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Engine } from '@webchat/engine'
@@ -15,6 +16,19 @@ const HOUR_MS = 3_600_000
 const DAY_MS = 24 * HOUR_MS
 /** Counters of signed-in users' requests: on the memory engine they stay out of the share of sessions. */
 const TRAFFIC = { share: 'traffic' } as const
+
+/**
+ * The inbox an address reaches, for the daily mail cap: `victim+1@…`, `victim+2@…` and `victim@…`
+ * are one inbox at most providers, so a tag must not buy another day's mails. As a digest, so the
+ * key does not spell the address out. (Each tagged address is still its own user.)
+ */
+export function mailboxOf (email: string): string {
+  const at = email.lastIndexOf('@')
+  const local = email.slice(0, at)
+  const plus = local.indexOf('+')
+  const inbox = `${plus > 0 ? local.slice(0, plus) : local}${email.slice(at)}`.toLowerCase()
+  return createHash('sha256').update(inbox).digest('base64url')
+}
 
 export interface InvitationRules {
   perHour: number
@@ -45,9 +59,9 @@ export interface InvitationsOptions extends InvitationRules {
 export function createInvitations ({ engine, users, signer, mailer, metrics, log, ...rules }: InvitationsOptions): Invitations {
   const pending = new Set<Promise<void>>()
 
-  /** One mail per address per counted day, whoever invites: nobody can mail-bomb an address. */
+  /** A few mails per inbox per counted day, whoever invites and however the address is tagged: nobody can mail-bomb an inbox. */
   const mail = async (invitee: User, inviter: User): Promise<void> => {
-    const { count } = await engine.counters.increment(names.invitationMails(invitee.id), DAY_MS, 1, TRAFFIC)
+    const { count } = await engine.counters.increment(names.invitationMails(mailboxOf(invitee.email)), DAY_MS, 1, TRAFFIC)
     if (count > rules.mailsPerDay) {
       metrics.invitationMails.inc({ result: 'skipped' })
       return
