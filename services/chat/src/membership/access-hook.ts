@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto'
+import { createHmac, randomBytes } from 'node:crypto'
 import {
   ACCESS_HOOK_ROLES, ACCESS_SIGNATURE_HEADER, type AccessHookRequest, type AccessHookRole, accessSignedText,
   formatAccessSignature, type Member
@@ -103,7 +103,7 @@ export function createAccessHook (options: AccessHookOptions): AccessHook {
 
   /** One signed POST: the answer, or why there is none (a status other than 200, a body that is no answer). */
   const call = async (room: string, user: Member, signal: AbortSignal): Promise<Reply> => {
-    const request: AccessHookRequest = { room, user: { id: user.id, name: user.name } }
+    const request: AccessHookRequest = { id: randomBytes(16).toString('base64url'), room, user: { id: user.id, name: user.name } }
     const body = JSON.stringify(request)
     const headers = { 'content-type': 'application/json', [ACCESS_SIGNATURE_HEADER]: signAccessRequest(secret, body, Math.floor(now() / 1000)) }
     // A redirect is no answer: following one would send the signed request somewhere else.

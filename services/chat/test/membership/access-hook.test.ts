@@ -36,7 +36,8 @@ t.test('a signed POST of the room and user, answered over real HTTP', async (t) 
   t.equal(await hook.ask('p-project-42', { id: 'bob', name: 'Bob' }), null)
   t.match(calls, [{ outcome: 'allow', room: 'p-project-42', userId: 'ann', status: 200 }, { outcome: 'deny', userId: 'bob' }])
   const [request] = server.requests
-  t.same(request?.json, { room: 'p-project-42', user: { id: 'ann', name: 'Ann' } })
+  t.match(request?.json.id, /^[A-Za-z0-9_-]{22}$/, 'a random request id')
+  t.same(request?.json, { id: request?.json.id, room: 'p-project-42', user: { id: 'ann', name: 'Ann' } })
   t.equal(request?.headers['content-type'], 'application/json')
   const header = request?.headers[ACCESS_SIGNATURE_HEADER] as string
   t.match(header, /^t=\d+,v1=[0-9a-f]{64}$/)
@@ -45,6 +46,18 @@ t.test('a signed POST of the room and user, answered over real HTTP', async (t) 
   t.equal(await verifyAccessSignature({ header, body, secret: `${HOOK_SECRET}x` }), false, 'not with another secret')
   t.equal(await verifyAccessSignature({ header, body: body.replace('ann', 'eve'), secret: HOOK_SECRET }), false, 'not for an altered body')
   t.equal(await verifyAccessSignature({ header, body, secret: HOOK_SECRET, now: Date.now() + 301_000 }), false, 'not 5 minutes later (a replay)')
+})
+
+t.test('two requests with the same question in the same second differ: a receiver that keeps the v1s it saw refuses only replays', async (t) => {
+  const server = await startHookServer(t, () => ({ body: { allow: true } }))
+  // Nothing kept, the clock still: as two instances, or a retry after an error, asking at once.
+  const { hook } = hookOn(server, { allowCacheMs: 0, denyCacheMs: 0 })
+  await hook.ask('p-x', ann)
+  await hook.ask('p-x', ann)
+  const [first, second] = server.requests.map((r) => ({ header: r.headers[ACCESS_SIGNATURE_HEADER] as string, body: r.body }))
+  t.not(first?.header, second?.header, 'not the same signature')
+  for (const r of [first, second]) t.equal(await verifyAccessSignature({ ...r!, secret: HOOK_SECRET }), true, 'each verifies')
+  t.not(JSON.parse(first!.body).id, JSON.parse(second!.body).id, 'each has its own id')
 })
 
 t.test('an answer is kept: a yes for ROOM_ACCESS_CACHE_MS, a no for the shorter deny time', async (t) => {
