@@ -17,17 +17,27 @@ const DAY_MS = 24 * HOUR_MS
 /** Counters of signed-in users' requests: on the memory engine they stay out of the share of sessions. */
 const TRAFFIC = { share: 'traffic' } as const
 
+/** Domains of one provider that ignores dots in the local part (Gmail), each mapped to its one name. */
+const DOTLESS: Record<string, string> = { 'gmail.com': 'gmail.com', 'googlemail.com': 'gmail.com' }
+
 /**
  * The inbox an address reaches, for the daily mail cap: `victim+1@…`, `victim+2@…` and `victim@…`
- * are one inbox at most providers, so a tag must not buy another day's mails. As a digest, so the
- * key does not spell the address out. (Each tagged address is still its own user.)
+ * are one inbox at most providers (and at Gmail so is `v.ictim@googlemail.com`), so a spelling
+ * must not buy another day's mails. As a digest, so the key does not spell the address out.
+ * (Each spelling is still its own user.)
  */
 export function mailboxOf (email: string): string {
-  const at = email.lastIndexOf('@')
-  const local = email.slice(0, at)
-  const plus = local.indexOf('+')
-  const inbox = `${plus > 0 ? local.slice(0, plus) : local}${email.slice(at)}`.toLowerCase()
-  return createHash('sha256').update(inbox).digest('base64url')
+  const lower = email.toLowerCase()
+  const at = lower.lastIndexOf('@')
+  const plus = lower.indexOf('+')
+  let local = plus > 0 && plus < at ? lower.slice(0, plus) : lower.slice(0, at)
+  let domain = lower.slice(at + 1)
+  const dotless = DOTLESS[domain]
+  if (dotless !== undefined) {
+    local = local.replaceAll('.', '')
+    domain = dotless
+  }
+  return createHash('sha256').update(`${local}@${domain}`).digest('base64url')
 }
 
 export interface InvitationRules {
