@@ -31,7 +31,8 @@ export async function verifyAccessSignature (check: AccessSignatureCheck): Promi
   const signature = parseAccessSignature(check.header ?? '')
   if (signature === null) return false
   const age = (check.now ?? Date.now()) / 1000 - signature.t
-  if (Math.abs(age) > (check.toleranceSeconds ?? ACCESS_SIGNATURE_TOLERANCE_SECONDS)) return false
+  // Written so that a NaN clock or tolerance refuses: `NaN > x` is false, and would accept any age.
+  if (!(Math.abs(age) <= (check.toleranceSeconds ?? ACCESS_SIGNATURE_TOLERANCE_SECONDS))) return false
   const key = await globalThis.crypto.subtle.importKey('raw', bytes(check.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
   return await globalThis.crypto.subtle.verify('HMAC', key, fromHex(signature.v1), bytes(accessSignedText(signature.t, check.body)))
 }

@@ -30,3 +30,11 @@ t.test('anything else does not', async (t) => {
     t.equal(await verifyAccessSignature({ header, body, secret, now }), false, `header ${JSON.stringify(header)}`)
   }
 })
+
+t.test('a clock or tolerance that is no number refuses, rather than accepting any age', async (t) => {
+  // As a host product might pass them: Number(process.env.HOOK_TOLERANCE) unset, a clock read that failed.
+  const old = sign(seconds - 365 * 86_400)
+  t.equal(await verifyAccessSignature({ header: old, body, secret, now, toleranceSeconds: Number(undefined) }), false, 'a NaN tolerance: a year-old request')
+  t.equal(await verifyAccessSignature({ header: old, body, secret, now: Number.NaN }), false, 'a NaN clock')
+  t.equal(await verifyAccessSignature({ header: sign(seconds), body, secret, now, toleranceSeconds: -1 }), false, 'a negative tolerance')
+})

@@ -16,6 +16,12 @@ export type AccessHookRole = typeof ACCESS_HOOK_ROLES[number]
 
 /** What chat POSTs as JSON. */
 export interface AccessHookRequest {
+  /**
+   * Random, one per request (22 base64url characters): with it no two requests are the same, so
+   * a receiver that keeps the `v1`s it saw refuses replays only, never a second instance (or a
+   * retry) asking the same question within the same second.
+   */
+  id: string
   room: string
   user: { id: string, name: string }
 }

@@ -54,7 +54,7 @@ export const ConfigSchema = Type.Object({
   ipWindow: seconds('IP_WINDOW', 600, 'per-client rate limit window', 1),
   tokenMintMax: Type.Integer({ env: 'TOKEN_MINT_MAX', default: 300, minimum: 1, description: 'chat tokens one user may have minted per 10 minutes, over all sessions; each opens one socket, and the chat service remembers every used one until it expires' }),
   invitationsPerHour: Type.Integer({ env: 'INVITATIONS_PER_HOUR', default: 20, minimum: 1, description: 'invitations by email address (POST /auth/invitations) one user may ask for per hour' }),
-  invitationMailsPerDay: Type.Integer({ env: 'INVITATION_MAILS_PER_DAY', default: 3, minimum: 0, description: 'invitation mails one address gets per day, from all inviters together; past it invitations still work but send no mail' }),
+  invitationMailsPerDay: Type.Integer({ env: 'INVITATION_MAILS_PER_DAY', default: 3, minimum: 0, description: 'invitation mails one inbox gets per day, from all inviters together (name+tag@ counts as name@); past it invitations still work but send no mail' }),
   appUrl: Type.String({ env: 'APP_URL', default: '', description: 'the web app\'s address, linked from invitation mails (http or https URL); empty: the first ALLOWED_ORIGINS entry' })
 }, { additionalProperties: false })
 

@@ -23,8 +23,8 @@ export const names = {
   tokensMinted: (userId: string): string => `auth:tokens-minted:${userId}`,
   /** Counter: invitations by address a user asked for this hour (in the user's hash tag). */
   invitationsAsked: (userId: string): string => `auth:invitations:{${userId}}`,
-  /** Counter: invitation mails sent to a user's address today, from anyone (in that user's hash tag). */
-  invitationMails: (userId: string): string => `auth:invitation-mails:{${userId}}`,
+  /** Counter: invitation mails sent to one mailbox today, from anyone (`mailbox`: the digest of its address without a +tag, as its hash tag). */
+  invitationMails: (mailbox: string): string => `auth:invitation-mails:{${mailbox}}`,
   /** A user record. */
   user: (id: string): string => `auth:user:${id}`,
   /** A user id by the digest of their address. */

@@ -65,6 +65,9 @@ export { ConfigError }
 function checkRoomAccess ({ roomAccessUrl: url, roomAccessSecret: secret }: Config): void {
   if (url === undefined) return
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new ConfigError('invalid configuration: ROOM_ACCESS_URL must be an http or https URL')
+  // fetch refuses such a URL at every call: the hook would turn every join away.
+  const { username, password } = new URL(url)
+  if (username !== '' || password !== '') throw new ConfigError('invalid configuration: ROOM_ACCESS_URL must not carry a user or password (the request is signed with ROOM_ACCESS_SECRET)')
   if (secret === undefined) throw new ConfigError('invalid configuration: ROOM_ACCESS_URL needs ROOM_ACCESS_SECRET (at least 32 characters)')
 }
 

@@ -64,6 +64,12 @@ t.test('the join hook: off by default; on, it needs an http(s) URL and a secret 
   for (const url of ['host.example/access', 'ftp://host.example/access', 'file:///etc/passwd']) {
     t.throws(() => loadConfig({ ROOM_ACCESS_URL: url, ROOM_ACCESS_SECRET: secret }), /ROOM_ACCESS_URL must be an http or https URL/, url)
   }
+  // fetch refuses a URL with credentials at every call: such a hook would turn every join away, logged only as a TypeError.
+  for (const url of ['https://hook:pa55word@host.example/access', 'https://hook@host.example/access']) {
+    const refusal = (() => { try { loadConfig({ ROOM_ACCESS_URL: url, ROOM_ACCESS_SECRET: secret }) } catch (err) { return String(err) } return '' })()
+    t.match(refusal, /ROOM_ACCESS_URL must not carry a user or password/, url)
+    t.notMatch(refusal, /pa55word/, 'the refusal does not print them')
+  }
   t.throws(() => loadConfig({ ROOM_ACCESS_TIMEOUT_MS: '0' }), /ROOM_ACCESS_TIMEOUT_MS/)
   t.throws(() => loadConfig({ ROOM_ACCESS_TIMEOUT_MS: '60000' }), /ROOM_ACCESS_TIMEOUT_MS/, 'a join never waits a minute')
   t.equal(loadConfig({ ROOM_ACCESS_CACHE_MS: '0' }).roomAccessCacheMs, 0, 'answers may be asked every time')

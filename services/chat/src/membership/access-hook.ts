@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto'
+import { createHmac, randomBytes } from 'node:crypto'
 import {
   ACCESS_HOOK_ROLES, ACCESS_SIGNATURE_HEADER, type AccessHookRequest, type AccessHookRole, accessSignedText,
   formatAccessSignature, type Member
@@ -56,6 +56,31 @@ export function parseAnswer (text: string): AccessHookRole | null | undefined {
   return allow === true ? (role as AccessHookRole | undefined) ?? 'member' : undefined
 }
 
+/**
+ * The most of a 200 body read: an answer is a few dozen bytes. Read whole, a hook sending more
+ * (a bug, a proxy's error page, a gzip bomb: fetch inflates) would cost chat memory per join and,
+ * past V8's string limit, block the event loop beyond the timeout.
+ */
+export const MAX_ANSWER_BYTES = 16 * 1024
+
+/** The body as text, or undefined (and the rest of the stream cancelled) once it passes `max` bytes. */
+async function readAtMost (body: ReadableStream<Uint8Array> | null, max: number): Promise<string | undefined> {
+  if (body === null) return ''
+  const reader = body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) return Buffer.concat(chunks).toString('utf8')
+    size += value.byteLength
+    if (size > max) {
+      await reader.cancel().catch(() => {})
+      return undefined
+    }
+    chunks.push(value)
+  }
+}
+
 export const signAccessRequest = (secret: string, body: string, unixSeconds: number): string =>
   formatAccessSignature(unixSeconds, createHmac('sha256', secret).update(accessSignedText(unixSeconds, body)).digest('hex'))
 
@@ -78,7 +103,7 @@ export function createAccessHook (options: AccessHookOptions): AccessHook {
 
   /** One signed POST: the answer, or why there is none (a status other than 200, a body that is no answer). */
   const call = async (room: string, user: Member, signal: AbortSignal): Promise<Reply> => {
-    const request: AccessHookRequest = { room, user: { id: user.id, name: user.name } }
+    const request: AccessHookRequest = { id: randomBytes(16).toString('base64url'), room, user: { id: user.id, name: user.name } }
     const body = JSON.stringify(request)
     const headers = { 'content-type': 'application/json', [ACCESS_SIGNATURE_HEADER]: signAccessRequest(secret, body, Math.floor(now() / 1000)) }
     // A redirect is no answer: following one would send the signed request somewhere else.
@@ -87,7 +112,9 @@ export function createAccessHook (options: AccessHookOptions): AccessHook {
       await response.body?.cancel().catch(() => {})
       return { status: response.status, reason: 'status' }
     }
-    const role = parseAnswer(await response.text())
+    const text = await readAtMost(response.body, MAX_ANSWER_BYTES)
+    if (text === undefined) return { status: 200, reason: 'size' }
+    const role = parseAnswer(text)
     return role === undefined ? { status: 200, reason: 'body' } : { status: 200, answer: { role } }
   }
 

@@ -61,7 +61,9 @@ for (const kind of ENGINES) {
       const [request] = hook.about('ann')
       const header = request?.headers[ACCESS_SIGNATURE_HEADER] as string
       const body = request?.body ?? ''
-      t.same(JSON.parse(body), { room, user: { id: 'ann', name: 'Ann' } })
+      const sent = JSON.parse(body) as { id: string }
+      t.match(sent.id, /^[A-Za-z0-9_-]{22}$/, 'a random request id')
+      t.same(sent, { id: sent.id, room, user: { id: 'ann', name: 'Ann' } })
       t.equal(await verifyAccessSignature({ header, body, secret: HOOK_SECRET }), true)
       t.equal(await verifyAccessSignature({ header, body, secret: 'another-secret-of-at-least-32-chars' }), false, 'another secret')
       t.equal(await verifyAccessSignature({ header, body: body.replace('"Ann"', '"Anna"'), secret: HOOK_SECRET }), false, 'an altered body')

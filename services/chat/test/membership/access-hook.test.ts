@@ -1,4 +1,6 @@
-import t from 'tap'
+import { createServer, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import t, { type Test } from 'tap'
 import { verifyAccessSignature } from '@webchat/client'
 import { ACCESS_SIGNATURE_HEADER } from '@webchat/shared'
 import { type AccessHookOptions, createAccessHook, type HookCall, parseAnswer } from '../../src/membership/access-hook.js'
@@ -7,7 +9,7 @@ import { HOOK_SECRET, type HookServer, startHookServer } from '../helpers/hook-s
 const ann = { id: 'ann', name: 'Ann' }
 
 /** A hook on `server` with a clock the test moves, recording each call's outcome. */
-function hookOn (server: HookServer, options: Partial<AccessHookOptions> = {}) {
+function hookOn (server: Pick<HookServer, 'url'>, options: Partial<AccessHookOptions> = {}) {
   let clock = Date.now()
   const calls: HookCall[] = []
   const hook = createAccessHook({
@@ -34,7 +36,8 @@ t.test('a signed POST of the room and user, answered over real HTTP', async (t) 
   t.equal(await hook.ask('p-project-42', { id: 'bob', name: 'Bob' }), null)
   t.match(calls, [{ outcome: 'allow', room: 'p-project-42', userId: 'ann', status: 200 }, { outcome: 'deny', userId: 'bob' }])
   const [request] = server.requests
-  t.same(request?.json, { room: 'p-project-42', user: { id: 'ann', name: 'Ann' } })
+  t.match(request?.json.id, /^[A-Za-z0-9_-]{22}$/, 'a random request id')
+  t.same(request?.json, { id: request?.json.id, room: 'p-project-42', user: { id: 'ann', name: 'Ann' } })
   t.equal(request?.headers['content-type'], 'application/json')
   const header = request?.headers[ACCESS_SIGNATURE_HEADER] as string
   t.match(header, /^t=\d+,v1=[0-9a-f]{64}$/)
@@ -43,6 +46,18 @@ t.test('a signed POST of the room and user, answered over real HTTP', async (t) 
   t.equal(await verifyAccessSignature({ header, body, secret: `${HOOK_SECRET}x` }), false, 'not with another secret')
   t.equal(await verifyAccessSignature({ header, body: body.replace('ann', 'eve'), secret: HOOK_SECRET }), false, 'not for an altered body')
   t.equal(await verifyAccessSignature({ header, body, secret: HOOK_SECRET, now: Date.now() + 301_000 }), false, 'not 5 minutes later (a replay)')
+})
+
+t.test('two requests with the same question in the same second differ: a receiver that keeps the v1s it saw refuses only replays', async (t) => {
+  const server = await startHookServer(t, () => ({ body: { allow: true } }))
+  // Nothing kept, the clock still: as two instances, or a retry after an error, asking at once.
+  const { hook } = hookOn(server, { allowCacheMs: 0, denyCacheMs: 0 })
+  await hook.ask('p-x', ann)
+  await hook.ask('p-x', ann)
+  const [first, second] = server.requests.map((r) => ({ header: r.headers[ACCESS_SIGNATURE_HEADER] as string, body: r.body }))
+  t.not(first?.header, second?.header, 'not the same signature')
+  for (const r of [first, second]) t.equal(await verifyAccessSignature({ ...r!, secret: HOOK_SECRET }), true, 'each verifies')
+  t.not(JSON.parse(first!.body).id, JSON.parse(second!.body).id, 'each has its own id')
 })
 
 t.test('an answer is kept: a yes for ROOM_ACCESS_CACHE_MS, a no for the shorter deny time', async (t) => {
@@ -119,4 +134,63 @@ t.test('it fails closed, and within the timeout', async (t) => {
   const { hook: unreachable, calls: refused } = hookOn(closed)
   t.equal(await unreachable.ask('p-x', ann), null, 'nobody listening: no')
   t.match(refused, [{ outcome: 'error', reason: 'ECONNREFUSED' }])
+})
+
+/** A hook that answers 200 at once, then writes its body with `write` (which must end the response when done). */
+async function streamingHook (t: Test, write: (res: ServerResponse) => void): Promise<{ url: string, closedEarly: () => boolean }> {
+  let closedEarly = false
+  const server = createServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.on('close', () => { if (!res.writableFinished) closedEarly = true })
+      write(res)
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(async () => {
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+  })
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/access`, closedEarly: () => closedEarly }
+}
+
+t.test('a body too big to be an answer is no answer, and is not read to its end', async (t) => {
+  // A yes padded to 64 MiB, sent as fast as the socket takes it: read whole it would cost chat
+  // hundreds of MB per join (a gzip bomb far more), and past V8's string limit it blocks the
+  // event loop beyond the timeout.
+  const pad = Buffer.alloc(1 << 20, 0x20)
+  const hook = await streamingHook(t, (res) => {
+    res.write('{"allow":true,"pad":"')
+    let sent = 0
+    const pump = (): void => {
+      while (sent < 64) {
+        sent++
+        if (!res.write(pad)) { res.once('drain', pump); return }
+      }
+      res.end('"}')
+    }
+    pump()
+  })
+  const { hook: big, calls } = hookOn(hook, { timeoutMs: 5000 })
+  const started = performance.now()
+  t.equal(await big.ask('p-x', ann), null, 'no')
+  t.ok(performance.now() - started < 2000, `refused early (${Math.round(performance.now() - started)} ms)`)
+  t.match(calls, [{ outcome: 'error', status: 200, reason: 'size' }])
+  for (let i = 0; i < 50 && !hook.closedEarly(); i++) await new Promise((resolve) => setTimeout(resolve, 10))
+  t.ok(hook.closedEarly(), 'chat hung up before the body ended')
+})
+
+t.test('a body that trickles in is cut off at the timeout', async (t) => {
+  const hook = await streamingHook(t, (res) => {
+    res.write('{"allow":')
+    const drip = setInterval(() => res.write(' '), 20)
+    res.on('close', () => clearInterval(drip))
+  })
+  const { hook: slow, calls } = hookOn(hook, { timeoutMs: 300 })
+  const started = performance.now()
+  t.equal(await slow.ask('p-x', ann), null)
+  const ms = performance.now() - started
+  t.ok(ms >= 290 && ms < 300 + 150, `answered in ${Math.round(ms)} ms`)
+  t.match(calls, [{ outcome: 'timeout' }])
 })

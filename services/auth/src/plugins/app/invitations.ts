@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import fp from 'fastify-plugin'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Engine } from '@webchat/engine'
@@ -15,6 +16,29 @@ const HOUR_MS = 3_600_000
 const DAY_MS = 24 * HOUR_MS
 /** Counters of signed-in users' requests: on the memory engine they stay out of the share of sessions. */
 const TRAFFIC = { share: 'traffic' } as const
+
+/** Domains of one provider that ignores dots in the local part (Gmail), each mapped to its one name. */
+const DOTLESS: Record<string, string> = { 'gmail.com': 'gmail.com', 'googlemail.com': 'gmail.com' }
+
+/**
+ * The inbox an address reaches, for the daily mail cap: `victim+1@…`, `victim+2@…` and `victim@…`
+ * are one inbox at most providers (and at Gmail so is `v.ictim@googlemail.com`), so a spelling
+ * must not buy another day's mails. As a digest, so the key does not spell the address out.
+ * (Each spelling is still its own user.)
+ */
+export function mailboxOf (email: string): string {
+  const lower = email.toLowerCase()
+  const at = lower.lastIndexOf('@')
+  const plus = lower.indexOf('+')
+  let local = plus > 0 && plus < at ? lower.slice(0, plus) : lower.slice(0, at)
+  let domain = lower.slice(at + 1)
+  const dotless = DOTLESS[domain]
+  if (dotless !== undefined) {
+    local = local.replaceAll('.', '')
+    domain = dotless
+  }
+  return createHash('sha256').update(`${local}@${domain}`).digest('base64url')
+}
 
 export interface InvitationRules {
   perHour: number
@@ -45,9 +69,9 @@ export interface InvitationsOptions extends InvitationRules {
 export function createInvitations ({ engine, users, signer, mailer, metrics, log, ...rules }: InvitationsOptions): Invitations {
   const pending = new Set<Promise<void>>()
 
-  /** One mail per address per counted day, whoever invites: nobody can mail-bomb an address. */
+  /** A few mails per inbox per counted day, whoever invites and however the address is tagged: nobody can mail-bomb an inbox. */
   const mail = async (invitee: User, inviter: User): Promise<void> => {
-    const { count } = await engine.counters.increment(names.invitationMails(invitee.id), DAY_MS, 1, TRAFFIC)
+    const { count } = await engine.counters.increment(names.invitationMails(mailboxOf(invitee.email)), DAY_MS, 1, TRAFFIC)
     if (count > rules.mailsPerDay) {
       metrics.invitationMails.inc({ result: 'skipped' })
       return

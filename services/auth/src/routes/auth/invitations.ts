@@ -10,7 +10,7 @@ const invitationsRoute: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post('/invitations', {
     schema: {
       summary: 'Invite someone by email address: a ticket for the invite and direct frames, and a mail to the address',
-      description: `The same 200 answer whether or not the address ever signed in (an address that never did gets its user now, and finds the room at its first sign-in). The ticket is a JWT of type \`${INVITATION_TYPE}\`, valid 10 minutes, for this user only. The mail, sent in the background, names the inviter and links to the app; at most INVITATION_MAILS_PER_DAY reach one address a day (past it the answer is the same, without a mail). INVITATIONS_PER_HOUR per user, then 429.`,
+      description: `The same 200 answer whether or not the address ever signed in (an address that never did gets its user now, and finds the room at its first sign-in). The ticket is a JWT of type \`${INVITATION_TYPE}\`, valid 10 minutes, for this user only. The mail, sent in the background, names the inviter and links to the app; at most INVITATION_MAILS_PER_DAY reach one inbox a day, name+tag@ counting as name@ (past it the answer is the same, without a mail). INVITATIONS_PER_HOUR per user, then 429.`,
       tags: ['auth'],
       body: InvitationRequest,
       response: { 200: InvitationResponse, ...errorResponses(400, 401, 403, 413, 415, 429) }

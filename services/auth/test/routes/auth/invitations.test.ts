@@ -116,6 +116,24 @@ for (const kind of ENGINES) {
     t.match(await metrics(), /webchat_auth_invitation_mails_total\{result="sent"\} 1/)
     t.equal((await mailsTo(sink, 'target@example.com', 2, 300)).length, 1, 'one mail only')
   })
+
+  t.test(`${kind}: the daily mail cap is per mailbox: plus tags do not multiply the mails one inbox gets`, async (t) => {
+    const built = await withAda(t, kind, { INVITATION_MAILS_PER_DAY: '1' })
+    const { app, sink, ada } = built
+    const tickets: string[] = []
+    for (const email of ['victim@example.com', 'victim+1@example.com', 'Victim+spam@example.com', 'victim+@example.com']) {
+      const res = await invite(app, ada, email)
+      t.equal(res.statusCode, 200, email)
+      tickets.push(res.json().ticket)
+    }
+    const invitees = new Set(await Promise.all(tickets.map(async (ticket) => (await claimsOf(app, ticket)).invitee)))
+    t.equal(invitees.size, 4, 'each address is still its own user')
+    const metrics = async (): Promise<string> => (await app.inject({ method: 'GET', url: '/metrics' })).body
+    for (let i = 0; i < 200 && !/webchat_auth_invitation_mails_total\{result="skipped"\} 3/.test(await metrics()); i++) await sleep(20)
+    await sleep(300)
+    const mails = sink.mails.filter((m) => m.raw.includes(INVITATION_SUBJECT))
+    t.equal(mails.length, 1, 'one invitation mail reaches the inbox of victim@example.com')
+  })
 }
 
 t.test('guards: a session, the origin, one valid address, not your own, the allowed domains', async (t) => {
