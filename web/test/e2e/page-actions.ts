@@ -71,3 +71,24 @@ export async function together (ana: Page, ben: Page): Promise<void> {
   await ana.locator('.members .member-list:not(.offline) .member-name', { hasText: 'Ben' }).waitFor({ timeout: WAIT })
   await ben.locator('.members .member-list:not(.offline) .member-name', { hasText: 'Ana' }).waitFor({ timeout: WAIT })
 }
+
+/** Which of the focused element's traits `focusedBy` reads. */
+export type FocusTrait = 'id' | 'text' | 'label'
+
+/**
+ * The focused element's id, text or aria-label once it is `expected`, or whatever it is after
+ * WAIT: a view moves focus in an effect after the paint that shows it, so reading at once races.
+ */
+export async function focusedBy (page: Page, trait: FocusTrait, expected: string): Promise<string | null> {
+  const read = (which: FocusTrait): string | null => {
+    const el = document.activeElement as HTMLElement | null
+    if (el === null) return null
+    return which === 'id' ? el.id : which === 'text' ? el.textContent : el.getAttribute('aria-label')
+  }
+  await page.waitForFunction(([which, want]) => {
+    const el = document.activeElement as HTMLElement | null
+    const value = el === null ? null : which === 'id' ? el.id : which === 'text' ? el.textContent : el.getAttribute('aria-label')
+    return value === want
+  }, [trait, expected] as const, { timeout: WAIT }).catch(() => {})
+  return await page.evaluate(read, trait)
+}

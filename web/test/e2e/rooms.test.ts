@@ -2,7 +2,7 @@ import t from 'tap'
 import type { Page } from 'playwright-core'
 import { createConnection, type Connection } from '@webchat/client'
 import { DESKTOP, startHarness } from './harness.js'
-import { bothSignedIn, say, shot, signIn, WAIT, waitForText } from './page-actions.js'
+import { bothSignedIn, focusedBy, say, shot, signIn, WAIT, waitForText } from './page-actions.js'
 
 const PHONE = { width: 390, height: 844 }
 
@@ -46,7 +46,7 @@ t.test('private rooms, roles and moderation, direct conversations, across two ch
     await ana.getByRole('button', { name: 'New room' }).click()
     const dialog = ana.getByRole('dialog', { name: 'New room' })
     await dialog.waitFor({ timeout: WAIT })
-    t.equal(await ana.evaluate(() => document.activeElement?.id), 'new-room-name', 'focus is in the title field')
+    t.equal(await focusedBy(ana, 'id', 'new-room-name'), 'new-room-name', 'focus is in the title field')
     await ana.getByRole('button', { name: 'Create room' }).click()
     await dialog.getByText('Give the room a title.').waitFor({ timeout: WAIT })
     await dialog.getByLabel('Title').fill('Launch plan')
@@ -74,7 +74,7 @@ t.test('private rooms, roles and moderation, direct conversations, across two ch
     await roomMenu(ana, 'Invite by email…')
     const dialog = ana.getByRole('dialog', { name: 'Invite someone' })
     await dialog.waitFor({ timeout: WAIT })
-    t.equal(await ana.evaluate(() => document.activeElement?.id), 'invite-email', 'focus is in the address field')
+    t.equal(await focusedBy(ana, 'id', 'invite-email'), 'invite-email', 'focus is in the address field')
     await dialog.getByLabel('Email address').fill('not an address')
     await dialog.getByRole('button', { name: 'Invite' }).click()
     await dialog.getByText('Type an email address, like ana@example.com.').waitFor({ timeout: WAIT })
@@ -122,7 +122,7 @@ t.test('private rooms, roles and moderation, direct conversations, across two ch
     await shot(ana, 'rooms-member-menu-desktop.png')
     await ana.getByRole('menuitem', { name: 'Mute…' }).click()
     await ana.getByText('Mute Ben for:').waitFor({ timeout: WAIT })
-    t.equal(await ana.evaluate(() => document.activeElement?.textContent), '15 minutes', 'the next step takes focus at its first choice')
+    t.equal(await focusedBy(ana, 'text', '15 minutes'), '15 minutes', 'the next step takes focus at its first choice')
     await shot(ana, 'rooms-member-menu-mute-desktop.png')
     await ana.getByRole('menuitem', { name: '15 minutes' }).click()
     await ben.locator('.composer-blocked', { hasText: 'You are muted in this room until' }).waitFor({ timeout: WAIT })
@@ -186,10 +186,10 @@ t.test('private rooms, roles and moderation, direct conversations, across two ch
     await ana.getByRole('button', { name: 'New message' }).click()
     const dialog = ana.getByRole('dialog', { name: 'New message' })
     await dialog.waitFor({ timeout: WAIT })
-    t.equal(await ana.evaluate(() => document.activeElement?.id), 'new-direct-email')
+    t.equal(await focusedBy(ana, 'id', 'new-direct-email'), 'new-direct-email')
     await ana.keyboard.press('Escape')
     await dialog.waitFor({ state: 'hidden', timeout: WAIT })
-    t.equal(await ana.evaluate(() => (document.activeElement as HTMLElement | null)?.getAttribute('aria-label')), 'New message', 'Escape closes it, focus back on the button')
+    t.equal(await focusedBy(ana, 'label', 'New message'), 'New message', 'Escape closes it, focus back on the button')
     await ana.getByRole('button', { name: 'New message' }).click()
     await dialog.getByLabel('Email address').fill('ben@example.com')
     await dialog.getByRole('button', { name: 'Start conversation' }).click()
@@ -229,7 +229,7 @@ t.test('private rooms, roles and moderation, direct conversations, across two ch
     await shot(ana, 'rooms-member-menu-phone.png')
     await ana.keyboard.press('Escape')
     await ana.getByRole('menu').waitFor({ state: 'detached', timeout: WAIT })
-    t.equal(await ana.evaluate(() => (document.activeElement as HTMLElement | null)?.getAttribute('aria-label')), 'Actions for Ben', 'Escape closes the menu, focus back on its button')
+    t.equal(await focusedBy(ana, 'label', 'Actions for Ben'), 'Actions for Ben', 'Escape closes the menu, focus back on its button')
     await ana.getByRole('button', { name: 'Close members' }).click()
     await roomMenu(ana, 'Invite by email…')
     await ana.getByRole('dialog', { name: 'Invite someone' }).waitFor({ timeout: WAIT })
