@@ -76,7 +76,7 @@ export function createInvitations ({ engine, users, signer, mailer, metrics, log
       metrics.invitationMails.inc({ result: 'skipped' })
       return
     }
-    await mailer.sendInvitation(invitee.email, { inviterName: inviter.name, inviterEmail: inviter.email, appUrl: rules.appUrl })
+    await mailer.sendInvitation(invitee.email, { inviterEmail: inviter.email, appUrl: rules.appUrl })
     metrics.invitationMails.inc({ result: 'sent' })
   }
 
