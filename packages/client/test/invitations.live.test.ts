@@ -34,7 +34,8 @@ t.test('invited by email into a private room, the new user finds it at their fir
   await ana.invite(room.id, { ticket })
   t.match((await added).user, { id: inviteeOf(ticket), name: 'bea' }, 'listed by the name from the address')
   const mail = await invitationMail(stack.sink, 'bea@example.com')
-  t.match(mail, 'Ana (ana@example.com) wants to chat with you on webchat.')
+  t.match(mail, 'The webchat user signed in as ana@example.com wants to chat with you.')
+  t.notMatch(mail, /\bAna\b/, 'the inviter by their verified address only, never their display name')
   t.match(mail, 'open https://chat.example.com and sign in')
   t.notMatch(mail, 'Launch', 'no room title in the mail')
 

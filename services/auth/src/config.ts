@@ -33,7 +33,7 @@ export const ConfigSchema = Type.Object({
   allowedEmailDomains: list('ALLOWED_EMAIL_DOMAINS', [], 'when set, only these address domains may sign in'),
   allowedOrigins: list('ALLOWED_ORIGINS', ['http://localhost:3000', 'http://localhost:3001', 'http://localhost:8080'], 'origins allowed to POST/PATCH with the session cookie, besides the service\'s own'),
   sessionSecret: Type.String({ env: 'SESSION_SECRET', default: '', description: 'cookie signing secret, at least 32 characters; generated into DATA_DIR when unset' }),
-  codeSecret: Type.String({ env: 'CODE_SECRET', default: '', description: 'HMAC key for stored codes, at least 32 characters; generated into DATA_DIR when unset' }),
+  codeSecret: Type.String({ env: 'CODE_SECRET', default: '', description: 'HMAC key for stored codes and the ids of invited addresses not yet signed in, at least 32 characters; generated into DATA_DIR when unset' }),
   sessionIdleTimeout: seconds('SESSION_IDLE_TIMEOUT', 7 * 86_400, 'a session ends after this long unused', 1),
   sessionMaxAge: seconds('SESSION_MAX_AGE', 30 * 86_400, 'absolute session lifetime', 1),
   tokenTtl: seconds('TOKEN_TTL', 300, 'chat token lifetime', 1),

@@ -39,7 +39,7 @@ t.test('npm start: invited by email, a new user finds the room at their first si
     if (found === undefined) await new Promise((resolve) => setTimeout(resolve, 20))
     else mail = bodyOf(found)
   }
-  t.match(mail, `ana (ana@example.com) wants to chat with you on webchat.`)
+  t.match(mail, 'The webchat user signed in as ana@example.com wants to chat with you.')
   t.match(mail, `open http://localhost:${port} and sign in`, 'the link is the app\'s origin')
 
   const bea = await session('bea@example.com')

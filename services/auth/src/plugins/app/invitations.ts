@@ -10,7 +10,7 @@ import { names } from '../../names.js'
 import { mailFailure, type Mailer } from './mailer.js'
 import type { AuthMetrics } from './metrics.js'
 import type { Signer } from './signer.js'
-import { defaultName, type Users } from './users.js'
+import { defaultName, normalizeEmail, type Users } from './users.js'
 
 const HOUR_MS = 3_600_000
 const DAY_MS = 24 * HOUR_MS
@@ -48,9 +48,10 @@ export interface InvitationRules {
 
 export interface Invitations {
   /**
-   * A ticket naming the user of `email` (made now if the address never signed in), for `inviter`
-   * only, and an invitation mail to the address in the background. The answer is the same for a
-   * registered and a new address, and never waits for the mail server.
+   * A ticket naming the user of `email` (the id it has, or the one it gets at its first sign-in),
+   * for `inviter` only, and an invitation mail to the address in the background. Nothing is stored
+   * for the address (only rate counters, alike for every address), so the answer is the same for a
+   * registered and a new address, and it never waits for the mail server.
    */
   invite (inviter: User, email: string): Promise<InvitationResponse>
   /** Resolves when the mails under way are sent or failed (at shutdown). */
@@ -70,27 +71,28 @@ export function createInvitations ({ engine, users, signer, mailer, metrics, log
   const pending = new Set<Promise<void>>()
 
   /** A few mails per inbox per counted day, whoever invites and however the address is tagged: nobody can mail-bomb an inbox. */
-  const mail = async (invitee: User, inviter: User): Promise<void> => {
-    const { count } = await engine.counters.increment(names.invitationMails(mailboxOf(invitee.email)), DAY_MS, 1, TRAFFIC)
+  const mail = async (email: string, inviter: User): Promise<void> => {
+    const { count } = await engine.counters.increment(names.invitationMails(mailboxOf(email)), DAY_MS, 1, TRAFFIC)
     if (count > rules.mailsPerDay) {
       metrics.invitationMails.inc({ result: 'skipped' })
       return
     }
-    await mailer.sendInvitation(invitee.email, { inviterName: inviter.name, inviterEmail: inviter.email, appUrl: rules.appUrl })
+    await mailer.sendInvitation(email, { inviterEmail: inviter.email, appUrl: rules.appUrl })
     metrics.invitationMails.inc({ result: 'sent' })
   }
 
   return {
     async invite (inviter, rawEmail) {
-      const email = rawEmail.toLowerCase()
+      const email = normalizeEmail(rawEmail)
       if (email === inviter.email) throw new errors.BadRequest('that is your own address')
       const { count, resetMs } = await engine.counters.increment(names.invitationsAsked(inviter.id), HOUR_MS, 1, TRAFFIC)
       if (count > rules.perHour) throw withDetail(new errors.RateLimited(), { retryAfter: Math.ceil(resetMs / 1000) })
-      const invitee = await users.findOrCreate(email)
+      // Read only: a new address is stored at its own first sign-in, under this same id.
+      const inviteeId = await users.idOf(email)
       // The name from the address, never the stored one: a display name would show that the address signed in before.
-      const { ticket, expiresAt } = await signer.signInvitation({ inviterId: inviter.id, inviteeId: invitee.id, name: defaultName(email) })
+      const { ticket, expiresAt } = await signer.signInvitation({ inviterId: inviter.id, inviteeId, name: defaultName(email) })
       metrics.invitations.inc()
-      const sending = mail(invitee, inviter).catch((err: unknown) => {
+      const sending = mail(email, inviter).catch((err: unknown) => {
         metrics.invitationMails.inc({ result: 'failed' })
         log.warn({ mail: mailFailure(err) }, 'invitation mail failed')
       }).finally(() => { pending.delete(sending) })

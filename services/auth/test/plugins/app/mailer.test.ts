@@ -39,12 +39,12 @@ t.test('an invitation: the fixed subject, the inviter and the app, to the one ad
   t.teardown(async () => { await sink.close() })
   const mailer = createMailer({ ...options, transport: 'smtp', smtpUrl: sink.url, timeoutMs: 2000 })
   t.teardown(() => { mailer.close() })
-  const invitation = { inviterName: 'Ada', inviterEmail: 'ada@example.com', appUrl: 'https://chat.example.com' }
+  const invitation = { inviterEmail: 'ada@example.com', appUrl: 'https://chat.example.com' }
   await mailer.sendInvitation('bob@example.com', invitation)
   t.equal(sink.mails.length, 1)
   t.same(sink.mails[0]!.to, ['bob@example.com'])
   t.match(sink.mails[0]!.raw, new RegExp(`^Subject: ${INVITATION_SUBJECT}\\r?$`, 'm'))
-  t.match(bodyOf(sink.mails[0]!), 'Ada (ada@example.com) wants to chat with you on webchat.')
+  t.match(bodyOf(sink.mails[0]!), 'The webchat user signed in as ada@example.com wants to chat with you.')
   await t.rejects(mailer.sendInvitation('bob@example.com\r\nBcc: eve@example.com', invitation), { code: 'EADDRESS' })
   const printed: string[] = []
   const printing = createMailer({ ...options, transport: 'console', smtpUrl: '', timeoutMs: 2000, print: (line) => printed.push(line) })

@@ -1,16 +1,13 @@
 import { Writable } from 'node:stream'
 import t, { type Test } from 'tap'
 import pino from 'pino'
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
-import type { FastifyInstance } from 'fastify'
+import { decodeProtectedHeader } from 'jose'
 import { INVITATION_AUDIENCE, INVITATION_TYPE, validate } from '@webchat/shared'
 import { bodyOf, type CapturedMail, type SmtpSink } from '@webchat/testkit'
 import { INVITATION_SUBJECT } from '../../../src/mail/invitation.js'
 import { loggerOptions } from '../../../src/logger.js'
 import { ENGINES, build, type Built, signIn, sleep } from '../../helper.js'
-
-const invite = async (app: FastifyInstance, cookie: string, email: string, headers: Record<string, string> = {}) =>
-  await app.inject({ method: 'POST', url: '/auth/invitations', headers: { cookie, ...headers }, payload: { email } })
+import { claimsOf, invite } from './invite.js'
 
 /** The mails to `address`, once there are `count` of them (or after `ms`). */
 async function mailsTo (sink: SmtpSink, address: string, count = 1, ms = 5000): Promise<CapturedMail[]> {
@@ -22,18 +19,15 @@ async function mailsTo (sink: SmtpSink, address: string, count = 1, ms = 5000): 
   }
 }
 
-/** The claims of a ticket, checked as chat checks them: the JWKS, issuer, audience and type. */
-async function claimsOf (app: FastifyInstance, ticket: string): Promise<Record<string, unknown>> {
-  const jwks = createLocalJWKSet((await app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json())
-  const { payload } = await jwtVerify(ticket, jwks, { algorithms: ['ES256'], typ: INVITATION_TYPE, audience: INVITATION_AUDIENCE, issuer: 'webchat-auth' })
-  return payload
-}
+/** A display name that passes the name rule and would pass for someone else in a mail. */
+const HOSTILE_NAME = 'PayPal (service@paypal.com)'
 
-/** Ada, signed in and renamed, on a fresh app. */
+/** Ada, signed in and renamed (to a name posing as someone else), on a fresh app. */
 async function withAda (t: Test, kind: 'memory' | 'redis', env: Record<string, string> = {}): Promise<Built & { ada: string }> {
   const built = await build(t, kind, { env: { APP_URL: 'https://chat.example.com/app', ...env } })
   const ada = await signIn(built, 'ada@example.com')
-  await built.app.inject({ method: 'PATCH', url: '/auth/me', headers: { cookie: ada }, payload: { name: 'Ada <3' } })
+  const renamed = await built.app.inject({ method: 'PATCH', url: '/auth/me', headers: { cookie: ada }, payload: { name: HOSTILE_NAME } })
+  if (renamed.statusCode !== 200) throw new Error(`rename refused: ${renamed.body}`)
   return { ...built, ada }
 }
 
@@ -76,8 +70,9 @@ for (const kind of ENGINES) {
       const invitations = mails.filter((m) => m.raw.includes(INVITATION_SUBJECT))
       t.equal(invitations.length, 1, `one invitation mail to ${address}`)
       const body = bodyOf(invitations[0]!)
-      t.match(body, 'Ada <3 (ada@example.com) wants to chat with you on webchat.')
-      t.match(body, '<strong>Ada &lt;3</strong> (ada@example.com)', 'the HTML part escapes the name')
+      t.match(body, 'The webchat user signed in as ada@example.com wants to chat with you.')
+      t.match(body, 'The webchat user signed in as <strong>ada@example.com</strong> wants to chat with you.')
+      for (const piece of ['PayPal', 'service@paypal.com']) t.notMatch(body, piece, 'never the display name')
       t.match(body, 'open https://chat.example.com/app and sign in with this address')
       t.notMatch(body, 'Robert Secret', 'no other user text')
     }
