@@ -1,0 +1,74 @@
+import t from 'tap'
+import { api } from '../helpers/backend-api.js'
+import { ENGINES, startCluster } from '../helpers/cluster.js'
+import { ask, roster, tryJoin } from '../helpers/rooms.js'
+
+// An outsider's attempts on the membership model, each kept as the test that caught (or ruled out) a hole.
+
+const idOf = (answer: Record<string, unknown>): string => (answer.room as { id: string }).id
+
+for (const kind of ENGINES) {
+  t.test(`${kind}: names that are object keys elsewhere (__proto__, constructor) are plain names`, async (t) => {
+    const cluster = await startCluster(t, kind)
+    const proto = await cluster.connect(0, { sub: '__proto__', name: 'Proto' })
+    for (const room of ['__proto__', 'constructor', 'hasownproperty']) {
+      t.equal((await tryJoin(proto, room)).type, 'joined', room)
+    }
+    const list = await ask(proto, { type: 'list_rooms' })
+    t.same((list.rooms as Array<{ room: { id: string }, role: string }>).map((e) => [e.room.id, e.role]).sort(), [['__proto__', 'owner'], ['constructor', 'owner'], ['hasownproperty', 'owner']])
+    const other = await cluster.connect(cluster.apps.length - 1, { sub: 'constructor' })
+    t.equal((await tryJoin(other, '__proto__')).type, 'joined')
+    t.same(await roster(proto, '__proto__'), [['__proto__', 'owner'], ['constructor', 'member']])
+    t.equal((await ask(proto, { type: 'ban', room: '__proto__', user: 'constructor' })).type, 'done')
+    t.match(await tryJoin(other, '__proto__'), { code: 'banned' })
+    const direct = await ask(proto, { type: 'direct', user: 'constructor' })
+    t.equal(direct.type, 'done')
+    t.match(await api(cluster, 'GET', '/api/users/__proto__/rooms'), { status: 200, body: { rooms: [{}, {}, {}, {}] } })
+  })
+}
+
+t.test('redis: a join racing a removal on another instance never leaves the socket in the room', async (t) => {
+  const cluster = await startCluster(t, 'redis')
+  const ada = await cluster.connect(0, { sub: 'ada' })
+  const room = idOf(await ask(ada, { type: 'create', title: 'Race' }))
+  await cluster.join(ada, room)
+  for (let i = 0; i < 15; i++) {
+    t.equal((await ask(ada, { type: 'invite', room, user: 'rex' })).type, 'done')
+    const rex = await cluster.connect(1, { sub: 'rex' })
+    rex.send({ type: 'join', room })
+    await new Promise((resolve) => setTimeout(resolve, i % 5))
+    t.equal((await ask(ada, { type: 'remove', room, user: 'rex' })).type, 'done')
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    rex.send({ type: 'send', room, text: 'still here?', clientMsgId: `race-${i}` })
+    t.match(await rex.waitFor((f) => f.clientMsgId === `race-${i}` || f.ref === `race-${i}`), { type: 'error', code: 'not_joined' }, `round ${i}`)
+    await rex.close()
+  }
+})
+
+t.test('redis: every key the membership writes is bounded: a TTL, or a family bounded by rooms and users', async (t) => {
+  const cluster = await startCluster(t, 'redis')
+  const ada = await cluster.connect(0, { sub: 'ada' })
+  const bob = await cluster.connect(1, { sub: 'bob' })
+  const room = idOf(await ask(ada, { type: 'create', title: 'Keys' }))
+  t.equal((await ask(ada, { type: 'invite', room, user: 'bob' })).type, 'done')
+  await cluster.join(ada, room)
+  await cluster.join(bob, room)
+  await cluster.join(bob, 'key-lobby')
+  ada.send({ type: 'send', room, text: 'hello', clientMsgId: 'k1' })
+  const message = await bob.waitFor((f) => f.type === 'message')
+  bob.send({ type: 'typing', room })
+  bob.send({ type: 'read', room, id: message.id })
+  t.equal((await ask(ada, { type: 'direct', user: 'bob' })).type, 'done')
+  t.equal((await ask(ada, { type: 'mute', room, user: 'bob', minutes: 5 })).type, 'done')
+  t.equal((await ask(ada, { type: 'ban', room, user: 'cy' })).type, 'done')
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  const { Redis } = await import('ioredis')
+  const client = new Redis(cluster.redis!.url)
+  t.teardown(() => { client.disconnect() })
+  const keys = await client.keys(`${cluster.prefix}*`)
+  const persistent: string[] = []
+  for (const key of keys) if (await client.pttl(key) === -1) persistent.push(key.slice(cluster.prefix.length).replace(/^([^:]+:[^:{]+).*$/, '$1'))
+  // Rooms (record, log and its epoch) are kept: one per room, each made by a user within
+  // NEW_ROOMS_PER_HOUR (or a backend); a user's index is bounded by MAX_ROOMS_PER_USER.
+  t.same([...new Set(persistent)].sort(), ['log-epoch:room-log', 'log:room-log', 'map:room', 'map:user-rooms'], 'the only keys without a TTL')
+})
