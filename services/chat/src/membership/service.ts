@@ -180,7 +180,14 @@ export function createMembership ({ directory, quotas, announce, access, openRoo
         const target = parseMember(read[FIELD.member(targetId)])
         if (target === null) throw new errors.NotFound('no such member')
         const action = roleAction(target.role, role)
-        if (action === null) return { result: null }
+        if (action === null) {
+          // No rule allows it (the owner steps down only by handing over), or nothing changes: the
+          // same `done` is for the owner alone, so that a role below never hears yes to a role change.
+          if (target.role !== role) throw new errors.Forbidden('the owner keeps the role until they hand the room over (set_role owner to another member)')
+          if (room.archived) throw new errors.Archived('the room is archived: it is read-only')
+          if (room.kind === 'direct' || me.role !== 'owner') throw new errors.Forbidden('only the owner sets roles here')
+          return { result: null }
+        }
         check(room, action, me.role, { role: target.role, self: targetId === actor.id })
         const next: MemberRecord = { ...target, role, rev: (target.rev ?? 0) + 1 }
         const set: Record<string, string> = { [FIELD.member(targetId)]: json(next) }

@@ -8,6 +8,33 @@ import { ask, roster, tryJoin } from '../helpers/rooms.js'
 const idOf = (answer: Record<string, unknown>): string => (answer.room as { id: string }).id
 
 for (const kind of ENGINES) {
+  t.test(`${kind}: roles: nobody below the owner touches the owner or their peers, not even by a no-op`, async (t) => {
+    const cluster = await startCluster(t, kind)
+    const last = cluster.apps.length - 1
+    const ada = await cluster.connect(0, { sub: 'ada' })
+    const room = idOf(await ask(ada, { type: 'create', title: 'Roles' }))
+    for (const id of ['bob', 'cy', 'dan']) t.equal((await ask(ada, { type: 'invite', room, user: id })).type, 'done')
+    for (const id of ['bob', 'cy']) t.equal((await ask(ada, { type: 'set_role', room, user: id, role: 'moderator' })).type, 'done')
+    const bob = await cluster.connect(last, { sub: 'bob' })
+    const dan = await cluster.connect(last, { sub: 'dan' })
+    for (const frame of [{ type: 'set_role', room, user: 'ada', role: 'member' }, { type: 'set_role', room, user: 'ada', role: 'moderator' },
+      { type: 'set_role', room, user: 'cy', role: 'member' }, { type: 'remove', room, user: 'cy' }, { type: 'mute', room, user: 'cy' },
+      { type: 'ban', room, user: 'cy' }, { type: 'mute', room, user: 'ada' }]) {
+      t.match(await ask(bob, frame), { type: 'error', code: 'forbidden' }, `a moderator: ${JSON.stringify(frame)}`)
+    }
+    for (const frame of [{ type: 'set_role', room, user: 'ada', role: 'moderator' }, { type: 'set_role', room, user: 'cy', role: 'moderator' }, { type: 'set_role', room, user: 'dan', role: 'member' }]) {
+      t.match(await ask(dan, frame), { type: 'error', code: 'forbidden' }, `a member, even a change to what is already so: ${JSON.stringify(frame)}`)
+    }
+    t.match(await ask(ada, { type: 'set_role', room, user: 'ada', role: 'member' }), { type: 'error', code: 'forbidden' }, 'the owner does not demote themselves')
+    t.same(await roster(ada, room), [['ada', 'owner'], ['bob', 'moderator'], ['cy', 'moderator'], ['dan', 'member']])
+
+    // Two hand-overs at once from two instances: exactly one wins, and the room keeps one owner.
+    const adaThere = await cluster.connect(last, { sub: 'ada' })
+    const answers = await Promise.all([ask(ada, { type: 'set_role', room, user: 'bob', role: 'owner' }), ask(adaThere, { type: 'set_role', room, user: 'dan', role: 'owner' })])
+    t.equal(answers.filter((a) => a.type === 'done').length, 1, `one hand-over wins: ${answers.map((a) => String(a.code ?? a.type)).join(',')}`)
+    t.equal((await roster(ada, room)).filter(([, role]) => role === 'owner').length, 1, 'one owner')
+  })
+
   t.test(`${kind}: names that are object keys elsewhere (__proto__, constructor) are plain names`, async (t) => {
     const cluster = await startCluster(t, kind)
     const proto = await cluster.connect(0, { sub: '__proto__', name: 'Proto' })
