@@ -35,6 +35,22 @@ for (const kind of ENGINES) {
     t.equal((await roster(ada, room)).filter(([, role]) => role === 'owner').length, 1, 'one owner')
   })
 
+  t.test(`${kind}: an archived room takes no messages, from backends either`, async (t) => {
+    const cluster = await startCluster(t, kind)
+    const ada = await cluster.connect(0, { sub: 'ada' })
+    const room = idOf(await ask(ada, { type: 'create', title: 'Done' }))
+    await cluster.post(room, 'before')
+    t.equal((await api(cluster, 'PATCH', `/api/rooms/${room}`, { archived: true })).status, 200)
+    const posted = await api(cluster, 'POST', `/api/rooms/${room}/messages`, { user: { id: 'bot', name: 'Bot' }, text: 'after' })
+    t.match(posted, { status: 409, body: { error: 'archived' } }, 'a backend post into an archived room')
+    const lobby = 'archived-lobby'
+    await cluster.join(ada, lobby)
+    t.equal((await api(cluster, 'PATCH', `/api/rooms/${lobby}`, { archived: true })).status, 200)
+    t.match(await api(cluster, 'POST', `/api/rooms/${lobby}/messages`, { user: { id: 'bot', name: 'Bot' }, text: 'after' }), { status: 409 }, 'a public one too')
+    const page = await api(cluster, 'GET', `/api/rooms/${room}`)
+    t.equal(page.status, 200)
+  })
+
   t.test(`${kind}: names that are object keys elsewhere (__proto__, constructor) are plain names`, async (t) => {
     const cluster = await startCluster(t, kind)
     const proto = await cluster.connect(0, { sub: '__proto__', name: 'Proto' })

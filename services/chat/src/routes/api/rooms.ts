@@ -63,7 +63,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       security: [{ serviceKey: [] }],
       params: RoomParams,
       body: PostMessageRequest,
-      response: { 200: PostMessageResponse, 201: PostMessageResponse, ...errorResponses(400, 401, 404, 503) }
+      response: { 200: PostMessageResponse, 201: PostMessageResponse, ...errorResponses(400, 401, 404, 409, 503) }
     },
     bodyLimit: 64 * 1024,
     onRequest: requireServiceKey(fastify.chatConfig)
@@ -72,8 +72,11 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     if (text.trim() === '') throw new errors.BadRequest('text is empty')
     // A private or direct room is made with its members, never by a post; so is a public one
     // while OPEN_ROOMS is off (else its first join makes it, and takes over a log posted first).
+    // An archived room is read-only for backends too.
+    const state = await fastify.membership.state(request.params.room)
     const needsRecord = isReservedRoomId(request.params.room) || !fastify.chatConfig.openRooms
-    if (needsRecord && (await fastify.membership.exists(request.params.room)) === false) throw new errors.NotFound('no such room')
+    if (needsRecord && state === 'none') throw new errors.NotFound('no such room')
+    if (state === 'archived') throw new errors.Archived('the room is archived: it is read-only')
     const { id, duplicate } = await fastify.messages.append(request.params.room, user, text, clientMsgId)
     return await reply.code(duplicate ? 200 : 201).send({ id })
   })
