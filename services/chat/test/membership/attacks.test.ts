@@ -51,6 +51,18 @@ for (const kind of ENGINES) {
     t.equal(page.status, 200)
   })
 
+  t.test(`${kind}: a roster is read within the user's reply budget`, async (t) => {
+    const cluster = await startCluster(t, kind)
+    const members = Array.from({ length: 2500 }, (_, i) => ({ user: `member-${i}`, role: i === 0 ? 'owner' : 'member' }))
+    const made = await api(cluster, 'POST', '/api/rooms', { kind: 'private', members })
+    t.equal(made.status, 201)
+    const room = idOf(made.body as Record<string, unknown>)
+    const reader = await cluster.connect(0, { sub: 'member-1' })
+    const answers = await Promise.all(Array.from({ length: 6 }, async () => await ask(reader, { type: 'list_members', room })))
+    t.ok(answers.some((a) => a.type === 'error' && a.code === 'rate_limited'), `six rosters of 2,500 at once: ${answers.map((a) => String(a.code ?? a.type)).join(',')}`)
+    t.ok(answers[0]?.type === 'members', 'the first is answered')
+  })
+
   t.test(`${kind}: names that are object keys elsewhere (__proto__, constructor) are plain names`, async (t) => {
     const cluster = await startCluster(t, kind)
     const proto = await cluster.connect(0, { sub: '__proto__', name: 'Proto' })

@@ -31,6 +31,9 @@ function done (conn: Connection, ref: string, room?: Room): void {
 
 const MINUTE_MS = 60_000
 
+/** An answer with its size, for the reply budget. */
+const sized = <T extends object>(answer: T): T & { bytes: number } => ({ ...answer, bytes: JSON.stringify(answer).length })
+
 export const roomHandlers: { readonly [T in keyof RoomFrames]: Handler<T> } = {
   async create (deps, conn, { ref, title, topic }) {
     checkRoomTexts(deps.config, { title, topic })
@@ -79,10 +82,15 @@ export const roomHandlers: { readonly [T in keyof RoomFrames]: Handler<T> } = {
     await deps.membership.leave(room, conn.user)
     done(conn, ref)
   },
+  // A list can be large (MAX_ROOMS_PER_USER rooms, MAX_ROOM_MEMBERS members) and costs the store a
+  // read per entry: answered within the user's reply budget, as history is, so that asking again
+  // and again reads no more than it.
   async list_rooms (deps, conn, { ref }) {
-    conn.sendFrame({ type: 'rooms', ref, rooms: await deps.membership.list(conn.user.id) })
+    const { rooms } = await deps.allowances.replies(conn.user.id).run(async () => sized({ rooms: await deps.membership.list(conn.user.id) }))
+    conn.sendFrame({ type: 'rooms', ref, rooms })
   },
   async list_members (deps, conn, { ref, room }) {
-    conn.sendFrame({ type: 'members', ref, room, members: await deps.membership.members(room, conn.user.id) })
+    const { members } = await deps.allowances.replies(conn.user.id).run(async () => sized({ members: await deps.membership.members(room, conn.user.id) }))
+    conn.sendFrame({ type: 'members', ref, room, members })
   }
 }
