@@ -63,6 +63,18 @@ for (const kind of ENGINES) {
     t.ok(answers[0]?.type === 'members', 'the first is answered')
   })
 
+  t.test(`${kind}: titles and topics hold text, not control characters`, async (t) => {
+    const cluster = await startCluster(t, kind)
+    const ada = await cluster.connect(0, { sub: 'ada' })
+    for (const title of ['a\u0000b', '\u001b[2J', '   ', 'x\u202eevil', 'line\nbreak']) {
+      t.match(await ask(ada, { type: 'create', title }), { type: 'error', code: 'bad_frame' }, `title ${JSON.stringify(title)}`)
+    }
+    t.match(await ask(ada, { type: 'create', title: 'ok', topic: 'bell\u0007' }), { type: 'error', code: 'bad_frame' }, 'a topic with a control character')
+    const room = idOf(await ask(ada, { type: 'create', title: 'Ünïcode 🚀 ok', topic: 'two\nlines are fine in a topic' }))
+    t.match(await ask(ada, { type: 'update_room', room, title: '\u0000' }), { type: 'error', code: 'bad_frame' })
+    t.match(await api(cluster, 'PATCH', `/api/rooms/${room}`, { title: 'bad\u0000' }), { status: 400 }, 'nor from a backend')
+  })
+
   t.test(`${kind}: names that are object keys elsewhere (__proto__, constructor) are plain names`, async (t) => {
     const cluster = await startCluster(t, kind)
     const proto = await cluster.connect(0, { sub: '__proto__', name: 'Proto' })
