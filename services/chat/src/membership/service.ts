@@ -107,26 +107,35 @@ export function createMembership ({ directory, quotas, announce, access, openRoo
       if (peer.id === self.id) throw new errors.BadRequest('a direct conversation needs another person')
       const id = directRoomId(self.id, peer.id)
       const pair = [self.id, peer.id].sort() as [string, string]
-      if (await directory.room(id) === null) await quotas.newRoom(self.id)
-      await directory.index(self.id, id, 'direct')
-      const made = await directory.mutate(id, [FIELD.meta, FIELD.member(self.id), FIELD.member(peer.id)], (read) => {
-        const existing = parseRoom(read[FIELD.meta])
-        if (existing !== null) {
-          const mine = parseMember(read[FIELD.member(self.id)])
-          if (mine === null) throw notFound()
-          return { result: { room: existing, mine, peerName: parseMember(read[FIELD.member(peer.id)])?.name ?? '', fresh: false } }
-        }
-        const room: RoomRecord = { kind: 'direct', title: '', topic: '', createdAt: iso(), createdBy: self.id, archived: false, pair }
-        const mine: MemberRecord = { role: 'member', name: self.name, addedAt: room.createdAt, addedBy: self.id }
-        const theirs: MemberRecord = { role: 'member', name: peer.name ?? '', addedAt: room.createdAt, addedBy: self.id }
-        return {
-          change: { set: { [FIELD.meta]: json(room), [FIELD.member(self.id)]: json(mine), [FIELD.member(peer.id)]: json(theirs) }, count: { field: FIELD.count, by: 2 } },
-          result: { room, mine, peerName: theirs.name, fresh: true }
-        }
+      const fresh = await directory.room(id) === null
+      if (fresh) await quotas.newRoom(self.id)
+      // Both lists take a new room before it is made, so that a full list (either person's)
+      // refuses with nothing made; undone if the room is not made.
+      const indexed = fresh ? [self.id, peer.id] : [self.id]
+      const made = await (async () => {
+        for (const userId of indexed) await directory.index(userId, id, 'direct')
+        return await directory.mutate(id, [FIELD.meta, FIELD.member(self.id), FIELD.member(peer.id)], (read) => {
+          const existing = parseRoom(read[FIELD.meta])
+          if (existing !== null) {
+            const mine = parseMember(read[FIELD.member(self.id)])
+            if (mine === null) throw notFound()
+            return { result: { room: existing, mine, peerName: parseMember(read[FIELD.member(peer.id)])?.name ?? '', fresh: false } }
+          }
+          const room: RoomRecord = { kind: 'direct', title: '', topic: '', createdAt: iso(), createdBy: self.id, archived: false, pair }
+          const mine: MemberRecord = { role: 'member', name: self.name, addedAt: room.createdAt, addedBy: self.id }
+          const theirs: MemberRecord = { role: 'member', name: peer.name ?? '', addedAt: room.createdAt, addedBy: self.id }
+          return {
+            change: { set: { [FIELD.meta]: json(room), [FIELD.member(self.id)]: json(mine), [FIELD.member(peer.id)]: json(theirs) }, count: { field: FIELD.count, by: 2 } },
+            result: { room, mine, peerName: theirs.name, fresh: true }
+          }
+          })
+      })().catch(async (err: unknown) => {
+        await unindexUnlessMembers(directory, id, indexed)
+        throw err
       })
       const entry = entryOf(id, made.room, made.mine, self.id, made.peerName)
       if (made.fresh) {
-        await directory.index(peer.id, id, 'direct')
+        if (!fresh) await directory.index(peer.id, id, 'direct')
         await announce.user(peer.id, { kind: 'entry', entry: entryOf(id, made.room, { ...made.mine, name: '' }, peer.id, self.name), rev: 0 })
       }
       await announce.user(self.id, { kind: 'entry', entry, rev: revOf(made.room, made.mine) })

@@ -94,6 +94,21 @@ for (const kind of ENGINES) {
   })
 }
 
+t.test('a direct conversation with someone whose list is full is not made at all', async (t) => {
+  const cluster = await startCluster(t, 'memory', { env: { MAX_ROOMS_PER_USER: 1 } })
+  const ada = await cluster.connect(0, { sub: 'ada' })
+  const bob = await cluster.connect(0, { sub: 'bob' })
+  t.equal((await tryJoin(bob, 'bobs-only-room')).type, 'joined')
+  t.match(await ask(ada, { type: 'direct', user: 'bob' }), { type: 'error', code: 'too_many_rooms' })
+  t.same((await ask(ada, { type: 'list_rooms' })).rooms, [], 'nothing in the starter\'s list')
+  t.equal((await ask(ada, { type: 'create', title: 'still room for this' })).type, 'done', 'the starter\'s one place is free')
+  t.equal((await ask(bob, { type: 'leave_room', room: 'bobs-only-room' })).type, 'done')
+  const made = await ask(bob, { type: 'direct', user: 'cy' })
+  t.equal(made.type, 'done')
+  const cy = await cluster.connect(0, { sub: 'cy' })
+  t.match((await ask(cy, { type: 'list_rooms' })).rooms, [{ room: { kind: 'direct' }, peer: { id: 'bob' } }], 'the other person\'s list has it')
+})
+
 t.test('redis: a join racing a removal on another instance never leaves the socket in the room', async (t) => {
   const cluster = await startCluster(t, 'redis')
   const ada = await cluster.connect(0, { sub: 'ada' })
