@@ -197,7 +197,9 @@ export function createMembership ({ directory, quotas, announce, access, openRoo
           if (room.kind === 'direct' || me.role !== 'owner') throw new errors.Forbidden('only the owner sets roles here')
           return { result: null }
         }
-        check(room, action, me.role, { role: target.role, self: targetId === actor.id })
+        // An archived room's owner may still hand it over: else, with other members in it, they
+        // could never leave it (the owner leaves last, or after handing over).
+        check(action === 'hand_over' ? { ...room, archived: false } : room, action, me.role, { role: target.role, self: targetId === actor.id })
         const next: MemberRecord = { ...target, role, rev: (target.rev ?? 0) + 1 }
         const set: Record<string, string> = { [FIELD.member(targetId)]: json(next) }
         // A room never has no owner: handing over makes the old owner a moderator in the same step.
@@ -228,6 +230,7 @@ export function createMembership ({ directory, quotas, announce, access, openRoo
     },
 
     async update (id, actor, change) {
+      if (change.title === undefined && change.topic === undefined) throw new errors.BadRequest('send a title or a topic to change')
       const room = await directory.mutate(id, [FIELD.meta, FIELD.member(actor.id)], (read) => {
         const { room, actor: me } = seen(read, actor.id)
         check(room, 'update', me.role)

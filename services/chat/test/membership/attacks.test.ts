@@ -51,6 +51,42 @@ for (const kind of ENGINES) {
     t.equal(page.status, 200)
   })
 
+  t.test(`${kind}: an archived room takes nobody new, and its owner can still hand it over and leave`, async (t) => {
+    const cluster = await startCluster(t, kind)
+    const last = cluster.apps.length - 1
+    const ada = await cluster.connect(0, { sub: 'ada' })
+    const lobby = `shelved-${kind}`
+    await cluster.join(ada, lobby)
+    t.equal((await api(cluster, 'PATCH', `/api/rooms/${lobby}`, { archived: true })).status, 200)
+    const eve = await cluster.connect(last, { sub: 'eve' })
+    t.match(await tryJoin(eve, lobby), { type: 'error', code: 'archived' }, 'a join of an archived public room adds nobody')
+    eve.send({ type: 'history', room: lobby, before: '99999999999999-0' })
+    t.match(await eve.waitFor((f) => f.type === 'history' && f.room === lobby), { messages: [] }, 'its history is there to read')
+    t.same(await roster(ada, lobby), [['ada', 'owner']])
+    t.equal((await ask(ada, { type: 'leave_room', room: lobby })).type, 'done', 'its last member leaves')
+
+    const room = idOf(await ask(ada, { type: 'create', title: 'Shelved' }))
+    t.equal((await ask(ada, { type: 'invite', room, user: 'bob' })).type, 'done')
+    t.equal((await api(cluster, 'PATCH', `/api/rooms/${room}`, { archived: true })).status, 200)
+    t.match(await ask(ada, { type: 'leave_room', room }), { code: 'forbidden' }, 'the owner hands over first')
+    t.equal((await ask(ada, { type: 'set_role', room, user: 'bob', role: 'owner' })).type, 'done', 'and can, in an archived room')
+    t.equal((await ask(ada, { type: 'leave_room', room })).type, 'done')
+    const bob = await cluster.connect(last, { sub: 'bob' })
+    t.match(await ask(bob, { type: 'set_role', room, user: 'ada', role: 'moderator' }), { code: 'not_found' })
+    t.match(await ask(bob, { type: 'update_room', room, topic: 'x' }), { code: 'archived' }, 'nothing else changes in it')
+  })
+
+  t.test(`${kind}: an update that changes nothing is refused, not announced`, async (t) => {
+    const cluster = await startCluster(t, kind)
+    const ada = await cluster.connect(0, { sub: 'ada' })
+    const room = idOf(await ask(ada, { type: 'create', title: 'Quiet' }))
+    await cluster.join(ada, room)
+    const from = ada.frames.length
+    t.match(await ask(ada, { type: 'update_room', room }), { type: 'error', code: 'bad_request' })
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    t.notOk(ada.frames.slice(from).some((f) => f.type === 'room_updated'), 'no room_updated to everyone')
+  })
+
   t.test(`${kind}: a roster is read within the user's reply budget`, async (t) => {
     const cluster = await startCluster(t, kind)
     const members = Array.from({ length: 2500 }, (_, i) => ({ user: `member-${i}`, role: i === 0 ? 'owner' : 'member' }))
