@@ -1,7 +1,7 @@
 import t from 'tap'
 import { api } from '../helpers/backend-api.js'
 import { ENGINES, startCluster } from '../helpers/cluster.js'
-import { ask, roster, tryJoin } from '../helpers/rooms.js'
+import { ask, bearer, roster, tryJoin } from '../helpers/rooms.js'
 
 // An outsider's attempts on the membership model, each kept as the test that caught (or ruled out) a hole.
 
@@ -89,14 +89,16 @@ for (const kind of ENGINES) {
 
   t.test(`${kind}: a roster is read within the user's reply budget`, async (t) => {
     const cluster = await startCluster(t, kind)
-    const members = Array.from({ length: 2500 }, (_, i) => ({ user: `member-${i}`, role: i === 0 ? 'owner' : 'member' }))
+    const members = Array.from({ length: 5000 }, (_, i) => ({ user: `member-${i}`, role: i === 0 ? 'owner' : 'member' }))
     const made = await api(cluster, 'POST', '/api/rooms', { kind: 'private', members })
     t.equal(made.status, 201)
     const room = idOf(made.body as Record<string, unknown>)
     const reader = await cluster.connect(0, { sub: 'member-1' })
     const answers = await Promise.all(Array.from({ length: 6 }, async () => await ask(reader, { type: 'list_members', room })))
-    t.ok(answers.some((a) => a.type === 'error' && a.code === 'rate_limited'), `six rosters of 2,500 at once: ${answers.map((a) => String(a.code ?? a.type)).join(',')}`)
+    t.ok(answers.some((a) => a.type === 'error' && a.code === 'rate_limited'), `six rosters of 5,000 at once: ${answers.map((a) => String(a.code ?? a.type)).join(',')}`)
     t.ok(answers[0]?.type === 'members', 'the first is answered')
+    const http = await fetch(`${cluster.httpUrl(0)}/api/me/rooms`, { headers: await bearer(cluster, 'member-1') })
+    t.equal(http.status, 429, 'the same budget answers the list over HTTP')
   })
 
   t.test(`${kind}: titles and topics hold text, not control characters`, async (t) => {

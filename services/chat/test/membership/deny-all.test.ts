@@ -162,7 +162,15 @@ for (const kind of ENGINES) {
       t.ok(all.length >= 9, `${all.length} routes documented`)
       for (const { method, path, security } of all) {
         const at = (r: string): string => path.replace(/[:{]room\}?/, r).replace(/[:{](user|id)\}?/, 'kit')
-        if (security === 'chatToken') {
+        if (security === 'chatToken' && !path.includes('room}')) {
+          // The user's own list (GET /api/me/rooms): the room is not in it.
+          for (const who of ['eve', 'rex', 'ben']) {
+            const response = await fetch(`${cluster.httpUrl(last)}${path}`, { method, headers: await bearer(cluster, who) })
+            const { rooms } = await response.json() as { rooms: Array<{ room: { id: string } }> }
+            t.notOk(rooms.some((e) => e.room.id === room), `${who}: ${method} ${path} does not list the private room`)
+            t.equal(rooms.some((e) => e.room.id === lobby), false, `${who}: nor the public room they were banned from`)
+          }
+        } else if (security === 'chatToken') {
           for (const who of ['eve', 'rex', 'ben']) {
             const response = await fetch(`${cluster.httpUrl(last)}${at(room)}`, { method, headers: await bearer(cluster, who) })
             t.equal(response.status, 404, `${who}: ${method} ${path} on the private room`)

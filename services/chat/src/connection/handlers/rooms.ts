@@ -2,6 +2,7 @@ import type { ClientFrameOf, Room } from '@webchat/shared'
 import type { Connection } from '../connection.js'
 import type { ChatDeps } from '../deps.js'
 import { checkRoomTexts } from '../../membership/room-texts.js'
+import { sized } from '../reply-budget.js'
 import { inviteeOf } from './invitee.js'
 
 // Requests about rooms and members. Each answers `done {ref}` (with the room where one was made)
@@ -30,9 +31,6 @@ function done (conn: Connection, ref: string, room?: Room): void {
 }
 
 const MINUTE_MS = 60_000
-
-/** An answer with its size, for the reply budget. */
-const sized = <T extends object>(answer: T): T & { bytes: number } => ({ ...answer, bytes: JSON.stringify(answer).length })
 
 export const roomHandlers: { readonly [T in keyof RoomFrames]: Handler<T> } = {
   async create (deps, conn, { ref, title, topic }) {

@@ -5,6 +5,7 @@ import {
 import { errorResponses } from '@webchat/service-kit'
 import { errors } from '../../errors.js'
 import { checkAccess } from '../../membership/access.js'
+import { sized } from '../../connection/reply-budget.js'
 import { isReservedRoomId } from '../../membership/room-ids.js'
 import { requireChatToken, requireServiceKey } from './guards.js'
 
@@ -18,10 +19,15 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       summary: 'The rooms of the token\'s user, as the `rooms` frame lists them (kind, title, role, mute, the other person of a direct room)',
       tags: ['rooms'],
       security: [{ chatToken: [] }],
-      response: { 200: UserRooms, ...errorResponses(401, 503) }
+      response: { 200: UserRooms, ...errorResponses(401, 429, 503) }
     },
     onRequest: userAuth
-  }, async (request) => ({ rooms: await fastify.membership.list(request.chatClaims?.sub ?? '') }))
+  }, async (request) => {
+    // Up to MAX_ROOMS_PER_USER rooms, a read each: paid from the user's reply budget, as list_rooms is.
+    const user = request.chatClaims?.sub ?? ''
+    const { rooms } = await fastify.allowances.replies(user).run(async () => sized({ rooms: await fastify.membership.list(user) }))
+    return { rooms }
+  })
 
   fastify.get('/api/rooms/:room/messages', {
     schema: {
