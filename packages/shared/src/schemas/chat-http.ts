@@ -2,7 +2,7 @@ import Type, { type Static } from 'typebox'
 import { LIMITS } from '../limits.js'
 import { ROOM_NAME_PATTERN } from '../rooms.js'
 import { ChatMessage, ClientMsgId, IsoTime, Member, MessageId, RoomName, UserId } from './common.js'
-import { Role, Room, RoomListEntry, RosterEntry, RoomTopic } from './rooms.js'
+import { Role, Room, RoomListEntry, ROOM_TITLE_PATTERN, RosterEntry, RoomTopic } from './rooms.js'
 
 export const RoomParams = Type.Object({ room: RoomName }, { additionalProperties: false })
 export type RoomParams = Static<typeof RoomParams>
@@ -66,7 +66,7 @@ export type NewMember = Static<typeof NewMember>
 export const CreateRoomRequest = Type.Object({
   kind: Type.Union([Type.Literal('public'), Type.Literal('private'), Type.Literal('direct')]),
   id: Type.Optional(Type.String({ pattern: ROOM_NAME_PATTERN, description: 'public rooms: required, not starting with `p-` or `d-`; private rooms: starts with `p-`, made when absent; direct rooms: none' })),
-  title: Type.Optional(Type.String({ maxLength: LIMITS.roomTitleChars, description: 'empty for a direct room; a public room\'s defaults to its id' })),
+  title: Type.Optional(Type.String({ maxLength: LIMITS.roomTitleChars, pattern: ROOM_TITLE_PATTERN, description: 'empty for a direct room; a public room\'s defaults to its id' })),
   topic: Type.Optional(RoomTopic),
   members: Type.Array(NewMember, { minItems: 1, description: 'public and private: exactly one owner; direct: the two people' })
 }, { $id: 'CreateRoomRequest', additionalProperties: false })
@@ -88,7 +88,7 @@ export const RoomDetails = Type.Object({
 export type RoomDetails = Static<typeof RoomDetails>
 
 export const UpdateRoomRequest = Type.Object({
-  title: Type.Optional(Type.String({ maxLength: LIMITS.roomTitleChars })),
+  title: Type.Optional(Type.String({ maxLength: LIMITS.roomTitleChars, pattern: ROOM_TITLE_PATTERN })),
   topic: Type.Optional(RoomTopic),
   archived: Type.Optional(Type.Boolean({ description: 'true: read-only, history kept' }))
 }, { $id: 'UpdateRoomRequest', additionalProperties: false, minProperties: 1 })

@@ -14,8 +14,18 @@ export const Role = Type.Union(ROLES.map((role) => Type.Literal(role))) as unkno
   Type.TUnion<[Type.TLiteral<'owner'>, Type.TLiteral<'moderator'>, Type.TLiteral<'member'>]>
 export type Role = typeof ROLES[number]
 
-export const RoomTitle = Type.String({ minLength: 1, maxLength: LIMITS.roomTitleChars })
-export const RoomTopic = Type.String({ maxLength: LIMITS.roomTopicChars })
+/**
+ * Characters no title or topic holds: C0 and C1 controls (a terminal escape, a NUL) and the
+ * bidirectional overrides and isolates, which make a title read as something else in every
+ * list that shows it. A topic may hold line breaks and tabs.
+ */
+const CONTROLS = '\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069'
+/** Text without control characters, and for a title no line breaks or tabs either (backends may send an empty one). */
+export const ROOM_TITLE_PATTERN = `^[^\\x09\\x0a${CONTROLS}]*$`
+export const ROOM_TOPIC_PATTERN = `^[^${CONTROLS}]*$`
+/** A title a user gives: something other than spaces. */
+export const RoomTitle = Type.String({ minLength: 1, maxLength: LIMITS.roomTitleChars, pattern: `^(?=[\\s\\S]*\\S)[^\\x09\\x0a${CONTROLS}]*$` })
+export const RoomTopic = Type.String({ maxLength: LIMITS.roomTopicChars, pattern: ROOM_TOPIC_PATTERN })
 
 /** A room as every member sees it. */
 export const Room = Type.Object({

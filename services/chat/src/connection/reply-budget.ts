@@ -43,4 +43,7 @@ export class ReplyBudget {
 
 /** The `rate_limited` refusal of an answer that would read the log while the budget is in debt. */
 export const refusal = (): Error =>
-  new errors.RateLimited(`reading room history faster than ${LIMITS.replyBytesPerSecond} bytes a second: retry later`)
+  new errors.RateLimited(`reading room history or lists faster than ${LIMITS.replyBytesPerSecond} bytes a second: retry later`)
+
+/** An answer with its size in bytes, for `ReplyBudget.run` (lists: their size is what they cost to read and send). */
+export const sized = <T extends object>(answer: T): T & { bytes: number } => ({ ...answer, bytes: JSON.stringify(answer).length })

@@ -56,6 +56,9 @@ export function createPublicRooms ({ directory, quotas, announce, views, openRoo
     const existing = parseMember(read[FIELD.member(user.id)])
     if (existing !== null) return { result: { room, record: existing, added: false } }
     if (read[FIELD.ban(user.id)] !== null) throw banned()
+    // Read-only: its history is read without joining; a join would change its roster (and a
+    // member the owner cannot hand over to would keep the owner in it).
+    if (room.archived) throw new errors.Archived('the room is archived: read its history without joining')
     if (room.vacant !== true) return added(room, record('member'), {})
     const { vacant: _, ...taken } = room
     return added(taken, record('owner'), { [FIELD.meta]: json(taken) })

@@ -107,26 +107,35 @@ export function createMembership ({ directory, quotas, announce, access, openRoo
       if (peer.id === self.id) throw new errors.BadRequest('a direct conversation needs another person')
       const id = directRoomId(self.id, peer.id)
       const pair = [self.id, peer.id].sort() as [string, string]
-      if (await directory.room(id) === null) await quotas.newRoom(self.id)
-      await directory.index(self.id, id, 'direct')
-      const made = await directory.mutate(id, [FIELD.meta, FIELD.member(self.id), FIELD.member(peer.id)], (read) => {
-        const existing = parseRoom(read[FIELD.meta])
-        if (existing !== null) {
-          const mine = parseMember(read[FIELD.member(self.id)])
-          if (mine === null) throw notFound()
-          return { result: { room: existing, mine, peerName: parseMember(read[FIELD.member(peer.id)])?.name ?? '', fresh: false } }
-        }
-        const room: RoomRecord = { kind: 'direct', title: '', topic: '', createdAt: iso(), createdBy: self.id, archived: false, pair }
-        const mine: MemberRecord = { role: 'member', name: self.name, addedAt: room.createdAt, addedBy: self.id }
-        const theirs: MemberRecord = { role: 'member', name: peer.name ?? '', addedAt: room.createdAt, addedBy: self.id }
-        return {
-          change: { set: { [FIELD.meta]: json(room), [FIELD.member(self.id)]: json(mine), [FIELD.member(peer.id)]: json(theirs) }, count: { field: FIELD.count, by: 2 } },
-          result: { room, mine, peerName: theirs.name, fresh: true }
-        }
+      const fresh = await directory.room(id) === null
+      if (fresh) await quotas.newRoom(self.id)
+      // Both lists take a new room before it is made, so that a full list (either person's)
+      // refuses with nothing made; undone if the room is not made.
+      const indexed = fresh ? [self.id, peer.id] : [self.id]
+      const made = await (async () => {
+        for (const userId of indexed) await directory.index(userId, id, 'direct')
+        return await directory.mutate(id, [FIELD.meta, FIELD.member(self.id), FIELD.member(peer.id)], (read) => {
+          const existing = parseRoom(read[FIELD.meta])
+          if (existing !== null) {
+            const mine = parseMember(read[FIELD.member(self.id)])
+            if (mine === null) throw notFound()
+            return { result: { room: existing, mine, peerName: parseMember(read[FIELD.member(peer.id)])?.name ?? '', fresh: false } }
+          }
+          const room: RoomRecord = { kind: 'direct', title: '', topic: '', createdAt: iso(), createdBy: self.id, archived: false, pair }
+          const mine: MemberRecord = { role: 'member', name: self.name, addedAt: room.createdAt, addedBy: self.id }
+          const theirs: MemberRecord = { role: 'member', name: peer.name ?? '', addedAt: room.createdAt, addedBy: self.id }
+          return {
+            change: { set: { [FIELD.meta]: json(room), [FIELD.member(self.id)]: json(mine), [FIELD.member(peer.id)]: json(theirs) }, count: { field: FIELD.count, by: 2 } },
+            result: { room, mine, peerName: theirs.name, fresh: true }
+          }
+          })
+      })().catch(async (err: unknown) => {
+        await unindexUnlessMembers(directory, id, indexed)
+        throw err
       })
       const entry = entryOf(id, made.room, made.mine, self.id, made.peerName)
       if (made.fresh) {
-        await directory.index(peer.id, id, 'direct')
+        if (!fresh) await directory.index(peer.id, id, 'direct')
         await announce.user(peer.id, { kind: 'entry', entry: entryOf(id, made.room, { ...made.mine, name: '' }, peer.id, self.name), rev: 0 })
       }
       await announce.user(self.id, { kind: 'entry', entry, rev: revOf(made.room, made.mine) })
@@ -180,8 +189,17 @@ export function createMembership ({ directory, quotas, announce, access, openRoo
         const target = parseMember(read[FIELD.member(targetId)])
         if (target === null) throw new errors.NotFound('no such member')
         const action = roleAction(target.role, role)
-        if (action === null) return { result: null }
-        check(room, action, me.role, { role: target.role, self: targetId === actor.id })
+        if (action === null) {
+          // No rule allows it (the owner steps down only by handing over), or nothing changes: the
+          // same `done` is for the owner alone, so that a role below never hears yes to a role change.
+          if (target.role !== role) throw new errors.Forbidden('the owner keeps the role until they hand the room over (set_role owner to another member)')
+          if (room.archived) throw new errors.Archived('the room is archived: it is read-only')
+          if (room.kind === 'direct' || me.role !== 'owner') throw new errors.Forbidden('only the owner sets roles here')
+          return { result: null }
+        }
+        // An archived room's owner may still hand it over: else, with other members in it, they
+        // could never leave it (the owner leaves last, or after handing over).
+        check(action === 'hand_over' ? { ...room, archived: false } : room, action, me.role, { role: target.role, self: targetId === actor.id })
         const next: MemberRecord = { ...target, role, rev: (target.rev ?? 0) + 1 }
         const set: Record<string, string> = { [FIELD.member(targetId)]: json(next) }
         // A room never has no owner: handing over makes the old owner a moderator in the same step.
@@ -212,6 +230,7 @@ export function createMembership ({ directory, quotas, announce, access, openRoo
     },
 
     async update (id, actor, change) {
+      if (change.title === undefined && change.topic === undefined) throw new errors.BadRequest('send a title or a topic to change')
       const room = await directory.mutate(id, [FIELD.meta, FIELD.member(actor.id)], (read) => {
         const { room, actor: me } = seen(read, actor.id)
         check(room, 'update', me.role)

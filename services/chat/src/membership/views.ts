@@ -16,8 +16,11 @@ export interface RoomQueries {
    * before they ever signed in, or renamed since, shows with the name of their token.
    */
   enter (room: string, user: Member): Promise<{ entry: RoomListEntry, rev: number }>
-  /** Whether the room has a record (every private and direct room; a public room once joined or made by a backend). */
-  exists (room: string): Promise<boolean>
+  /**
+   * Whether the room has a record (every private and direct room; a public room once joined or
+   * made by a backend), and whether it is archived (read-only).
+   */
+  state (room: string): Promise<'none' | 'open' | 'archived'>
   /** The room as its member sees it, or not_found (no room, or not a member: the same answer). */
   entry (room: string, userId: string): Promise<RoomListEntry>
 }
@@ -76,8 +79,9 @@ export function createViews (directory: Directory, now: () => number): Views {
       return await admit(id, user, await directory.standing(id, user.id))
     },
 
-    async exists (id) {
-      return (await directory.room(id)) !== null
+    async state (id) {
+      const room = await directory.room(id)
+      return room === null ? 'none' : room.archived ? 'archived' : 'open'
     },
 
     async entry (id, userId) {

@@ -2,6 +2,7 @@ import type { ClientFrameOf, Room } from '@webchat/shared'
 import type { Connection } from '../connection.js'
 import type { ChatDeps } from '../deps.js'
 import { checkRoomTexts } from '../../membership/room-texts.js'
+import { sized } from '../reply-budget.js'
 import { inviteeOf } from './invitee.js'
 
 // Requests about rooms and members. Each answers `done {ref}` (with the room where one was made)
@@ -79,10 +80,15 @@ export const roomHandlers: { readonly [T in keyof RoomFrames]: Handler<T> } = {
     await deps.membership.leave(room, conn.user)
     done(conn, ref)
   },
+  // A list can be large (MAX_ROOMS_PER_USER rooms, MAX_ROOM_MEMBERS members) and costs the store a
+  // read per entry: answered within the user's reply budget, as history is, so that asking again
+  // and again reads no more than it.
   async list_rooms (deps, conn, { ref }) {
-    conn.sendFrame({ type: 'rooms', ref, rooms: await deps.membership.list(conn.user.id) })
+    const { rooms } = await deps.allowances.replies(conn.user.id).run(async () => sized({ rooms: await deps.membership.list(conn.user.id) }))
+    conn.sendFrame({ type: 'rooms', ref, rooms })
   },
   async list_members (deps, conn, { ref, room }) {
-    conn.sendFrame({ type: 'members', ref, room, members: await deps.membership.members(room, conn.user.id) })
+    const { members } = await deps.allowances.replies(conn.user.id).run(async () => sized({ members: await deps.membership.members(room, conn.user.id) }))
+    conn.sendFrame({ type: 'members', ref, room, members })
   }
 }

@@ -5,6 +5,7 @@ import {
 import { errorResponses } from '@webchat/service-kit'
 import { errors } from '../../errors.js'
 import { checkAccess } from '../../membership/access.js'
+import { sized } from '../../connection/reply-budget.js'
 import { isReservedRoomId } from '../../membership/room-ids.js'
 import { requireChatToken, requireServiceKey } from './guards.js'
 
@@ -18,10 +19,15 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       summary: 'The rooms of the token\'s user, as the `rooms` frame lists them (kind, title, role, mute, the other person of a direct room)',
       tags: ['rooms'],
       security: [{ chatToken: [] }],
-      response: { 200: UserRooms, ...errorResponses(401, 503) }
+      response: { 200: UserRooms, ...errorResponses(401, 429, 503) }
     },
     onRequest: userAuth
-  }, async (request) => ({ rooms: await fastify.membership.list(request.chatClaims?.sub ?? '') }))
+  }, async (request) => {
+    // Up to MAX_ROOMS_PER_USER rooms, a read each: paid from the user's reply budget, as list_rooms is.
+    const user = request.chatClaims?.sub ?? ''
+    const { rooms } = await fastify.allowances.replies(user).run(async () => sized({ rooms: await fastify.membership.list(user) }))
+    return { rooms }
+  })
 
   fastify.get('/api/rooms/:room/messages', {
     schema: {
@@ -63,7 +69,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       security: [{ serviceKey: [] }],
       params: RoomParams,
       body: PostMessageRequest,
-      response: { 200: PostMessageResponse, 201: PostMessageResponse, ...errorResponses(400, 401, 404, 503) }
+      response: { 200: PostMessageResponse, 201: PostMessageResponse, ...errorResponses(400, 401, 404, 409, 503) }
     },
     bodyLimit: 64 * 1024,
     onRequest: requireServiceKey(fastify.chatConfig)
@@ -72,8 +78,11 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     if (text.trim() === '') throw new errors.BadRequest('text is empty')
     // A private or direct room is made with its members, never by a post; so is a public one
     // while OPEN_ROOMS is off (else its first join makes it, and takes over a log posted first).
+    // An archived room is read-only for backends too.
+    const state = await fastify.membership.state(request.params.room)
     const needsRecord = isReservedRoomId(request.params.room) || !fastify.chatConfig.openRooms
-    if (needsRecord && (await fastify.membership.exists(request.params.room)) === false) throw new errors.NotFound('no such room')
+    if (needsRecord && state === 'none') throw new errors.NotFound('no such room')
+    if (state === 'archived') throw new errors.Archived('the room is archived: it is read-only')
     const { id, duplicate } = await fastify.messages.append(request.params.room, user, text, clientMsgId)
     return await reply.code(duplicate ? 200 : 201).send({ id })
   })
