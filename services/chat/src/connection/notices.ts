@@ -35,12 +35,12 @@ const RESYNC_AT_ONCE = 50
  * ended meanwhile closes as the notice would have, a changed one (mute, role) is taken up.
  */
 export async function resync (deps: ChatDeps, connections: Iterable<Connection>): Promise<void> {
-  const checks: Array<{ conn: Connection, room: string }> = []
-  for (const conn of connections) for (const room of conn.roomAccess.keys()) checks.push({ conn, room })
+  const checks: Array<{ conn: Connection, room: string, since: number }> = []
+  for (const conn of connections) for (const [room, { since }] of conn.roomAccess) checks.push({ conn, room, since })
   for (let i = 0; i < checks.length; i += RESYNC_AT_ONCE) {
-    await Promise.all(checks.slice(i, i + RESYNC_AT_ONCE).map(async ({ conn, room }) => {
+    await Promise.all(checks.slice(i, i + RESYNC_AT_ONCE).map(async ({ conn, room, since }) => {
       try {
-        const { entry, rev } = await checkStill(deps.membership, room, conn.user)
+        const { entry, rev } = await checkStill(deps.membership, room, conn.user, since)
         if (conn.rooms.has(room)) keepNewest(conn.roomAccess, room, accessOf(entry, rev))
       } catch (err) {
         if (wireCodeOf(err) !== 'not_found') throw err

@@ -13,10 +13,15 @@ export interface RoomAccess {
   archived: boolean
   /** The member record's change count it was made from (see MemberRecord.rev). */
   rev: number
+  /**
+   * When the socket was let in (ms), kept across updates: a public room younger than that was
+   * made again after the store lost it, not left by this user (public-rooms.ts, resume).
+   */
+  since: number
 }
 
-export const accessOf = (entry: RoomListEntry, rev: number): RoomAccess =>
-  entry.mutedUntil === undefined ? { archived: entry.room.archived, rev } : { archived: entry.room.archived, mutedUntil: entry.mutedUntil, rev }
+export const accessOf = (entry: RoomListEntry, rev: number, since = Date.now()): RoomAccess =>
+  entry.mutedUntil === undefined ? { archived: entry.room.archived, rev, since } : { archived: entry.room.archived, mutedUntil: entry.mutedUntil, rev, since }
 
 /**
  * Keeps the newest of what a socket was told about a room: a join's read of the roster and a
@@ -24,7 +29,8 @@ export const accessOf = (entry: RoomListEntry, rev: number): RoomAccess =>
  */
 export function keepNewest (accesses: Map<string, RoomAccess>, room: string, access: RoomAccess): void {
   const current = accesses.get(room)
-  if (current === undefined || current.rev <= access.rev) accesses.set(room, access)
+  if (current === undefined) accesses.set(room, access)
+  else if (current.rev <= access.rev) accesses.set(room, { ...access, since: current.since })
 }
 
 /**
@@ -58,9 +64,12 @@ async function orAdmitted (membership: Membership, room: string, user: Member, e
   return admitted
 }
 
-/** A socket's membership checked again after an outage: not_found when it ended meanwhile. */
-export async function checkStill (membership: Membership, room: string, user: Member): Promise<{ entry: RoomListEntry, rev: number }> {
-  if (!isReservedRoomId(room)) return await membership.resumePublic(room, user)
+/**
+ * A socket's membership, let in at `since`, checked again after an outage: not_found when it
+ * ended meanwhile.
+ */
+export async function checkStill (membership: Membership, room: string, user: Member, since: number): Promise<{ entry: RoomListEntry, rev: number }> {
+  if (!isReservedRoomId(room)) return await membership.resumePublic(room, user, since)
   return await membership.enter(room, user)
 }
 

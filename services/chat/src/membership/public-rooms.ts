@@ -20,11 +20,13 @@ export interface PublicRooms {
   /** Makes the user a member unless they are one; their entry and its change count. */
   join (room: string, user: Member): Promise<{ entry: RoomListEntry, rev: number }>
   /**
-   * A socket's membership checked again after an outage (connection/notices.ts, resync): not_found
-   * when it ended meanwhile. A room the store forgot (Redis lost its data) is made again by those
-   * still in it, as by a join, and uncounted: they did not start it.
+   * A socket's membership, let in at `since`, checked again after an outage (connection/notices.ts,
+   * resync): not_found when it ended meanwhile. A room the store forgot (Redis lost its data) is
+   * made again by those still in it, as by a join, and uncounted: they did not start it. A room
+   * made again by someone else's socket first is younger than this membership: this user did not
+   * leave it, so they are enrolled again too.
    */
-  resume (room: string, user: Member): Promise<{ entry: RoomListEntry, rev: number }>
+  resume (room: string, user: Member, since: number): Promise<{ entry: RoomListEntry, rev: number }>
   /** Reading without joining (history, presence): banned for a banned user; not_found for a name that is no room while OPEN_ROOMS is off. */
   read (room: string, userId: string): Promise<void>
 }
@@ -94,10 +96,12 @@ export function createPublicRooms ({ directory, quotas, announce, views, openRoo
       return await enrol(id, user, standing.room === null)
     },
 
-    async resume (id, user) {
+    async resume (id, user, since) {
       const standing = await directory.standing(id, user.id)
-      if (standing.room === null && openRooms) return await enrol(id, user, false)
-      return await views.admit(id, user, standing)
+      if (standing.member !== null) return await views.admit(id, user, standing)
+      const remade = standing.room === null ? openRooms : standing.room.kind === 'public' && standing.ban === null && Date.parse(standing.room.createdAt) > since
+      if (remade) return await enrol(id, user, false)
+      throw notFound()
     },
 
     async read (id, userId) {

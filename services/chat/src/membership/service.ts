@@ -37,7 +37,7 @@ export interface Membership extends RoomQueries {
   /** Whether the user may read a public room without joining it; throws banned or not_found. */
   readPublic (room: string, userId: string): Promise<void>
   /** A public room's membership checked again after an outage (public-rooms.ts). */
-  resumePublic (room: string, user: Member): Promise<{ entry: RoomListEntry, rev: number }>
+  resumePublic (room: string, user: Member, since: number): Promise<{ entry: RoomListEntry, rev: number }>
 }
 
 interface Seen { room: RoomRecord, actor: MemberRecord }

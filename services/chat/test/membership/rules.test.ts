@@ -27,11 +27,11 @@ t.test('what a member may not do, decided from the connection\'s copy', async (t
 t.test('a socket keeps the newest of what it was told about a room, in whatever order it comes', async (t) => {
   const { keepNewest } = await import('../../src/membership/access.js')
   const accesses = new Map()
-  keepNewest(accesses, 'p-r', { archived: false, mutedUntil: 'forever', rev: 3 })
-  keepNewest(accesses, 'p-r', { archived: false, rev: 2 })
-  t.same(accesses.get('p-r'), { archived: false, mutedUntil: 'forever', rev: 3 }, 'an older read (a join\'s) does not undo a newer notice')
-  keepNewest(accesses, 'p-r', { archived: false, rev: 4 })
-  t.same(accesses.get('p-r'), { archived: false, rev: 4 }, 'a newer one replaces it')
+  keepNewest(accesses, 'p-r', { archived: false, mutedUntil: 'forever', rev: 3, since: 100 })
+  keepNewest(accesses, 'p-r', { archived: false, rev: 2, since: 200 })
+  t.same(accesses.get('p-r'), { archived: false, mutedUntil: 'forever', rev: 3, since: 100 }, 'an older read (a join\'s) does not undo a newer notice')
+  keepNewest(accesses, 'p-r', { archived: false, rev: 4, since: 300 })
+  t.same(accesses.get('p-r'), { archived: false, rev: 4, since: 100 }, 'a newer one replaces it, and the socket is still in since it was let in')
 })
 
 t.test('a copy made from a read before a room or member change is older than the notice of it', async (t) => {
