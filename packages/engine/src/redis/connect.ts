@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis'
+import { Cluster, Redis, type RedisOptions } from 'ioredis'
 import { EngineUnavailableError, type Engine } from '../types.js'
 import { createRedisEngine, type RedisEngineOptions } from './engine.js'
 import { engineDeadline } from '../deadline.js'
@@ -19,7 +19,14 @@ export const redisClientOptions = {
 } satisfies RedisOptions
 
 export interface ConnectRedisEngineOptions extends Omit<RedisEngineOptions, 'client' | 'subscriber' | 'ownsClients'> {
-  url: string
+  /** One Redis; give this or `clusterNodes`. */
+  url?: string
+  /**
+   * Seed nodes (`host:port`) of a Redis Cluster, instead of `url`. So far only the key/value,
+   * counters and maps families are cluster-safe (one key per command or script); logs, presence
+   * and pub/sub still use keys of several slots in one script, or plain pub/sub (issue 16).
+   */
+  clusterNodes?: string[]
   /** How long to wait for both connections to be ready. Default 5000. */
   connectTimeoutMs?: number
   /**
@@ -33,7 +40,7 @@ export interface ConnectRedisEngineOptions extends Omit<RedisEngineOptions, 'cli
 }
 
 /** Resolves on 'ready'; connection errors meanwhile only mean ioredis is retrying. */
-async function ready (connection: Redis, signal: AbortSignal): Promise<void> {
+async function ready (connection: Redis | Cluster, signal: AbortSignal): Promise<void> {
   if (connection.status === 'ready') return
   await new Promise<void>((resolve) => {
     const done = (): void => {
@@ -46,11 +53,27 @@ async function ready (connection: Redis, signal: AbortSignal): Promise<void> {
   })
 }
 
-/** Opens its own two connections to `url` and returns an engine that closes them on close. */
+/** A connection to the one Redis at `url`, or a Cluster client over `clusterNodes`. */
+function open (url: string | undefined, clusterNodes: string[] | undefined, connectionName: string): Redis | Cluster {
+  if ((url === undefined) === (clusterNodes === undefined)) throw new TypeError('give the Redis engine either url or clusterNodes')
+  if (url !== undefined) return new Redis(url, { ...redisClientOptions, connectionName })
+  const { retryStrategy, ...perNode } = redisClientOptions
+  return new Cluster(clusterNodes!.map((node) => {
+    const at = node.lastIndexOf(':')
+    return { host: node.slice(0, at), port: Number(node.slice(at + 1)) }
+  }), {
+    // Same rules as for one Redis: fail at once while down, retry the topology at least every second.
+    enableOfflineQueue: false,
+    clusterRetryStrategy: retryStrategy,
+    redisOptions: { ...perNode, connectionName }
+  })
+}
+
+/** Opens its own two connections (to `url` or the cluster) and returns an engine that closes them on close. */
 export async function connectRedisEngine (options: ConnectRedisEngineOptions): Promise<Engine> {
-  const { url, connectTimeoutMs = 5000, whenUnreachable = 'throw', connectionName = 'webchat-engine', ...engineOptions } = options
-  const client = new Redis(url, { ...redisClientOptions, connectionName })
-  const subscriber = new Redis(url, { ...redisClientOptions, connectionName: `${connectionName}-subscriber` })
+  const { url, clusterNodes, connectTimeoutMs = 5000, whenUnreachable = 'throw', connectionName = 'webchat-engine', ...engineOptions } = options
+  const client = open(url, clusterNodes, connectionName)
+  const subscriber = open(url, clusterNodes, `${connectionName}-subscriber`)
   const engine = createRedisEngine({ ...engineOptions, client, subscriber, ownsClients: true })
   const abort = new AbortController()
   try {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { Cluster, Redis } from 'ioredis'
 import { integer, ttlMs } from '../arguments.js'
 import type { Counters } from '../types.js'
 import type { RedisNames } from './names.js'
@@ -11,7 +11,7 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2], 'NX')
 return {count, redis.call('PTTL', KEYS[1])}
 `)
 
-export function createRedisCounters (client: Redis, names: RedisNames): Counters {
+export function createRedisCounters (client: Redis | Cluster, names: RedisNames): Counters {
   return {
     async increment (key, windowMs, by = 1) {
       const reply = await increment.run(client, [names.counter(key)], [integer(by, 'by'), ttlMs(windowMs, 'windowMs')])

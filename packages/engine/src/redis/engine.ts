@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { Cluster, Redis } from 'ioredis'
 import type { Engine } from '../types.js'
 import { wrapMethods } from '../wrap.js'
 import { createRedisCounters } from './counters.js'
@@ -12,10 +12,10 @@ import { createRedisPresence } from './presence.js'
 import { createRedisPubSub } from './pubsub.js'
 
 export interface RedisEngineOptions {
-  /** Runs every command; best built with `redisClientOptions`. */
-  client: Redis
+  /** Runs every command; best built with `redisClientOptions`. A Cluster client: see `ConnectRedisEngineOptions.clusterNodes` for the families that are cluster-safe so far. */
+  client: Redis | Cluster
   /** Dedicated to SUBSCRIBE; never shared with `client`. */
-  subscriber: Redis
+  subscriber: Redis | Cluster
   /** Prepended to every key and channel. Default 'webchat:'. */
   prefix?: string
   /** When true, `close()` quits both connections. Default false. */
@@ -31,7 +31,7 @@ export interface RedisEngineOptions {
 }
 
 /** QUIT when connected (pending replies arrive first), else drop the connection. */
-async function quit (connection: Redis, timeoutMs: number): Promise<void> {
+async function quit (connection: Redis | Cluster, timeoutMs: number): Promise<void> {
   const quitted = connection.status === 'ready' &&
     await engineDeadline(connection.quit(), timeoutMs).then(() => true, () => false)
   if (!quitted) connection.disconnect()

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { Cluster, Redis } from 'ioredis'
 import { engineDeadline } from '../deadline.js'
 import { EngineUnavailableError } from '../types.js'
 
@@ -23,7 +23,7 @@ export type Guard = <R>(call: () => Promise<R>) => Promise<R>
  * Runs commands on `client` only while it is ready, and gives up after `timeoutMs`: a caller
  * never waits on ioredis' offline queue or on a connection that died in the middle of a reply.
  */
-export function createGuard (client: Redis, timeoutMs: number, isClosed: () => boolean): Guard {
+export function createGuard (client: Redis | Cluster, timeoutMs: number, isClosed: () => boolean): Guard {
   // Commands issued in one turn of the event loop leave in one write: the socket is corked at the
   // first and uncorked once the turn's I/O callbacks are done (setImmediate), so the commands of
   // every request handled in that turn (say, the upgrades of a connect storm: a revocation check and
@@ -36,8 +36,10 @@ export function createGuard (client: Redis, timeoutMs: number, isClosed: () => b
   return async (call) => {
     if (isClosed()) throw new EngineUnavailableError('the Redis engine is closed')
     if (client.status !== 'ready') throw new EngineUnavailableError(`Redis is unavailable (connection ${client.status})`)
-    if (corked === null && client.stream !== undefined) {
-      corked = client.stream
+    // A Cluster client has no one socket to cork: its commands go out unbatched.
+    const stream = 'stream' in client ? client.stream : undefined
+    if (corked === null && stream !== undefined) {
+      corked = stream
       corked.cork()
       setImmediate(uncork)
     }

@@ -1,9 +1,9 @@
-import type { Redis } from 'ioredis'
+import type { Cluster, Redis } from 'ioredis'
 import { ttlMs } from '../arguments.js'
 import type { KeyValueStore } from '../types.js'
 import type { RedisNames } from './names.js'
 
-export function createRedisKv (client: Redis, names: RedisNames): KeyValueStore {
+export function createRedisKv (client: Redis | Cluster, names: RedisNames): KeyValueStore {
   return {
     async get (key) {
       return await client.get(names.kv(key))

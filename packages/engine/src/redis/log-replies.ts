@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { Cluster, Redis } from 'ioredis'
 import type { LogEntry, LogInfo } from '../types.js'
 import { defineScript } from './script.js'
 
@@ -84,7 +84,7 @@ function fieldReader (reply: unknown): (name: string) => unknown {
 }
 
 /** XINFO STREAM's extent of the log; an absent stream is an empty log. */
-export async function readStreamInfo (client: Redis, key: string): Promise<Omit<LogInfo, 'epoch'>> {
+export async function readStreamInfo (client: Redis | Cluster, key: string): Promise<Omit<LogInfo, 'epoch'>> {
   let reply: unknown
   try {
     reply = await client.xinfo('STREAM', key)

@@ -1,11 +1,11 @@
-import type { Redis } from 'ioredis'
+import type { Cluster, Redis } from 'ioredis'
 import { limit, positiveInt, ttlMs } from '../arguments.js'
 import { formatLogId, nextEpoch, parseLogId } from '../log-id.js'
 import type { AppendOptions, AppendResult, LogEntry, Logs } from '../types.js'
 import { appendScript, readWithinScript, readEntries, readStreamInfo } from './log-replies.js'
 import type { RedisNames } from './names.js'
 
-export function createRedisLogs (client: Redis, names: RedisNames): Logs {
+export function createRedisLogs (client: Redis | Cluster, names: RedisNames): Logs {
   const append = async (log: string, data: string, options: AppendOptions, create: boolean): Promise<AppendResult | null> => {
     const maxLen = positiveInt(options.maxLen, 'maxLen')
     const { idempotency, publish } = options

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { Cluster, Redis } from 'ioredis'
 import { mapChange } from '../arguments.js'
 import type { Maps, MapWriteResult } from '../types.js'
 import type { RedisNames } from './names.js'
@@ -47,7 +47,7 @@ if counted then redis.call('HSET', KEYS[1], countField, counted) end
 return 'ok'
 `)
 
-export function createRedisMaps (client: Redis, names: RedisNames): Maps {
+export function createRedisMaps (client: Redis | Cluster, names: RedisNames): Maps {
   return {
     async get (map, field) {
       return await client.hget(names.map(map), field)

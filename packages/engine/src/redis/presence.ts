@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { Cluster, Redis } from 'ioredis'
 import { ttlMs } from '../arguments.js'
 import type { PresenceEntry, PresenceSets } from '../types.js'
 import type { RedisNames } from './names.js'
@@ -122,7 +122,7 @@ function toEntries (flat: string[]): PresenceEntry[] {
   return entries
 }
 
-export function createRedisPresence (client: Redis, names: RedisNames): PresenceSets {
+export function createRedisPresence (client: Redis | Cluster, names: RedisNames): PresenceSets {
   const keys = (set: string): string[] => [names.presenceExpiry(set), names.presenceValues(set)]
   const expireOne = async (set: string): Promise<PresenceEntry[]> => {
     const gone: PresenceEntry[] = []

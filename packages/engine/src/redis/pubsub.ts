@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { Cluster, Redis } from 'ioredis'
 import { EngineUnavailableError, type PubSub } from '../types.js'
 import { engineDeadline } from '../deadline.js'
 import type { Guard } from './guard.js'
@@ -15,8 +15,8 @@ interface Channel {
 }
 
 export interface RedisPubSubDeps {
-  client: Redis
-  subscriber: Redis
+  client: Redis | Cluster
+  subscriber: Redis | Cluster
   names: RedisNames
   /** Guards commands on the command connection and on the subscriber connection. */
   onClient: Guard

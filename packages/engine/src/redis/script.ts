@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
-import type { Redis } from 'ioredis'
+import type { Cluster, Redis } from 'ioredis'
 
 export interface Script {
-  run: (client: Redis, keys: string[], args: Array<string | number>) => Promise<unknown>
+  run: (client: Redis | Cluster, keys: string[], args: Array<string | number>) => Promise<unknown>
 }
 
 /** A Lua script sent by EVALSHA, and by EVAL once whenever Redis does not have it cached. */
