@@ -4,22 +4,24 @@ import { startRedisCluster } from '@webchat/testkit'
 import { connectRedisEngine } from '../src/index.js'
 import { countersContract } from './contract/counters.js'
 import { kvContract } from './contract/kv.js'
+import { logsContract } from './contract/logs.js'
 import { mapsContract } from './contract/maps.js'
 import { setupWith, until, type MakeEngine } from './contract/support.js'
 
-// The families that are cluster-safe so far (one key per command or script); logs, presence and
-// pub/sub are not yet (issue 16).
+// The families that are cluster-safe so far (one key per command or script, or a log's keys under
+// one hash tag); presence and pub/sub are not yet (issue 16).
 const cluster = await startRedisCluster(t)
 const clusterNodes = cluster.nodes.map((node) => `${node.host}:${node.port}`)
 let namespaces = 0
 const makeEngine: MakeEngine = async (options) =>
   await connectRedisEngine({ clusterNodes, prefix: `c${namespaces++}:`, ...options })
 
-t.test('redis cluster: key/value, counters and maps keep the engine contract', async (t) => {
+t.test('redis cluster: key/value, counters, maps and logs keep the engine contract', async (t) => {
   const setup = setupWith(makeEngine)
   kvContract(t, setup)
   countersContract(t, setup)
   mapsContract(t, setup)
+  logsContract(t, setup)
 })
 
 t.test('redis cluster: url or clusterNodes, not both nor neither', async (t) => {

@@ -18,13 +18,14 @@ export const redisClientOptions = {
   protocol: 2
 } satisfies RedisOptions
 
-export interface ConnectRedisEngineOptions extends Omit<RedisEngineOptions, 'client' | 'subscriber' | 'ownsClients'> {
+export interface ConnectRedisEngineOptions extends Omit<RedisEngineOptions, 'client' | 'subscriber' | 'ownsClients' | 'cluster'> {
   /** One Redis; give this or `clusterNodes`. */
   url?: string
   /**
-   * Seed nodes (`host:port`) of a Redis Cluster, instead of `url`. So far only the key/value,
-   * counters and maps families are cluster-safe (one key per command or script); logs, presence
-   * and pub/sub still use keys of several slots in one script, or plain pub/sub (issue 16).
+   * Seed nodes (`host:port`) of a Redis Cluster, instead of `url`. So far the key/value,
+   * counters, maps and logs families are cluster-safe (a log's keys share its hash tag, so log
+   * names must not contain '{' or '}'); presence still uses keys of several slots in one script,
+   * and pub/sub is plain (not sharded) pub/sub (issue 16).
    */
   clusterNodes?: string[]
   /** How long to wait for both connections to be ready. Default 5000. */
@@ -53,6 +54,20 @@ async function ready (connection: Redis | Cluster, signal: AbortSignal): Promise
   })
 }
 
+/**
+ * A Cluster client opens its node connections lazily: commands meeting a node still connecting
+ * fail and are retried 100 ms later in timer order, so concurrent calls (say, appends to one log)
+ * would run out of order. Opening every known node's connection up front keeps them in call
+ * order. (A node that appears later, after a failover, still opens on first use.)
+ */
+async function openNodes (connection: Redis | Cluster): Promise<void> {
+  if (!(connection instanceof Cluster)) return
+  await Promise.all(connection.nodes('all').map(async (node) => {
+    // A node that cannot be reached now is the cluster client's to retry, as for any later call.
+    if (node.status === 'wait') await node.connect().catch(() => {})
+  }))
+}
+
 /** A connection to the one Redis at `url`, or a Cluster client over `clusterNodes`. */
 function open (url: string | undefined, clusterNodes: string[] | undefined, connectionName: string): Redis | Cluster {
   if ((url === undefined) === (clusterNodes === undefined)) throw new TypeError('give the Redis engine either url or clusterNodes')
@@ -74,10 +89,10 @@ export async function connectRedisEngine (options: ConnectRedisEngineOptions): P
   const { url, clusterNodes, connectTimeoutMs = 5000, whenUnreachable = 'throw', connectionName = 'webchat-engine', ...engineOptions } = options
   const client = open(url, clusterNodes, connectionName)
   const subscriber = open(url, clusterNodes, `${connectionName}-subscriber`)
-  const engine = createRedisEngine({ ...engineOptions, client, subscriber, ownsClients: true })
+  const engine = createRedisEngine({ ...engineOptions, client, subscriber, ownsClients: true, cluster: clusterNodes !== undefined })
   const abort = new AbortController()
   try {
-    await engineDeadline(Promise.all([ready(client, abort.signal), ready(subscriber, abort.signal)]), connectTimeoutMs)
+    await engineDeadline(Promise.all([ready(client, abort.signal).then(async () => await openNodes(client)), ready(subscriber, abort.signal)]), connectTimeoutMs)
   } catch (err) {
     abort.abort()
     if (whenUnreachable === 'continue') return engine

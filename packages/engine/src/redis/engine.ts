@@ -1,4 +1,4 @@
-import type { Cluster, Redis } from 'ioredis'
+import { Cluster, type Redis } from 'ioredis'
 import type { Engine } from '../types.js'
 import { wrapMethods } from '../wrap.js'
 import { createRedisCounters } from './counters.js'
@@ -18,6 +18,11 @@ export interface RedisEngineOptions {
   subscriber: Redis | Cluster
   /** Prepended to every key and channel. Default 'webchat:'. */
   prefix?: string
+  /**
+   * Name keys for Redis Cluster (a log's keys share the log's hash tag; see names.ts). Default:
+   * whether `client` is a Cluster client. Off, key names stay as they are on a single Redis.
+   */
+  cluster?: boolean
   /** When true, `close()` quits both connections. Default false. */
   ownsClients?: boolean
   /** A command that has not answered by then fails with EngineUnavailableError. Default 1000. */
@@ -39,7 +44,7 @@ async function quit (connection: Redis | Cluster, timeoutMs: number): Promise<vo
 
 /** The Redis engine over two ioredis connections: one for commands, one for subscriptions. */
 export function createRedisEngine (options: RedisEngineOptions): Engine {
-  const { client, subscriber, prefix = 'webchat:', ownsClients = false, commandTimeoutMs = 1000 } = options
+  const { client, subscriber, prefix = 'webchat:', ownsClients = false, commandTimeoutMs = 1000, cluster = client instanceof Cluster } = options
   if (client === subscriber) throw new TypeError('the Redis engine needs two distinct connections')
   const onError = options.onError ?? ((err: unknown) => process.emitWarning(err instanceof Error ? err : String(err)))
   const onConnectionError = options.onError ?? (() => {})
@@ -50,7 +55,7 @@ export function createRedisEngine (options: RedisEngineOptions): Engine {
   const isClosed = (): boolean => closed
   const onClient = createGuard(client, commandTimeoutMs, isClosed)
   const onSubscriber = createGuard(subscriber, commandTimeoutMs, isClosed)
-  const names = createNames(prefix)
+  const names = createNames(prefix, { cluster })
   const pubsub = createRedisPubSub({ client, subscriber, names, onClient, onSubscriber, onError, timeoutMs: commandTimeoutMs })
 
   return {

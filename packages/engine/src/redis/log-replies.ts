@@ -6,6 +6,10 @@ import { defineScript } from './script.js'
  * Append in one atomic step. KEYS: stream, epoch, idempotency key. ARGV: data, maxLen, epoch
  * candidate, idempotency ttl (0: none), publish flag, channel, before, after, create flag.
  * Returns {id, epoch, duplicate (0|1)}, or nil without the create flag when the log has no epoch.
+ * On Redis Cluster the three keys share the log's hash tag (names.ts), so this stays one step on
+ * one shard. Its PUBLISH is plain pub/sub there: the cluster bus carries it to every node, so any
+ * subscriber receives it, but every node handles every message; moving room traffic to sharded
+ * pub/sub (SPUBLISH on the shard that owns the room) is left for later (issue 16).
  */
 export const appendScript = defineScript(`
 local epoch
