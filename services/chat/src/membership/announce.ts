@@ -34,8 +34,27 @@ export async function announceRemoval (directory: Directory, announce: Announcer
  * Undoes `directory.index` for users the room did not take after all: indexing comes first so
  * that a full list refuses before the roster changes.
  */
-export async function unindexUnlessMembers (directory: Directory, room: string, userIds: string[]): Promise<void> {
+async function unindexUnlessMembers (directory: Directory, room: string, userIds: string[]): Promise<void> {
   await Promise.all(userIds.map(async (userId) => {
     if ((await directory.standing(room, userId)).member === null) await directory.unindex(userId, room)
   }))
+}
+
+/**
+ * Every way of adding people to a room: their lists take it first (so a full list refuses before
+ * the roster changes), then `write` runs; if anything fails, the entries of those the room did
+ * not take are undone and the error goes on.
+ */
+export async function indexedWhile<T> (directory: Directory, room: string, kind: string, userIds: string[], write: () => Promise<T>): Promise<T> {
+  const indexed: string[] = []
+  try {
+    for (const userId of userIds) {
+      await directory.index(userId, room, kind)
+      indexed.push(userId)
+    }
+    return await write()
+  } catch (err) {
+    await unindexUnlessMembers(directory, room, indexed)
+    throw err
+  }
 }

@@ -1,6 +1,6 @@
 import type { BannedEntry, CreateRoomRequest, Role, Room, RoomDetails, RosterEntry, UpdateRoomRequest } from '@webchat/shared'
 import { errors } from '../errors.js'
-import { type Announcer, announceChange, announceRemoval, memberFrame, unindexUnlessMembers } from './announce.js'
+import { type Announcer, announceChange, announceRemoval, indexedWhile, memberFrame } from './announce.js'
 import type { Directory, Read } from './directory.js'
 import { FIELD, json, type MemberRecord, parseMember, parseRoom, removal, revOf, type RoomRecord, toRoom, toRosterEntry } from './records.js'
 import { directRoomId, isReservedRoomId, privateRoomId } from './room-ids.js'
@@ -115,21 +115,13 @@ export function createRoomAdmin ({ directory, announce, now = Date.now }: { dire
     async create (request) {
       const { id, room, members } = planRoom(request, iso())
       if (await directory.room(id) !== null) throw conflict(id)
-      const indexed: string[] = []
-      try {
-        for (const { id: userId } of members) {
-          await directory.index(userId, id, room.kind)
-          indexed.push(userId)
-        }
+      await indexedWhile(directory, id, room.kind, members.map((m) => m.id), async () => {
         await directory.mutate(id, [FIELD.meta], (read) => {
           if (read[FIELD.meta] !== null) throw conflict(id)
           const set = Object.fromEntries([[FIELD.meta, json(room)], ...members.map((m) => [FIELD.member(m.id), json(m.record)])])
           return { change: { set, count: { field: FIELD.count, by: members.length } }, result: null }
         })
-      } catch (err) {
-        await unindexUnlessMembers(directory, id, indexed)
-        throw err
-      }
+      })
       const peerName = (userId: string): string | undefined => room.kind === 'direct' ? members.find((m) => m.id !== userId)?.record.name : undefined
       await Promise.all(members.map(async (m) => { await told(id, room, m.id, m.record, peerName(m.id)) }))
       return { room: toRoom(id, room), members: members.map((m) => toRosterEntry(m.id, m.record, now())) }
@@ -166,11 +158,8 @@ export function createRoomAdmin ({ directory, announce, now = Date.now }: { dire
     async putMember (id, user, role) {
       const before = await directory.standing(id, user.id)
       if (before.room === null) throw notFound()
-      if (before.member === null) await directory.index(user.id, id, before.room.kind)
-      const written = await writeMember(id, user, role).catch(async (err: unknown) => {
-        if (before.member === null) await unindexUnlessMembers(directory, id, [user.id])
-        throw err
-      })
+      // A member already is in their list: only a newcomer's is written (and undone on failure).
+      const written = await indexedWhile(directory, id, before.room.kind, before.member === null ? [user.id] : [], async () => await writeMember(id, user, role))
       const { room, next, added, roleChanged, previous } = written
       const member = { id: user.id, name: next.name }
       if (added || roleChanged) {

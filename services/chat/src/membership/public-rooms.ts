@@ -1,6 +1,6 @@
 import type { Member, RoomListEntry } from '@webchat/shared'
 import { errors } from '../errors.js'
-import { type Announcer, announceChange, memberFrame, unindexUnlessMembers } from './announce.js'
+import { type Announcer, announceChange, indexedWhile, memberFrame } from './announce.js'
 import type { Directory, Plan, Read } from './directory.js'
 import type { Quotas } from './quotas.js'
 import { FIELD, json, type MemberRecord, parseMember, parseRoom, revOf, type RoomRecord } from './records.js'
@@ -72,13 +72,9 @@ export function createPublicRooms ({ directory, quotas, announce, views, openRoo
    * it (a race with another first joiner aside).
    */
   const enrol = async (id: string, user: Member, charge: boolean): Promise<{ entry: RoomListEntry, rev: number }> => {
-    await directory.index(user.id, id, 'public')
-    const joined = await (async () => {
+    const joined = await indexedWhile(directory, id, 'public', [user.id], async () => {
       if (charge) await quotas.newRoom(user.id)
       return await directory.mutate(id, [FIELD.meta, FIELD.member(user.id), FIELD.ban(user.id)], (read) => plan(id, user, read))
-    })().catch(async (err: unknown) => {
-      await unindexUnlessMembers(directory, id, [user.id])
-      throw err
     })
     const entry = views.entryOf(id, joined.room, joined.record, user.id)
     const rev = revOf(joined.room, joined.record)

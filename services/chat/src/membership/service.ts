@@ -1,7 +1,7 @@
 import { type Member, type Role, type RoomAction, type RoomListEntry, roleAction, roleMay } from '@webchat/shared'
 import { errors } from '../errors.js'
 import { ACCESS_HOOK, type AccessHook } from './access-hook.js'
-import { type Announcer, announceChange, announceRemoval, type MemberFrame, memberFrame, unindexUnlessMembers } from './announce.js'
+import { type Announcer, announceChange, announceRemoval, type MemberFrame, indexedWhile, memberFrame } from './announce.js'
 import type { Directory, Read } from './directory.js'
 import { FIELD, json, type MemberRecord, parseBan, parseMember, parseRoom, removal, revOf, type RoomRecord, toRoom } from './records.js'
 import { createPublicRooms } from './public-rooms.js'
@@ -112,8 +112,7 @@ export function createMembership ({ directory, quotas, announce, access, openRoo
       // Both lists take a new room before it is made, so that a full list (either person's)
       // refuses with nothing made; undone if the room is not made.
       const indexed = fresh ? [self.id, peer.id] : [self.id]
-      const made = await (async () => {
-        for (const userId of indexed) await directory.index(userId, id, 'direct')
+      const made = await indexedWhile(directory, id, 'direct', indexed, async () => {
         return await directory.mutate(id, [FIELD.meta, FIELD.member(self.id), FIELD.member(peer.id)], (read) => {
           const existing = parseRoom(read[FIELD.meta])
           if (existing !== null) {
@@ -128,10 +127,7 @@ export function createMembership ({ directory, quotas, announce, access, openRoo
             change: { set: { [FIELD.meta]: json(room), [FIELD.member(self.id)]: json(mine), [FIELD.member(peer.id)]: json(theirs) }, count: { field: FIELD.count, by: 2 } },
             result: { room, mine, peerName: theirs.name, fresh: true }
           }
-          })
-      })().catch(async (err: unknown) => {
-        await unindexUnlessMembers(directory, id, indexed)
-        throw err
+        })
       })
       const entry = entryOf(id, made.room, made.mine, self.id, made.peerName)
       if (made.fresh) {
@@ -147,15 +143,11 @@ export function createMembership ({ directory, quotas, announce, access, openRoo
       if (before.room === null || before.member === null) throw notFound()
       check(before.room, 'invite', before.member.role)
       await quotas.invite(actor.id)
-      await directory.index(target.id, id, before.room.kind)
-      const { room, record, added } = await add(id, { id: target.id, name: target.name ?? '' }, 'member', actor.id, (read) => {
+      const { room, record, added } = await indexedWhile(directory, id, before.room.kind, [target.id], async () => await add(id, { id: target.id, name: target.name ?? '' }, 'member', actor.id, (read) => {
         const { room, actor: me } = seen(read, actor.id)
         check(room, 'invite', me.role)
         return room
-      }).catch(async (err: unknown) => {
-        await unindexUnlessMembers(directory, id, [target.id])
-        throw err
-      })
+      }))
       if (!added) return
       await changed(id, room, target.id, record, memberFrame(id, 'added', { id: target.id, name: record.name }, actor.id, { role: 'member' }))
     },
@@ -269,14 +261,12 @@ export function createMembership ({ directory, quotas, announce, access, openRoo
       if (before.member !== null) return { entry: entryOf(id, before.room, before.member, user.id), rev: revOf(before.room, before.member) }
       const role = await access.ask(id, user)
       if (role === null) return null
-      await directory.index(user.id, id, 'private')
       // The ban is checked again in the write that adds them: a ban meanwhile wins over the yes.
-      const made = await add(id, user, role, ACCESS_HOOK, (read) => {
+      const made = await indexedWhile(directory, id, 'private', [user.id], async () => await add(id, user, role, ACCESS_HOOK, (read) => {
         const room = parseRoom(read[FIELD.meta])
         if (room?.kind !== 'private' || room.archived) throw notFound()
         return room
-      }).catch(async (err: unknown) => {
-        await unindexUnlessMembers(directory, id, [user.id])
+      })).catch((err: unknown) => {
         if (err instanceof errors.Banned) return null
         throw err
       })
