@@ -6,22 +6,85 @@ import { countersContract } from './contract/counters.js'
 import { kvContract } from './contract/kv.js'
 import { logsContract } from './contract/logs.js'
 import { mapsContract } from './contract/maps.js'
-import { setupWith, until, type MakeEngine } from './contract/support.js'
+import { presenceContract } from './contract/presence.js'
+import { pubsubContract } from './contract/pubsub.js'
+import { collector, setupWith, sleep, until, type MakeEngine } from './contract/support.js'
 
-// The families that are cluster-safe so far (one key per command or script, or a log's keys under
-// one hash tag); presence and pub/sub are not yet (issue 16).
 const cluster = await startRedisCluster(t)
 const clusterNodes = cluster.nodes.map((node) => `${node.host}:${node.port}`)
 let namespaces = 0
 const makeEngine: MakeEngine = async (options) =>
   await connectRedisEngine({ clusterNodes, prefix: `c${namespaces++}:`, ...options })
 
-t.test('redis cluster: key/value, counters, maps and logs keep the engine contract', async (t) => {
+t.test('redis cluster: every family keeps the engine contract', async (t) => {
   const setup = setupWith(makeEngine)
   kvContract(t, setup)
   countersContract(t, setup)
   mapsContract(t, setup)
   logsContract(t, setup)
+  presenceContract(t, setup)
+  pubsubContract(t, setup)
+})
+
+t.test('redis cluster: room traffic is sharded pub/sub on the shard that owns the room', async (t) => {
+  const prefix = `shard${namespaces++}:`
+  // As the chat service does: a room's log and channel share the room as hash tag.
+  const hashTag = (name: string): string => /^(?:log|channel):(.+)$/.exec(name)?.[1] ?? name
+  const engine = await connectRedisEngine({ clusterNodes, prefix, hashTag })
+  t.teardown(() => engine.close())
+  const admin = new Cluster(cluster.nodes)
+  t.teardown(() => { admin.disconnect() })
+  const rooms = Array.from({ length: 12 }, (_, i) => `r${i}`)
+  const seen = collector()
+  for (const room of rooms) await engine.pubsub.subscribe(`channel:${room}`, seen.handler)
+  for (const room of rooms) await engine.logs.append(`log:${room}`, room, { maxLen: 10, publish: { channel: `channel:${room}`, before: `${room} `, after: '' } })
+  await until(() => seen.messages.length === rooms.length, 5000, 'every append delivered')
+
+  const owners = new Set<number>()
+  for (const room of rooms) {
+    const channel = `${prefix}{${room}}channel:${room}`
+    const slot = Number(await admin.cluster('KEYSLOT', channel))
+    t.equal(Number(await admin.cluster('KEYSLOT', `${prefix}log:{${room}}log:${room}`)), slot, `${room}: log and channel in one slot`)
+    const owner = await cluster.primaryForSlot(slot)
+    owners.add(owner.port)
+    for (const node of admin.nodes('master')) {
+      const held = await node.call('PUBSUB', 'SHARDCHANNELS', channel) as string[]
+      t.equal(held.length, node.options.port === owner.port ? 1 : 0, `${room}: subscribed on its owner only`)
+    }
+  }
+  t.equal(owners.size, 3, 'the rooms spread over the three primaries')
+  await t.rejects(engine.logs.append('log:r1', 'x', { maxLen: 10, publish: { channel: 'channel:r2', before: '', after: '' } }), TypeError, 'a channel outside the log\'s slot is refused')
+})
+
+t.test('redis cluster: a killed primary interrupts pub/sub, and resume comes once every channel is held again', async (t) => {
+  // A cluster of its own: the other failover test takes one replica away.
+  const own = await startRedisCluster(t)
+  const prefix = 'ps:'
+  const engine = await connectRedisEngine({ clusterNodes: own.nodes.map((node) => `${node.host}:${node.port}`), prefix })
+  t.teardown(() => engine.close())
+  const admin = new Cluster(own.nodes)
+  t.teardown(() => { admin.disconnect() })
+  const channels = Array.from({ length: 12 }, (_, i) => `ch${i}`)
+  const seen = collector()
+  for (const channel of channels) await engine.pubsub.subscribe(channel, seen.handler)
+  const events: string[] = []
+  engine.pubsub.onInterrupt(() => { events.push('interrupt') })
+  engine.pubsub.onResume(() => { events.push('resume') })
+
+  const slot = Number(await admin.cluster('KEYSLOT', `${prefix}{ch0}`))
+  await own.kill(await own.primaryForSlot(slot))
+  await until(() => events.includes('interrupt'), 5000, 'onInterrupt')
+  await own.waitHealthy(20_000)
+  await until(() => events.includes('resume'), 20_000, 'onResume')
+  t.same(events.slice(0, 2), ['interrupt', 'resume'], `told of the loss first, then of the resume: ${events.join(' ')}`)
+  t.ok(events.length % 2 === 0 && events.every((event, i) => event === (i % 2 === 0 ? 'interrupt' : 'resume')), 'every interrupt has its resume')
+  // Every channel, on every shard, the promoted replica's included, delivers again.
+  await until(async () => {
+    await Promise.all(channels.map(async (channel) => await engine.pubsub.publish(channel, channel).catch(() => {})))
+    await sleep(100)
+    return channels.every((channel) => seen.messages.includes(channel))
+  }, 10_000, 'delivery on every channel after the failover')
+  t.pass('every channel delivers after the failover')
 })
 
 t.test('redis cluster: url or clusterNodes, not both nor neither', async (t) => {

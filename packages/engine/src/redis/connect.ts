@@ -22,10 +22,9 @@ export interface ConnectRedisEngineOptions extends Omit<RedisEngineOptions, 'cli
   /** One Redis; give this or `clusterNodes`. */
   url?: string
   /**
-   * Seed nodes (`host:port`) of a Redis Cluster, instead of `url`. So far the key/value,
-   * counters, maps and logs families are cluster-safe (a log's keys share its hash tag, so log
-   * names must not contain '{' or '}'); presence still uses keys of several slots in one script,
-   * and pub/sub is plain (not sharded) pub/sub (issue 16).
+   * Seed nodes of a Redis Cluster, instead of `url`: `host:port` or `redis://[user:password@]host:port`
+   * (the first credentials given apply to every node; `rediss://` for TLS). Keys then carry hash
+   * tags (`hashTag`) and pub/sub is sharded.
    */
   clusterNodes?: string[]
   /** How long to wait for both connections to be ready. Default 5000. */
@@ -68,27 +67,50 @@ async function openNodes (connection: Redis | Cluster): Promise<void> {
   }))
 }
 
+interface SeedNode { host: string, port: number }
+
+/** Seed nodes and the connection options their URLs carry (credentials, TLS). */
+export function parseClusterNodes (nodes: string[]): { seeds: SeedNode[], options: RedisOptions } {
+  if (nodes.length === 0) throw new TypeError('a Redis Cluster needs at least one seed node')
+  const options: RedisOptions = {}
+  const seeds = nodes.map((node) => {
+    const url = new URL(/^rediss?:\/\//.test(node) ? node : `redis://${node}`)
+    const port = Number(url.port === '' ? 6379 : url.port)
+    if (url.hostname === '' || !Number.isInteger(port) || port < 1 || port > 65535 || (url.pathname !== '' && url.pathname !== '/')) {
+      // The node without its credentials: this message may be logged.
+      throw new TypeError(`not a Redis Cluster node (host:port or redis://host:port): ${url.hostname}:${url.port}`)
+    }
+    if (options.password === undefined && url.password !== '') {
+      options.password = decodeURIComponent(url.password)
+      if (url.username !== '') options.username = decodeURIComponent(url.username)
+    }
+    if (url.protocol === 'rediss:') options.tls = {}
+    return { host: url.hostname.replace(/^\[|\]$/g, ''), port }
+  })
+  return { seeds, options }
+}
+
 /** A connection to the one Redis at `url`, or a Cluster client over `clusterNodes`. */
-function open (url: string | undefined, clusterNodes: string[] | undefined, connectionName: string): Redis | Cluster {
+function open (url: string | undefined, clusterNodes: string[] | undefined, connectionName: string, subscriber: boolean): Redis | Cluster {
   if ((url === undefined) === (clusterNodes === undefined)) throw new TypeError('give the Redis engine either url or clusterNodes')
   if (url !== undefined) return new Redis(url, { ...redisClientOptions, connectionName })
   const { retryStrategy, ...perNode } = redisClientOptions
-  return new Cluster(clusterNodes!.map((node) => {
-    const at = node.lastIndexOf(':')
-    return { host: node.slice(0, at), port: Number(node.slice(at + 1)) }
-  }), {
+  const { seeds, options } = parseClusterNodes(clusterNodes!)
+  return new Cluster(seeds, {
     // Same rules as for one Redis: fail at once while down, retry the topology at least every second.
     enableOfflineQueue: false,
     clusterRetryStrategy: retryStrategy,
-    redisOptions: { ...perNode, connectionName }
+    // The subscriber keeps one connection per primary for sharded pub/sub (SSUBSCRIBE).
+    shardedSubscribers: subscriber,
+    redisOptions: { ...perNode, ...options, connectionName }
   })
 }
 
 /** Opens its own two connections (to `url` or the cluster) and returns an engine that closes them on close. */
 export async function connectRedisEngine (options: ConnectRedisEngineOptions): Promise<Engine> {
   const { url, clusterNodes, connectTimeoutMs = 5000, whenUnreachable = 'throw', connectionName = 'webchat-engine', ...engineOptions } = options
-  const client = open(url, clusterNodes, connectionName)
-  const subscriber = open(url, clusterNodes, `${connectionName}-subscriber`)
+  const client = open(url, clusterNodes, connectionName, false)
+  const subscriber = open(url, clusterNodes, `${connectionName}-subscriber`, true)
   const engine = createRedisEngine({ ...engineOptions, client, subscriber, ownsClients: true, cluster: clusterNodes !== undefined })
   const abort = new AbortController()
   try {

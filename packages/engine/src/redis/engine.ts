@@ -7,22 +7,27 @@ import { createGuard } from './guard.js'
 import { createRedisKv } from './kv.js'
 import { createRedisLogs } from './logs.js'
 import { createRedisMaps } from './maps.js'
-import { createNames } from './names.js'
+import { createNames, type HashTagOf } from './names.js'
 import { createRedisPresence } from './presence.js'
 import { createRedisPubSub } from './pubsub.js'
 
 export interface RedisEngineOptions {
-  /** Runs every command; best built with `redisClientOptions`. A Cluster client: see `ConnectRedisEngineOptions.clusterNodes` for the families that are cluster-safe so far. */
+  /** Runs every command; best built with `redisClientOptions`. A Cluster client puts the engine on Redis Cluster. */
   client: Redis | Cluster
-  /** Dedicated to SUBSCRIBE; never shared with `client`. */
+  /** Dedicated to SUBSCRIBE; never shared with `client`. A Cluster client needs `shardedSubscribers: true`. */
   subscriber: Redis | Cluster
   /** Prepended to every key and channel. Default 'webchat:'. */
   prefix?: string
   /**
-   * Name keys for Redis Cluster (a log's keys share the log's hash tag; see names.ts). Default:
-   * whether `client` is a Cluster client. Off, key names stay as they are on a single Redis.
+   * Name keys for Redis Cluster and shard pub/sub (see names.ts). Default: whether `client` is a
+   * Cluster client. Off, key names stay as they are on a single Redis.
    */
   cluster?: boolean
+  /**
+   * On a cluster, the hash tag of a logical name (names.ts): names one operation uses together
+   * must share one. Default: the name's own `{tag}`, else the whole name.
+   */
+  hashTag?: HashTagOf
   /** When true, `close()` quits both connections. Default false. */
   ownsClients?: boolean
   /** A command that has not answered by then fails with EngineUnavailableError. Default 1000. */
@@ -55,7 +60,7 @@ export function createRedisEngine (options: RedisEngineOptions): Engine {
   const isClosed = (): boolean => closed
   const onClient = createGuard(client, commandTimeoutMs, isClosed)
   const onSubscriber = createGuard(subscriber, commandTimeoutMs, isClosed)
-  const names = createNames(prefix, { cluster })
+  const names = createNames(prefix, { cluster, hashTag: options.hashTag })
   const pubsub = createRedisPubSub({ client, subscriber, names, onClient, onSubscriber, onError, timeoutMs: commandTimeoutMs })
 
   return {

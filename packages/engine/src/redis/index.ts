@@ -1,2 +1,3 @@
 export { createRedisEngine, type RedisEngineOptions } from './engine.js'
-export { connectRedisEngine, redisClientOptions, type ConnectRedisEngineOptions } from './connect.js'
+export { connectRedisEngine, redisClientOptions, parseClusterNodes, type ConnectRedisEngineOptions } from './connect.js'
+export { ownHashTag, type HashTagOf } from './names.js'

@@ -4,12 +4,11 @@ import { defineScript } from './script.js'
 
 /**
  * Append in one atomic step. KEYS: stream, epoch, idempotency key. ARGV: data, maxLen, epoch
- * candidate, idempotency ttl (0: none), publish flag, channel, before, after, create flag.
- * Returns {id, epoch, duplicate (0|1)}, or nil without the create flag when the log has no epoch.
- * On Redis Cluster the three keys share the log's hash tag (names.ts), so this stays one step on
- * one shard. Its PUBLISH is plain pub/sub there: the cluster bus carries it to every node, so any
- * subscriber receives it, but every node handles every message; moving room traffic to sharded
- * pub/sub (SPUBLISH on the shard that owns the room) is left for later (issue 16).
+ * candidate, idempotency ttl (0: none), publish (0: no, 1: PUBLISH, 2: SPUBLISH), channel, before,
+ * after, create flag. Returns {id, epoch, duplicate (0|1)}, or nil without the create flag when
+ * the log has no epoch. On Redis Cluster the three keys and the channel share one hash tag
+ * (names.ts), so this stays one step on the shard that owns the room, and SPUBLISH reaches only
+ * the instances subscribed there instead of crossing the cluster bus to every node.
  */
 export const appendScript = defineScript(`
 local epoch
@@ -37,7 +36,8 @@ end
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', maxLen, '*', 'd', ARGV[1])
 if dropped then redis.call('XSETID', KEYS[1], id, 'MAXDELETEDID', dropped) end
 if keepMs > 0 then redis.call('SET', KEYS[3], id, 'PX', keepMs) end
-if ARGV[5] == '1' then redis.call('PUBLISH', ARGV[6], ARGV[7] .. id .. ARGV[8]) end
+if ARGV[5] == '1' then redis.call('PUBLISH', ARGV[6], ARGV[7] .. id .. ARGV[8])
+elseif ARGV[5] == '2' then redis.call('SPUBLISH', ARGV[6], ARGV[7] .. id .. ARGV[8]) end
 return {id, epoch, 0}
 `)
 

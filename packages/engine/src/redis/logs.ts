@@ -9,12 +9,16 @@ export function createRedisLogs (client: Redis | Cluster, names: RedisNames): Lo
   const append = async (log: string, data: string, options: AppendOptions, create: boolean): Promise<AppendResult | null> => {
     const maxLen = positiveInt(options.maxLen, 'maxLen')
     const { idempotency, publish } = options
+    // SPUBLISH from the append script reaches only the shard that runs it.
+    if (publish !== undefined && names.group(publish.channel) !== names.group(log)) {
+      throw new TypeError(`on Redis Cluster an append's channel must share its log's hash tag: ${JSON.stringify(publish.channel)} and ${JSON.stringify(log)} do not`)
+    }
     const keepMs = idempotency === undefined ? 0 : ttlMs(idempotency.ttlMs, 'idempotency.ttlMs')
     const keys = [names.log(log), names.logEpoch(log), names.idempotency(log, idempotency?.key ?? '')]
     const args = [
       data, maxLen, nextEpoch(), keepMs,
-      publish === undefined ? 0 : 1,
-      names.channel(publish?.channel ?? ''), publish?.before ?? '', publish?.after ?? '',
+      publish === undefined ? 0 : names.cluster ? 2 : 1,
+      publish === undefined ? '' : names.channel(publish.channel), publish?.before ?? '', publish?.after ?? '',
       create ? 1 : 0
     ]
     const reply = await appendScript.run(client, keys, args) as [string, string, number] | null

@@ -3,6 +3,13 @@
  * names from the services get the prefix plus a kind, so the kinds never collide.
  */
 export interface RedisNames {
+  /** Whether names are placed for Redis Cluster (each in its hash tag's slot). */
+  cluster: boolean
+  /**
+   * Names with equal groups have their keys in one slot, so one script may touch them together:
+   * their hash tag on a cluster, the same group for every name on a single Redis.
+   */
+  group: (name: string) => string
   key: (name: string) => string
   channel: (name: string) => string
   kv: (name: string) => string
@@ -16,49 +23,79 @@ export interface RedisNames {
   map: (name: string) => string
 }
 
+/**
+ * Which slot a logical name belongs to on Redis Cluster, as a hash tag (non-empty, no braces):
+ * names that one operation touches together (a room's log and its channel) must share one.
+ */
+export type HashTagOf = (name: string) => string
+
 export interface NamesOptions {
   /**
-   * Redis Cluster: a log's keys (stream, epoch, idempotency keys) carry the log name as their hash
-   * tag, so the append script's keys share one slot. Without it the names stay as they have always
-   * been, so a single Redis keeps its data.
+   * Redis Cluster: every key and channel carries its logical name's hash tag (see `hashTag`), so
+   * the keys of one operation share one slot and a room's channel lives on its log's shard.
+   * Without it the names stay as they have always been, so a single Redis keeps its data.
    */
   cluster?: boolean
+  /** The hash tag of a logical name. Default `ownHashTag`. */
+  hashTag?: HashTagOf
 }
 
-/** The log name as a hash tag; a name with a brace (or none) would not be its own tag. */
-function logTag (log: string): string {
-  if (log === '' || /[{}]/.test(log)) {
-    throw new TypeError(`on Redis Cluster a log name must be non-empty and contain no '{' or '}': ${JSON.stringify(log)}`)
-  }
-  return `{${log}}`
+/** The `{tag}` Redis itself would see in `name` (the first '{' to the next '}', non-empty), or null. */
+export function braceTag (name: string): string | null {
+  const open = name.indexOf('{')
+  if (open < 0) return null
+  const close = name.indexOf('}', open + 1)
+  return close > open + 1 ? name.slice(open + 1, close) : null
 }
+
+/** The default tag: the name's own `{tag}` when it has one (`user-rooms:{u1}` → u1), else the whole name. */
+export const ownHashTag: HashTagOf = (name) => braceTag(name) ?? name
 
 export function createNames (prefix: string, options: NamesOptions = {}): RedisNames {
   const cluster = options.cluster ?? false
+  const hashTag = options.hashTag ?? ownHashTag
   // The first {…} in a key is its tag: a brace in the prefix would put every key in one slot.
   if (cluster && /[{}]/.test(prefix)) throw new TypeError(`on Redis Cluster the key prefix must contain no '{' or '}': ${JSON.stringify(prefix)}`)
   const key = (name: string): string => `${prefix}${name}`
-  const logs: Pick<RedisNames, 'log' | 'logEpoch' | 'idempotency'> = cluster
-    ? {
-        log: (name) => key(`log:${logTag(name)}`),
-        logEpoch: (log) => key(`log-epoch:${logTag(log)}`),
-        // The tag ends at the first '}', which the log name cannot contain: no length prefix needed.
-        idempotency: (log, idempotencyKey) => key(`log-idempotency:${logTag(log)}:${idempotencyKey}`)
-      }
-    : {
-        log: (name) => key(`log:${name}`),
-        logEpoch: (log) => key(`log-epoch:${log}`),
-        // Length-prefixed, so that no (log, key) pair can collide with another.
-        idempotency: (log, idempotencyKey) => key(`log-idempotency:${log.length}:${log}:${idempotencyKey}`)
-      }
+
+  const tagOf = (name: string): string => {
+    const tag = hashTag(name)
+    // An empty tag would make Redis hash each whole key, scattering one operation's keys.
+    if (tag === '' || /[{}]/.test(tag)) {
+      throw new TypeError(`on Redis Cluster a name's hash tag must be non-empty and contain no '{' or '}': ${JSON.stringify(name)} → ${JSON.stringify(tag)}`)
+    }
+    return tag
+  }
+  /**
+   * `name` placed in its tag's slot, with a suffix after it: as it is when its own first {…} is
+   * the tag, `{name}` when the tag is the whole name, else the tag put in front. `unique` is the
+   * name in a form no suffix can run into (the suffix is free text in idempotency keys).
+   */
+  const placed = (name: string, suffix = '', unique = name): string => {
+    const tag = tagOf(name)
+    if (braceTag(name) === tag) return unique + suffix
+    if (tag === name) return `{${name}}${suffix}`
+    return `{${tag}}${unique}${suffix}`
+  }
+  const inSlot = cluster ? (name: string) => placed(name) : (name: string) => name
+  // Length-prefixed, so that no (log, key) pair can collide with another; `{log}` needs none, as
+  // the log (its tag, which holds no brace) ends at the first '}'.
+  const idempotency = cluster
+    ? (log: string, idempotencyKey: string) => key(`log-idempotency:${placed(log, `:${idempotencyKey}`, `${log.length}:${log}`)}`)
+    : (log: string, idempotencyKey: string) => key(`log-idempotency:${log.length}:${log}:${idempotencyKey}`)
+
   return {
+    cluster,
+    group: cluster ? tagOf : () => '',
     key,
-    channel: (name) => `${prefix}${name}`,
-    kv: (name) => key(`kv:${name}`),
-    counter: (name) => key(`counter:${name}`),
-    ...logs,
-    presenceExpiry: (set) => key(`presence-expiry:${set}`),
-    presenceValues: (set) => key(`presence-values:${set}`),
-    map: (name) => key(`map:${name}`)
+    channel: (name) => `${prefix}${inSlot(name)}`,
+    kv: (name) => key(`kv:${inSlot(name)}`),
+    counter: (name) => key(`counter:${inSlot(name)}`),
+    log: (name) => key(`log:${inSlot(name)}`),
+    logEpoch: (log) => key(`log-epoch:${inSlot(log)}`),
+    idempotency,
+    presenceExpiry: (set) => key(`presence-expiry:${inSlot(set)}`),
+    presenceValues: (set) => key(`presence-values:${inSlot(set)}`),
+    map: (name) => key(`map:${inSlot(name)}`)
   }
 }

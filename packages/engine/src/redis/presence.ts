@@ -114,7 +114,17 @@ return out
 /** Items or sets per script run of the bulk calls. */
 const BULK = 250
 
-const chunks = <T>(items: T[]): T[][] => Array.from({ length: Math.ceil(items.length / BULK) }, (_, i) => items.slice(i * BULK, (i + 1) * BULK))
+/** Items in runs of at most BULK that share a group, in order within each group. */
+function batches<T> (items: T[], groupOf: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>()
+  for (const item of items) {
+    const key = groupOf(item)
+    const group = groups.get(key)
+    if (group === undefined) groups.set(key, [item])
+    else group.push(item)
+  }
+  return [...groups.values()].flatMap((group) => Array.from({ length: Math.ceil(group.length / BULK) }, (_, i) => group.slice(i * BULK, (i + 1) * BULK)))
+}
 
 function toEntries (flat: string[]): PresenceEntry[] {
   const entries: PresenceEntry[] = []
@@ -144,27 +154,28 @@ export function createRedisPresence (client: Redis | Cluster, names: RedisNames)
     },
     expire: expireOne,
     async addMany (items) {
-      const args = items.map((item) => [item.member, item.value, ttlMs(item.ttlMs)] as const)
-      const added: boolean[] = []
-      for (const [n, part] of chunks(items).entries()) {
-        const reply = await addMany.run(client, part.flatMap((item) => keys(item.set)), args.slice(n * BULK, n * BULK + part.length).flat()) as number[]
-        for (const one of reply) added.push(one === 1)
-      }
+      const added: boolean[] = new Array(items.length)
+      // One script per slot group (on a cluster a script's keys share one slot), run at once.
+      await Promise.all(batches(items.map((item, at) => ({ item, at })), ({ item }) => names.group(item.set)).map(async (part) => {
+        const args = part.flatMap(({ item }) => [item.member, item.value, ttlMs(item.ttlMs)])
+        const reply = await addMany.run(client, part.flatMap(({ item }) => keys(item.set)), args) as number[]
+        part.forEach(({ at }, i) => { added[at] = reply[i] === 1 })
+      }))
       return added
     },
     async expireMany (sets) {
-      const result: PresenceEntry[][] = []
-      for (const part of chunks(sets)) {
-        const reply = await expireMany.run(client, part.flatMap(keys), [EXPIRE_BATCH]) as Array<string | number>
-        let at = 0
-        for (const set of part) {
-          const count = Number(reply[at++])
-          const flat = reply.slice(at, at + 2 * count) as string[]
-          at += 2 * count
+      const result: PresenceEntry[][] = new Array(sets.length)
+      await Promise.all(batches(sets.map((set, at) => ({ set, at })), ({ set }) => names.group(set)).map(async (part) => {
+        const reply = await expireMany.run(client, part.flatMap(({ set }) => keys(set)), [EXPIRE_BATCH]) as Array<string | number>
+        let next = 0
+        for (const { set, at } of part) {
+          const count = Number(reply[next++])
+          const flat = reply.slice(next, next + 2 * count) as string[]
+          next += 2 * count
           // A set with more expired entries than one batch: the rest one set at a time.
-          result.push(count < EXPIRE_BATCH ? toEntries(flat) : [...toEntries(flat), ...await expireOne(set)])
+          result[at] = count < EXPIRE_BATCH ? toEntries(flat) : [...toEntries(flat), ...await expireOne(set)]
         }
-      }
+      }))
       return result
     }
   }

@@ -30,13 +30,51 @@ export interface RedisPubSub extends PubSub {
   close: (unsubscribe: boolean) => Promise<void>
 }
 
+/** How channels are subscribed and published: plain pub/sub on one Redis, sharded on a cluster. */
+interface Wire {
+  subscribe: (channels: string[]) => Promise<unknown>
+  unsubscribe: (channels: string[]) => Promise<unknown>
+  publish: (channel: string, message: string) => Promise<unknown>
+  messageEvent: 'message' | 'smessage'
+}
+
+function wireOf (client: Redis | Cluster, subscriber: Redis | Cluster, sharded: boolean): Wire {
+  if (!sharded) {
+    return {
+      subscribe: async (channels) => await subscriber.subscribe(...channels),
+      unsubscribe: async (channels) => await subscriber.unsubscribe(...channels),
+      publish: async (channel, message) => await client.publish(channel, message),
+      messageEvent: 'message'
+    }
+  }
+  // Sharded pub/sub: a channel lives on the shard that owns its slot, and the cluster client
+  // keeps one subscriber connection per primary. One command may only name channels of one slot.
+  return {
+    subscribe: async (channels) => await Promise.all(channels.map(async (channel) => await subscriber.ssubscribe(channel))),
+    unsubscribe: async (channels) => await Promise.all(channels.map(async (channel) => await subscriber.sunsubscribe(channel))),
+    publish: async (channel, message) => await client.spublish(channel, message),
+    messageEvent: 'smessage'
+  }
+}
+
+/** How often a cluster subscriber checks whether its channels are held again after a loss. */
+const RECOVER_EVERY_MS = 500
+
 /**
  * Pub/sub over a dedicated subscriber connection: one SUBSCRIBE per channel however many
  * handlers share it, dispatch by channel name, and `onResume` once a lost connection is back
  * with every channel confirmed subscribed again.
+ *
+ * On a cluster (names.cluster) channels are sharded (SSUBSCRIBE/SPUBLISH): each shard's
+ * subscriber connection can fail on its own (its primary dies, its slots move), and the client
+ * library re-subscribes on the new owner without saying when that is confirmed. So a lost shard
+ * connection, or a changed topology, is an interrupt here, and resume waits until every channel
+ * is confirmed subscribed again by a command of our own.
  */
 export function createRedisPubSub (deps: RedisPubSubDeps): RedisPubSub {
   const { client, subscriber, names, onClient, onSubscriber, onError } = deps
+  const sharded = names.cluster
+  const wire = wireOf(client, subscriber, sharded)
   const channels = new Map<string, Channel>()
   /** Channels left without handlers while the subscriber was down: unsubscribed on resume. */
   const stale = new Set<string>()
@@ -71,20 +109,25 @@ export function createRedisPubSub (deps: RedisPubSubDeps): RedisPubSub {
     // A new subscriber of the channel came meanwhile: its SUBSCRIBE keeps the channel.
     if (channels.has(channel)) return
     try {
-      await onSubscriber(async () => await subscriber.unsubscribe(channel))
+      await onSubscriber(async () => await wire.unsubscribe([channel]))
     } catch {
       stale.add(channel)
     }
   }
 
+  /** Subscribes every wanted channel again (idempotent) and drops the stale ones. */
+  const restore = async (): Promise<void> => {
+    const wanted = [...channels.keys()]
+    if (wanted.length > 0) await onSubscriber(async () => await wire.subscribe(wanted))
+    const unwanted = [...stale].filter((channel) => !channels.has(channel))
+    if (unwanted.length > 0) await onSubscriber(async () => await wire.unsubscribe(unwanted))
+    for (const channel of unwanted) stale.delete(channel)
+  }
+
   const resume = async (): Promise<void> => {
     try {
-      // Idempotent: confirms the channels ioredis resubscribed, and restores any it did not.
-      const wanted = [...channels.keys()]
-      if (wanted.length > 0) await onSubscriber(async () => await subscriber.subscribe(...wanted))
-      const unwanted = [...stale].filter((channel) => !channels.has(channel))
-      if (unwanted.length > 0) await onSubscriber(async () => await subscriber.unsubscribe(...unwanted))
-      for (const channel of unwanted) stale.delete(channel)
+      // Confirms the channels ioredis resubscribed, and restores any it did not.
+      await restore()
     } catch (err) {
       onError(err)
       // Dropped again: the next 'ready' retries. Still up: ioredis resubscribed on its own, and
@@ -113,17 +156,68 @@ export function createRedisPubSub (deps: RedisPubSubDeps): RedisPubSub {
   }
   const onReady = (): void => {
     connected = true
-    if (!lost) return
+    if (!lost || sharded) return
     lost = false
     void resume()
   }
-  subscriber.on('message', onMessage)
-  subscriber.on('close', onClose)
-  subscriber.on('ready', onReady)
+
+  // Cluster: after a loss, try every RECOVER_EVERY_MS to confirm every channel subscribed where
+  // the topology now puts it; the first success is the resume.
+  let recovering: NodeJS.Timeout | undefined
+  const recover = (): void => {
+    recovering = undefined
+    if (!lost) return
+    if (subscriber.status !== 'ready') {
+      recovering = setTimeout(recover, RECOVER_EVERY_MS)
+      return
+    }
+    void restore().then(() => {
+      // Lost again meanwhile: the newer attempt resumes.
+      if (!lost || recovering !== undefined) return
+      lost = false
+      notify(resumeListeners)
+    }, () => {
+      if (lost && recovering === undefined) recovering = setTimeout(recover, RECOVER_EVERY_MS)
+    })
+  }
+  const onShardLost = (): void => {
+    // Without a channel nothing can be lost: a later subscribe confirms itself.
+    if (!lost && channels.size === 0) return
+    if (!lost) {
+      lost = true
+      notify(interruptListeners)
+    }
+    if (recovering === undefined) recovering = setTimeout(recover, RECOVER_EVERY_MS)
+  }
+  const onClusterClose = (): void => {
+    connected = false
+    onShardLost()
+  }
+  // The subscriber group says it is ready once at start (nothing to lose yet), then after each
+  // change of topology, when channels may have moved.
+  let groupStarted = false
+  const onTopology = (): void => {
+    if (!groupStarted) {
+      groupStarted = true
+      return
+    }
+    onShardLost()
+  }
+
+  subscriber.on(wire.messageEvent, onMessage)
+  if (sharded) {
+    subscriber.on('close', onClusterClose)
+    subscriber.on('-node', onShardLost)
+    subscriber.on('subscribersReady', onTopology)
+    subscriber.on('ready', onReady)
+  } else {
+    subscriber.on('close', onClose)
+    subscriber.on('ready', onReady)
+  }
 
   return {
     async publish (channel, message) {
-      await onClient(async () => await client.publish(names.channel(channel), message))
+      await onClient(async () => await wire.publish(names.channel(channel), message))
     },
 
     async subscribe (name, handler) {
@@ -131,7 +225,7 @@ export function createRedisPubSub (deps: RedisPubSubDeps): RedisPubSub {
       let state = channels.get(channel)
       if (state === undefined) {
         if (subscriber.status !== 'ready') throw new EngineUnavailableError(`Redis subscriber is unavailable (connection ${subscriber.status})`)
-        const active = onSubscriber(async () => { await subscriber.subscribe(channel) })
+        const active = onSubscriber(async () => { await wire.subscribe([channel]) })
         const created: Channel = { subscriptions: new Set(), active }
         state = created
         channels.set(channel, created)
@@ -173,8 +267,14 @@ export function createRedisPubSub (deps: RedisPubSubDeps): RedisPubSub {
     },
 
     async close (unsubscribe) {
-      subscriber.off('message', onMessage)
+      clearTimeout(recovering)
+      recovering = undefined
+      lost = false
+      subscriber.off(wire.messageEvent, onMessage)
       subscriber.off('close', onClose)
+      subscriber.off('close', onClusterClose)
+      subscriber.off('-node', onShardLost)
+      subscriber.off('subscribersReady', onTopology)
       subscriber.off('ready', onReady)
       resumeListeners.clear()
       interruptListeners.clear()
@@ -182,7 +282,7 @@ export function createRedisPubSub (deps: RedisPubSubDeps): RedisPubSub {
       channels.clear()
       stale.clear()
       if (unsubscribe && owned.length > 0 && subscriber.status === 'ready') {
-        await engineDeadline(subscriber.unsubscribe(...owned), deps.timeoutMs).catch(() => {})
+        await engineDeadline(wire.unsubscribe(owned), deps.timeoutMs).catch(() => {})
       }
     }
   }

@@ -75,8 +75,9 @@ export function logsContract (t: Test, setup: Setup): void {
   t.test('logs: appendExisting stores only into a log that exists, and never makes one', async (t) => {
     const { logs, pubsub } = await setup(t)
     const seen = collector()
-    await pubsub.subscribe('c', seen.handler)
-    const options = { maxLen: 10, publish: { channel: 'c', before: '', after: '' }, idempotency: { key: 'k1', ttlMs: 10_000 } }
+    // A log's channel carries the log as hash tag: on a cluster the append publishes on its shard.
+    await pubsub.subscribe('c:{new}', seen.handler)
+    const options = { maxLen: 10, publish: { channel: 'c:{new}', before: '', after: '' }, idempotency: { key: 'k1', ttlMs: 10_000 } }
     t.equal(await logs.appendExisting('new', 'x', options), null, 'a log never appended to: nothing stored')
     t.same(await logs.info('new'), { epoch: null, length: 0, firstId: null, lastId: null, maxDeletedId: null }, 'no epoch, no entry made')
     const first = await logs.append('new', 'x', options)
@@ -112,8 +113,8 @@ export function logsContract (t: Test, setup: Setup): void {
   t.test('logs: publish before + id + after in the same step', async (t) => {
     const { logs, pubsub } = await setup(t)
     const seen = collector()
-    await pubsub.subscribe('room-channel', seen.handler)
-    const publish = { channel: 'room-channel', before: '{"id":"', after: '"}' }
+    await pubsub.subscribe('channel:{room}', seen.handler)
+    const publish = { channel: 'channel:{room}', before: '{"id":"', after: '"}' }
     const results = await Promise.all(Array.from({ length: 10 }, async (_, i) => await logs.append('room', `m${i}`, { maxLen: 100, publish })))
     await until(() => seen.messages.length === 10)
     t.same(seen.messages, results.map((r) => `{"id":"${r.id}"}`), 'one message per append, in id order')
@@ -122,8 +123,9 @@ export function logsContract (t: Test, setup: Setup): void {
   t.test('logs: idempotent appends store and publish once', async (t) => {
     const { logs, pubsub } = await setup(t)
     const seen = collector()
-    await pubsub.subscribe('c', seen.handler)
-    const options = { maxLen: 100, publish: { channel: 'c', before: '', after: '' }, idempotency: { key: 'client-1', ttlMs: 10_000 } }
+    await pubsub.subscribe('c:{room}', seen.handler)
+    await pubsub.subscribe('c:{other-room}', seen.handler)
+    const options = { maxLen: 100, publish: { channel: 'c:{room}', before: '', after: '' }, idempotency: { key: 'client-1', ttlMs: 10_000 } }
     const first = await logs.append('room', 'hello', options)
     const again = await logs.append('room', 'hello', options)
     t.same(again, { ...first, duplicate: true }, 'the same id, flagged duplicate')
@@ -131,12 +133,12 @@ export function logsContract (t: Test, setup: Setup): void {
     const racing = await Promise.all(Array.from({ length: 10 }, async () => await logs.append('room', 'race', { ...options, idempotency: { key: 'client-2', ttlMs: 10_000 } })))
     t.equal(racing.filter((r) => !r.duplicate).length, 1, 'one of 10 concurrent appends stores')
     t.equal(new Set(racing.map((r) => r.id)).size, 1, 'all get the same id')
-    const elsewhere = await logs.append('other-room', 'hello', options)
+    const elsewhere = await logs.append('other-room', 'hello', { ...options, publish: { ...options.publish, channel: 'c:{other-room}' } })
     t.equal(elsewhere.duplicate, false, 'keys are per log')
     t.equal((await logs.info('room')).length, 2)
     await sleep(250)
-    // Two logs publishing on one channel: on a cluster they live on different shards, whose
-    // publishes reach a subscriber in either order; what holds is once per stored entry.
+    // Two logs on two shards of a cluster: their publishes reach a subscriber in either order;
+    // what holds is once per stored entry.
     t.same([...seen.messages].sort(idOrder), [first.id, racing[0]!.id, elsewhere.id].sort(idOrder), 'published once per stored entry')
   })
 
