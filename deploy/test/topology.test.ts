@@ -1,7 +1,7 @@
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createConnection, type Connection, type ConnectionEvents, type ConnectionState } from '@webchat/client'
-import { startTopology, type ChatInstance, type Topology } from './helpers/topology.js'
+import { startTopology, type ChatInstance } from './helpers/topology.js'
+import { connect, next, timesSeen, waitForAll, waitForCounts, within } from './helpers/users.js'
 import { haveTools } from './helpers/tools.js'
 
 /**
@@ -11,80 +11,6 @@ import { haveTools } from './helpers/tools.js'
  */
 
 const ROOM = 'lobby'
-
-interface User {
-  conn: Connection
-  closes: number[]
-  states: ConnectionState[]
-  /** Every message delivered to the app: live ones and those a rejoin recovered. */
-  seen: Array<{ id: string, text: string }>
-}
-
-async function next<K extends keyof ConnectionEvents> (conn: Connection, event: K, match: (v: ConnectionEvents[K]) => boolean = () => true, ms = 10_000): Promise<ConnectionEvents[K]> {
-  return await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { off(); reject(new Error(`no ${String(event)} within ${ms} ms`)) }, ms)
-    const off = conn.on(event, (value) => {
-      if (!match(value)) return
-      clearTimeout(timer)
-      off()
-      resolve(value)
-    })
-  })
-}
-
-async function connect (t: Test, topo: Topology, email: string, name: string): Promise<User> {
-  const auth = await topo.signIn(email, name)
-  const closes: number[] = []
-  const conn = createConnection({
-    url: await topo.chatUrl(auth),
-    getToken: async () => await auth.token(),
-    WebSocket: topo.socketClass(closes),
-    rooms: [ROOM],
-    backoff: { baseMs: 100, capMs: 500 },
-    network: null
-  })
-  t.teardown(() => conn.close())
-  const user: User = { conn, closes, states: [], seen: [] }
-  conn.on('state', (s) => user.states.push(s))
-  conn.on('message', (m) => user.seen.push({ id: m.id, text: m.text }))
-  conn.on('joined', (j) => user.seen.push(...j.messages.map((m) => ({ id: m.id, text: m.text }))))
-  await next(conn, 'joined', (j) => j.room === ROOM, 15_000)
-  return user
-}
-
-/** Counts of sockets per instance, polled until `expected` (the gauge moves just after the upgrade). */
-async function waitForCounts (chats: ChatInstance[], expected: number[], ms = 5000): Promise<number[]> {
-  const deadline = Date.now() + ms
-  let counts: number[] = []
-  while (Date.now() < deadline) {
-    counts = await Promise.all(chats.map(async (c) => c.done ? 0 : await c.connections()))
-    if (counts.every((n, i) => n === expected[i])) return counts
-    await sleep(50)
-  }
-  return counts
-}
-
-/** Waits until every id in `ids` has been seen by `user`. */
-async function waitForAll (user: User, ids: string[], ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (Date.now() < deadline) {
-    const seen = new Set(user.seen.map((m) => m.id))
-    if (ids.every((id) => seen.has(id))) return
-    await sleep(50)
-  }
-}
-
-/** `promise`'s value, or undefined after `ms` (the timer never outlives it). */
-async function within<T> (promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  try {
-    return await Promise.race([promise, new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), ms) })])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-const timesSeen = (user: User, id: string): number => user.seen.filter((m) => m.id === id).length
 
 if (haveTools(t, ['nginx', 'docker-compose'])) {
   t.test('through nginx: sign in, two sockets on two chat instances, messages cross, a rolling restart loses nothing', async (t) => {
@@ -118,12 +44,12 @@ if (haveTools(t, ['nginx', 'docker-compose'])) {
     t.match(await crossSite.json(), { error: 'cross_site' })
 
     // Two users, each socket placed by nginx's least-connections balancing on its own instance.
-    const ana = await connect(t, topo, 'ana@example.com', 'Ana')
+    const ana = await connect(t, topo, 'ana@example.com', 'Ana', ROOM)
     const afterAna = await waitForCounts(topo.chats, [1, 0]).then(async (c) => c[0] === 1 ? c : await waitForCounts(topo.chats, [0, 1]))
     t.equal(afterAna.reduce((a, b) => a + b, 0), 1, 'Ana has one socket')
     const anaOn = afterAna[0] === 1 ? chatA : chatB
     const benOn = anaOn === chatA ? chatB : chatA
-    const ben = await connect(t, topo, 'ben@example.com', 'Ben')
+    const ben = await connect(t, topo, 'ben@example.com', 'Ben', ROOM)
     const placed = await waitForCounts(topo.chats, [1, 1])
     t.same(placed, [1, 1], 'the second socket landed on the other chat instance')
     t.comment(`Ana on ${anaOn.name}, Ben on ${benOn.name}`)

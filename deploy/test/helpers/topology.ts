@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { Test } from 'tap'
 import { WebSocket } from 'ws'
 import { createAuthClient, resolveChatUrl, type AuthClient, type SocketConstructor } from '@webchat/client'
-import { freePort, startRedis, startSmtpSink, type SmtpSink } from '@webchat/testkit'
+import { freePort, startRedis, startRedisCluster, startSmtpSink, type SmtpSink, type TestRedisCluster } from '@webchat/testkit'
 import { loopbackValues } from '../../src/nginx-config.js'
 import { composeConfig, serviceEnv } from './compose.js'
 import { startNginx, type Nginx } from './nginx.js'
@@ -28,6 +28,10 @@ export interface Topology {
   sink: SmtpSink
   auth: Proc
   chats: ChatInstance[]
+  /** The Redis Cluster the services run on, when started with `redis: 'cluster'`. */
+  cluster?: TestRedisCluster
+  /** The key prefix the services were given (REDIS_PREFIX). */
+  prefix: string
   /** The environment each service was started with (compose's, addresses moved to loopback). */
   env: { auth: Record<string, string>, chat: Record<string, string> }
   /** Signs a user in through nginx (or `via` another entry point, with its own fetch): code mailed to the sink, verified with a same-origin Origin. */
@@ -45,6 +49,12 @@ async function scrapeConnections (port: number): Promise<number> {
   return Number(match[1])
 }
 
+/** compose's environment without its Redis location: the test gives its own (a URL or cluster nodes, never both). */
+function withoutRedis (env: Record<string, string>): Record<string, string> {
+  const { REDIS_URL: _url, REDIS_CLUSTER_NODES: _nodes, ...rest } = env
+  return rest
+}
+
 /** compose's address of nginx, where TRUST_PROXY names it, moved to loopback: here nginx reaches the services from 127.0.0.1. */
 const moveProxy = (value: string, composeAddress: string | undefined): string =>
   value.split(',').map((entry) => entry.trim() === composeAddress ? '127.0.0.1' : entry).join(',')
@@ -54,13 +64,13 @@ const movePublicPort = (value: string, composePort: number, port: number): strin
   value.split(',').map((origin) => origin.replace(new RegExp(`:${composePort}$`), `:${port}`)).join(',')
 
 /**
- * The compose topology without containers, every part real and on 127.0.0.1: one redis-server,
- * an SMTP sink, `node services/auth/dist/server.js`, `chats` × `node services/chat/dist/server.js`
+ * The compose topology without containers, every part real and on 127.0.0.1: one redis-server
+ * (or, with `redis: 'cluster'`, a Redis Cluster of 3 primaries and 3 replicas), an SMTP sink, `node services/auth/dist/server.js`, `chats` × `node services/chat/dist/server.js`
  * (each configured with compose's resolved environment, only addresses moved to loopback), and
  * Debian's nginx in the foreground with the one template rendered for loopback. All stopped in
  * teardown; on failure the services' output and nginx's error log are printed.
  */
-export async function startTopology (t: Test, options: { chats?: number, authEnv?: Record<string, string> } = {}): Promise<Topology> {
+export async function startTopology (t: Test, options: { chats?: number, authEnv?: Record<string, string>, redis?: 'single' | 'cluster' } = {}): Promise<Topology> {
   requireTool('nginx')
   const compose = composeConfig()
   for (const file of ['services/auth/dist/server.js', 'services/chat/dist/server.js']) {
@@ -69,7 +79,12 @@ export async function startTopology (t: Test, options: { chats?: number, authEnv
   const procs: Proc[] = []
   const started: { nginx?: Nginx } = {}
   const dir = mkdtempSync(join(tmpdir(), 'webchat-topology-'))
-  const redis = await startRedis()
+  const cluster = options.redis === 'cluster' ? await startRedisCluster(t) : undefined
+  const redis = cluster === undefined ? await startRedis() : undefined
+  // Where the services find Redis: one URL, or the cluster's seed nodes instead.
+  const redisEnv: Record<string, string> = cluster === undefined
+    ? { REDIS_URL: redis!.url }
+    : { REDIS_CLUSTER_NODES: cluster.nodes.map((node) => `${node.host}:${node.port}`).join(',') }
   const sink = await startSmtpSink()
   t.teardown(async () => {
     if (!t.passing()) {
@@ -78,7 +93,7 @@ export async function startTopology (t: Test, options: { chats?: number, authEnv
     }
     await Promise.all([...procs.map(async (proc) => await proc.stop(5000)), started.nginx?.stop()])
     await sink.close()
-    await redis.close()
+    await redis?.close()
     rmSync(dir, { recursive: true, force: true })
   })
 
@@ -86,17 +101,18 @@ export async function startTopology (t: Test, options: { chats?: number, authEnv
   const [listen, authPort, ...chatPorts] = await Promise.all(
     Array.from({ length: 2 + (options.chats ?? 2) }, async () => await freePort()))
   const origin = `http://127.0.0.1:${listen!}`
-  const prefix = redis.prefix()
+  const prefix = redis?.prefix() ?? 'webchat:'
+
   const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_ENV: 'production' } // NODE_ENV: as the images set it
   const composeAuth = serviceEnv(compose, 'auth')
   const composeChat = serviceEnv(compose, 'chat')
   const composeNginx = compose.services.nginx?.networks?.default?.ipv4_address
-  const authEnv = {
+  const authEnv: Record<string, string> = {
     ...base,
-    ...composeAuth,
+    ...withoutRedis(composeAuth),
     HOST: '127.0.0.1',
     PORT: String(authPort),
-    REDIS_URL: redis.url,
+    ...redisEnv,
     REDIS_PREFIX: prefix,
     SMTP_URL: sink.url,
     DATA_DIR: join(dir, 'auth-data'),
@@ -104,11 +120,11 @@ export async function startTopology (t: Test, options: { chats?: number, authEnv
     TRUST_PROXY: moveProxy(composeAuth.TRUST_PROXY ?? '', composeNginx),
     ...options.authEnv
   }
-  const chatEnv = {
+  const chatEnv: Record<string, string> = {
     ...base,
-    ...composeChat,
+    ...withoutRedis(composeChat),
     HOST: '127.0.0.1',
-    REDIS_URL: redis.url,
+    ...redisEnv,
     REDIS_PREFIX: prefix,
     AUTH_URL: `http://127.0.0.1:${authPort}`,
     ALLOWED_ORIGINS: movePublicPort(composeChat.ALLOWED_ORIGINS ?? '', composePort, listen!),
@@ -137,6 +153,8 @@ export async function startTopology (t: Test, options: { chats?: number, authEnv
     sink,
     auth,
     chats,
+    cluster,
+    prefix,
     env: { auth: authEnv, chat: chatEnv },
     async signIn (email, name, via) {
       const client = createAuthClient(via === undefined ? { baseUrl: origin } : { baseUrl: via.origin, fetch: via.fetch })

@@ -36,6 +36,8 @@ export interface TestRedisCluster {
   primaries (): Promise<ClusterNode[]>
   /** The nodes that are replicas now. */
   replicas (): Promise<ClusterNode[]>
+  /** The slot of a key or shard channel (CLUSTER KEYSLOT on a live node). */
+  keySlot (key: string): Promise<number>
   /** The live primary that serves `slot` now. */
   primaryForSlot (slot: number): Promise<ClusterNode>
   /** SIGKILLs the node's process (by PID) and waits for it to exit. */
@@ -184,6 +186,11 @@ export async function startRedisCluster (t?: Teardown, options: RedisClusterOpti
     nodes: started.map((s) => s.node),
     primaries: async () => await withRole(true),
     replicas: async () => await withRole(false),
+    keySlot: async (key) => {
+      const node = live()[0]
+      if (node === undefined) throw new Error('no live cluster node')
+      return Number(await redisCli(node.node.port, ['cluster', 'keyslot', key]))
+    },
     primaryForSlot: async (slot) => {
       const line = (await topology()).find((l) => l.primary && !l.failed && l.slots.some(([from, to]) => slot >= from && slot <= to))
       if (line === undefined) throw new Error(`no live primary serves slot ${slot}`)

@@ -1,4 +1,4 @@
-import { names as shared } from '@webchat/engine'
+import { names as shared, ownHashTag } from '@webchat/engine'
 
 /**
  * Every logical key, log and channel name the chat service uses, made in one place. The engine
@@ -32,6 +32,12 @@ export const names = {
   userRooms: (userId: string): string => `user-rooms:{${userId}}`,
   /** Counter: invitations a user sent in the current hour. */
   invites: (userId: string): string => `invites:${userId}`,
+  /**
+   * On Redis Cluster, the slot a name lives in (its hash tag): a room's log, its channel and its
+   * record share the room, because a send appends, checks idempotency and publishes in one script
+   * on the room's shard; every other name is its own tag (or its `{tag}`, as `user-rooms:{u}`).
+   */
+  hashTag: (name: string): string => /^room(?:-log)?:([a-z0-9_-]+)$/.exec(name)?.[1] ?? ownHashTag(name),
   /** Idempotency key of a send. */
   clientMessage: (userId: string, clientMsgId: string): string => `msg:${userId}:${clientMsgId}`
 } as const

@@ -1,6 +1,7 @@
 import type { Test } from 'tap'
 import { createAuthClient, type AuthClient } from '../../src/auth.js'
 import { createConnection, type Connection, type ConnectionEvents } from '../../src/connection.js'
+import { nextEvent } from '@webchat/testkit'
 import type { Stack } from './stack.js'
 
 /** Signs in through the real auth service (the code from the SMTP sink) and renames the user. */
@@ -25,15 +26,7 @@ export function connect (t: Test, stack: Stack, auth: AuthClient, chat: number, 
   return conn
 }
 
-/** The next `event` matching `match`, or a rejection after `ms`. */
-export async function next<K extends keyof ConnectionEvents> (conn: Connection, event: K, match: (v: ConnectionEvents[K]) => boolean = () => true, ms = 10_000): Promise<ConnectionEvents[K]> {
-  return await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { off(); reject(new Error(`no ${String(event)} within ${ms} ms`)) }, ms)
-    const off = conn.on(event, (value) => {
-      if (!match(value)) return
-      clearTimeout(timer)
-      off()
-      resolve(value)
-    })
-  })
+/** The next `event` on `conn` that `match`es, or a rejection after `ms`. */
+export async function next<K extends keyof ConnectionEvents> (conn: Connection, event: K, match?: (v: ConnectionEvents[K]) => boolean, ms?: number): Promise<ConnectionEvents[K]> {
+  return await nextEvent<ConnectionEvents, K>(conn, event, match, ms)
 }

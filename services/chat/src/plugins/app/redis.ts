@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { connectRedisEngine, type Engine } from '@webchat/engine'
 import type { Config } from '../../config.js'
+import { names } from '../../names.js'
 
 /** How long start waits for Redis before going on without it. */
 const START_WAIT_MS = 2000
@@ -18,6 +19,7 @@ export async function connectRedis (fastify: FastifyInstance, config: Config): P
   const engine = await connectRedisEngine({
     url,
     prefix: config.redisPrefix,
+    hashTag: names.hashTag,
     connectionName: `chat-${config.instanceId}`,
     connectTimeoutMs: START_WAIT_MS,
     whenUnreachable: 'continue',
