@@ -1,11 +1,12 @@
 import Type from 'typebox'
+import { parseClusterNodes } from '@webchat/engine'
 import { ConfigError } from './settings.js'
 
 /** The REDIS_CLUSTER_NODES setting, the same in every service's config schema. */
 export const redisClusterNodesSetting = () => Type.Array(Type.String({ minLength: 1 }), {
   env: 'REDIS_CLUSTER_NODES',
   default: [],
-  description: 'seed nodes of a Redis Cluster for ENGINE=redis, instead of REDIS_URL (comma-separated `host:port` or `redis://[user:password@]host:port`; the first URL\'s user and password apply to every node); the other nodes are found from these'
+  description: 'seed nodes of a Redis Cluster for ENGINE=redis, instead of REDIS_URL (comma-separated `host:port` or `redis://[user:password@]host:port`, `rediss://` for TLS; the first URL\'s user and password apply to every node); the other nodes are found from these'
 })
 
 /** What REDIS_URL and REDIS_CLUSTER_NODES hold once loaded (a service keeps an unset URL as '' or undefined). */
@@ -29,31 +30,28 @@ const NEEDS_REDIS = 'invalid configuration: ENGINE=redis needs REDIS_URL (one Re
 /** A node entry as it may be shown in an error: the user and password replaced. */
 const shown = (entry: string): string => JSON.stringify(entry.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, '$1***@'))
 
-const isPort = (port: string): boolean => /^[0-9]{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65_535
-
-/** `host:port`, or `redis://[user:password@]host:port` with nothing after the port. */
+/** An entry the engine takes as a seed node (it parses them again when it connects). */
 function isNode (entry: string): boolean {
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(entry)) {
-    const at = entry.lastIndexOf(':')
-    return at > 0 && !/[\s/@]/.test(entry) && isPort(entry.slice(at + 1))
+  try {
+    parseClusterNodes([entry])
+    return true
+  } catch {
+    return false
   }
-  if (!URL.canParse(entry)) return false
-  const url = new URL(entry)
-  return url.protocol === 'redis:' && url.hostname !== '' && isPort(url.port) && /^\/?$/.test(url.pathname) && url.search === '' && url.hash === ''
 }
 
-/** The user and password of a URL entry, as one string to compare; null for `host:port` or a URL without them. */
+/** The user and password of a (valid) entry, as one string to compare; null when it has none. */
 function credentialsOf (entry: string): string | null {
-  if (!entry.includes('://')) return null
-  const { username, password } = new URL(entry)
+  const { username, password } = new URL(/^rediss?:\/\//.test(entry) ? entry : `redis://${entry}`)
   return username === '' && password === '' ? null : `${username}:${password}`
 }
 
 /**
  * Refuses Redis settings that cannot work, naming the variables: both a URL and cluster nodes,
- * ENGINE=redis with neither, a node entry that is not `host:port` or a `redis://` URL with a port,
- * or URL entries with different credentials (only the first would be used). Entries are quoted
- * with their user and password hidden, since start-up errors end up in logs.
+ * ENGINE=redis with neither, a node entry the engine would not take (not `host:port` or a
+ * `redis://` or `rediss://` URL without a path), or entries with different credentials (only the
+ * first would be used). Entries are quoted with their user and password hidden, since start-up
+ * errors end up in logs.
  */
 export function checkRedisSettings (engine: string, settings: RedisSettings): void {
   const { url, cluster } = given(settings)
@@ -61,7 +59,7 @@ export function checkRedisSettings (engine: string, settings: RedisSettings): vo
   if (engine === 'redis' && !url && !cluster) throw new ConfigError(NEEDS_REDIS)
   const bad = settings.redisClusterNodes.filter((entry) => !isNode(entry))
   if (bad.length > 0) {
-    throw new ConfigError(`invalid configuration: REDIS_CLUSTER_NODES entries must be host:port or redis://[user:password@]host:port; not ${bad.map(shown).join(', ')}`)
+    throw new ConfigError(`invalid configuration: REDIS_CLUSTER_NODES entries must be host:port or redis[s]://[user:password@]host:port; not ${bad.map(shown).join(', ')}`)
   }
   const credentials = new Set(settings.redisClusterNodes.map(credentialsOf).filter((c) => c !== null))
   if (credentials.size > 1) throw new ConfigError('invalid configuration: REDIS_CLUSTER_NODES entries carry different users or passwords; the first applies to every node, so give it once')

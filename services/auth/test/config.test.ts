@@ -50,7 +50,7 @@ t.test('refuses bad settings, naming the variable', async (t) => {
     [{ ENGINE: 'mongo' }, /ENGINE/],
     [{ ENGINE: 'redis' }, /needs REDIS_URL .* or REDIS_CLUSTER_NODES/],
     [{ REDIS_URL: 'redis://r:6379', REDIS_CLUSTER_NODES: 'r1:7000' }, /REDIS_URL .*REDIS_CLUSTER_NODES.*not both/],
-    [{ REDIS_CLUSTER_NODES: 'r1' }, /REDIS_CLUSTER_NODES/],
+    [{ REDIS_CLUSTER_NODES: 'r1:0' }, /REDIS_CLUSTER_NODES/],
     [{ MAIL_TRANSPORT: 'smtp' }, /SMTP_URL/],
     [{ SESSION_SECRET: 'short' }, /SESSION_SECRET/],
     [{ CODE_SECRET: 'short' }, /CODE_SECRET/],
@@ -63,5 +63,5 @@ t.test('refuses bad settings, naming the variable', async (t) => {
     [{ INVITATIONS_PER_HOUR: '0' }, /INVITATIONS_PER_HOUR/]
   ]
   for (const [env, message] of bad) t.throws(() => loadConfig(env), message, JSON.stringify(env))
-  t.throws(() => loadConfig({ REDIS_CLUSTER_NODES: 'redis://:hunter2@r1' }), { message: /REDIS_CLUSTER_NODES entries must be .*"redis:\/\/\*\*\*@r1"/ }, 'a bad entry is shown without its password')
+  t.throws(() => loadConfig({ REDIS_CLUSTER_NODES: 'redis://:hunter2@r1/0' }), { message: /REDIS_CLUSTER_NODES entries must be .*"redis:\/\/\*\*\*@r1\/0"/ }, 'a bad entry is shown without its password')
 })
