@@ -29,17 +29,18 @@ const DIFFERENT: Record<string, string> = {
 
 const asEnvString = (value: unknown): string => Array.isArray(value) ? value.join(',') : String(value ?? '')
 
-/** `${NAME:-default}` references in docker-compose.yml, in order (`$$` is a literal dollar). */
+/** `${NAME:-default}` and `${NAME-default}` references in docker-compose.yml, in order (`$$` is a literal dollar). */
 function composeReferences (): Map<string, string> {
   const text = readFileSync(COMPOSE_FILE, 'utf8').replace(/\$\$/g, '')
   const refs = new Map<string, string>()
-  for (const m of text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g)) refs.set(m[1]!, m[2] ?? '')
+  for (const m of text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}/g)) refs.set(m[1]!, m[2] ?? '')
   return refs
 }
 
-function envExample (): Map<string, string> {
+/** The variables an env file sets (`.env.example`, `.env.cluster`). */
+function envFile (name: string): Map<string, string> {
   const vars = new Map<string, string>()
-  for (const line of readFileSync(repoPath('.env.example'), 'utf8').split('\n')) {
+  for (const line of readFileSync(repoPath(name), 'utf8').split('\n')) {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line)
     if (m !== null) vars.set(m[1]!, m[2]!)
   }
@@ -58,7 +59,7 @@ if (haveTools(t, ['docker-compose'])) {
 
   t.test('the services: redis with AOF, MailHog, auth, scalable chat, nginx on 8080, started in health order', async (t) => {
     const s = defaults.services
-    t.same(Object.keys(s).sort(), ['auth', 'chat', 'mailhog', 'nginx', 'redis'])
+    t.same(Object.keys(s).filter((name) => s[name]!.profiles === undefined).sort(), ['auth', 'chat', 'mailhog', 'nginx', 'redis'], 'without a profile')
     t.match(s.redis!.command!.join(' '), /--appendonly yes/, 'redis keeps an append-only file')
     t.match(s.redis!.volumes, [/^redis-data:\/data/], 'on a named volume')
     t.ok(defaults.volumes !== undefined && 'redis-data' in defaults.volumes)
@@ -99,6 +100,7 @@ if (haveTools(t, ['docker-compose'])) {
     t.equal(auth.engine, 'redis')
     t.equal(chat.engine, 'redis')
     t.equal(auth.redisUrl, chat.redisUrl, 'one Redis')
+    t.same([auth.redisClusterNodes, chat.redisClusterNodes], [[], []], 'no cluster unless asked')
     t.equal(auth.redisPrefix, chat.redisPrefix, 'one key prefix')
     t.equal(chat.tokenIssuer, auth.tokenIssuer, 'chat expects the issuer auth signs')
     const publicOrigin = `http://localhost:${defaults.services.nginx!.ports![0]!.published}`
@@ -149,10 +151,58 @@ if (haveTools(t, ['docker-compose'])) {
 
   t.test('.env.example lists every variable compose reads, each with compose\'s default', async (t) => {
     const refs = composeReferences()
-    const example = envExample()
+    const example = envFile('.env.example')
     t.same([...example.keys()].sort(), [...refs.keys()].sort(), 'the same variables')
     for (const [name, fallback] of refs) t.equal(example.get(name), fallback, `${name}=${fallback}`)
     const withExample = composeConfig(Object.fromEntries(example))
     t.same(withExample, defaults, 'an unedited copy of .env.example changes nothing')
+  })
+  t.test('the cluster profile: six Redis Cluster nodes and a one-shot init that creates the cluster', async (t) => {
+    const profile = dockerCompose(['--profile', 'cluster', 'config', '-q'])
+    t.equal(profile.status, 0, profile.stderr)
+    const withEnv = dockerCompose(['--profile', 'cluster', 'config', '-q'], repoPath('.env.cluster'))
+    t.equal(withEnv.status, 0, withEnv.stderr)
+    const s = defaults.services
+    const nodes = Object.keys(s).filter((name) => name.startsWith('redis-node-')).sort()
+    t.same(nodes, [1, 2, 3, 4, 5, 6].map((n) => `redis-node-${n}`), '3 primaries and 3 replicas')
+    for (const name of [...nodes, 'redis-cluster-init']) t.same(s[name]!.profiles, ['cluster'], `${name} runs in the cluster profile only`)
+    const conf = readFileSync(repoPath('deploy/redis/cluster-node.conf'), 'utf8')
+    for (const line of ['cluster-enabled yes', 'appendonly yes', 'appendfsync everysec', 'cluster-preferred-endpoint-type hostname']) {
+      t.match(conf, new RegExp(`^${line}$`, 'm'), `nodes: ${line}`)
+    }
+    for (const name of nodes) {
+      const node = s[name]!
+      t.equal(node.image, 'redis:7-alpine')
+      t.same(node.command, ['redis-server', '/usr/local/etc/redis/cluster-node.conf', '--cluster-announce-hostname', name], `${name} announces its service name`)
+      t.match(node.volumes, [/\/deploy\/redis\/cluster-node\.conf:\/usr\/local\/etc\/redis\/cluster-node\.conf:ro$/, new RegExp(`^${name}-data:/data`)])
+      t.ok(defaults.volumes !== undefined && `${name}-data` in defaults.volumes, `${name}: a named volume`)
+      t.match(node.healthcheck!.test, ['CMD', 'redis-cli', 'ping'])
+    }
+    const init = s['redis-cluster-init']!
+    t.same(init.depends_on, Object.fromEntries(nodes.map((name) => [name, { condition: 'service_healthy' }])), 'the init waits for every node')
+    const script = init.command!.join(' ')
+    t.match(script, /redis-cli --cluster create .* --cluster-replicas 1 --cluster-yes/)
+    t.match(script, /for n in 1 2 3 4 5 6;/, 'all six nodes')
+    t.match(script, /grep -q '\^cluster_state:ok'; then[^]*exit 0/, 'nothing to do when the cluster exists')
+    t.match(script, /grep -q '\^cluster_known_nodes:1\[\^0-9\]\*\$\$?'; then[^]*exit 0/, 'nor when its nodes know each other already')
+  })
+
+  t.test('.env.cluster points auth and chat at the cluster, as their own config reads it', async (t) => {
+    const vars = envFile('.env.cluster')
+    const refs = composeReferences()
+    t.equal(vars.get('COMPOSE_PROFILES'), 'cluster')
+    t.same([...vars.keys()].filter((name) => name !== 'COMPOSE_PROFILES' && !refs.has(name)), [], 'only variables compose reads')
+    const config = composeConfig(Object.fromEntries(vars))
+    const auth = loadAuthConfig(serviceEnv(config, 'auth'))
+    const chat = loadChatConfig(serviceEnv(config, 'chat'))
+    t.same([auth.engine, chat.engine], ['redis', 'redis'])
+    t.same([auth.redisUrl, chat.redisUrl], ['', undefined], 'no single Redis (an empty REDIS_URL is unset)')
+    t.same(chat.redisClusterNodes, auth.redisClusterNodes, 'one cluster')
+    t.ok(auth.redisClusterNodes.length > 0)
+    for (const node of auth.redisClusterNodes) {
+      const [host, port] = node.split(':')
+      t.same(config.services[host!]?.profiles, ['cluster'], `${node}: a node of the cluster profile`)
+      t.equal(port, '6379')
+    }
   })
 }

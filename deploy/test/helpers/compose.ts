@@ -8,6 +8,8 @@ import { requireTool } from './tools.js'
 
 export interface ComposeService {
   image?: string
+  /** Set: the service runs only when one of these profiles is active. */
+  profiles?: string[]
   build?: { context: string, dockerfile: string }
   command?: string[]
   environment?: Record<string, string>

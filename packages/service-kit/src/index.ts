@@ -7,3 +7,4 @@ export {
   errorResponses, reasonError, wireCodeOf, wireErrorOf, withDetail,
   type ErrorDetail, type ErrorRegistry, type WireError, type WireErrorCode
 } from './wire-errors.js'
+export { checkRedisSettings, engineDefault, redisClusterNodesSetting, redisTarget, type RedisSettings } from './redis-settings.js'

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import Type, { type Static } from 'typebox'
-import { ConfigError, type Env, loadSettings, trustProxyOption, trustProxySetting } from '@webchat/service-kit'
+import { checkRedisSettings, ConfigError, engineDefault, type Env, loadSettings, redisClusterNodesSetting, trustProxyOption, trustProxySetting } from '@webchat/service-kit'
 
 const seconds = (env: string, fallback: number, description: string, minimum = 0) =>
   Type.Integer({ env, default: fallback, minimum, description: `${description} (seconds)` })
@@ -23,8 +23,9 @@ export const ConfigSchema = Type.Object({
     Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')
   ], { env: 'LOG_LEVEL', default: 'info', description: 'pino log level' }),
   trustProxy: trustProxySetting(),
-  engine: Type.Union([Type.Literal('memory'), Type.Literal('redis')], { env: 'ENGINE', default: 'memory', description: 'state engine; `redis` by default when REDIS_URL is set' }),
-  redisUrl: Type.String({ env: 'REDIS_URL', default: '', description: 'Redis URL for ENGINE=redis' }),
+  engine: Type.Union([Type.Literal('memory'), Type.Literal('redis')], { env: 'ENGINE', default: 'memory', description: 'state engine; `redis` by default when REDIS_URL or REDIS_CLUSTER_NODES is set' }),
+  redisUrl: Type.String({ env: 'REDIS_URL', default: '', description: 'Redis URL for ENGINE=redis (one Redis)' }),
+  redisClusterNodes: redisClusterNodesSetting(),
   redisPrefix: Type.String({ env: 'REDIS_PREFIX', default: 'webchat:', description: 'prefix of every Redis key and channel' }),
   mailTransport: Type.Union([Type.Literal('smtp'), Type.Literal('console')], { env: 'MAIL_TRANSPORT', default: 'console', description: '`console` prints codes to the terminal; `smtp` by default when SMTP_URL is set' }),
   smtpUrl: Type.String({ env: 'SMTP_URL', default: '', description: 'SMTP server, e.g. smtp://mailhog:1025 or smtps://user:pass@host' }),
@@ -63,11 +64,11 @@ export { ConfigError, type Env }
 
 /**
  * Reads and validates the configuration once; throws ConfigError naming the variable at fault.
- * A Redis or SMTP URL alone is enough to use it: ENGINE and MAIL_TRANSPORT follow unless set.
+ * A Redis URL or cluster nodes, or an SMTP URL, alone is enough to use it: ENGINE and MAIL_TRANSPORT follow unless set.
  */
 export function loadConfig (env: Env = process.env): Config {
   return checked(loadSettings(ConfigSchema, env, (values) => ({
-    engine: values.redisUrl === '' ? 'memory' : 'redis',
+    engine: engineDefault(values),
     mailTransport: values.smtpUrl === '' ? 'console' : 'smtp'
   })))
 }
@@ -79,7 +80,7 @@ export function appUrlOf (config: Pick<Config, 'appUrl' | 'allowedOrigins' | 'po
 }
 
 function checked (config: Config): Config {
-  if (config.engine === 'redis' && config.redisUrl === '') throw new ConfigError('invalid configuration: ENGINE=redis needs REDIS_URL')
+  checkRedisSettings(config.engine, config)
   if (config.mailTransport === 'smtp' && config.smtpUrl === '') throw new ConfigError('invalid configuration: MAIL_TRANSPORT=smtp needs SMTP_URL')
   for (const [name, secret] of [['SESSION_SECRET', config.sessionSecret], ['CODE_SECRET', config.codeSecret]] as const) {
     if (secret !== '' && secret.length < 32) throw new ConfigError(`invalid configuration: ${name} must have at least 32 characters`)

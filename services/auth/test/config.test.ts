@@ -23,6 +23,8 @@ t.test('defaults', async (t) => {
 t.test('REDIS_URL and SMTP_URL switch the defaults', async (t) => {
   t.match(loadConfig({ REDIS_URL: 'redis://r:6379' }), { engine: 'redis', redisUrl: 'redis://r:6379' })
   t.match(loadConfig({ REDIS_URL: 'redis://r:6379', ENGINE: 'memory' }), { engine: 'memory' })
+  t.match(loadConfig({ REDIS_CLUSTER_NODES: 'r1:7000, redis://:pw@r2:7001,' }), { engine: 'redis', redisUrl: '', redisClusterNodes: ['r1:7000', 'redis://:pw@r2:7001'] })
+  t.same(loadConfig({}).redisClusterNodes, [], 'no cluster by default')
   t.match(loadConfig({ SMTP_URL: 'smtp://m:1025' }), { mailTransport: 'smtp' })
   t.match(loadConfig({ SMTP_URL: 'smtp://m:1025', MAIL_TRANSPORT: 'console' }), { mailTransport: 'console' })
 })
@@ -46,7 +48,9 @@ t.test('refuses bad settings, naming the variable', async (t) => {
     [{ SMTP_TIMEOUT_MS: '20000' }, /SMTP_TIMEOUT_MS/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ ENGINE: 'mongo' }, /ENGINE/],
-    [{ ENGINE: 'redis' }, /REDIS_URL/],
+    [{ ENGINE: 'redis' }, /needs REDIS_URL .* or REDIS_CLUSTER_NODES/],
+    [{ REDIS_URL: 'redis://r:6379', REDIS_CLUSTER_NODES: 'r1:7000' }, /REDIS_URL .*REDIS_CLUSTER_NODES.*not both/],
+    [{ REDIS_CLUSTER_NODES: 'r1:0' }, /REDIS_CLUSTER_NODES/],
     [{ MAIL_TRANSPORT: 'smtp' }, /SMTP_URL/],
     [{ SESSION_SECRET: 'short' }, /SESSION_SECRET/],
     [{ CODE_SECRET: 'short' }, /CODE_SECRET/],
@@ -59,4 +63,5 @@ t.test('refuses bad settings, naming the variable', async (t) => {
     [{ INVITATIONS_PER_HOUR: '0' }, /INVITATIONS_PER_HOUR/]
   ]
   for (const [env, message] of bad) t.throws(() => loadConfig(env), message, JSON.stringify(env))
+  t.throws(() => loadConfig({ REDIS_CLUSTER_NODES: 'redis://:hunter2@r1/0' }), { message: /REDIS_CLUSTER_NODES entries must be .*"redis:\/\/\*\*\*@r1\/0"/ }, 'a bad entry is shown without its password')
 })

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { FastifyInstance, FastifyServerOptions, LightMyRequestResponse } from 'fastify'
 import t, { type Test } from 'tap'
 import { connectRedisEngine, createMemoryEngine, type Engine } from '@webchat/engine'
+import { redisTarget } from '@webchat/service-kit'
 import { LIMITS, SIGN_IN_COOKIE } from '@webchat/shared'
 import { startRedis, startSmtpSink, type SmtpSink, type TestRedis } from '@webchat/testkit'
 import { buildApp, type AppOptions } from '../src/app.js'
@@ -66,7 +67,7 @@ export interface BuildOptions extends Partial<Omit<AppOptions, 'config'>> {
 /** The engine `config` describes, closed after the test (the app is given it and leaves it open). */
 export async function engineFor (t: Test, config: Config): Promise<Engine> {
   const engine = config.engine === 'redis'
-    ? await connectRedisEngine({ url: config.redisUrl, prefix: config.redisPrefix })
+    ? await connectRedisEngine({ ...redisTarget(config), prefix: config.redisPrefix })
     : createMemoryEngine()
   t.teardown(async () => { await engine.close() })
   return engine

@@ -1,8 +1,10 @@
 import { Writable } from 'node:stream'
 import t from 'tap'
 import pino from 'pino'
+import { checkRefusedRedisLog, withRefusedCredentials } from '@webchat/testkit'
 import { loggerOptions } from '../src/logger.js'
-import { build, mailedCode, requestCode, sessionCookie, verify, wrong } from './helper.js'
+import { buildApp } from '../src/app.js'
+import { build, mailedCode, requestCode, sessionCookie, testConfig, useRedis, verify, wrong } from './helper.js'
 
 t.test('logs are JSON and carry no codes, tokens, cookies or addresses', async (t) => {
   const lines: string[] = []
@@ -33,4 +35,14 @@ t.test('logs are JSON and carry no codes, tokens, cookies or addresses', async (
   }
   t.match(all, /"email":"\[redacted\]"/, 'redacted fields say so')
   t.match(all, /code mail failed/, 'mail failures are logged')
+})
+
+t.test('a Redis that refuses the password: the connection error is logged, the password is not', async (t) => {
+  const lines: string[] = []
+  const stream = new Writable({ write (chunk, _encoding, done) { lines.push(String(chunk)); done() } })
+  const loggerInstance = pino({ ...loggerOptions({ logLevel: 'warn' }) as object }, stream)
+  const config = await testConfig(t, 'memory', { ENGINE: 'redis', LOG_LEVEL: 'warn', REDIS_URL: withRefusedCredentials((await useRedis()).url) })
+  const app = await buildApp({ config, server: { logger: false, loggerInstance } })
+  t.teardown(async () => { await app.close() })
+  await checkRefusedRedisLog(t, lines)
 })

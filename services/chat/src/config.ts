@@ -1,7 +1,7 @@
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import Type, { type Static } from 'typebox'
-import { ConfigError, type Env, loadSettings, trustProxyOption, trustProxySetting } from '@webchat/service-kit'
+import { checkRedisSettings, ConfigError, engineDefault, type Env, loadSettings, redisClusterNodesSetting, trustProxyOption, trustProxySetting } from '@webchat/service-kit'
 import { LIMITS } from '@webchat/shared'
 
 const millis = (env: string, fallback: number, description: string) => Type.Integer({ env, minimum: 1, default: fallback, description })
@@ -19,8 +19,9 @@ export const ConfigSchema = Type.Object({
   ], { env: 'LOG_LEVEL', default: 'info', description: 'pino log level' }),
   // Chat logs the client's address (the upgrade, requests): nginx's unless its hop is trusted.
   trustProxy: trustProxySetting(),
-  engine: Type.Union([Type.Literal('memory'), Type.Literal('redis')], { env: 'ENGINE', description: 'state engine, `memory` or `redis`; default: redis when REDIS_URL is set, else memory' }),
-  redisUrl: Type.Optional(Type.String({ env: 'REDIS_URL', description: 'Redis URL for ENGINE=redis; every instance and the auth service share it' })),
+  engine: Type.Union([Type.Literal('memory'), Type.Literal('redis')], { env: 'ENGINE', description: 'state engine, `memory` or `redis`; default: redis when REDIS_URL or REDIS_CLUSTER_NODES is set, else memory' }),
+  redisUrl: Type.Optional(Type.String({ env: 'REDIS_URL', description: 'Redis URL for ENGINE=redis (one Redis); every instance and the auth service share it' })),
+  redisClusterNodes: redisClusterNodesSetting(),
   redisPrefix: Type.String({ env: 'REDIS_PREFIX', default: 'webchat:', description: 'prefix of every Redis key and channel; the same as the auth service\'s' }),
   authUrl: Type.String({ env: 'AUTH_URL', default: 'http://127.0.0.1:3001', description: 'base URL of the auth service' }),
   jwksUrl: Type.String({ env: 'JWKS_URL', description: 'where the auth service publishes its token-verifying keys; default: AUTH_URL + /.well-known/jwks.json' }),
@@ -79,11 +80,11 @@ const withoutTrailingSlash = (url: string): string => url.replace(/\/+$/, '')
  */
 export function loadConfig (env: Env = process.env): Config {
   const config = loadSettings(ConfigSchema, env, (values) => ({
-    engine: values.redisUrl === undefined ? 'memory' : 'redis',
+    engine: engineDefault(values),
     jwksUrl: `${withoutTrailingSlash(String(values.authUrl))}/.well-known/jwks.json`,
     instanceId: `${hostname().replace(/[^A-Za-z0-9_.-]/g, '-')}-${process.pid}-${randomBytes(3).toString('hex')}`
   }))
-  if (config.engine === 'redis' && config.redisUrl === undefined) throw new ConfigError('invalid configuration: ENGINE=redis needs REDIS_URL')
+  checkRedisSettings(config.engine, config)
   // Parsed again by the server; here so that a value Fastify would ignore stops the start.
   trustProxyOption(config.trustProxy)
   checkRoomAccess(config)

@@ -9,13 +9,14 @@ export function redactUrl (url: string): string {
 
 /**
  * pino options for the service: tokens (subprotocol header, `token` query parameter,
- * Authorization) never reach the log.
+ * Authorization) and Redis credentials never reach the log.
  */
 export function loggerOptions (config: Pick<Config, 'logLevel'>): NonNullable<FastifyServerOptions['logger']> {
   return {
     level: config.logLevel,
     redact: {
-      paths: ['req.headers.authorization', 'req.headers["sec-websocket-protocol"]', 'req.headers.cookie', 'req.query.token', 'token'],
+      // ioredis errors carry the failed command's arguments: a refused AUTH's are the Redis password.
+      paths: ['req.headers.authorization', 'req.headers["sec-websocket-protocol"]', 'req.headers.cookie', 'req.query.token', 'token', '*.command.args'],
       censor: '[redacted]'
     },
     serializers: {

@@ -6,6 +6,11 @@ import { names as shared, ownHashTag } from '@webchat/engine'
  */
 export const names = {
   ...shared,
+  /**
+   * Channel: the one logout channel of auth versions before the buckets (sessionRevokedChannel),
+   * still followed so that chat can be upgraded first; drop it once no such auth runs.
+   */
+  legacySessionRevokedChannel: 'session:revoked',
   /** Log (Redis Stream) of a room's messages. */
   roomLog: (room: string): string => `room-log:${room}`,
   /** Channel of a room: messages, presence, typing and read events, as finished frames. */

@@ -1,3 +1,5 @@
+import { hashBucket } from '@webchat/shared'
+
 /**
  * Events pushed to a user travel on one of USER_EVENT_BUCKETS channels chosen by a hash of the
  * user id, not on a channel per user: an instance subscribes to a bucket while it holds a
@@ -6,11 +8,7 @@
  */
 export const USER_EVENT_BUCKETS = 256
 
-export function bucketOf (userId: string): number {
-  let hash = 0x811c9dc5
-  for (let i = 0; i < userId.length; i++) hash = Math.imul(hash ^ userId.charCodeAt(i), 0x01000193)
-  return (hash >>> 0) % USER_EVENT_BUCKETS
-}
+export const bucketOf = (userId: string): number => hashBucket(userId, USER_EVENT_BUCKETS)
 
 export const encodeUserEvent = (userId: string, frame: string): string => `${userId.length}:${userId}${frame}`
 

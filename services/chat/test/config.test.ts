@@ -34,13 +34,16 @@ t.test('environment strings are converted and derived values filled in', async (
   t.equal(config.instanceId, 'chat-1')
   t.equal(loadConfig({ TRUST_PROXY: '10.248.0.10' }).trustProxy, '10.248.0.10', 'the proxy in front, as auth reads it')
   t.equal(loadConfig({ REDIS_URL: 'redis://x', ENGINE: 'memory' }).engine, 'memory')
+  t.match(loadConfig({ REDIS_CLUSTER_NODES: 'r1:7000,redis://r2:7001' }), { engine: 'redis', redisUrl: undefined, redisClusterNodes: ['r1:7000', 'redis://r2:7001'] }, 'redis when REDIS_CLUSTER_NODES is set')
 })
 
 t.test('bad values are named', async (t) => {
   t.throws(() => loadConfig({ PORT: 'eighty' }), ConfigError)
   t.throws(() => loadConfig({ PORT: '70000' }), /PORT/)
   t.throws(() => loadConfig({ ENGINE: 'mongo' }), /ENGINE/)
-  t.throws(() => loadConfig({ ENGINE: 'redis' }), /REDIS_URL/)
+  t.throws(() => loadConfig({ ENGINE: 'redis' }), /needs REDIS_URL .* or REDIS_CLUSTER_NODES/)
+  t.throws(() => loadConfig({ REDIS_URL: 'redis://x', REDIS_CLUSTER_NODES: 'r1:7000' }), /not both/)
+  t.throws(() => loadConfig({ REDIS_CLUSTER_NODES: 'r1:7000,r2:port' }), /REDIS_CLUSTER_NODES .*"r2:port"/)
   t.throws(() => loadConfig({ ROOM_HISTORY: '0' }), /ROOM_HISTORY/)
   t.throws(() => loadConfig({ INSTANCE_ID: 'has space' }), /INSTANCE_ID/)
   t.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/)

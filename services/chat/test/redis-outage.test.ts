@@ -4,6 +4,7 @@ import t from 'tap'
 import { startRedis } from '@webchat/testkit'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
+import { names } from '../src/names.js'
 import { ISSUER, startAuthStub } from './helpers/auth-stub.js'
 import { connect } from './helpers/client.js'
 import { eventually, startCluster } from './helpers/cluster.js'
@@ -113,7 +114,7 @@ t.test('redis: down at start: the instance starts (live, not ready, `unavailable
   const admin = new Redis(redis.url)
   t.teardown(() => admin.disconnect())
   await eventually(async () => {
-    await admin.publish(`${config.redisPrefix}session:revoked`, 'late-sid')
+    await admin.publish(`${config.redisPrefix}${names.sessionRevokedChannel(names.revocationBucketOf('late-sid'))}`, 'late-sid')
     return client.ws.readyState === client.ws.CLOSED || client.ws.readyState === client.ws.CLOSING
   }, 3000, 'closed after the revocation')
   t.equal((await client.closed).code, 4001)

@@ -71,6 +71,13 @@ t.test('auth, chat and the web config in one process on the memory engine', asyn
   t.equal(await closed, 4001, 'logout closes the socket of the session')
 })
 
+t.test('Redis settings pass through to both services, checked by their own config', async (t) => {
+  const config = loadConfig({ REDIS_CLUSTER_NODES: 'r1:7000,r2:7001' })
+  t.same([config.auth.redisClusterNodes, config.chat.redisClusterNodes], [['r1:7000', 'r2:7001'], ['r1:7000', 'r2:7001']])
+  t.same([config.auth.engine, config.chat.engine], ['memory', 'memory'], 'the all-in-one process stays on memory unless ENGINE says otherwise')
+  t.throws(() => loadConfig({ REDIS_URL: 'redis://r:6379', REDIS_CLUSTER_NODES: 'r1:7000' }), /not both/)
+})
+
 t.test('npm start: a miss under /docs is a JSON 404, and nothing there may be framed', async (t) => {
   const web = join(t.testdir(), 'web')
   mkdirSync(web)

@@ -4,33 +4,48 @@ import { names } from '../names.js'
 import type { Connections } from './connections.js'
 
 /**
- * Logout on any instance: auth publishes the session id, and this instance closes its sockets of
- * that session. The subscription is retried every second until it holds, so an instance started
- * while Redis is down follows logouts once it is back; start waits for it 5 s at most.
+ * Logout on any instance: auth publishes the session id on its session's bucket channel (one of
+ * names.sessionRevokedBuckets, so that no one cluster shard carries them all), and this instance,
+ * subscribed to every bucket (and to the single channel an older auth publishes on), closes its
+ * sockets of that session. Subscriptions that fail are retried every second until each holds, so
+ * an instance started while Redis is down follows logouts once it is back; start waits for them
+ * 5 s at most.
  * Resolves with the function that stops following.
  */
-export async function followLogouts ({ engine, connections, log }: { engine: Engine, connections: Connections, log: FastifyBaseLogger }): Promise<() => Promise<void>> {
-  let unsubscribe: Unsubscribe | null = null
+export async function followLogouts ({ engine, connections, log }: {
+  engine: Engine
+  connections: Pick<Connections, 'endSession'>
+  log: Pick<FastifyBaseLogger, 'info' | 'error'>
+}): Promise<() => Promise<void>> {
+  const channels = [
+    ...Array.from({ length: names.sessionRevokedBuckets }, (_, bucket) => names.sessionRevokedChannel(bucket)),
+    names.legacySessionRevokedChannel
+  ]
+  const held = new Map<string, Unsubscribe>()
   let retry: NodeJS.Timeout | undefined
   let stopped = false
-  const subscribe = async (): Promise<Unsubscribe> => {
-    const attempt = engine.pubsub.subscribe(names.sessionRevokedChannel, (sid) => {
-      const closed = connections.endSession(sid)
-      if (closed > 0) log.info({ sockets: closed }, 'session ended: sockets closed')
-    })
-    attempt.then((done) => {
-      if (stopped) void done().catch(() => {})
-      else unsubscribe = done
-    }, (err: unknown) => {
-      log.error({ err }, 'cannot subscribe to session revocations; retrying')
-      if (!stopped) retry = setTimeout(() => { void subscribe().catch(() => {}) }, 1000)
-    })
-    return await attempt
+  const onRevoked = (sid: string): void => {
+    const closed = connections.endSession(sid)
+    if (closed > 0) log.info({ sockets: closed }, 'session ended: sockets closed')
   }
-  await engineDeadline(subscribe(), 5000).catch(() => {})
+  const subscribeMissing = async (): Promise<void> => {
+    const missing = channels.filter((channel) => !held.has(channel))
+    const results = await Promise.allSettled(missing.map(async (channel) => await engine.pubsub.subscribe(channel, onRevoked)))
+    const failures: unknown[] = []
+    for (const [i, result] of results.entries()) {
+      if (result.status === 'rejected') failures.push(result.reason)
+      else if (stopped) void result.value().catch(() => {})
+      else held.set(missing[i]!, result.value)
+    }
+    if (failures.length === 0) return
+    log.error({ err: failures[0], missing: failures.length }, 'cannot subscribe to session revocations; retrying')
+    if (!stopped) retry = setTimeout(() => { void subscribeMissing().catch(() => {}) }, 1000)
+    throw failures[0]
+  }
+  await engineDeadline(subscribeMissing(), 5000).catch(() => {})
   return async () => {
     stopped = true
     clearTimeout(retry)
-    await unsubscribe?.().catch(() => {})
+    await Promise.all([...held.values()].map(async (unsubscribe) => { await unsubscribe().catch(() => {}) }))
   }
 }

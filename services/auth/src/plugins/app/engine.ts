@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import { connectRedisEngine, createMemoryEngine, type Engine } from '@webchat/engine'
+import { redisTarget } from '@webchat/service-kit'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -9,7 +10,7 @@ declare module 'fastify' {
 
 /**
  * The state engine: the one passed in (left open on close, its owner closes it), or one made
- * from ENGINE (memory, or Redis over two connections of its own), closed with the app. Start
+ * from ENGINE (memory, or Redis or a Redis Cluster over two connections of its own), closed with the app. Start
  * waits up to 2 s for the Redis connections, never fails on them: when Redis is down the service
  * runs anyway (live, not ready, 503 for what needs Redis) and is ready once Redis is, instead of
  * exiting into a restart loop.
@@ -19,11 +20,11 @@ export default fp<{ engine?: Engine }>(async function enginePlugin (fastify, opt
     fastify.decorate('engine', opts.engine)
     return
   }
-  const { engine: kind, redisUrl, redisPrefix } = fastify.authConfig
+  const { engine: kind, redisPrefix } = fastify.authConfig
   const log = fastify.log.child({ engine: kind })
   const engine = kind === 'redis'
     ? await connectRedisEngine({
-      url: redisUrl,
+      ...redisTarget(fastify.authConfig),
       prefix: redisPrefix,
       connectTimeoutMs: 2000,
       whenUnreachable: 'continue',

@@ -14,7 +14,7 @@ export function createRevocations ({ engine, tokenTtlMs }: { engine: Engine, tok
       // The key first: a chat instance that sees the message may check it at once. The message
       // goes out even when the key cannot be stored, so that open sockets close whatever happens.
       const stored = await engine.kv.set(names.revokedSession(sid), '1', tokenTtlMs + 60_000).then(() => null, (err: unknown) => err)
-      await engine.pubsub.publish(names.sessionRevokedChannel, sid)
+      await engine.pubsub.publish(names.sessionRevokedChannel(names.revocationBucketOf(sid)), sid)
       if (stored !== null) throw stored
     },
     isRevoked: async (sid) => await engine.kv.get(names.revokedSession(sid)) !== null

@@ -52,13 +52,13 @@ for (const kind of ENGINES) {
     t.equal(active.json().sid, payload.sid)
 
     const revoked: string[] = []
-    const unsubscribe = await built.engine.pubsub.subscribe(names.sessionRevokedChannel, (sid) => revoked.push(sid))
+    const unsubscribe = await built.engine.pubsub.subscribe(names.sessionRevokedChannel(names.revocationBucketOf(String(payload.sid))), (sid) => revoked.push(sid))
     t.teardown(unsubscribe)
     const loggedOutAt = Date.now()
     const out = await app.inject({ method: 'POST', url: '/auth/logout', headers: { cookie } })
     t.equal(out.statusCode, 204)
     while (revoked.length === 0 && Date.now() - loggedOutAt < 2000) await new Promise((resolve) => setTimeout(resolve, 5))
-    t.same(revoked, [payload.sid], 'revocation published with the sid')
+    t.same(revoked, [payload.sid], 'revocation published with the sid, on its session\'s bucket')
     t.ok(Date.now() - loggedOutAt < 1000, `chat instances hear of it within 1 s (${Date.now() - loggedOutAt} ms)`)
     t.equal(await built.engine.kv.get(names.revokedSession(String(payload.sid))), '1')
 

@@ -114,7 +114,9 @@ for (const kind of ENGINES) {
       const built = await build(t, kind)
       const cookie = await signIn(built, 'full@example.com')
       const revoked: string[] = []
-      await built.engine.pubsub.subscribe(names.sessionRevokedChannel, (id) => { revoked.push(id) })
+      for (let bucket = 0; bucket < names.sessionRevokedBuckets; bucket++) {
+        await built.engine.pubsub.subscribe(names.sessionRevokedChannel(bucket), (id) => { revoked.push(id) })
+      }
       // The store refuses the revocation key (full), and only that one.
       const set = built.engine.kv.set.bind(built.engine.kv)
       built.engine.kv.set = async (key, ...rest) => {

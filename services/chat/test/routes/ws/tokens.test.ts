@@ -136,7 +136,7 @@ for (const kind of ENGINES) {
       const b = await cluster.connect(1, { sub: 'leaving', sid: 'bye' })
       const other = await cluster.connect(1, { sub: 'leaving', sid: 'stays' })
       const started = Date.now()
-      await cluster.engine.pubsub.publish(names.sessionRevokedChannel, 'bye')
+      await cluster.engine.pubsub.publish(names.sessionRevokedChannel(names.revocationBucketOf('bye')), 'bye')
       const [closedA, closedB] = await Promise.all([a.closed, b.closed])
       t.equal(closedA.code, 4001)
       t.equal(closedB.code, 4001)
