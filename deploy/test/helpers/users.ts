@@ -10,8 +10,11 @@ export interface User {
   conn: Connection
   closes: number[]
   states: ConnectionState[]
-  /** Every message delivered to the app: live ones and those a rejoin recovered. */
-  seen: Array<{ id: string, text: string }>
+  /**
+   * Every message delivered to the app: live ones and those a (re)join brought (`via`). Ids are
+   * unique within a room only: two rooms' logs (on two shards) can make the same id.
+   */
+  seen: Array<{ room: string, id: string, text: string, via: 'live' | 'joined' }>
 }
 
 /** The next `event` on `conn` that `match`es, or a rejection after `ms`. */
@@ -34,8 +37,8 @@ export async function connect (t: Test, topo: Topology, email: string, name: str
   t.teardown(() => conn.close())
   const user: User = { auth, conn, closes, states: [], seen: [] }
   conn.on('state', (s) => user.states.push(s))
-  conn.on('message', (m) => user.seen.push({ id: m.id, text: m.text }))
-  conn.on('joined', (j) => user.seen.push(...j.messages.map((m) => ({ id: m.id, text: m.text }))))
+  conn.on('message', (m) => user.seen.push({ room: m.room, id: m.id, text: m.text, via: 'live' }))
+  conn.on('joined', (j) => user.seen.push(...j.messages.map((m) => ({ room: j.room, id: m.id, text: m.text, via: 'joined' as const }))))
   await next(conn, 'joined', (j) => j.room === room, 15_000)
   return user
 }
@@ -52,11 +55,11 @@ export async function waitForCounts (chats: ChatInstance[], expected: number[], 
   return counts
 }
 
-/** Waits until every id in `ids` has been seen by `user` (or `ms` passed: the caller checks). */
-export async function waitForAll (user: User, ids: string[], ms = 10_000): Promise<void> {
+/** Waits until every id in `ids` has been seen by `user` in `room` (or `ms` passed: the caller checks). */
+export async function waitForAll (user: User, room: string, ids: string[], ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms
   while (Date.now() < deadline) {
-    const seen = new Set(user.seen.map((m) => m.id))
+    const seen = new Set(user.seen.filter((m) => m.room === room).map((m) => m.id))
     if (ids.every((id) => seen.has(id))) return
     await sleep(50)
   }
@@ -72,4 +75,5 @@ export async function within<T> (promise: Promise<T>, ms: number): Promise<T | u
   }
 }
 
-export const timesSeen = (user: User, id: string): number => user.seen.filter((m) => m.id === id).length
+/** How often `user` was shown the message `id` of `room`. */
+export const timesSeen = (user: User, room: string, id: string): number => user.seen.filter((m) => m.room === room && m.id === id).length

@@ -50,6 +50,13 @@ export interface Counters {
 
 export type Unsubscribe = () => Promise<void>
 
+/**
+ * Told of an interrupt or a resume: `channels` names the channels concerned (as subscribed), or is
+ * undefined for every channel. On one Redis it is always every channel; on a cluster, the channels
+ * of the shard that failed or moved, so that the rooms of the other shards go on undisturbed.
+ */
+export type ScopeListener = (channels?: ReadonlySet<string>) => void
+
 /** Fire-and-forget messages to every instance subscribed to a channel. */
 export interface PubSub {
   publish (channel: string, message: string): Promise<void>
@@ -63,12 +70,12 @@ export interface PubSub {
    * may never arrive, and those that arrive after the reconnect may come before the catch-up (hold
    * them until it is done).
    */
-  onInterrupt (listener: () => void): () => void
+  onInterrupt (listener: ScopeListener): () => void
   /**
    * Called after the subscriber connection was lost and came back with its subscriptions
    * restored. Messages published meanwhile are lost: callers catch up from their logs.
    */
-  onResume (listener: () => void): () => void
+  onResume (listener: ScopeListener): () => void
 }
 
 export interface LogEntry {

@@ -1,14 +1,17 @@
 import type { Cluster, Redis } from 'ioredis'
-import { EngineUnavailableError, type PubSub } from '../types.js'
+import { EngineUnavailableError, type PubSub, type ScopeListener } from '../types.js'
 import { engineDeadline } from '../deadline.js'
 import type { Guard } from './guard.js'
 import type { RedisNames } from './names.js'
+import { watchShards } from './shards.js'
 
 interface Subscription {
   handler: (message: string) => void
 }
 
 interface Channel {
+  /** The name the caller subscribed (without prefix or tag): what interrupt and resume scopes hold. */
+  name: string
   subscriptions: Set<Subscription>
   /** Settles when Redis confirmed the SUBSCRIBE. */
   active: Promise<void>
@@ -57,19 +60,13 @@ function wireOf (client: Redis | Cluster, subscriber: Redis | Cluster, sharded: 
   }
 }
 
-/** How often a cluster subscriber checks whether its channels are held again after a loss. */
-const RECOVER_EVERY_MS = 500
-
 /**
  * Pub/sub over a dedicated subscriber connection: one SUBSCRIBE per channel however many
  * handlers share it, dispatch by channel name, and `onResume` once a lost connection is back
  * with every channel confirmed subscribed again.
  *
- * On a cluster (names.cluster) channels are sharded (SSUBSCRIBE/SPUBLISH): each shard's
- * subscriber connection can fail on its own (its primary dies, its slots move), and the client
- * library re-subscribes on the new owner without saying when that is confirmed. So a lost shard
- * connection, or a changed topology, is an interrupt here, and resume waits until every channel
- * is confirmed subscribed again by a command of our own.
+ * On a cluster (names.cluster) channels are sharded (SSUBSCRIBE/SPUBLISH) and fail shard by
+ * shard (shards.ts): interrupt and resume then name the channels of the lost shard only.
  */
 export function createRedisPubSub (deps: RedisPubSubDeps): RedisPubSub {
   const { client, subscriber, names, onClient, onSubscriber, onError } = deps
@@ -78,8 +75,8 @@ export function createRedisPubSub (deps: RedisPubSubDeps): RedisPubSub {
   const channels = new Map<string, Channel>()
   /** Channels left without handlers while the subscriber was down: unsubscribed on resume. */
   const stale = new Set<string>()
-  const resumeListeners = new Set<() => void>()
-  const interruptListeners = new Set<() => void>()
+  const resumeListeners = new Set<ScopeListener>()
+  const interruptListeners = new Set<ScopeListener>()
   let connected = subscriber.status === 'ready'
   let lost = false
 
@@ -137,10 +134,10 @@ export function createRedisPubSub (deps: RedisPubSubDeps): RedisPubSub {
     notify(resumeListeners)
   }
 
-  const notify = (listeners: Set<() => void>): void => {
+  const notify = (listeners: Set<ScopeListener>, scope?: ReadonlySet<string>): void => {
     for (const listener of [...listeners]) {
       try {
-        listener()
+        listener(scope)
       } catch (err) {
         onError(err)
       }
@@ -156,61 +153,30 @@ export function createRedisPubSub (deps: RedisPubSubDeps): RedisPubSub {
   }
   const onReady = (): void => {
     connected = true
-    if (!lost || sharded) return
+    if (!lost) return
     lost = false
     void resume()
   }
 
-  // Cluster: after a loss, try every RECOVER_EVERY_MS to confirm every channel subscribed where
-  // the topology now puts it; the first success is the resume.
-  let recovering: NodeJS.Timeout | undefined
-  const recover = (): void => {
-    recovering = undefined
-    if (!lost) return
-    if (subscriber.status !== 'ready') {
-      recovering = setTimeout(recover, RECOVER_EVERY_MS)
-      return
-    }
-    void restore().then(() => {
-      // Lost again meanwhile: the newer attempt resumes.
-      if (!lost || recovering !== undefined) return
-      lost = false
-      notify(resumeListeners)
-    }, () => {
-      if (lost && recovering === undefined) recovering = setTimeout(recover, RECOVER_EVERY_MS)
+  /** The callers' names of channels (full names), those still subscribed. */
+  const scopeOf = (full: string[]): ReadonlySet<string> =>
+    new Set(full.flatMap((channel) => { const name = channels.get(channel)?.name; return name === undefined ? [] : [name] }))
+  const shards = sharded
+    ? watchShards(subscriber as Cluster, {
+      wanted: () => channels.keys(),
+      confirm: async (lostChannels) => {
+        await onSubscriber(async () => await wire.subscribe(lostChannels))
+        const unwanted = [...stale].filter((channel) => !channels.has(channel))
+        if (unwanted.length > 0) await onSubscriber(async () => await wire.unsubscribe(unwanted)).catch(() => {})
+        for (const channel of unwanted) stale.delete(channel)
+      },
+      lost: (lostChannels) => { notify(interruptListeners, scopeOf(lostChannels)) },
+      back: (channelsBack) => { notify(resumeListeners, scopeOf(channelsBack)) }
     })
-  }
-  const onShardLost = (): void => {
-    // Without a channel nothing can be lost: a later subscribe confirms itself.
-    if (!lost && channels.size === 0) return
-    if (!lost) {
-      lost = true
-      notify(interruptListeners)
-    }
-    if (recovering === undefined) recovering = setTimeout(recover, RECOVER_EVERY_MS)
-  }
-  const onClusterClose = (): void => {
-    connected = false
-    onShardLost()
-  }
-  // The subscriber group says it is ready once at start (nothing to lose yet), then after each
-  // change of topology, when channels may have moved.
-  let groupStarted = false
-  const onTopology = (): void => {
-    if (!groupStarted) {
-      groupStarted = true
-      return
-    }
-    onShardLost()
-  }
+    : undefined
 
   subscriber.on(wire.messageEvent, onMessage)
-  if (sharded) {
-    subscriber.on('close', onClusterClose)
-    subscriber.on('-node', onShardLost)
-    subscriber.on('subscribersReady', onTopology)
-    subscriber.on('ready', onReady)
-  } else {
+  if (!sharded) {
     subscriber.on('close', onClose)
     subscriber.on('ready', onReady)
   }
@@ -226,11 +192,11 @@ export function createRedisPubSub (deps: RedisPubSubDeps): RedisPubSub {
       if (state === undefined) {
         if (subscriber.status !== 'ready') throw new EngineUnavailableError(`Redis subscriber is unavailable (connection ${subscriber.status})`)
         const active = onSubscriber(async () => { await wire.subscribe([channel]) })
-        const created: Channel = { subscriptions: new Set(), active }
+        const created: Channel = { name, subscriptions: new Set(), active }
         state = created
         channels.set(channel, created)
         stale.delete(channel)
-        active.catch(() => {
+        active.then(() => { if (channels.get(channel) === created) shards?.placed(channel) }, () => {
           if (channels.get(channel) !== created) return
           channels.delete(channel)
           stale.add(channel) // the SUBSCRIBE may still land
@@ -252,6 +218,7 @@ export function createRedisPubSub (deps: RedisPubSubDeps): RedisPubSub {
         own.subscriptions.delete(subscription)
         if (own.subscriptions.size > 0 || channels.get(channel) !== own) return
         channels.delete(channel)
+        shards?.forget(channel)
         await release(channel, own)
       }
     },
@@ -267,14 +234,9 @@ export function createRedisPubSub (deps: RedisPubSubDeps): RedisPubSub {
     },
 
     async close (unsubscribe) {
-      clearTimeout(recovering)
-      recovering = undefined
-      lost = false
+      shards?.close()
       subscriber.off(wire.messageEvent, onMessage)
       subscriber.off('close', onClose)
-      subscriber.off('close', onClusterClose)
-      subscriber.off('-node', onShardLost)
-      subscriber.off('subscribersReady', onTopology)
       subscriber.off('ready', onReady)
       resumeListeners.clear()
       interruptListeners.clear()

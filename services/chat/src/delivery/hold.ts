@@ -149,9 +149,9 @@ export function holdRelayed (room: RoomHold, payload: string): boolean {
 }
 
 export interface Outage<R extends RoomHold> {
-  /** Pub/sub lost: every room goes HOLDING. */
+  /** Pub/sub lost for these rooms (all, or one cluster shard's): each goes HOLDING. */
   interrupt (rooms: Iterable<R>): void
-  /** Pub/sub back: every room catches up from its log, then relays what it held. */
+  /** Pub/sub back for these rooms: each catches up from its log, then relays what it held. */
   resume (rooms: Iterable<R>): Promise<Array<PromiseSettledResult<void>>>
 }
 
@@ -160,8 +160,8 @@ export interface Outage<R extends RoomHold> {
  * message to the room as pub/sub would have.
  */
 export function createOutage<R extends RoomHold> (read: (room: R) => Promise<void>, relay: (room: R, payload: string) => void): Outage<R> {
-  /** Lost and not back yet: a catch-up that ends meanwhile keeps holding. */
-  let down = false
+  /** Rooms lost and not back yet (on a cluster, those of one shard): a catch-up that ends meanwhile keeps holding. */
+  const down = new WeakSet<R>()
 
   const catchUp = async (room: R): Promise<void> => {
     room.pending ??= []
@@ -180,7 +180,7 @@ export function createOutage<R extends RoomHold> (read: (room: R) => Promise<voi
       } while (room.again)
     } finally {
       room.catchingUp = false
-      if (!down) {
+      if (!down.has(room)) {
         const held = room.pending ?? []
         room.pending = null
         for (const payload of held) relay(room, payload)
@@ -190,12 +190,15 @@ export function createOutage<R extends RoomHold> (read: (room: R) => Promise<voi
 
   return {
     interrupt (rooms) {
-      down = true
-      for (const room of rooms) room.pending ??= []
+      for (const room of rooms) {
+        down.add(room)
+        room.pending ??= []
+      }
     },
     async resume (rooms) {
-      down = false
-      return await Promise.allSettled([...rooms].map(catchUp))
+      const back = [...rooms]
+      for (const room of back) down.delete(room)
+      return await Promise.allSettled(back.map(catchUp))
     }
   }
 }

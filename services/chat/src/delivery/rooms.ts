@@ -31,10 +31,10 @@ export interface Rooms {
   publish (frame: ServerFrame & { room: string }): Promise<void>
   get (room: string): LocalRoom | undefined
   all (): IterableIterator<LocalRoom>
-  /** Pub/sub was lost: every room holds what it is relayed until `catchUp`. */
-  interrupt (): void
-  /** Fills the gap after a pub/sub outage: every room replays its log after its last id. */
-  catchUp (): Promise<void>
+  /** Pub/sub was lost (for the rooms whose channels `scope` names, or all): they hold what they are relayed until `catchUp`. */
+  interrupt (scope?: ReadonlySet<string>): void
+  /** Fills the gap after a pub/sub outage: each room in `scope` (or every room) replays its log after its last id. */
+  catchUp (scope?: ReadonlySet<string>): Promise<void>
   close (): Promise<void>
 }
 
@@ -53,6 +53,10 @@ export function createRooms ({ engine, config, metrics, outbox, log }: Deps): Ro
     }
     feeds.deliver(room.feed, payload)
   }
+
+  /** The rooms whose channels `scope` names (a cluster shard's), or all of them. */
+  const inScope = (scope: ReadonlySet<string> | undefined): LocalRoom[] =>
+    scope === undefined ? [...rooms.values()] : [...rooms.values()].filter((room) => scope.has(names.roomChannel(room.name)))
 
   const subscribe = async (room: LocalRoom): Promise<void> => {
     room.unsubscribe = await engine.pubsub.subscribe(names.roomChannel(room.name), (payload) => relay(room, payload))
@@ -132,11 +136,11 @@ export function createRooms ({ engine, config, metrics, outbox, log }: Deps): Ro
     },
     get: (name) => rooms.get(name),
     all: () => rooms.values(),
-    interrupt () {
-      outage.interrupt(rooms.values())
+    interrupt (scope) {
+      outage.interrupt(inScope(scope))
     },
-    async catchUp () {
-      const results = await outage.resume(rooms.values())
+    async catchUp (scope) {
+      const results = await outage.resume(inScope(scope))
       for (const result of results) {
         if (result.status === 'rejected') log.error({ err: result.reason }, 'catch-up from the room log failed')
       }

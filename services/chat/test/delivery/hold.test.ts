@@ -163,6 +163,28 @@ t.test('a room: back again while catching up reads once more (AGAIN); lost again
   t.equal(r.pending, null, 'LIVE')
 })
 
+t.test('rooms of one lost shard hold; the others stay LIVE, and a shard coming back does not release another', async (t) => {
+  const { outage, gate } = outageOf()
+  const [a, b, c] = [room(), room(), room()]
+  outage.interrupt([a])
+  t.equal(hold.holdRelayed(b, 'b1'), false, 'a room outside the interrupt relays at once')
+  t.equal(hold.holdRelayed(a, 'a1'), true, 'the lost shard\'s room holds')
+  outage.interrupt([c])
+  const aBack = outage.resume([a])
+  await tick()
+  t.same([a.reads, c.reads], [1, 0], 'only the room that came back reads its log')
+  gate()
+  await aBack
+  t.same({ relayed: a.relayed, pending: a.pending }, { relayed: ['a1'], pending: null }, 'it is LIVE again')
+  t.same(c.pending, [], 'the other lost shard\'s room keeps HOLDING')
+  t.equal(hold.holdRelayed(c, 'c1'), true)
+  const cBack = outage.resume([c])
+  await tick()
+  gate()
+  await cBack
+  t.same(c.relayed, ['c1'], 'until its own shard is back')
+})
+
 t.test('a room whose subscription failed drops its hold and reads nothing', async (t) => {
   const { outage } = outageOf()
   const ready = Promise.reject(new Error('no subscription'))

@@ -9,13 +9,14 @@ declare module 'fastify' {
 export default fp(async (fastify) => {
   const rooms = createRooms({ engine: fastify.engine, config: fastify.chatConfig, metrics: fastify.chatMetrics, outbox: fastify.outbox, log: fastify.log })
   fastify.decorate('rooms', rooms)
-  const stopInterrupt = fastify.engine.pubsub.onInterrupt(() => {
-    fastify.log.warn('pub/sub lost: rooms hold what they are relayed until they catch up')
-    rooms.interrupt()
+  // On a cluster the engine names the channels of the shard that failed: only their rooms wait.
+  const stopInterrupt = fastify.engine.pubsub.onInterrupt((scope) => {
+    fastify.log.warn({ channels: scope?.size ?? 'all' }, 'pub/sub lost: rooms hold what they are relayed until they catch up')
+    rooms.interrupt(scope)
   })
-  const stop = fastify.engine.pubsub.onResume(() => {
-    fastify.log.info('pub/sub resumed: catching up every room from its log')
-    void rooms.catchUp()
+  const stop = fastify.engine.pubsub.onResume((scope) => {
+    fastify.log.info({ channels: scope?.size ?? 'all' }, 'pub/sub resumed: catching up rooms from their logs')
+    void rooms.catchUp(scope)
   })
   fastify.addHook('onClose', async () => {
     stopInterrupt()
