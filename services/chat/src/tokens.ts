@@ -41,7 +41,13 @@ export function createTokens ({ config, engine, keys }: { config: Config, engine
     await engineDeadline(engine.kv.get(names.revokedSession(claims.sid)), timeout) !== null
   const mark = async (claims: TokenClaims): Promise<boolean> => {
     const ttl = Math.max(1000, claims.exp * 1000 - Date.now() + CLOCK_TOLERANCE_S * 1000)
-    return await engineDeadline(engine.kv.setIfAbsent(names.usedToken(claims.jti), '1', ttl), timeout)
+    // A chat instance of the version before claims marked a used token with a key of its own,
+    // kept until the token expires: a token used there opens no second connection here.
+    const [claimed, marked] = await Promise.all([
+      engineDeadline(engine.kv.claim(names.usedTokens(claims.sub), claims.jti, ttl), timeout),
+      engineDeadline(engine.kv.get(names.usedToken(claims.jti)), timeout)
+    ])
+    return claimed && marked === null
   }
   const ended = (): Error => new errors.InvalidToken('the session of this token has ended')
   const used = (): Error => new errors.InvalidToken('token already used: fetch a new one')
