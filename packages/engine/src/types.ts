@@ -26,7 +26,7 @@ export interface KeyValueStore {
   /** Sets only when absent; true when this call set it. */
   setIfAbsent (key: string, value: string, ttlMs?: number, options?: KvWriteOptions): Promise<boolean>
   /**
-   * Claims `member` of `group` for `ttlMs`: true when this call made the claim, false while an
+   * Claims `member` (non-empty) of `group` for `ttlMs`: true when this call made the claim, false while an
    * earlier one is live (of concurrent callers exactly one gets true). For many short-lived marks
    * (used token ids, grouped by user): a group's claims are kept together (on Redis two hashes in
    * the group's slot, tens of bytes a claim), so keep a group's claims bounded by its owner's rate.

@@ -40,7 +40,9 @@ t.test('redis: a log keeps its idempotency keys in at most two hashes, holding a
   const held = (await Promise.all(windows.map(async (key) => await admin.hlen(key)))).reduce((a, b) => a + b, 0)
   t.ok(held > 0 && held < 30, `${held} of 60 keys held: those of about the last two ttls`)
   t.ok((await Promise.all(windows.map(async (key) => await admin.pttl(key)))).every((ms) => ms === -2 || (ms > 0 && ms <= 100)), 'each window expires with its newest key')
-  t.ok(Object.values(await admin.hgetall(windows[0]!)).every((value) => /^\d+-\d+\/100$/.test(value)), 'a field holds <id>/<ttl>')
+  const { '': started, ...fields } = await admin.hgetall(windows[0]!)
+  t.ok(Number(started) > Date.now() - 1000, 'field \'\' holds when the window started')
+  t.ok(Object.entries(fields).every(([field, value]) => field.length === 11 && /^\d+-\d+\/100$/.test(value)), 'the others: a key\'s digest → <id>/<ttl>')
   await sleep(150)
   t.same(await admin.keys(`${prefix}log-idempotency-window:*`), [], 'gone once idle past the ttl')
 })
@@ -55,15 +57,18 @@ t.test('redis: an idempotency key stored as a key of its own before windows stil
   t.equal((await engine.logs.info('room')).length, 1, 'nothing stored')
 })
 
-t.test('redis: a group\'s claims are two hashes of deadlines that expire with the group\'s newest claim', async (t) => {
+t.test('redis: a group\'s claims are fields of deadlines in a hash that expires with the group\'s newest claim', async (t) => {
   const prefix = redis.prefix()
   const engine = await connectRedisEngine({ url: redis.url, prefix })
   t.teardown(() => engine.close())
   for (let i = 0; i < 5; i++) t.equal(await engine.kv.claim('used-tokens:{u1}', `jti-${i}`, 60_000), true)
   const keys = (await admin.keys(`${prefix}*`)).sort()
-  t.same(keys, [`${prefix}claims:used-tokens:{u1}:current`, `${prefix}claims:used-tokens:{u1}:previous`])
-  const deadlines = Object.values(await admin.hgetall(keys[0]!)).map(Number)
-  t.ok(deadlines.every((at) => at > Date.now() + 55_000 && at <= Date.now() + 60_000), 'each field holds its deadline in ms')
+  t.same(keys, [`${prefix}claims:used-tokens:{u1}:current`], 'claims within one ttl share one hash')
+  const { '': started, ...fields } = await admin.hgetall(keys[0]!)
+  t.ok(Number(started) <= Date.now(), 'which records when it started')
+  const deadlines = Object.values(fields).map(Number)
+  t.equal(deadlines.length, 5)
+  t.ok(deadlines.every((at) => at > Date.now() + 55_000 && at <= Date.now() + 60_000), 'each member holds its deadline in ms')
   t.ok((await admin.pttl(keys[0]!)) > 55_000)
 })
 

@@ -1,4 +1,4 @@
-import { ttlMs } from '../arguments.js'
+import { claimMember, ttlMs } from '../arguments.js'
 import type { KeyValueStore } from '../types.js'
 import type { Store } from './store.js'
 
@@ -22,7 +22,7 @@ export function createMemoryKv (store: Store, now: () => number): KeyValueStore 
       return true
     },
     async claim (group, member, ttl) {
-      const name = claimName(group, member)
+      const name = claimName(group, claimMember(member))
       const expiresAt = now() + ttlMs(ttl)
       if (store.get('claim', name) !== undefined) return false
       store.put(name, { kind: 'claim', expiresAt })

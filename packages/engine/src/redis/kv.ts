@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis'
-import { ttlMs } from '../arguments.js'
+import { claimMember, ttlMs } from '../arguments.js'
 import type { KeyValueStore } from '../types.js'
 import type { RedisNames } from './names.js'
 import { defineScript } from './script.js'
@@ -11,14 +11,13 @@ import { windowsLua } from './windows.js'
  */
 const claim = defineScript(windowsLua + `
 local now = nowMs()
-rotate(KEYS[1], KEYS[2])
+local ttl = tonumber(ARGV[2])
+rotate(KEYS[1], KEYS[2], now, ttl)
 for _, window in ipairs(KEYS) do
   local deadline = redis.call('HGET', window, ARGV[1])
   if deadline and tonumber(deadline) > now then return 0 end
 end
-local ttl = tonumber(ARGV[2])
-redis.call('HSET', KEYS[1], ARGV[1], ms(now + ttl))
-cover(KEYS[1], ttl)
+put(KEYS[1], ARGV[1], ms(now + ttl), now, ttl)
 return 1
 `)
 
@@ -39,7 +38,7 @@ export function createRedisKv (client: Redis | Cluster, names: RedisNames): KeyV
     },
     async claim (group, member, ttl) {
       const keys = [names.claims(group, 'current'), names.claims(group, 'previous')]
-      return await claim.run(client, keys, [member, ttlMs(ttl)]) === 1
+      return await claim.run(client, keys, [claimMember(member), ttlMs(ttl)]) === 1
     },
     async consume (key) {
       return await client.getdel(names.kv(key))

@@ -76,11 +76,13 @@ export function kvContract (t: Test, setup: Setup): void {
     t.equal(await kv.claim('u1', 'a', 10_000), false, 'again: already claimed')
     t.equal(await kv.claim('u1', 'b', 10_000), true, 'another member')
     t.equal(await kv.claim('u2', 'a', 10_000), true, 'the same member in another group')
-    t.equal(await kv.claim('u1:a', '', 10_000), true, 'group and member never run into each other')
+    t.equal(await kv.claim('u1:a', 'b', 10_000), true, 'group and member never run into each other')
+    t.equal(await kv.claim('u1', 'a:b', 10_000), true)
     t.equal(await kv.get('u1'), null, 'claims are not kv keys')
     const wins = await Promise.all(Array.from({ length: 20 }, async () => await kv.claim('u1', 'race', 10_000)))
     t.equal(wins.filter(Boolean).length, 1, 'one of 20 concurrent callers claims it')
     await t.rejects(kv.claim('u1', 'c', 0), RangeError)
+    await t.rejects(kv.claim('u1', '', 1000), RangeError, 'an empty member is refused')
   })
 
   t.test('kv: a claim lives its own ttl, however many claims of its group come and go', async (t) => {
