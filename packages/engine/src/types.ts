@@ -92,7 +92,10 @@ export interface AppendOptions {
    * so a relayed frame is encoded once and carries its log id.
    */
   publish?: { channel: string, before: string, after: string }
-  /** A repeated append with the same key within `ttlMs` stores nothing and returns the first id. */
+  /**
+   * A repeated append with the same key within `ttlMs` of the first stores nothing and returns the
+   * first id (the first append's `ttlMs` counts, whatever a repeat gives).
+   */
   idempotency?: { key: string, ttlMs: number }
 }
 

@@ -1,7 +1,7 @@
 /**
  * Lua shared by the scripts that keep short-lived per-item state (idempotency keys, claims) in two
  * hashes per owner instead of one key per item: a hash field costs tens of bytes where a key with
- * a TTL costs 150 to 250, and an owner's items stay in its slot.
+ * a TTL costs 130 to 250, and an owner's items stay in its slot.
  *
  * Each item's value carries its own deadline, checked against Redis's clock (TIME), so an item
  * lives exactly its TTL, as a key of its own would. Writes go to `current`, which records when it
@@ -9,9 +9,10 @@
  * hash expires when its last item does. Once `current` has taken writes for a TTL and `previous`
  * has expired (every item in it is dead), the next write renames `current` to `previous` and
  * starts a new `current`: each hash takes writes for about one TTL and lives about one more, so a
- * busy owner holds about two TTLs of items, and a quiet one a single hash. Only the turnover reads
- * the TTL a caller gives, and dropping `previous` only when it has expired keeps every live item
- * whatever TTLs callers give; no caller's clock is involved, so instances with skewed clocks agree.
+ * busy owner holds 1.5 TTLs of items on average (2 at most), and a quiet one a single hash. A call's
+ * TTL sets its own item's deadline and when the windows turn over, never what is dropped: dropping
+ * `previous` only once it has expired keeps every live item whatever TTLs callers give. No
+ * caller's clock is involved, so instances with skewed clocks agree.
  */
 export const windowsLua = `
 local function nowMs()
