@@ -19,11 +19,8 @@ export const names = {
   readMarker: (room: string, userId: string): string => `read:${room}:${userId}`,
   /** Key: set for 2 s after a user's typing event in a room, on any instance. */
   typing: (room: string, userId: string): string => `typing:${room}:${userId}`,
-  /**
-   * Claims group (`kv.claim`) of a user's token ids that have opened a connection (single use),
-   * tagged with the user: bounded by the tokens auth mints them (TOKEN_MINT_MAX).
-   */
-  usedTokens: (userId: string): string => `used-tokens:{${userId}}`,
+  /** Claims group (`kv.claim`) of the token ids that have opened a connection, of a bucket of users (tokens.ts). */
+  usedTokens: (bucket: number): string => `used-tokens:${bucket}`,
   /** Key: how a used token id was marked before claims; read while such a key may still live. */
   usedToken: (jti: string): string => `jti:${jti}`,
   /** Counter: rooms a user started (sent the first message to) in the current hour. */

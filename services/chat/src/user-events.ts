@@ -6,10 +6,11 @@
  */
 export const USER_EVENT_BUCKETS = 256
 
-export function bucketOf (userId: string): number {
+/** One of `buckets` by an FNV-1a hash of the user id: the same on every instance. */
+export function bucketOf (userId: string, buckets = USER_EVENT_BUCKETS): number {
   let hash = 0x811c9dc5
   for (let i = 0; i < userId.length; i++) hash = Math.imul(hash ^ userId.charCodeAt(i), 0x01000193)
-  return (hash >>> 0) % USER_EVENT_BUCKETS
+  return (hash >>> 0) % buckets
 }
 
 export const encodeUserEvent = (userId: string, frame: string): string => `${userId.length}:${userId}${frame}`
