@@ -25,9 +25,10 @@ local function rotate(current, previous, now, ttl)
   local started = redis.call('HGET', current, '')
   if started and now - tonumber(started) >= ttl then redis.call('RENAME', current, previous) end
 end
+-- GT leaves a later expiry (a longer-lived item's) as it is; a hash made here has none yet.
 local function put(current, field, value, now, ttl)
-  if redis.call('EXISTS', current) == 0 then redis.call('HSET', current, '', ms(now)) end
+  local made = redis.call('HSETNX', current, '', ms(now)) == 1
   redis.call('HSET', current, field, value)
-  if redis.call('PTTL', current) < ttl then redis.call('PEXPIRE', current, ttl) end
+  if made then redis.call('PEXPIRE', current, ttl) else redis.call('PEXPIRE', current, ttl, 'GT') end
 end
 `
