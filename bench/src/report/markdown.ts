@@ -128,7 +128,7 @@ function stormSection (run: BenchRun, systems: string[]): string {
   const { connections, inFlight } = (run.config as { storm?: { connections: number, inFlight: number } } | null)?.storm ?? { connections: 5000, inFlight: 64 }
   return [`### Connect storm: ${n0(connections)} connections as fast as they are accepted`, '',
     `Each generator keeps ${inFlight} handshakes in flight. Webchat tokens are minted before the storm (the *minted/s* column, not part of the window) and each is verified on upgrade: ` +
-    `${tokenAlgorithm(run)} signature, claims, session revocation (Redis GET) and single use (Redis SET NX).`, '',
+    `${tokenAlgorithm(run)} signature, claims, session revocation (Redis GET) and single use (a Redis claim, \`kv.claim\`).`, '',
     table(['system', 'auth', 'accepted', 'failed', 'window ms', 'accepted/s', 'server µs/conn', 'Redis µs/conn', 'gen.', 'minted/s'], rows), ''].join('\n')
 }
 

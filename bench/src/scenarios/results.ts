@@ -68,7 +68,7 @@ export interface IdleResult {
   rssAfterMiB: number[]
   /** (after − before) summed over instances, per open connection. */
   kibPerConnection: number
-  /** Redis memory growth per connection (webchat keeps a user channel and a used-token key per connection). */
+  /** Redis memory growth per connection (webchat keeps a user channel and a used token id per connection). */
   redisKibPerConnection: number
   openMs: number
 }

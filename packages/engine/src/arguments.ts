@@ -8,6 +8,12 @@ export function ttlMs (value: number, what = 'ttlMs'): number {
   return Math.ceil(value)
 }
 
+/** A claim's member: any non-empty string (the empty one marks a window's start on Redis). */
+export function claimMember (value: string): string {
+  if (value === '') throw new RangeError('a claim\'s member must not be empty')
+  return value
+}
+
 export function positiveInt (value: number, what: string): number {
   if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${what} must be a positive integer, got ${value}`)
   return value

@@ -25,6 +25,13 @@ export interface KeyValueStore {
   set (key: string, value: string, ttlMs?: number, options?: KvWriteOptions): Promise<void>
   /** Sets only when absent; true when this call set it. */
   setIfAbsent (key: string, value: string, ttlMs?: number, options?: KvWriteOptions): Promise<boolean>
+  /**
+   * Claims `member` (non-empty) of `group` for `ttlMs`: true when this call made the claim, false while an
+   * earlier one is live (of concurrent callers exactly one gets true). For many short-lived marks
+   * (used token ids, grouped by user): a group's claims are kept together (on Redis two hashes in
+   * the group's slot, tens of bytes a claim), so keep a group's claims bounded by its owner's rate.
+   */
+  claim (group: string, member: string, ttlMs: number): Promise<boolean>
   /** Reads and deletes in one atomic step: of concurrent callers exactly one gets the value. */
   consume (key: string): Promise<string | null>
   /** Deletes; true when the key existed. */
@@ -92,7 +99,10 @@ export interface AppendOptions {
    * so a relayed frame is encoded once and carries its log id.
    */
   publish?: { channel: string, before: string, after: string }
-  /** A repeated append with the same key within `ttlMs` stores nothing and returns the first id. */
+  /**
+   * A repeated append with the same key within `ttlMs` of the first stores nothing and returns the
+   * first id (the first append's `ttlMs` counts, whatever a repeat gives).
+   */
   idempotency?: { key: string, ttlMs: number }
 }
 

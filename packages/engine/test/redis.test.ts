@@ -3,7 +3,7 @@ import t from 'tap'
 import { startRedis } from '@webchat/testkit'
 import { connectRedisEngine, createRedisEngine, redisClientOptions } from '../src/index.js'
 import { engineContract } from './contract.js'
-import { collector, until } from './contract/support.js'
+import { collector, sleep, until } from './contract/support.js'
 
 const redis = await startRedis()
 t.teardown(() => redis.close())
@@ -23,6 +23,53 @@ t.test('redis: every key lives under the prefix', async (t) => {
   const keys = await admin.keys(`${prefix}*`)
   t.equal(keys.length, 7, 'kv, counter, log, epoch, idempotency, presence expiry and values')
   t.ok(keys.includes(`${prefix}kv:k`))
+})
+
+t.test('redis: a log keeps its idempotency keys in at most two hashes, holding about two ttls of sends', async (t) => {
+  const prefix = redis.prefix()
+  const engine = await connectRedisEngine({ url: redis.url, prefix })
+  t.teardown(() => engine.close())
+  for (let i = 0; i < 60; i++) {
+    await engine.logs.append('room', 'x', { maxLen: 1000, idempotency: { key: `k${i}`, ttlMs: 100 } })
+    await sleep(10)
+  }
+  const windows = [`${prefix}log-idempotency-window:room:current`, `${prefix}log-idempotency-window:room:previous`]
+  const keys = await admin.keys(`${prefix}*`)
+  t.ok(keys.includes(windows[0]!) && keys.every((key) => [`${prefix}log-epoch:room`, `${prefix}log:room`, ...windows].includes(key)),
+    `stream, epoch and the windows, no key per send: ${keys.join(' ')}`)
+  const held = (await Promise.all(windows.map(async (key) => await admin.hlen(key)))).reduce((a, b) => a + b, 0)
+  t.ok(held > 0 && held < 30, `${held} of 60 keys held: those of about the last two ttls`)
+  t.ok((await Promise.all(windows.map(async (key) => await admin.pttl(key)))).every((ms) => ms === -2 || (ms > 0 && ms <= 100)), 'each window expires with its newest key')
+  const { '': started, ...fields } = await admin.hgetall(windows[0]!)
+  t.ok(Number(started) > Date.now() - 1000, 'field \'\' holds when the window started')
+  t.ok(Object.entries(fields).every(([field, value]) => field.length === 11 && /^\d+-\d+\/100$/.test(value)), 'the others: a key\'s digest → <id>/<ttl>')
+  await sleep(150)
+  t.same(await admin.keys(`${prefix}log-idempotency-window:*`), [], 'gone once idle past the ttl')
+})
+
+t.test('redis: an idempotency key stored as a key of its own before windows still holds', async (t) => {
+  const prefix = redis.prefix()
+  const engine = await connectRedisEngine({ url: redis.url, prefix })
+  t.teardown(() => engine.close())
+  const first = await engine.logs.append('room', 'x', { maxLen: 100 })
+  await admin.set(`${prefix}log-idempotency:4:room:msg:u:c1`, first.id, 'PX', 10_000)
+  t.same(await engine.logs.append('room', 'x', { maxLen: 100, idempotency: { key: 'msg:u:c1', ttlMs: 10_000 } }), { ...first, duplicate: true })
+  t.equal((await engine.logs.info('room')).length, 1, 'nothing stored')
+})
+
+t.test('redis: a group\'s claims are fields of deadlines in a hash that expires with the group\'s newest claim', async (t) => {
+  const prefix = redis.prefix()
+  const engine = await connectRedisEngine({ url: redis.url, prefix })
+  t.teardown(() => engine.close())
+  for (let i = 0; i < 5; i++) t.equal(await engine.kv.claim('used-tokens:{u1}', `jti-${i}`, 60_000), true)
+  const keys = (await admin.keys(`${prefix}*`)).sort()
+  t.same(keys, [`${prefix}claims:used-tokens:{u1}:current`], 'claims within one ttl share one hash')
+  const { '': started, ...fields } = await admin.hgetall(keys[0]!)
+  t.ok(Number(started) <= Date.now(), 'which records when it started')
+  const deadlines = Object.values(fields).map(Number)
+  t.equal(deadlines.length, 5)
+  t.ok(deadlines.every((at) => at > Date.now() + 55_000 && at <= Date.now() + 60_000), 'each member holds its deadline in ms')
+  t.ok((await admin.pttl(keys[0]!)) > 55_000)
 })
 
 t.test('redis: the epoch changes when the log is lost', async (t) => {

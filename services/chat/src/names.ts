@@ -24,7 +24,9 @@ export const names = {
   readMarker: (room: string, userId: string): string => `read:${room}:${userId}`,
   /** Key: set for 2 s after a user's typing event in a room, on any instance. */
   typing: (room: string, userId: string): string => `typing:${room}:${userId}`,
-  /** Key: a token id that has opened a connection (single use). */
+  /** Claims group (`kv.claim`) of the token ids that have opened a connection, of a bucket of users (tokens.ts). */
+  usedTokens: (bucket: number): string => `used-tokens:${bucket}`,
+  /** Key: how a used token id was marked before claims; read while such a key may still live. */
   usedToken: (jti: string): string => `jti:${jti}`,
   /** Counter: rooms a user started (sent the first message to) in the current hour. */
   newRooms: (userId: string): string => `new-rooms:${userId}`,

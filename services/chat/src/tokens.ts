@@ -4,6 +4,7 @@ import type { Config } from './config.js'
 import { errors } from './errors.js'
 import { createJwtVerifier, type KeyResolver } from './jwt.js'
 import { names } from './names.js'
+import { bucketOf } from './user-events.js'
 
 export interface Tokens {
   /** Checks signature, type, issuer, audience, expiry, claims and session revocation. */
@@ -20,6 +21,16 @@ export interface Tokens {
 }
 
 export const CLOCK_TOLERANCE_S = 5
+
+/**
+ * Used token ids are claimed in one of this many groups, by user (a group is a hash or two in
+ * Redis; docs/benchmarks.md "Per-message state in Redis"). Not a group per user: a connection holds
+ * one or two live tokens, and a hash that small costs more than a key per token. With 4,096 groups
+ * a group holds a few to a few hundred live tokens from about 20,000 to a million connections, in
+ * Redis's compact form (up to 512 fields a hash), and no more than its users' allowance of tokens
+ * (TOKEN_MINT_MAX each).
+ */
+export const USED_TOKEN_GROUPS = 4096
 
 export function createTokens ({ config, engine, keys }: { config: Config, engine: Engine, keys: KeyResolver }): Tokens {
   const verifyJwt = createJwtVerifier(keys, {
@@ -41,7 +52,13 @@ export function createTokens ({ config, engine, keys }: { config: Config, engine
     await engineDeadline(engine.kv.get(names.revokedSession(claims.sid)), timeout) !== null
   const mark = async (claims: TokenClaims): Promise<boolean> => {
     const ttl = Math.max(1000, claims.exp * 1000 - Date.now() + CLOCK_TOLERANCE_S * 1000)
-    return await engineDeadline(engine.kv.setIfAbsent(names.usedToken(claims.jti), '1', ttl), timeout)
+    // A chat instance of the version before claims marked a used token with a key of its own,
+    // kept until the token expires: a token used there opens no second connection here.
+    const [claimed, marked] = await Promise.all([
+      engineDeadline(engine.kv.claim(names.usedTokens(bucketOf(claims.sub, USED_TOKEN_GROUPS)), claims.jti, ttl), timeout),
+      engineDeadline(engine.kv.get(names.usedToken(claims.jti)), timeout)
+    ])
+    return claimed && marked === null
   }
   const ended = (): Error => new errors.InvalidToken('the session of this token has ended')
   const used = (): Error => new errors.InvalidToken('token already used: fetch a new one')

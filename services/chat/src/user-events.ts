@@ -8,7 +8,8 @@ import { hashBucket } from '@webchat/shared'
  */
 export const USER_EVENT_BUCKETS = 256
 
-export const bucketOf = (userId: string): number => hashBucket(userId, USER_EVENT_BUCKETS)
+/** One of `buckets` (by default the user-event buckets) by a hash of the user id: the same on every instance. */
+export const bucketOf = (userId: string, buckets = USER_EVENT_BUCKETS): number => hashBucket(userId, buckets)
 
 export const encodeUserEvent = (userId: string, frame: string): string => `${userId.length}:${userId}${frame}`
 

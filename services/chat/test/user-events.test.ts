@@ -9,6 +9,9 @@ t.test('bucket payloads name their user and carry the frame as is', async (t) =>
   const seen = new Set(Array.from({ length: 5000 }, (_, i) => bucketOf(`user-${i}`)))
   t.equal(seen.size, USER_EVENT_BUCKETS, 'users spread over every bucket')
   t.equal(bucketOf('same'), bucketOf('same'))
+  const groups = Array.from({ length: 100_000 }, (_, i) => bucketOf(`user-${i}`, 4096))
+  t.equal(new Set(groups).size, 4096, 'any count of buckets: used tokens spread over 4,096')
+  t.equal(Math.max(...groups), 4095)
 })
 
 for (const kind of ENGINES) {

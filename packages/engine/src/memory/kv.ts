@@ -1,6 +1,9 @@
-import { ttlMs } from '../arguments.js'
+import { claimMember, ttlMs } from '../arguments.js'
 import type { KeyValueStore } from '../types.js'
 import type { Store } from './store.js'
+
+/** Unambiguous for any group and member. */
+const claimName = (group: string, member: string): string => `${group.length}:${group}:${member}`
 
 export function createMemoryKv (store: Store, now: () => number): KeyValueStore {
   const expiry = (ttl?: number): number | null => ttl === undefined ? null : now() + ttlMs(ttl)
@@ -16,6 +19,13 @@ export function createMemoryKv (store: Store, now: () => number): KeyValueStore 
       const expiresAt = expiry(ttl)
       if (store.get('kv', key) !== undefined) return false
       store.put(key, { kind: 'kv', value, expiresAt, share: options?.share ?? 'state' })
+      return true
+    },
+    async claim (group, member, ttl) {
+      const name = claimName(group, claimMember(member))
+      const expiresAt = now() + ttlMs(ttl)
+      if (store.get('claim', name) !== undefined) return false
+      store.put(name, { kind: 'claim', expiresAt })
       return true
     },
     async consume (key) {

@@ -17,6 +17,7 @@ export interface PresenceSlot {
 export type Slot =
   | { kind: 'kv', value: string, expiresAt: number | null, share: Share }
   | { kind: 'counter', count: number, expiresAt: number, share: Share }
+  | { kind: 'claim', expiresAt: number }
   | { kind: 'idempotency', id: string, expiresAt: number }
   | { kind: 'log', log: MemoryLog, expiresAt: null }
   | { kind: 'presence', entries: Map<string, PresenceSlot>, expiresAt: null }
@@ -56,8 +57,8 @@ export interface StoreOptions {
   now: () => number
 }
 
-/** Logs, idempotency keys, presence sets and maps are room traffic; kv slots and counters name their share. */
-const shareOf = (slot: Slot): Share => slot.kind === 'kv' || slot.kind === 'counter' ? slot.share : 'traffic'
+/** Logs, idempotency keys, presence sets and maps are room traffic; claims are state; kv slots and counters name their share. */
+const shareOf = (slot: Slot): Share => slot.kind === 'kv' || slot.kind === 'counter' ? slot.share : slot.kind === 'claim' ? 'state' : 'traffic'
 
 /** A full store sweeps expired slots at most this often: a sweep is O(n), a flood of refused writes must not pay it each. */
 const FULL_SWEEP_EVERY_MS = 100

@@ -1,7 +1,25 @@
 import type { Cluster, Redis } from 'ioredis'
-import { ttlMs } from '../arguments.js'
+import { claimMember, ttlMs } from '../arguments.js'
 import type { KeyValueStore } from '../types.js'
 import type { RedisNames } from './names.js'
+import { defineScript } from './script.js'
+import { windowsLua } from './windows.js'
+
+/**
+ * KEYS: the group's current and previous claims windows (windows.ts). ARGV: member, ttl. A field's
+ * value is its deadline, an integer, which a hash stores in a few bytes. Returns 1 when claimed.
+ */
+const claim = defineScript(windowsLua + `
+local now = nowMs()
+local ttl = tonumber(ARGV[2])
+rotate(KEYS[1], KEYS[2], now, ttl)
+for _, window in ipairs(KEYS) do
+  local deadline = redis.call('HGET', window, ARGV[1])
+  if deadline and tonumber(deadline) > now then return 0 end
+end
+put(KEYS[1], ARGV[1], ms(now + ttl), now, ttl)
+return 1
+`)
 
 export function createRedisKv (client: Redis | Cluster, names: RedisNames): KeyValueStore {
   return {
@@ -17,6 +35,10 @@ export function createRedisKv (client: Redis | Cluster, names: RedisNames): KeyV
         ? await client.set(names.kv(key), value, 'NX')
         : await client.set(names.kv(key), value, 'PX', ttlMs(ttl), 'NX')
       return reply === 'OK'
+    },
+    async claim (group, member, ttl) {
+      const keys = [names.claims(group, 'current'), names.claims(group, 'previous')]
+      return await claim.run(client, keys, [claimMember(member), ttlMs(ttl)]) === 1
     },
     async consume (key) {
       return await client.getdel(names.kv(key))

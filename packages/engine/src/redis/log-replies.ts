@@ -1,16 +1,21 @@
 import type { Cluster, Redis } from 'ioredis'
 import type { LogEntry, LogInfo } from '../types.js'
 import { defineScript } from './script.js'
+import { windowsLua } from './windows.js'
 
 /**
- * Append in one atomic step. KEYS: stream, epoch, idempotency key. ARGV: data, maxLen, epoch
- * candidate, idempotency ttl (0: none), publish (0: no, 1: PUBLISH, 2: SPUBLISH), channel, before,
- * after, create flag. Returns {id, epoch, duplicate (0|1)}, or nil without the create flag when
- * the log has no epoch. On Redis Cluster the three keys and the channel share one hash tag
- * (names.ts), so this stays one step on the shard that owns the room, and SPUBLISH reaches only
- * the instances subscribed there instead of crossing the cluster bus to every node.
+ * Append in one atomic step. KEYS: stream, epoch, the log's current and previous idempotency
+ * windows (windows.ts), the key's string key as appends stored it before windows. ARGV: data,
+ * maxLen, epoch candidate, idempotency ttl (0: none), publish (0: no, 1: PUBLISH, 2: SPUBLISH),
+ * channel, before, after, create flag, the idempotency key's digest. Returns {id, epoch, duplicate
+ * (0|1)}, or nil without the create flag when the log has no epoch. A window's field is the key's
+ * digest, its value `<id>/<ttl>`: the entry id carries the time of the first append, so the
+ * deadline is the id's milliseconds plus the ttl. On Redis
+ * Cluster every key and the channel share one hash tag (names.ts), so this stays one step on the
+ * shard that owns the room, and SPUBLISH reaches only the instances subscribed there instead of
+ * crossing the cluster bus to every node.
  */
-export const appendScript = defineScript(`
+export const appendScript = defineScript(windowsLua + `
 local epoch
 if ARGV[9] == '1' then
   epoch = redis.call('SET', KEYS[2], ARGV[3], 'NX', 'GET')
@@ -20,9 +25,19 @@ else
   if not epoch then return false end
 end
 local keepMs = tonumber(ARGV[4])
+local now = 0
 if keepMs > 0 then
-  local seen = redis.call('GET', KEYS[3])
-  if seen then return {seen, epoch, 1} end
+  local legacy = redis.call('GET', KEYS[5])
+  if legacy then return {legacy, epoch, 1} end
+  now = nowMs()
+  rotate(KEYS[3], KEYS[4], now, keepMs)
+  for window = 3, 4 do
+    local seen = redis.call('HGET', KEYS[window], ARGV[10])
+    if seen then
+      local id, at, ttl = string.match(seen, '^((%d+)%-%d+)/(%d+)$')
+      if tonumber(at) + tonumber(ttl) > now then return {id, epoch, 1} end
+    end
+  end
 end
 -- Trimming does not update the stream's max-deleted-entry-id (only XDEL does): record the
 -- newest entry this XADD trims with XSETID, so XINFO STREAM reports it.
@@ -35,7 +50,7 @@ if excess > 0 then
 end
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', maxLen, '*', 'd', ARGV[1])
 if dropped then redis.call('XSETID', KEYS[1], id, 'MAXDELETEDID', dropped) end
-if keepMs > 0 then redis.call('SET', KEYS[3], id, 'PX', keepMs) end
+if keepMs > 0 then put(KEYS[3], ARGV[10], id .. '/' .. ARGV[4], now, keepMs) end
 if ARGV[5] == '1' then redis.call('PUBLISH', ARGV[6], ARGV[7] .. id .. ARGV[8])
 elseif ARGV[5] == '2' then redis.call('SPUBLISH', ARGV[6], ARGV[7] .. id .. ARGV[8]) end
 return {id, epoch, 0}

@@ -16,12 +16,23 @@ export interface RedisNames {
   counter: (name: string) => string
   log: (name: string) => string
   logEpoch: (log: string) => string
-  /** Never collides for two different (log, key) pairs. */
+  /**
+   * One string key per (log, idempotency key), as appends stored them before windows
+   * (`idempotencyWindow`); still read, so that a send retried across the upgrade stays one message.
+   * Never collides for two different pairs.
+   */
   idempotency: (log: string, key: string) => string
+  /** A log's idempotency keys, in two hashes (windows.ts) in the log's slot. */
+  idempotencyWindow: (log: string, window: Window) => string
+  /** A group's claims (`KeyValueStore.claim`), in two hashes (windows.ts) in the group's slot. */
+  claims: (group: string, window: Window) => string
   presenceExpiry: (set: string) => string
   presenceValues: (set: string) => string
   map: (name: string) => string
 }
+
+/** The two hashes of a windowed family: the one written to, and the one before it. */
+export type Window = 'current' | 'previous'
 
 /**
  * Which slot a logical name belongs to on Redis Cluster, as a hash tag (non-empty, no braces):
@@ -84,6 +95,9 @@ export function createNames (prefix: string, options: NamesOptions = {}): RedisN
     ? (log: string, idempotencyKey: string) => key(`log-idempotency:${placed(log, `:${idempotencyKey}`, `${log.length}:${log}`)}`)
     : (log: string, idempotencyKey: string) => key(`log-idempotency:${log.length}:${log}:${idempotencyKey}`)
 
+  // The window is the last ':' segment, which holds no ':': no two (name, window) pairs collide.
+  const windowed = (kind: string) => (name: string, window: Window): string => key(`${kind}:${inSlot(name)}:${window}`)
+
   return {
     cluster,
     group: cluster ? tagOf : () => '',
@@ -94,6 +108,8 @@ export function createNames (prefix: string, options: NamesOptions = {}): RedisN
     log: (name) => key(`log:${inSlot(name)}`),
     logEpoch: (log) => key(`log-epoch:${inSlot(log)}`),
     idempotency,
+    idempotencyWindow: windowed('log-idempotency-window'),
+    claims: windowed('claims'),
     presenceExpiry: (set) => key(`presence-expiry:${inSlot(set)}`),
     presenceValues: (set) => key(`presence-values:${inSlot(set)}`),
     map: (name) => key(`map:${inSlot(name)}`)

@@ -69,4 +69,35 @@ export function kvContract (t: Test, setup: Setup): void {
     t.equal(await kv.consume('code'), null)
     t.equal(await kv.consume('never'), null)
   })
+
+  t.test('kv: claim is true once per member and group while the claim lives', async (t) => {
+    const { kv } = await setup(t)
+    t.equal(await kv.claim('u1', 'a', 10_000), true, 'the first claim')
+    t.equal(await kv.claim('u1', 'a', 10_000), false, 'again: already claimed')
+    t.equal(await kv.claim('u1', 'b', 10_000), true, 'another member')
+    t.equal(await kv.claim('u2', 'a', 10_000), true, 'the same member in another group')
+    t.equal(await kv.claim('u1:a', 'b', 10_000), true, 'group and member never run into each other')
+    t.equal(await kv.claim('u1', 'a:b', 10_000), true)
+    t.equal(await kv.get('u1'), null, 'claims are not kv keys')
+    const wins = await Promise.all(Array.from({ length: 20 }, async () => await kv.claim('u1', 'race', 10_000)))
+    t.equal(wins.filter(Boolean).length, 1, 'one of 20 concurrent callers claims it')
+    await t.rejects(kv.claim('u1', 'c', 0), RangeError)
+    await t.rejects(kv.claim('u1', '', 1000), RangeError, 'an empty member is refused')
+  })
+
+  t.test('kv: a claim lives its own ttl, however many claims of its group come and go', async (t) => {
+    const { kv } = await setup(t)
+    t.equal(await kv.claim('user', 'before', 60), true)
+    t.equal(await kv.claim('user', 'long', 1500), true)
+    // Short claims before and after it: on Redis they turn the group's windows over.
+    for (let i = 0; i < 6; i++) {
+      t.equal(await kv.claim('user', `short-${i}`, 60), true)
+      await sleep(80)
+    }
+    t.equal(await kv.claim('user', 'long', 1500), false, 'still claimed after the windows turned over')
+    t.equal(await kv.claim('user', 'long', 10), false, 'whatever ttl the repeat gives')
+    t.equal(await kv.claim('user', 'short-0', 60), true, 'a short claim that expired can be made again')
+    await sleep(1600)
+    t.equal(await kv.claim('user', 'long', 1500), true, 'and the long one after its ttl')
+  })
 }

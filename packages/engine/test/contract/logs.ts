@@ -151,4 +151,38 @@ export function logsContract (t: Test, setup: Setup): void {
     t.equal(later.duplicate, false)
     t.not(later.id, first.id)
   })
+
+  t.test('logs: a key stays a duplicate for its whole ttl, however many keys come after it', async (t) => {
+    const { logs } = await setup(t)
+    await logs.append('room', 'before', { maxLen: 1000, idempotency: { key: 'before', ttlMs: 60 } })
+    const first = await logs.append('room', 'x', { maxLen: 1000, idempotency: { key: 'k', ttlMs: 1500 } })
+    // Short-lived keys before and after it: on Redis they turn the log's windows over.
+    for (let i = 0; i < 6; i++) {
+      await logs.append('room', `s${i}`, { maxLen: 1000, idempotency: { key: `short-${i}`, ttlMs: 60 } })
+      await sleep(80)
+    }
+    const again = await logs.append('room', 'x', { maxLen: 1000, idempotency: { key: 'k', ttlMs: 1500 } })
+    t.same(again, { ...first, duplicate: true }, 'repeated after the windows turned over: still the first id')
+    const short = await logs.append('room', 's0', { maxLen: 1000, idempotency: { key: 'short-0', ttlMs: 60 } })
+    t.equal(short.duplicate, false, 'a short key that expired meanwhile stores again')
+    await sleep(1600)
+    t.equal((await logs.append('room', 'x', { maxLen: 1000, idempotency: { key: 'k', ttlMs: 1500 } })).duplicate, false, 'and the long one after its ttl')
+    t.equal((await logs.info('room')).length, 10)
+  })
+
+  t.test('logs: each key keeps the ttl it was stored with, whatever ttl a repeat gives', async (t) => {
+    const { logs } = await setup(t)
+    const long = await logs.append('room', 'x', { maxLen: 100, idempotency: { key: 'long', ttlMs: 10_000 } })
+    await logs.append('room', 'y', { maxLen: 100, idempotency: { key: 'short', ttlMs: 100 } })
+    await sleep(250)
+    t.same(await logs.append('room', 'x', { maxLen: 100, idempotency: { key: 'long', ttlMs: 100 } }), { ...long, duplicate: true },
+      'stored for 10 s: a duplicate though the repeat says 100 ms')
+    t.equal((await logs.append('room', 'y', { maxLen: 100, idempotency: { key: 'short', ttlMs: 10_000 } })).duplicate, false,
+      'stored for 100 ms: gone though the repeat says 10 s')
+    const keys = Array.from({ length: 300 }, (_, i) => `many-${i}`)
+    const stored = await Promise.all(keys.map(async (key) => await logs.append('room', key, { maxLen: 1000, idempotency: { key, ttlMs: 10_000 } })))
+    const repeated = await Promise.all(keys.map(async (key) => await logs.append('room', key, { maxLen: 1000, idempotency: { key, ttlMs: 10_000 } })))
+    t.ok(stored.every((r) => !r.duplicate), '300 distinct keys: 300 entries')
+    t.same(repeated.map((r) => r.id), stored.map((r) => r.id), 'each repeat returns its own first id')
+  })
 }

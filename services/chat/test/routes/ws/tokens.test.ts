@@ -4,6 +4,7 @@ import t from 'tap'
 import { names } from '@webchat/engine'
 import { SUBPROTOCOL } from '@webchat/shared'
 import { loggerOptions } from '../../../src/logger.js'
+import { names as chatNames } from '../../../src/names.js'
 import { connect, UpgradeRefused } from '../../helpers/client.js'
 import { ENGINES, ORIGIN, startCluster } from '../../helpers/cluster.js'
 import { rawUpgrade } from '../../helpers/raw-upgrade.js'
@@ -68,6 +69,16 @@ for (const kind of ENGINES) {
       const again = await refused(connect(cluster.wsUrl(1), token))
       t.equal(again.status, 401)
       t.match(again.body, { error: 'invalid_token', message: /already used/ })
+    })
+
+    t.test('a token marked used as chat did before claims opens no connection', async (t) => {
+      await cluster.engine.kv.set(chatNames.usedToken('marked-before'), '1', 60_000)
+      const error = await refused(connect(url, await mint({ sub: 'upgraded', jti: 'marked-before' })))
+      t.equal(error.status, 401)
+      t.match(error.body, { error: 'invalid_token', message: /already used/ })
+      const other = await connect(url, await mint({ sub: 'upgraded', jti: 'fresh-after' }))
+      t.teardown(other.close)
+      t.pass('another token of the same user opens one')
     })
 
     t.test('tokens of a revoked session are refused', async (t) => {
