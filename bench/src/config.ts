@@ -26,12 +26,20 @@ export interface BenchConfig {
   rooms: { clients: number, perSecond: number, measureMs: number }
   idle: { connections: number }
   storm: { connections: number, inFlight: number }
+  /** Small rooms on a local Redis Cluster and, in the same pass, on the single Redis (webchat only). */
+  cluster: { clients: number, roomSize: number, perSecond: number, measureMs: number, primaries: number }
   /** The algorithm of the bench's signing key: ES256, as the auth service generates, or EdDSA. */
   tokenAlg: TokenAlgorithm
 }
 
+/** The scenarios of a default run: the same against every system. */
 export const SCENARIOS = ['fanout', 'rooms', 'idle', 'storm'] as const
-export type ScenarioName = typeof SCENARIOS[number]
+/**
+ * `cluster` runs only when asked for: it starts its own Redis Cluster (needs redis-cli), and only
+ * webchat runs on one (Socket.IO's Redis adapter here has no sharded pub/sub counterpart).
+ */
+export const ALL_SCENARIOS = [...SCENARIOS, 'cluster'] as const
+export type ScenarioName = typeof ALL_SCENARIOS[number]
 export const SYSTEMS = ['webchat', 'socketio'] as const
 /**
  * `webchat-base` is webchat built from a snapshot (BENCH_BASE_DIR, made by bench/snapshot.sh):
@@ -63,6 +71,9 @@ const FANOUT_RATES = [10, 20, 40, 70, 100, 130, 160, 200, 300, 400, 600, 800, 10
 /** Chat's default MAX_ROOM_MEMBERS: a join makes a member, so a larger fan-out room needs more. */
 const CHAT_MAX_ROOM_MEMBERS = 10_000
 
+/** Chat's default ROOM_HISTORY: the newest messages a room's log keeps. */
+export const CHAT_ROOM_HISTORY = 1000
+
 /** Settings the scenarios need of the webchat instances: none at the default sizes. */
 const scenarioEnv = (fanoutMembers: number): Record<string, string> =>
   fanoutMembers > CHAT_MAX_ROOM_MEMBERS ? { MAX_ROOM_MEMBERS: String(fanoutMembers) } : {}
@@ -74,10 +85,11 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): BenchConfig {
     ? (quick ? [10, 40, 100, 200, 400, 800, 1300, 2000] : FANOUT_RATES)
     : env.BENCH_FANOUT_RATES.split(',').map((s) => int(s, 0)).filter((n) => n > 0)
   const maxRate = Math.max(...rates)
+  const scenarios = list(env.BENCH_SCENARIOS, ALL_SCENARIOS).filter((s) => (env.BENCH_SCENARIOS ?? '').trim() !== '' || (SCENARIOS as readonly string[]).includes(s))
   return {
     quick,
     passes: int(env.BENCH_PASSES, quick ? 1 : 2),
-    scenarios: list(env.BENCH_SCENARIOS, SCENARIOS),
+    scenarios,
     systems: list(env.BENCH_SYSTEMS, ALL_SYSTEMS).filter((s) => env.BENCH_SYSTEMS !== undefined || (SYSTEMS as readonly string[]).includes(s)),
     baseDir: env.BENCH_BASE_DIR,
     chatEnv: {
@@ -85,7 +97,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): BenchConfig {
       ...Object.fromEntries((env.BENCH_CHAT_ENV ?? '').split(',').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')).trim(), kv.slice(kv.indexOf('=') + 1).trim()]))
     },
     timeLimitMs: int(env.BENCH_TIME_LIMIT_S, quick ? 240 : 1200) * 1000,
-    writeDocs: env.BENCH_WRITE_DOCS === undefined ? !quick : env.BENCH_WRITE_DOCS === '1',
+    // A cluster-only run has no comparison to write over the page's results.
+    writeDocs: env.BENCH_WRITE_DOCS === undefined ? !quick && scenarios.some((s) => s !== 'cluster') : env.BENCH_WRITE_DOCS === '1',
     profile: env.BENCH_PROFILE === '1',
     generators: int(env.BENCH_GENERATORS, Math.max(2, Math.min(4, cpus().length))),
     generatorNice: int(env.BENCH_GENERATOR_NICE, 10),
@@ -102,6 +115,13 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): BenchConfig {
     rooms: { clients: int(env.BENCH_ROOMS_CLIENTS, quick ? 1000 : 2000), perSecond: 1, measureMs: int(env.BENCH_ROOMS_MS, quick ? 6000 : 15_000) },
     idle: { connections: int(env.BENCH_IDLE_CONNECTIONS, quick ? 2000 : 10_000) },
     storm: { connections: int(env.BENCH_STORM_CONNECTIONS, quick ? 1000 : 5000), inFlight: int(env.BENCH_STORM_IN_FLIGHT, 64) },
+    cluster: {
+      clients: int(env.BENCH_CLUSTER_CLIENTS, quick ? 1000 : 2000),
+      roomSize: Math.max(2, int(env.BENCH_CLUSTER_ROOM_SIZE, 2)),
+      perSecond: 1,
+      measureMs: int(env.BENCH_CLUSTER_MS, quick ? 6000 : 10_000),
+      primaries: Math.max(3, int(env.BENCH_CLUSTER_PRIMARIES, 3))
+    },
     tokenAlg: tokenAlgorithm(env.BENCH_TOKEN_ALG)
   }
 }

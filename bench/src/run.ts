@@ -11,13 +11,14 @@ import { ORIGIN, startServers } from './servers/launch.js'
 import type { Context } from './scenarios/context.js'
 import { fanout } from './scenarios/fanout.js'
 import { idle } from './scenarios/idle.js'
+import { cluster, type RedisTarget } from './scenarios/cluster.js'
 import type { BenchRun, RunRecord, ScenarioResult } from './scenarios/results.js'
 import { rooms } from './scenarios/rooms.js'
 import { storm } from './scenarios/storm.js'
 import { versions } from './versions.js'
 import { monotonicUs } from './generator/marks.js'
 
-// `npm run bench`: one Redis, two instances of each system and the load generators, all separate
+// `npm run bench`: one Redis (and, for the cluster scenario, a local Redis Cluster), two instances of each system and the load generators, all separate
 // processes on 127.0.0.1; the same scenarios against webchat and Socket.IO, interleaved, in passes.
 
 const config = loadConfig()
@@ -51,40 +52,60 @@ const auth = await startAuth(config.tokenAlg)
 const redis = await startRedis(logDir)
 const records: RunRecord[] = []
 
-async function runOne (pass: number, scenario: ScenarioName, system: SystemName): Promise<void> {
-  const t0 = Date.now()
-  const record: RunRecord = { pass, system, scenario, startedAt: new Date(t0).toISOString(), seconds: 0, load: machine().load }
-  log(`pass ${pass}: ${scenario} on ${system} (load ${record.load})`)
-  await redis.flush()
+/** Starts the two instances of `system` on `target` and the generators, runs `measure`, stops them all. */
+async function onTarget<T> (system: SystemName, target: RedisTarget, measure: (ctx: Context) => Promise<T>): Promise<T> {
   const servers = await startServers(system, {
-    redisUrl: redis.url,
+    redisUrl: target.redisUrl,
+    clusterNodes: target.clusterNodes,
     jwksUrl: auth.jwksUrl,
     logDir,
     baseDir: config.baseDir,
     env: config.chatEnv,
     profileDir: config.profile ? `${resultsDir}profiles-${stamp}` : undefined
   })
-  const generators = await startGenerators(config.generators, {
-    system, epochUs: monotonicUs(), privateJwk: auth.privateJwk, kid: auth.kid, issuer: ISSUER, origin: ORIGIN
-  }, logDir, config.generatorNice)
-  const ctx: Context = {
-    config, system, servers, generators, redisPid: redis.child.pid,
-    remainingMs: () => deadline - Date.now(),
-    log
-  }
   try {
-    let result: ScenarioResult
-    if (scenario === 'fanout') result = await fanout(ctx)
-    else if (scenario === 'rooms') result = await rooms(ctx)
-    else if (scenario === 'idle') result = await idle(ctx, redis.url)
-    else result = await storm(ctx)
-    record.result = result
+    const generators = await startGenerators(config.generators, {
+      system, epochUs: monotonicUs(), privateJwk: auth.privateJwk, kid: auth.kid, issuer: ISSUER, origin: ORIGIN
+    }, logDir, config.generatorNice)
+    try {
+      return await measure({ config, system, servers, generators, redisPids: target.redisPids, remainingMs: () => deadline - Date.now(), log })
+    } finally {
+      await stopGenerators(generators)
+    }
+  } finally {
+    await servers.stop()
+  }
+}
+
+async function runOne (pass: number, scenario: ScenarioName, system: SystemName): Promise<void> {
+  if (scenario === 'cluster' && system === 'socketio') {
+    log(`pass ${pass}: cluster on Socket.IO skipped: its Redis adapter has no sharded pub/sub counterpart here`)
+    return
+  }
+  const t0 = Date.now()
+  const record: RunRecord = { pass, system, scenario, startedAt: new Date(t0).toISOString(), seconds: 0, load: machine().load }
+  log(`pass ${pass}: ${scenario} on ${system} (load ${record.load})`)
+  const single = { redisUrl: redis.url, redisPids: [redis.child.pid] }
+  try {
+    if (scenario === 'cluster') {
+      record.result = await cluster({
+        config, pass, log,
+        single: { url: redis.url, pid: redis.child.pid, flush: async () => { await redis.flush() } },
+        onTarget: async (target, measure) => await onTarget(system, target, measure)
+      })
+    } else {
+      await redis.flush()
+      record.result = await onTarget(system, single, async (ctx): Promise<ScenarioResult> => {
+        if (scenario === 'fanout') return await fanout(ctx)
+        if (scenario === 'rooms') return await rooms(ctx)
+        if (scenario === 'idle') return await idle(ctx, redis.url)
+        return await storm(ctx)
+      })
+    }
   } catch (err) {
     record.error = err instanceof Error ? err.message : String(err)
     log(`${scenario} on ${system} failed: ${record.error}`)
   } finally {
-    await stopGenerators(generators)
-    await servers.stop()
     record.seconds = (Date.now() - t0) / 1000
     records.push(record)
   }

@@ -1,5 +1,5 @@
 import type { SystemName } from '../config.js'
-import type { BenchRun, FanoutStep, IdleResult, RoomsResult, RunRecord, ScenarioResult, StormResult } from '../scenarios/results.js'
+import type { BenchRun, ClusterResult, FanoutStep, IdleResult, RoomsResult, RunRecord, ScenarioResult, ShardedLeg, StormResult } from '../scenarios/results.js'
 
 const NAMES: Record<string, string> = { webchat: 'webchat', socketio: 'Socket.IO 4.8', 'webchat-base': 'webchat (before)' }
 const name = (s: string): string => NAMES[s] ?? s
@@ -132,6 +132,36 @@ function stormSection (run: BenchRun, systems: string[]): string {
     table(['system', 'auth', 'accepted', 'failed', 'window ms', 'accepted/s', 'server µs/conn', 'Redis µs/conn', 'gen.', 'minted/s'], rows), ''].join('\n')
 }
 
+function clusterSection (run: BenchRun, systems: string[]): string {
+  const runs = systems.flatMap((system) => results(run, 'cluster', system).map(({ pass, result }: { pass: number, result: ClusterResult }) => ({ system, pass, result })))
+  if (runs.length === 0) return ''
+  const first = runs[0]!.result
+  const perShard = (leg: ShardedLeg, f: (s: ShardedLeg['shards'][number]) => number): string => leg.shards.map(f).map(n1).join(' / ')
+  const rows = runs.flatMap(({ system, pass, result }) => result.legs.map((leg) => [
+    `${name(system)}, pass ${pass}, ${leg.target === 'single' ? 'single Redis' : `cluster, ${leg.primaries} primaries`}`,
+    n0(leg.messagesPerSecond), n0(leg.deliveriesPerSecond), pct(leg.loss), ms(leg.latency.p50), ms(leg.latency.p99),
+    n1(leg.serverUsPerMessage), n1(leg.redisUsPerMessage), n1(leg.netRedisUsPerMessage), leg.idleCpuPerSecond.map((x) => n1(x * 100)).join(' / '), perShard(leg, (s) => s.cpuSeconds * 1e6 / Math.max(1, leg.sent)), n1(leg.replicaUsPerMessage),
+    pct(leg.busiestCpuShare), pct(leg.busiestCallShare), leg.roomsPerShard.join(' / '), n0(leg.stateBytesPerMessage), n0(leg.memoryBytesPerMessage)]))
+  const ratios = runs.map(({ pass, result }) => `pass ${pass}: ${n2(result.redisCpuRatio)}×`).join(', ')
+  const census = runs.flatMap(({ system, pass, result }) => result.legs.map((leg) => {
+    const kinds = new Map<string, { keys: number, bytes: number }>()
+    for (const node of leg.keyKinds) {
+      for (const [kind, keys] of Object.entries(node.keys)) {
+        const k = kinds.get(kind) ?? { keys: 0, bytes: 0 }
+        kinds.set(kind, { keys: k.keys + keys, bytes: k.bytes + keys * (node.meanBytes[kind] ?? NaN) })
+      }
+    }
+    const list = [...kinds].sort((a, b) => b[1].keys - a[1].keys).map(([kind, k]) => `${kind} ${n0(k.keys)} (${n0(k.bytes / k.keys)} B)`).join(', ')
+    return `- ${name(system)}, pass ${pass}, ${leg.target}: keys by kind after the run (mean MEMORY USAGE): ${list}; a full log of ${n0(leg.fullLog.entries)} entries: ` +
+      `${n0(leg.fullLog.bytesPerEntry)} B per entry with the bench's ${leg.fullLog.bodyBytes} B body, ${n0(leg.fullLog.paddedBytesPerEntry)} B with ${leg.fullLog.padBytes} B more.`
+  }))
+  return [`### Redis Cluster: ${n0(first.clients)} clients in ${n0(first.rooms)} rooms of ${first.roomSize}, each sending 1 message/s`, '',
+    'The same load on the run\'s single Redis and on a local cluster (one replica per primary), in the same pass. Redis CPU is INFO used_cpu summed over the primaries; ' +
+    '*less idle* takes off what each primary spends a second with the connections open and nothing sent (measured for 4 s after the load: cluster bus, cron, presence), shown as *idle*; *per primary* splits the raw figure; *busiest* is the busiest primary\'s share of the primaries\' CPU and of their command calls (INFO commandstats); *state B/msg* is used_memory growth over the window per message less replication, client and cluster-link buffers (*with buffers*: all of it; a primary\'s 1 MB replication backlog fills in the first seconds).', '',
+    table(['run', 'messages/s', 'deliveries/s', 'loss', 'p50 ms', 'p99 ms', 'server µs/msg', 'Redis µs/msg', 'less idle µs/msg', 'idle % of a core', 'per primary µs/msg', 'replicas µs/msg', 'busiest CPU', 'busiest calls', 'rooms per shard', 'state B/msg', 'with buffers B/msg'], rows), '',
+    `Cluster ÷ single Redis, Redis CPU per message: ${ratios}.`, '', ...census, ''].join('\n')
+}
+
 /** Runs from before BENCH_TOKEN_ALG signed with Ed25519. */
 const tokenAlgorithm = (run: BenchRun): string => (run.config as { tokenAlg?: string } | null)?.tokenAlg === 'ES256' ? 'ES256 (P-256)' : 'EdDSA (Ed25519)'
 
@@ -154,6 +184,6 @@ export function resultsMarkdown (run: BenchRun, chartFile: string | null): strin
   parts.push('### Goals (median of the passes)', '')
   parts.push(table(['goal', 'webchat', 'Socket.IO', 'ratio', 'met'], goals(run).map((g) => [g.goal, g.webchat, g.socketio, g.ratio, g.met === null ? '' : g.met ? '**yes**' : '**no**'])), '')
   if (chartFile !== null) parts.push(`![p99 latency against offered deliveries a second](${chartFile})`, '')
-  parts.push(fanoutSection(run, systems), roomsSection(run, systems), idleSection(run, systems), stormSection(run, systems))
+  parts.push(fanoutSection(run, systems), roomsSection(run, systems), idleSection(run, systems), stormSection(run, systems), clusterSection(run, systems))
   return parts.join('\n')
 }

@@ -11,7 +11,8 @@ export interface Context {
   system: SystemName
   servers: Servers
   generators: Generator[]
-  redisPid: number
+  /** The redis-server processes the servers use: the single Redis, or every node of the cluster. */
+  redisPids: number[]
   /** Milliseconds left in the run's time budget. */
   remainingMs (): number
   log (message: string): void
@@ -25,14 +26,14 @@ export function sampleCpu (ctx: Context): CpuSample {
   return {
     servers: times.map((t) => t.user + t.system),
     serversKernel: times.map((t) => t.system),
-    redis: cpuSeconds(ctx.redisPid),
+    redis: ctx.redisPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0),
     generators: ctx.generators.map((g) => cpuSeconds(g.pid)),
     at: performance.now()
   }
 }
 
 export interface CpuUse {
-  /** CPU seconds used by both server instances together (of which in the kernel), by Redis, by each generator. */
+  /** CPU seconds used by both server instances together (of which in the kernel), by Redis (all its processes), by each generator. */
   servers: number
   serversKernel: number
   redis: number

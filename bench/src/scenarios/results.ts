@@ -1,4 +1,5 @@
 import type { SystemName } from '../config.js'
+import type { KeyKinds, ShardUse } from '../lib/shards.js'
 import type { CpuUse, Latency } from './context.js'
 
 export interface FanoutStep {
@@ -37,10 +38,8 @@ export interface FanoutResult {
   rssMiB: number[]
 }
 
-export interface RoomsResult {
-  kind: 'rooms'
-  clients: number
-  rooms: number
+/** What a measured window of the small-rooms load delivered. */
+export interface RoomsOutcome {
   setup: { opened: number, failed: number, joinFailed: number, joinMs: number }
   sent: number
   received: number
@@ -48,6 +47,12 @@ export interface RoomsResult {
   loss: number
   messagesPerSecond: number
   latency: Latency
+}
+
+export interface RoomsResult extends RoomsOutcome {
+  kind: 'rooms'
+  clients: number
+  rooms: number
   cpu: CpuUse
   serverUsPerMessage: number
   redisUsPerMessage: number
@@ -88,7 +93,55 @@ export interface StormResult {
   errors: Record<string, number>
 }
 
-export type ScenarioResult = FanoutResult | RoomsResult | IdleResult | StormResult
+/** One Redis target's share of a cluster scenario: the small-rooms load and where Redis spent it. */
+export interface ShardedLeg extends RoomsOutcome {
+  target: 'single' | 'cluster'
+  /** Primaries measured (1 for the single Redis). */
+  primaries: number
+  deliveriesPerSecond: number
+  serverUsPerMessage: number
+  /** Redis CPU (INFO used_cpu, summed over the primaries) per message sent. */
+  redisUsPerMessage: number
+  /**
+   * Each primary's CPU a second with the connections open and nothing sent (cluster bus, cron,
+   * presence), measured for a few seconds after the load; and the Redis CPU per message less it.
+   */
+  idleCpuPerSecond: number[]
+  netRedisUsPerMessage: number
+  /** The replicas' CPU per message (replication); 0 on the single Redis. */
+  replicaUsPerMessage: number
+  /** Each primary over the measured window. */
+  shards: ShardUse[]
+  /** The busiest primary's share of the primaries' CPU, and of their command calls. */
+  busiestCpuShare: number
+  busiestCallShare: number
+  /** Room logs on each primary (after the run). */
+  roomsPerShard: number[]
+  /** used_memory growth over the window, summed over primaries, per message sent; and of its state part (buffers left out). */
+  memoryBytesPerMessage: number
+  stateBytesPerMessage: number
+  /**
+   * A full room log (ROOM_HISTORY entries) on the first primary: bytes per entry with the bench's
+   * message body, and with that body padded by `padBytes` (what longer messages add).
+   */
+  fullLog: { entries: number, bodyBytes: number, bytesPerEntry: number, padBytes: number, paddedBytesPerEntry: number }
+  /** Key kinds on each primary after the run, with mean bytes of a sample of each kind. */
+  keyKinds: KeyKinds[]
+  errors: Record<string, number>
+}
+
+export interface ClusterResult {
+  kind: 'cluster'
+  clients: number
+  roomSize: number
+  rooms: number
+  /** Legs in the order they ran (they alternate between passes); the single Redis may be absent. */
+  legs: ShardedLeg[]
+  /** Cluster Redis CPU per message ÷ the single Redis's, in the same pass. */
+  redisCpuRatio: number
+}
+
+export type ScenarioResult = FanoutResult | RoomsResult | IdleResult | StormResult | ClusterResult
 
 export interface RunRecord {
   pass: number

@@ -1,28 +1,46 @@
 import type { ClientSpec } from '../generator/main.js'
-import { deal, openAll, rssOf, runStep, type Context } from './context.js'
+import { deal, openAll, rssOf, runStep, type Context, type OpenResult, type StepOutcome } from './context.js'
 import type { RoomsResult } from './results.js'
 
 const MiB = 2 ** 20
 
+/** Many small rooms: `clients` clients in rooms of `roomSize`, each sending `perSecond` messages a second. */
+export interface RoomsShape { clients: number, roomSize: number, perSecond: number, measureMs: number }
+
+export interface RoomsRun { setup: OpenResult, outcome: StepOutcome, loss: number, perMessage: (seconds: number) => number }
+
 /**
- * Many small rooms: `clients` clients in rooms of two, each pair split over the two instances,
- * each client sending one message a second to its room. A short warm-up, then one measured window:
- * server plus Redis CPU per message (webchat stores every message in the room's history).
+ * The small-rooms load: a room's members alternate between the two instances and share one
+ * generator; a short warm-up, then one measured window. `around` runs just before and just after
+ * the measured step (samples of what the step's own CPU sampling does not see).
  */
-export async function rooms (ctx: Context): Promise<RoomsResult> {
-  const { clients, perSecond, measureMs } = ctx.config.rooms
+export async function runRooms (ctx: Context, shape: RoomsShape, around?: { before: () => Promise<void>, after: () => Promise<void> }): Promise<RoomsRun> {
+  const { clients, roomSize, perSecond, measureMs } = shape
   const specs: ClientSpec[] = Array.from({ length: clients }, (_, i) => ({
-    url: ctx.servers.urls[i % 2]!, user: `u${i}`, sid: `sid-u${i}`, room: `r${Math.floor(i / 2)}`, sender: true
+    url: ctx.servers.urls[i % 2]!, user: `u${i}`, sid: `sid-u${i}`, room: `r${Math.floor(i / roomSize)}`, sender: true
   }))
-  const shares = deal(ctx, specs, (i) => Math.floor(i / 2))
+  const shares = deal(ctx, specs, (i) => Math.floor(i / roomSize))
   const setup = await openAll(ctx, shares, 50, 50)
   ctx.log(`rooms: ${setup.opened} open, ${setup.failed} failed, ${setup.joinFailed} joins failed, joins took ${Math.round(setup.joinMs)} ms`)
   await new Promise((resolve) => setTimeout(resolve, 1000))
   const stepShares = shares.map((share) => ({ senders: share.length, rate: share.length * perSecond }))
-  await runStep(ctx, 1, stepShares, 2000, 1000, 2)
-  const outcome = await runStep(ctx, 2, stepShares, measureMs, 3000, 2)
+  await runStep(ctx, 1, stepShares, 2000, 1000, roomSize)
+  await around?.before()
+  const outcome = await runStep(ctx, 2, stepShares, measureMs, 3000, roomSize)
+  await around?.after()
   const loss = outcome.expected === 0 ? 0 : Math.max(0, outcome.expected - outcome.received) / outcome.expected
   const perMessage = (seconds: number): number => (seconds * 1e6) / Math.max(1, outcome.sent)
+  return { setup, outcome, loss, perMessage }
+}
+
+/**
+ * Many small rooms: `clients` clients in rooms of two, each pair split over the two instances,
+ * each client sending one message a second to its room: server plus Redis CPU per message
+ * (webchat stores every message in the room's history).
+ */
+export async function rooms (ctx: Context): Promise<RoomsResult> {
+  const { clients, perSecond, measureMs } = ctx.config.rooms
+  const { setup, outcome, loss, perMessage } = await runRooms(ctx, { clients, roomSize: 2, perSecond, measureMs })
   const result: RoomsResult = {
     kind: 'rooms',
     clients,

@@ -7,6 +7,8 @@ import { freePort, waitForPort } from '@webchat/testkit'
 import type { ServerOptions, Servers } from './system.js'
 
 export const ORIGIN = 'http://bench.webchat.test'
+/** The webchat instances' REDIS_PREFIX. */
+export const REDIS_PREFIX = 'bench:'
 const chatServer = fileURLToPath(new URL('../../../services/chat/dist/server.js', import.meta.url))
 const sioServer = fileURLToPath(new URL('./sio-main.js', import.meta.url))
 const preload = new URL('../preload-gc.js', import.meta.url).href
@@ -20,19 +22,23 @@ function nodeArgs (options: ServerOptions, name: string): string[] {
 async function launch (system: SystemName, index: number, port: number, options: ServerOptions): Promise<Child> {
   const name = `${system}-${index}`
   if (system === 'socketio') {
+    if (options.redisUrl === undefined) throw new Error('the Socket.IO server runs on one Redis (its adapter has no sharded pub/sub here)')
     return start(name, process.execPath, [...nodeArgs(options, name), sioServer, String(port), options.redisUrl], { logDir: options.logDir })
   }
+  // One of the two, never both (chat refuses both); neither inherited from the launcher's environment.
+  const { REDIS_URL: _url, REDIS_CLUSTER_NODES: _nodes, ...inherited } = process.env
+  const redis = options.clusterNodes === undefined ? { REDIS_URL: options.redisUrl } : { REDIS_CLUSTER_NODES: options.clusterNodes.join(',') }
   const server = system === 'webchat-base' ? `${options.baseDir ?? ''}/services/chat/dist/server.js` : chatServer
   return start(name, process.execPath, [...nodeArgs(options, name), server], {
     logDir: options.logDir,
     env: {
-      ...process.env,
+      ...inherited,
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'warn',
       ENGINE: 'redis',
-      REDIS_URL: options.redisUrl,
-      REDIS_PREFIX: 'bench:',
+      ...redis,
+      REDIS_PREFIX,
       JWKS_URL: options.jwksUrl,
       TOKEN_ISSUER: ISSUER,
       ALLOWED_ORIGINS: ORIGIN,

@@ -15,7 +15,9 @@ export interface Servers {
 }
 
 export interface ServerOptions {
-  redisUrl: string
+  /** One Redis; or, for webchat only, `clusterNodes`: the seed nodes of a Redis Cluster. */
+  redisUrl?: string
+  clusterNodes?: string[]
   jwksUrl: string
   logDir: string
   /** When set, every instance writes a V8 CPU profile here on exit. */
