@@ -152,12 +152,13 @@ function clusterSection (run: BenchRun, systems: string[]): string {
       }
     }
     const list = [...kinds].sort((a, b) => b[1].keys - a[1].keys).map(([kind, k]) => `${kind} ${n0(k.keys)} (${n0(k.bytes / k.keys)} B)`).join(', ')
-    return `- ${name(system)}, pass ${pass}, ${leg.target}: keys by kind after the run (mean MEMORY USAGE): ${list}; a full log of ${n0(leg.fullLog.entries)} entries: ` +
+    return `- ${name(system)}, pass ${pass}, ${leg.target}: presence refresh of ${n0(leg.presence.roomInstances)} room-instance pairs in ${n0(leg.presence.scriptsPerRefresh)} script calls, ` +
+      `${n1(leg.presence.usPerRoomInstance)} µs of Redis CPU per pair (quiet window less the same before any client: ${leg.baseCpuPerSecond.map((x) => n1(x * 100)).join(' / ')} % of a core); keys by kind after the run (mean MEMORY USAGE): ${list}; a full log of ${n0(leg.fullLog.entries)} entries: ` +
       `${n0(leg.fullLog.bytesPerEntry)} B per entry with the bench's ${leg.fullLog.bodyBytes} B body, ${n0(leg.fullLog.paddedBytesPerEntry)} B with ${leg.fullLog.padBytes} B more.`
   }))
   return [`### Redis Cluster: ${n0(first.clients)} clients in ${n0(first.rooms)} rooms of ${first.roomSize}, each sending 1 message/s`, '',
     'The same load on the run\'s single Redis and on a local cluster (one replica per primary), in the same pass. Redis CPU is INFO used_cpu summed over the primaries; ' +
-    '*less idle* takes off what each primary spends a second with the connections open and nothing sent (measured for 4 s after the load: cluster bus, cron, presence), shown as *idle*; *per primary* splits the raw figure; *busiest* is the busiest primary\'s share of the primaries\' CPU and of their command calls (INFO commandstats); *state B/msg* is used_memory growth over the window per message less replication, client and cluster-link buffers (*with buffers*: all of it; a primary\'s 1 MB replication backlog fills in the first seconds).', '',
+    '*less idle* takes off what each primary spends a second with the connections open and nothing sent (measured over one presence interval after the load: cluster bus, cron, presence), shown as *idle*; *per primary* splits the raw figure; *busiest* is the busiest primary\'s share of the primaries\' CPU and of their command calls (INFO commandstats); *state B/msg* is used_memory growth over the window per message less replication, client and cluster-link buffers (*with buffers*: all of it; a primary\'s 1 MB replication backlog fills in the first seconds).', '',
     table(['run', 'messages/s', 'deliveries/s', 'loss', 'p50 ms', 'p99 ms', 'server µs/msg', 'Redis µs/msg', 'less idle µs/msg', 'idle % of a core', 'per primary µs/msg', 'replicas µs/msg', 'busiest CPU', 'busiest calls', 'rooms per shard', 'state B/msg', 'with buffers B/msg'], rows), '',
     `Cluster ÷ single Redis, Redis CPU per message: ${ratios}.`, '', ...census, ''].join('\n')
 }

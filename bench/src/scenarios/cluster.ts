@@ -22,8 +22,17 @@ export interface ClusterDeps {
 
 /** What a longer message adds to a full log is measured with its body this much longer. */
 const PAD_BYTES = 200
-/** The quiet window after the load, for each primary's background CPU. */
-const IDLE_MS = 4000
+/** Chat's default PRESENCE_INTERVAL_MS: a quiet window this long holds one presence refresh of each instance. */
+const CHAT_PRESENCE_INTERVAL_MS = 10_000
+
+/** Each primary's CPU a second, and the script calls made, over a window with nothing sent. */
+async function quiet (watch: ShardWatch, ms: number): Promise<{ cpuPerSecond: number[], scripts: number }> {
+  const from = await watch.sample()
+  await new Promise((resolve) => setTimeout(resolve, ms))
+  const to = await watch.sample()
+  const use = shardUse(watch.nodes, from, to)
+  return { cpuPerSecond: to.map((b, i) => (b.cpuSeconds - from[i]!.cpuSeconds) / ((b.at - from[i]!.at) / 1000)), scripts: use.reduce((s, u) => s + u.evalsha, 0) }
+}
 
 /** Fast enough to survive a failover test, slow enough that a busy 2-core machine does not trigger one. */
 const NODE_TIMEOUT_MS = 5000
@@ -40,15 +49,18 @@ async function measureLeg (ctx: Context, target: ShardedLeg['target'], watch: Sh
   let replicasBefore = 0
   let replicasAfter = 0
   const replicaCpu = (): number => replicaPids.reduce((s, pid) => s + cpuSeconds(pid), 0)
+  const quietMs = Number(ctx.config.chatEnv.PRESENCE_INTERVAL_MS ?? CHAT_PRESENCE_INTERVAL_MS)
+  const base = await quiet(watch, quietMs)
   const { setup, outcome, loss, perMessage } = await runRooms(ctx, shape, {
     before: async () => { before = await watch.sample(); replicasBefore = replicaCpu() },
     after: async () => { after = await watch.sample(); replicasAfter = replicaCpu() }
   })
   const shards = shardUse(watch.nodes, before, after)
-  const idleFrom = await watch.sample()
-  await new Promise((resolve) => setTimeout(resolve, IDLE_MS))
-  const idleTo = await watch.sample()
-  const idleCpuPerSecond = idleTo.map((b, i) => (b.cpuSeconds - idleFrom[i]!.cpuSeconds) / ((b.at - idleFrom[i]!.at) / 1000))
+  const idle = await quiet(watch, quietMs)
+  const idleCpuPerSecond = idle.cpuPerSecond
+  const sum = (xs: number[]): number => xs.reduce((s, x) => s + x, 0)
+  // Every room has members on both instances: each instance refreshes each room once a window.
+  const roomInstances = Math.ceil(shape.clients / shape.roomSize) * Math.min(2, shape.roomSize)
   const windowSeconds = (after[0]!.at - before[0]!.at) / 1000
   const redisSeconds = shards.reduce((s, x) => s + x.cpuSeconds, 0)
   const keyKinds = await watch.keyKinds(REDIS_PREFIX)
@@ -70,7 +82,13 @@ async function measureLeg (ctx: Context, target: ShardedLeg['target'], watch: Sh
     serverUsPerMessage: perMessage(outcome.cpu.servers),
     redisUsPerMessage: perMessage(redisSeconds),
     idleCpuPerSecond,
-    netRedisUsPerMessage: perMessage(redisSeconds - idleCpuPerSecond.reduce((s, x) => s + x, 0) * windowSeconds),
+    netRedisUsPerMessage: perMessage(redisSeconds - sum(idleCpuPerSecond) * windowSeconds),
+    baseCpuPerSecond: base.cpuPerSecond,
+    presence: {
+      roomInstances,
+      scriptsPerRefresh: idle.scripts,
+      usPerRoomInstance: (sum(idleCpuPerSecond) - sum(base.cpuPerSecond)) * (quietMs / 1000) * 1e6 / roomInstances
+    },
     replicaUsPerMessage: perMessage(replicasAfter - replicasBefore),
     shards,
     busiestCpuShare: share(shards.map((s) => s.cpuSeconds)),
@@ -84,7 +102,8 @@ async function measureLeg (ctx: Context, target: ShardedLeg['target'], watch: Sh
   }
   ctx.log(`cluster scenario, ${target} (${leg.primaries} primar${leg.primaries === 1 ? 'y' : 'ies'}): ${outcome.sent} messages, ${outcome.received}/${outcome.expected} deliveries, ` +
     `p50 ${leg.latency.p50.toFixed(1)} p99 ${leg.latency.p99.toFixed(1)} ms, server ${leg.serverUsPerMessage.toFixed(1)} + redis ${leg.redisUsPerMessage.toFixed(1)} µs/message (${leg.netRedisUsPerMessage.toFixed(1)} less idle ` +
-    `${idleCpuPerSecond.map((x) => (x * 100).toFixed(1)).join(' / ')} % of a core) ` +
+    `${idleCpuPerSecond.map((x) => (x * 100).toFixed(1)).join(' / ')} % of a core, before the clients ${base.cpuPerSecond.map((x) => (x * 100).toFixed(1)).join(' / ')} %; ` +
+    `presence refresh ${leg.presence.scriptsPerRefresh} scripts, ${leg.presence.usPerRoomInstance.toFixed(1)} µs per room and instance) ` +
     `(per primary ${shards.map((s) => (s.cpuSeconds * 1e6 / Math.max(1, outcome.sent)).toFixed(1)).join(' / ')}; replicas ${leg.replicaUsPerMessage.toFixed(1)}), ` +
     `busiest shard ${(leg.busiestCpuShare * 100).toFixed(0)} % of CPU, ${(leg.busiestCallShare * 100).toFixed(0)} % of calls, ` +
     `${leg.stateBytesPerMessage.toFixed(0)} B/message of state (${leg.memoryBytesPerMessage.toFixed(0)} with buffers), rooms per shard ${leg.roomsPerShard.join(' / ')}, ` +

@@ -104,10 +104,17 @@ export interface ShardedLeg extends RoomsOutcome {
   redisUsPerMessage: number
   /**
    * Each primary's CPU a second with the connections open and nothing sent (cluster bus, cron,
-   * presence), measured for a few seconds after the load; and the Redis CPU per message less it.
+   * presence), over one presence interval after the load; and the Redis CPU per message less it.
    */
   idleCpuPerSecond: number[]
   netRedisUsPerMessage: number
+  /** The same before any client connected (the servers up): cluster bus and cron only. */
+  baseCpuPerSecond: number[]
+  /**
+   * The presence refresh in the quiet window after the load (one per instance): room and instance
+   * pairs refreshed, script calls it took, and its Redis CPU (idle less base) per pair.
+   */
+  presence: { roomInstances: number, scriptsPerRefresh: number, usPerRoomInstance: number }
   /** The replicas' CPU per message (replication); 0 on the single Redis. */
   replicaUsPerMessage: number
   /** Each primary over the measured window. */
