@@ -20,6 +20,9 @@ export interface ClusterDeps {
   onTarget: <T>(target: RedisTarget, measure: (ctx: Context) => Promise<T>) => Promise<T>
 }
 
+const sum = (xs: number[]): number => xs.reduce((s, x) => s + x, 0)
+const share = (xs: number[]): number => sum(xs) > 0 ? Math.max(...xs) / sum(xs) : NaN
+
 /** What a longer message adds to a full log is measured with its body this much longer. */
 const PAD_BYTES = 200
 /** Chat's default PRESENCE_INTERVAL_MS: a quiet window this long holds one presence refresh of each instance. */
@@ -31,16 +34,14 @@ async function quiet (watch: ShardWatch, ms: number): Promise<{ cpuPerSecond: nu
   await new Promise((resolve) => setTimeout(resolve, ms))
   const to = await watch.sample()
   const use = shardUse(watch.nodes, from, to)
-  return { cpuPerSecond: to.map((b, i) => (b.cpuSeconds - from[i]!.cpuSeconds) / ((b.at - from[i]!.at) / 1000)), scripts: use.reduce((s, u) => s + u.evalsha, 0) }
+  return { cpuPerSecond: to.map((b, i) => (b.cpuSeconds - from[i]!.cpuSeconds) / ((b.at - from[i]!.at) / 1000)), scripts: sum(use.map((u) => u.evalsha)) }
 }
 
-/** Fast enough to survive a failover test, slow enough that a busy 2-core machine does not trigger one. */
+/**
+ * The cluster's `cluster-node-timeout`: long enough that a busy 2-core machine never makes the
+ * nodes fail a primary over mid-run (testkit's 1 s default is for the failover tests).
+ */
 const NODE_TIMEOUT_MS = 5000
-
-const share = (xs: number[]): number => {
-  const total = xs.reduce((s, x) => s + x, 0)
-  return total > 0 ? Math.max(...xs) / total : NaN
-}
 
 async function measureLeg (ctx: Context, target: ShardedLeg['target'], watch: ShardWatch, replicaPids: number[]): Promise<ShardedLeg> {
   const shape = { ...ctx.config.cluster }
@@ -48,7 +49,7 @@ async function measureLeg (ctx: Context, target: ShardedLeg['target'], watch: Sh
   let after: ShardSample[] = []
   let replicasBefore = 0
   let replicasAfter = 0
-  const replicaCpu = (): number => replicaPids.reduce((s, pid) => s + cpuSeconds(pid), 0)
+  const replicaCpu = (): number => sum(replicaPids.map(cpuSeconds))
   const quietMs = Number(ctx.config.chatEnv.PRESENCE_INTERVAL_MS ?? CHAT_PRESENCE_INTERVAL_MS)
   const base = await quiet(watch, quietMs)
   const { setup, outcome, loss, perMessage } = await runRooms(ctx, shape, {
@@ -58,11 +59,10 @@ async function measureLeg (ctx: Context, target: ShardedLeg['target'], watch: Sh
   const shards = shardUse(watch.nodes, before, after)
   const idle = await quiet(watch, quietMs)
   const idleCpuPerSecond = idle.cpuPerSecond
-  const sum = (xs: number[]): number => xs.reduce((s, x) => s + x, 0)
   // Every room has members on both instances: each instance refreshes each room once a window.
   const roomInstances = Math.ceil(shape.clients / shape.roomSize) * Math.min(2, shape.roomSize)
   const windowSeconds = (after[0]!.at - before[0]!.at) / 1000
-  const redisSeconds = shards.reduce((s, x) => s + x.cpuSeconds, 0)
+  const redisSeconds = sum(shards.map((x) => x.cpuSeconds))
   const keyKinds = await watch.keyKinds(REDIS_PREFIX)
   const entries = Number(ctx.config.chatEnv.ROOM_HISTORY ?? CHAT_ROOM_HISTORY)
   const plain = await watch.fullLogBytesPerEntry(REDIS_PREFIX, entries, 0)
@@ -94,8 +94,8 @@ async function measureLeg (ctx: Context, target: ShardedLeg['target'], watch: Sh
     busiestCpuShare: share(shards.map((s) => s.cpuSeconds)),
     busiestCallShare: share(shards.map((s) => s.calls)),
     roomsPerShard: keyKinds.map((k) => k.keys.log ?? 0),
-    memoryBytesPerMessage: shards.reduce((s, x) => s + x.memoryGrowth, 0) / Math.max(1, outcome.sent),
-    stateBytesPerMessage: shards.reduce((s, x) => s + x.stateGrowth, 0) / Math.max(1, outcome.sent),
+    memoryBytesPerMessage: sum(shards.map((x) => x.memoryGrowth)) / Math.max(1, outcome.sent),
+    stateBytesPerMessage: sum(shards.map((x) => x.stateGrowth)) / Math.max(1, outcome.sent),
     fullLog: { entries, bodyBytes: plain.bodyBytes, bytesPerEntry: plain.bytesPerEntry, padBytes: PAD_BYTES, paddedBytesPerEntry: padded.bytesPerEntry },
     keyKinds,
     errors: outcome.errors
