@@ -100,6 +100,12 @@ function open (url: string | undefined, clusterNodes: string[] | undefined, conn
     // Same rules as for one Redis: fail at once while down, retry the topology at least every second.
     enableOfflineQueue: false,
     clusterRetryStrategy: retryStrategy,
+    // Never resend a command whose connection closed before its reply: it may have run (a counter
+    // would count twice, a token be claimed twice). Redirections (MOVED, ASK, TRYAGAIN, CLUSTERDOWN)
+    // are still followed: Redis refused those commands. Without that resend's slot refresh, the map
+    // is refreshed every second, so a promoted replica is found within a second of taking over.
+    retryDelayOnFailover: 0,
+    slotsRefreshInterval: 1000,
     // The subscriber keeps one connection per primary for sharded pub/sub (SSUBSCRIBE).
     shardedSubscribers: subscriber,
     redisOptions: { ...perNode, ...options, connectionName }

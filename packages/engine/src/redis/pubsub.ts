@@ -164,11 +164,11 @@ export function createRedisPubSub (deps: RedisPubSubDeps): RedisPubSub {
   const shards = sharded
     ? watchShards(subscriber as Cluster, {
       wanted: () => channels.keys(),
-      confirm: async (lostChannels) => {
-        await onSubscriber(async () => await wire.subscribe(lostChannels))
-        const unwanted = [...stale].filter((channel) => !channels.has(channel))
-        if (unwanted.length > 0) await onSubscriber(async () => await wire.unsubscribe(unwanted)).catch(() => {})
-        for (const channel of unwanted) stale.delete(channel)
+      confirm: async (channel) => {
+        await onSubscriber(async () => await wire.subscribe([channel]))
+        const unwanted = [...stale].filter((name) => !channels.has(name))
+        for (const name of unwanted) stale.delete(name)
+        if (unwanted.length > 0) await onSubscriber(async () => await wire.unsubscribe(unwanted)).catch(() => { for (const name of unwanted) stale.add(name) })
       },
       lost: (lostChannels) => { notify(interruptListeners, scopeOf(lostChannels)) },
       back: (channelsBack) => { notify(resumeListeners, scopeOf(channelsBack)) }

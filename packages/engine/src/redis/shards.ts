@@ -1,14 +1,21 @@
 import type { Cluster } from 'ioredis'
 import calculateSlot from 'cluster-key-slot'
 
-/** How often lost channels are tried again where the cluster now places them. */
+/** How often lost channels are looked at. */
 const RECOVER_EVERY_MS = 500
+/**
+ * Longest wait between tries of a channel whose slot still has the owner it was lost with (the
+ * primary may come back, or its replica be promoted later). Each try leaves an entry in the client
+ * library's own channel list (kept until the channel is unsubscribed), so tries are spaced out
+ * until the topology shows a new owner, when one more try is made at once.
+ */
+const SAME_OWNER_MAX_WAIT_MS = 4000
 
 export interface ShardWatchDeps {
   /** The channels (full names) subscribed now. */
   wanted: () => Iterable<string>
-  /** SSUBSCRIBEs `channels` again where the cluster places them now; resolves once Redis confirmed. */
-  confirm: (channels: string[]) => Promise<void>
+  /** SSUBSCRIBEs `channel` again where the cluster places it now; resolves once Redis confirmed. */
+  confirm: (channel: string) => Promise<void>
   /** Channels whose messages may be missed from now on (each told once until it is back). */
   lost: (channels: string[]) => void
   /** Lost channels confirmed subscribed again: messages flow from here on. */
@@ -35,8 +42,11 @@ type WithSlots = Cluster & { slots: string[][] }
  */
 export function watchShards (subscriber: Cluster, deps: ShardWatchDeps): ShardWatch {
   const owners = new Map<string, string | undefined>()
-  /** Lost channels, each with the count of losses seen: a confirmation counts only if none came since. */
-  const pending = new Map<string, number>()
+  /**
+   * Lost channels: the losses seen (a confirmation counts only if none came since), the owner of
+   * its slot when lost, the tries made and when the next is due.
+   */
+  const pending = new Map<string, { losses: number, owner: string | undefined, tries: number, dueAt: number }>()
   let timer: NodeJS.Timeout | undefined
   let closed = false
 
@@ -49,9 +59,13 @@ export function watchShards (subscriber: Cluster, deps: ShardWatchDeps): ShardWa
   const markLost = (channels: Iterable<string>): void => {
     const fresh: string[] = []
     for (const channel of channels) {
-      const losses = pending.get(channel)
-      if (losses === undefined) fresh.push(channel)
-      pending.set(channel, (losses ?? 0) + 1)
+      const known = pending.get(channel)
+      if (known === undefined) {
+        fresh.push(channel)
+        pending.set(channel, { losses: 1, owner: owners.get(channel), tries: 0, dueAt: Date.now() + RECOVER_EVERY_MS })
+      } else {
+        known.losses++
+      }
     }
     if (fresh.length > 0) deps.lost(fresh)
     schedule()
@@ -67,19 +81,28 @@ export function watchShards (subscriber: Cluster, deps: ShardWatchDeps): ShardWa
       schedule()
       return
     }
-    const attempt = new Map(pending)
-    void deps.confirm([...attempt.keys()]).then(() => {
+    // Each channel on its own: a shard still failing over must not hold the rooms of one that is back.
+    const now = Date.now()
+    const due = [...pending].filter(([channel, state]) => now >= state.dueAt || ownerNow(channel) !== state.owner)
+    for (const [channel, state] of due) {
+      state.tries++
+      state.owner = ownerNow(channel)
+      state.dueAt = now + Math.min(RECOVER_EVERY_MS * 2 ** state.tries, SAME_OWNER_MAX_WAIT_MS)
+    }
+    void Promise.allSettled(due.map(async ([channel, { losses }]) => { await deps.confirm(channel); return { channel, losses } })).then((results) => {
       if (closed) return
       const back: string[] = []
-      for (const [channel, losses] of attempt) {
-        if (pending.get(channel) !== losses) continue // lost again meanwhile: the next round
+      for (const result of results) {
+        if (result.status !== 'fulfilled') continue
+        const { channel, losses } = result.value
+        if (pending.get(channel)?.losses !== losses) continue // lost again meanwhile: the next round
         pending.delete(channel)
         owners.set(channel, ownerNow(channel))
         back.push(channel)
       }
       if (back.length > 0) deps.back(back)
       schedule()
-    }, () => { schedule() })
+    })
   }
 
   const onNodeGone = (_node: unknown, nodeKey: unknown): void => {
