@@ -15,7 +15,7 @@ export const REDACT_PATHS = [
   'req.body', 'request.body', 'mail.to', 'envelope.to',
   // ioredis errors carry the failed command's arguments: those of a refused AUTH or HELLO are the
   // Redis user and password (from REDIS_URL or REDIS_CLUSTER_NODES).
-  '*.command.args'
+  '*.command.args', '*.lastNodeError.command.args'
 ]
 
 /** Only the request line: query strings could carry anything. */

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import t from 'tap'
 import pino from 'pino'
-import { checkRefusedRedisLog, withRefusedCredentials } from '@webchat/testkit'
+import { checkRefusedRedisLog, startRedisCluster, withRefusedCredentials } from '@webchat/testkit'
 import { loggerOptions } from '../src/logger.js'
 import { buildApp } from '../src/app.js'
 import { build, mailedCode, requestCode, sessionCookie, testConfig, useRedis, verify, wrong } from './helper.js'
@@ -42,6 +42,18 @@ t.test('a Redis that refuses the password: the connection error is logged, the p
   const stream = new Writable({ write (chunk, _encoding, done) { lines.push(String(chunk)); done() } })
   const loggerInstance = pino({ ...loggerOptions({ logLevel: 'warn' }) as object }, stream)
   const config = await testConfig(t, 'memory', { ENGINE: 'redis', LOG_LEVEL: 'warn', REDIS_URL: withRefusedCredentials((await useRedis()).url) })
+  const app = await buildApp({ config, server: { logger: false, loggerInstance } })
+  t.teardown(async () => { await app.close() })
+  await checkRefusedRedisLog(t, lines)
+})
+
+t.test('a Redis Cluster that refuses the password: logged with its reason, the password is not (it sits on the last node\'s error)', async (t) => {
+  const cluster = await startRedisCluster(t)
+  const lines: string[] = []
+  const stream = new Writable({ write (chunk, _encoding, done) { lines.push(String(chunk)); done() } })
+  const loggerInstance = pino({ ...loggerOptions({ logLevel: 'warn' }) as object }, stream)
+  const nodes = cluster.nodes.map((node) => withRefusedCredentials(`redis://${node.host}:${node.port}`)).join(',')
+  const config = await testConfig(t, 'memory', { ENGINE: 'redis', LOG_LEVEL: 'warn', REDIS_CLUSTER_NODES: nodes })
   const app = await buildApp({ config, server: { logger: false, loggerInstance } })
   t.teardown(async () => { await app.close() })
   await checkRefusedRedisLog(t, lines)

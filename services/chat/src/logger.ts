@@ -15,8 +15,9 @@ export function loggerOptions (config: Pick<Config, 'logLevel'>): NonNullable<Fa
   return {
     level: config.logLevel,
     redact: {
-      // ioredis errors carry the failed command's arguments: a refused AUTH's are the Redis password.
-      paths: ['req.headers.authorization', 'req.headers["sec-websocket-protocol"]', 'req.headers.cookie', 'req.query.token', 'token', '*.command.args'],
+      // ioredis errors carry the failed command's arguments (a cluster's, on its last node's error):
+      // a refused AUTH's are the Redis password. The engine replaces them too; this is the second lock.
+      paths: ['req.headers.authorization', 'req.headers["sec-websocket-protocol"]', 'req.headers.cookie', 'req.query.token', 'token', '*.command.args', '*.lastNodeError.command.args'],
       censor: '[redacted]'
     },
     serializers: {

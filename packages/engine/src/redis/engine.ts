@@ -40,6 +40,21 @@ export interface RedisEngineOptions {
   onError?: (err: unknown) => void
 }
 
+/**
+ * ioredis puts a failed command's arguments on its error, and a cluster error wraps the last
+ * node's error (`lastNodeError`): for a refused AUTH or HELLO those arguments are the Redis user
+ * and password. Errors handed to `onError` (which services log) have them replaced, however deep.
+ */
+export function withoutCommandArgs (err: unknown, depth = 0): unknown {
+  if (typeof err !== 'object' || err === null || depth > 4) return err
+  const { command, lastNodeError, cause } = err as { command?: { args?: unknown }, lastNodeError?: unknown, cause?: unknown }
+  if (typeof command === 'object' && command !== null && 'args' in command) command.args = '[redacted]'
+  withoutCommandArgs(lastNodeError, depth + 1)
+  withoutCommandArgs(cause, depth + 1)
+  if (err instanceof AggregateError) for (const inner of err.errors) withoutCommandArgs(inner, depth + 1)
+  return err
+}
+
 /** QUIT when connected (pending replies arrive first), else drop the connection. */
 async function quit (connection: Redis | Cluster, timeoutMs: number): Promise<void> {
   const quitted = connection.status === 'ready' &&
@@ -51,8 +66,9 @@ async function quit (connection: Redis | Cluster, timeoutMs: number): Promise<vo
 export function createRedisEngine (options: RedisEngineOptions): Engine {
   const { client, subscriber, prefix = 'webchat:', ownsClients = false, commandTimeoutMs = 1000, cluster = client instanceof Cluster } = options
   if (client === subscriber) throw new TypeError('the Redis engine needs two distinct connections')
-  const onError = options.onError ?? ((err: unknown) => process.emitWarning(err instanceof Error ? err : String(err)))
-  const onConnectionError = options.onError ?? (() => {})
+  const report = options.onError
+  const onError = report === undefined ? (err: unknown) => process.emitWarning(err instanceof Error ? err : String(err)) : (err: unknown) => report(withoutCommandArgs(err))
+  const onConnectionError = report === undefined ? () => {} : (err: unknown) => report(withoutCommandArgs(err))
   client.on('error', onConnectionError)
   subscriber.on('error', onConnectionError)
 
