@@ -22,6 +22,8 @@ export interface Connections {
   onNotice (handler: (connections: Iterable<Connection>, notice: Notice) => void): void
   /** Closes this instance's sockets of a session (logout) with 4001. */
   endSession (sid: string): number
+  /** The session ids of the open sockets. */
+  sessionIds (): IterableIterator<string>
   /** Stops accepting, closes every socket with 1012 and waits for them (terminating stragglers). */
   shutdown (): Promise<void>
 }
@@ -113,6 +115,7 @@ export function createConnections ({ engine, config, metrics, log }: Deps): Conn
     onNotice (handler) {
       noticeHandler = handler
     },
+    sessionIds: () => sessions.keys(),
     endSession (sid) {
       let closed = 0
       for (const conn of sessions.get(sid)) {

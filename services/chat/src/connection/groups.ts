@@ -28,6 +28,11 @@ export class ConnectionGroups {
     return false
   }
 
+  /** Every key with at least one connection. */
+  keys (): IterableIterator<string> {
+    return this.groups.keys()
+  }
+
   get (key: string): Iterable<Connection> {
     const group = this.groups.get(key)
     return group === undefined ? NONE : group instanceof Set ? [...group] : [group]

@@ -15,9 +15,13 @@ function fixture (t: Test) {
   t.teardown(async () => { await engine.close() })
   const ended: string[] = []
   const errors: unknown[] = []
-  const connections = { endSession: (sid: string) => { ended.push(sid); return 1 } }
-  const log = { info: () => {}, error: (obj: unknown) => { errors.push(obj) } }
-  return { engine, ended, errors, connections, log }
+  const open = new Set<string>()
+  const connections = {
+    endSession: (sid: string) => { ended.push(sid); return open.delete(sid) ? 1 : 0 },
+    sessionIds: () => open.values()
+  }
+  const log = { info: () => {}, warn: () => {}, error: (obj: unknown) => { errors.push(obj) } }
+  return { engine, ended, errors, connections, log, open }
 }
 
 t.test('follows the logouts of every bucket, and stops', async (t) => {
@@ -60,4 +64,27 @@ t.test('a bucket whose subscription fails is retried until it holds; the others 
   t.equal(attempts.get(broken), 3, 'the broken bucket: three attempts')
   t.equal(attempts.get(names.sessionRevokedChannel(4)), 1, 'the others: one subscription each, never again')
   t.equal(errors.length, 2, 'one error line per failed round, not per bucket')
+})
+
+t.test('a logout missed while a bucket was lost: its open sessions are checked against the revocation keys when it is back', async (t) => {
+  const { engine, ended, connections, log, open } = fixture(t)
+  const resumes: Array<(scope?: ReadonlySet<string>) => void> = []
+  engine.pubsub.onResume = (listener) => { resumes.push(listener); return () => {} }
+  const stop = await followLogouts({ engine, connections, log })
+  t.teardown(stop)
+  const [a, b, c] = sidPerBucket()
+  for (const sid of [a!, b!, c!]) open.add(sid)
+  // a and b were logged out while nobody heard it; c was not.
+  for (const sid of [a!, b!]) await engine.kv.set(names.revokedSession(sid), '1', 60_000)
+  const resumed = async (scope?: ReadonlySet<string>): Promise<void> => {
+    for (const listener of resumes) listener(scope)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  await resumed(new Set([names.sessionRevokedChannel(names.revocationBucketOf(a!)), 'room:other']))
+  t.same(ended, [a], 'the bucket that came back: its revoked session ends')
+  await resumed(new Set(['room:other']))
+  t.same(ended, [a], 'a resume of other channels checks nothing')
+  await resumed()
+  t.same(ended, [a, b], 'every channel back: every open session checked, the revoked one ends')
+  t.ok(open.has(c!), 'a session not logged out stays')
 })
