@@ -27,8 +27,14 @@ export function engineDefault (values: Record<string, unknown>): 'memory' | 'red
 
 const NEEDS_REDIS = 'invalid configuration: ENGINE=redis needs REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis Cluster)'
 
-/** A node entry as it may be shown in an error: the user and password replaced. */
-const shown = (entry: string): string => JSON.stringify(entry.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, '$1***@'))
+/**
+ * A node entry as it may be shown in an error: the user and password replaced. An entry that is
+ * not `host:port` (digits) after its scheme may be a piece of a password cut at a comma: hidden whole.
+ */
+const shown = (entry: string): string => {
+  const hidden = entry.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, '$1***@')
+  return JSON.stringify(/^([a-z][a-z0-9+.-]*:\/\/)?(\*\*\*@)?[^:@/]*(:\d*)?(\/[^:@]*)?$/i.test(hidden) ? hidden : '***')
+}
 
 /** An entry the engine takes as a seed node (it parses them again when it connects). */
 function isNode (entry: string): boolean {

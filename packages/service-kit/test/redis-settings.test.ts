@@ -34,6 +34,9 @@ t.test('refused settings name the variables, and never show a password', async (
     t.notMatch(err.message, /hunter2/, `${entry}: the password is not in the message`)
     t.match(err.message, /\*\*\*@r/, 'the host still is')
   }
+  // A password with a comma cuts its entry in two: neither piece may show it.
+  const cut = t.throws(() => checkRedisSettings('redis', nodes('redis://u:hunter2', 'x@r:7000'))) as Error
+  t.notMatch(cut.message, /hunter2/, 'a piece of a password cut at a comma is not shown')
   const mixed = t.throws(() => checkRedisSettings('redis', nodes('redis://u:hunter2@a:1', 'u:hunter3@b:2'))) as Error
   t.match(mixed.message, /different users or passwords/)
   t.notMatch(mixed.message, /hunter/)
