@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Test } from 'tap'
 import { WebSocket } from 'ws'
-import { createAuthClient, resolveChatUrl, type AuthClient, type SocketConstructor } from '@webchat/client'
+import { createAuthClient, decodePayload, resolveChatUrl, type AuthClient, type SocketConstructor } from '@webchat/client'
 import { freePort, startRedis, startRedisCluster, startSmtpSink, type SmtpSink, type TestRedisCluster } from '@webchat/testkit'
 import { loopbackValues } from '../../src/nginx-config.js'
 import { composeConfig, serviceEnv } from './compose.js'
@@ -38,8 +38,12 @@ export interface Topology {
   signIn (email: string, name: string, via?: { origin: string, fetch: typeof globalThis.fetch }): Promise<AuthClient>
   /** The chat socket URL the web app would use (`/config.json`'s chatUrl against the page). */
   chatUrl (auth: AuthClient): Promise<string>
-  /** A `ws` class sending this origin, as a browser on the page would; close codes go to `closes`. */
-  socketClass (closes?: number[]): SocketConstructor
+  /**
+   * A `ws` class sending this origin, as a browser on the page would; close codes go to `closes`,
+   * and every message the server sent (in `message` frames and `joined` snapshots) to `wire`, as it
+   * came, before the client's own deduplication.
+   */
+  socketClass (closes?: number[], wire?: Array<{ room: string, id: string }>): SocketConstructor
 }
 
 async function scrapeConnections (port: number): Promise<number> {
@@ -166,11 +170,18 @@ export async function startTopology (t: Test, options: { chats?: number, authEnv
     async chatUrl (client) {
       return resolveChatUrl((await client.config()).chatUrl, `${origin}/`)
     },
-    socketClass (closes = []) {
+    socketClass (closes = [], wire) {
       return class extends WebSocket {
         constructor (url: string, protocols: string[]) {
           super(url, protocols, { origin })
           this.addEventListener('close', (event) => { closes.push(event.code) })
+          if (wire === undefined) return
+          this.addEventListener('message', (event) => {
+            for (const frame of decodePayload(event.data).frames) {
+              if (frame.type === 'message') wire.push({ room: frame.room, id: frame.id })
+              if (frame.type === 'joined') wire.push(...frame.messages.map((m) => ({ room: frame.room, id: m.id })))
+            }
+          })
         }
       }
     }

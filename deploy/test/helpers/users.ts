@@ -15,6 +15,8 @@ export interface User {
    * unique within a room only: two rooms' logs (on two shards) can make the same id.
    */
   seen: Array<{ room: string, id: string, text: string, via: 'live' | 'joined' }>
+  /** Every message as the server sent it, before the client's deduplication (see `socketClass`). */
+  wire: Array<{ room: string, id: string }>
 }
 
 /** The next `event` on `conn` that `match`es, or a rejection after `ms`. */
@@ -26,16 +28,17 @@ export async function next<K extends keyof ConnectionEvents> (conn: Connection, 
 export async function connect (t: Test, topo: Topology, email: string, name: string, room: string): Promise<User> {
   const auth = await topo.signIn(email, name)
   const closes: number[] = []
+  const wire: User['wire'] = []
   const conn = createConnection({
     url: await topo.chatUrl(auth),
     getToken: async () => await auth.token(),
-    WebSocket: topo.socketClass(closes),
+    WebSocket: topo.socketClass(closes, wire),
     rooms: [room],
     backoff: { baseMs: 100, capMs: 500 },
     network: null
   })
   t.teardown(() => conn.close())
-  const user: User = { auth, conn, closes, states: [], seen: [] }
+  const user: User = { auth, conn, closes, states: [], seen: [], wire }
   conn.on('state', (s) => user.states.push(s))
   conn.on('message', (m) => user.seen.push({ room: m.room, id: m.id, text: m.text, via: 'live' }))
   conn.on('joined', (j) => user.seen.push(...j.messages.map((m) => ({ room: j.room, id: m.id, text: m.text, via: 'joined' as const }))))
@@ -74,6 +77,9 @@ export async function within<T> (promise: Promise<T>, ms: number): Promise<T | u
     clearTimeout(timer)
   }
 }
+
+/** How often the server sent `user` the message `id` of `room`. */
+export const timesSent = (user: User, room: string, id: string): number => user.wire.filter((m) => m.room === room && m.id === id).length
 
 /** How often `user` was shown the message `id` of `room`. */
 export const timesSeen = (user: User, room: string, id: string): number => user.seen.filter((m) => m.room === room && m.id === id).length
