@@ -59,8 +59,12 @@ export function braceTag (name: string): string | null {
   return close > open + 1 ? name.slice(open + 1, close) : null
 }
 
-/** The default tag: the name's own `{tag}` when it has one (`user-rooms:{u1}` → u1), else the whole name. */
-export const ownHashTag: HashTagOf = (name) => braceTag(name) ?? name
+/**
+ * The default tag: the name's own `{tag}` when it has one (`user-rooms:{u1}` → u1), else the whole
+ * name. Names hold free text (a token id, a mailbox) that may have braces, which no tag can carry:
+ * they become '_' in the tag (the key keeps the name as it is).
+ */
+export const ownHashTag: HashTagOf = (name) => (braceTag(name) ?? name).replace(/[{}]/g, '_')
 
 export function createNames (prefix: string, options: NamesOptions = {}): RedisNames {
   const cluster = options.cluster ?? false

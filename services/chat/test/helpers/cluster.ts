@@ -1,10 +1,12 @@
+import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import tap from 'tap'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import { connectRedisEngine, createMemoryEngine, type Engine } from '@webchat/engine'
-import { startRedis, type TestRedis } from '@webchat/testkit'
+import { startRedis, startRedisCluster, type TestRedis, type TestRedisCluster } from '@webchat/testkit'
 import { buildApp } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config.js'
+import { names } from '../../src/names.js'
 import { ISSUER, startAuthStub, type AuthStub, type MintOptions } from './auth-stub.js'
 import { connect, type ConnectOptions, type Frame, type TestClient } from './client.js'
 
@@ -15,6 +17,16 @@ export const ORIGIN = 'http://chat.test'
 
 interface Teardown { teardown (fn: () => unknown): void }
 
+/** CHAT_TEST_REDIS=cluster: the 'redis' kind runs on a local Redis Cluster (3 primaries, 3 replicas) instead of one redis-server. */
+export const ON_REDIS_CLUSTER = process.env.CHAT_TEST_REDIS === 'cluster'
+
+/**
+ * The `skip` option of a test that talks to one redis-server itself (its URL, stopping it): on a
+ * cluster it is skipped with this reason, naming what it needs.
+ */
+export const singleRedisOnly = (needs: string): string | false =>
+  ON_REDIS_CLUSTER ? `needs one redis-server (${needs}); CHAT_TEST_REDIS=cluster runs on a Redis Cluster` : false
+
 let redis: Promise<TestRedis> | undefined
 /** One redis-server per test file, stopped after its last test. */
 export async function sharedRedis (): Promise<TestRedis> {
@@ -23,6 +35,37 @@ export async function sharedRedis (): Promise<TestRedis> {
     tap.teardown(async () => { await (await started).close() })
   }
   return await redis
+}
+
+let redisCluster: Promise<TestRedisCluster> | undefined
+/** One local Redis Cluster per test file, stopped after its last test. */
+async function sharedRedisCluster (): Promise<TestRedisCluster> {
+  redisCluster ??= startRedisCluster(tap)
+  return await redisCluster
+}
+
+interface RedisTarget {
+  /** The apps' settings for it. */
+  env: { REDIS_URL: string } | { REDIS_CLUSTER_NODES: string }
+  prefix: string
+  server?: TestRedis
+  cluster?: TestRedisCluster
+  engine: Engine
+}
+
+/** A fresh prefix on the file's Redis (one server, or the cluster under CHAT_TEST_REDIS=cluster) and a test-side engine on it. */
+async function redisTarget (): Promise<RedisTarget> {
+  if (ON_REDIS_CLUSTER) {
+    const cluster = await sharedRedisCluster()
+    const clusterNodes = cluster.nodes.map((node) => `${node.host}:${node.port}`)
+    const prefix = `t${randomBytes(4).toString('hex')}:`
+    const engine = await connectRedisEngine({ clusterNodes, prefix, hashTag: names.hashTag })
+    return { env: { REDIS_CLUSTER_NODES: clusterNodes.join(',') }, prefix, cluster, engine }
+  }
+  const server = await sharedRedis()
+  const prefix = server.prefix()
+  const engine = await connectRedisEngine({ url: server.url, prefix })
+  return { env: { REDIS_URL: server.url }, prefix, server, engine }
 }
 
 export interface Cluster {
@@ -35,7 +78,10 @@ export interface Cluster {
   auth: AuthStub
   /** An engine on the same state as the apps (the shared memory engine, or another Redis client). */
   engine: Engine
+  /** The redis-server of the 'redis' kind (not under CHAT_TEST_REDIS=cluster). */
   redis?: TestRedis
+  /** The Redis Cluster of the 'redis' kind under CHAT_TEST_REDIS=cluster. */
+  redisCluster?: TestRedisCluster
   prefix: string
   /** Connects to instance `i % instances` with a fresh token and waits for `ready`. */
   connect (i: number, options?: MintOptions & ConnectOptions): Promise<TestClient>
@@ -53,17 +99,16 @@ export interface ClusterOptions {
 
 /**
  * Chat instances on 127.0.0.1:0 sharing one engine (memory: one engine object in process;
- * redis: a real redis-server and a fresh prefix), with a token-minting JWKS server.
+ * redis: a real redis-server, or a Redis Cluster under CHAT_TEST_REDIS=cluster, and a fresh
+ * prefix), with a token-minting JWKS server.
  */
 export async function startCluster (t: Teardown, kind: EngineKind, options: ClusterOptions = {}): Promise<Cluster> {
   const instances = options.instances ?? (kind === 'redis' ? 2 : 1)
   const auth = await startAuthStub()
   t.teardown(async () => await auth.close())
-  const server = kind === 'redis' ? await sharedRedis() : undefined
-  const prefix = server?.prefix() ?? 'mem:'
-  const engine = server === undefined
-    ? createMemoryEngine()
-    : await connectRedisEngine({ url: server.url, prefix })
+  const target = kind === 'redis' ? await redisTarget() : undefined
+  const prefix = target?.prefix ?? 'mem:'
+  const engine = target?.engine ?? createMemoryEngine()
   const apps: FastifyInstance[] = []
   const configs: Config[] = []
   const clients: TestClient[] = []
@@ -76,8 +121,8 @@ export async function startCluster (t: Teardown, kind: EngineKind, options: Clus
     const config = loadConfig({
       LOG_LEVEL: 'silent',
       ENGINE: kind,
-      REDIS_URL: server?.url,
       REDIS_PREFIX: prefix,
+      ...target?.env,
       AUTH_URL: auth.url,
       TOKEN_ISSUER: ISSUER,
       ALLOWED_ORIGINS: `${ORIGIN},http://other.test`,
@@ -94,7 +139,7 @@ export async function startCluster (t: Teardown, kind: EngineKind, options: Clus
   }
   const port = (i: number): number => (apps[i % instances]!.server.address() as AddressInfo).port
   const cluster: Cluster = {
-    kind, apps, configs, auth, engine, redis: server, prefix,
+    kind, apps, configs, auth, engine, redis: target?.server, redisCluster: target?.cluster, prefix,
     wsUrl: (i) => `ws://127.0.0.1:${port(i)}/ws`,
     httpUrl: (i) => `http://127.0.0.1:${port(i)}`,
     async connect (i, opts = {}) {

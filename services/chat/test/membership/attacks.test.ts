@@ -1,6 +1,6 @@
 import t from 'tap'
 import { api } from '../helpers/backend-api.js'
-import { ENGINES, startCluster } from '../helpers/cluster.js'
+import { ENGINES, singleRedisOnly, startCluster } from '../helpers/cluster.js'
 import { ask, bearer, roster, tryJoin } from '../helpers/rooms.js'
 
 // An outsider's attempts on the membership model, each kept as the test that caught (or ruled out) a hole.
@@ -165,7 +165,7 @@ t.test('redis: a join racing a removal on another instance never leaves the sock
   }
 })
 
-t.test('redis: every key the membership writes is bounded: a TTL, or a family bounded by rooms and users', async (t) => {
+t.test('redis: every key the membership writes is bounded: a TTL, or a family bounded by rooms and users', { skip: singleRedisOnly('KEYS and PTTL on its one server') }, async (t) => {
   const cluster = await startCluster(t, 'redis')
   const ada = await cluster.connect(0, { sub: 'ada' })
   const bob = await cluster.connect(1, { sub: 'bob' })

@@ -81,6 +81,17 @@ for (const kind of ENGINES) {
       t.pass('another token of the same user opens one')
     })
 
+    t.test('a token\'s jti and sid are free text: braces in them change nothing (on a Redis Cluster too)', async (t) => {
+      for (const [jti, sid] of [['j{1', 's}1'], ['j{}2', 's{2'], ['{j3}', '{}s3']]) {
+        const token = await mint({ sub: 'braces', jti, sid })
+        const first = await connect(url, token)
+        t.teardown(first.close)
+        t.match(await refused(connect(cluster.wsUrl(1), token)), { status: 401, body: { message: /already used/ } }, `jti ${jti} is single use`)
+        await cluster.engine.kv.set(names.revokedSession(sid), '1', 60_000)
+        t.match(await refused(connect(url, await mint({ sub: 'braces', sid }))), { status: 401, body: { message: /session/ } }, `session ${sid} revoked`)
+      }
+    })
+
     t.test('tokens of a revoked session are refused', async (t) => {
       await cluster.engine.kv.set(names.revokedSession('gone'), '1', 60_000)
       const error = await refused(connect(url, await mint({ sid: 'gone' })))
