@@ -62,11 +62,12 @@ function assertInstalled (): void {
   }
 }
 
-async function startNode (nodeTimeoutMs: number): Promise<Started> {
+async function startNodeOnce (nodeTimeoutMs: number): Promise<Started> {
   const dir = await mkdtemp(join(tmpdir(), 'webchat-cluster-'))
   const port = await freePort()
   // The bus port is chosen too: port + 10000 (Redis's default) can pass 65535 for an ephemeral port.
-  const busPort = await freePort()
+  let busPort = await freePort()
+  while (busPort === port) busPort = await freePort()
   const child = spawn('redis-server', [
     '--port', String(port), '--cluster-port', String(busPort), '--bind', '127.0.0.1', '--dir', dir,
     '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', String(nodeTimeoutMs),
@@ -80,6 +81,20 @@ async function startNode (nodeTimeoutMs: number): Promise<Started> {
     throw error
   }
   return started
+}
+
+/**
+ * A free port is only free when it was looked at: another process on a busy machine may take it
+ * (or the bus port) before redis-server binds it, and the server then exits. Tried three times.
+ */
+async function startNode (nodeTimeoutMs: number): Promise<Started> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startNodeOnce(nodeTimeoutMs)
+    } catch (error) {
+      if (attempt >= 3) throw error
+    }
+  }
 }
 
 async function stopProcess (started: Started, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
