@@ -32,11 +32,14 @@ const RESYNC_AT_ONCE = 50
 /**
  * Notices published while this instance's subscriber was away are lost. Once it is back, every
  * room its sockets hold is checked against the roster again: a membership that
- * ended meanwhile closes as the notice would have, a changed one (mute, role) is taken up.
+ * ended meanwhile closes as the notice would have, a changed one (mute, role) is taken up. `only`
+ * narrows the check to the (connection, room) pairs whose channels a cluster shard lost.
  */
-export async function resync (deps: ChatDeps, connections: Iterable<Connection>): Promise<void> {
+export async function resync (deps: ChatDeps, connections: Iterable<Connection>, only?: (conn: Connection, room: string) => boolean): Promise<void> {
   const checks: Array<{ conn: Connection, room: string, since: number }> = []
-  for (const conn of connections) for (const [room, { since }] of conn.roomAccess) checks.push({ conn, room, since })
+  for (const conn of connections) {
+    for (const [room, { since }] of conn.roomAccess) if (only === undefined || only(conn, room)) checks.push({ conn, room, since })
+  }
   for (let i = 0; i < checks.length; i += RESYNC_AT_ONCE) {
     await Promise.all(checks.slice(i, i + RESYNC_AT_ONCE).map(async ({ conn, room, since }) => {
       try {

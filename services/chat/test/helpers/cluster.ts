@@ -54,8 +54,8 @@ interface RedisTarget {
 }
 
 /** A fresh prefix on the file's Redis (one server, or the cluster under CHAT_TEST_REDIS=cluster) and a test-side engine on it. */
-async function redisTarget (): Promise<RedisTarget> {
-  if (ON_REDIS_CLUSTER) {
+async function redisTarget (on: 'single' | 'cluster'): Promise<RedisTarget> {
+  if (on === 'cluster') {
     const cluster = await sharedRedisCluster()
     const clusterNodes = cluster.nodes.map((node) => `${node.host}:${node.port}`)
     const prefix = `t${randomBytes(4).toString('hex')}:`
@@ -92,6 +92,8 @@ export interface Cluster {
 
 export interface ClusterOptions {
   instances?: number
+  /** For the 'redis' kind: one redis-server or a local Redis Cluster. Default: a cluster under CHAT_TEST_REDIS=cluster. */
+  redis?: 'single' | 'cluster'
   env?: Record<string, unknown>
   /** Fastify logger options (default: no logging). */
   logger?: FastifyServerOptions['logger']
@@ -106,7 +108,7 @@ export async function startCluster (t: Teardown, kind: EngineKind, options: Clus
   const instances = options.instances ?? (kind === 'redis' ? 2 : 1)
   const auth = await startAuthStub()
   t.teardown(async () => await auth.close())
-  const target = kind === 'redis' ? await redisTarget() : undefined
+  const target = kind === 'redis' ? await redisTarget(options.redis ?? (ON_REDIS_CLUSTER ? 'cluster' : 'single')) : undefined
   const prefix = target?.prefix ?? 'mem:'
   const engine = target?.engine ?? createMemoryEngine()
   const apps: FastifyInstance[] = []

@@ -2,7 +2,10 @@ import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { SUBPROTOCOL, type TokenClaims } from '@webchat/shared'
 import type { ChatDeps } from '../../connection/deps.js'
+import type { Connection } from '../../connection/connection.js'
 import { applyNotice, resync } from '../../connection/notices.js'
+import { names } from '../../names.js'
+import { bucketOf } from '../../user-events.js'
 import { openConnection } from '../../connection/open.js'
 import { holdUpgrade, releaseUpgrade, upgradedSocket } from '../../connection/upgrade-socket.js'
 import { checkUpgrade } from './upgrade.js'
@@ -42,8 +45,13 @@ const wsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.connections.onNotice((connections, notice) => {
     applyNotice(deps, connections, notice).catch((err: unknown) => { deps.log.warn({ err }, 'room notice not applied') })
   })
-  const stopResync = fastify.engine.pubsub.onResume(() => {
-    resync(deps, deps.connections.each()).catch((err: unknown) => { deps.log.warn({ err }, 'memberships not checked after the outage') })
+  // After a loss of every channel, every membership is checked; after a cluster shard's, those
+  // whose notices (the user's event bucket) or room (its record lives with its channel) it held.
+  const stopResync = fastify.engine.pubsub.onResume((scope) => {
+    const only = scope === undefined
+      ? undefined
+      : (conn: Connection, room: string) => scope.has(names.userEvents(bucketOf(conn.user.id))) || scope.has(names.roomChannel(room))
+    resync(deps, deps.connections.each(), only).catch((err: unknown) => { deps.log.warn({ err }, 'memberships not checked after the outage') })
   })
   fastify.addHook('onClose', async () => { stopResync() })
   fastify.decorateRequest('chatClaims', null)
