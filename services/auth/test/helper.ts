@@ -1,17 +1,49 @@
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance, FastifyServerOptions, LightMyRequestResponse } from 'fastify'
+import { Cluster, Redis } from 'ioredis'
 import t, { type Test } from 'tap'
 import { connectRedisEngine, createMemoryEngine, type Engine } from '@webchat/engine'
 import { redisTarget } from '@webchat/service-kit'
 import { LIMITS, SIGN_IN_COOKIE } from '@webchat/shared'
-import { startRedis, startSmtpSink, type SmtpSink, type TestRedis } from '@webchat/testkit'
+import { startRedis, startRedisCluster, startSmtpSink, type SmtpSink, type TestRedis, type TestRedisCluster } from '@webchat/testkit'
 import { buildApp, type AppOptions } from '../src/app.js'
 import { loadConfig, type Config, type Env } from '../src/config.js'
 
 export type EngineKind = 'memory' | 'redis'
 export const ENGINES: EngineKind[] = ['memory', 'redis']
+
+/** AUTH_TEST_REDIS=cluster: the 'redis' kind runs on a local Redis Cluster (3 primaries, 3 replicas) instead of one redis-server. */
+export const ON_REDIS_CLUSTER = process.env.AUTH_TEST_REDIS === 'cluster'
+
+/**
+ * The `skip` option of a test that talks to one redis-server itself (its URL, stopping it): on a
+ * cluster it is skipped with this reason, naming what it needs.
+ */
+export const singleRedisOnly = (needs: string): string | false =>
+  ON_REDIS_CLUSTER ? `needs one redis-server (${needs}); AUTH_TEST_REDIS=cluster runs on a Redis Cluster` : false
+
+let redisCluster: Promise<TestRedisCluster> | undefined
+/** One local Redis Cluster for the whole test file, stopped when the file's tests end. */
+export async function useRedisCluster (): Promise<TestRedisCluster> {
+  redisCluster ??= startRedisCluster(t)
+  return await redisCluster
+}
+
+/** REDIS_CLUSTER_NODES or REDIS_URL of the file's Redis (as AUTH_TEST_REDIS says), with a fresh REDIS_PREFIX. */
+async function redisEnv (): Promise<Env> {
+  if (ON_REDIS_CLUSTER) {
+    const cluster = await useRedisCluster()
+    return {
+      REDIS_CLUSTER_NODES: cluster.nodes.map((node) => `${node.host}:${node.port}`).join(','),
+      REDIS_PREFIX: `t${randomBytes(4).toString('hex')}:`
+    }
+  }
+  const server = await useRedis()
+  return { REDIS_URL: server.url, REDIS_PREFIX: server.prefix() }
+}
 
 let redis: Promise<TestRedis> | undefined
 /** One real redis-server for the whole test file, stopped when the file's tests end. */
@@ -22,6 +54,27 @@ export async function useRedis (): Promise<TestRedis> {
     t.teardown(async () => { await (await started).close() })
   }
   return await redis
+}
+
+export interface RedisAdmin {
+  /** A client of the file's Redis (one server, or the cluster, routing each key to its node). */
+  client: Redis | Cluster
+  /** The keys matching `pattern`, on every primary of a cluster. */
+  keys: (pattern: string) => Promise<string[]>
+}
+
+/** A client that looks at the file's Redis (one server, or the cluster under AUTH_TEST_REDIS=cluster) directly, closed after the test. */
+export async function redisAdmin (t: Test): Promise<RedisAdmin> {
+  if (ON_REDIS_CLUSTER) {
+    const cluster = await useRedisCluster()
+    const client = new Cluster(cluster.nodes.map(({ host, port }) => ({ host, port })))
+    t.teardown(async () => { await client.quit() })
+    const keys = async (pattern: string): Promise<string[]> => (await Promise.all(client.nodes('master').map(async (node) => await node.keys(pattern)))).flat()
+    return { client, keys }
+  }
+  const client = new Redis((await useRedis()).url)
+  t.teardown(async () => { await client.quit() })
+  return { client, keys: async (pattern) => await client.keys(pattern) }
 }
 
 /** A folder removed after the test. */
@@ -41,12 +94,7 @@ export async function testConfig (t: Test, kind: EngineKind, env: Env = {}): Pro
     MAIL_TRANSPORT: 'console',
     DOCS: 'false'
   }
-  if (kind === 'redis') {
-    const server = await useRedis()
-    base.REDIS_URL = server.url
-    base.REDIS_PREFIX = server.prefix()
-  }
-  return loadConfig({ ...base, ...env })
+  return loadConfig({ ...base, ...(kind === 'redis' ? await redisEnv() : {}), ...env })
 }
 
 export interface Built {

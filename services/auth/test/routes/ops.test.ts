@@ -6,7 +6,7 @@ import { Registry } from 'prom-client'
 import { startRedis, startSmtpSink } from '@webchat/testkit'
 import { validate, type Health } from '@webchat/shared'
 import authApp, { buildApp, serverOptions } from '../../src/app.js'
-import { ENGINES, build, mailedCode, memoryEngine, requestCode, sessionCookie, signIn, sleep, smtpSink, testConfig, verify } from '../helper.js'
+import { ENGINES, build, mailedCode, memoryEngine, requestCode, sessionCookie, signIn, singleRedisOnly, sleep, smtpSink, testConfig, verify } from '../helper.js'
 import { smtpProxy } from '../smtp-proxy.js'
 
 interface Readiness { status: number, body: Health, ms: number }
@@ -99,7 +99,7 @@ for (const kind of ENGINES) {
   })
 }
 
-t.test('Redis down: readyz 503 and requests 503 unavailable, never 500; back when Redis is', async (t) => {
+t.test('Redis down: readyz 503 and requests 503 unavailable, never 500; back when Redis is', { skip: singleRedisOnly('stops and restarts it') }, async (t) => {
   const redis = await startRedis()
   t.teardown(async () => { await redis.close() })
   const sink = await startSmtpSink()
@@ -140,7 +140,7 @@ t.test('Redis down: readyz 503 and requests 503 unavailable, never 500; back whe
   // (the test server keeps nothing on disk, so the session itself did not survive the restart)
 })
 
-t.test('Redis down at start: the service starts (live, not ready, 503s) and is ready once Redis runs', async (t) => {
+t.test('Redis down at start: the service starts (live, not ready, 503s) and is ready once Redis runs', { skip: singleRedisOnly('starts it only after the app') }, async (t) => {
   const redis = await startRedis()
   t.teardown(async () => { await redis.close() })
   if (!redis.owned) {

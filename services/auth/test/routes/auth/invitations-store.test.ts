@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import t, { type Test } from 'tap'
 import { createMemoryEngine, type Engine } from '@webchat/engine'
 import { names } from '../../../src/names.js'
-import { ENGINES, build, signIn, sleep, useRedis } from '../../helper.js'
+import { ENGINES, build, redisAdmin, signIn, sleep } from '../../helper.js'
 import { claimsOf, invite } from './invite.js'
 
 const indexKey = (email: string): string => names.userByEmail(createHash('sha256').update(email).digest('base64url'))
@@ -63,9 +63,7 @@ for (const kind of ENGINES) {
 /** A count of the test's Redis keys (null on the memory engine, which has no listing). */
 async function keyCounter (t: Test, kind: string, prefix: string): Promise<() => Promise<number | null>> {
   if (kind !== 'redis') return async () => null
-  const { Redis } = await import('ioredis')
-  const admin = new Redis((await useRedis()).url)
-  t.teardown(async () => { await admin.quit() })
+  const admin = await redisAdmin(t)
   return async () => (await admin.keys(`${prefix}*`)).length
 }
 
