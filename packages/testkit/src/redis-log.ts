@@ -1,7 +1,7 @@
 /** The asserts `checkRefusedRedisLog` makes (tap's `t` has them). */
 export interface LogAsserts {
-  match: (found: string, wanted: RegExp, message?: string) => unknown
-  notOk: (value: unknown, message?: string) => unknown
+  match: (found: string, wanted: RegExp, message: string) => unknown
+  notOk: (value: unknown, message: string) => unknown
 }
 
 const USER = 'intruder'
