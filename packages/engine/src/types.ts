@@ -104,6 +104,29 @@ export interface AppendOptions {
    * first id (the first append's `ttlMs` counts, whatever a repeat gives).
    */
   idempotency?: { key: string, ttlMs: number }
+  /**
+   * Numbers the appends that ask for it 1, 2, 3… within the log's epoch (a new epoch starts over):
+   * the number replaces the first NUL character (U+0000) of `data` and of `publish.after`, which
+   * JSON text never holds raw, and comes back as `AppendResult.seq`.
+   */
+  sequence?: boolean
+  /**
+   * A map of per-entry state in the log's slot (fields named by entry ids): when an entry is
+   * trimmed from the log its field goes, and so does the field of the entry its data names as
+   * `"target":"<id>"` (a change to that entry), so the map never outlives what the log holds.
+   */
+  entryStates?: string
+}
+
+/** `Logs.change`: the append happens only while `map`'s `field` holds `expect` (null: absent). */
+export interface AppendGuard {
+  map: string
+  field: string
+  expect: string | null
+  /** Set in the same step; null deletes the field. */
+  value: string | null
+  /** Entries deleted from the log in the same step (they must be older than the append). */
+  remove?: string[]
 }
 
 export interface AppendResult {
@@ -111,6 +134,8 @@ export interface AppendResult {
   epoch: string
   /** True when the idempotency key had been seen: nothing was stored or published. */
   duplicate: boolean
+  /** The append's number, with `sequence` (not on a duplicate). */
+  seq?: number
 }
 
 export interface LogInfo {
@@ -134,6 +159,13 @@ export interface Logs {
    * never appended to. Making a log is then a separate decision the caller can meter (new rooms).
    */
   appendExisting (log: string, data: string, options: AppendOptions): Promise<AppendResult | null>
+  /**
+   * `appendExisting` under a guard on one map field in the log's slot: a change to an entry (an
+   * edit, a deletion, a reaction) is stored, its state set, and entries it erases removed in one
+   * atomic step, or nothing happens ('conflict': the field changed since it was read; retry from a
+   * fresh read). An idempotent repeat returns the first result, whatever the guard.
+   */
+  change (log: string, data: string, options: AppendOptions, guard: AppendGuard): Promise<AppendResult | 'conflict' | null>
   /** Entries with id > `afterId`, oldest first, at most `limit`. */
   readAfter (log: string, afterId: string, limit: number): Promise<LogEntry[]>
   /**

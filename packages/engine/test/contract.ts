@@ -1,4 +1,5 @@
 import type { Test } from 'tap'
+import { changesContract } from './contract/changes.js'
 import { countersContract } from './contract/counters.js'
 import { kvContract } from './contract/kv.js'
 import { logsContract } from './contract/logs.js'
@@ -17,6 +18,7 @@ export function engineContract (t: Test, name: string, makeEngine: MakeEngine): 
     countersContract(t, setup)
     pubsubContract(t, setup)
     logsContract(t, setup)
+    changesContract(t, setup)
     presenceContract(t, setup)
     mapsContract(t, setup)
     t.test('readiness and close', async (t) => {

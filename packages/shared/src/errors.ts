@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'session_mismatch', 'too_many_connections',
   // rooms and members
   'muted', 'banned', 'archived', 'room_full', 'conflict',
+  // message lifecycle
+  'edit_window_passed', 'invalid_reaction', 'too_many_reactions',
   // server
   'unavailable', 'internal'
 ] as const

@@ -56,5 +56,17 @@ export const LIMITS = {
   /** A client's reference for a request it wants answered (`done` or `error` carry it back). */
   refChars: 64,
   /** Opaque event payloads pushed to a user, serialized. */
-  eventBytes: 8 * 1024
+  eventBytes: 8 * 1024,
+  /** Users one message may mention by id (besides `@room`). */
+  mentionsPerMessage: 20,
+  /** Different emoji on one message, over all its reactions. */
+  reactionsPerMessage: 20,
+  /** Different emoji one user may put on one message. */
+  reactionsPerUser: 5,
+  /** Longest reaction, in UTF-16 code units (a family or a flag with modifiers fits). */
+  reactionChars: 32,
+  /** Preview of a message in the inbox and above a reply, in characters (code points). */
+  previewChars: 120,
+  /** Edits of one message: each is kept in the log until the message goes. */
+  editsPerMessage: 50
 } as const

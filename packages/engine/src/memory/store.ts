@@ -6,6 +6,8 @@ export interface MemoryLog {
   lastMs: number
   lastSeq: number
   maxDeletedId: string | null
+  /** The last number `AppendOptions.sequence` gave. */
+  sequence: number
 }
 
 export interface PresenceSlot {

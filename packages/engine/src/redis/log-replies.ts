@@ -5,21 +5,33 @@ import { windowsLua } from './windows.js'
 
 /**
  * Append in one atomic step. KEYS: stream, epoch, the log's current and previous idempotency
- * windows (windows.ts), the key's string key as appends stored it before windows. ARGV: data,
- * maxLen, epoch candidate, idempotency ttl (0: none), publish (0: no, 1: PUBLISH, 2: SPUBLISH),
- * channel, before, after, create flag, the idempotency key's digest. Returns {id, epoch, duplicate
- * (0|1)}, or nil without the create flag when the log has no epoch. A window's field is the key's
- * digest, its value `<id>/<ttl>`: the entry id carries the time of the first append, so the
- * deadline is the id's milliseconds plus the ttl. On Redis
+ * windows (windows.ts), the key's string key as appends stored it before windows, the sequence
+ * counter, the entry-states map, the guard's map (the last two: the stream when unused). ARGV:
+ * data, maxLen, epoch candidate, idempotency ttl (0: none), publish (0: no, 1: PUBLISH, 2:
+ * SPUBLISH), channel, before, after, create flag, the idempotency key's digest, sequence flag,
+ * entry-states flag, guard flag, guard field, expect flag (1: a value, 0: absent), expected value,
+ * value flag (1: set, 0: delete), value, then the ids to remove. Returns {id, epoch, code, seq}
+ * (code 0: stored, 1: duplicate, 2: the guard failed), or nil without the create flag when the log
+ * has no epoch. A window's field is the key's digest, its value `<id>/<ttl>`: the entry id carries
+ * the time of the first append, so the deadline is the id's milliseconds plus the ttl. On Redis
  * Cluster every key and the channel share one hash tag (names.ts), so this stays one step on the
  * shard that owns the room, and SPUBLISH reaches only the instances subscribed there instead of
  * crossing the cluster bus to every node.
  */
 export const appendScript = defineScript(windowsLua + `
+local function splice(text, n)
+  local at = string.find(text, '\\0', 1, true)
+  if not at then return text end
+  return string.sub(text, 1, at - 1) .. n .. string.sub(text, at + 1)
+end
 local epoch
+local fresh = false
 if ARGV[9] == '1' then
   epoch = redis.call('SET', KEYS[2], ARGV[3], 'NX', 'GET')
-  if not epoch then epoch = ARGV[3] end
+  if not epoch then
+    epoch = ARGV[3]
+    fresh = true
+  end
 else
   epoch = redis.call('GET', KEYS[2])
   if not epoch then return false end
@@ -28,16 +40,33 @@ local keepMs = tonumber(ARGV[4])
 local now = 0
 if keepMs > 0 then
   local legacy = redis.call('GET', KEYS[5])
-  if legacy then return {legacy, epoch, 1} end
+  if legacy then return {legacy, epoch, 1, 0} end
   now = nowMs()
   rotate(KEYS[3], KEYS[4], now, keepMs)
   for window = 3, 4 do
     local seen = redis.call('HGET', KEYS[window], ARGV[10])
     if seen then
       local id, at, ttl = string.match(seen, '^((%d+)%-%d+)/(%d+)$')
-      if tonumber(at) + tonumber(ttl) > now then return {id, epoch, 1} end
+      if tonumber(at) + tonumber(ttl) > now then return {id, epoch, 1, 0} end
     end
   end
+end
+if ARGV[13] == '1' then
+  local current = redis.call('HGET', KEYS[8], ARGV[14])
+  if ARGV[15] == '1' then
+    if current ~= ARGV[16] then return {'', epoch, 2, 0} end
+  elseif current then
+    return {'', epoch, 2, 0}
+  end
+end
+local data = ARGV[1]
+local after = ARGV[8]
+local seq = 0
+if ARGV[11] == '1' then
+  if fresh then redis.call('DEL', KEYS[6]) end
+  seq = redis.call('INCR', KEYS[6])
+  data = splice(data, seq)
+  after = splice(after, seq)
 end
 -- Trimming does not update the stream's max-deleted-entry-id (only XDEL does): record the
 -- newest entry this XADD trims with XSETID, so XINFO STREAM reports it.
@@ -47,13 +76,36 @@ local dropped = false
 if excess > 0 then
   local old = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', excess)
   dropped = old[#old][1]
+  if ARGV[12] == '1' then
+    for _, entry in ipairs(old) do
+      redis.call('HDEL', KEYS[7], entry[1])
+      local target = string.match(entry[2][2], '"target":"(%d+%-%d+)"')
+      if target then redis.call('HDEL', KEYS[7], target) end
+    end
+  end
 end
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', maxLen, '*', 'd', ARGV[1])
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', maxLen, '*', 'd', data)
 if dropped then redis.call('XSETID', KEYS[1], id, 'MAXDELETEDID', dropped) end
+if ARGV[13] == '1' then
+  if ARGV[17] == '1' then redis.call('HSET', KEYS[8], ARGV[14], ARGV[18])
+  else redis.call('HDEL', KEYS[8], ARGV[14]) end
+end
+if #ARGV > 18 then
+  -- XDEL would report the erased entries as lost from the log (max-deleted-entry-id): they were
+  -- replaced by this change, not trimmed, so the mark stays where trimming put it. XSETID ignores
+  -- a mark of 0-0 (none): 0-1 stands for none then (readStreamInfo), as '*' never makes that id.
+  local info = redis.call('XINFO', 'STREAM', KEYS[1])
+  local mark = '0-1'
+  for i = 1, #info, 2 do
+    if info[i] == 'max-deleted-entry-id' and info[i + 1] ~= '0-0' then mark = info[i + 1] end
+  end
+  for i = 19, #ARGV do redis.call('XDEL', KEYS[1], ARGV[i]) end
+  redis.call('XSETID', KEYS[1], id, 'MAXDELETEDID', mark)
+end
 if keepMs > 0 then put(KEYS[3], ARGV[10], id .. '/' .. ARGV[4], now, keepMs) end
-if ARGV[5] == '1' then redis.call('PUBLISH', ARGV[6], ARGV[7] .. id .. ARGV[8])
-elseif ARGV[5] == '2' then redis.call('SPUBLISH', ARGV[6], ARGV[7] .. id .. ARGV[8]) end
-return {id, epoch, 0}
+if ARGV[5] == '1' then redis.call('PUBLISH', ARGV[6], ARGV[7] .. id .. after)
+elseif ARGV[5] == '2' then redis.call('SPUBLISH', ARGV[6], ARGV[7] .. id .. after) end
+return {id, epoch, 0, seq}
 `)
 
 /**
@@ -81,6 +133,9 @@ while left > 0 do
 end
 return out
 `)
+
+/** The max-deleted-entry-id the append script leaves for "none" after an XDEL (XSETID ignores 0-0). */
+const NOTHING_DELETED = '0-1'
 
 type StreamEntry = [id: string, fields: string[]]
 
@@ -121,6 +176,6 @@ export async function readStreamInfo (client: Redis | Cluster, key: string): Pro
     length: Number(field('length')),
     firstId: first?.[0] ?? null,
     lastId: last?.[0] ?? null,
-    maxDeletedId: maxDeleted === undefined || maxDeleted === '0-0' ? null : maxDeleted
+    maxDeletedId: maxDeleted === undefined || maxDeleted === '0-0' || maxDeleted === NOTHING_DELETED ? null : maxDeleted
   }
 }

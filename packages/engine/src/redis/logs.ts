@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Cluster, Redis } from 'ioredis'
 import { limit, positiveInt, ttlMs } from '../arguments.js'
 import { formatLogId, nextEpoch, parseLogId } from '../log-id.js'
-import type { AppendOptions, AppendResult, LogEntry, Logs } from '../types.js'
+import type { AppendGuard, AppendOptions, AppendResult, LogEntry, Logs } from '../types.js'
 import { appendScript, readWithinScript, readEntries, readStreamInfo } from './log-replies.js'
 import type { RedisNames } from './names.js'
 
@@ -14,34 +14,54 @@ import type { RedisNames } from './names.js'
 const keyDigest = (key: string): string => createHash('sha1').update(key).digest('base64url').slice(0, 11)
 
 export function createRedisLogs (client: Redis | Cluster, names: RedisNames): Logs {
-  const append = async (log: string, data: string, options: AppendOptions, create: boolean): Promise<AppendResult | null> => {
-    const maxLen = positiveInt(options.maxLen, 'maxLen')
-    const { idempotency, publish } = options
-    // SPUBLISH from the append script reaches only the shard that runs it.
-    if (publish !== undefined && names.group(publish.channel) !== names.group(log)) {
-      throw new TypeError(`on Redis Cluster an append's channel must share its log's hash tag: ${JSON.stringify(publish.channel)} and ${JSON.stringify(log)} do not`)
+  const sameSlot = (log: string, name: string, what: string): void => {
+    if (names.group(name) !== names.group(log)) {
+      throw new TypeError(`on Redis Cluster an append's ${what} must share its log's hash tag: ${JSON.stringify(name)} and ${JSON.stringify(log)} do not`)
     }
+  }
+
+  const append = async (log: string, data: string, options: AppendOptions, create: boolean, guard?: AppendGuard): Promise<AppendResult | 'conflict' | null> => {
+    const maxLen = positiveInt(options.maxLen, 'maxLen')
+    const { idempotency, publish, entryStates } = options
+    // SPUBLISH from the append script reaches only the shard that runs it.
+    if (publish !== undefined) sameSlot(log, publish.channel, 'channel')
+    if (entryStates !== undefined) sameSlot(log, entryStates, 'entry states')
+    if (guard !== undefined) sameSlot(log, guard.map, 'guard')
+    const remove = (guard?.remove ?? []).map((id) => formatLogId(parseLogId(id)))
     const keepMs = idempotency === undefined ? 0 : ttlMs(idempotency.ttlMs, 'idempotency.ttlMs')
     const key = idempotency?.key ?? ''
+    const stream = names.log(log)
     const keys = [
-      names.log(log), names.logEpoch(log),
-      names.idempotencyWindow(log, 'current'), names.idempotencyWindow(log, 'previous'), names.idempotency(log, key)
+      stream, names.logEpoch(log),
+      names.idempotencyWindow(log, 'current'), names.idempotencyWindow(log, 'previous'), names.idempotency(log, key),
+      names.logSequence(log),
+      entryStates === undefined ? stream : names.map(entryStates),
+      guard === undefined ? stream : names.map(guard.map)
     ]
     const args = [
       data, maxLen, nextEpoch(), keepMs,
       publish === undefined ? 0 : names.cluster ? 2 : 1,
       publish === undefined ? '' : names.channel(publish.channel), publish?.before ?? '', publish?.after ?? '',
-      create ? 1 : 0, keyDigest(key)
+      create ? 1 : 0, keyDigest(key),
+      options.sequence === true ? 1 : 0, entryStates === undefined ? 0 : 1,
+      guard === undefined ? 0 : 1, guard?.field ?? '',
+      guard?.expect === null || guard === undefined ? 0 : 1, guard?.expect ?? '',
+      guard?.value === null || guard === undefined ? 0 : 1, guard?.value ?? '',
+      ...remove
     ]
-    const reply = await appendScript.run(client, keys, args) as [string, string, number] | null
+    const reply = await appendScript.run(client, keys, args) as [string, string, number, number] | null
     if (reply === null) return null
-    const [id, epoch, duplicate] = reply
-    return { id, epoch, duplicate: duplicate === 1 }
+    const [id, epoch, code, seq] = reply
+    if (code === 2) return 'conflict'
+    const result: AppendResult = { id, epoch, duplicate: code === 1 }
+    if (code === 0 && options.sequence === true) result.seq = Number(seq)
+    return result
   }
 
   return {
-    append: async (log, data, options) => (await append(log, data, options, true))!,
-    appendExisting: async (log, data, options) => await append(log, data, options, false),
+    append: async (log, data, options) => (await append(log, data, options, true)) as AppendResult,
+    appendExisting: async (log, data, options) => await append(log, data, options, false) as AppendResult | null,
+    change: async (log, data, options, guard) => await append(log, data, options, false, guard),
 
     async readAfter (log, afterId, count) {
       const after = formatLogId(parseLogId(afterId))

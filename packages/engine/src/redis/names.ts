@@ -16,6 +16,8 @@ export interface RedisNames {
   counter: (name: string) => string
   log: (name: string) => string
   logEpoch: (log: string) => string
+  /** The counter numbering a log's appends (`AppendOptions.sequence`), in the log's slot. */
+  logSequence: (log: string) => string
   /**
    * One string key per (log, idempotency key), as appends stored them before windows
    * (`idempotencyWindow`); still read, so that a send retried across the upgrade stays one message.
@@ -111,6 +113,7 @@ export function createNames (prefix: string, options: NamesOptions = {}): RedisN
     counter: (name) => key(`counter:${inSlot(name)}`),
     log: (name) => key(`log:${inSlot(name)}`),
     logEpoch: (log) => key(`log-epoch:${inSlot(log)}`),
+    logSequence: (log) => key(`log-seq:${inSlot(log)}`),
     idempotency,
     idempotencyWindow: windowed('log-idempotency-window'),
     claims: windowed('claims'),

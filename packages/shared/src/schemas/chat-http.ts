@@ -2,6 +2,7 @@ import Type, { type Static } from 'typebox'
 import { LIMITS } from '../limits.js'
 import { ROOM_NAME_PATTERN } from '../rooms.js'
 import { ChatMessage, ClientMsgId, IsoTime, Member, MessageId, RoomName, UserId } from './common.js'
+import { InboxTotals } from './inbox.js'
 import { Role, Room, RoomListEntry, ROOM_TITLE_PATTERN, RosterEntry, RoomTopic } from './rooms.js'
 
 export const RoomParams = Type.Object({ room: RoomName }, { additionalProperties: false })
@@ -108,5 +109,5 @@ export const RemoveMemberQuery = Type.Object({
 }, { additionalProperties: false })
 export type RemoveMemberQuery = Static<typeof RemoveMemberQuery>
 
-export const UserRooms = Type.Object({ rooms: Type.Array(RoomListEntry) }, { $id: 'UserRooms', additionalProperties: false })
+export const UserRooms = Type.Object({ rooms: Type.Array(RoomListEntry), totals: Type.Optional(InboxTotals) }, { $id: 'UserRooms', additionalProperties: false })
 export type UserRooms = Static<typeof UserRooms>

@@ -34,13 +34,41 @@ export const User = Type.Object({
 }, { $id: 'User', additionalProperties: false })
 export type User = Static<typeof User>
 
-/** A stored chat message. `ts` is milliseconds since the epoch. */
+/** One emoji on a message and everyone who put it there (its count is their number). */
+export const Reaction = Type.Object({
+  emoji: Type.String({ minLength: 1, maxLength: LIMITS.reactionChars }),
+  users: Type.Array(Member)
+}, { additionalProperties: false })
+export type Reaction = Static<typeof Reaction>
+
+/** The message a reply quotes, as it is now: its preview, or `deleted` (and no preview) once it was. */
+export const ReplyTo = Type.Object({
+  id: MessageId,
+  user: Member,
+  preview: Type.Optional(Type.String()),
+  deleted: Type.Optional(Type.Boolean())
+}, { additionalProperties: false })
+export type ReplyTo = Static<typeof ReplyTo>
+
+/**
+ * A stored chat message as it is now. `ts` is milliseconds since the epoch. `seq` numbers the
+ * room's messages 1, 2, 3… within its epoch (what unread counts are made of; absent on messages
+ * stored before it existed). An edited message carries its current text and `editedAt`; a deleted
+ * one an empty text, `deleted` and nothing of what it said.
+ */
 export const ChatMessage = Type.Object({
   room: RoomName,
   id: MessageId,
   user: Member,
   text: Type.String(),
   ts: Type.Integer(),
-  clientMsgId: Type.Optional(ClientMsgId)
+  clientMsgId: Type.Optional(ClientMsgId),
+  seq: Type.Optional(Type.Integer({ minimum: 1 })),
+  mentions: Type.Optional(Type.Array(UserId, { maxItems: LIMITS.mentionsPerMessage })),
+  mentionsRoom: Type.Optional(Type.Boolean({ description: '@room: everyone in the room is mentioned' })),
+  replyTo: Type.Optional(ReplyTo),
+  editedAt: Type.Optional(Type.Integer()),
+  deleted: Type.Optional(Type.Boolean()),
+  reactions: Type.Optional(Type.Array(Reaction))
 }, { additionalProperties: false })
 export type ChatMessage = Static<typeof ChatMessage>

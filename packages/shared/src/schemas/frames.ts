@@ -1,7 +1,8 @@
 import Type, { type Static } from 'typebox'
 import { ErrorCodeSchema } from '../errors.js'
 import { LIMITS } from '../limits.js'
-import { ChatMessage, ClientMsgId, Epoch, IsoTime, Member, MessageId, RoomName, UserId } from './common.js'
+import { ChatMessage, ClientMsgId, Epoch, IsoTime, Member, MessageId, Reaction, RoomName, UserId } from './common.js'
+import { InboxEntry, InboxTotals } from './inbox.js'
 import { Ticket } from './invitation.js'
 import { LeftReason, Role, Room, RoomListEntry, RoomTitle, RoomTopic, RosterEntry, RosterEvent } from './rooms.js'
 
@@ -16,10 +17,32 @@ export const JoinFrame = Type.Object({
   epoch: Type.Optional(Epoch)
 }, frame)
 export const LeaveFrame = Type.Object({ type: Type.Literal('leave'), room: RoomName }, frame)
+const Text = Type.String({ minLength: 1, maxLength: LIMITS.textChars })
 export const SendFrame = Type.Object({
   type: Type.Literal('send'),
   room: RoomName,
-  text: Type.String({ minLength: 1, maxLength: LIMITS.textChars }),
+  text: Text,
+  clientMsgId: ClientMsgId,
+  /** A message of the same room this one answers: shown above it. */
+  replyTo: Type.Optional(MessageId),
+  /** Members of the room the message mentions (others are refused with `bad_request`). */
+  mentions: Type.Optional(Type.Array(UserId, { minItems: 1, maxItems: LIMITS.mentionsPerMessage, uniqueItems: true })),
+  /** `@room`: mentions everyone; allowed to the roles ROOM_MENTION_ROLES names (owners and moderators by default). */
+  mentionsRoom: Type.Optional(Type.Boolean())
+}, frame)
+// Changes to a message go through the room's log like messages: idempotent by `clientMsgId`,
+// acknowledged with `ack {clientMsgId, id}` (the change's id), refused with `error {ref: clientMsgId}`.
+/** The author changes the text, within EDIT_WINDOW_MINUTES of sending it. */
+export const EditFrame = Type.Object({ type: Type.Literal('edit'), room: RoomName, id: MessageId, text: Text, clientMsgId: ClientMsgId }, frame)
+/** The author, a moderator or the owner deletes a message: its text is gone from storage. */
+export const DeleteFrame = Type.Object({ type: Type.Literal('delete'), room: RoomName, id: MessageId, clientMsgId: ClientMsgId }, frame)
+/** Adds an emoji reaction to a message, or with `remove` takes the user's own away. */
+export const ReactFrame = Type.Object({
+  type: Type.Literal('react'),
+  room: RoomName,
+  id: MessageId,
+  emoji: Type.String({ minLength: 1, maxLength: LIMITS.reactionChars }),
+  remove: Type.Optional(Type.Boolean()),
   clientMsgId: ClientMsgId
 }, frame)
 export const TypingFrame = Type.Object({ type: Type.Literal('typing'), room: RoomName }, frame)
@@ -63,6 +86,9 @@ export const ClientFrames = {
   join: JoinFrame,
   leave: LeaveFrame,
   send: SendFrame,
+  edit: EditFrame,
+  delete: DeleteFrame,
+  react: ReactFrame,
   typing: TypingFrame,
   read: ReadFrame,
   history: HistoryFrame,
@@ -89,7 +115,39 @@ export type ClientFrame = { [K in ClientFrameType]: ClientFrameOf<K> }[ClientFra
 
 // ---- server to client -------------------------------------------------------------------------
 
-export const ReadyFrame = Type.Object({ type: Type.Literal('ready'), user: Member, connectionId: Type.String() }, frame)
+export const ReadyFrame = Type.Object({
+  type: Type.Literal('ready'),
+  user: Member,
+  connectionId: Type.String(),
+  /** How long after sending a message its author may edit it (EDIT_WINDOW_MINUTES). */
+  editWindowMs: Type.Optional(Type.Integer({ minimum: 0 }))
+}, frame)
+
+export const CHANGE_KINDS = ['edit', 'delete', 'reaction'] as const
+/**
+ * A change to a message, stored in the room's log after it: what a client applies to the message
+ * `target` if it holds it. Each carries the message's resulting state, so applying one twice is
+ * harmless: an edit its text and `editedAt`, a reaction every reaction the message has now.
+ */
+export const MessageChange = Type.Object({
+  room: RoomName,
+  /** The change's own id in the room's log (resume from it like from a message's). */
+  id: MessageId,
+  kind: Type.Union(CHANGE_KINDS.map((kind) => Type.Literal(kind))) as unknown as
+    Type.TUnion<[Type.TLiteral<'edit'>, Type.TLiteral<'delete'>, Type.TLiteral<'reaction'>]>,
+  target: MessageId,
+  /** Who made the change. */
+  user: Member,
+  ts: Type.Integer(),
+  clientMsgId: Type.Optional(ClientMsgId),
+  text: Type.Optional(Type.String()),
+  editedAt: Type.Optional(Type.Integer()),
+  /** A reaction: the emoji added, or removed (`removed`), and every reaction the message has now. */
+  emoji: Type.Optional(Type.String()),
+  removed: Type.Optional(Type.Boolean()),
+  reactions: Type.Optional(Type.Array(Reaction))
+}, { additionalProperties: false })
+export type MessageChange = Static<typeof MessageChange>
 export const JoinedFrame = Type.Object({
   type: Type.Literal('joined'),
   room: RoomName,
@@ -97,12 +155,19 @@ export const JoinedFrame = Type.Object({
   members: Type.Array(Member),
   messages: Type.Array(ChatMessage),
   recovered: Type.Boolean(),
-  lastRead: Type.Union([MessageId, Type.Null()])
+  lastRead: Type.Union([MessageId, Type.Null()]),
+  /**
+   * On a resume: the changes made since `since` to messages from before it, in log order (those to
+   * messages in `messages` are already in them).
+   */
+  changes: Type.Optional(Type.Array(MessageChange))
 }, frame)
 /** The connection no longer receives the room: its own `leave`, or (with a reason) its membership ended. */
 export const LeftFrame = Type.Object({ type: Type.Literal('left'), room: RoomName, reason: Type.Optional(LeftReason) }, frame)
 /** A live message: the stored `ChatMessage` with its frame type. */
 export const MessageFrame = Type.Object({ type: Type.Literal('message'), ...ChatMessage.properties }, frame)
+/** A live change to a message (see MessageChange). */
+export const ChangeFrame = Type.Object({ type: Type.Literal('change'), ...MessageChange.properties }, frame)
 export const AckFrame = Type.Object({ type: Type.Literal('ack'), clientMsgId: ClientMsgId, id: MessageId }, frame)
 export const PresenceFrame = Type.Object({
   type: Type.Literal('presence'),
@@ -128,8 +193,18 @@ export const ErrorFrame = Type.Object({
 }, frame)
 
 export const DoneFrame = Type.Object({ type: Type.Literal('done'), ref: Ref, room: Type.Optional(Room) }, frame)
-/** The user's rooms: after `ready`, and as the answer to `list_rooms` (with its ref). */
-export const RoomsFrame = Type.Object({ type: Type.Literal('rooms'), ref: Type.Optional(Ref), rooms: Type.Array(RoomListEntry) }, frame)
+/** The user's rooms with their inbox and its totals: after `ready`, and as the answer to `list_rooms` (with its ref). */
+export const RoomsFrame = Type.Object({
+  type: Type.Literal('rooms'),
+  ref: Type.Optional(Ref),
+  rooms: Type.Array(RoomListEntry),
+  totals: Type.Optional(InboxTotals)
+}, frame)
+/**
+ * Where the user now stands in one room of their list, on every connection of theirs: a message in
+ * a room the connection has not joined, a read marker moved on any device, a mention.
+ */
+export const InboxFrame = Type.Object({ type: Type.Literal('inbox'), room: RoomName, inbox: InboxEntry }, frame)
 /** A room added to the user's list, or changed (title, topic, archived, their role), anywhere. */
 export const RoomFrame = Type.Object({ type: Type.Literal('room'), entry: RoomListEntry }, frame)
 /** A room gone from the user's list, on every device: they left, were removed or banned. */
@@ -154,6 +229,7 @@ export const ServerFrames = {
   joined: JoinedFrame,
   left: LeftFrame,
   message: MessageFrame,
+  change: ChangeFrame,
   ack: AckFrame,
   presence: PresenceFrame,
   typing: TypingEventFrame,
@@ -164,6 +240,7 @@ export const ServerFrames = {
   error: ErrorFrame,
   done: DoneFrame,
   rooms: RoomsFrame,
+  inbox: InboxFrame,
   room: RoomFrame,
   room_removed: RoomRemovedFrame,
   room_updated: RoomUpdatedFrame,

@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox'
 import { LIMITS } from '../limits.js'
 import { IsoTime, RoomName, UserId } from './common.js'
+import { InboxEntry } from './inbox.js'
 
 export const ROOM_KINDS = ['public', 'private', 'direct'] as const
 export const RoomKind = Type.Union(ROOM_KINDS.map((kind) => Type.Literal(kind)), {
@@ -53,12 +54,16 @@ export const RosterEntry = Type.Object({
 }, { additionalProperties: false })
 export type RosterEntry = Static<typeof RosterEntry>
 
-/** One room in a user's list: the room, their role (and mute), and in a direct room the other person. */
+/**
+ * One room in a user's list: the room, their role (and mute), in a direct room the other person,
+ * and where they stand in it (unread and mention counts, read marker, last message).
+ */
 export const RoomListEntry = Type.Object({
   room: Room,
   role: Role,
   mutedUntil: Type.Optional(Type.Union([IsoTime, Type.Literal('forever')])),
-  peer: Type.Optional(Type.Object({ id: UserId, name: Type.String() }, { additionalProperties: false }))
+  peer: Type.Optional(Type.Object({ id: UserId, name: Type.String() }, { additionalProperties: false })),
+  inbox: Type.Optional(InboxEntry)
 }, { additionalProperties: false })
 export type RoomListEntry = Static<typeof RoomListEntry>
 
