@@ -37,14 +37,21 @@ export const names = {
   roomRecord: (room: string): string => `room:{${room}}`,
   /** Map: the rooms a user is in (room id → kind), tagged with the user. */
   userRooms: (userId: string): string => `user-rooms:{${userId}}`,
+  /**
+   * Map: per-message state of a room (field: message id), and `@room` (the numbers of the room's
+   * latest `@room` mentions, inbox/mention-seqs.ts). Tagged with the room, beside its log.
+   */
+  roomStates: (room: string): string => `room-states:${room}`,
+  /** Map: the numbers of a user's unread mentions, a field per room (inbox/mention-seqs.ts), tagged with the user. */
+  mentions: (userId: string): string => `mentions:{${userId}}`,
   /** Counter: invitations a user sent in the current hour. */
   invites: (userId: string): string => `invites:${userId}`,
   /**
    * On Redis Cluster, the slot a name lives in (its hash tag): a room's log, its channel and its
    * record share the room, because a send appends, checks idempotency and publishes in one script
-   * on the room's shard; every other name is its own tag (or its `{tag}`, as `user-rooms:{u}`).
+   * on the room's shard (and its `room-states` map, which a change guards); every other name is its own tag (or its `{tag}`, as `user-rooms:{u}`).
    */
-  hashTag: (name: string): string => /^room(?:-log)?:([a-z0-9_-]+)$/.exec(name)?.[1] ?? ownHashTag(name),
+  hashTag: (name: string): string => /^room(?:-log|-states)?:([a-z0-9_-]+)$/.exec(name)?.[1] ?? ownHashTag(name),
   /** Idempotency key of a send. */
   clientMessage: (userId: string, clientMsgId: string): string => `msg:${userId}:${clientMsgId}`
 } as const

@@ -4,6 +4,7 @@ import type { Allowances } from '../allowances.js'
 import type { Config } from '../config.js'
 import type { Messages } from '../delivery/messages.js'
 import type { Outbox } from '../delivery/outbox.js'
+import type { Inbox } from '../inbox/service.js'
 import type { Rooms } from '../delivery/rooms.js'
 import type { Membership } from '../membership/service.js'
 import type { Metrics } from '../metrics.js'
@@ -26,5 +27,6 @@ export interface ChatDeps {
   outbox: Outbox
   allowances: Allowances
   membership: Membership
+  inbox: Inbox
   log: FastifyBaseLogger
 }
