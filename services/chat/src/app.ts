@@ -12,6 +12,7 @@ import connections from './plugins/app/connections.js'
 import engine from './plugins/app/engine.js'
 import inbox from './plugins/app/inbox.js'
 import membership from './plugins/app/membership.js'
+import lifecycle from './plugins/app/lifecycle.js'
 import messages from './plugins/app/messages.js'
 import metrics from './plugins/app/metrics.js'
 import outbox from './plugins/app/outbox.js'
@@ -62,6 +63,7 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
   await fastify.register(connections)
   await fastify.register(allowances)
   await fastify.register(membership)
+  await fastify.register(lifecycle)
   await fastify.register(inbox)
 
   await fastify.register(wsRoutes)

@@ -13,6 +13,12 @@ export const names = {
   legacySessionRevokedChannel: 'session:revoked',
   /** Log (Redis Stream) of a room's messages. */
   roomLog: (room: string): string => `room-log:${room}`,
+  /**
+   * Map: the state of a room's messages that changed after they were sent (lifecycle/states.ts),
+   * one field per message id, dropped with the entries of the log; in the room's slot. Its field
+   * `@room` holds the numbers of the room's latest `@room` mentions (inbox/mention-seqs.ts).
+   */
+  roomStates: (room: string): string => `room-states:${room}`,
   /** Channel of a room: messages, presence, typing and read events, as finished frames. */
   roomChannel: (room: string): string => `room:${room}`,
   /** Channel of a bucket of users (see user-events.ts): `event` frames pushed by backends. */
@@ -37,19 +43,15 @@ export const names = {
   roomRecord: (room: string): string => `room:{${room}}`,
   /** Map: the rooms a user is in (room id → kind), tagged with the user. */
   userRooms: (userId: string): string => `user-rooms:{${userId}}`,
-  /**
-   * Map: per-message state of a room (field: message id), and `@room` (the numbers of the room's
-   * latest `@room` mentions, inbox/mention-seqs.ts). Tagged with the room, beside its log.
-   */
-  roomStates: (room: string): string => `room-states:${room}`,
   /** Map: the numbers of a user's unread mentions, a field per room (inbox/mention-seqs.ts), tagged with the user. */
   mentions: (userId: string): string => `mentions:{${userId}}`,
   /** Counter: invitations a user sent in the current hour. */
   invites: (userId: string): string => `invites:${userId}`,
   /**
-   * On Redis Cluster, the slot a name lives in (its hash tag): a room's log, its channel and its
-   * record share the room, because a send appends, checks idempotency and publishes in one script
-   * on the room's shard (and its `room-states` map, which a change guards); every other name is its own tag (or its `{tag}`, as `user-rooms:{u}`).
+   * On Redis Cluster, the slot a name lives in (its hash tag): a room's log, its channel, its
+   * record and its message states share the room, because a send or a change appends, checks
+   * idempotency, sets state and publishes in one script on the room's shard; every other name is
+   * its own tag (or its `{tag}`, as `user-rooms:{u}`).
    */
   hashTag: (name: string): string => /^room(?:-log|-states)?:([a-z0-9_-]+)$/.exec(name)?.[1] ?? ownHashTag(name),
   /** Idempotency key of a send. */

@@ -1,4 +1,5 @@
 import type { LogEntry, LogInfo } from '@webchat/engine'
+import type { MessageState } from '../lifecycle/states.js'
 import { type InboxEntry, type LastMessage, type Member, previewOf } from '@webchat/shared'
 import { type Marker, readSeqOf } from './marker.js'
 import { countAbove, type MentionSeqs } from './mention-seqs.js'
@@ -6,8 +7,8 @@ import { countAbove, type MentionSeqs } from './mention-seqs.js'
 /** What the store reads for one room of a user's inbox (store.ts). */
 export interface RoomReads {
   info: LogInfo
-  /** The newest few entries of the room's log, oldest first. */
-  newest: LogEntry[]
+  /** The room's newest message as it is now (lastOf, its state folded in). */
+  last: LastMessage | null
   marker: Marker | null
   /** The user's field of `mentions:{user}` for the room. */
   mine: MentionSeqs | null
@@ -33,6 +34,12 @@ export function lastOf (newest: LogEntry[]): LastMessage | null {
   return null
 }
 
+/** `last` with its state (lifecycle/states.ts): an edit's text, or nothing left of a deleted one. */
+export function withState (last: LastMessage, state: MessageState): LastMessage {
+  if (state.deleted !== undefined) return { ...last, preview: '', deleted: true }
+  return state.text === undefined ? last : { ...last, preview: previewOf(state.text) }
+}
+
 /**
  * A room's entry from its reads, by the numbers alone: unread = the room's last number minus the
  * user's read number, mentions = mention numbers above it. What the counts mean:
@@ -43,7 +50,7 @@ export function lastOf (newest: LogEntry[]): LastMessage | null {
  *   messages in the new log; lastRead is null until the user reads there again;
  * - messages stored before numbers existed count for nothing (they have no number).
  */
-export function entryOf ({ info, newest, marker, mine, everyone }: RoomReads): InboxEntry {
+export function entryOf ({ info, last, marker, mine, everyone }: RoomReads): InboxEntry {
   const seq = info.epoch === null ? 0 : info.seq
   const readSeq = Math.min(readSeqOf(marker, info.epoch), seq)
   return {
@@ -52,6 +59,6 @@ export function entryOf ({ info, newest, marker, mine, everyone }: RoomReads): I
     unread: seq - readSeq,
     mentions: countAbove(mine, info.epoch, readSeq) + countAbove(everyone, info.epoch, readSeq),
     lastRead: marker !== null && (marker.epoch === null || marker.epoch === info.epoch) ? marker.id : null,
-    last: lastOf(newest)
+    last
   }
 }

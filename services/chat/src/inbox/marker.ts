@@ -23,3 +23,6 @@ export const formatMarker = ({ id, seq, epoch }: Marker): string => `${id} ${seq
  */
 export const readSeqOf = (marker: Marker | null, epoch: string | null): number =>
   marker !== null && epoch !== null && marker.epoch === epoch ? marker.seq : 0
+
+/** The message id a stored marker names (what `joined` carries as `lastRead`). */
+export const markerId = (value: string | null): string | null => parseMarker(value)?.id ?? null

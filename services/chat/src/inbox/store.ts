@@ -3,7 +3,9 @@ import { type ChatMessage, compareIds, type InboxEntry } from '@webchat/shared'
 import type { Config } from '../config.js'
 import { READ_MARKER_TTL_MS } from '../connection/handlers/read.js'
 import { names } from '../names.js'
-import { entryOf } from './entry.js'
+import { idAfter } from '../lifecycle/reader.js'
+import { parseState } from '../lifecycle/states.js'
+import { entryOf, lastOf, withState } from './entry.js'
 import { formatMarker, parseMarker } from './marker.js'
 import { addSeq, formatSeqs, type MentionSeqs, parseSeqs } from './mention-seqs.js'
 
@@ -17,8 +19,9 @@ export type Mentioning = Pick<ChatMessage, 'user' | 'mentions' | 'mentionsRoom'>
 /** Read state, mentions and counts in the engine (entry.ts says what the counts mean). */
 export interface InboxStore {
   /**
-   * The user's entries for `rooms`, in order: five engine calls a room and one for the user, all
-   * issued at once (one round trip's wait on Redis, whatever the number of rooms).
+   * The user's entries for `rooms`, in order: one engine call for the user, then per room four
+   * issued at once and one more after them (two round trips' wait on Redis, whatever the number
+   * of rooms; O(rooms) work, no message read beyond a room's newest LAST_SCAN entries).
    */
   entries (userId: string, rooms: readonly string[]): Promise<InboxEntry[]>
   /** After the append of a message that mentions: O(1) writes per mentioned user, one for `@room`. */
@@ -56,14 +59,22 @@ export function createInboxStore ({ engine, config }: { engine: Engine, config: 
       const mine = deadline(maps.all(names.mentions(userId)))
       return await Promise.all(rooms.map(async (room) => {
         const log = names.roomLog(room)
-        const [info, newest, marker, everyone, all] = await Promise.all([
+        const [info, newest, marker, all] = await Promise.all([
           deadline(logs.info(log)),
           deadline(logs.readBefore(log, null, LAST_SCAN)),
           deadline(kv.get(names.readMarker(room, userId))),
-          deadline(maps.get(names.roomStates(room), EVERYONE)),
           mine
         ])
-        return entryOf({ info, newest, marker: parseMarker(marker), mine: parseSeqs(all[room] ?? null), everyone: parseSeqs(everyone) })
+        // Then, in the room's states map: its `@room` mentions and the last message's state.
+        const last = lastOf(newest)
+        const [everyone, state = null] = await deadline(maps.getMany(names.roomStates(room), last === null ? [EVERYONE] : [EVERYONE, last.id]))
+        return entryOf({
+          info,
+          last: last === null ? null : withState(last, parseState(state)),
+          marker: parseMarker(marker),
+          mine: parseSeqs(all[room] ?? null),
+          everyone: parseSeqs(everyone ?? null)
+        })
       }))
     },
 
@@ -101,12 +112,6 @@ export function createInboxStore ({ engine, config }: { engine: Engine, config: 
       return true
     }
   }
-}
-
-/** The id right after `id` (`<ms>-<n+1>`): reading before it gives the entry `id` itself. */
-const idAfter = (id: string): string => {
-  const [ms = '0', n = '0'] = id.split('-')
-  return `${ms}-${BigInt(n) + 1n}`
 }
 
 /** The number a stored message carries, if any. */

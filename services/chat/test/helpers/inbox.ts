@@ -2,7 +2,7 @@ import { Redis } from 'ioredis'
 import type { Engine } from '@webchat/engine'
 import type { Member } from '@webchat/shared'
 import type { Config } from '../../src/config.js'
-import { framePublish } from '../../src/delivery/message-frame.js'
+import { encodeBody, framePublish } from '../../src/delivery/message-frame.js'
 import { createInboxStore } from '../../src/inbox/store.js'
 import { names } from '../../src/names.js'
 import type { Cluster } from './cluster.js'
@@ -15,14 +15,11 @@ export interface Extra { mentions?: string[], mentionsRoom?: boolean, maxLen?: n
  * reads the room up to it, as a send does. Resolves with its id and number.
  */
 export async function appendMessage (engine: Engine, config: Config, room: string, user: Member, text: string, extra: Extra = {}): Promise<{ id: string, seq: number }> {
-  const rest: Record<string, unknown> = { room, user, text }
-  if (extra.mentions !== undefined) rest.mentions = extra.mentions
-  if (extra.mentionsRoom === true) rest.mentionsRoom = true
-  // The NUL is where the engine writes the number (AppendOptions.sequence).
-  const data = `{"ts":${Date.now()},"seq":\u0000,` + JSON.stringify(rest).slice(1)
+  const data = encodeBody({ ts: Date.now(), room, user, text, mentions: extra.mentions, mentionsRoom: extra.mentionsRoom })
   const appended = await engine.logs.append(names.roomLog(room), data, {
     maxLen: extra.maxLen ?? config.roomHistory,
     sequence: true,
+    entryStates: names.roomStates(room),
     publish: { channel: names.roomChannel(room), ...framePublish(data) }
   })
   const seq = appended.seq ?? 0

@@ -54,6 +54,9 @@ for (const kind of ENGINES) {
     t.ok(Date.now() - readAt < 1000, 'the read reached the other device within 1 s')
     await inboxFrame(phone, 'lobby', (inbox) => inbox.readSeq === 3 && inbox.lastRead === last.id)
     t.same((await inboxOf(cluster, 'ada')).totals, { unread: 0, mentions: 0, rooms: 0 })
+    const tablet = await cluster.connect(1, { sub: 'ada', name: 'Ada' })
+    t.equal((await cluster.join(tablet, 'lobby')).lastRead, last.id, 'a join carries the marker\'s id')
+    await tablet.close()
 
     // Counts go on from the read: two more, one mentioning; then Ada's own message reads them all.
     await appendMessage(engine, app, 'lobby', BOB, 'again')
