@@ -35,7 +35,8 @@ export default fp(async (fastify) => {
     if (!frame.startsWith(INBOX_FRAME)) return
     try {
       const { room, inbox: entry } = JSON.parse(frame) as { room: string, inbox: InboxEntry }
-      for (const conn of conns) live.set(conn, room, entry)
+      // Only rooms of the list: a read where the user is no member (a public room) adds none.
+      for (const conn of conns) if (live.get(conn, room) !== undefined) live.set(conn, room, entry)
     } catch {
       // Not an inbox frame after all: the connections get it as it is.
     }
