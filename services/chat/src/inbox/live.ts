@@ -3,6 +3,7 @@ import type { Engine, Unsubscribe } from '@webchat/engine'
 import { type ChatMessage, countMessage, emptyInbox, type InboxEntry } from '@webchat/shared'
 import { MESSAGE_PREFIX } from '../delivery/message-frame.js'
 import { names } from '../names.js'
+import { bucketOf } from '../user-events.js'
 import type { InboxStore } from './store.js'
 
 /** What the live inbox needs of a connection (connection.ts's Connection is one). */
@@ -36,7 +37,10 @@ export interface InboxLive {
   remove (conn: Watcher, room: string): void
   /** The connection's current entry of the room, if it lists it. */
   get (conn: Watcher, room: string): InboxEntry | undefined
-  /** Pub/sub came back (for the channels of `scope`, or all): watched rooms get fresh counts. */
+  /**
+   * Pub/sub came back (for the channels of `scope`, or all): watched rooms whose channel it names,
+   * and every room of the users whose event channel it names, get fresh counts.
+   */
   refresh (scope?: ReadonlySet<string>): Promise<void>
   watching (): number
 }
@@ -120,11 +124,13 @@ export function createInboxLive ({ engine, store, log }: { engine: Engine, store
     },
     get: (conn, room) => lists.get(conn)?.get(room),
     async refresh (scope) {
-      // Grouped by user: one read of a room's counts for all of a user's watching connections.
+      // A room's messages were lost with its channel (watched rooms), a read on another device with
+      // the user's event channel (every room of the list). One read per user and room.
       const byUser = new Map<string, { rooms: Set<string>, conns: Set<Watcher> }>()
-      for (const [room, slot] of watches) {
-        if (scope !== undefined && !scope.has(names.roomChannel(room))) continue
-        for (const conn of slot.watchers) {
+      for (const [conn, list] of lists) {
+        const events = scope === undefined || scope.has(names.userEvents(bucketOf(conn.user.id)))
+        for (const room of list.keys()) {
+          if (!events && (conn.inRoom(room) || !scope.has(names.roomChannel(room)))) continue
           const group = byUser.get(conn.user.id) ?? { rooms: new Set(), conns: new Set() }
           group.rooms.add(room)
           group.conns.add(conn)
@@ -132,13 +138,13 @@ export function createInboxLive ({ engine, store, log }: { engine: Engine, store
         }
       }
       await Promise.all([...byUser].map(async ([userId, { rooms, conns }]) => {
-        const names = [...rooms]
-        const entries = await store.entries(userId, names)
-        names.forEach((room, i) => {
+        const wanted = [...rooms]
+        const entries = await store.entries(userId, wanted)
+        wanted.forEach((room, i) => {
           const entry = entries[i] ?? emptyInbox()
           for (const conn of conns) {
             const list = lists.get(conn)
-            if (list?.has(room) !== true || conn.inRoom(room)) continue
+            if (list?.has(room) !== true) continue
             list.set(room, entry)
             conn.sendFrame({ type: 'inbox', room, inbox: entry })
           }
