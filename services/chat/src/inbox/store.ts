@@ -9,7 +9,10 @@ import { entryOf, lastOf, withState } from './entry.js'
 import { formatMarker, parseMarker } from './marker.js'
 import { addSeq, formatSeqs, type MentionSeqs, parseSeqs } from './mention-seqs.js'
 
-/** The newest entries read for a room's `last`: changes (edits, reactions) may come after its newest message. */
+/**
+ * A room's `last` is its newest entry, read alone; when that is a change (an edit, a reaction),
+ * this many more before it are read for the newest message.
+ */
 export const LAST_SCAN = 8
 const EVERYONE = '@room'
 const RETRIES = 5
@@ -21,7 +24,8 @@ export interface InboxStore {
   /**
    * The user's entries for `rooms`, in order: one engine call for the user, then per room four
    * issued at once and one more after them (two round trips' wait on Redis, whatever the number
-   * of rooms; O(rooms) work, no message read beyond a room's newest LAST_SCAN entries).
+   * of rooms, a third for rooms whose newest entry is a change; O(rooms) work, no message read
+   * beyond a room's newest entry, or LAST_SCAN more when that is a change).
    */
   entries (userId: string, rooms: readonly string[]): Promise<InboxEntry[]>
   /** After the append of a message that mentions: O(1) writes per mentioned user, one for `@room`. */
@@ -61,18 +65,19 @@ export function createInboxStore ({ engine, config }: { engine: Engine, config: 
         const log = names.roomLog(room)
         const [info, newest, marker, all] = await Promise.all([
           deadline(logs.info(log)),
-          deadline(logs.readBefore(log, null, LAST_SCAN)),
+          deadline(logs.readBefore(log, null, 1)),
           deadline(kv.get(names.readMarker(room, userId))),
           mine
         ])
+        const last = lastOf(newest) ?? (newest[0] === undefined ? null : lastOf(await deadline(logs.readBefore(log, newest[0].id, LAST_SCAN))))
         // Then, in the room's states map: its `@room` mentions and the last message's state.
-        const last = lastOf(newest)
         const [everyone, state = null] = await deadline(maps.getMany(names.roomStates(room), last === null ? [EVERYONE] : [EVERYONE, last.id]))
         return entryOf({
           info,
           last: last === null ? null : withState(last, parseState(state)),
           marker: parseMarker(marker),
-          mine: parseSeqs(all[room] ?? null),
+          // A room named `__proto__` is a plain name: only the map's own fields count.
+          mine: parseSeqs(Object.hasOwn(all, room) ? all[room]! : null),
           everyone: parseSeqs(everyone ?? null)
         })
       }))

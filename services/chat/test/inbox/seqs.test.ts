@@ -1,4 +1,5 @@
 import t from 'tap'
+import { lastOf } from '../../src/inbox/entry.js'
 import { formatMarker, markerId, parseMarker, readSeqOf } from '../../src/inbox/marker.js'
 import { addSeq, countAbove, MAX_MENTION_SEQS, parseSeqs } from '../../src/inbox/mention-seqs.js'
 
@@ -28,4 +29,11 @@ t.test('mention numbers: bounded, per epoch', async (t) => {
   t.equal(field.seqs[0], 300 - MAX_MENTION_SEQS)
   t.same(parseSeqs('e 1,2,x,-3'), { epoch: 'e', seqs: [1, 2] }, 'what is not a number is dropped')
   t.equal(parseSeqs('nospace'), null)
+})
+
+t.test('the last message: changes and foreign entries are passed over', async (t) => {
+  const message = { id: '1-0', data: '{"ts":5,"seq":1,"room":"r","user":{"id":"bob","name":"Bob"},"text":"  hello\\n  there "}' }
+  const edit = { id: '2-0', data: '{"kind":"edit","ts":6,"room":"r","user":{"id":"bob","name":"Bob"},"target":"1-0"}' }
+  t.same(lastOf([message, edit, { id: '3-0', data: 'not json' }]), { id: '1-0', user: { id: 'bob', name: 'Bob' }, preview: 'hello there', ts: 5 })
+  t.equal(lastOf([edit]), null, 'only changes: no last message among them')
 })
