@@ -58,3 +58,18 @@ for (const kind of ENGINES) {
     }
   })
 }
+
+t.test('ROOM_HISTORY keeps that many messages however many reactions come after them', async (t) => {
+  // Fails: changes are log entries and count against ROOM_HISTORY, so reactions toggled on and off
+  // (no change of state at all) trim messages out of the room's history. Reported to the lead.
+  const todo = 'changes, even ones that change nothing, trim messages from the log'
+  const cluster = await startCluster(t, 'memory', { env: { ROOM_HISTORY: HISTORY } })
+  const room = 'toggled-away'
+  const [ada] = await members(cluster, room, ['ada'])
+  const kept = []
+  for (let i = 0; i < HISTORY; i++) kept.push(await say(ada, room, `keep ${i}`))
+  for (let i = 0; i < 4; i++) {
+    t.equal((await act(ada, { type: 'react', room, id: kept[0], emoji: '👍', remove: i % 2 === 1 })).type, 'ack', `toggle ${i + 1}`, { todo: i > 0 && todo })
+  }
+  t.same((await httpMessages(cluster, room)).map((m) => m.id), kept, `the ${HISTORY} messages are still there`, { todo })
+})
