@@ -69,6 +69,25 @@ for (const kind of ENGINES) {
       t.equal(bob.frames.filter((f) => f.type === 'change').length, 1, 'one deletion went out')
     })
 
+    t.test('an edit racing a deletion: the message ends deleted and its texts are nowhere', async (t) => {
+      const room = 'del-race'
+      const [owner, ada] = await members(cluster, room, ['own', 'ada'])
+      for (let round = 0; round < 5; round++) {
+        const id = await say(ada, room, `race ${round}`)
+        const [edit, removal] = await Promise.all([
+          act(ada, { type: 'edit', room, id, text: `RACED-EDIT-${round}` }),
+          act(owner, { type: 'delete', room, id })
+        ])
+        t.equal(removal.type, 'ack', `round ${round}: the deletion goes through`)
+        t.ok(edit.type === 'ack' || edit.code === 'not_found', `round ${round}: the edit is acknowledged or finds no message (${String(edit.code ?? edit.type)})`)
+      }
+      const messages = await httpMessages(cluster, room)
+      t.notOk(JSON.stringify(messages).includes('race '), 'no original text')
+      t.notOk(JSON.stringify(messages).includes('RACED-EDIT'), 'no edited text')
+      const states = await cluster.engine.maps.all(`room-states:${room}`)
+      t.notOk(JSON.stringify(states).includes('RACED-EDIT'), 'nor in the states map')
+    })
+
     t.test('a reply to a message deleted since shows that it was deleted', async (t) => {
       const room = 'del-reply'
       const [ada, bob] = await members(cluster, room, ['ada', { sub: 'bob', name: 'Bob' }])

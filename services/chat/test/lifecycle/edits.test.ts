@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
+import { LIMITS } from '@webchat/shared'
+import type { Frame } from '../helpers/client.js'
 import { ENGINES, startCluster } from '../helpers/cluster.js'
 import { ask } from '../helpers/rooms.js'
 import { act, byId, historyOf, httpMessages, liveChange, members, say } from '../helpers/lifecycle.js'
@@ -90,6 +92,23 @@ for (const kind of ENGINES) {
       // Once the message is deleted, a retry of the edit still gets its ack (not not_found).
       await act(ada, { type: 'delete', room, id })
       t.match(await act(ada, { type: 'edit', room, id, text: 'v1', clientMsgId: 'same' }), { type: 'ack', id: first.id })
+    })
+
+    t.test(`a message takes at most LIMITS.editsPerMessage (${LIMITS.editsPerMessage}) edits`, async (t) => {
+      const room = 'edit-many'
+      const [ada] = await members(cluster, room, ['ada'])
+      const id = await say(ada, room, 'v0')
+      const edit = async (text: string): Promise<Frame> => {
+        for (;;) {
+          const answer = await act(ada, { type: 'edit', room, id, text })
+          // The send rate (which changes share) says so in its message; wait it out.
+          if (answer.type !== 'error' || !String(answer.message).includes('too fast')) return answer
+          await sleep(120)
+        }
+      }
+      for (let i = 1; i <= LIMITS.editsPerMessage; i++) t.equal((await edit(`v${i}`)).type, 'ack', `edit ${i}`)
+      t.match(await edit('one more'), { type: 'error', code: 'rate_limited' })
+      t.match(byId(await httpMessages(cluster, room), id), { text: `v${LIMITS.editsPerMessage}` })
     })
 
     t.test('an empty or blank text is a bad frame, and so is an over-long one', async (t) => {

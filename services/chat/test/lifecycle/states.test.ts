@@ -73,3 +73,19 @@ t.test('ROOM_HISTORY keeps that many messages however many reactions come after 
   }
   t.same((await httpMessages(cluster, room)).map((m) => m.id), kept, `the ${HISTORY} messages are still there`, { todo })
 })
+
+for (const kind of ENGINES) {
+  t.test(`${kind}: a reply whose quoted message was trimmed says who wrote it, nothing more`, async (t) => {
+    const cluster = await startCluster(t, kind, { env: { ROOM_HISTORY: HISTORY } })
+    const room = 'trimmed-quote'
+    const [ada, bob] = await members(cluster, room, ['ada', 'bob'])
+    const quoted = await say(ada, room, 'QUOTED-and-trimmed')
+    const reply = await say(bob, room, 'a reply', { replyTo: quoted })
+    for (let i = 0; i < HISTORY - 1; i++) await cluster.post(room, `filler ${i}`)
+    t.equal((await httpMessages(cluster, room)).find((m) => m.id === quoted), undefined, 'the quoted message is trimmed')
+    for (const [how, messages] of Object.entries({ http: await httpMessages(cluster, room), join: (await cluster.join(ada, room)).messages as Array<Record<string, unknown>> })) {
+      t.same(messages.find((m) => m.id === reply)?.replyTo, { id: quoted, user: { id: 'ada', name: 'User One' } }, how)
+      t.notOk(JSON.stringify(messages).includes('QUOTED-and-trimmed'), `${how}: nothing of its text`)
+    }
+  })
+}
