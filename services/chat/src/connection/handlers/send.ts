@@ -36,6 +36,16 @@ export async function send (deps: ChatDeps, conn: Connection, frame: ClientFrame
   }
   if (!mayWrite(deps, conn, room, clientMsgId)) return
   const extras = await checkExtras(deps, conn.user, frame)
-  const { id } = await deps.messages.append(room, conn.user, text, clientMsgId, extras)
+  const { id, duplicate, seq, epoch } = await deps.messages.append(room, conn.user, text, clientMsgId, extras)
+  if (!duplicate && seq !== undefined) {
+    // The sender's marker moves to their message (their own never counts as unread), and each
+    // mentioned user's count gains it: O(1) per sender and mention, never per member.
+    await Promise.all([
+      deps.inbox.sent(conn.user.id, room, id, seq, epoch),
+      extras.mentions === undefined && extras.mentionsRoom !== true
+        ? undefined
+        : deps.inbox.recordMentions(room, { user: conn.user, seq, mentions: extras.mentions, mentionsRoom: extras.mentionsRoom }, epoch)
+    ])
+  }
   conn.sendFrame({ type: 'ack', clientMsgId, id })
 }

@@ -111,8 +111,9 @@ for (const kind of ENGINES) {
       await cluster.join(b, 'reads')
       a.send({ type: 'read', room: 'reads', id: '0-0' })
       await a.waitFor((f) => f.type === 'error' && f.code === 'bad_frame' && f.ref === 'reads', 5000, 'a read in a room without messages refused')
-      a.send({ type: 'send', room: 'reads', text: 'one', clientMsgId: 'r1' })
-      a.send({ type: 'send', room: 'reads', text: 'two', clientMsgId: 'r2' })
+      // Sent by the other member: a's own message would read the room up to it (the inbox's rule).
+      b.send({ type: 'send', room: 'reads', text: 'one', clientMsgId: 'r1' })
+      b.send({ type: 'send', room: 'reads', text: 'two', clientMsgId: 'r2' })
       const [one, two] = await a.waitForCount((f) => f.type === 'message', 2)
       a.send({ type: 'read', room: 'reads', id: two!.id })
       const event = await b.waitFor((f) => f.type === 'read')
