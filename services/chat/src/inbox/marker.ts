@@ -1,4 +1,10 @@
 /**
+ * A read marker lives this long after it last moved: a key per user and room that has messages,
+ * kept while the user reads there, gone from rooms the user left long ago.
+ */
+export const READ_MARKER_TTL_MS = 90 * 24 * 3600_000
+
+/**
  * A read marker's value (the kv key `names.readMarker`): `<id> <seq> <epoch>`, the newest message
  * the user read, its number and the log epoch that number belongs to. Markers written before
  * numbers existed hold `<id>` alone: they count as number 0 (everything numbered is unread).

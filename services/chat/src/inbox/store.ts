@@ -1,12 +1,11 @@
 import { type Engine, engineDeadline, type MapWriteResult } from '@webchat/engine'
 import { type ChatMessage, compareIds, type InboxEntry } from '@webchat/shared'
 import type { Config } from '../config.js'
-import { READ_MARKER_TTL_MS } from '../connection/handlers/read.js'
 import { names } from '../names.js'
 import { idAfter } from '../lifecycle/reader.js'
 import { parseState } from '../lifecycle/states.js'
 import { entryOf, lastOf, withState } from './entry.js'
-import { formatMarker, parseMarker } from './marker.js'
+import { formatMarker, parseMarker, READ_MARKER_TTL_MS } from './marker.js'
 import { addSeq, formatSeqs, type MentionSeqs, parseSeqs } from './mention-seqs.js'
 
 /**

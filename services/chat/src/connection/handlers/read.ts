@@ -3,12 +3,6 @@ import type { Connection } from '../connection.js'
 import type { ChatDeps } from '../deps.js'
 
 /**
- * A read marker lives this long after it last moved: a key per user and room that has messages,
- * kept while the user reads there, gone from rooms the user left long ago.
- */
-export const READ_MARKER_TTL_MS = 90 * 24 * 3600_000
-
-/**
  * Stores the user's read marker for the room (it only moves forward, inbox/store.ts) and tells
  * the room (`read`) and every connection of the user, on every instance (`inbox`, with the
  * room's counts from the marker's number). Only for a message the room has: its newest id is known
