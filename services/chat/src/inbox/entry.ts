@@ -1,6 +1,6 @@
 import type { LogEntry, LogInfo } from '@webchat/engine'
 import type { MessageState } from '../lifecycle/states.js'
-import { type InboxEntry, type LastMessage, type Member, previewOf } from '@webchat/shared'
+import { type InboxEntry, type LastMessage, type Member, type MessageChange, previewOf } from '@webchat/shared'
 import { type Marker, readSeqOf } from './marker.js'
 import { countAbove, type MentionSeqs } from './mention-seqs.js'
 
@@ -38,6 +38,14 @@ export function lastOf (newest: LogEntry[]): LastMessage | null {
 export function withState (last: LastMessage, state: MessageState): LastMessage {
   if (state.deleted !== undefined) return { ...last, preview: '', deleted: true }
   return state.text === undefined ? last : { ...last, preview: previewOf(state.text) }
+}
+
+/** `entry` after a live change: an edit or a deletion of its last message shows in the preview (the same entry otherwise). */
+export function changeLast (entry: InboxEntry, change: MessageChange): InboxEntry {
+  if (entry.last === null || entry.last.id !== change.target) return entry
+  if (change.kind === 'delete') return { ...entry, last: withState(entry.last, { deleted: { by: change.user.id, ts: change.ts } }) }
+  if (change.kind === 'edit' && change.text !== undefined) return { ...entry, last: withState(entry.last, { text: change.text }) }
+  return entry
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Engine, Unsubscribe } from '@webchat/engine'
-import { type ChatMessage, countMessage, emptyInbox, type InboxEntry } from '@webchat/shared'
-import { MESSAGE_PREFIX } from '../delivery/message-frame.js'
+import { type ChatMessage, countMessage, emptyInbox, type InboxEntry, type MessageChange } from '@webchat/shared'
+import { CHANGE_PREFIX, MESSAGE_PREFIX } from '../delivery/message-frame.js'
+import { changeLast } from './entry.js'
 import { names } from '../names.js'
 import { bucketOf } from '../user-events.js'
 import type { InboxStore } from './store.js'
@@ -50,10 +51,11 @@ export function createInboxLive ({ engine, store, log }: { engine: Engine, store
   const watches = new Map<string, Watch>()
 
   const relay = (room: string, watch: Watch, payload: string): void => {
-    if (!payload.startsWith(MESSAGE_PREFIX)) return
-    let message: ChatMessage
+    const isMessage = payload.startsWith(MESSAGE_PREFIX)
+    if (!isMessage && !payload.startsWith(CHANGE_PREFIX)) return
+    let parsed: ChatMessage | MessageChange
     try {
-      message = JSON.parse(payload) as ChatMessage
+      parsed = JSON.parse(payload) as ChatMessage | MessageChange
     } catch {
       return
     }
@@ -61,7 +63,8 @@ export function createInboxLive ({ engine, store, log }: { engine: Engine, store
       const list = lists.get(conn)
       const entry = list?.get(room)
       if (list === undefined || entry === undefined) continue
-      const next = countMessage(entry, message, conn.user.id)
+      // An edit or a deletion of the message the preview shows: the list must not keep its old text.
+      const next = isMessage ? countMessage(entry, parsed as ChatMessage, conn.user.id) : changeLast(entry, parsed as MessageChange)
       if (next === entry) continue
       list.set(room, next)
       conn.sendFrame({ type: 'inbox', room, inbox: next })

@@ -38,6 +38,8 @@ export function createInbox ({ engine, config, log }: Deps): Inbox {
     },
     async entry (userId, room, conns = []) {
       for (const conn of conns) {
+        // A joined connection's entry stopped following (its client counts from the messages).
+        if (conn.inRoom(room)) continue
         const known = live.get(conn, room)
         if (known !== undefined) return known
       }
