@@ -2,6 +2,7 @@ import { type Engine, engineDeadline, type MapWriteResult } from '@webchat/engin
 import { type ChatMessage, compareIds, type InboxEntry } from '@webchat/shared'
 import type { Config } from '../config.js'
 import { names } from '../names.js'
+import { isChangeEntry } from '../lifecycle/entries.js'
 import { idAfter } from '../lifecycle/reader.js'
 import { parseState } from '../lifecycle/states.js'
 import { entryOf, lastOf, withState } from './entry.js'
@@ -57,6 +58,23 @@ export function createInboxStore ({ engine, config }: { engine: Engine, config: 
     await update(map, room, (current) => formatSeqs(addSeq(parseSeqs(current), epoch, seq)), maxFields)
   }
 
+  /**
+   * The number a read up to `id` reads: one less than the next numbered message's after it (deleted
+   * messages between them are gone from the log: nothing a client could still show), else, when
+   * nothing numbered follows it, the room's last number `seq` (read before this, so a message
+   * appended meanwhile shows up after `id`); past a run of LAST_SCAN changes, the message's own.
+   * A deleted newest message is thus read by reading what is left, instead of unread for ever.
+   */
+  const readUpTo = async (log: string, id: string, seq: number): Promise<number | undefined> => {
+    const [at, after] = await Promise.all([deadline(logs.readBefore(log, idAfter(id), 1)), deadline(logs.readAfter(log, id, LAST_SCAN))])
+    for (const entry of after) {
+      const next = seqOf(entry.data)
+      if (next !== undefined) return next - 1
+    }
+    if (after.length < LAST_SCAN) return seq
+    return at[0]?.id === id ? seqOf(at[0].data) : undefined
+  }
+
   return {
     async entries (userId, rooms) {
       const mine = deadline(maps.all(names.mentions(userId)))
@@ -100,17 +118,14 @@ export function createInboxStore ({ engine, config }: { engine: Engine, config: 
     async markRead (userId, room, id) {
       const key = names.readMarker(room, userId)
       const log = names.roomLog(room)
-      const [stored, info, at] = await Promise.all([
-        deadline(kv.get(key)),
-        deadline(logs.info(log)),
-        deadline(logs.readBefore(log, idAfter(id), 1))
-      ])
+      const [stored, info] = await Promise.all([deadline(kv.get(key)), deadline(logs.info(log))])
       const current = parseMarker(stored)
       // A marker of a lost epoch names a message of another log: any read of this one moves it.
       const comparable = current !== null && (current.epoch === null || current.epoch === info.epoch)
       if (comparable && compareIds(id, current.id) <= 0) return false
-      // An id trimmed from the log keeps the number the marker had.
-      const seq = (at[0]?.id === id ? seqOf(at[0].data) : undefined) ?? (comparable ? current.seq : 0)
+      // What the log cannot number (a run of changes past the scan) keeps the number the marker had.
+      const kept = comparable ? current.seq : 0
+      const seq = Math.max(kept, await readUpTo(log, id, info.seq) ?? kept)
       await deadline(kv.set(key, formatMarker({ id, seq, epoch: info.epoch }), READ_MARKER_TTL_MS, { share: 'traffic' }))
       await update(names.mentions(userId), room, (value) => prune(parseSeqs(value), seq, info.epoch))
       return true
@@ -118,8 +133,9 @@ export function createInboxStore ({ engine, config }: { engine: Engine, config: 
   }
 }
 
-/** The number a stored message carries, if any. */
+/** The number a stored message carries, if any (a change carries none). */
 function seqOf (data: string): number | undefined {
+  if (isChangeEntry(data)) return undefined
   const match = /"seq":(\d+)/.exec(data.slice(0, 200))
   return match === null ? undefined : Number(match[1])
 }

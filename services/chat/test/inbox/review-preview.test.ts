@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { InboxEntry } from '@webchat/shared'
 import type { TestClient } from '../helpers/client.js'
-import { ENGINES, startCluster } from '../helpers/cluster.js'
+import { type Cluster, type EngineKind, ENGINES, startCluster } from '../helpers/cluster.js'
 import { act, say } from '../helpers/lifecycle.js'
 import { ask } from '../helpers/rooms.js'
 
@@ -16,15 +16,21 @@ const roomFrame = async (client: TestClient, room: string, role: string): Promis
   return (frame.entry as { inbox: InboxEntry }).inbox
 }
 
+/** Bob's new private room on instance 0, Ada invited to it on instance 1 (her list holds it). */
+async function invited (t: Parameters<typeof startCluster>[0], kind: EngineKind): Promise<{ cluster: Cluster, bob: TestClient, ada: TestClient, room: string }> {
+  const cluster = await startCluster(t, kind, { instances: 2 })
+  const bob = await cluster.connect(0, { sub: 'bob', name: 'Bob' })
+  const ada = await cluster.connect(1, { sub: 'ada', name: 'Ada' })
+  const room = ((await ask(bob, { type: 'create', title: 'Review' })).room as { id: string }).id
+  await cluster.join(bob, room)
+  t.equal((await ask(bob, { type: 'invite', room, user: 'ada' })).type, 'done')
+  await ada.waitFor((f) => f.type === 'room' && (f.entry as { room: { id: string } }).room.id === room)
+  return { cluster, bob, ada, room }
+}
+
 for (const kind of ENGINES) {
   t.test(`${kind}: a deleted or edited last message leaves the inbox preview of a watching device, live and in later room frames`, async (t) => {
-    const cluster = await startCluster(t, kind, { instances: 2 })
-    const bob = await cluster.connect(0, { sub: 'bob', name: 'Bob' })
-    const ada = await cluster.connect(1, { sub: 'ada', name: 'Ada' })
-    const room = ((await ask(bob, { type: 'create', title: 'Secrets' })).room as { id: string }).id
-    await cluster.join(bob, room)
-    t.equal((await ask(bob, { type: 'invite', room, user: 'ada' })).type, 'done')
-    await ada.waitFor((f) => f.type === 'room' && (f.entry as { room: { id: string } }).room.id === room)
+    const { bob, ada, room } = await invited(t, kind)
     await pause(200) // the watch's subscription is made as the `room` frame goes out
 
     const id = await say(bob, room, 'SECRET-PASSWORD')
@@ -50,13 +56,7 @@ for (const kind of ENGINES) {
   })
 
   t.test(`${kind}: a room frame for a joined room carries the store's counts, not those of when it was joined`, async (t) => {
-    const cluster = await startCluster(t, kind, { instances: 2 })
-    const bob = await cluster.connect(0, { sub: 'bob', name: 'Bob' })
-    const ada = await cluster.connect(1, { sub: 'ada', name: 'Ada' })
-    const room = ((await ask(bob, { type: 'create', title: 'Plans' })).room as { id: string }).id
-    await cluster.join(bob, room)
-    t.equal((await ask(bob, { type: 'invite', room, user: 'ada' })).type, 'done')
-    await ada.waitFor((f) => f.type === 'room' && (f.entry as { room: { id: string } }).room.id === room)
+    const { cluster, bob, ada, room } = await invited(t, kind)
     await cluster.join(ada, room)
     await say(bob, room, 'one')
     const two = await say(bob, room, 'two')
