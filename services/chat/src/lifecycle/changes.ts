@@ -60,8 +60,9 @@ export function createChanges ({ engine, config, reader, membership }: { engine:
         if (earlier !== null) return earlier.id
         throw err
       }
-      // Acknowledged with the message's id: there is no change to name.
-      if (plan === NOTHING) return target
+      // A retry of a change that landed (its reaction is there now) gets the id it got; a plain
+      // no-op is acknowledged with the message's id: there is no change to name.
+      if (plan === NOTHING) return (await repeated(room, user, target, clientMsgId))?.id ?? target
       const body: ChangeBody = { ...plan.body, ts: Date.now(), room, user, target, clientMsgId }
       const options = { ...optionsOf(room, user, clientMsgId), publish: { channel: names.roomChannel(room), ...changePublish(body, plan.result) } }
       const guard = { map: names.roomStates(room), field: target, expect: found.raw, value: stateText(plan.next), remove: plan.remove }
