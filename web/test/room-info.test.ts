@@ -21,11 +21,11 @@ t.test('what a room is called, by kind', async (t) => {
 
 t.test('the sidebar groups rooms and direct conversations, in order, each room once', async (t) => {
   const groups = groupRooms([
-    { name: 'general', info: localInfo('general'), unread: 2 },
-    { name: 'd-1', info: infoFromEntry(room('d-1', 'direct', { peer: { id: 'u2', name: 'Ben' } })), unread: 0 },
-    { name: 'p-1', info: infoFromEntry(room('p-1', 'private')), unread: 1 }
+    { name: 'general', info: localInfo('general'), unread: 2, mentions: 1 },
+    { name: 'd-1', info: infoFromEntry(room('d-1', 'direct', { peer: { id: 'u2', name: 'Ben' } })), unread: 0, mentions: 0 },
+    { name: 'p-1', info: infoFromEntry(room('p-1', 'private')), unread: 1, mentions: 0 }
   ])
-  t.same(groups.rooms.map((r) => [r.id, r.kind, r.label, r.unread]), [['general', 'public', '#general', 2], ['p-1', 'private', 'Title of p-1', 1]])
+  t.same(groups.rooms.map((r) => [r.id, r.kind, r.label, r.unread, r.mentions]), [['general', 'public', '#general', 2, 1], ['p-1', 'private', 'Title of p-1', 1, 0]])
   t.same(groups.direct.map((r) => [r.id, r.label, r.peer]), [['d-1', 'Ben', 'u2']])
 })
 

@@ -67,15 +67,17 @@ export interface SidebarRoom {
   readonly label: string
   readonly kind: RoomKind
   readonly unread: number
+  /** Unread messages that mention me (by name, or `@room`). */
+  readonly mentions: number
   /** In a direct room, the other person's id (for their avatar). */
   readonly peer?: string | undefined
 }
 
 /** The sidebar's two groups, each in the order the rooms were added: rooms (public and private), and direct messages. */
-export function groupRooms (rooms: Iterable<{ readonly name: string, readonly info: RoomInfo, readonly unread: number }>) {
+export function groupRooms (rooms: Iterable<{ readonly name: string, readonly info: RoomInfo, readonly unread: number, readonly mentions: number }>) {
   const groups: { rooms: SidebarRoom[], direct: SidebarRoom[] } = { rooms: [], direct: [] }
-  for (const { name, info, unread } of rooms) {
-    const entry = { id: name, label: roomLabel(name, info), kind: info.kind, unread, peer: info.peer?.id }
+  for (const { name, info, unread, mentions } of rooms) {
+    const entry = { id: name, label: roomLabel(name, info), kind: info.kind, unread, mentions, peer: info.peer?.id }
     if (info.kind === 'direct') groups.direct.push(entry)
     else groups.rooms.push(entry)
   }
