@@ -11,6 +11,7 @@ import allowances from './plugins/app/allowances.js'
 import connections from './plugins/app/connections.js'
 import engine from './plugins/app/engine.js'
 import membership from './plugins/app/membership.js'
+import lifecycle from './plugins/app/lifecycle.js'
 import messages from './plugins/app/messages.js'
 import metrics from './plugins/app/metrics.js'
 import outbox from './plugins/app/outbox.js'
@@ -61,6 +62,7 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
   await fastify.register(connections)
   await fastify.register(allowances)
   await fastify.register(membership)
+  await fastify.register(lifecycle)
 
   await fastify.register(wsRoutes)
   await fastify.register(roomRoutes)

@@ -55,6 +55,8 @@ export const ConfigSchema = Type.Object({
   roomAccessCacheMs: Type.Integer({ env: 'ROOM_ACCESS_CACHE_MS', minimum: 0, default: 60_000, description: 'how long the join hook\'s yes for a user and room is kept in each instance (0: asked on every join)' }),
   roomAccessDenyCacheMs: Type.Integer({ env: 'ROOM_ACCESS_DENY_CACHE_MS', minimum: 0, default: 10_000, description: 'how long its no is kept (errors and timeouts are not kept)' }),
   roomAccessCacheEntries: Type.Integer({ env: 'ROOM_ACCESS_CACHE_ENTRIES', minimum: 1, maximum: 1_000_000, default: 10_000, description: 'join hook answers kept per instance; the oldest are dropped first' }),
+  editWindowMinutes: Type.Integer({ env: 'EDIT_WINDOW_MINUTES', minimum: 0, maximum: 7 * 24 * 60, default: 15, description: 'how long after sending a message its author may edit it (0: never); later edits get `edit_window_passed`' }),
+  roomMentionRoles: Type.Array(Type.Union([Type.Literal('owner'), Type.Literal('moderator'), Type.Literal('member')]), { env: 'ROOM_MENTION_ROLES', default: ['owner', 'moderator'], description: 'comma-separated roles that may mention `@room` (everyone in it); anyone else gets `forbidden`' }),
   abuseStrikes: Type.Integer({ env: 'ABUSE_STRIKES', minimum: 1, default: 40, description: 'refused frames within ABUSE_WINDOW_MS before closing with 1008' }),
   abuseWindowMs: millis('ABUSE_WINDOW_MS', 10_000, 'window of ABUSE_STRIKES')
 }, { additionalProperties: false })

@@ -23,6 +23,9 @@ export const errors = {
   Archived: reasonError('WEBCHAT_ERR_ARCHIVED', 409),
   RoomFull: reasonError('WEBCHAT_ERR_ROOM_FULL', 409),
   Conflict: reasonError('WEBCHAT_ERR_CONFLICT', 409),
+  EditWindowPassed: reasonError('WEBCHAT_ERR_EDIT_WINDOW_PASSED', 409),
+  InvalidReaction: reasonError('WEBCHAT_ERR_INVALID_REACTION', 400),
+  TooManyReactions: reasonError('WEBCHAT_ERR_TOO_MANY_REACTIONS', 409),
   Unavailable: reasonError('WEBCHAT_ERR_UNAVAILABLE', 503)
 } satisfies ErrorRegistry
 

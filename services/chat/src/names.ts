@@ -13,6 +13,11 @@ export const names = {
   legacySessionRevokedChannel: 'session:revoked',
   /** Log (Redis Stream) of a room's messages. */
   roomLog: (room: string): string => `room-log:${room}`,
+  /**
+   * Map: the state of a room's messages that changed after they were sent (lifecycle/states.ts),
+   * one field per message id, dropped with the entries of the log; in the room's slot.
+   */
+  roomStates: (room: string): string => `room-states:${room}`,
   /** Channel of a room: messages, presence, typing and read events, as finished frames. */
   roomChannel: (room: string): string => `room:${room}`,
   /** Channel of a bucket of users (see user-events.ts): `event` frames pushed by backends. */
@@ -40,11 +45,12 @@ export const names = {
   /** Counter: invitations a user sent in the current hour. */
   invites: (userId: string): string => `invites:${userId}`,
   /**
-   * On Redis Cluster, the slot a name lives in (its hash tag): a room's log, its channel and its
-   * record share the room, because a send appends, checks idempotency and publishes in one script
-   * on the room's shard; every other name is its own tag (or its `{tag}`, as `user-rooms:{u}`).
+   * On Redis Cluster, the slot a name lives in (its hash tag): a room's log, its channel, its
+   * record and its message states share the room, because a send or a change appends, checks
+   * idempotency, sets state and publishes in one script on the room's shard; every other name is
+   * its own tag (or its `{tag}`, as `user-rooms:{u}`).
    */
-  hashTag: (name: string): string => /^room(?:-log)?:([a-z0-9_-]+)$/.exec(name)?.[1] ?? ownHashTag(name),
+  hashTag: (name: string): string => /^room(?:-log|-states)?:([a-z0-9_-]+)$/.exec(name)?.[1] ?? ownHashTag(name),
   /** Idempotency key of a send. */
   clientMessage: (userId: string, clientMsgId: string): string => `msg:${userId}:${clientMsgId}`
 } as const

@@ -3,6 +3,8 @@ import type { Engine } from '@webchat/engine'
 import type { Allowances } from '../allowances.js'
 import type { Config } from '../config.js'
 import type { Messages } from '../delivery/messages.js'
+import type { Changes } from '../lifecycle/changes.js'
+import type { Reader } from '../lifecycle/reader.js'
 import type { Outbox } from '../delivery/outbox.js'
 import type { Rooms } from '../delivery/rooms.js'
 import type { Membership } from '../membership/service.js'
@@ -21,6 +23,8 @@ export interface ChatDeps {
   rooms: Rooms
   presence: Presence
   messages: Messages
+  reader: Reader
+  changes: Changes
   connections: Connections
   metrics: Metrics
   outbox: Outbox

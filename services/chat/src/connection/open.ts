@@ -38,7 +38,7 @@ export function openConnection (deps: ChatDeps, ws: WebSocket, socket: Writable 
   })
 
   conn.ready = deps.connections.add(conn).then(() => {
-    conn.sendFrame({ type: 'ready', user: { id: conn.user.id, name: conn.user.name }, connectionId: conn.id })
+    conn.sendFrame({ type: 'ready', user: { id: conn.user.id, name: conn.user.name }, connectionId: conn.id, editWindowMs: deps.config.editWindowMinutes * 60_000 })
     // The user's rooms follow `ready` when they are read; frames do not wait for them.
     deps.membership.list(conn.user.id).then(
       (rooms) => { conn.sendFrame({ type: 'rooms', rooms }) },

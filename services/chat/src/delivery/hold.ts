@@ -1,5 +1,5 @@
 import { compareIds } from '@webchat/shared'
-import { messageIdOf } from './message-frame.js'
+import { entryIdOf } from './message-frame.js'
 import type { Recipient } from './outbox.js'
 
 /**
@@ -90,7 +90,7 @@ export function release (membership: Membership, to: Pick<Recipient, 'send'>, cu
   membership.buffer = null
   membership.state = 'joined'
   for (const payload of held) {
-    const id = messageIdOf(payload)
+    const id = entryIdOf(payload)
     if (id === null || compareIds(id, cutoff) > 0) to.send(payload)
   }
 }
@@ -103,7 +103,7 @@ export function settle (membership: Membership, to: Pick<Recipient, 'send'>): vo
   if (membership.buffer === null) return
   const held = membership.buffer
   membership.buffer = null
-  for (const payload of held) if (messageIdOf(payload) === null) to.send(payload)
+  for (const payload of held) if (entryIdOf(payload) === null) to.send(payload)
 }
 
 /**

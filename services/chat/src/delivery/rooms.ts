@@ -5,7 +5,9 @@ import type { Config } from '../config.js'
 import type { Metrics } from '../metrics.js'
 import { names } from '../names.js'
 import { createOutage, holdRelayed, isHolding, type Membership, type RoomHold } from './hold.js'
-import { frameOf, messageIdOf } from './message-frame.js'
+import type { Reader } from '../lifecycle/reader.js'
+import { changeFrame, isChangeEntry } from '../lifecycle/entries.js'
+import { entryIdOf, frameOf } from './message-frame.js'
 import type { Outbox, Recipient } from './outbox.js'
 import { createFeeds, type Feed } from './room-feed.js'
 
@@ -38,14 +40,14 @@ export interface Rooms {
   close (): Promise<void>
 }
 
-interface Deps { engine: Engine, config: Config, metrics: Metrics, outbox: Outbox, log: FastifyBaseLogger }
+interface Deps { engine: Engine, config: Config, metrics: Metrics, outbox: Outbox, log: FastifyBaseLogger, reader: Reader }
 
-export function createRooms ({ engine, config, metrics, outbox, log }: Deps): Rooms {
+export function createRooms ({ engine, config, metrics, outbox, log, reader }: Deps): Rooms {
   const rooms = new Map<string, LocalRoom>()
   const feeds = createFeeds(outbox, metrics, config.fanoutHoldMs)
 
   const relay = (room: LocalRoom, payload: string): void => {
-    const id = messageIdOf(payload)
+    const id = entryIdOf(payload)
     if (id !== null) {
       if (holdRelayed(room, payload)) return
       if (compareIds(id, room.lastId) <= 0) return
@@ -91,10 +93,17 @@ export function createRooms ({ engine, config, metrics, outbox, log }: Deps): Ro
     for (let attempt = 0; ; attempt++) {
       try {
         const entries = await engine.logs.readAfter(names.roomLog(room.name), room.lastId, config.roomHistory)
+        // Changes go out as live ones do, with the state of their message now.
+        const changes = new Map((await reader.entries(room.name, entries)).changes.map((change) => [change.id, change]))
         for (const { id, data } of entries) {
           if (compareIds(id, room.lastId) <= 0) continue
           room.lastId = id
-          feeds.deliver(room.feed, frameOf(id, data))
+          const change = changes.get(id)
+          if (change !== undefined) {
+            feeds.deliver(room.feed, changeFrame(change))
+          } else if (!isChangeEntry(data)) {
+            feeds.deliver(room.feed, frameOf(id, data))
+          }
           recovered++
         }
         return recovered

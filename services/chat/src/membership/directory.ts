@@ -36,6 +36,8 @@ const ATTEMPTS = 8
 export interface Directory {
   room (room: string): Promise<RoomRecord | null>
   standing (room: string, userId: string): Promise<Standing>
+  /** The member records of `userIds` (null: not a member), in one read. */
+  members (room: string, userIds: string[]): Promise<Array<MemberRecord | null>>
   /** The room and every member and ban (bounded by MAX_ROOM_MEMBERS); null when there is no room. */
   roster (room: string): Promise<Roster | null>
   mutate<T> (room: string, fields: string[], plan: (read: Read) => Plan<T>): Promise<T>
@@ -60,6 +62,11 @@ export function createDirectory ({ engine, config }: { engine: Engine, config: C
     async standing (room, userId) {
       const [meta, member, ban] = await deadline(engine.maps.getMany(map(room), [FIELD.meta, FIELD.member(userId), FIELD.ban(userId)]))
       return { room: parseRoom(meta), member: parseMember(member), ban: parseBan(ban) }
+    },
+
+    async members (room, userIds) {
+      if (userIds.length === 0) return []
+      return (await deadline(engine.maps.getMany(map(room), userIds.map(FIELD.member)))).map(parseMember)
     },
 
     async roster (room) {

@@ -1,4 +1,4 @@
-import type { Member, RoomListEntry, RosterEntry } from '@webchat/shared'
+import type { Member, Role, RoomListEntry, RosterEntry } from '@webchat/shared'
 import { errors } from '../errors.js'
 import type { Directory, Standing } from './directory.js'
 import { FIELD, json, type MemberRecord, mutedAt, parseMember, revOf, type RoomRecord, toRoom, toRosterEntry } from './records.js'
@@ -23,6 +23,8 @@ export interface RoomQueries {
   state (room: string): Promise<'none' | 'open' | 'archived'>
   /** The room as its member sees it, or not_found (no room, or not a member: the same answer). */
   entry (room: string, userId: string): Promise<RoomListEntry>
+  /** The role of each of `userIds` in the room (null: not a member), in one read. */
+  roles (room: string, userIds: string[]): Promise<Array<Role | null>>
 }
 
 export interface Views {
@@ -82,6 +84,10 @@ export function createViews (directory: Directory, now: () => number): Views {
     async state (id) {
       const room = await directory.room(id)
       return room === null ? 'none' : room.archived ? 'archived' : 'open'
+    },
+
+    async roles (id, userIds) {
+      return (await directory.members(id, userIds)).map((member) => member?.role ?? null)
     },
 
     async entry (id, userId) {

@@ -6,6 +6,7 @@ import type { Config } from '../../src/config.js'
 import { encodeBody, framePublish } from '../../src/delivery/message-frame.js'
 import { createOutbox } from '../../src/delivery/outbox.js'
 import { createRooms } from '../../src/delivery/rooms.js'
+import { createReader } from '../../src/lifecycle/reader.js'
 import { frameText } from '../../src/delivery/ws-frame.js'
 import { createMetrics } from '../../src/metrics.js'
 import { names } from '../../src/names.js'
@@ -15,14 +16,14 @@ t.test('a room holds what pub/sub relays between an interrupt and its catch-up: 
   const engine = createMemoryEngine()
   t.teardown(() => engine.close())
   const outbox = createOutbox((conn, frame) => conn.write(frame), frameText)
-  const config = { fanoutHoldMs: 0, roomHistory: 500 } as Config
+  const config = { fanoutHoldMs: 0, roomHistory: 500, engineTimeoutMs: 1500 } as Config
   const silent = { info () {}, warn () {}, error () {}, debug () {} } as unknown as FastifyBaseLogger
-  const rooms = createRooms({ engine, config, metrics: createMetrics(new Registry()), outbox, log: silent })
+  const rooms = createRooms({ engine, config, metrics: createMetrics(new Registry()), outbox, log: silent, reader: createReader({ engine, config }) })
   const [, [member]] = roomOf(1)
   await rooms.attach('gap', member!, { state: 'joined', buffer: null, heldUpTo: 0 })
   const append = async (text: string, published: boolean): Promise<string> => {
     const data = encodeBody({ ts: Date.now(), room: 'gap', user: { id: 'u', name: 'U' }, text })
-    const options = { maxLen: 500, ...(published ? { publish: { channel: names.roomChannel('gap'), ...framePublish(data) } } : {}) }
+    const options = { maxLen: 500, sequence: true, ...(published ? { publish: { channel: names.roomChannel('gap'), ...framePublish(data) } } : {}) }
     return (await engine.logs.append(names.roomLog('gap'), data, options)).id
   }
   const ids = [await append('before', true)]

@@ -22,7 +22,7 @@ async function sendSnapshot (deps: ChatDeps, conn: Connection, frame: JoinFrame,
   if (hold.hasLeft(membership)) return false
   conn.sendFrame({
     type: 'joined', room, epoch: snapshot.epoch, members, messages: snapshot.messages,
-    recovered: snapshot.recovered, lastRead
+    recovered: snapshot.recovered, lastRead, ...(snapshot.changes.length > 0 ? { changes: snapshot.changes } : {})
   })
   hold.release(membership, conn, snapshot.cutoff)
   return true

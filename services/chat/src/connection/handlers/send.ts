@@ -1,29 +1,41 @@
 import type { ClientFrameOf } from '@webchat/shared'
+import { checkExtras } from '../../lifecycle/extras.js'
 import { sendRefusal } from '../../membership/access.js'
 import type { Connection } from '../connection.js'
 import type { ChatDeps } from '../deps.js'
 
-export async function send (deps: ChatDeps, conn: Connection, frame: ClientFrameOf<'send'>): Promise<void> {
-  const { room, text, clientMsgId } = frame
+/**
+ * Whether the connection may write to the room now (a send, an edit, a reaction): joined, not
+ * muted or archived, within its send rate. Answers the refusal itself.
+ */
+export function mayWrite (deps: ChatDeps, conn: Connection, room: string, clientMsgId: string, { muted = true } = {}): boolean {
   if (!conn.inRoom(room)) {
     conn.error('not_joined', 'join the room before sending to it', clientMsgId)
-    return
+    return false
   }
   const refusal = sendRefusal(conn.accessTo(room))
-  if (refusal !== null) {
+  if (refusal !== null && (muted || refusal.code === 'archived')) {
     conn.error(refusal.code, refusal.message, clientMsgId)
-    return
+    return false
   }
-  if (text.trim() === '') {
-    conn.error('bad_frame', 'text is empty', clientMsgId)
-    return
-  }
+  // Changes cost the room's log what a message does: they share its rate.
   if (!conn.sends.take() || !deps.allowances.sends(conn.user.id).take()) {
     deps.metrics.refused.labels('rate_limited').inc()
     conn.error('rate_limited', 'sending too fast: slow down', clientMsgId)
     conn.strike()
+    return false
+  }
+  return true
+}
+
+export async function send (deps: ChatDeps, conn: Connection, frame: ClientFrameOf<'send'>): Promise<void> {
+  const { room, text, clientMsgId } = frame
+  if (text.trim() === '') {
+    conn.error('bad_frame', 'text is empty', clientMsgId)
     return
   }
-  const { id } = await deps.messages.append(room, conn.user, text, clientMsgId)
+  if (!mayWrite(deps, conn, room, clientMsgId)) return
+  const extras = await checkExtras(deps, conn.user, frame)
+  const { id } = await deps.messages.append(room, conn.user, text, clientMsgId, extras)
   conn.sendFrame({ type: 'ack', clientMsgId, id })
 }

@@ -1,11 +1,14 @@
 import fp from 'fastify-plugin'
 import { createMessages, type Messages } from '../../delivery/messages.js'
+import { createReader, type Reader } from '../../lifecycle/reader.js'
 
 declare module 'fastify' {
-  interface FastifyInstance { messages: Messages }
+  interface FastifyInstance { messages: Messages, reader: Reader }
 }
 
-/** Room logs: appending (stored and published in one step) and reading. */
+/** Room logs: appending (stored and published in one step) and reading messages as they are now. */
 export default fp(async (fastify) => {
-  fastify.decorate('messages', createMessages({ engine: fastify.engine, config: fastify.chatConfig }))
+  const reader = createReader({ engine: fastify.engine, config: fastify.chatConfig })
+  fastify.decorate('reader', reader)
+  fastify.decorate('messages', createMessages({ engine: fastify.engine, config: fastify.chatConfig, reader }))
 }, { name: 'chat-messages', dependencies: ['chat-engine'] })

@@ -7,7 +7,7 @@ declare module 'fastify' {
 
 /** The rooms this instance relays, held while pub/sub is lost and caught up from their logs after. */
 export default fp(async (fastify) => {
-  const rooms = createRooms({ engine: fastify.engine, config: fastify.chatConfig, metrics: fastify.chatMetrics, outbox: fastify.outbox, log: fastify.log })
+  const rooms = createRooms({ engine: fastify.engine, config: fastify.chatConfig, metrics: fastify.chatMetrics, outbox: fastify.outbox, log: fastify.log, reader: fastify.reader })
   fastify.decorate('rooms', rooms)
   // On a cluster the engine names the channels of the shard that failed: only their rooms wait.
   const stopInterrupt = fastify.engine.pubsub.onInterrupt((scope) => {
@@ -23,4 +23,4 @@ export default fp(async (fastify) => {
     stop()
     await rooms.close()
   })
-}, { name: 'chat-rooms', dependencies: ['chat-engine', 'chat-metrics', 'chat-outbox'] })
+}, { name: 'chat-rooms', dependencies: ['chat-engine', 'chat-metrics', 'chat-outbox', 'chat-messages'] })

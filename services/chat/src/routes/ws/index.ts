@@ -35,6 +35,8 @@ const wsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     rooms: fastify.rooms,
     presence: fastify.presence,
     messages: fastify.messages,
+    reader: fastify.reader,
+    changes: fastify.changes,
     connections: fastify.connections,
     metrics: fastify.chatMetrics,
     outbox: fastify.outbox,
