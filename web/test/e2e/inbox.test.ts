@@ -173,6 +173,17 @@ t.test('the inbox on two devices of one user, mentions, and reply, react, edit, 
     await look(ben, 'inbox-after-reload.png')
   })
 
+  await step('on a phone-sized screen a tap on a message shows its actions', async (t) => {
+    await ben.setViewportSize({ width: 390, height: 844 })
+    await row(ben, 'The draft is in the shared folder.').locator('.msg-text').click()
+    const toolbar = row(ben, 'The draft is in the shared folder.').getByRole('toolbar')
+    await ben.mouse.move(0, 0)
+    await ben.waitForTimeout(250)
+    t.equal(await toolbar.evaluate((el) => getComputedStyle(el).opacity), '1', 'shown without a hover')
+    await look(ben, 'inbox-phone-actions.png')
+    await ben.setViewportSize(DESKTOP.viewport)
+  })
+
   h.finish()
   t.same(other.problems, [], 'no script errors on her second device')
 })

@@ -29,7 +29,11 @@ export interface MessageRowProps {
   editing: boolean
 }
 
-/** One message; its text is a bidi isolate, so nothing in it reorders the row around it. */
+/**
+ * One message; its text is a bidi isolate, so nothing in it reorders the row around it. A row takes
+ * the focus when tapped (not by Tab), so that on a touch screen, which has no hover, a tap shows its
+ * actions.
+ */
 export const MessageRow = pure((props: MessageRowProps) => {
   const { message: m, continued, mine, seenBy, shared, me, actions, editable, deletable, editing } = props
   const time = <time dateTime={new Date(m.ts).toISOString()} title={formatFull(m.ts)}>{formatTime(m.ts)}</time>
@@ -49,10 +53,10 @@ export const MessageRow = pure((props: MessageRowProps) => {
   const toolbar = deleted || editing ? null : <MessageToolbar message={m} actions={actions} editable={editable} deletable={deletable} />
   const classes = `msg${continued && m.replyTo === undefined ? ' msg-cont' : ''}${mine ? ' msg-mine' : ''}${deleted ? ' msg-is-deleted' : ''}${mentions(m, me) ? ' msg-mentions-me' : ''}`
   if (continued && m.replyTo === undefined) {
-    return <li class={classes} data-id={m.id} data-user={m.user.id}><span class='msg-gutter'>{time}</span><div class='msg-body'>{body}</div>{toolbar}</li>
+    return <li class={classes} data-id={m.id} data-user={m.user.id} tabIndex={-1}><span class='msg-gutter'>{time}</span><div class='msg-body'>{body}</div>{toolbar}</li>
   }
   return (
-    <li class={classes} data-id={m.id} data-user={m.user.id}>
+    <li class={classes} data-id={m.id} data-user={m.user.id} tabIndex={-1}>
       <Avatar id={m.user.id} name={m.user.name} title={fullName(m.user)} />
       <div class='msg-body'>
         <div class='msg-head'><Name class='msg-author' person={m.user} tag={tagOf(m.user)} />{time}</div>
