@@ -17,6 +17,9 @@ const OUTSIDER: Record<ClientFrameType, Outcome | 'not_about_a_room'> = {
   join: { code: 'not_found' },
   leave: { code: 'not_joined' },
   send: { code: 'not_joined' },
+  edit: { code: 'not_joined' },
+  delete: { code: 'not_joined' },
+  react: { code: 'not_joined' },
   typing: { code: 'not_joined' },
   read: { code: 'not_joined' },
   history: { code: 'not_found' },
@@ -48,6 +51,10 @@ const MUTED: Record<ClientFrameType, Outcome | 'allowed' | 'not_about_a_room'> =
   list_rooms: 'allowed',
   leave_room: 'allowed',
   send: { code: 'muted' },
+  edit: { code: 'muted' },
+  react: { code: 'muted' },
+  // A muted member may take back their own message; this one is the owner's.
+  delete: { code: 'forbidden' },
   typing: 'silent',
   invite: { code: 'forbidden' },
   remove: { code: 'forbidden' },
@@ -65,6 +72,9 @@ function frameOf (type: ClientFrameType, room: string, messageId: string, target
   const ref = `x${++n}`
   switch (type) {
     case 'send': return { type, room, text: 'let me in', clientMsgId: ref }
+    case 'edit': return { type, room, id: messageId, text: 'taken over', clientMsgId: ref }
+    case 'delete': return { type, room, id: messageId, clientMsgId: ref }
+    case 'react': return { type, room, id: messageId, emoji: '👎', clientMsgId: ref }
     case 'read': return { type, room, id: messageId }
     case 'history': return { type, room, before: '99999999999999-0' }
     case 'invite': case 'remove': case 'mute': case 'unmute': case 'ban': case 'unban': return { type, ref, room, user: target }
@@ -129,7 +139,7 @@ for (const kind of ENGINES) {
       await cluster.join(users[id]!, lobby)
     }
     const messageId = await cluster.post(room, 'the plan')
-    await cluster.post(lobby, 'welcome')
+    const lobbyMessageId = await cluster.post(lobby, 'welcome')
     await users.mo!.waitFor((f) => f.type === 'message' && f.text === 'the plan')
     const marks: Record<string, number> = {}
     for (const [id, action] of [['rex', 'remove'], ['ben', 'ban'], ['mo', 'mute']] as const) {
@@ -151,11 +161,11 @@ for (const kind of ENGINES) {
     })
     t.test('the public room: a banned user is refused everything, on old sockets and new', async (t) => {
       for (const [who, client] of [['ben (joined before)', users.ben!], ['ben (new socket)', fresh.ben], ['rex (joined before)', users.rex!]] as const) {
-        await expectDenied(t, client, who, lobby, BANNED_PUBLIC, messageId, 'kit', ada)
+        await expectDenied(t, client, who, lobby, BANNED_PUBLIC, lobbyMessageId, 'kit', ada)
       }
     })
     t.test('a muted member reads but cannot send or type, nor manage', async (t) => {
-      for (const r of [room, lobby]) await expectDenied(t, users.mo!, 'mo', r, MUTED, messageId, 'kit', ada)
+      for (const [r, id] of [[room, messageId], [lobby, lobbyMessageId]] as const) await expectDenied(t, users.mo!, 'mo', r, MUTED, id, 'kit', ada)
     })
     t.test('HTTP: every user route answers as for no room; every backend route wants a service key', async (t) => {
       const all = await routes(cluster)

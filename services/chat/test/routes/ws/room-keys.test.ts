@@ -51,9 +51,9 @@ t.test('joining, reading and marking 1,000 made-up rooms leaves no key without a
   const joinedRooms = [real, ...Array.from({ length: ROOMS }, (_, i) => `made-up-${i}`)]
   const probers = Array.from({ length: ROOMS / PER_CONNECTION }, (_, c) => `prober-${c}`)
   t.same(forever.sort(), [
-    `log-epoch:room-log:${real}`, `log:room-log:${real}`,
+    `log-epoch:room-log:${real}`, `log-seq:room-log:${real}`, `log:room-log:${real}`,
     ...joinedRooms.map((room) => `map:room:{${room}}`), ...probers.map((user) => `map:user-rooms:{${user}}`)
-  ].sort(), 'only the log and epoch of the room that has a message, and the record of each room joined and each joiner\'s list')
+  ].sort(), 'only the log, epoch and message number of the room that has a message, and the record of each room joined and each joiner\'s list')
   t.ok(keys.length < 4 * ROOMS + 50, `${keys.length} keys while 1,000 rooms are joined (presence, with a TTL, and the rooms' records)`)
   t.ok(await admin.pttl(`${cluster.prefix}kv:read:${real}:prober-0`) > 0, 'the read marker of the real room expires')
   t.equal(await admin.exists(`${cluster.prefix}kv:read:made-up-1:prober-0`), 0, 'no marker for a room without messages')
