@@ -96,6 +96,7 @@ t.test('the inbox on two devices of one user, mentions, and reply, react, edit, 
     await waitForText(ben, 'Could you review it, @Ana before Monday?')
     for (const page of [ana, laptop]) t.same(await badgesBecome(page, room, ['2', '@1']), ['2', '@1'], 'two unread, one of them mentioning her')
     t.equal(await ana.locator(`.room-link[data-room="${room}"]`).getAttribute('aria-label'), 'Launch plan (private), 2 unread, 1 mention')
+    t.equal(await laptop.locator(`.room-link[data-room="${room}"]`).getAttribute('title'), 'Ben: Could you review it, @Ana before Monday?', 'the newest message on hover')
     await look(laptop, 'inbox-badges-laptop.png')
   })
 

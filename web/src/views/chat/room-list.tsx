@@ -37,7 +37,7 @@ export function RoomList ({ rooms, active, labelledBy, select }: Props) {
           <li key={id}>
             <button
               class={unread > 0 || mentions > 0 ? 'room-link has-unread' : 'room-link'} type='button' aria-current={id === active ? 'page' : undefined}
-              aria-label={spokenName(room, unread, mentions)} data-room={id} data-kind={kind} onClick={() => select(id)}
+              aria-label={spokenName(room, unread, mentions)} data-room={id} data-kind={kind} title={room.last} onClick={() => select(id)}
             >
               {kind === 'direct' ? <Avatar id={room.peer ?? id} name={room.label} small /> : <Icon name={kind === 'private' ? 'lock' : 'hash'} />}
               <span class='room-name'><bdi><BidiText text={shownName(room)} /></bdi></span>
