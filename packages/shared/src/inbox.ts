@@ -30,6 +30,8 @@ export function countMessage (entry: InboxEntry, message: ChatMessage, userId: s
   if (message.user.id === userId) {
     return { seq: message.seq, readSeq: message.seq, unread: 0, mentions: 0, lastRead: message.id, last }
   }
+  // Read already on another device (the marker moved past what this entry had heard of): counts nothing.
+  if (message.seq <= entry.readSeq) return { ...entry, seq: message.seq, last }
   return {
     ...entry,
     seq: message.seq,

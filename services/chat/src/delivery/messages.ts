@@ -71,22 +71,26 @@ export function createMessages ({ engine, config, reader }: { engine: Engine, co
 
   /**
    * The newest `limit` messages before `before` and the changes among them, read back over runs of
-   * changes (a burst of reactions) a few reads at most. With `probe` one more message is asked
-   * for, to tell whether older ones exist (`more`).
+   * changes (a burst of reactions) in batches that double, so that a run of any length (at most
+   * ROOM_HISTORY entries, all the log holds) takes a few reads and never hides the messages
+   * before it. With `probe` one more message is asked for, to tell whether older ones exist (`more`).
    */
   const newest = async (room: string, before: string | null, limit: number, probe: boolean): Promise<{ entries: LogEntry[], more: boolean }> => {
     const entries: LogEntry[] = []
     const wanted = limit + (probe ? 1 : 0)
     let from = before
-    for (let read = 0; read < 4; read++) {
-      const want = wanted - countMessages(entries)
+    let size = wanted
+    for (let read = 0; read < config.roomHistory;) {
+      const want = Math.min(Math.max(wanted - countMessages(entries), size), config.roomHistory - read)
       const batch = await deadline(engine.logs.readBefore(names.roomLog(room), from, want))
+      read += batch.length
       entries.unshift(...batch)
-      if (batch.length < want) return { entries, more: false }
       if (countMessages(entries) >= wanted) return { entries: trimTo(entries, limit), more: probe }
+      if (batch.length < want) break
       from = batch[0]!.id
+      size *= 2
     }
-    return { entries, more: true }
+    return { entries, more: false }
   }
 
   return {

@@ -25,6 +25,8 @@ export function idAfter (id: string): string {
   return dash < 0 ? `${id}-1` : `${id.slice(0, dash)}-${(BigInt(id.slice(dash + 1)) + 1n).toString()}`
 }
 
+const storable = (id: string): boolean => id.split('-').every((part) => Number.isSafeInteger(Number(part)))
+
 const resultOf = (kind: MessageChange['kind'], state: MessageState): ChangeResult =>
   kind === 'edit' ? { text: state.text ?? '', editedAt: state.editedAt ?? 0 } : kind === 'reaction' ? { reactions: state.reactions ?? [] } : {}
 
@@ -38,6 +40,8 @@ export function createReader ({ engine, config }: { engine: Engine, config: Conf
   }
 
   const find: Reader['find'] = async (room, id) => {
+    // An id the engine cannot read before (a part past 2^53, which the protocol's pattern allows) names no message.
+    if (!storable(idAfter(id))) return null
     const [entry] = await deadline(engine.logs.readBefore(names.roomLog(room), idAfter(id), 1))
     if (entry === undefined || compareIds(entry.id, id) !== 0) return null
     const message = toChatMessage(entry.id, entry.data)
@@ -88,10 +92,14 @@ export function createReader ({ engine, config }: { engine: Engine, config: Conf
         }
       }
       const [messages, states] = await Promise.all([current(room, sent), statesOf(room, stored.map((c) => c.target))])
-      // An edit of a message deleted since says nothing: the deletion follows it.
+      // An edit of a message deleted since says nothing: the deletion follows it. An edit or a
+      // reaction whose message's state went with it when the log was trimmed would hand out an
+      // empty text or no reactions, which a client holding the message would apply: left out.
       const changes = stored.flatMap((change) => {
-        const state = parseState(states.get(change.target) ?? null)
-        return change.kind === 'edit' && state.deleted !== undefined ? [] : [toChange(change, resultOf(change.kind, state))]
+        const raw = states.get(change.target) ?? null
+        const state = parseState(raw)
+        if (change.kind !== 'delete' && (raw === null || state.deleted !== undefined)) return []
+        return [toChange(change, resultOf(change.kind, state))]
       })
       return { messages, changes }
     }
