@@ -149,6 +149,11 @@ export interface LogInfo {
   lastId: string | null
   /** The newest id ever dropped from the log (trimmed), or null when nothing was dropped. */
   maxDeletedId: string | null
+  /**
+   * The last number `AppendOptions.sequence` gave in this epoch (0: none). Counts of unread
+   * messages are differences of these numbers, so they need no read of the entries.
+   */
+  seq: number
 }
 
 /** Append-only logs (room histories) with range reads and an epoch. */

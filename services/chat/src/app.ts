@@ -10,6 +10,7 @@ import { loggerOptions } from './logger.js'
 import allowances from './plugins/app/allowances.js'
 import connections from './plugins/app/connections.js'
 import engine from './plugins/app/engine.js'
+import inbox from './plugins/app/inbox.js'
 import membership from './plugins/app/membership.js'
 import lifecycle from './plugins/app/lifecycle.js'
 import messages from './plugins/app/messages.js'
@@ -63,6 +64,7 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
   await fastify.register(allowances)
   await fastify.register(membership)
   await fastify.register(lifecycle)
+  await fastify.register(inbox)
 
   await fastify.register(wsRoutes)
   await fastify.register(roomRoutes)

@@ -30,7 +30,7 @@ export const ConfigSchema = Type.Object({
   allowedOrigins: Type.Array(Type.String({ minLength: 1 }), { env: 'ALLOWED_ORIGINS', default: ['http://localhost:3000', 'http://localhost:3001', 'http://localhost:8080'], description: 'comma-separated origins allowed to open sockets' }),
   allowNoOrigin: Type.Boolean({ env: 'ALLOW_NO_ORIGIN', default: false, description: 'accept upgrades without an Origin header (non-browser clients)' }),
   serviceKeys: Type.Array(Type.String({ minLength: 1 }), { env: 'CHAT_SERVICE_KEYS', default: [], description: 'comma-separated keys of backends allowed to post, push events to users and manage private and direct rooms' }),
-  roomHistory: Type.Integer({ env: 'ROOM_HISTORY', minimum: 1, maximum: 1_000_000, default: 1000, description: 'newest messages kept in each room\'s log; a resume from further back is not recovered' }),
+  roomHistory: Type.Integer({ env: 'ROOM_HISTORY', minimum: 1, maximum: 1_000_000, default: 1000, description: 'newest entries kept in each room\'s log: messages, and the edits, deletions and reactions made to them (a reaction that changes nothing is not stored); a resume from further back is not recovered' }),
   instanceId: Type.String({ env: 'INSTANCE_ID', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$', description: 'names this instance in presence entries and its Redis connection; default: host, pid and a random suffix' }),
   shutdownTimeoutMs: millis('SHUTDOWN_TIMEOUT_MS', 20_000, 'force exit after this long on SIGTERM'),
   socketCloseGraceMs: millis('SOCKET_CLOSE_GRACE_MS', 2000, 'wait this long for sockets to close on shutdown, then terminate them'),

@@ -15,7 +15,8 @@ export const names = {
   roomLog: (room: string): string => `room-log:${room}`,
   /**
    * Map: the state of a room's messages that changed after they were sent (lifecycle/states.ts),
-   * one field per message id, dropped with the entries of the log; in the room's slot.
+   * one field per message id, dropped with the entries of the log; in the room's slot. Its field
+   * `@room` holds the numbers of the room's latest `@room` mentions (inbox/mention-seqs.ts).
    */
   roomStates: (room: string): string => `room-states:${room}`,
   /** Channel of a room: messages, presence, typing and read events, as finished frames. */
@@ -42,6 +43,8 @@ export const names = {
   roomRecord: (room: string): string => `room:{${room}}`,
   /** Map: the rooms a user is in (room id → kind), tagged with the user. */
   userRooms: (userId: string): string => `user-rooms:{${userId}}`,
+  /** Map: the numbers of a user's unread mentions, a field per room (inbox/mention-seqs.ts), tagged with the user. */
+  mentions: (userId: string): string => `mentions:{${userId}}`,
   /** Counter: invitations a user sent in the current hour. */
   invites: (userId: string): string => `invites:${userId}`,
   /**

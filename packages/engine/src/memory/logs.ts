@@ -154,13 +154,14 @@ export function createMemoryLogs (
 
     async info (name) {
       const log = store.get('log', name)?.log
-      if (log === undefined) return { epoch: null, length: 0, firstId: null, lastId: null, maxDeletedId: null }
+      if (log === undefined) return { epoch: null, length: 0, firstId: null, lastId: null, maxDeletedId: null, seq: 0 }
       return {
         epoch: log.epoch,
         length: log.entries.length,
         firstId: log.entries[0]?.id ?? null,
         lastId: log.entries.at(-1)?.id ?? null,
-        maxDeletedId: log.maxDeletedId
+        maxDeletedId: log.maxDeletedId,
+        seq: log.sequence
       }
     }
   }

@@ -158,7 +158,7 @@ function fieldReader (reply: unknown): (name: string) => unknown {
 }
 
 /** XINFO STREAM's extent of the log; an absent stream is an empty log. */
-export async function readStreamInfo (client: Redis | Cluster, key: string): Promise<Omit<LogInfo, 'epoch'>> {
+export async function readStreamInfo (client: Redis | Cluster, key: string): Promise<Omit<LogInfo, 'epoch' | 'seq'>> {
   let reply: unknown
   try {
     reply = await client.xinfo('STREAM', key)

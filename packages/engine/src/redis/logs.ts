@@ -90,8 +90,11 @@ export function createRedisLogs (client: Redis | Cluster, names: RedisNames): Lo
 
     async info (log) {
       // Only appends make the epoch: a log read before its first message leaves no key behind.
-      const [epoch, stream] = await Promise.all([client.get(names.logEpoch(log)), readStreamInfo(client, names.log(log))])
-      return { epoch, ...stream }
+      const [epoch, stream, seq] = await Promise.all([
+        client.get(names.logEpoch(log)), readStreamInfo(client, names.log(log)), client.get(names.logSequence(log))
+      ])
+      // A counter left from a lost epoch is reset by the next append: no epoch, no number.
+      return { epoch, ...stream, seq: epoch === null ? 0 : Number(seq ?? 0) }
     }
   }
 }

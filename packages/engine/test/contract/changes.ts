@@ -27,6 +27,7 @@ export function changesContract (t: Test, setup: Setup): void {
     t.same(seen.messages, [`<${first.id}|seq=1>`], 'the published frame carries the number too')
     const third = await logs.append(LOG, '{"seq":\u0000}', { maxLen: 2, sequence: true })
     t.equal(third.seq, 3, 'trimming does not renumber')
+    t.equal((await logs.info(LOG)).seq, 3, 'info reports the last number given')
   })
 
   t.test('logs: entry states go with the entries trimmed, and with the changes that name them', async (t) => {

@@ -60,7 +60,7 @@ export function logsContract (t: Test, setup: Setup): void {
 
   t.test('logs: the first append makes the epoch, which then stays; reading a missing log makes nothing', async (t) => {
     const { logs } = await setup(t)
-    const empty = { epoch: null, length: 0, firstId: null, lastId: null, maxDeletedId: null }
+    const empty = { epoch: null, length: 0, firstId: null, lastId: null, maxDeletedId: null, seq: 0 }
     t.same(await logs.info('fresh'), empty, 'a log never appended to has no epoch')
     t.same(await logs.readAfterWithin('fresh', '0-0', 10, 100), [])
     t.same(await logs.info('fresh'), empty, 'reading it made none')
@@ -79,7 +79,7 @@ export function logsContract (t: Test, setup: Setup): void {
     await pubsub.subscribe('c:{new}', seen.handler)
     const options = { maxLen: 10, publish: { channel: 'c:{new}', before: '', after: '' }, idempotency: { key: 'k1', ttlMs: 10_000 } }
     t.equal(await logs.appendExisting('new', 'x', options), null, 'a log never appended to: nothing stored')
-    t.same(await logs.info('new'), { epoch: null, length: 0, firstId: null, lastId: null, maxDeletedId: null }, 'no epoch, no entry made')
+    t.same(await logs.info('new'), { epoch: null, length: 0, firstId: null, lastId: null, maxDeletedId: null, seq: 0 }, 'no epoch, no entry made')
     const first = await logs.append('new', 'x', options)
     t.same(await logs.appendExisting('new', 'x', options), { ...first, duplicate: true }, 'the idempotency key of the making append still holds')
     const next = await logs.appendExisting('new', 'y', { ...options, idempotency: { key: 'k2', ttlMs: 10_000 } })

@@ -20,6 +20,8 @@ export interface Connections {
   each (): Iterable<Connection>
   /** Handles the notices about users' rooms (membership/notices.ts) that reach this instance. */
   onNotice (handler: (connections: Iterable<Connection>, notice: Notice) => void): void
+  /** Sees each other frame pushed to a user (an `inbox` update) before their connections get it. */
+  onUserFrame (handler: (connections: Iterable<Connection>, frame: string) => void): void
   /** Closes this instance's sockets of a session (logout) with 4001. */
   endSession (sid: string): number
   /** The session ids of the open sockets. */
@@ -56,6 +58,7 @@ export function createConnections ({ engine, config, metrics, log }: Deps): Conn
   expiry.unref()
 
   let noticeHandler: ((connections: Iterable<Connection>, notice: Notice) => void) | null = null
+  let frameHandler: ((connections: Iterable<Connection>, frame: string) => void) | null = null
 
   const onUserEvent = (payload: string): void => {
     const event = decodeUserEvent(payload)
@@ -65,6 +68,7 @@ export function createConnections ({ engine, config, metrics, log }: Deps): Conn
       noticeHandler?.(users.get(event.userId), notice)
       return
     }
+    frameHandler?.(users.get(event.userId), event.frame)
     let sent = 0
     for (const conn of users.get(event.userId)) if (conn.send(event.frame)) sent++
     metrics.framesOut.inc(sent)
@@ -114,6 +118,9 @@ export function createConnections ({ engine, config, metrics, log }: Deps): Conn
     each: () => [...all],
     onNotice (handler) {
       noticeHandler = handler
+    },
+    onUserFrame (handler) {
+      frameHandler = handler
     },
     sessionIds: () => sessions.keys(),
     endSession (sid) {

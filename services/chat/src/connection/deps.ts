@@ -6,6 +6,7 @@ import type { Messages } from '../delivery/messages.js'
 import type { Changes } from '../lifecycle/changes.js'
 import type { Reader } from '../lifecycle/reader.js'
 import type { Outbox } from '../delivery/outbox.js'
+import type { Inbox } from '../inbox/service.js'
 import type { Rooms } from '../delivery/rooms.js'
 import type { Membership } from '../membership/service.js'
 import type { Metrics } from '../metrics.js'
@@ -30,5 +31,6 @@ export interface ChatDeps {
   outbox: Outbox
   allowances: Allowances
   membership: Membership
+  inbox: Inbox
   log: FastifyBaseLogger
 }

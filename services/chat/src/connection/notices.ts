@@ -1,4 +1,5 @@
 import { wireCodeOf } from '@webchat/service-kit'
+import type { InboxEntry } from '@webchat/shared'
 import { accessOf, checkStill, keepNewest } from '../membership/access.js'
 import type { Notice } from '../membership/notices.js'
 import type { Connection } from './connection.js'
@@ -12,18 +13,45 @@ import { leaveRoom } from './handlers/leave.js'
  * may do (mute, archived) and their list (`room`).
  */
 export async function applyNotice (deps: ChatDeps, connections: Iterable<Connection>, notice: Notice): Promise<void> {
+  const conns = [...connections]
+  const userId = conns[0]?.user.id
+  if (userId === undefined) return
+  // One user's notices apply in order: a `room` waiting for its counts is not overtaken by a removal.
+  const applied = (queues.get(userId) ?? Promise.resolve()).then(async () => { await apply(deps, conns, notice) })
+  const tail = applied.catch(() => {})
+  queues.set(userId, tail)
+  void tail.then(() => { if (queues.get(userId) === tail) queues.delete(userId) })
+  await applied
+}
+
+const queues = new Map<string, Promise<void>>()
+
+async function apply (deps: ChatDeps, conns: Connection[], notice: Notice): Promise<void> {
   const work: Array<Promise<unknown>> = []
-  for (const conn of connections) {
+  // A room in the list carries its counts: those a connection here knows, else the store's.
+  const entry = notice.kind === 'entry' ? { ...notice.entry, inbox: await inboxOf(deps, conns, notice.entry.room.id) } : null
+  for (const conn of conns) {
     if (notice.kind === 'removed') {
       work.push(leaveRoom(deps, conn, notice.room, notice.reason))
+      deps.inbox.live.remove(conn, notice.room)
       conn.sendFrame({ type: 'room_removed', room: notice.room, reason: notice.reason })
-    } else {
-      const room = notice.entry.room.id
+    } else if (entry !== null) {
+      const room = entry.room.id
       if (conn.rooms.has(room)) keepNewest(conn.roomAccess, room, accessOf(notice.entry, notice.rev))
-      conn.sendFrame({ type: 'room', entry: notice.entry })
+      if (entry.inbox !== undefined) deps.inbox.live.set(conn, room, entry.inbox)
+      conn.sendFrame({ type: 'room', entry })
     }
   }
   await Promise.all(work)
+}
+
+async function inboxOf (deps: ChatDeps, conns: Connection[], room: string): Promise<InboxEntry | undefined> {
+  try {
+    return await deps.inbox.entry(conns[0]!.user.id, room, conns)
+  } catch (err) {
+    deps.log.warn({ err, room }, 'inbox: a listed room goes without counts')
+    return undefined
+  }
 }
 
 /** Rosters asked at once after an outage: enough to be quick, few enough not to swamp the store. */

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream'
 import { WebSocket } from 'ws'
-import { CloseCode, type TokenClaims } from '@webchat/shared'
+import { CloseCode, emptyInbox, type TokenClaims } from '@webchat/shared'
 import * as hold from '../delivery/hold.js'
 import { Connection } from './connection.js'
 import type { ChatDeps } from './deps.js'
@@ -25,6 +25,7 @@ export function openConnection (deps: ChatDeps, ws: WebSocket, socket: Writable 
   ws.once('close', (code) => {
     deps.log.debug(about({ code }), 'socket closed')
     deps.connections.remove(conn)
+    deps.inbox.live.close(conn)
     if (!conn.hasRooms()) return
     for (const [room, membership] of conn.rooms) {
       // A join under way sees `left` and undoes its own steps.
@@ -39,9 +40,14 @@ export function openConnection (deps: ChatDeps, ws: WebSocket, socket: Writable 
 
   conn.ready = deps.connections.add(conn).then(() => {
     conn.sendFrame({ type: 'ready', user: { id: conn.user.id, name: conn.user.name }, connectionId: conn.id, editWindowMs: deps.config.editWindowMinutes * 60_000 })
-    // The user's rooms follow `ready` when they are read; frames do not wait for them.
-    deps.membership.list(conn.user.id).then(
-      (rooms) => { conn.sendFrame({ type: 'rooms', rooms }) },
+    // The user's rooms follow `ready` when they are read; frames do not wait for them. Their
+    // counts then follow live while the socket is open (inbox/live.ts).
+    deps.membership.list(conn.user.id).then(async (list) => await deps.inbox.list(conn.user.id, list)).then(
+      ({ rooms, totals }) => {
+        if (ws.readyState !== WebSocket.OPEN) return
+        conn.sendFrame({ type: 'rooms', rooms, totals })
+        deps.inbox.live.open(conn, new Map(rooms.map((entry) => [entry.room.id, entry.inbox ?? emptyInbox()])))
+      },
       (err: unknown) => { deps.log.warn(about({ err }), 'room list not sent') })
   })
   conn.ready.catch((err: unknown) => {

@@ -32,6 +32,8 @@ export interface Rooms {
   /** Publishes an ephemeral frame (presence, typing, read) to every instance. */
   publish (frame: ServerFrame & { room: string }): Promise<void>
   get (room: string): LocalRoom | undefined
+  /** Told when a connection is attached to a room (true) or detached (false): the inbox stops or starts watching it. */
+  onMembers (listener: (room: string, conn: Recipient, attached: boolean) => void): void
   all (): IterableIterator<LocalRoom>
   /** Pub/sub was lost (for the rooms whose channels `scope` names, or all): they hold what they are relayed until `catchUp`. */
   interrupt (scope?: ReadonlySet<string>): void
@@ -45,6 +47,7 @@ interface Deps { engine: Engine, config: Config, metrics: Metrics, outbox: Outbo
 export function createRooms ({ engine, config, metrics, outbox, log, reader }: Deps): Rooms {
   const rooms = new Map<string, LocalRoom>()
   const feeds = createFeeds(outbox, metrics, config.fanoutHoldMs)
+  let members: (room: string, conn: Recipient, attached: boolean) => void = () => {}
 
   const relay = (room: LocalRoom, payload: string): void => {
     const id = entryIdOf(payload)
@@ -120,11 +123,13 @@ export function createRooms ({ engine, config, metrics, outbox, log, reader }: D
     async attach (name, conn, membership) {
       const room = rooms.get(name) ?? open(name)
       room.members.set(conn, membership)
+      members(name, conn, true)
       if (isHolding(membership)) feeds.hold(room.feed, membership)
       try {
         await room.ready
       } catch (err) {
         room.members.delete(conn)
+        members(name, conn, false)
         if (rooms.get(name) === room) rooms.delete(name)
         metrics.rooms.set(rooms.size)
         throw err
@@ -134,6 +139,7 @@ export function createRooms ({ engine, config, metrics, outbox, log, reader }: D
     detach (name, conn) {
       const room = rooms.get(name)
       if (room === undefined || !room.members.delete(conn)) return
+      members(name, conn, false)
       if (room.members.size === 0) release(room)
     },
     hold (name, membership) {
@@ -144,6 +150,7 @@ export function createRooms ({ engine, config, metrics, outbox, log, reader }: D
       await engine.pubsub.publish(names.roomChannel(frame.room), JSON.stringify(frame))
     },
     get: (name) => rooms.get(name),
+    onMembers (listener) { members = listener },
     all: () => rooms.values(),
     interrupt (scope) {
       outage.interrupt(inScope(scope))

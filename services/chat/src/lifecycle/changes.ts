@@ -17,9 +17,16 @@ export interface Changes {
 
 /** What a change does to the message it found: its entry, the state after it, entries it erases. */
 interface Plan { body: Omit<ChangeBody, 'ts' | 'room' | 'user' | 'target' | 'clientMsgId'>, next: MessageState, result: ChangeResult, remove?: string[] }
+/** A change that would change nothing (a reaction the user already put there): nothing is stored. */
+const NOTHING = Symbol('nothing')
 
-/** Another change to the same message between the read and the write: read again, a few times. */
-const ATTEMPTS = 5
+/**
+ * Another change to the same message between the read and the write: read again. A popular
+ * message takes many reactions at once, from every instance: each round one of them lands, and
+ * the rest wait a random few milliseconds (more each round) so that they do not collide again.
+ */
+const ATTEMPTS = 30
+const backoff = async (attempt: number): Promise<void> => await new Promise((resolve) => setTimeout(resolve, Math.random() * 4 * (attempt + 1)))
 /** A guard no field ever holds: the append only reports an idempotent repeat, storing nothing. */
 const NEVER = '\u0000'
 
@@ -39,9 +46,10 @@ export function createChanges ({ engine, config, reader, membership }: { engine:
     return probe !== null && probe !== 'conflict' ? probe : null
   }
 
-  const apply = async (room: string, user: Member, target: string, clientMsgId: string, decide: (found: Found) => Plan | Promise<Plan>): Promise<string> => {
+  const apply = async (room: string, user: Member, target: string, clientMsgId: string, decide: (found: Found) => Plan | typeof NOTHING | Promise<Plan>): Promise<string> => {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      let plan: Plan
+      if (attempt > 0) await backoff(attempt)
+      let plan: Plan | typeof NOTHING
       let found: Found | null = null
       try {
         found = await reader.find(room, target)
@@ -52,6 +60,8 @@ export function createChanges ({ engine, config, reader, membership }: { engine:
         if (earlier !== null) return earlier.id
         throw err
       }
+      // Acknowledged with the message's id: there is no change to name.
+      if (plan === NOTHING) return target
       const body: ChangeBody = { ...plan.body, ts: Date.now(), room, user, target, clientMsgId }
       const options = { ...optionsOf(room, user, clientMsgId), publish: { channel: names.roomChannel(room), ...changePublish(body, plan.result) } }
       const guard = { map: names.roomStates(room), field: target, expect: found.raw, value: stateText(plan.next), remove: plan.remove }
@@ -87,10 +97,12 @@ export function createChanges ({ engine, config, reader, membership }: { engine:
     async react (room, user, id, emoji, remove, clientMsgId) {
       if (!isReaction(emoji)) throw new errors.InvalidReaction('a reaction is one emoji')
       return await apply(room, user, id, clientMsgId, ({ state }) => {
-        const reactions = react(state.reactions ?? [], user, emoji, remove)
+        const before = state.reactions ?? []
+        const reactions = react(before, user, emoji, remove)
         if (reactions === 'too_many_reactions') {
           throw new errors.TooManyReactions(`a message takes at most ${LIMITS.reactionsPerMessage} different emoji, and ${LIMITS.reactionsPerUser} of one user`)
         }
+        if (reactions === before) return NOTHING
         return { body: remove ? { kind: 'reaction', emoji, removed: true } : { kind: 'reaction', emoji }, next: { ...state, reactions }, result: { reactions } }
       })
     }

@@ -1,6 +1,7 @@
 import { engineDeadline } from '@webchat/engine'
 import { type ClientFrameOf, LIMITS } from '@webchat/shared'
 import * as hold from '../../delivery/hold.js'
+import { markerId } from '../../inbox/marker.js'
 import { accessOf, checkJoin, keepNewest } from '../../membership/access.js'
 import { names } from '../../names.js'
 import type { Connection } from '../connection.js'
@@ -17,7 +18,8 @@ async function sendSnapshot (deps: ChatDeps, conn: Connection, frame: JoinFrame,
   const { room } = frame
   const [snapshot, lastRead] = await Promise.all([
     deps.allowances.replies(conn.user.id).run(async () => await deps.messages.snapshot(room, frame.since, frame.epoch)),
-    engineDeadline(deps.engine.kv.get(names.readMarker(room, conn.user.id)), deps.config.engineTimeoutMs)
+    // The marker holds `<id> <seq> <epoch>` (inbox/marker.ts): `joined` carries the id.
+    engineDeadline(deps.engine.kv.get(names.readMarker(room, conn.user.id)), deps.config.engineTimeoutMs).then(markerId)
   ])
   if (hold.hasLeft(membership)) return false
   conn.sendFrame({

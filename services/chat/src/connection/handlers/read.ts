@@ -1,6 +1,4 @@
-import { engineDeadline } from '@webchat/engine'
-import { type ClientFrameOf, compareIds } from '@webchat/shared'
-import { names } from '../../names.js'
+import { compareIds, type ClientFrameOf } from '@webchat/shared'
 import type { Connection } from '../connection.js'
 import type { ChatDeps } from '../deps.js'
 
@@ -11,9 +9,11 @@ import type { ChatDeps } from '../deps.js'
 export const READ_MARKER_TTL_MS = 90 * 24 * 3600_000
 
 /**
- * Stores the user's read marker for the room (it only moves forward) and tells the room. Only for
- * a message the room has: its newest id is known here (from the log when this instance subscribed,
- * then from every message relayed), so a room without messages gets no marker.
+ * Stores the user's read marker for the room (it only moves forward, inbox/store.ts) and tells
+ * the room (`read`) and every connection of the user, on every instance (`inbox`, with the
+ * room's counts from the marker's number). Only for a message the room has: its newest id is known
+ * here (from the log when this instance subscribed, then from every message relayed), so a room
+ * without messages gets no marker.
  */
 export async function read (deps: ChatDeps, conn: Connection, { room, id }: ClientFrameOf<'read'>): Promise<void> {
   const local = deps.rooms.get(room)
@@ -25,10 +25,6 @@ export async function read (deps: ChatDeps, conn: Connection, { room, id }: Clie
     conn.error('bad_frame', 'no such message in this room', room)
     return
   }
-  const key = names.readMarker(room, conn.user.id)
-  const deadline = <T>(promise: Promise<T>): Promise<T> => engineDeadline(promise, deps.config.engineTimeoutMs)
-  const current = await deadline(deps.engine.kv.get(key))
-  if (current !== null && compareIds(id, current) <= 0) return
-  await deadline(deps.engine.kv.set(key, id, READ_MARKER_TTL_MS, { share: 'traffic' }))
+  if (!await deps.inbox.read(conn.user.id, room, id)) return
   await deps.rooms.publish({ type: 'read', room, user: { id: conn.user.id, name: conn.user.name }, id })
 }

@@ -84,8 +84,9 @@ export const roomHandlers: { readonly [T in keyof RoomFrames]: Handler<T> } = {
   // read per entry: answered within the user's reply budget, as history is, so that asking again
   // and again reads no more than it.
   async list_rooms (deps, conn, { ref }) {
-    const { rooms } = await deps.allowances.replies(conn.user.id).run(async () => sized({ rooms: await deps.membership.list(conn.user.id) }))
-    conn.sendFrame({ type: 'rooms', ref, rooms })
+    const list = async (): Promise<Awaited<ReturnType<typeof deps.inbox.list>>> => await deps.inbox.list(conn.user.id, await deps.membership.list(conn.user.id))
+    const { rooms, totals } = await deps.allowances.replies(conn.user.id).run(async () => sized(await list()))
+    conn.sendFrame({ type: 'rooms', ref, rooms, totals })
   },
   async list_members (deps, conn, { ref, room }) {
     const { members } = await deps.allowances.replies(conn.user.id).run(async () => sized({ members: await deps.membership.members(room, conn.user.id) }))

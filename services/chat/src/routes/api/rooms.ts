@@ -16,7 +16,7 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get('/api/me/rooms', {
     schema: {
-      summary: 'The rooms of the token\'s user, as the `rooms` frame lists them (kind, title, role, mute, the other person of a direct room)',
+      summary: 'The rooms of the token\'s user, as the `rooms` frame lists them (kind, title, role, mute, the other person of a direct room, unread and mention counts, last message) with totals',
       tags: ['rooms'],
       security: [{ chatToken: [] }],
       response: { 200: UserRooms, ...errorResponses(401, 429, 503) }
@@ -25,8 +25,9 @@ const roomRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request) => {
     // Up to MAX_ROOMS_PER_USER rooms, a read each: paid from the user's reply budget, as list_rooms is.
     const user = request.chatClaims?.sub ?? ''
-    const { rooms } = await fastify.allowances.replies(user).run(async () => sized({ rooms: await fastify.membership.list(user) }))
-    return { rooms }
+    const list = async (): Promise<UserRooms> => await fastify.inbox.list(user, await fastify.membership.list(user))
+    const { rooms, totals } = await fastify.allowances.replies(user).run(async () => sized(await list()))
+    return { rooms, totals }
   })
 
   fastify.get('/api/rooms/:room/messages', {

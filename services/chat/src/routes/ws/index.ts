@@ -42,6 +42,7 @@ const wsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     outbox: fastify.outbox,
     allowances: fastify.allowances,
     membership: fastify.membership,
+    inbox: fastify.inbox,
     log: fastify.log
   }
   fastify.connections.onNotice((connections, notice) => {
