@@ -34,7 +34,8 @@ export function feedConnection (state: ChatState, conn: ChatConnection, readIfSe
   conn.on('message', (frame) => {
     const { type: _type, ...message } = frame
     const before = state.rooms.peek().get(frame.room)
-    updateRoom(state, frame.room, (r) => applyMessage(r, message, me()))
+    // A member's own message reads the room up to it (the server moves their marker, and sends no `read`).
+    updateRoom(state, frame.room, (r) => applyRead(applyMessage(r, message, me()), message.user, message.id))
     if (before === state.rooms.peek().get(frame.room) || !isActive(frame.room)) return
     if (message.user.id !== me()) state.announcement.value = `${message.user.name}: ${[...message.text].slice(0, ANNOUNCE_CHARS).join('')}`
     readIfSeen()
