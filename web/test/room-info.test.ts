@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { RoomListEntry } from '@webchat/shared'
-import { composerBlock, groupRooms, infoFromEntry, isMuted, localInfo, roomLabel, withDetails } from '../src/model/room-info.js'
+import { composerBlock, groupRooms, infoFromEntry, isMuted, lastLine, localInfo, roomLabel, withDetails } from '../src/model/room-info.js'
 
 const room = (id: string, kind: 'public' | 'private' | 'direct', extra: Partial<RoomListEntry> = {}): RoomListEntry => ({
   room: { id, kind, title: kind === 'direct' ? '' : `Title of ${id}`, topic: '', createdAt: '2030-01-01T00:00:00.000Z', createdBy: 'u1', archived: false },
@@ -21,11 +21,11 @@ t.test('what a room is called, by kind', async (t) => {
 
 t.test('the sidebar groups rooms and direct conversations, in order, each room once', async (t) => {
   const groups = groupRooms([
-    { name: 'general', info: localInfo('general'), unread: 2 },
-    { name: 'd-1', info: infoFromEntry(room('d-1', 'direct', { peer: { id: 'u2', name: 'Ben' } })), unread: 0 },
-    { name: 'p-1', info: infoFromEntry(room('p-1', 'private')), unread: 1 }
+    { name: 'general', info: localInfo('general'), unread: 2, mentions: 1 },
+    { name: 'd-1', info: infoFromEntry(room('d-1', 'direct', { peer: { id: 'u2', name: 'Ben' } })), unread: 0, mentions: 0 },
+    { name: 'p-1', info: infoFromEntry(room('p-1', 'private')), unread: 1, mentions: 0 }
   ])
-  t.same(groups.rooms.map((r) => [r.id, r.kind, r.label, r.unread]), [['general', 'public', '#general', 2], ['p-1', 'private', 'Title of p-1', 1]])
+  t.same(groups.rooms.map((r) => [r.id, r.kind, r.label, r.unread, r.mentions]), [['general', 'public', '#general', 2, 1], ['p-1', 'private', 'Title of p-1', 1, 0]])
   t.same(groups.direct.map((r) => [r.id, r.label, r.peer]), [['d-1', 'Ben', 'u2']])
 })
 
@@ -46,4 +46,12 @@ t.test('why the message box is off', async (t) => {
   t.equal(composerBlock({ ...info, mutedUntil: '2030-01-01T11:00:00.000Z' }, now, fmt), null, 'a mute that ended')
   t.notOk(isMuted(undefined, now))
   t.ok(isMuted('forever', now))
+})
+
+t.test('a room\'s newest message as its hover text', async (t) => {
+  const last = { id: '1-0', user: { id: 'ben', name: 'Ben' }, preview: 'The draft…', ts: 1 }
+  t.equal(lastLine(last), 'Ben: The draft…')
+  t.equal(lastLine({ ...last, preview: '', deleted: true }), 'Ben: deleted message')
+  t.equal(lastLine(null), undefined)
+  t.equal(groupRooms([{ name: 'p-1', info: localInfo('p-1'), unread: 0, mentions: 0, last }]).rooms[0]!.last, 'Ben: The draft…')
 })

@@ -1,6 +1,7 @@
 import type { ServerFrame, ServerFrameOf } from '@webchat/shared'
 import { createEmitter } from './emitter.js'
 import { createHistoryWaiters } from './connection/history.js'
+import { createInboxTracker } from './connection/inbox.js'
 import { createLink } from './connection/link.js'
 import { createRefresher } from './connection/refresher.js'
 import { fail } from './connection/refusal.js'
@@ -9,12 +10,13 @@ import { createRoomRequests } from './connection/room-requests.js'
 import { createRooms } from './connection/rooms.js'
 import { createSends } from './connection/sends.js'
 import { createSignals } from './connection/signals.js'
-import type { Connection, ConnectionEvents, ConnectionOptions } from './connection/types.js'
+import type { Connection, ConnectionEvents, ConnectionOptions, MessageChanges } from './connection/types.js'
 import type { SocketConstructor } from './socket.js'
 import { browserNetwork, realTimers } from './timers.js'
 
 export type {
-  Connection, ConnectionEvents, ConnectionOptions, ConnectionState, EndReason, Invitee, RoomRequests, SendOptions
+  ChangeOptions, Connection, ConnectionEvents, ConnectionOptions, ConnectionState, EndReason, Invitee, MessageChanges,
+  ReactOptions, RoomRequests, SendOptions
 } from './connection/types.js'
 
 /**
@@ -70,7 +72,11 @@ export function createConnection (options: ConnectionOptions): Connection {
     transmit: link.transmit,
     hooks: {
       stored: (message) => sends.settleOwn(message),
-      joined: (frame) => emitter.emit('joined', frame),
+      joined (frame) {
+        for (const m of frame.messages) inbox.message(m)
+        emitter.emit('joined', frame)
+        for (const c of frame.changes ?? []) changed({ type: 'change', ...c })
+      },
       usable (track) {
         sends.pump()
         signals.flushRead(track)
@@ -84,6 +90,15 @@ export function createConnection (options: ConnectionOptions): Connection {
     }
   })
   const signals = createSignals({ timers, rooms, link })
+  const inbox = createInboxTracker({
+    me: () => link.user?.id,
+    joined: (room) => rooms.isJoined(room),
+    changed: (room, entry) => emitter.emit('inbox', { room, inbox: entry })
+  })
+  const changed = (frame: ServerFrameOf<'change'>): void => {
+    inbox.change(frame)
+    emitter.emit('change', frame)
+  }
   const sends = createSends({
     timers,
     ackTimeoutMs: options.ackTimeoutMs ?? 15_000,
@@ -106,7 +121,13 @@ export function createConnection (options: ConnectionOptions): Connection {
       case 'message':
         if (!rooms.admit(frame.room, frame.id)) return
         sends.settleOwn(frame)
+        // Counted before listeners hear of it: one that reads the room reads it up to this message.
+        inbox.message(frame)
         return emitter.emit('message', frame)
+      case 'change':
+        if (!rooms.admit(frame.room, frame.id)) return
+        sends.settleOwn(frame)
+        return changed(frame)
       case 'ack':
         sends.ack(frame)
         return emitter.emit('ack', frame)
@@ -127,10 +148,15 @@ export function createConnection (options: ConnectionOptions): Connection {
         return
       case 'rooms':
         requests.answer(frame)
+        inbox.list(frame.rooms)
         return emitter.emit('rooms', frame)
-      case 'room': return emitter.emit('room', frame)
+      case 'room':
+        inbox.set(frame.entry.room.id, frame.entry.inbox)
+        return emitter.emit('room', frame)
+      case 'inbox': return inbox.set(frame.room, frame.inbox)
       case 'room_removed':
         rooms.ended(frame.room, frame.reason)
+        inbox.drop(frame.room)
         return emitter.emit('room_removed', frame)
       case 'room_updated': return emitter.emit('room_updated', frame)
       case 'member': return emitter.emit('member', frame)
@@ -150,6 +176,12 @@ export function createConnection (options: ConnectionOptions): Connection {
     emitter.emit('error', frame)
   }
 
+  const whenLive = <T>(act: () => Promise<T>): Promise<T> => link.ended() ? Promise.reject(link.endedError()) : act()
+  const messageChanges: MessageChanges = {
+    edit: (room, id, text, o = {}) => whenLive(() => sends.change(room, { type: 'edit', id, text }, o)),
+    delete: (room, id, o = {}) => whenLive(() => sends.change(room, { type: 'delete', id }, o)),
+    react: (room, id, emoji, o = {}) => whenLive(() => sends.change(room, { type: 'react', id, emoji, ...(o.remove === true ? { remove: true } : {}) }, o))
+  }
   const roomRequests = createRoomRequests((type, fields) => link.ended() ? Promise.reject(link.endedError()) : requests.ask(type, fields))
 
   link.start()
@@ -164,7 +196,10 @@ export function createConnection (options: ConnectionOptions): Connection {
     leave: (room) => rooms.leave(room),
     send: (room, text, sendOptions = {}) => link.ended() ? Promise.reject(link.endedError()) : sends.send(room, text, sendOptions),
     typing: (room) => signals.typing(room),
-    read: (room, id) => signals.read(room, id),
+    read (room, id) {
+      signals.read(room, id)
+      inbox.read(room, id)
+    },
     history (room, before, limit) {
       if (!link.isOpen() || !rooms.isJoined(room)) return Promise.reject(fail('not_connected', `not connected to ${room}`, room))
       const page = history.wait(room)
@@ -172,6 +207,9 @@ export function createConnection (options: ConnectionOptions): Connection {
       return page
     },
     rooms: () => rooms.names(),
+    inbox: () => inbox.entries(),
+    totals: () => inbox.totals(),
+    ...messageChanges,
     pending: (room) => sends.pending(room),
     reconnect: () => link.reconnect(),
     refreshToken: () => refresher.now(),

@@ -1,7 +1,7 @@
 export { createAuthClient, type AuthClient, type AuthClientOptions } from './auth.js'
 export {
   createConnection, type Connection, type ConnectionEvents, type ConnectionOptions, type ConnectionState,
-  type EndReason, type Invitee, type RoomRequests, type SendOptions
+  type EndReason, type Invitee, type RoomRequests, type SendOptions, type ChangeOptions, type MessageChanges, type ReactOptions
 } from './connection.js'
 export { WebchatError, isWebchatError, type ClientErrorCode } from './errors.js'
 export { backoffDelay, type BackoffOptions } from './backoff.js'

@@ -1,9 +1,14 @@
+import type { ClientFrameOf } from '@webchat/shared'
 import type { WebchatError } from './errors.js'
+
+/** What the outbox holds: a message, or a change to one (all idempotent by `clientMsgId`, acked alike). */
+export type OutboxFrame = ClientFrameOf<'send'> | ClientFrameOf<'edit'> | ClientFrameOf<'delete'> | ClientFrameOf<'react'>
 
 export interface OutboxEntry {
   readonly room: string
-  readonly text: string
   readonly clientMsgId: string
+  /** The frame written (again, unchanged) on each try. */
+  readonly frame: OutboxFrame
   /** Written to the current socket and waiting for its ack. */
   sent: boolean
   /** Times it was refused for a passing reason (`rate_limited`, `unavailable`). */
@@ -19,8 +24,8 @@ interface Held extends OutboxEntry {
 }
 
 export interface Outbox {
-  /** Queues a message; the same `clientMsgId` twice gives the same entry and promise. */
-  add (room: string, text: string, clientMsgId: string): { entry: OutboxEntry, promise: Promise<string> }
+  /** Queues a frame; the same `clientMsgId` twice gives the same entry and promise. */
+  add (frame: OutboxFrame): { entry: OutboxEntry, promise: Promise<string> }
   get (clientMsgId: string): OutboxEntry | undefined
   resolve (clientMsgId: string, id: string): void
   reject (clientMsgId: string, err: WebchatError): void
@@ -32,17 +37,18 @@ export interface Outbox {
   inFlight (): number
 }
 
-/** Messages sent but not yet acknowledged, kept in order until their ack (or a final error). */
+/** Messages and changes sent but not yet acknowledged, kept in order until their ack (or a final error). */
 export function createOutbox (): Outbox {
   const held = new Map<string, Held>()
   return {
-    add (room, text, clientMsgId) {
+    add (frame) {
+      const { room, clientMsgId } = frame
       const existing = held.get(clientMsgId)
       if (existing !== undefined) return { entry: existing, promise: existing.promise }
       let resolve!: (id: string) => void
       let reject!: (err: WebchatError) => void
       const promise = new Promise<string>((res, rej) => { resolve = res; reject = rej })
-      const entry: Held = { room, text, clientMsgId, sent: false, retries: 0, retryAt: 0, promise, resolve, reject }
+      const entry: Held = { room, clientMsgId, frame, sent: false, retries: 0, retryAt: 0, promise, resolve, reject }
       held.set(clientMsgId, entry)
       return { entry, promise }
     },

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '@webchat/shared'
+import type { ChatMessage, ReplyTo } from '@webchat/shared'
 
 /** A message of mine the server has not acknowledged yet. */
 export interface PendingMessage {
@@ -8,6 +8,10 @@ export interface PendingMessage {
   /** `failed` keeps the reason; the user can retry or discard. */
   readonly status: 'sending' | 'failed'
   readonly error?: string
+  /** The message it answers, as its quote shows. */
+  readonly replyTo?: ReplyTo | undefined
+  readonly mentions?: readonly string[] | undefined
+  readonly mentionsRoom?: boolean | undefined
 }
 
 interface WithPending { readonly pending: readonly PendingMessage[] }

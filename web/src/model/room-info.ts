@@ -1,4 +1,4 @@
-import type { Role, Room, RoomKind, RoomListEntry } from '@webchat/shared'
+import type { LastMessage, Role, Room, RoomKind, RoomListEntry } from '@webchat/shared'
 import type { Person } from './identity.js'
 
 /**
@@ -67,15 +67,25 @@ export interface SidebarRoom {
   readonly label: string
   readonly kind: RoomKind
   readonly unread: number
+  /** Unread messages that mention me (by name, or `@room`). */
+  readonly mentions: number
   /** In a direct room, the other person's id (for their avatar). */
   readonly peer?: string | undefined
+  /** The newest message, as the server's inbox has it ("Ben: The draft is…"), for the hover text. */
+  readonly last?: string | undefined
+}
+
+/** The hover text of a room's newest message: its author and preview, or that it was deleted. */
+export function lastLine (last: LastMessage | null | undefined): string | undefined {
+  if (last === null || last === undefined) return undefined
+  return `${last.user.name}: ${last.deleted === true ? 'deleted message' : last.preview}`
 }
 
 /** The sidebar's two groups, each in the order the rooms were added: rooms (public and private), and direct messages. */
-export function groupRooms (rooms: Iterable<{ readonly name: string, readonly info: RoomInfo, readonly unread: number }>) {
+export function groupRooms (rooms: Iterable<{ readonly name: string, readonly info: RoomInfo, readonly unread: number, readonly mentions: number, readonly last?: LastMessage | null | undefined }>) {
   const groups: { rooms: SidebarRoom[], direct: SidebarRoom[] } = { rooms: [], direct: [] }
-  for (const { name, info, unread } of rooms) {
-    const entry = { id: name, label: roomLabel(name, info), kind: info.kind, unread, peer: info.peer?.id }
+  for (const { name, info, unread, mentions, last } of rooms) {
+    const entry = { id: name, label: roomLabel(name, info), kind: info.kind, unread, mentions, peer: info.peer?.id, last: lastLine(last) }
     if (info.kind === 'direct') groups.direct.push(entry)
     else groups.rooms.push(entry)
   }

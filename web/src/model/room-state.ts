@@ -1,4 +1,4 @@
-import { LIMITS, type ChatMessage, type Member, type Role } from '@webchat/shared'
+import { LIMITS, mentions as mentionsMe, type ChatMessage, type InboxEntry, type Member, type Role } from '@webchat/shared'
 import { compareIds } from '@webchat/client'
 import { deleteEntry, setEntry } from './immutable-map.js'
 import type { Person } from './identity.js'
@@ -41,21 +41,31 @@ export interface RoomState {
   readonly reads: ReadonlyMap<string, { readonly name: string, readonly id: string }>
   /** My own read marker. */
   readonly lastRead: string | null
+  /**
+   * Messages of others after my marker, and those of them that mention me: the server's counts
+   * (`inbox`) for a room of my list, counted here from the loaded messages for the others.
+   */
   readonly unread: number
+  readonly mentions: number
+  /** Where I stand in a room of my list, as the server (and the connection, for a joined room) counts it. */
+  readonly inbox: InboxEntry | null
   readonly pending: readonly PendingMessage[]
 }
 
 export function createRoomState (name: string, info: RoomInfo = localInfo(name)): RoomState {
   return {
     name, info, roster: null, banned: new Map(), messages: [], more: false, loadingOlder: false, joined: false,
-    members: new Map(), typing: new Map(), reads: new Map(), lastRead: null, unread: 0, pending: []
+    members: new Map(), typing: new Map(), reads: new Map(), lastRead: null, unread: 0, mentions: 0, inbox: null, pending: []
   }
 }
 
 export const isNewer = (id: string, than: string | null): boolean => than === null || compareIds(id, than) > 0
 
-function countUnread (messages: readonly ChatMessage[], lastRead: string | null, me: string): number {
-  return messages.filter((m) => m.user.id !== me && isNewer(m.id, lastRead)).length
+/** Unread and mention counts from the loaded messages, for a room the server does not count for me. */
+function counted (room: RoomState, messages: readonly ChatMessage[], lastRead: string | null, me: string): Pick<RoomState, 'unread' | 'mentions'> {
+  if (room.inbox !== null) return { unread: room.unread, mentions: room.mentions }
+  const unread = messages.filter((m) => m.user.id !== me && isNewer(m.id, lastRead))
+  return { unread: unread.length, mentions: unread.filter((m) => mentionsMe(m, me)).length }
 }
 
 /** The list with `message` in id order; the same list when its id is already there. */
@@ -90,7 +100,7 @@ export function applyJoined (room: RoomState, frame: JoinedInput, me: string): R
     more: fresh ? frame.messages.length >= LIMITS.historyPage : room.more,
     members,
     lastRead,
-    unread: countUnread(messages, lastRead, me),
+    ...counted(room, messages, lastRead, me),
     pending: dropPending(room.pending, frame.messages)
   }
 }
@@ -106,7 +116,9 @@ export function applyMessage (room: RoomState, message: ChatMessage, me: string)
     messages,
     pending: dropPending(room.pending, [message]),
     typing: deleteEntry(room.typing, author.id),
-    unread: author.id !== me && isNewer(message.id, room.lastRead) ? room.unread + 1 : room.unread,
+    ...(room.inbox === null && author.id !== me && isNewer(message.id, room.lastRead)
+      ? { unread: room.unread + 1, mentions: room.mentions + (mentionsMe(message, me) ? 1 : 0) }
+      : {}),
     members: member === undefined || member.name === author.name ? room.members : setEntry(room.members, author.id, { ...member, name: author.name })
   }
 }
@@ -120,6 +132,16 @@ export function applyHistory (room: RoomState, messages: readonly ChatMessage[],
 export function markRead (room: RoomState): RoomState {
   const last = room.messages[room.messages.length - 1]
   const lastRead = last !== undefined && isNewer(last.id, room.lastRead) ? last.id : room.lastRead
-  if (room.unread === 0 && lastRead === room.lastRead) return room
-  return { ...room, unread: 0, lastRead }
+  if (room.unread === 0 && room.mentions === 0 && lastRead === room.lastRead) return room
+  return { ...room, unread: 0, mentions: 0, lastRead }
+}
+
+/**
+ * Where I stand in the room as the server says (or no longer says: the room left my list). Its
+ * counts replace those made here; a marker moved on another device moves mine.
+ */
+export function applyInbox (room: RoomState, entry: InboxEntry | undefined): RoomState {
+  if (entry === undefined) return room.inbox === null ? room : { ...room, inbox: null }
+  const lastRead = entry.lastRead !== null && isNewer(entry.lastRead, room.lastRead) ? entry.lastRead : room.lastRead
+  return { ...room, inbox: entry, unread: entry.unread, mentions: entry.mentions, lastRead }
 }

@@ -1,11 +1,13 @@
 import { batch } from '@preact/signals'
 import { isWebchatError, type AuthClient } from '@webchat/client'
 import { errorText } from '../model/chat-errors.js'
-import { addPending, isPending, removePending, setPendingStatus } from '../model/pending.js'
-import { applyHistory, applyMessage, createRoomState, markRead, type RoomState } from '../model/room-state.js'
+import { addPending, removePending } from '../model/pending.js'
+import { quoteOf } from '../model/message-changes.js'
+import { applyHistory, createRoomState, markRead, type RoomState } from '../model/room-state.js'
 import { updateRoom, type ChatState } from './chat-state.js'
 import type { ChatConnection } from './connection-feed.js'
 import { dropRoom } from './room-entries.js'
+import { createSender } from './sender.js'
 
 /** Everything the chat screen can do; each action changes the state, and the views follow. */
 export interface ChatActions {
@@ -13,8 +15,11 @@ export interface ChatActions {
   /** Opens a room, joining it; resolves with what went wrong, if anything. */
   join (name: string): Promise<string | undefined>
   leave (name: string): void
-  /** Sends a message to the open room; it shows as pending until the server has it. */
-  send (text: string): void
+  /**
+   * Sends a message to the open room, answering the message being replied to, if any, with the
+   * people it mentions; it shows as pending until the server has it.
+   */
+  send (text: string, mentions?: { mentions: string[], mentionsRoom: boolean }): void
   retry (clientMsgId: string): void
   discard (clientMsgId: string): void
   /** Loads the page of messages before the oldest shown in the open room. */
@@ -56,6 +61,10 @@ export function createChatActions (state: ChatState, conn: ChatConnection, deps:
   function select (name: string): void {
     if (!has(name)) return
     batch(() => {
+      if (state.active.peek() !== name) {
+        state.replying.value = null
+        state.editing.value = null
+      }
       state.active.value = name
       // A room opens at its newest message.
       state.atBottom.value = true
@@ -68,21 +77,7 @@ export function createChatActions (state: ChatState, conn: ChatConnection, deps:
   const refusedForGood = (err: unknown, name: string): boolean => isWebchatError(err) &&
     (err.code === 'too_many_rooms' || err.code === 'invalid_room' || (err.code === 'not_found' && roomOf(name)?.info.listed !== true))
 
-  function sendPending (room: string, clientMsgId: string): void {
-    const p = roomOf(room)?.pending.find((x) => x.clientMsgId === clientMsgId)
-    if (p === undefined) return
-    updateRoom(state, room, (r) => setPendingStatus(r, clientMsgId))
-    conn.send(room, p.text, { clientMsgId }).then((id) => {
-      // The ack can come before the message itself (or instead of it): show it from the ack.
-      const r = roomOf(room)
-      if (r === undefined || !isPending(r, clientMsgId)) return
-      const me = state.me.peek()
-      updateRoom(state, room, (r) => applyMessage(r, { room, id, user: { id: me.id, name: me.name }, text: p.text, ts: p.ts, clientMsgId }, me.id))
-      if (room === active()) readIfSeen()
-    }, (err: unknown) => {
-      updateRoom(state, room, (r) => isPending(r, clientMsgId) ? setPendingStatus(r, clientMsgId, errorText(err)) : r)
-    })
-  }
+  const sendPending = createSender(state, conn, readIfSeen)
 
   return {
     select,
@@ -106,9 +101,12 @@ export function createChatActions (state: ChatState, conn: ChatConnection, deps:
       conn.leave(name)
       removeRoom(name)
     },
-    send (text) {
+    send (text, mentions) {
       const clientMsgId = deps.newId()
-      updateRoom(state, active(), (r) => addPending(r, { clientMsgId, text, ts: deps.now(), status: 'sending' }))
+      const answered = state.replying.peek()
+      const replyTo = answered === null ? undefined : quoteOf(answered)
+      state.replying.value = null
+      updateRoom(state, active(), (r) => addPending(r, { clientMsgId, text, ts: deps.now(), status: 'sending', replyTo, ...mentions }))
       sendPending(active(), clientMsgId)
     },
     retry (clientMsgId) { sendPending(active(), clientMsgId) },

@@ -1,5 +1,5 @@
 import { computed, signal, type ReadonlySignal, type Signal } from '@preact/signals'
-import type { User } from '@webchat/shared'
+import type { ChatMessage, User } from '@webchat/shared'
 import type { ConnectionState } from '@webchat/client'
 import { createRoomState, type RoomState } from '../model/room-state.js'
 
@@ -25,11 +25,20 @@ export interface ChatState {
   readonly visible: Signal<boolean>
   /** The reader is at the bottom of the open room's messages, following the newest. */
   readonly atBottom: Signal<boolean>
+  /** How long after sending a message its author may edit it (the server's `ready.editWindowMs`). */
+  readonly editWindowMs: Signal<number>
+  /** The message of the open room my next one answers, if any. */
+  readonly replying: Signal<ChatMessage | null>
+  /** The id of my message of the open room being edited, if any. */
+  readonly editing: Signal<string | null>
   /** The open room. */
   readonly room: ReadonlySignal<RoomState>
   /** Unread messages in rooms the reader is not looking at, for the page title. */
   readonly unreadElsewhere: ReadonlySignal<number>
 }
+
+/** The server's default, until it says its own. */
+const DEFAULT_EDIT_WINDOW_MS = 15 * 60_000
 
 export function createChatState (me: User, roomNames: readonly string[], active: string): ChatState {
   const rooms = signal<ReadonlyMap<string, RoomState>>(new Map(roomNames.map((name) => [name, createRoomState(name)])))
@@ -45,6 +54,9 @@ export function createChatState (me: User, roomNames: readonly string[], active:
     notice: signal(''),
     visible,
     atBottom: signal(true),
+    editWindowMs: signal(DEFAULT_EDIT_WINDOW_MS),
+    replying: signal(null),
+    editing: signal(null),
     room: computed(() => rooms.value.get(activeName.value)!),
     unreadElsewhere: computed(() => {
       let unread = 0

@@ -7,6 +7,7 @@ import { createChatActions, type ChatActions } from './chat-actions.js'
 import { createChatState, type ChatState } from './chat-state.js'
 import { feedConnection, type ChatConnection } from './connection-feed.js'
 import { createInvitations } from './invitations.js'
+import { createMessageActions, type MessageActions } from './message-actions.js'
 import { createRoomActions, type RoomActions } from './room-actions.js'
 import { feedRooms } from './rooms-feed.js'
 
@@ -27,7 +28,7 @@ export interface ChatStoreOptions {
 type ReadOnly<T> = { readonly [K in keyof T]: T[K] extends Signal<infer V> ? ReadonlySignal<V> : T[K] }
 
 /** The one store of the chat screen: its state, the open room's parts, and the actions. */
-export type ChatStore = ReadOnly<ChatState> & { readonly view: ActiveRoom } & ChatActions & RoomActions & {
+export type ChatStore = ReadOnly<ChatState> & { readonly view: ActiveRoom } & ChatActions & RoomActions & MessageActions & {
   /** Logs out on the server (the session ends here whatever it answers), then closes. */
   logout (): Promise<void>
   /** Closes the connection and stops remembering rooms. */
@@ -71,6 +72,7 @@ export function createChatStore (options: ChatStoreOptions): ChatStore {
     view: createActiveRoom(state),
     ...actions,
     ...roomActions,
+    ...createMessageActions(state, conn),
     async logout () {
       try { await options.auth.logout() } catch { /* the session is ended here either way */ }
       dispose()

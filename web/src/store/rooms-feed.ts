@@ -2,6 +2,7 @@ import { batch } from '@preact/signals'
 import type { LeftReason, RoomListEntry } from '@webchat/shared'
 import { infoFromEntry, roomLabel, withDetails } from '../model/room-info.js'
 import { applyMemberChange, applyRoster, namePeer } from '../model/roster.js'
+import { applyInbox } from '../model/room-state.js'
 import { updateRoom, type ChatState } from './chat-state.js'
 import type { ChatConnection } from './connection-feed.js'
 import { dropRoom, putRoom } from './room-entries.js'
@@ -34,7 +35,7 @@ export function feedRooms (state: ChatState, conn: ChatConnection, deps: RoomsFe
     const known = state.rooms.peek().get(entry.room.id)?.info.peer
     const keep = info.peer?.name === '' && known?.id === info.peer.id && known.name !== ''
     putRoom(state, conn, entry.room.id, keep ? { ...info, peer: known } : info)
-    updateRoom(state, entry.room.id, namePeer)
+    updateRoom(state, entry.room.id, (r) => namePeer(entry.inbox === undefined ? r : applyInbox(r, entry.inbox)))
   }
 
   /** My membership ended: the room goes, and I am told why unless I left it myself. */

@@ -1,5 +1,5 @@
 import type { ChatMessage } from '@webchat/shared'
-import type { ConnectionEvents, Listener } from '@webchat/client'
+import type { ConnectionEvents, Listener, SendOptions } from '@webchat/client'
 import type { ChatConnection } from '../../src/store/connection-feed.js'
 
 export interface Deferred<T> { promise: Promise<T>, resolve (value: T): void, reject (err: unknown): void }
@@ -28,7 +28,9 @@ export function fakeConnection () {
     rooms: [] as string[],
     joins: [] as Array<{ room: string, reply: Deferred<ConnectionEvents['joined']> }>,
     leaves: [] as string[],
-    sends: [] as Array<{ room: string, text: string, clientMsgId: string | undefined, reply: Deferred<string> }>,
+    sends: [] as Array<{ room: string, text: string, clientMsgId: string | undefined, options: SendOptions | undefined, reply: Deferred<string> }>,
+    /** Edits, deletions and reactions, as the frames they would be. */
+    changes: [] as Array<{ type: 'edit' | 'delete' | 'react', room: string, id: string, text?: string, emoji?: string, remove?: boolean, reply: Deferred<string> }>,
     reads: [] as Array<[string, string]>,
     typing: [] as string[],
     history: [] as Array<{ room: string, before: string, reply: Deferred<Page> }>,
@@ -42,6 +44,11 @@ export function fakeConnection () {
     log.requests.push({ method, args, reply })
     return await reply.promise
   }])) as unknown as Pick<ChatConnection, typeof ROOM_METHODS[number]>
+  const change = async (frame: Omit<typeof log.changes[number], 'reply'>): Promise<string> => {
+    const reply = deferred<string>()
+    log.changes.push({ ...frame, reply })
+    return await reply.promise
+  }
   const conn: ChatConnection = {
     ...roomRequests,
     on (event, listener) {
@@ -57,9 +64,12 @@ export function fakeConnection () {
     leave (room) { log.leaves.push(room) },
     async send (room, text, options) {
       const reply = deferred<string>()
-      log.sends.push({ room, text, clientMsgId: options?.clientMsgId, reply })
+      log.sends.push({ room, text, clientMsgId: options?.clientMsgId, options, reply })
       return await reply.promise
     },
+    async edit (room, id, text) { return await change({ type: 'edit', room, id, text }) },
+    async delete (room, id) { return await change({ type: 'delete', room, id }) },
+    async react (room, id, emoji, options) { return await change({ type: 'react', room, id, emoji, ...(options?.remove === true ? { remove: true } : {}) }) },
     typing (room) { log.typing.push(room); return true },
     read (room, id) { log.reads.push([room, id]) },
     async history (room, before) {

@@ -54,7 +54,7 @@ export function createPacer ({ timers, outbox, watchdog, link, joined }: PacerDe
   const ready = (e: OutboxEntry): boolean => joined(e.room)
 
   function write (entry: OutboxEntry): void {
-    if (!link.transmit({ type: 'send', room: entry.room, text: entry.text, clientMsgId: entry.clientMsgId })) return
+    if (!link.transmit(entry.frame)) return
     entry.sent = true
     watchdog.sent()
   }

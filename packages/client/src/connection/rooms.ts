@@ -8,9 +8,9 @@ import { fail, passing } from './refusal.js'
 import { clearHandle } from './timer-slot.js'
 
 export interface RoomHooks {
-  /** A message the server holds, from a catch-up: perhaps one of our pending sends. */
-  stored (message: ChatMessage): void
-  /** A room's `joined`, holding only the messages not seen before, for listeners. */
+  /** A message or change the server holds, from a catch-up: perhaps one of our pending sends. */
+  stored (message: Pick<ChatMessage, 'id' | 'user' | 'clientMsgId'>): void
+  /** A room's `joined`, holding only the messages and changes not seen before, for listeners. */
   joined (frame: ServerFrameOf<'joined'>): void
   /** The room is joined on this socket (and still wanted): what waited for that may go. */
   usable (track: RoomTrack): void
@@ -125,9 +125,12 @@ export function createRooms ({ timers, backoff, initial, transmit, hooks }: Room
       track.refusals = 0
       const fresh = frame.messages.filter((m) => track.admit(m.id))
       for (const m of frame.messages) hooks.stored(m)
+      // Changes are entries of the log too: their ids move `since` on, and one seen live is not given again.
+      const changes = frame.changes?.filter((c) => track.admit(c.id))
+      for (const c of frame.changes ?? []) hooks.stored(c)
       track.joined = true
       track.sentRead = frame.lastRead ?? undefined
-      const joined = { ...frame, messages: fresh }
+      const joined = { ...frame, messages: fresh, ...(changes === undefined ? {} : { changes }) }
       track.lastJoined = joined
       const waiters = joinWaiters.get(frame.room) ?? []
       joinWaiters.delete(frame.room)

@@ -1,12 +1,12 @@
-import { LIMITS, type Member, type ServerFrameOf } from '@webchat/shared'
+import { isReaction, LIMITS, type Member, type ServerFrameOf } from '@webchat/shared'
 import type { WebchatError } from '../errors.js'
-import { createOutbox } from '../outbox.js'
+import { createOutbox, type OutboxFrame } from '../outbox.js'
 import type { Timers } from '../timers.js'
 import { createAckWatchdog } from './ack-watchdog.js'
 import type { Link } from './link.js'
 import { createPacer } from './pacer.js'
 import { fail, passing } from './refusal.js'
-import type { Connection, SendOptions } from './types.js'
+import type { ChangeOptions, Connection, SendOptions } from './types.js'
 
 const utf8 = new TextEncoder()
 
@@ -22,16 +22,23 @@ export interface SendsDeps {
   sending: (room: string) => void
 }
 
-/** Messages sent and not yet acknowledged: queued, paced, retried with the same clientMsgId, settled by their ack. */
+type Change = { type: 'edit', id: string, text: string } | { type: 'delete', id: string } | { type: 'react', id: string, emoji: string, remove?: boolean }
+
+/**
+ * Messages and changes to messages (edit, delete, react) sent and not yet acknowledged: queued,
+ * paced, retried with the same clientMsgId, settled by their ack.
+ */
 export interface Sends {
   /** Checks a message and queues it; resolves with its id. */
   send (room: string, text: string, options: SendOptions): Promise<string>
+  /** Checks a change to message `change.id` and queues it; resolves with the change's own id. */
+  change (room: string, change: Change, options: ChangeOptions): Promise<string>
   pending: Connection['pending']
   pump (): void
   /** A new socket (perhaps on a healthy instance): held sends go again once their rooms are joined. */
   release (): void
   ack (frame: ServerFrameOf<'ack'>): void
-  /** A message the server holds: if it is one of ours still pending, it is settled without resending. */
+  /** A message or change the server holds: if it is one of ours still pending, it is settled without resending. */
   settleOwn (message: { clientMsgId?: string | undefined, user: Member, id: string }): void
   /** A refusal about `ref`; whether `ref` is a pending send. */
   refused (ref: string, frame: ServerFrameOf<'error'>): boolean
@@ -54,21 +61,41 @@ export function createSends ({ timers, ackTimeoutMs, link, inRoom, joined, sendi
     return pending
   }
 
-  return {
-    send (room, text, options) {
-      if (!inRoom(room)) return Promise.reject(fail('not_joined', `not in ${room}`, room))
+  /** Checks a frame (its text, when it has one, and its size) and queues it. */
+  function queue (room: string, text: string | undefined, frame: OutboxFrame): Promise<string> {
+    if (!inRoom(room)) return Promise.reject(fail('not_joined', `not in ${room}`, room))
+    if (text !== undefined) {
       const chars = [...text].length
       if (chars === 0) return Promise.reject(fail('bad_request', 'the message is empty'))
       if (chars > LIMITS.textChars) return Promise.reject(fail('text_too_long', `at most ${LIMITS.textChars} characters`))
-      const clientMsgId = options.clientMsgId ?? crypto.randomUUID()
-      const bytes = utf8.encode(JSON.stringify({ type: 'send', room, text, clientMsgId })).byteLength
-      if (bytes > LIMITS.frameBytes) return Promise.reject(fail('payload_too_large', 'the message is too large'))
-      sending(room)
-      const { promise } = outbox.add(room, text, clientMsgId)
-      pacer.pump()
-      return promise
+    }
+    if (utf8.encode(JSON.stringify(frame)).byteLength > LIMITS.frameBytes) return Promise.reject(fail('payload_too_large', 'the message is too large'))
+    sending(room)
+    const { promise } = outbox.add(frame)
+    pacer.pump()
+    return promise
+  }
+
+  return {
+    send (room, text, options) {
+      const mentions = options.mentions === undefined ? [] : [...new Set(options.mentions)]
+      if (mentions.length > LIMITS.mentionsPerMessage) return Promise.reject(fail('bad_request', `at most ${LIMITS.mentionsPerMessage} mentions`))
+      return queue(room, text, {
+        type: 'send',
+        room,
+        text,
+        clientMsgId: options.clientMsgId ?? crypto.randomUUID(),
+        ...(options.replyTo === undefined ? {} : { replyTo: options.replyTo }),
+        ...(mentions.length === 0 ? {} : { mentions }),
+        ...(options.mentionsRoom === true ? { mentionsRoom: true } : {})
+      })
     },
-    pending: (room) => outbox.entries(room).map(({ room, text, clientMsgId }) => ({ room, text, clientMsgId })),
+    change (room, change, options) {
+      if (change.type === 'react' && !isReaction(change.emoji)) return Promise.reject(fail('invalid_reaction', 'a reaction is one emoji'))
+      const clientMsgId = options.clientMsgId ?? crypto.randomUUID()
+      return queue(room, change.type === 'edit' ? change.text : undefined, { ...change, room, clientMsgId } as OutboxFrame)
+    },
+    pending: (room) => outbox.entries(room).flatMap(({ frame }) => frame.type === 'send' ? [{ room: frame.room, text: frame.text, clientMsgId: frame.clientMsgId }] : []),
     pump: pacer.pump,
     release: pacer.release,
     ack (frame) {

@@ -1,5 +1,5 @@
 /** The public face of a connection: its state, events, options and methods (exported by the package). */
-import type { ChatMessage, Member, Role, Room, RoomListEntry, RosterEntry, ServerFrameOf } from '@webchat/shared'
+import type { ChatMessage, InboxEntry, InboxTotals, Member, Role, Room, RoomListEntry, RosterEntry, ServerFrameOf } from '@webchat/shared'
 import type { BackoffOptions } from '../backoff.js'
 import type { Listener } from '../emitter.js'
 import type { SocketConstructor } from '../socket.js'
@@ -31,6 +31,20 @@ export interface ConnectionEvents {
   left: ServerFrameOf<'left'>
   /** A new message, each id at most once per room. */
   message: ServerFrameOf<'message'>
+  /**
+   * A change to a message (edit, delete, reaction), each id at most once per room: live, and after
+   * a resume those of `joined.changes`, in order, right after that `joined` (whose messages hold
+   * their current state already). Each carries the message's resulting state: apply it to the
+   * message `target` if it is held.
+   */
+  change: ServerFrameOf<'change'>
+  /**
+   * Where the user now stands in a room of their list (counts, read marker, last message): from the
+   * server's `rooms`, `room` and `inbox` frames, and counted here from the messages of rooms this
+   * connection has joined (the server sends no `inbox` for those). `inbox` undefined: the room left
+   * the list.
+   */
+  inbox: { room: string, inbox: InboxEntry | undefined }
   ack: ServerFrameOf<'ack'>
   presence: ServerFrameOf<'presence'>
   typing: ServerFrameOf<'typing'>
@@ -79,9 +93,41 @@ export interface ConnectionOptions {
   network?: NetworkStatus | null
 }
 
-export interface SendOptions {
+export interface ChangeOptions {
   /** Reuse an id (e.g. one the UI shows as pending); default `crypto.randomUUID()`. */
   clientMsgId?: string
+}
+
+export interface SendOptions extends ChangeOptions {
+  /** A message of the same room this one answers (`not_found` otherwise). */
+  replyTo?: string
+  /** Ids of members of the room the message mentions (others: `bad_request`); at most LIMITS.mentionsPerMessage. */
+  mentions?: string[]
+  /** `@room`: mentions everyone (owners and moderators only by default: `forbidden` otherwise). */
+  mentionsRoom?: boolean
+}
+
+export interface ReactOptions extends ChangeOptions {
+  /** Takes the user's own reaction away instead of adding it. */
+  remove?: boolean
+}
+
+/**
+ * Changes to messages. Like sends they are queued while offline, paced, resent across reconnects
+ * with the same `clientMsgId` (the server applies each once) and resolve with the id the change
+ * got in the room's log. Refusals reject with a `WebchatError`: `forbidden` (someone else's
+ * message; a deletion by a member who is neither its author nor a moderator), `edit_window_passed`
+ * (after `ready.editWindowMs`), `not_found` (no such message in that room, or deleted),
+ * `invalid_reaction` (not one emoji; checked here first), `too_many_reactions` (past
+ * LIMITS.reactionsPerMessage emoji on the message or LIMITS.reactionsPerUser of the user's).
+ */
+export interface MessageChanges {
+  /** Replaces the text of the user's own message. */
+  edit (room: string, id: string, text: string, options?: ChangeOptions): Promise<string>
+  /** Deletes a message (own, or anyone's for moderators and owners): its text is gone for good. */
+  delete (room: string, id: string, options?: ChangeOptions): Promise<string>
+  /** Adds an emoji reaction, or with `remove` takes the user's own away. */
+  react (room: string, id: string, emoji: string, options?: ReactOptions): Promise<string>
 }
 
 /** The other person of `direct` and `invite`: a user id, or an invitation ticket for an address. */
@@ -121,7 +167,7 @@ export interface RoomRequests {
   listMembers (room: string): Promise<RosterEntry[]>
 }
 
-export interface Connection extends RoomRequests {
+export interface Connection extends RoomRequests, MessageChanges {
   readonly state: ConnectionState
   /** The signed-in user, once the server said `ready`. */
   readonly user: Member | undefined
@@ -144,6 +190,9 @@ export interface Connection extends RoomRequests {
   history (room: string, before: string, limit?: number): Promise<{ messages: ChatMessage[], more: boolean }>
   /** Rooms the connection is in or joining. */
   rooms (): string[]
+  /** Where the user stands in each room of their list (see the `inbox` event), and the sums. */
+  inbox (): ReadonlyMap<string, InboxEntry>
+  totals (): InboxTotals
   /** Messages not yet acknowledged, oldest first. */
   pending (room?: string): Array<{ room: string, text: string, clientMsgId: string }>
   /** Skips the wait of a pending reconnect. */

@@ -17,7 +17,7 @@ function pacing () {
   const joined = new Set(['lobby'])
   const watchdog = { arms: 0, sends: 0, arm () { watchdog.arms++ }, sent () { watchdog.sends++ } }
   const pacer = createPacer({ timers, outbox, watchdog, link, joined: (room) => joined.has(room) })
-  const queue = (id: string, room = 'lobby'): Promise<string> => handled(outbox.add(room, id, id).promise)
+  const queue = (id: string, room = 'lobby'): Promise<string> => handled(outbox.add({ type: 'send', room, text: id, clientMsgId: id }).promise)
   const sent = (): string[] => link.ofType('send').map((f) => f.clientMsgId)
   return { timers, link, outbox, joined, watchdog, pacer, queue, sent }
 }

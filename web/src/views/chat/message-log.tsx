@@ -2,6 +2,7 @@ import { Component, createRef } from 'preact'
 import type { ChatMessage } from '@webchat/shared'
 import { buildRows, GROUP_MS, type Row } from '../../model/grouping.js'
 import { tagIfShared } from '../../model/identity.js'
+import { canDelete, canEdit } from '../../model/message-actions.js'
 import { roomLabel } from '../../model/room-info.js'
 import type { ChatStore } from '../../store/chat-store.js'
 import { ListTop } from './list-top.js'
@@ -97,6 +98,10 @@ export class MessageLog extends Component<{ store: ChatStore }> {
     const shared = view.sharedNames.value
     const me = store.me.value
     const last = messages[messages.length - 1]
+    const role = view.info.value.role
+    const editing = store.editing.value
+    const windowMs = store.editWindowMs.value
+    const now = Date.now()
     return (
       <div class='messages-wrap'>
         <div ref={this.scroller} class='messages' tabindex={0} role='log' aria-live='off' aria-label='Message history' onScroll={this.onScroll}>
@@ -104,7 +109,10 @@ export class MessageLog extends Component<{ store: ChatStore }> {
           <ol class='rows' aria-label='Messages'>
             {this.rowsOf(messages).map((row) => row.kind === 'day'
               ? <DaySeparator key={row.key} label={row.label} />
-              : <MessageRow key={row.key} message={row.message} continued={row.continued} mine={row.message.user.id === me.id} seenBy={readers.get(row.key)} shared={shared} />)}
+              : <MessageRow
+                  key={row.key} message={row.message} continued={row.continued} mine={row.message.user.id === me.id} seenBy={readers.get(row.key)} shared={shared}
+                  me={me.id} actions={store} editable={canEdit(row.message, me.id, now, windowMs)} deletable={canDelete(row.message, me.id, role)} editing={editing === row.key}
+                />)}
           </ol>
           <PendingRows
             pending={view.pending.value} me={me} myTag={tagIfShared(me, shared)} retry={store.retry} discard={store.discard}

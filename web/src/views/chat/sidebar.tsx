@@ -17,7 +17,7 @@ interface Props {
 
 /** My rooms in two groups (rooms, direct messages), the buttons to start one, the join form, and my account. */
 export function Sidebar ({ store, select, rename, logout, newRoom, newDirect }: Props) {
-  const groups = groupRooms([...store.rooms.value.values()].map((r) => ({ name: r.name, info: r.info, unread: r.unread })))
+  const groups = groupRooms([...store.rooms.value.values()].map((r) => ({ name: r.name, info: r.info, unread: r.unread, mentions: r.mentions, last: r.inbox?.last })))
   const active = store.active.value
   return (
     <aside class='sidebar' aria-label='Rooms and account'>
