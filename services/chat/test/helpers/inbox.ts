@@ -5,7 +5,9 @@ import type { Config } from '../../src/config.js'
 import { encodeBody, framePublish } from '../../src/delivery/message-frame.js'
 import { createInboxStore } from '../../src/inbox/store.js'
 import { names } from '../../src/names.js'
-import type { Cluster } from './cluster.js'
+import type { TestClient } from './client.js'
+import { type Cluster, type EngineKind, startCluster } from './cluster.js'
+import { ask } from './rooms.js'
 
 export interface Extra { mentions?: string[], mentionsRoom?: boolean, maxLen?: number }
 
@@ -39,4 +41,16 @@ export async function loseLog (cluster: Cluster, room: string): Promise<number> 
   } finally {
     client.disconnect()
   }
+}
+
+/** Bob's new private room on the first instance, Ada invited to it on the last (her list holds it). */
+export async function invited (t: Parameters<typeof startCluster>[0], kind: EngineKind, instances = 2): Promise<{ cluster: Cluster, bob: TestClient, ada: TestClient, room: string }> {
+  const cluster = await startCluster(t, kind, { instances })
+  const bob = await cluster.connect(0, { sub: 'bob', name: 'Bob' })
+  const ada = await cluster.connect(instances - 1, { sub: 'ada', name: 'Ada' })
+  const room = ((await ask(bob, { type: 'create', title: 'Review' })).room as { id: string }).id
+  await cluster.join(bob, room)
+  t.equal((await ask(bob, { type: 'invite', room, user: 'ada' })).type, 'done')
+  await ada.waitFor((f) => f.type === 'room' && (f.entry as { room: { id: string } }).room.id === room)
+  return { cluster, bob, ada, room }
 }

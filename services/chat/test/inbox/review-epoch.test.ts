@@ -1,8 +1,7 @@
 import t from 'tap'
 import type { InboxEntry } from '@webchat/shared'
-import { singleRedisOnly, startCluster } from '../helpers/cluster.js'
-import { appendMessage, loseLog } from '../helpers/inbox.js'
-import { ask } from '../helpers/rooms.js'
+import { singleRedisOnly } from '../helpers/cluster.js'
+import { appendMessage, invited, loseLog } from '../helpers/inbox.js'
 
 // Review of issue 17: a watching device's live counts after the room's log was lost (a new epoch,
 // numbering from 1 again) while the instance's pub/sub stayed up (no refresh follows).
@@ -10,14 +9,8 @@ import { ask } from '../helpers/rooms.js'
 const BOB = { id: 'bob', name: 'Bob' }
 
 t.test('redis: a watching device keeps counting after the log was lost and numbering started over', { skip: singleRedisOnly('deletes the room log\'s keys') }, async (t) => {
-  const cluster = await startCluster(t, 'redis', { instances: 1 })
+  const { cluster, ada, room } = await invited(t, 'redis', 1)
   const app = cluster.configs[0]!
-  const bob = await cluster.connect(0, { sub: 'bob', name: 'Bob' })
-  const ada = await cluster.connect(0, { sub: 'ada', name: 'Ada' })
-  const room = ((await ask(bob, { type: 'create', title: 'Epochs' })).room as { id: string }).id
-  await cluster.join(bob, room)
-  t.equal((await ask(bob, { type: 'invite', room, user: 'ada' })).type, 'done')
-  await ada.waitFor((f) => f.type === 'room' && (f.entry as { room: { id: string } }).room.id === room)
   await new Promise((resolve) => setTimeout(resolve, 200))
   for (const text of ['one', 'two', 'three']) await appendMessage(cluster.engine, app, room, BOB, text)
   await ada.waitFor((f) => f.type === 'inbox' && f.room === room && (f.inbox as InboxEntry).seq === 3, 1000, 'three counted')

@@ -1,7 +1,8 @@
 import t from 'tap'
 import type { InboxEntry } from '@webchat/shared'
 import type { TestClient } from '../helpers/client.js'
-import { type Cluster, type EngineKind, ENGINES, startCluster } from '../helpers/cluster.js'
+import { ENGINES } from '../helpers/cluster.js'
+import { invited } from '../helpers/inbox.js'
 import { act, say } from '../helpers/lifecycle.js'
 import { ask } from '../helpers/rooms.js'
 
@@ -14,18 +15,6 @@ const roomFrame = async (client: TestClient, room: string, role: string): Promis
   const frame = await client.waitFor((f) => f.type === 'room' && (f.entry as { role?: string }).role === role &&
     (f.entry as { room: { id: string } }).room.id === room, 5000, `room ${room} with role ${role}`)
   return (frame.entry as { inbox: InboxEntry }).inbox
-}
-
-/** Bob's new private room on instance 0, Ada invited to it on instance 1 (her list holds it). */
-async function invited (t: Parameters<typeof startCluster>[0], kind: EngineKind): Promise<{ cluster: Cluster, bob: TestClient, ada: TestClient, room: string }> {
-  const cluster = await startCluster(t, kind, { instances: 2 })
-  const bob = await cluster.connect(0, { sub: 'bob', name: 'Bob' })
-  const ada = await cluster.connect(1, { sub: 'ada', name: 'Ada' })
-  const room = ((await ask(bob, { type: 'create', title: 'Review' })).room as { id: string }).id
-  await cluster.join(bob, room)
-  t.equal((await ask(bob, { type: 'invite', room, user: 'ada' })).type, 'done')
-  await ada.waitFor((f) => f.type === 'room' && (f.entry as { room: { id: string } }).room.id === room)
-  return { cluster, bob, ada, room }
 }
 
 for (const kind of ENGINES) {
