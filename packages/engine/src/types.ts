@@ -116,6 +116,12 @@ export interface AppendOptions {
    * `"target":"<id>"` (a change to that entry), so the map never outlives what the log holds.
    */
   entryStates?: string
+  /**
+   * A key/value string in the log's slot set in the same step to `<id> <seq> <epoch>` of this
+   * append (its number from `sequence`, else 0), for `ttlMs`: a marker that follows its owner's own
+   * appends (a read marker). It never moves back, as each append is the log's newest entry.
+   */
+  stamp?: { key: string, ttlMs: number }
 }
 
 /** `Logs.change`: the append happens only while `map`'s `field` holds `expect` (null: absent). */

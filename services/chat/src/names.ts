@@ -26,7 +26,7 @@ export const names = {
   /** Presence set of a room: one entry per user and instance. */
   presenceSet: (room: string): string => `presence:${room}`,
   presenceMember: (userId: string, instanceId: string): string => `${userId}|${instanceId}`,
-  /** Key: a user's read marker in a room. */
+  /** Key: a user's read marker in a room (inbox/marker.ts), in the room's slot. */
   readMarker: (room: string, userId: string): string => `read:${room}:${userId}`,
   /** Key: set for 2 s after a user's typing event in a room, on any instance. */
   typing: (room: string, userId: string): string => `typing:${room}:${userId}`,
@@ -49,11 +49,14 @@ export const names = {
   invites: (userId: string): string => `invites:${userId}`,
   /**
    * On Redis Cluster, the slot a name lives in (its hash tag): a room's log, its channel, its
-   * record and its message states share the room, because a send or a change appends, checks
-   * idempotency, sets state and publishes in one script on the room's shard; every other name is
-   * its own tag (or its `{tag}`, as `user-rooms:{u}`).
+   * record, its message states and its members' read markers share the room, because a send or a
+   * change appends, checks idempotency, sets state, moves the sender's marker and publishes in one
+   * script on the room's shard; every other name is its own tag (or its `{tag}`, as `user-rooms:{u}`).
    */
-  hashTag: (name: string): string => /^room(?:-log|-states)?:([a-z0-9_-]+)$/.exec(name)?.[1] ?? ownHashTag(name),
+  hashTag: (name: string): string => {
+    const own = /^(?:room(?:-log|-states)?:([a-z0-9_-]+)$|read:([a-z0-9_-]+):)/.exec(name)
+    return own?.[1] ?? own?.[2] ?? ownHashTag(name)
+  },
   /** Idempotency key of a send. */
   clientMessage: (userId: string, clientMsgId: string): string => `msg:${userId}:${clientMsgId}`
 } as const

@@ -81,6 +81,7 @@ export function createMemoryLogs (
     const idempotency = options.idempotency
     const keepMs = idempotency === undefined ? 0 : ttlMs(idempotency.ttlMs, 'idempotency.ttlMs')
     for (const id of guard?.remove ?? []) canonical(id)
+    const stampMs = options.stamp === undefined ? 0 : ttlMs(options.stamp.ttlMs, 'stamp.ttlMs')
     const existing = store.get('log', name)?.log
     if (existing === undefined && !create) return null
     const keyName = idempotency === undefined ? undefined : idempotencyName(name, idempotency.key)
@@ -110,6 +111,9 @@ export function createMemoryLogs (
     if (existing === undefined) store.put(name, { kind: 'log', log, expiresAt: null })
     if (guard !== undefined) applyGuard(guard, log)
     if (keyName !== undefined) store.put(keyName, { kind: 'idempotency', id, expiresAt: now() + keepMs })
+    if (options.stamp !== undefined) {
+      store.put(options.stamp.key, { kind: 'kv', value: `${id} ${seq ?? 0} ${log.epoch}`, expiresAt: now() + stampMs, share: 'traffic' })
+    }
     if (options.publish !== undefined) {
       const { channel, before, after } = options.publish
       publish(channel, before + id + (seq === undefined ? after : splice(after, seq)))

@@ -6,17 +6,18 @@ import { windowsLua } from './windows.js'
 /**
  * Append in one atomic step. KEYS: stream, epoch, the log's current and previous idempotency
  * windows (windows.ts), the key's string key as appends stored it before windows, the sequence
- * counter, the entry-states map, the guard's map (the last two: the stream when unused). ARGV:
- * data, maxLen, epoch candidate, idempotency ttl (0: none), publish (0: no, 1: PUBLISH, 2:
+ * counter, the entry-states map, the stamp key, the guard's map (the stream where one is unused).
+ * ARGV: data, maxLen, epoch candidate, idempotency ttl (0: none), publish (0: no, 1: PUBLISH, 2:
  * SPUBLISH), channel, before, after, create flag, the idempotency key's digest, sequence flag,
- * entry-states flag, guard flag, guard field, expect flag (1: a value, 0: absent), expected value,
- * value flag (1: set, 0: delete), value, then the ids to remove. Returns {id, epoch, code, seq}
- * (code 0: stored, 1: duplicate, 2: the guard failed), or nil without the create flag when the log
- * has no epoch. A window's field is the key's digest, its value `<id>/<ttl>`: the entry id carries
- * the time of the first append, so the deadline is the id's milliseconds plus the ttl. On Redis
- * Cluster every key and the channel share one hash tag (names.ts), so this stays one step on the
- * shard that owns the room, and SPUBLISH reaches only the instances subscribed there instead of
- * crossing the cluster bus to every node.
+ * entry-states flag, stamp ttl (0: none); then, for a guarded change only (a plain append passes
+ * no more, so that the hot path parses no more): guard field, expect flag (1: a value, 0: absent),
+ * expected value, value flag (1: set, 0: delete), value, then the ids to remove. Returns {id,
+ * epoch, code, seq} (code 0: stored, 1: duplicate, 2: the guard failed), or nil without the create
+ * flag when the log has no epoch. A window's field is the key's digest, its value `<id>/<ttl>`: the
+ * entry id carries the time of the first append, so the deadline is the id's milliseconds plus the
+ * ttl. On Redis Cluster every key and the channel share one hash tag (names.ts), so this stays one
+ * step on the shard that owns the room, and SPUBLISH reaches only the instances subscribed there
+ * instead of crossing the cluster bus to every node.
  */
 export const appendScript = defineScript(windowsLua + `
 local function splice(text, n)
@@ -51,8 +52,9 @@ if keepMs > 0 then
     end
   end
 end
-if ARGV[13] == '1' then
-  local current = redis.call('HGET', KEYS[8], ARGV[14])
+local guarded = #ARGV > 13
+if guarded then
+  local current = redis.call('HGET', KEYS[9], ARGV[14])
   if ARGV[15] == '1' then
     if current ~= ARGV[16] then return {'', epoch, 2, 0} end
   elseif current then
@@ -86,10 +88,11 @@ if excess > 0 then
 end
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', maxLen, '*', 'd', data)
 if dropped then redis.call('XSETID', KEYS[1], id, 'MAXDELETEDID', dropped) end
-if ARGV[13] == '1' then
-  if ARGV[17] == '1' then redis.call('HSET', KEYS[8], ARGV[14], ARGV[18])
-  else redis.call('HDEL', KEYS[8], ARGV[14]) end
+if guarded then
+  if ARGV[17] == '1' then redis.call('HSET', KEYS[9], ARGV[14], ARGV[18])
+  else redis.call('HDEL', KEYS[9], ARGV[14]) end
 end
+if tonumber(ARGV[13]) > 0 then redis.call('SET', KEYS[8], id .. ' ' .. seq .. ' ' .. epoch, 'PX', ARGV[13]) end
 if #ARGV > 18 then
   -- XDEL would report the erased entries as lost from the log (max-deleted-entry-id): they were
   -- replaced by this change, not trimmed, so the mark stays where trimming put it. XSETID ignores

@@ -22,10 +22,11 @@ export function createRedisLogs (client: Redis | Cluster, names: RedisNames): Lo
 
   const append = async (log: string, data: string, options: AppendOptions, create: boolean, guard?: AppendGuard): Promise<AppendResult | 'conflict' | null> => {
     const maxLen = positiveInt(options.maxLen, 'maxLen')
-    const { idempotency, publish, entryStates } = options
+    const { idempotency, publish, entryStates, stamp } = options
     // SPUBLISH from the append script reaches only the shard that runs it.
     if (publish !== undefined) sameSlot(log, publish.channel, 'channel')
     if (entryStates !== undefined) sameSlot(log, entryStates, 'entry states')
+    if (stamp !== undefined) sameSlot(log, stamp.key, 'stamp')
     if (guard !== undefined) sameSlot(log, guard.map, 'guard')
     const remove = (guard?.remove ?? []).map((id) => formatLogId(parseLogId(id)))
     const keepMs = idempotency === undefined ? 0 : ttlMs(idempotency.ttlMs, 'idempotency.ttlMs')
@@ -36,6 +37,7 @@ export function createRedisLogs (client: Redis | Cluster, names: RedisNames): Lo
       names.idempotencyWindow(log, 'current'), names.idempotencyWindow(log, 'previous'), names.idempotency(log, key),
       names.logSequence(log),
       entryStates === undefined ? stream : names.map(entryStates),
+      stamp === undefined ? stream : names.kv(stamp.key),
       guard === undefined ? stream : names.map(guard.map)
     ]
     const args = [
@@ -44,10 +46,10 @@ export function createRedisLogs (client: Redis | Cluster, names: RedisNames): Lo
       publish === undefined ? '' : names.channel(publish.channel), publish?.before ?? '', publish?.after ?? '',
       create ? 1 : 0, keyDigest(key),
       options.sequence === true ? 1 : 0, entryStates === undefined ? 0 : 1,
-      guard === undefined ? 0 : 1, guard?.field ?? '',
-      guard?.expect === null || guard === undefined ? 0 : 1, guard?.expect ?? '',
-      guard?.value === null || guard === undefined ? 0 : 1, guard?.value ?? '',
-      ...remove
+      stamp === undefined ? 0 : ttlMs(stamp.ttlMs, 'stamp.ttlMs'),
+      ...(guard === undefined
+        ? []
+        : [guard.field, guard.expect === null ? 0 : 1, guard.expect ?? '', guard.value === null ? 0 : 1, guard.value ?? '', ...remove])
     ]
     const reply = await appendScript.run(client, keys, args) as [string, string, number, number] | null
     if (reply === null) return null

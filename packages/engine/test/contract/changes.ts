@@ -6,6 +6,7 @@ import { collector, until, type Setup } from './support.js'
 const LOG = 'log:{r}'
 const STATES = 'states:{r}'
 const CHANNEL = 'chan:{r}'
+const MARK = 'mark:{r}:ada'
 
 export function changesContract (t: Test, setup: Setup): void {
   t.test('logs: sequence numbers the appends that ask for it, in the data and the published frame', async (t) => {
@@ -70,5 +71,20 @@ export function changesContract (t: Test, setup: Setup): void {
     t.equal(await logs.change(LOG, 'x', { maxLen: 10 }, { map: STATES, field: message.id, expect: '{"deleted":true}', value: null }) !== 'conflict', true, 'a guard on the present value holds')
     t.equal(await maps.get(STATES, message.id), null, 'a null value deletes the field')
     await t.rejects(logs.change(LOG, 'x', { maxLen: 10 }, { ...guard, expect: null, remove: ['nope'] }), RangeError, 'ids to remove are checked')
+  })
+
+  t.test('logs: a stamp is set to the append\'s id, number and epoch in the same step, with its ttl', async (t) => {
+    const { logs, kv } = await setup(t)
+    const first = await logs.append(LOG, '{"seq":\u0000}', { maxLen: 10, sequence: true, stamp: { key: MARK, ttlMs: 60_000 } })
+    t.equal(await kv.get(MARK), `${first.id} 1 ${first.epoch}`)
+    const ttl = await kv.ttl(MARK)
+    t.ok(ttl !== null && ttl > 50_000 && ttl <= 60_000, `expires with its ttl (${ttl} ms)`)
+    const plain = await logs.append(LOG, 'x', { maxLen: 10, stamp: { key: MARK, ttlMs: 60_000 } })
+    t.equal(await kv.get(MARK), `${plain.id} 0 ${plain.epoch}`, 'without a number: 0')
+    const repeat = await logs.append(LOG, 'y', { maxLen: 10, idempotency: { key: 'k', ttlMs: 10_000 } })
+    await kv.set(MARK, 'kept')
+    t.equal((await logs.append(LOG, 'y', { maxLen: 10, idempotency: { key: 'k', ttlMs: 10_000 }, stamp: { key: MARK, ttlMs: 60_000 } })).id, repeat.id)
+    t.equal(await kv.get(MARK), 'kept', 'a duplicate stamps nothing')
+    await t.rejects(logs.append(LOG, 'z', { maxLen: 10, stamp: { key: MARK, ttlMs: 0 } }), RangeError, 'the ttl is checked')
   })
 }

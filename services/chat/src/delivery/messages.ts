@@ -3,6 +3,7 @@ import { type ChatMessage, compareIds, LIMITS, type Member, type MessageChange, 
 import type { Config } from '../config.js'
 import { isChangeEntry } from '../lifecycle/entries.js'
 import type { Reader } from '../lifecycle/reader.js'
+import { READ_MARKER_TTL_MS } from '../inbox/marker.js'
 import { names } from '../names.js'
 import { encodeBody, framePublish, type MessageBody } from './message-frame.js'
 
@@ -33,6 +34,8 @@ export interface MessageExtras {
   mentionsRoom?: boolean
   /** The message quoted, as found in the room's log, and what it says now (its preview goes out live). */
   replyTo?: { id: string, user: Member, text: string }
+  /** A user's own send: their read marker moves to the message in the same step (their own messages never count as unread). */
+  readsUpTo?: boolean
 }
 
 /** Room logs: appending (stored and published in one step) and reading. */
@@ -63,6 +66,7 @@ export function createMessages ({ engine, config, reader }: { engine: Engine, co
         maxLen: config.roomHistory,
         sequence: true,
         entryStates: names.roomStates(room),
+        ...(extras.readsUpTo === true ? { stamp: { key: names.readMarker(room, user.id), ttlMs: READ_MARKER_TTL_MS } } : {}),
         publish: { channel: names.roomChannel(room), ...framePublish(data, live) },
         idempotency: clientMsgId === undefined ? undefined : { key: names.clientMessage(user.id, clientMsgId), ttlMs: LIMITS.idempotencyMs }
       }

@@ -20,7 +20,6 @@ export interface Inbox {
    */
   read (userId: string, room: string, id: string): Promise<boolean>
   recordMentions: InboxStore['recordMentions']
-  sent: InboxStore['sent']
 }
 
 interface Deps { engine: Engine, config: Config, log: FastifyBaseLogger }
@@ -51,7 +50,6 @@ export function createInbox ({ engine, config, log }: Deps): Inbox {
       await engineDeadline(engine.pubsub.publish(names.userEvents(bucketOf(userId)), encodeUserEvent(userId, frame)), config.engineTimeoutMs)
       return true
     },
-    recordMentions: store.recordMentions,
-    sent: store.sent
+    recordMentions: store.recordMentions
   }
 }

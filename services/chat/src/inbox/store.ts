@@ -30,8 +30,6 @@ export interface InboxStore {
   entries (userId: string, rooms: readonly string[]): Promise<InboxEntry[]>
   /** After the append of a message that mentions: O(1) writes per mentioned user, one for `@room`. */
   recordMentions (room: string, message: Mentioning, epoch: string): Promise<void>
-  /** The user's own message reads the room up to it: one write, nothing read or published. */
-  sent (userId: string, room: string, id: string, seq: number, epoch: string): Promise<void>
   /**
    * Moves the user's marker forward to `id` (a message of the room's log, else its number is
    * kept) and drops their mentions at or below it. False when the marker was already there or further.
@@ -109,10 +107,6 @@ export function createInboxStore ({ engine, config }: { engine: Engine, config: 
       })
       if (message.mentionsRoom === true) writes.push(addMention(names.roomStates(room), EVERYONE, message.seq, epoch))
       await Promise.all(writes)
-    },
-
-    async sent (userId, room, id, seq, epoch) {
-      await deadline(kv.set(names.readMarker(room, userId), formatMarker({ id, seq, epoch }), READ_MARKER_TTL_MS, { share: 'traffic' }))
     },
 
     async markRead (userId, room, id) {

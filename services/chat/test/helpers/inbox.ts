@@ -3,6 +3,7 @@ import type { Engine } from '@webchat/engine'
 import type { Member } from '@webchat/shared'
 import type { Config } from '../../src/config.js'
 import { encodeBody, framePublish } from '../../src/delivery/message-frame.js'
+import { READ_MARKER_TTL_MS } from '../../src/inbox/marker.js'
 import { createInboxStore } from '../../src/inbox/store.js'
 import { names } from '../../src/names.js'
 import type { TestClient } from './client.js'
@@ -22,12 +23,12 @@ export async function appendMessage (engine: Engine, config: Config, room: strin
     maxLen: extra.maxLen ?? config.roomHistory,
     sequence: true,
     entryStates: names.roomStates(room),
+    stamp: { key: names.readMarker(room, user.id), ttlMs: READ_MARKER_TTL_MS },
     publish: { channel: names.roomChannel(room), ...framePublish(data) }
   })
   const seq = appended.seq ?? 0
   const inbox = createInboxStore({ engine, config })
   await inbox.recordMentions(room, { user, seq, mentions: extra.mentions, mentionsRoom: extra.mentionsRoom }, appended.epoch)
-  await inbox.sent(user.id, room, appended.id, seq, appended.epoch)
   return { id: appended.id, seq }
 }
 

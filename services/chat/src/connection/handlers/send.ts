@@ -35,17 +35,12 @@ export async function send (deps: ChatDeps, conn: Connection, frame: ClientFrame
     return
   }
   if (!mayWrite(deps, conn, room, clientMsgId)) return
-  const extras = await checkExtras(deps, conn.user, frame)
+  // The sender's read marker moves to their message in the append itself (their own messages never
+  // count as unread); each mentioned user's count gains it after: O(1) per mention, never per member.
+  const extras = { ...await checkExtras(deps, conn.user, frame), readsUpTo: true }
   const { id, duplicate, seq, epoch } = await deps.messages.append(room, conn.user, text, clientMsgId, extras)
-  if (!duplicate && seq !== undefined) {
-    // The sender's marker moves to their message (their own never counts as unread), and each
-    // mentioned user's count gains it: O(1) per sender and mention, never per member.
-    await Promise.all([
-      deps.inbox.sent(conn.user.id, room, id, seq, epoch),
-      extras.mentions === undefined && extras.mentionsRoom !== true
-        ? undefined
-        : deps.inbox.recordMentions(room, { user: conn.user, seq, mentions: extras.mentions, mentionsRoom: extras.mentionsRoom }, epoch)
-    ])
+  if (!duplicate && seq !== undefined && (extras.mentions !== undefined || extras.mentionsRoom === true)) {
+    await deps.inbox.recordMentions(room, { user: conn.user, seq, mentions: extras.mentions, mentionsRoom: extras.mentionsRoom }, epoch)
   }
   conn.sendFrame({ type: 'ack', clientMsgId, id })
 }
