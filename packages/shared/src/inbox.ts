@@ -1,3 +1,4 @@
+import { compareIds } from './ids.js'
 import { LIMITS } from './limits.js'
 import type { ChatMessage } from './schemas/common.js'
 import type { InboxEntry, InboxTotals } from './schemas/inbox.js'
@@ -22,11 +23,19 @@ export function mentions (message: Pick<ChatMessage, 'user' | 'mentions' | 'ment
  * `entry` after a new message of its room reached `userId`: the same rule on the server (for
  * connections that have not joined the room) and in clients (for rooms they have joined). Their own
  * message reads the room up to it; anyone else's adds to the counts. A message numbered no higher
- * than what the entry knows (a duplicate, or one from before `seq` existed) changes no count.
+ * than what the entry knows changes no count when it is a repeat; when it is newer than the
+ * entry's last message, the numbering started over (see above). One from before `seq` existed
+ * changes only `last`.
  */
 export function countMessage (entry: InboxEntry, message: ChatMessage, userId: string): InboxEntry {
   const last = { id: message.id, user: message.user, preview: previewOf(message.text), ts: message.ts }
-  if (message.seq === undefined || message.seq <= entry.seq) return message.seq === undefined ? { ...entry, last } : entry
+  if (message.seq === undefined) return { ...entry, last }
+  if (message.seq <= entry.seq) {
+    // A message newer than the entry's last, numbered no higher: the room's log was lost and its
+    // numbering started over (a new epoch). The counts start over with it; anything else is a repeat.
+    if (entry.last === null || compareIds(message.id, entry.last.id) <= 0) return entry
+    entry = emptyInbox()
+  }
   if (message.user.id === userId) {
     return { seq: message.seq, readSeq: message.seq, unread: 0, mentions: 0, lastRead: message.id, last }
   }

@@ -84,3 +84,11 @@ t.test('totalsOf sums unread and mentions and counts the rooms with unread messa
   t.same(totalsOf(entries), { unread: 6, mentions: 3, rooms: 2 })
   t.same(totalsOf(new Map([['a', entries[0]!]]).values()), { unread: 4, mentions: 1, rooms: 1 }, 'any iterable')
 })
+
+t.test('countMessage: a newer message numbered no higher than the entry starts the counts over (a lost log)', async (t) => {
+  const entry = { seq: 7, readSeq: 5, unread: 2, mentions: 1, lastRead: '5-0', last: { id: '7-0', user: bob, preview: 'seven', ts: 7 } }
+  const restarted = countMessage(entry, { room: 'r', id: '9-0', user: bob, text: 'after', ts: 9, seq: 1, mentions: ['ada'] }, 'ada')
+  t.match(restarted, { seq: 1, readSeq: 0, unread: 1, mentions: 1, lastRead: null, last: { id: '9-0', preview: 'after' } })
+  t.equal(countMessage(entry, { room: 'r', id: '6-0', user: bob, text: 'six', ts: 6, seq: 6 }, 'ada'), entry, 'an older message numbered lower: a repeat')
+  t.equal(countMessage(entry, { room: 'r', id: '7-0', user: bob, text: 'seven', ts: 7, seq: 7 }, 'ada'), entry, 'the same message again: a repeat')
+})

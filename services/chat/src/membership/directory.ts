@@ -115,7 +115,12 @@ export function createDirectory ({ engine, config }: { engine: Engine, config: C
     },
 
     async unindex (userId, room) {
-      await deadline(engine.maps.write(names.userRooms(userId), { delete: [room] }))
+      // The user's unread mentions there go with the room: nobody reads them any more, and they
+      // would fill the user's mention map (bounded by MAX_ROOMS_PER_USER rooms).
+      await deadline(Promise.all([
+        engine.maps.write(names.userRooms(userId), { delete: [room] }),
+        engine.maps.write(names.mentions(userId), { delete: [room] })
+      ]))
     }
   }
 }

@@ -3,6 +3,7 @@ import type { InboxEntry, InboxTotals, RoomListEntry } from '@webchat/shared'
 import type { TestClient } from '../helpers/client.js'
 import { ENGINES, startCluster } from '../helpers/cluster.js'
 import { ask } from '../helpers/rooms.js'
+import { names } from '../../src/names.js'
 
 // The send path's two calls into the inbox, through real `send` frames: the sender's own message
 // reads the room up to it, and mentions (by id and `@room`) count for those they name.
@@ -49,5 +50,10 @@ for (const kind of ENGINES) {
     t.match((await listed(cy, room)).inbox, { unread: 5, mentions: 2 })
     cy.send({ type: 'read', room, id: last.id })
     t.match((await cy.waitFor((f) => f.type === 'inbox' && f.room === room)).inbox, { unread: 0, mentions: 0, lastRead: last.id }, 'reading clears both counts')
+
+    await send(bob, 'one more @Cy', { mentions: ['cy'] })
+    t.same(Object.keys(await cluster.engine.maps.all(names.mentions('cy'))), [room], 'an unread mention is kept for cy')
+    t.equal((await ask(ada, { type: 'remove', room, user: 'cy' })).type, 'done')
+    t.same(await cluster.engine.maps.all(names.mentions('cy')), {}, 'removed from the room: its mentions go with it')
   })
 }

@@ -111,12 +111,12 @@ for (const kind of ENGINES) {
       t.match(byId(await httpMessages(cluster, room), id), { text: `v${LIMITS.editsPerMessage}` })
     })
 
-    t.test('an empty or blank text is a bad frame, and so is an over-long one', async (t) => {
+    t.test('an empty or blank text is a bad frame; an over-long one text_too_long, as for a send', async (t) => {
       const room = 'edit-empty'
       const [ada] = await members(cluster, room, ['ada'])
       const id = await say(ada, room, 'text')
-      for (const text of ['', '   \n', 'x'.repeat(4001)]) {
-        t.match(await act(ada, { type: 'edit', room, id, text }), { type: 'error', code: 'bad_frame' }, JSON.stringify(text.slice(0, 5)))
+      for (const [text, code] of [['', 'bad_frame'], ['   \n', 'bad_frame'], ['x'.repeat(4001), 'text_too_long']] as const) {
+        t.match(await act(ada, { type: 'edit', room, id, text }), { type: 'error', code }, JSON.stringify(text.slice(0, 5)))
       }
       t.same((await httpMessages(cluster, room)).map((m) => [m.text, m.editedAt]), [['text', undefined]])
     })

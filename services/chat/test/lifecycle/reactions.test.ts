@@ -102,9 +102,9 @@ for (const kind of ENGINES) {
       for (const emoji of ['a', ':+1:', '👍👍', '👍 ', ' ', '<b>', '1', '#', '\u200d', '👍\u0000', '👍\ufe0f\ufe0f']) {
         t.match(await act(ada, { type: 'react', room, id, emoji }), { type: 'error', code: 'invalid_reaction' }, JSON.stringify(emoji))
       }
-      // Over-long: past LIMITS.reactionChars code points the frame's schema refuses it; within them
-      // but past as many UTF-16 units, the check of the emoji.
-      t.match(await act(ada, { type: 'react', room, id, emoji: 'x'.repeat(LIMITS.reactionChars + 1) }), { type: 'error', code: 'bad_frame' })
+      // Over-long: past LIMITS.reactionChars the frame's schema refuses it (named invalid_reaction
+      // by the refusal's refinement); within them, the check of the emoji.
+      t.match(await act(ada, { type: 'react', room, id, emoji: 'x'.repeat(LIMITS.reactionChars + 1) }), { type: 'error', code: 'invalid_reaction' })
       t.match(await act(ada, { type: 'react', room, id, emoji: '👍'.repeat(LIMITS.reactionChars) }), { type: 'error', code: 'invalid_reaction' })
       t.match(await act(ada, { type: 'react', room, id, emoji: '' }), { type: 'error', code: 'bad_frame' })
       t.notOk('reactions' in byId(await httpMessages(cluster, room), id)!)
