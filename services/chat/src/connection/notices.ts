@@ -16,6 +16,11 @@ export async function applyNotice (deps: ChatDeps, connections: Iterable<Connect
   const conns = [...connections]
   const userId = conns[0]?.user.id
   if (userId === undefined) return
+  // What the sockets may do changes at once (an unmute, an archive), not after the counts are read:
+  // keepNewest keeps the newest whatever order notices land in.
+  if (notice.kind === 'entry') {
+    for (const conn of conns) if (conn.rooms.has(notice.entry.room.id)) keepNewest(conn.roomAccess, notice.entry.room.id, accessOf(notice.entry, notice.rev))
+  }
   // One user's notices apply in order: a `room` waiting for its counts is not overtaken by a removal.
   const applied = (queues.get(userId) ?? Promise.resolve()).then(async () => { await apply(deps, conns, notice) })
   const tail = applied.catch(() => {})
@@ -37,7 +42,6 @@ async function apply (deps: ChatDeps, conns: Connection[], notice: Notice): Prom
       conn.sendFrame({ type: 'room_removed', room: notice.room, reason: notice.reason })
     } else if (entry !== null) {
       const room = entry.room.id
-      if (conn.rooms.has(room)) keepNewest(conn.roomAccess, room, accessOf(notice.entry, notice.rev))
       if (entry.inbox !== undefined) deps.inbox.live.set(conn, room, entry.inbox)
       conn.sendFrame({ type: 'room', entry })
     }

@@ -96,9 +96,10 @@ for (const kind of ENGINES) {
       }
       owner.send({ type: 'send', room, text: 'still reading?', clientMsgId: 'ada-1' })
       t.ok(await cy.waitFor((f) => f.type === 'message' && f.text === 'still reading?'), 'a muted member still reads')
+      const sinceUnmute = cy.frames.length
       t.equal((await ask(owner, { type: 'unmute', room, user: 'cy' })).type, 'done')
       await cy.waitFor((f) => f.type === 'member' && f.event === 'unmuted')
-      await cy.waitFor((f) => f.type === 'room' && (f.entry as { mutedUntil?: string }).mutedUntil === undefined)
+      await cy.waitFor((f) => cy.frames.indexOf(f) >= sinceUnmute && f.type === 'room' && (f.entry as { mutedUntil?: string }).mutedUntil === undefined)
       cy.send({ type: 'send', room, text: 'thanks', clientMsgId: 'cy-free' })
       t.match(await cy.waitFor((f) => f.type !== 'message' && (f.ref === 'cy-free' || f.clientMsgId === 'cy-free')), { type: 'ack' })
     })
