@@ -12,12 +12,12 @@ import { windowsLua } from './windows.js'
 const claim = defineScript(windowsLua + `
 local now = nowMs()
 local ttl = tonumber(ARGV[2])
-rotate(KEYS[1], KEYS[2], now, ttl)
+local open = rotate(KEYS[1], KEYS[2], now, ttl)
 for _, window in ipairs(KEYS) do
   local deadline = redis.call('HGET', window, ARGV[1])
   if deadline and tonumber(deadline) > now then return 0 end
 end
-put(KEYS[1], ARGV[1], ms(now + ttl), now, ttl)
+put(KEYS[1], open, ARGV[1], ms(now + ttl), now, ttl)
 return 1
 `)
 

@@ -39,11 +39,12 @@ else
 end
 local keepMs = tonumber(ARGV[4])
 local now = 0
+local open = false
 if keepMs > 0 then
   local legacy = redis.call('GET', KEYS[5])
   if legacy then return {legacy, epoch, 1, 0} end
   now = nowMs()
-  rotate(KEYS[3], KEYS[4], now, keepMs)
+  open = rotate(KEYS[3], KEYS[4], now, keepMs)
   for window = 3, 4 do
     local seen = redis.call('HGET', KEYS[window], ARGV[10])
     if seen then
@@ -105,7 +106,7 @@ if #ARGV > 18 then
   for i = 19, #ARGV do redis.call('XDEL', KEYS[1], ARGV[i]) end
   redis.call('XSETID', KEYS[1], id, 'MAXDELETEDID', mark)
 end
-if keepMs > 0 then put(KEYS[3], ARGV[10], id .. '/' .. ARGV[4], now, keepMs) end
+if keepMs > 0 then put(KEYS[3], open, ARGV[10], id .. '/' .. ARGV[4], now, keepMs) end
 if ARGV[5] == '1' then redis.call('PUBLISH', ARGV[6], ARGV[7] .. id .. after)
 elseif ARGV[5] == '2' then redis.call('SPUBLISH', ARGV[6], ARGV[7] .. id .. after) end
 return {id, epoch, 0, seq}

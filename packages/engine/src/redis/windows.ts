@@ -20,15 +20,23 @@ local function nowMs()
   return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 end
 local function ms(number) return string.format('%.0f', number) end
+-- Returns whether \`current\` is open (holds its start) afterwards: false when it is absent or was
+-- just renamed, so that put() knows without asking again.
 local function rotate(current, previous, now, ttl)
-  if redis.call('EXISTS', previous) == 1 then return end
   local started = redis.call('HGET', current, '')
-  if started and now - tonumber(started) >= ttl then redis.call('RENAME', current, previous) end
+  if not started then return false end
+  if now - tonumber(started) < ttl or redis.call('EXISTS', previous) == 1 then return true end
+  redis.call('RENAME', current, previous)
+  return false
 end
 -- GT leaves a later expiry (a longer-lived item's) as it is; a hash made here has none yet.
-local function put(current, field, value, now, ttl)
-  local made = redis.call('HSETNX', current, '', ms(now)) == 1
-  redis.call('HSET', current, field, value)
-  if made then redis.call('PEXPIRE', current, ttl) else redis.call('PEXPIRE', current, ttl, 'GT') end
+local function put(current, open, field, value, now, ttl)
+  if open then
+    redis.call('HSET', current, field, value)
+    redis.call('PEXPIRE', current, ttl, 'GT')
+  else
+    redis.call('HSET', current, '', ms(now), field, value)
+    redis.call('PEXPIRE', current, ttl)
+  end
 end
 `
