@@ -11,5 +11,5 @@ export { resolveChatUrl, type SocketConstructor, type SocketLike } from './socke
 export { type NetworkStatus, type Timers } from './timers.js'
 export { type TokenSource } from './token.js'
 export { type Emitter, type Listener } from './emitter.js'
-export { verifyAccessSignature, type AccessSignatureCheck } from './access-signature.js'
-export { ACCESS_SIGNATURE_HEADER, type AccessHookAnswer, type AccessHookRequest } from '@webchat/shared'
+export { verifySignature, verifyAccessSignature, type SignatureCheck, type AccessSignatureCheck } from './hook-signature.js'
+export { SIGNATURE_HEADER, type AccessHookAnswer, type AccessHookRequest } from '@webchat/shared'

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
 import t from 'tap'
-import { verifyAccessSignature } from '../src/access-signature.js'
+import { verifyAccessSignature } from '../src/hook-signature.js'
 
 const secret = 'a-host-product-secret-0123456789abcdef'
 const body = JSON.stringify({ room: 'p-project-42', user: { id: 'u-17', name: 'Ann' } })

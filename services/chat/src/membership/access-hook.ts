@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto'
 import {
-  ACCESS_HOOK_ROLES, ACCESS_SIGNATURE_HEADER, type AccessHookRequest, type AccessHookRole, accessSignedText,
-  formatAccessSignature, type Member
+  ACCESS_HOOK_ROLES, type AccessHookRequest, type AccessHookRole, formatSignature, type Member, SIGNATURE_HEADER,
+  signedText
 } from '@webchat/shared'
 
 /** Who a member admitted by the hook was added by (their roster entry's addedBy). */
@@ -82,7 +82,7 @@ async function readAtMost (body: ReadableStream<Uint8Array> | null, max: number)
 }
 
 export const signAccessRequest = (secret: string, body: string, unixSeconds: number): string =>
-  formatAccessSignature(unixSeconds, createHmac('sha256', secret).update(accessSignedText(unixSeconds, body)).digest('hex'))
+  formatSignature(unixSeconds, createHmac('sha256', secret).update(signedText(unixSeconds, body)).digest('hex'))
 
 export function createAccessHook (options: AccessHookOptions): AccessHook {
   const { url, secret, timeoutMs, maxEntries } = options
@@ -105,7 +105,7 @@ export function createAccessHook (options: AccessHookOptions): AccessHook {
   const call = async (room: string, user: Member, signal: AbortSignal): Promise<Reply> => {
     const request: AccessHookRequest = { id: randomBytes(16).toString('base64url'), room, user: { id: user.id, name: user.name } }
     const body = JSON.stringify(request)
-    const headers = { 'content-type': 'application/json', [ACCESS_SIGNATURE_HEADER]: signAccessRequest(secret, body, Math.floor(now() / 1000)) }
+    const headers = { 'content-type': 'application/json', [SIGNATURE_HEADER]: signAccessRequest(secret, body, Math.floor(now() / 1000)) }
     // A redirect is no answer: following one would send the signed request somewhere else.
     const response = await fetch(url, { method: 'POST', headers, body, signal, redirect: 'manual' })
     if (response.status !== 200) {

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { verifyAccessSignature } from '@webchat/client'
-import { ACCESS_SIGNATURE_HEADER } from '@webchat/shared'
+import { SIGNATURE_HEADER } from '@webchat/shared'
 import { api } from '../helpers/backend-api.js'
 import type { Frame, TestClient } from '../helpers/client.js'
 import { ENGINES, startCluster } from '../helpers/cluster.js'
@@ -59,7 +59,7 @@ for (const kind of ENGINES) {
 
     t.test('the request is signed over its exact body', async (t) => {
       const [request] = hook.about('ann')
-      const header = request?.headers[ACCESS_SIGNATURE_HEADER] as string
+      const header = request?.headers[SIGNATURE_HEADER] as string
       const body = request?.body ?? ''
       const sent = JSON.parse(body) as { id: string }
       t.match(sent.id, /^[A-Za-z0-9_-]{22}$/, 'a random request id')

@@ -2,7 +2,7 @@ import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import t, { type Test } from 'tap'
 import { verifyAccessSignature } from '@webchat/client'
-import { ACCESS_SIGNATURE_HEADER } from '@webchat/shared'
+import { SIGNATURE_HEADER } from '@webchat/shared'
 import { type AccessHookOptions, createAccessHook, type HookCall, parseAnswer } from '../../src/membership/access-hook.js'
 import { HOOK_SECRET, type HookServer, startHookServer } from '../helpers/hook-server.js'
 
@@ -39,7 +39,7 @@ t.test('a signed POST of the room and user, answered over real HTTP', async (t) 
   t.match(request?.json.id, /^[A-Za-z0-9_-]{22}$/, 'a random request id')
   t.same(request?.json, { id: request?.json.id, room: 'p-project-42', user: { id: 'ann', name: 'Ann' } })
   t.equal(request?.headers['content-type'], 'application/json')
-  const header = request?.headers[ACCESS_SIGNATURE_HEADER] as string
+  const header = request?.headers[SIGNATURE_HEADER] as string
   t.match(header, /^t=\d+,v1=[0-9a-f]{64}$/)
   const body = request?.body ?? ''
   t.equal(await verifyAccessSignature({ header, body, secret: HOOK_SECRET }), true, 'the verifier host products use accepts it')
@@ -54,7 +54,7 @@ t.test('two requests with the same question in the same second differ: a receive
   const { hook } = hookOn(server, { allowCacheMs: 0, denyCacheMs: 0 })
   await hook.ask('p-x', ann)
   await hook.ask('p-x', ann)
-  const [first, second] = server.requests.map((r) => ({ header: r.headers[ACCESS_SIGNATURE_HEADER] as string, body: r.body }))
+  const [first, second] = server.requests.map((r) => ({ header: r.headers[SIGNATURE_HEADER] as string, body: r.body }))
   t.not(first?.header, second?.header, 'not the same signature')
   for (const r of [first, second]) t.equal(await verifyAccessSignature({ ...r!, secret: HOOK_SECRET }), true, 'each verifies')
   t.not(JSON.parse(first!.body).id, JSON.parse(second!.body).id, 'each has its own id')
