@@ -12,4 +12,9 @@ export { type NetworkStatus, type Timers } from './timers.js'
 export { type TokenSource } from './token.js'
 export { type Emitter, type Listener } from './emitter.js'
 export { verifySignature, verifyAccessSignature, type SignatureCheck, type AccessSignatureCheck } from './hook-signature.js'
-export { SIGNATURE_HEADER, type AccessHookAnswer, type AccessHookRequest } from '@webchat/shared'
+export { verifyWebhook } from './webhook.js'
+export {
+  SIGNATURE_HEADER, WEBHOOK_EVENT_HEADER, WEBHOOK_ID_HEADER, WEBHOOK_ATTEMPT_HEADER, WEBHOOK_EVENT_TYPES,
+  type AccessHookAnswer, type AccessHookRequest, type WebhookEvent, type WebhookEventOf, type WebhookEventType,
+  type BeforeSendRequest, type BeforeSendAnswer
+} from '@webchat/shared'

@@ -68,5 +68,7 @@ export const LIMITS = {
   /** Preview of a message in the inbox and above a reply, in characters (code points). */
   previewChars: 120,
   /** Edits of one message: each is kept in the log until the message goes. */
-  editsPerMessage: 50
+  editsPerMessage: 50,
+  /** The reason a before-send hook gives for refusing a message, in characters (code points). */
+  beforeSendReasonChars: 200
 } as const

@@ -1,9 +1,11 @@
 import { ErrorBody } from './errors.js'
 import { CodeAccepted, IntrospectResponse, Jwks, TokenResponse, UserBody, WebConfig } from './schemas/auth.js'
+import { BeforeSendAnswer } from './schemas/before-send.js'
 import { MessagesPage, RoomPresence } from './schemas/chat-http.js'
 import { ClientFrames, ServerFrames } from './schemas/frames.js'
 import { InvitationClaims, InvitationResponse } from './schemas/invitation.js'
 import { TokenClaims } from './schemas/token.js'
+import { WebhookEvent } from './schemas/webhooks.js'
 
 /** The schemas compiled ahead of time into `validators.generated.ts`, by exported name. */
 export const validatorSources = {
@@ -62,5 +64,7 @@ export const validatorSources = {
   roomPresence: RoomPresence,
   tokenClaims: TokenClaims,
   invitationResponse: InvitationResponse,
-  invitationClaims: InvitationClaims
+  invitationClaims: InvitationClaims,
+  webhookEvent: WebhookEvent,
+  beforeSendAnswer: BeforeSendAnswer
 } as const

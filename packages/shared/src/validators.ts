@@ -1,10 +1,12 @@
 import * as generated from './validators.generated.js'
 import type { ErrorBody } from './errors.js'
 import type { CodeAccepted, IntrospectResponse, Jwks, TokenResponse, UserBody, WebConfig } from './schemas/auth.js'
+import type { BeforeSendAnswer } from './schemas/before-send.js'
 import type { MessagesPage, RoomPresence } from './schemas/chat-http.js'
 import type { ClientFrameOf, ClientFrameType, ServerFrameOf, ServerFrameType } from './schemas/frames.js'
 import type { InvitationClaims, InvitationResponse } from './schemas/invitation.js'
 import type { TokenClaims } from './schemas/token.js'
+import type { WebhookEvent } from './schemas/webhooks.js'
 
 type Guard<T> = (value: unknown) => value is T
 const guard = <T>(check: (value: unknown) => boolean): Guard<T> => check as Guard<T>
@@ -61,7 +63,7 @@ export const serverFrameValidators: { readonly [K in ServerFrameType]: Guard<Ser
   member: guard(generated.serverMember)
 }
 
-/** Precompiled validators of HTTP bodies and token claims. */
+/** Precompiled validators of HTTP bodies, token claims and what chat and host products send each other. */
 export const validate = {
   errorBody: guard<ErrorBody>(generated.errorBody),
   codeAccepted: guard<CodeAccepted>(generated.codeAccepted),
@@ -74,5 +76,7 @@ export const validate = {
   roomPresence: guard<RoomPresence>(generated.roomPresence),
   tokenClaims: guard<TokenClaims>(generated.tokenClaims),
   invitationResponse: guard<InvitationResponse>(generated.invitationResponse),
-  invitationClaims: guard<InvitationClaims>(generated.invitationClaims)
+  invitationClaims: guard<InvitationClaims>(generated.invitationClaims),
+  webhookEvent: guard<WebhookEvent>(generated.webhookEvent),
+  beforeSendAnswer: guard<BeforeSendAnswer>(generated.beforeSendAnswer)
 }
