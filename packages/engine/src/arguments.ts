@@ -1,3 +1,4 @@
+import { formatLogId, parseLogId } from './log-id.js'
 import type { MapChange } from './types.js'
 
 /** Argument checks shared by both engines, so that both reject the same bad input. */
@@ -51,4 +52,9 @@ export function mapChange (change: MapChange): Required<Omit<MapChange, 'maxFiel
     if (count.max !== undefined) integer(count.max, 'count.max')
   }
   return { set, delete: remove, expect, maxFields, count }
+}
+
+/** `<ms>-<seq>` in its canonical form (`5` is `5-0`, no leading zeros); RangeError on anything else. */
+export function entryId (id: string): string {
+  return formatLogId(parseLogId(id))
 }
