@@ -1,4 +1,5 @@
-import type { MapChange } from './types.js'
+import { formatLogId, parseLogId } from './log-id.js'
+import type { MapChange, TakeOptions } from './types.js'
 
 /** Argument checks shared by both engines, so that both reject the same bad input. */
 
@@ -51,4 +52,28 @@ export function mapChange (change: MapChange): Required<Omit<MapChange, 'maxFiel
     if (count.max !== undefined) integer(count.max, 'count.max')
   }
   return { set, delete: remove, expect, maxFields, count }
+}
+
+/** `<ms>-<seq>` in its canonical form (`5` is `5-0`, no leading zeros); RangeError on anything else. */
+export function entryId (id: string): string {
+  return formatLogId(parseLogId(id))
+}
+
+/** The most entries one `Queues.take` hands out. */
+export const MAX_TAKE = 1000
+
+/** A queue's consumer: any non-empty string. */
+export function consumerName (value: string): string {
+  if (typeof value !== 'string' || value === '') throw new RangeError('a queue consumer\'s name must be a non-empty string')
+  return value
+}
+
+/** `TakeOptions` checked: 1 to MAX_TAKE entries, at least one delay, each a whole number of ms, 0 or more. */
+export function takeOptions ({ count, retryAfterMs }: TakeOptions): TakeOptions {
+  if (!Number.isSafeInteger(count) || count < 1 || count > MAX_TAKE) throw new RangeError(`count must be an integer from 1 to ${MAX_TAKE}, got ${count}`)
+  if (!Array.isArray(retryAfterMs) || retryAfterMs.length === 0) throw new RangeError('retryAfterMs must hold at least one delay')
+  for (const ms of retryAfterMs) {
+    if (!Number.isSafeInteger(ms) || ms < 0) throw new RangeError(`retryAfterMs must hold integers of 0 or more, got ${ms}`)
+  }
+  return { count, retryAfterMs }
 }

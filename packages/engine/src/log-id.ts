@@ -23,6 +23,15 @@ export function formatLogId ({ ms, seq }: LogId): string {
   return `${ms}-${seq}`
 }
 
+/**
+ * The id after `last` at the clock reading `ms`, as XADD '*' makes it: the same or an earlier
+ * reading keeps the last ms with the next seq, so ids keep increasing when the clock goes back.
+ */
+export function nextLogId (last: LogId, ms: number): LogId {
+  const at = Math.max(ms, last.ms)
+  return { ms: at, seq: at === last.ms ? last.seq + 1 : 0 }
+}
+
 /** A new random epoch: a log's identity, replaced whenever the log is lost. */
 export function newEpoch (): string {
   return randomBytes(9).toString('base64url')

@@ -4,6 +4,10 @@
  * Names passed in are logical (`code:ab12`, `room:general`); the engine adds its prefix.
  */
 
+import type { Queues } from './queue-types.js'
+
+export type { DeadLetter, QueueDepth, QueueEntry, Queues, TakeOptions } from './queue-types.js'
+
 /**
  * Who makes a key, for an engine whose room is bounded (the memory engine): `state` (sessions,
  * revocations, used token ids, accounts: the default), `traffic` (what signed-in users' rooms make:
@@ -264,6 +268,7 @@ export interface Engine {
   readonly logs: Logs
   readonly presence: PresenceSets
   readonly maps: Maps
+  readonly queues: Queues
   /** True while the engine can serve commands (readiness). */
   isReady (): boolean
   /** Resolves when the engine answers, rejects when it does not. */

@@ -6,6 +6,8 @@ import { logsContract } from './contract/logs.js'
 import { mapsContract } from './contract/maps.js'
 import { presenceContract } from './contract/presence.js'
 import { pubsubContract } from './contract/pubsub.js'
+import { queueDeadLettersContract } from './contract/queue-dead-letters.js'
+import { queuesContract } from './contract/queues.js'
 import { setupWith, type MakeEngine } from './contract/support.js'
 
 export type { MakeEngine } from './contract/support.js'
@@ -21,6 +23,8 @@ export function engineContract (t: Test, name: string, makeEngine: MakeEngine): 
     changesContract(t, setup)
     presenceContract(t, setup)
     mapsContract(t, setup)
+    queuesContract(t, setup)
+    queueDeadLettersContract(t, setup)
     t.test('readiness and close', async (t) => {
       const engine = await makeEngine()
       t.equal(engine.kind, name)

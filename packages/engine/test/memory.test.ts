@@ -165,3 +165,19 @@ t.test('memory: onResume and onInterrupt never fire; a closed engine refuses cal
   await t.rejects(engine.logs.append('r', 'x', { maxLen: 1 }), EngineUnavailableError)
   await t.rejects(engine.pubsub.subscribe('c', () => {}), EngineUnavailableError)
 })
+
+t.test('memory: queues keep the engine\'s clock', async (t) => {
+  let clock = 1_000_000
+  const engine = createMemoryEngine({ now: () => clock })
+  t.teardown(() => engine.close())
+  const retry = { count: 1, retryAfterMs: [5000] }
+  const id = await engine.queues.push('q', 'x', 10)
+  t.equal(id, '1000000-0', 'ids from the clock')
+  t.same(await engine.queues.take('q', 'a', retry), [{ id, data: 'x', attempt: 1 }])
+  clock += 4999
+  t.same(await engine.queues.take('q', 'b', retry), [], 'held until the delay has passed on the clock')
+  clock += 1
+  t.same(await engine.queues.take('q', 'b', retry), [{ id, data: 'x', attempt: 2 }])
+  t.equal(await engine.queues.bury('q', id!, 'r', 10), true)
+  t.match(await engine.queues.dead('q', null, 10), [{ id: '1005000-0', attempts: 2, at: 1_005_000 }], 'buried at the clock\'s time')
+})

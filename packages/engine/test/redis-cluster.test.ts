@@ -8,6 +8,8 @@ import { logsContract } from './contract/logs.js'
 import { mapsContract } from './contract/maps.js'
 import { presenceContract } from './contract/presence.js'
 import { pubsubContract } from './contract/pubsub.js'
+import { queueDeadLettersContract } from './contract/queue-dead-letters.js'
+import { queuesContract, takeWhenDue } from './contract/queues.js'
 import { collector, setupWith, sleep, until, type MakeEngine } from './contract/support.js'
 
 const cluster = await startRedisCluster(t)
@@ -24,6 +26,27 @@ t.test('redis cluster: every family keeps the engine contract', async (t) => {
   logsContract(t, setup)
   presenceContract(t, setup)
   pubsubContract(t, setup)
+  queuesContract(t, setup)
+  queueDeadLettersContract(t, setup)
+})
+
+t.test('redis cluster: a queue\'s two streams share its slot, and a stopped instance\'s entry goes to another', async (t) => {
+  const prefix = `queue${namespaces++}:`
+  const [stopped, alive] = await Promise.all([connectRedisEngine({ clusterNodes, prefix }), connectRedisEngine({ clusterNodes, prefix })])
+  t.teardown(() => alive.close())
+  const admin = new Cluster(cluster.nodes)
+  t.teardown(() => { admin.disconnect() })
+  const retry = { count: 1, retryAfterMs: [200] }
+  const id = await alive.queues.push('mails', 'mail', 10)
+  t.same(await stopped.queues.take('mails', 'instance-1', retry), [{ id, data: 'mail', attempt: 1 }])
+  await stopped.close()
+  t.same(await alive.queues.take('mails', 'instance-2', retry), [], 'not before the delay')
+  t.same(await takeWhenDue(alive.queues, 'mails', 'instance-2', retry), [{ id, data: 'mail', attempt: 2 }], 'handed to the live instance')
+  t.equal(await alive.queues.bury('mails', id!, 'bounced', 10), true)
+  const keys = [`${prefix}queue:{mails}`, `${prefix}queue-dead:{mails}`]
+  const [slot, deadSlot] = await Promise.all(keys.map(async (key) => await cluster.keySlot(key)))
+  t.equal(deadSlot, slot, 'the dead letters in the queue\'s slot')
+  t.equal(await admin.exists(...keys), 2, 'both kept there (a multi-key command across slots would be refused)')
 })
 
 t.test('redis cluster: room traffic is sharded pub/sub on the shard that owns the room', async (t) => {

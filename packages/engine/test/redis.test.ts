@@ -3,6 +3,7 @@ import t from 'tap'
 import { startRedis } from '@webchat/testkit'
 import { connectRedisEngine, createRedisEngine, redisClientOptions } from '../src/index.js'
 import { engineContract } from './contract.js'
+import { pushAll, takeWhenDue } from './contract/queues.js'
 import { collector, sleep, until } from './contract/support.js'
 
 const redis = await startRedis()
@@ -171,4 +172,57 @@ t.test('redis: commands of one tick go out in one write, and the socket is not l
   t.equal(writes, 1, 'three commands, one write')
   t.equal(client.stream.writableCorked, 0, 'uncorked after the tick')
   t.equal(await engine.kv.get('b'), '2', 'and later commands still go out')
+})
+
+t.test('redis: a queue is two streams; a consumer stays in the group only while it holds entries; reads write nothing', async (t) => {
+  const prefix = redis.prefix()
+  const engine = await connectRedisEngine({ url: redis.url, prefix })
+  t.teardown(() => engine.close())
+  const { queues } = engine
+  await queues.take('unused', 'a', { count: 10, retryAfterMs: [100] })
+  await queues.depth('unused')
+  await queues.dead('unused', null, 10)
+  t.equal(await queues.replay('unused', 10), 0)
+  t.equal(await queues.bury('unused', '1-1', 'r', 10), false)
+  t.same(await admin.keys(`${prefix}*`), [], 'a queue never pushed to has no key')
+
+  const [first, second] = await pushAll(queues, 'mails', ['x', 'y'])
+  await queues.take('mails', 'a', { count: 1, retryAfterMs: [60_000] })
+  await queues.take('mails', 'b', { count: 1, retryAfterMs: [60_000] })
+  const consumers = async (): Promise<string[]> =>
+    (await admin.xinfo('CONSUMERS', `${prefix}queue:mails`, 'workers') as string[][]).map((fields) => fields[1]!).sort()
+  t.same(await consumers(), ['a', 'b'], 'each holds one entry')
+  await queues.take('mails', 'c', { count: 1, retryAfterMs: [60_000] })
+  t.same(await consumers(), ['a', 'b'], 'one that got nothing is not kept')
+  await queues.ack('mails', first!)
+  await queues.bury('mails', second!, 'r', 10)
+  t.same(await consumers(), [], 'nor one that holds nothing any more')
+  t.same((await admin.keys(`${prefix}*`)).sort(), [`${prefix}queue-dead:mails`, `${prefix}queue:mails`])
+})
+
+t.test('redis: the entry of an engine whose connection closed goes to another engine after its delay', async (t) => {
+  const prefix = redis.prefix()
+  const [stopped, alive] = await Promise.all([connectRedisEngine({ url: redis.url, prefix }), connectRedisEngine({ url: redis.url, prefix })])
+  t.teardown(() => alive.close())
+  const retry = { count: 1, retryAfterMs: [200] }
+  const id = await alive.queues.push('hooks', 'delivery', 10)
+  t.same(await stopped.queues.take('hooks', 'instance-1', retry), [{ id, data: 'delivery', attempt: 1 }])
+  await stopped.close()
+  t.same(await alive.queues.take('hooks', 'instance-2', retry), [], 'not before the delay')
+  t.same(await takeWhenDue(alive.queues, 'hooks', 'instance-2', retry), [{ id, data: 'delivery', attempt: 2 }])
+  const consumers = await admin.xinfo('CONSUMERS', `${prefix}queue:hooks`, 'workers') as string[][]
+  t.same(consumers.map((fields) => fields[1]), ['instance-2'], 'the stopped instance\'s name is gone from the group')
+  t.equal(await alive.queues.ack('hooks', id!), true)
+})
+
+t.test('redis: a held entry deleted from its stream behind the engine\'s back is dropped from the group, not handed out', async (t) => {
+  const prefix = redis.prefix()
+  const engine = await connectRedisEngine({ url: redis.url, prefix })
+  t.teardown(() => engine.close())
+  const retry = { count: 2, retryAfterMs: [50] }
+  const [gone, kept] = await pushAll(engine.queues, 'q', ['gone', 'kept'])
+  await engine.queues.take('q', 'a', retry)
+  await admin.xdel(`${prefix}queue:q`, gone!)
+  t.same(await takeWhenDue(engine.queues, 'q', 'b', retry), [{ id: kept, data: 'kept', attempt: 2 }])
+  t.same(await engine.queues.depth('q'), { queued: 1, pending: 1, dead: 0 }, 'the deleted entry no longer pending')
 })

@@ -7,6 +7,7 @@ import { createMemoryLogs } from './logs.js'
 import { createMemoryMaps } from './maps.js'
 import { createMemoryPresence } from './presence.js'
 import { createMemoryPubSub } from './pubsub.js'
+import { createMemoryQueues } from './queues.js'
 import { createStore } from './store.js'
 
 export interface MemoryEngineOptions {
@@ -63,6 +64,7 @@ export function createMemoryEngine (options: MemoryEngineOptions = {}): Engine {
     logs: wrapMethods(createMemoryLogs(store, now, pubsub.deliver), whileOpen),
     presence: wrapMethods(createMemoryPresence(store, now), whileOpen),
     maps: wrapMethods(createMemoryMaps(store), whileOpen),
+    queues: wrapMethods(createMemoryQueues(store, now), whileOpen),
     isReady: () => !closed,
     ping: async () => await whileOpen(async () => {}),
     async close () {

@@ -1,6 +1,6 @@
-import { limit, positiveInt, ttlMs } from '../arguments.js'
+import { entryId as canonical, limit, positiveInt, ttlMs } from '../arguments.js'
 import { compareIds } from '@webchat/shared'
-import { formatLogId, newEpoch, parseLogId } from '../log-id.js'
+import { formatLogId, newEpoch, nextLogId } from '../log-id.js'
 import type { AppendGuard, AppendOptions, AppendResult, LogEntry, Logs } from '../types.js'
 import type { MemoryLog, Store } from './store.js'
 
@@ -16,9 +16,6 @@ const splice = (text: string, seq: number): string => {
 }
 
 const TARGET = /"target":"([0-9]+-[0-9]+)"/
-
-/** `id` in its canonical form (`5` is `5-0`, no leading zeros); throws RangeError on anything else. */
-const canonical = (id: string): string => formatLogId(parseLogId(id))
 
 /** Index of the first entry whose id is greater than `id` (or >= when `inclusive`). */
 function firstAfter (entries: LogEntry[], id: string, inclusive: boolean): number {
@@ -39,11 +36,10 @@ export function createMemoryLogs (
   publish: (channel: string, message: string) => void
 ): Logs {
   const nextId = (log: MemoryLog): string => {
-    // Like XADD '*': the same or an earlier clock reading reuses the last ms with the next seq.
-    const ms = Math.max(now(), log.lastMs)
-    log.lastSeq = ms === log.lastMs ? log.lastSeq + 1 : 0
-    log.lastMs = ms
-    return formatLogId({ ms, seq: log.lastSeq })
+    const id = nextLogId({ ms: log.lastMs, seq: log.lastSeq }, now())
+    log.lastMs = id.ms
+    log.lastSeq = id.seq
+    return formatLogId(id)
   }
 
   const fieldsOf = (map: string): Map<string, string> | undefined => store.get('map', map)?.fields

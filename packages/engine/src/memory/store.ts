@@ -1,4 +1,5 @@
-import { EngineUnavailableError, type LogEntry, type Share } from '../types.js'
+import type { LogId } from '../log-id.js'
+import { EngineUnavailableError, type DeadLetter, type LogEntry, type Share } from '../types.js'
 
 export interface MemoryLog {
   epoch: string
@@ -8,6 +9,26 @@ export interface MemoryLog {
   maxDeletedId: string | null
   /** The last number `AppendOptions.sequence` gave. */
   sequence: number
+}
+
+/** An entry handed out and not acknowledged. */
+export interface HeldEntry {
+  data: string
+  /** How many times it was handed out. */
+  deliveries: number
+  /** When it was last handed out. */
+  deliveredAt: number
+}
+
+/** A work queue (`Queues`): its entries by id, each in id order, oldest first. */
+export interface MemoryQueue {
+  /** Never handed out: id → data. Every id here is newer than every held one. */
+  waiting: Map<string, string>
+  held: Map<string, HeldEntry>
+  dead: Map<string, DeadLetter>
+  /** The last ids given to an entry and to a dead letter. */
+  lastId: LogId
+  lastDeadId: LogId
 }
 
 export interface PresenceSlot {
@@ -24,6 +45,7 @@ export type Slot =
   | { kind: 'log', log: MemoryLog, expiresAt: null }
   | { kind: 'presence', entries: Map<string, PresenceSlot>, expiresAt: null }
   | { kind: 'map', fields: Map<string, string>, expiresAt: null }
+  | { kind: 'queue', queue: MemoryQueue, expiresAt: null }
 
 export type SlotKind = Slot['kind']
 export type SlotOf<K extends SlotKind> = Extract<Slot, { kind: K }>
@@ -59,8 +81,12 @@ export interface StoreOptions {
   now: () => number
 }
 
-/** Logs, idempotency keys, presence sets and maps are room traffic; claims are state; kv slots and counters name their share. */
-const shareOf = (slot: Slot): Share => slot.kind === 'kv' || slot.kind === 'counter' ? slot.share : slot.kind === 'claim' ? 'state' : 'traffic'
+/**
+ * Logs, idempotency keys, presence sets and maps are room traffic; claims and queues (a few named
+ * by the services, each bounded by its own `maxLen`) are state; kv slots and counters name their share.
+ */
+const shareOf = (slot: Slot): Share =>
+  slot.kind === 'kv' || slot.kind === 'counter' ? slot.share : slot.kind === 'claim' || slot.kind === 'queue' ? 'state' : 'traffic'
 
 /** A full store sweeps expired slots at most this often: a sweep is O(n), a flood of refused writes must not pay it each. */
 const FULL_SWEEP_EVERY_MS = 100

@@ -10,6 +10,7 @@ import { createRedisMaps } from './maps.js'
 import { createNames, type HashTagOf } from './names.js'
 import { createRedisPresence } from './presence.js'
 import { createRedisPubSub } from './pubsub.js'
+import { createRedisQueues } from './queues.js'
 
 export interface RedisEngineOptions {
   /** Runs every command; best built with `redisClientOptions`. A Cluster client puts the engine on Redis Cluster. */
@@ -87,6 +88,7 @@ export function createRedisEngine (options: RedisEngineOptions): Engine {
     logs: wrapMethods(createRedisLogs(client, names), onClient),
     presence: wrapMethods(createRedisPresence(client, names), onClient),
     maps: wrapMethods(createRedisMaps(client, names), onClient),
+    queues: wrapMethods(createRedisQueues(client, names), onClient),
     isReady: () => !closed && client.status === 'ready' && subscriber.status === 'ready',
     async ping () {
       await onClient(async () => await client.ping())

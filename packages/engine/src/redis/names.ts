@@ -31,6 +31,9 @@ export interface RedisNames {
   presenceExpiry: (set: string) => string
   presenceValues: (set: string) => string
   map: (name: string) => string
+  /** A work queue's stream (its consumer group `workers` inside) and its dead letters' stream, in one slot. */
+  queue: (name: string) => string
+  queueDead: (name: string) => string
 }
 
 /** The two hashes of a windowed family: the one written to, and the one before it. */
@@ -119,6 +122,8 @@ export function createNames (prefix: string, options: NamesOptions = {}): RedisN
     claims: windowed('claims'),
     presenceExpiry: (set) => key(`presence-expiry:${inSlot(set)}`),
     presenceValues: (set) => key(`presence-values:${inSlot(set)}`),
-    map: (name) => key(`map:${inSlot(name)}`)
+    map: (name) => key(`map:${inSlot(name)}`),
+    queue: (name) => key(`queue:${inSlot(name)}`),
+    queueDead: (name) => key(`queue-dead:${inSlot(name)}`)
   }
 }

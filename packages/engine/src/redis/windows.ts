@@ -1,3 +1,5 @@
+import { clockLua } from './clock.js'
+
 /**
  * Lua shared by the scripts that keep short-lived per-item state (idempotency keys, claims) in two
  * hashes per owner instead of one key per item: a hash field costs tens of bytes where a key with
@@ -14,12 +16,7 @@
  * `previous` only once it has expired keeps every live item whatever TTLs callers give. No
  * caller's clock is involved, so instances with skewed clocks agree.
  */
-export const windowsLua = `
-local function nowMs()
-  local time = redis.call('TIME')
-  return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-end
-local function ms(number) return string.format('%.0f', number) end
+export const windowsLua = clockLua + `
 -- Returns whether \`current\` is open (holds its start) afterwards: false when it is absent or was
 -- just renamed, so that put() knows without asking again.
 local function rotate(current, previous, now, ttl)
