@@ -4,6 +4,7 @@ import { BeforeSendAnswer } from './schemas/before-send.js'
 import { MessagesPage, RoomPresence } from './schemas/chat-http.js'
 import { ClientFrames, ServerFrames } from './schemas/frames.js'
 import { InvitationClaims, InvitationResponse } from './schemas/invitation.js'
+import { NotificationJob } from './schemas/notifications.js'
 import { TokenClaims } from './schemas/token.js'
 import { WebhookEvent } from './schemas/webhooks.js'
 
@@ -66,5 +67,6 @@ export const validatorSources = {
   invitationResponse: InvitationResponse,
   invitationClaims: InvitationClaims,
   webhookEvent: WebhookEvent,
-  beforeSendAnswer: BeforeSendAnswer
+  beforeSendAnswer: BeforeSendAnswer,
+  notificationJob: NotificationJob
 } as const

@@ -5,6 +5,7 @@ import type { BeforeSendAnswer } from './schemas/before-send.js'
 import type { MessagesPage, RoomPresence } from './schemas/chat-http.js'
 import type { ClientFrameOf, ClientFrameType, ServerFrameOf, ServerFrameType } from './schemas/frames.js'
 import type { InvitationClaims, InvitationResponse } from './schemas/invitation.js'
+import type { NotificationJob } from './schemas/notifications.js'
 import type { TokenClaims } from './schemas/token.js'
 import type { WebhookEvent } from './schemas/webhooks.js'
 
@@ -78,5 +79,6 @@ export const validate = {
   invitationResponse: guard<InvitationResponse>(generated.invitationResponse),
   invitationClaims: guard<InvitationClaims>(generated.invitationClaims),
   webhookEvent: guard<WebhookEvent>(generated.webhookEvent),
-  beforeSendAnswer: guard<BeforeSendAnswer>(generated.beforeSendAnswer)
+  beforeSendAnswer: guard<BeforeSendAnswer>(generated.beforeSendAnswer),
+  notificationJob: guard<NotificationJob>(generated.notificationJob)
 }
