@@ -3,7 +3,9 @@ import { isUserId } from '@webchat/shared'
 
 /** One-click unsubscribe links of notification mails: the signature is the only credential. */
 export interface UnsubscribeLinks {
-  /** `<origin of appUrl>/auth/unsubscribe?u=<userId>&s=<signature>`. */
+  /** `/auth/unsubscribe?u=<userId>&s=<signature>`. */
+  path (userId: string): string
+  /** The path on the origin of the app URL. */
   url (userId: string): string
   /** Whether `signature` is the one made for `userId` (constant time). */
   verify (userId: unknown, signature: unknown): userId is string
@@ -19,11 +21,11 @@ export function createUnsubscribeLinks (secret: string, appUrl: string): Unsubsc
   const key = createHmac('sha256', secret).update('webchat unsubscribe key').digest()
   const sign = (userId: string): Buffer => createHmac('sha256', key).update(`webchat unsubscribe\0${userId}`).digest()
   const origin = new URL(appUrl).origin
+  const path = (userId: string): string =>
+    `/auth/unsubscribe?${new URLSearchParams({ u: userId, s: sign(userId).toString('base64url') }).toString()}`
   return {
-    url (userId) {
-      const query = new URLSearchParams({ u: userId, s: sign(userId).toString('base64url') })
-      return `${origin}/auth/unsubscribe?${query.toString()}`
-    },
+    path,
+    url: (userId) => `${origin}${path(userId)}`,
     verify (userId, signature): userId is string {
       if (!isUserId(userId) || typeof signature !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(signature)) return false
       return timingSafeEqual(Buffer.from(signature, 'base64url'), sign(userId))

@@ -37,7 +37,7 @@ const unsubscribeRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     const { u, s } = request.query
     if (!links.verify(u, s)) return await reply.code(400).headers(PAGE_HEADERS).send(invalidPage(appUrl))
-    return await reply.headers(PAGE_HEADERS).send(confirmPage(links.url(u)))
+    return await reply.headers(PAGE_HEADERS).send(confirmPage(links.path(u)))
   })
 
   fastify.post('/unsubscribe', {

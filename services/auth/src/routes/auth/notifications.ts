@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses } from '@webchat/service-kit'
-import { NotificationSettings } from '@webchat/shared'
+import { EMAIL_NOTIFICATION_CHOICES, NotificationSettings } from '@webchat/shared'
+import { errors } from '../../errors.js'
 import { requireSession, signedIn } from './session-user.js'
 
 const about = 'Mails about direct messages and mentions that reached the user while away: `all` (the default), `direct` (direct messages only) or `off`.'
@@ -23,8 +24,11 @@ const notificationRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       body: NotificationSettings,
       response: { 200: NotificationSettings, ...errorResponses(400, 401, 403, 413, 415) }
     },
-    onRequest: requireSession
+    onRequest: requireSession,
+    // Its own message: the service's handler reads a bad `email` field as a bad address.
+    attachValidation: true
   }, async (request, reply) => {
+    if (request.validationError !== undefined) throw new errors.BadRequest(`the body must be {"email": one of ${EMAIL_NOTIFICATION_CHOICES.join(', ')}}`)
     const { user } = signedIn(request)
     await settings.setEmailChoice(user.id, request.body.email)
     return await reply.header('cache-control', 'no-store').send({ email: request.body.email })
