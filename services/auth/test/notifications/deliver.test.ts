@@ -1,6 +1,9 @@
+import { Writable } from 'node:stream'
+import pino from 'pino'
 import t from 'tap'
 import { NOTIFICATION_QUEUE } from '@webchat/shared'
 import { bodyOf } from '@webchat/testkit'
+import { loggerOptions } from '../../src/logger.js'
 import { ENGINES, build, sleep } from '../helper.js'
 import { QUICK_WORKER, choose, drained, headerOf, htmlOf, item, job, mailsTo, outcomes, push, signedUp } from './jobs.js'
 
@@ -125,4 +128,26 @@ t.test('a mail the server never takes is buried after NOTIFY_MAX_ATTEMPTS', asyn
   t.equal(await outcomes(app, 'failed'), 1)
   t.equal(await outcomes(app, 'dead'), 1)
   t.equal(mailsTo(sink, 'bob@example.com').length, 0)
+})
+
+t.test('logs name jobs and users only: no address, unsubscribe signature or mail text, even at trace level', async (t) => {
+  const lines: string[] = []
+  const stream = new Writable({ write (chunk, _encoding, done) { lines.push(String(chunk)); done() } })
+  const loggerInstance = pino({ ...loggerOptions({ logLevel: 'trace' }) as object }, stream)
+  const built = await build(t, 'memory', { server: { loggerInstance }, env: { ...QUICK_WORKER, LOG_LEVEL: 'trace', NOTIFY_MAX_ATTEMPTS: '2' } })
+  const { engine, sink, app } = built
+  const bob = await signedUp(built, 'bob@example.com')
+  await push(engine, job(bob.id, [item('direct', { preview: 'a secret preview' })]))
+  await drained(engine)
+  const link = new URL(headerOf(mailsTo(sink, 'bob@example.com')[0]!, 'List-Unsubscribe')!.slice(1, -1))
+  sink.failing = true
+  await push(engine, job(bob.id, [item('direct', { preview: 'a secret preview' })]))
+  await drained(engine)
+  t.equal(await outcomes(app, 'dead'), 1, 'a failed and a buried attempt were logged')
+  await app.inject({ method: 'POST', url: `${link.pathname}${link.search}` })
+  const logs = lines.join('')
+  t.match(logs, 'notification mail failed')
+  t.match(logs, 'notification job given up')
+  t.match(logs, 'turned off by the unsubscribe link')
+  for (const secret of ['bob@example.com', link.searchParams.get('s')!, 'a secret preview']) t.notMatch(logs, secret)
 })
