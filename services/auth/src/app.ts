@@ -13,12 +13,14 @@ import enginePlugin from './plugins/app/engine.js'
 import invitationsPlugin from './plugins/app/invitations.js'
 import mailerPlugin from './plugins/app/mailer.js'
 import metricsPlugin from './plugins/app/metrics.js'
+import notificationsPlugin from './plugins/app/notifications.js'
 import revocationsPlugin from './plugins/app/revocations.js'
 import signerPlugin from './plugins/app/signer.js'
 import usersPlugin from './plugins/app/users.js'
 import swaggerPlugin from './plugins/external/swagger.js'
 import authRoutes from './routes/auth/index.js'
 import introspectRoute from './routes/auth/introspect.js'
+import unsubscribeRoutes from './routes/unsubscribe.js'
 import webRoutes from './routes/web.js'
 import wellKnownRoutes from './routes/well-known.js'
 
@@ -50,10 +52,12 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
   await fastify.register(usersPlugin)
   await fastify.register(revocationsPlugin)
   await fastify.register(invitationsPlugin)
+  await fastify.register(notificationsPlugin)
   if (opts.config.docs) await fastify.register(swaggerPlugin)
 
   await fastify.register(authRoutes, { prefix: '/auth' })
   await fastify.register(introspectRoute, { prefix: '/auth' })
+  await fastify.register(unsubscribeRoutes, { prefix: '/auth' })
   await fastify.register(wellKnownRoutes)
   // Readiness is the engine's (and, by return503OnClosing, 503 once closing). The mail server is
   // reported, never required: every instance shares it, so failing readiness on it would take them

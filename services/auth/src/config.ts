@@ -56,7 +56,12 @@ export const ConfigSchema = Type.Object({
   tokenMintMax: Type.Integer({ env: 'TOKEN_MINT_MAX', default: 300, minimum: 1, description: 'chat tokens one user may have minted per 10 minutes, over all sessions; each opens one socket, and the chat service remembers every used one until it expires' }),
   invitationsPerHour: Type.Integer({ env: 'INVITATIONS_PER_HOUR', default: 20, minimum: 1, description: 'invitations by email address (POST /auth/invitations) one user may ask for per hour' }),
   invitationMailsPerDay: Type.Integer({ env: 'INVITATION_MAILS_PER_DAY', default: 3, minimum: 0, description: 'invitation mails one inbox gets per day, from all inviters together (name+tag@ counts as name@); past it invitations still work but send no mail' }),
-  appUrl: Type.String({ env: 'APP_URL', default: '', description: 'the web app\'s address, linked from invitation mails (http or https URL); empty: the first ALLOWED_ORIGINS entry' })
+  appUrl: Type.String({ env: 'APP_URL', default: '', description: 'the web app\'s address, linked from invitation and notification mails (http or https URL); empty: the first ALLOWED_ORIGINS entry' }),
+  notifyMailsPerHour: Type.Integer({ env: 'NOTIFY_MAILS_PER_HOUR', default: 6, minimum: 1, description: 'mails about missed messages one user gets per hour at most; past it a mail is dropped (the messages wait in the app)' }),
+  notifyRetryMs: Type.Integer({ env: 'NOTIFY_RETRY_MS', default: 30_000, minimum: 1, description: 'wait before the first retry of a notification mail the mail server did not take, doubling each time (ms); more than SMTP_TIMEOUT_MS + 1000, as it is also how long one attempt may hold a mail' }),
+  notifyRetryMaxMs: Type.Integer({ env: 'NOTIFY_RETRY_MAX_MS', default: 30 * 60_000, minimum: 1, description: 'longest wait between two attempts at a notification mail (ms), at least NOTIFY_RETRY_MS' }),
+  notifyMaxAttempts: Type.Integer({ env: 'NOTIFY_MAX_ATTEMPTS', default: 10, minimum: 1, maximum: 100, description: 'attempts at a notification mail before it is given up (a dead letter of the queue)' }),
+  notifyPollMs: Type.Integer({ env: 'NOTIFY_POLL_MS', default: 1000, minimum: 10, maximum: 60_000, description: 'how often an idle instance looks for notification mails to send (ms)' })
 }, { additionalProperties: false })
 
 export type Config = Static<typeof ConfigSchema>
@@ -93,6 +98,12 @@ function checked (config: Config): Config {
   if (config.appUrl !== '' && !/^https?:\/\/[^/\s]+(\/[^\s]*)?$/.test(config.appUrl)) {
     throw new ConfigError(`invalid configuration: APP_URL ${config.appUrl} is not an http(s) URL`)
   }
+  // A mail held by an instance is handed to another once its retry delay is over: a delay shorter
+  // than one attempt (the SMTP timeout, and a second for the rest) would send it twice.
+  if (config.notifyRetryMs <= config.smtpTimeoutMs + 1000) {
+    throw new ConfigError(`invalid configuration: NOTIFY_RETRY_MS must exceed SMTP_TIMEOUT_MS + 1000 (${config.smtpTimeoutMs + 1000})`)
+  }
+  if (config.notifyRetryMaxMs < config.notifyRetryMs) throw new ConfigError('invalid configuration: NOTIFY_RETRY_MAX_MS must be at least NOTIFY_RETRY_MS')
   return {
     ...config,
     allowedEmailDomains: config.allowedEmailDomains.map((d) => d.toLowerCase()),

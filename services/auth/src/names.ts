@@ -25,6 +25,10 @@ export const names = {
   invitationsAsked: (userId: string): string => `auth:invitations:{${userId}}`,
   /** Counter: invitation mails sent to one mailbox today, from anyone (`mailbox`: the digest of its address without a +tag, as its hash tag). */
   invitationMails: (mailbox: string): string => `auth:invitation-mails:{${mailbox}}`,
+  /** A user's choice of notification mails when it is not `all` (absent: `all`), in the user's hash tag. */
+  notificationChoice: (userId: string): string => `auth:notify-email:{${userId}}`,
+  /** Counter: notification mails sent to a user this hour (in the user's hash tag). */
+  notificationMails: (userId: string): string => `auth:notify-mails:{${userId}}`,
   /** A user record. */
   user: (id: string): string => `auth:user:${id}`,
   /** A user id by the digest of their address. */

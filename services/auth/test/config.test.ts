@@ -9,7 +9,8 @@ t.test('defaults', async (t) => {
     trustProxy: 'false', sessionIdleTimeout: 604_800, sessionMaxAge: 2_592_000, tokenTtl: 300, tokenIssuer: 'webchat-auth',
     dataDir: './data', serviceKeys: [], chatPublicUrl: '/ws', docs: true, codeTtl: 600, codeMaxAttempts: 5, codeCooldown: 60,
     codeHourlyMax: 10, codeClientHourlyMax: 3, ipCodeMax: 30, ipVerifyMax: 100, ipWindow: 600,
-    invitationsPerHour: 20, invitationMailsPerDay: 3, appUrl: ''
+    invitationsPerHour: 20, invitationMailsPerDay: 3, appUrl: '',
+    notifyMailsPerHour: 6, notifyRetryMs: 30_000, notifyRetryMaxMs: 1_800_000, notifyMaxAttempts: 10, notifyPollMs: 1000
   })
   t.equal(appUrlOf(config), 'http://localhost:3000', 'invitation mails link to the first allowed origin')
   t.equal(appUrlOf(loadConfig({ APP_URL: 'https://chat.example.com' })), 'https://chat.example.com')
@@ -60,7 +61,13 @@ t.test('refuses bad settings, naming the variable', async (t) => {
     [{ DOCS: 'maybe' }, /DOCS/],
     [{ APP_URL: 'chat.example.com' }, /APP_URL/],
     [{ APP_URL: 'javascript:alert(1)' }, /APP_URL/],
-    [{ INVITATIONS_PER_HOUR: '0' }, /INVITATIONS_PER_HOUR/]
+    [{ INVITATIONS_PER_HOUR: '0' }, /INVITATIONS_PER_HOUR/],
+    [{ NOTIFY_MAILS_PER_HOUR: '0' }, /NOTIFY_MAILS_PER_HOUR/],
+    [{ NOTIFY_RETRY_MS: '9000' }, /NOTIFY_RETRY_MS must exceed SMTP_TIMEOUT_MS \+ 1000 \(9000\)/],
+    [{ SMTP_TIMEOUT_MS: '500', NOTIFY_RETRY_MS: '1500' }, /NOTIFY_RETRY_MS/],
+    [{ NOTIFY_RETRY_MAX_MS: '20000' }, /NOTIFY_RETRY_MAX_MS/],
+    [{ NOTIFY_MAX_ATTEMPTS: '0' }, /NOTIFY_MAX_ATTEMPTS/],
+    [{ NOTIFY_POLL_MS: '1' }, /NOTIFY_POLL_MS/]
   ]
   for (const [env, message] of bad) t.throws(() => loadConfig(env), message, JSON.stringify(env))
   t.throws(() => loadConfig({ REDIS_CLUSTER_NODES: 'redis://:hunter2@r1/0' }), { message: /REDIS_CLUSTER_NODES entries must be .*"redis:\/\/\*\*\*@r1\/0"/ }, 'a bad entry is shown without its password')

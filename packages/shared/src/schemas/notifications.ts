@@ -43,13 +43,15 @@ export const NotificationJob = Type.Object({
 }, strict)
 export type NotificationJob = Static<typeof NotificationJob>
 
-/** Which mails a user gets while away: every item, direct messages only, or none. */
-export const EMAIL_NOTIFICATION_CHOICES = ['all', 'direct', 'off'] as const
-export type EmailNotificationChoice = typeof EMAIL_NOTIFICATION_CHOICES[number]
-
+/**
+ * Which mails a user gets while away: `all` (the default), `direct` (direct messages only) or
+ * `off`. Spelled out, as a union built from an array would have the type `never`.
+ */
 export const NotificationSettings = Type.Object({
-  email: Type.Union(EMAIL_NOTIFICATION_CHOICES.map((choice) => Type.Literal(choice)), {
+  email: Type.Union([Type.Literal('all'), Type.Literal('direct'), Type.Literal('off')], {
     description: '`all`: direct messages and mentions (the default); `direct`: direct messages only; `off`: no mail'
   })
 }, { $id: 'NotificationSettings', ...strict })
 export type NotificationSettings = Static<typeof NotificationSettings>
+export type EmailNotificationChoice = NotificationSettings['email']
+export const EMAIL_NOTIFICATION_CHOICES: readonly EmailNotificationChoice[] = ['all', 'direct', 'off']

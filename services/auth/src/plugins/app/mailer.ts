@@ -3,12 +3,15 @@ import { createTransport } from 'nodemailer'
 import { withDeadline } from '@webchat/engine'
 import { invitationMessage, type InvitationMail } from '../../mail/invitation.js'
 import { codeMessage, isDeliverable, type MailMessage } from '../../mail/message.js'
+import { notificationMessage, notificationMessageId, type NotificationMail } from '../../mail/notification.js'
 
 export interface Mailer {
   /** Resolves once the mail server accepted the message; rejects within `timeoutMs` otherwise. */
   sendCode (to: string, code: string): Promise<void>
   /** The same for an invitation mail (mail/invitation.ts). */
   sendInvitation (to: string, invitation: InvitationMail): Promise<void>
+  /** The same for a mail about missed messages (mail/notification.ts), its Message-ID made from the job's id. */
+  sendNotification (to: string, notification: NotificationMail): Promise<void>
   /**
    * Whether the mail server answered the last probe (false until one has). Never waits: a probe
    * starts in the background when the last answer is a success older than `probeCacheMs`, or a
@@ -96,6 +99,12 @@ export function createMailer (options: MailerOptions): Mailer {
         invitationMessage(invitation)
         print(`[mail:console] invitation for ${to} from ${invitation.inviterEmail}: ${invitation.appUrl}`)
       },
+      async sendNotification (to, notification) {
+        if (!isDeliverable(to)) refuse()
+        notificationMessage(notification)
+        // Not the text: it quotes other people's messages, and carries the unsubscribe signature.
+        print(`[mail:console] notification mail ${notificationMessageId(notification.jobId, options.from)} (${notification.items.length} items, ${notification.more} more)`)
+      },
       reachable: () => true,
       close () {}
     }
@@ -113,8 +122,8 @@ export function createMailer (options: MailerOptions): Mailer {
   })
   // The deadlines are unref'd: a probe still under way at shutdown must not hold the process up.
   const probe = backgroundProbe(async () => await withDeadline(transporter.verify(), t, { unref: true }), options.probeCacheMs ?? 5000, options.probeRetryMs)
-  const send = async (to: string, { subject, text, html }: MailMessage): Promise<void> => {
-    await withDeadline(transporter.sendMail({ from: options.from, to: { name: '', address: to }, subject, text, html }), t, { unref: true })
+  const send = async (to: string, { subject, text, html }: MailMessage, extra: { headers?: Record<string, string>, messageId?: string } = {}): Promise<void> => {
+    await withDeadline(transporter.sendMail({ from: options.from, to: { name: '', address: to }, subject, text, html, ...extra }), t, { unref: true })
   }
   return {
     async sendCode (to, code) {
@@ -124,6 +133,11 @@ export function createMailer (options: MailerOptions): Mailer {
     async sendInvitation (to, invitation) {
       if (!isDeliverable(to)) refuse()
       await send(to, invitationMessage(invitation))
+    },
+    async sendNotification (to, notification) {
+      if (!isDeliverable(to)) refuse()
+      const { headers, ...message } = notificationMessage(notification)
+      await send(to, message, { headers, messageId: notificationMessageId(notification.jobId, options.from) })
     },
     reachable: probe.read,
     close () {

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { type QueueDepth, withDeadline } from '@webchat/engine'
 
 export interface AuthMetrics {
   registry: Registry
@@ -9,6 +10,7 @@ export interface AuthMetrics {
   logouts: Counter
   invitations: Counter
   invitationMails: Counter<'result'>
+  notificationMails: Counter<'outcome'>
   httpDuration: Histogram<'method' | 'route' | 'status'>
 }
 
@@ -22,6 +24,12 @@ export function createMetrics (registry: Registry): AuthMetrics {
     tokensMinted: new Counter({ name: 'webchat_auth_tokens_minted_total', help: 'Chat tokens minted.', registers }),
     invitations: new Counter({ name: 'webchat_auth_invitations_total', help: 'Invitation tickets given.', registers }),
     invitationMails: new Counter({ name: 'webchat_auth_invitation_mails_total', help: 'Invitation mails by result (sent, failed, skipped past the daily limit of an address).', labelNames: ['result'], registers }),
+    notificationMails: new Counter({
+      name: 'webchat_auth_notification_mails_total',
+      help: 'Notification jobs by outcome: sent, failed (the mail server did not take it; retried), dead (given up, or not a job), unsubscribed, rate_limited (past NOTIFY_MAILS_PER_HOUR), empty (nothing to send: no such user, or no item they want).',
+      labelNames: ['outcome'],
+      registers
+    }),
     logouts: new Counter({ name: 'webchat_auth_logouts_total', help: 'Sessions ended by logout.', registers }),
     httpDuration: new Histogram({
       name: 'webchat_auth_http_request_duration_seconds',
@@ -31,6 +39,25 @@ export function createMetrics (registry: Registry): AuthMetrics {
       registers
     })
   }
+}
+
+/**
+ * `webchat_auth_notification_queue{state}`: the notification queue's depth (queued, pending, dead),
+ * read from the engine on each scrape. A read that fails or takes over a second leaves the last
+ * figures, so an unreachable engine never fails or stalls the scrape.
+ */
+export function notificationQueueGauge (registry: Registry, read: () => Promise<QueueDepth>): Gauge<'state'> {
+  return new Gauge({
+    name: 'webchat_auth_notification_queue',
+    help: 'Notification mails in the queue by state: queued (not acknowledged), pending (of those, handed out at least once), dead (dead letters).',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect () {
+      const depth = await withDeadline(read(), 1000, { unref: true }).catch(() => null)
+      if (depth === null) return
+      for (const state of ['queued', 'pending', 'dead'] as const) this.set({ state }, depth[state])
+    }
+  })
 }
 
 declare module 'fastify' {

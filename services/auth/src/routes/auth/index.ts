@@ -5,6 +5,7 @@ import codeRoute from './code.js'
 import invitationsRoute from './invitations.js'
 import logoutRoute from './logout.js'
 import meRoutes from './me.js'
+import notificationRoutes from './notifications.js'
 import tokenRoute from './token.js'
 import verifyRoute from './verify.js'
 
@@ -16,6 +17,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   await fastify.register(codeRoute)
   await fastify.register(verifyRoute)
   await fastify.register(meRoutes)
+  await fastify.register(notificationRoutes)
   await fastify.register(tokenRoute)
   await fastify.register(invitationsRoute)
   await fastify.register(logoutRoute)
