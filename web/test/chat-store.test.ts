@@ -193,3 +193,16 @@ t.test('connection state, rename and logout', async (t) => {
   t.equal(failing.store.me.value.name, 'Me')
   failing.store.dispose()
 })
+
+t.test('email while away: the choice comes from and goes to the auth service', async (t) => {
+  const { store, auth } = storeWith()
+  t.equal(await store.mailChoice(), 'all', 'direct messages and mentions until the user says otherwise')
+  t.equal(await store.saveMailChoice('direct'), undefined)
+  t.same(auth.mail, { email: 'direct' })
+  t.equal(await store.mailChoice(), 'direct')
+  store.dispose()
+  const failing = storeWith({ mailFails: true })
+  t.equal(await failing.store.saveMailChoice('off'), 'Could not save: try again.', 'a failure is said in the dialog')
+  t.same(failing.auth.mail, { email: 'all' }, 'and changes nothing')
+  failing.store.dispose()
+})

@@ -1,4 +1,4 @@
-import { validate, type CodeAccepted, type InvitationResponse, type TokenResponse, type User, type WebConfig } from '@webchat/shared'
+import { EMAIL_NOTIFICATION_CHOICES, validate, type CodeAccepted, type InvitationResponse, type NotificationSettings, type TokenResponse, type User, type WebConfig } from '@webchat/shared'
 import { createCookieJar, type CookieJar } from './cookie-jar.js'
 import { WebchatError } from './errors.js'
 
@@ -40,7 +40,13 @@ export interface AuthClient {
   invitation (email: string): Promise<InvitationResponse>
   /** Where the chat socket is (`GET /config.json`). */
   config (): Promise<WebConfig>
+  /** Which mails the user gets while away: direct messages and mentions (`all`), direct messages only, or none. */
+  notifications (): Promise<NotificationSettings>
+  setNotifications (settings: NotificationSettings): Promise<NotificationSettings>
 }
+
+const isSettings = (body: unknown): body is NotificationSettings =>
+  typeof body === 'object' && body !== null && (EMAIL_NOTIFICATION_CHOICES as readonly unknown[]).includes((body as { email?: unknown }).email)
 
 interface Answer { status: number, headers: Headers, body: unknown }
 
@@ -136,6 +142,12 @@ export function createAuthClient (options: AuthClientOptions = {}): AuthClient {
     },
     async config () {
       return await expect(await request('GET', '/config.json'), 200, validate.webConfig)
+    },
+    async notifications () {
+      return await expect(await request('GET', '/auth/me/notifications'), 200, isSettings)
+    },
+    async setNotifications (settings) {
+      return await expect(await request('PUT', '/auth/me/notifications', settings), 200, isSettings)
     }
   }
 }

@@ -114,3 +114,18 @@ t.test('an unreachable server is a network error', async (t) => {
   const failing = createAuthClient({ baseUrl, fetch: async () => { throw new TypeError('fetch failed') } })
   await t.rejects(failing.token(), { code: 'network' })
 })
+
+t.test('mail while away: the choice is read and written; an answer off the contract is refused', async (t) => {
+  let choice = 'all'
+  const { seen, baseUrl } = await stub(t, (req) => {
+    if (req.url !== '/auth/me/notifications') return { status: 404, body: { error: 'not_found', message: 'no' } }
+    if (req.method === 'PUT') choice = (JSON.parse(req.body) as { email: string }).email
+    return choice === 'bogus' ? { status: 200, body: { email: 'sometimes' } } : { status: 200, body: { email: choice } }
+  })
+  const auth = createAuthClient({ baseUrl })
+  t.same(await auth.notifications(), { email: 'all' })
+  t.same(await auth.setNotifications({ email: 'direct' }), { email: 'direct' })
+  t.same(JSON.parse(seen.at(-1)!.body), { email: 'direct' })
+  t.same(await auth.notifications(), { email: 'direct' })
+  await t.rejects(auth.setNotifications({ email: 'bogus' as 'off' }), { code: 'bad_response' })
+})

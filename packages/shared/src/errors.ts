@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   'muted', 'banned', 'archived', 'room_full', 'conflict',
   // message lifecycle
   'edit_window_passed', 'invalid_reaction', 'too_many_reactions',
+  // the host product's before-send hook
+  'rejected',
   // server
   'unavailable', 'internal'
 ] as const

@@ -10,11 +10,13 @@ import { loggerOptions } from './logger.js'
 import allowances from './plugins/app/allowances.js'
 import connections from './plugins/app/connections.js'
 import engine from './plugins/app/engine.js'
+import hooks from './plugins/app/hooks.js'
 import inbox from './plugins/app/inbox.js'
 import membership from './plugins/app/membership.js'
 import lifecycle from './plugins/app/lifecycle.js'
 import messages from './plugins/app/messages.js'
 import metrics from './plugins/app/metrics.js'
+import notify from './plugins/app/notify.js'
 import outbox from './plugins/app/outbox.js'
 import presence from './plugins/app/presence.js'
 import rooms from './plugins/app/rooms.js'
@@ -25,6 +27,7 @@ import docsRoutes from './routes/api/docs.js'
 import roomAdminRoutes from './routes/api/room-admin.js'
 import roomRoutes from './routes/api/rooms.js'
 import userRoutes from './routes/api/users.js'
+import webhookRoutes from './routes/api/webhooks.js'
 import wsRoutes from './routes/ws/index.js'
 
 export interface AppOptions {
@@ -56,6 +59,7 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
   await fastify.register(metrics, { registry })
   await fastify.register(outbox)
   await fastify.register(engine, { config: opts.config, engine: opts.engine })
+  await fastify.register(hooks)
   await fastify.register(tokens)
   await fastify.register(messages)
   await fastify.register(rooms)
@@ -64,12 +68,14 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
   await fastify.register(allowances)
   await fastify.register(membership)
   await fastify.register(lifecycle)
+  await fastify.register(notify)
   await fastify.register(inbox)
 
   await fastify.register(wsRoutes)
   await fastify.register(roomRoutes)
   await fastify.register(roomAdminRoutes)
   await fastify.register(userRoutes)
+  await fastify.register(webhookRoutes)
   await fastify.register(docsRoutes)
   if (opts.ops !== false) {
     await fastify.register(opsRoutes, {

@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto'
 import Type, { type Static } from 'typebox'
 import { checkRedisSettings, ConfigError, engineDefault, type Env, loadSettings, redisClusterNodesSetting, trustProxyOption, trustProxySetting } from '@webchat/service-kit'
 import { LIMITS } from '@webchat/shared'
+import { hookUrlProblem } from './hooks/http.js'
+import { loadEndpoints } from './hooks/webhooks/endpoints.js'
 
 const millis = (env: string, fallback: number, description: string) => Type.Integer({ env, minimum: 1, default: fallback, description })
 
@@ -55,6 +57,26 @@ export const ConfigSchema = Type.Object({
   roomAccessCacheMs: Type.Integer({ env: 'ROOM_ACCESS_CACHE_MS', minimum: 0, default: 60_000, description: 'how long the join hook\'s yes for a user and room is kept in each instance (0: asked on every join)' }),
   roomAccessDenyCacheMs: Type.Integer({ env: 'ROOM_ACCESS_DENY_CACHE_MS', minimum: 0, default: 10_000, description: 'how long its no is kept (errors and timeouts are not kept)' }),
   roomAccessCacheEntries: Type.Integer({ env: 'ROOM_ACCESS_CACHE_ENTRIES', minimum: 1, maximum: 1_000_000, default: 10_000, description: 'join hook answers kept per instance; the oldest are dropped first' }),
+  webhookUrls: Type.Array(Type.String({ minLength: 1 }), { env: 'WEBHOOK_URLS', default: [], description: 'comma-separated http(s) URLs that receive every event WEBHOOK_EVENTS names, signed with WEBHOOK_SECRET (docs/webhooks.md); endpoints with their own secret and events go in WEBHOOKS_FILE' }),
+  webhookSecret: Type.Optional(Type.String({ env: 'WEBHOOK_SECRET', minLength: 32, description: 'HMAC-SHA256 key that signs requests to WEBHOOK_URLS, at least 32 characters; required with them' })),
+  webhookEvents: Type.Array(Type.String({ minLength: 1 }), { env: 'WEBHOOK_EVENTS', default: ['*'], description: 'comma-separated events WEBHOOK_URLS receive: types (`message.created`), prefixes (`member.*`) or `*`' }),
+  webhooksFile: Type.Optional(Type.String({ env: 'WEBHOOKS_FILE', minLength: 1, description: 'path of a JSON array of endpoints `{"name"?, "url", "secret", "events"}`, each with its own secret and events' })),
+  webhookTimeoutMs: Type.Integer({ env: 'WEBHOOK_TIMEOUT_MS', minimum: 100, maximum: 60_000, default: 5000, description: 'longest one webhook attempt may take; past it the attempt failed' }),
+  webhookMaxAttempts: Type.Integer({ env: 'WEBHOOK_MAX_ATTEMPTS', minimum: 1, maximum: 100, default: 12, description: 'attempts of an event before it moves to the endpoint\'s dead letters' }),
+  webhookRetryMs: Type.Integer({ env: 'WEBHOOK_RETRY_MS', minimum: 1, default: 10_000, description: 'wait before the first retry, doubling for each next one up to WEBHOOK_RETRY_MAX_MS; at least WEBHOOK_TIMEOUT_MS + 1 s (an instance that died mid-delivery is retried after it)' }),
+  webhookRetryMaxMs: Type.Integer({ env: 'WEBHOOK_RETRY_MAX_MS', minimum: 1, default: 3_600_000, description: 'longest wait between two attempts' }),
+  webhookQueueMax: Type.Integer({ env: 'WEBHOOK_QUEUE_MAX', minimum: 1, maximum: 10_000_000, default: 100_000, description: 'events one endpoint\'s queue holds at most (an endpoint down for long); past it new events for it are dropped, counted and logged' }),
+  webhookDeadMax: Type.Integer({ env: 'WEBHOOK_DEAD_MAX', minimum: 1, maximum: 1_000_000, default: 10_000, description: 'dead letters kept per endpoint; the oldest go first' }),
+  webhookConcurrency: Type.Integer({ env: 'WEBHOOK_CONCURRENCY', minimum: 1, maximum: 100, default: 8, description: 'requests in flight to one endpoint from one instance' }),
+  webhookPollMs: Type.Integer({ env: 'WEBHOOK_POLL_MS', minimum: 10, maximum: 60_000, default: 1000, description: 'how often an instance looks for events other instances queued (its own are sent at once)' }),
+  beforeSendUrl: Type.Optional(Type.String({ env: 'BEFORE_SEND_URL', description: 'before-send hook: chat asks this http(s) URL (a signed POST) about each message and edit before storing it: allow, reject or rewrite (docs/webhooks.md); unset: no hook' })),
+  beforeSendSecret: Type.Optional(Type.String({ env: 'BEFORE_SEND_SECRET', minLength: 32, description: 'HMAC-SHA256 key that signs before-send requests, at least 32 characters; required when BEFORE_SEND_URL is set' })),
+  beforeSendTimeoutMs: Type.Integer({ env: 'BEFORE_SEND_TIMEOUT_MS', minimum: 1, maximum: 10_000, default: 1000, description: 'longest a message waits on the before-send hook' }),
+  beforeSendOnFailure: Type.Union([Type.Literal('allow'), Type.Literal('reject')], { env: 'BEFORE_SEND_ON_FAILURE', default: 'allow', description: 'what a message gets when the hook times out or gives no answer: `allow` (fail open) or `reject` (fail closed: `error rejected`)' }),
+  notifyEmail: Type.Boolean({ env: 'NOTIFY_EMAIL', default: true, description: 'mail direct messages and mentions to users who are away (sent by the auth service, which keeps each user\'s choice); false: never' }),
+  notifyDelayMs: Type.Integer({ env: 'NOTIFY_DELAY_MS', minimum: 1000, maximum: 24 * 3600_000, default: 120_000, description: 'how long after a direct message or mention its mail waits: what arrives meanwhile goes in the same mail, what is read meanwhile on any device in none' }),
+  notifyIdleMs: Type.Integer({ env: 'NOTIFY_IDLE_MS', minimum: 1000, maximum: 24 * 3600_000, default: 300_000, description: 'a user counts as away when none of their connections sent a frame for this long (a closed tab included); only people away are mailed' }),
+  notifySweepMs: Type.Integer({ env: 'NOTIFY_SWEEP_MS', minimum: 10, maximum: 60_000, default: 5000, description: 'how often each instance looks for mails that are due' }),
   editWindowMinutes: Type.Integer({ env: 'EDIT_WINDOW_MINUTES', minimum: 0, maximum: 7 * 24 * 60, default: 15, description: 'how long after sending a message its author may edit it (0: never); later edits get `edit_window_passed`' }),
   roomMentionRoles: Type.Array(Type.Union([Type.Literal('owner'), Type.Literal('moderator'), Type.Literal('member')]), { env: 'ROOM_MENTION_ROLES', default: ['owner', 'moderator'], description: 'comma-separated roles that may mention `@room` (everyone in it); anyone else gets `forbidden`' }),
   abuseStrikes: Type.Integer({ env: 'ABUSE_STRIKES', minimum: 1, default: 40, description: 'refused frames within ABUSE_WINDOW_MS before closing with 1008' }),
@@ -64,14 +86,21 @@ export const ConfigSchema = Type.Object({
 export type Config = Static<typeof ConfigSchema>
 export { ConfigError }
 
-/** The join hook is off, or has an http(s) URL and its secret: no hook that cannot sign. */
-function checkRoomAccess ({ roomAccessUrl: url, roomAccessSecret: secret }: Config): void {
+/** A hook is off, or has an http(s) URL and its secret: no hook that cannot sign. */
+function checkHook (setting: string, url: string | undefined, secretSetting: string, secret: string | undefined): void {
   if (url === undefined) return
-  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new ConfigError('invalid configuration: ROOM_ACCESS_URL must be an http or https URL')
-  // fetch refuses such a URL at every call: the hook would turn every join away.
-  const { username, password } = new URL(url)
-  if (username !== '' || password !== '') throw new ConfigError('invalid configuration: ROOM_ACCESS_URL must not carry a user or password (the request is signed with ROOM_ACCESS_SECRET)')
-  if (secret === undefined) throw new ConfigError('invalid configuration: ROOM_ACCESS_URL needs ROOM_ACCESS_SECRET (at least 32 characters)')
+  const problem = hookUrlProblem(url)
+  if (problem !== null) throw new ConfigError(`invalid configuration: ${setting} ${problem}`)
+  if (secret === undefined) throw new ConfigError(`invalid configuration: ${setting} needs ${secretSetting} (at least 32 characters)`)
+}
+
+/** Webhook endpoints that can be read, and retries that never hand a running attempt to another instance. */
+function checkWebhooks (config: Config): void {
+  loadEndpoints(config)
+  if (config.webhookRetryMs < config.webhookTimeoutMs + 1000) {
+    throw new ConfigError('invalid configuration: WEBHOOK_RETRY_MS must be at least WEBHOOK_TIMEOUT_MS + 1000')
+  }
+  if (config.webhookRetryMaxMs < config.webhookRetryMs) throw new ConfigError('invalid configuration: WEBHOOK_RETRY_MAX_MS must be at least WEBHOOK_RETRY_MS')
 }
 
 const withoutTrailingSlash = (url: string): string => url.replace(/\/+$/, '')
@@ -89,7 +118,9 @@ export function loadConfig (env: Env = process.env): Config {
   checkRedisSettings(config.engine, config)
   // Parsed again by the server; here so that a value Fastify would ignore stops the start.
   trustProxyOption(config.trustProxy)
-  checkRoomAccess(config)
+  checkHook('ROOM_ACCESS_URL', config.roomAccessUrl, 'ROOM_ACCESS_SECRET', config.roomAccessSecret)
+  checkHook('BEFORE_SEND_URL', config.beforeSendUrl, 'BEFORE_SEND_SECRET', config.beforeSendSecret)
+  checkWebhooks(config)
   return {
     ...config,
     authUrl: withoutTrailingSlash(config.authUrl),

@@ -26,6 +26,7 @@ export const errors = {
   EditWindowPassed: reasonError('WEBCHAT_ERR_EDIT_WINDOW_PASSED', 409),
   InvalidReaction: reasonError('WEBCHAT_ERR_INVALID_REACTION', 400),
   TooManyReactions: reasonError('WEBCHAT_ERR_TOO_MANY_REACTIONS', 409),
+  Rejected: reasonError('WEBCHAT_ERR_REJECTED', 422),
   Unavailable: reasonError('WEBCHAT_ERR_UNAVAILABLE', 503)
 } satisfies ErrorRegistry
 

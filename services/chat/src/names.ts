@@ -45,6 +45,14 @@ export const names = {
   userRooms: (userId: string): string => `user-rooms:{${userId}}`,
   /** Map: the numbers of a user's unread mentions, a field per room (inbox/mention-seqs.ts), tagged with the user. */
   mentions: (userId: string): string => `mentions:{${userId}}`,
+  /** Queue (engine `queues`): the events waiting for one webhook endpoint (hooks/webhooks), its own slot. */
+  webhookQueue: (endpoint: string): string => `webhooks:${endpoint}`,
+  /** Key: set while a user is active (a frame from any of their connections within NOTIFY_IDLE_MS), in their slot (notify/). */
+  activity: (userId: string): string => `active:{${userId}}`,
+  /** Map: a user's direct messages and mentions waiting to be mailed (notify/), a field per room and message, in their slot. */
+  notifyItems: (userId: string): string => `notify-items:{${userId}}`,
+  /** Map: users whose mail is due (user → time), one of NOTIFY_BUCKETS maps by a hash of the user. */
+  notifyDue: (bucket: number): string => `notify-due:${bucket}`,
   /** Counter: invitations a user sent in the current hour. */
   invites: (userId: string): string => `invites:${userId}`,
   /**

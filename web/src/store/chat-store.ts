@@ -1,5 +1,5 @@
 import { computed, effect, type ReadonlySignal, type Signal } from '@preact/signals'
-import type { User } from '@webchat/shared'
+import type { EmailNotificationChoice, User } from '@webchat/shared'
 import type { AuthClient } from '@webchat/client'
 import type { RoomsStorage } from '../model/saved-rooms.js'
 import { createActiveRoom, type ActiveRoom } from './active-room.js'
@@ -13,7 +13,7 @@ import { feedRooms } from './rooms-feed.js'
 
 export interface ChatStoreOptions {
   user: User
-  auth: Pick<AuthClient, 'rename' | 'logout' | 'invitation'>
+  auth: Pick<AuthClient, 'rename' | 'logout' | 'invitation' | 'notifications' | 'setNotifications'>
   /** The rooms kept for this user in this browser. */
   saved: RoomsStorage
   /** The room the address names: opened first, and kept. */
@@ -31,6 +31,10 @@ type ReadOnly<T> = { readonly [K in keyof T]: T[K] extends Signal<infer V> ? Rea
 export type ChatStore = ReadOnly<ChatState> & { readonly view: ActiveRoom } & ChatActions & RoomActions & MessageActions & {
   /** Logs out on the server (the session ends here whatever it answers), then closes. */
   logout (): Promise<void>
+  /** Which mails I get while away (kept by the auth service). */
+  mailChoice (): Promise<EmailNotificationChoice>
+  /** Resolves with what went wrong, if anything. */
+  saveMailChoice (choice: EmailNotificationChoice): Promise<string | undefined>
   /** Closes the connection and stops remembering rooms. */
   dispose (): void
 }
@@ -73,6 +77,17 @@ export function createChatStore (options: ChatStoreOptions): ChatStore {
     ...actions,
     ...roomActions,
     ...createMessageActions(state, conn),
+    async mailChoice () {
+      return (await options.auth.notifications()).email
+    },
+    async saveMailChoice (choice) {
+      try {
+        await options.auth.setNotifications({ email: choice })
+        return undefined
+      } catch {
+        return 'Could not save: try again.'
+      }
+    },
     async logout () {
       try { await options.auth.logout() } catch { /* the session is ended here either way */ }
       dispose()

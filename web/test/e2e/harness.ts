@@ -88,7 +88,7 @@ export interface Harness {
 }
 
 /** Builds the app, starts the services and a browser with Ana's, Ben's and a phone's pages; or fails saying chromium is missing. */
-export async function startHarness (t: Test, options: { authEnv?: Record<string, string> } = {}): Promise<Harness | undefined> {
+export async function startHarness (t: Test, options: { authEnv?: Record<string, string>, chatEnv?: Record<string, string> } = {}): Promise<Harness | undefined> {
   const executablePath = chromiumPath()
   if (executablePath === undefined) {
     t.fail(CHROMIUM_MISSING)
@@ -99,7 +99,7 @@ export async function startHarness (t: Test, options: { authEnv?: Record<string,
   t.teardown(() => { rmSync(webRoot, { recursive: true, force: true }) })
   await build({ root: webDir, configFile: join(webDir, 'vite.config.ts'), logLevel: 'silent', build: { outDir: webRoot, emptyOutDir: true, sourcemap: false } })
 
-  const stack = await startStack(t, { auths: 2, chats: 2, webRoot, chatEnv: { CHAT_SERVICE_KEYS: SERVICE_KEY }, ...(options.authEnv === undefined ? {} : { authEnv: options.authEnv }) })
+  const stack = await startStack(t, { auths: 2, chats: 2, webRoot, chatEnv: { CHAT_SERVICE_KEYS: SERVICE_KEY, ...options.chatEnv }, ...(options.authEnv === undefined ? {} : { authEnv: options.authEnv }) })
   const browser = await chromium.launch({
     executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']

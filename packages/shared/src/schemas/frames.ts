@@ -219,6 +219,8 @@ export const MemberFrame = Type.Object({
   event: RosterEvent,
   user: Member,
   role: Type.Optional(Role),
+  /** A `role` event's role before it. */
+  previous: Type.Optional(Role),
   mutedUntil: Type.Optional(Type.Union([IsoTime, Type.Literal('forever')])),
   /** Who did it: a user id, or `backend`. */
   by: Type.String()

@@ -1,6 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Engine } from '@webchat/engine'
 import type { Allowances } from '../allowances.js'
+import type { BeforeSend } from '../hooks/before-send.js'
+import type { Activity } from '../notify/activity.js'
+import type { Notifier } from '../notify/notifier.js'
 import type { Config } from '../config.js'
 import type { Messages } from '../delivery/messages.js'
 import type { Changes } from '../lifecycle/changes.js'
@@ -32,5 +35,8 @@ export interface ChatDeps {
   allowances: Allowances
   membership: Membership
   inbox: Inbox
+  beforeSend: BeforeSend | undefined
+  activity: Activity
+  notifier: Notifier | undefined
   log: FastifyBaseLogger
 }

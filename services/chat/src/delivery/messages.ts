@@ -5,7 +5,8 @@ import { isChangeEntry } from '../lifecycle/entries.js'
 import type { Reader } from '../lifecycle/reader.js'
 import { READ_MARKER_TTL_MS } from '../inbox/marker.js'
 import { names } from '../names.js'
-import { encodeBody, framePublish, type MessageBody } from './message-frame.js'
+import type { Webhooks } from '../hooks/webhooks/emitter.js'
+import { encodeBody, framePublish, type MessageBody, toChatMessage } from './message-frame.js'
 
 export interface Snapshot {
   epoch: string
@@ -53,7 +54,7 @@ export interface Messages {
 
 const bytesOf = (entries: LogEntry[]): number => entries.reduce((sum, entry) => sum + Buffer.byteLength(entry.data), 0)
 
-export function createMessages ({ engine, config, reader }: { engine: Engine, config: Config, reader: Reader }): Messages {
+export function createMessages ({ engine, config, reader, webhooks }: { engine: Engine, config: Config, reader: Reader, webhooks: Webhooks }): Messages {
   const deadline = <T>(promise: Promise<T>): Promise<T> => engineDeadline(promise, config.engineTimeoutMs)
   const appendOf = (room: string, user: Member, text: string, clientMsgId?: string, extras: MessageExtras = {}): { data: string, options: AppendOptions } => {
     const { mentions, mentionsRoom, replyTo } = extras
@@ -101,6 +102,11 @@ export function createMessages ({ engine, config, reader }: { engine: Engine, co
     async append (room, user, text, clientMsgId, extras) {
       const { data, options } = appendOf(room, user, text, clientMsgId, extras)
       const { id, duplicate, epoch, seq } = await deadline(engine.logs.append(names.roomLog(room), data, options))
+      if (!duplicate) {
+        // The message as stored, its number where the engine put it; a retried send is not told twice.
+        const message = toChatMessage(id, data.replace('\u0000', String(seq)))
+        if (message !== null) await webhooks.emit('message.created', { message })
+      }
       return seq === undefined ? { id, duplicate, epoch } : { id, duplicate, epoch, seq }
     },
 

@@ -1,6 +1,7 @@
 import { type AppendResult, type Engine, engineDeadline } from '@webchat/engine'
 import { isReaction, LIMITS, type Member, react } from '@webchat/shared'
 import type { Config } from '../config.js'
+import type { Webhooks } from '../hooks/webhooks/emitter.js'
 import { errors } from '../errors.js'
 import type { Membership } from '../membership/service.js'
 import { names } from '../names.js'
@@ -30,7 +31,7 @@ const backoff = async (attempt: number): Promise<void> => await new Promise((res
 /** A guard no field ever holds: the append only reports an idempotent repeat, storing nothing. */
 const NEVER = '\u0000'
 
-export function createChanges ({ engine, config, reader, membership }: { engine: Engine, config: Config, reader: Reader, membership: Membership }): Changes {
+export function createChanges ({ engine, config, reader, membership, webhooks }: { engine: Engine, config: Config, reader: Reader, membership: Membership, webhooks: Webhooks }): Changes {
   const deadline = <T>(promise: Promise<T>): Promise<T> => engineDeadline(promise, config.engineTimeoutMs)
   const editWindowMs = config.editWindowMinutes * 60_000
 
@@ -46,7 +47,8 @@ export function createChanges ({ engine, config, reader, membership }: { engine:
     return probe !== null && probe !== 'conflict' ? probe : null
   }
 
-  const apply = async (room: string, user: Member, target: string, clientMsgId: string, decide: (found: Found) => Plan | typeof NOTHING | Promise<Plan>): Promise<string> => {
+  /** `stored` runs once the change is in the log, not for a retry of one that was (the host product hears of it once). */
+  const apply = async (room: string, user: Member, target: string, clientMsgId: string, decide: (found: Found) => Plan | typeof NOTHING | Promise<Plan>, stored?: (plan: Plan) => Promise<void>): Promise<string> => {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       if (attempt > 0) await backoff(attempt)
       let plan: Plan | typeof NOTHING
@@ -68,7 +70,9 @@ export function createChanges ({ engine, config, reader, membership }: { engine:
       const guard = { map: names.roomStates(room), field: target, expect: found.raw, value: stateText(plan.next), remove: plan.remove }
       const result = await deadline(engine.logs.change(names.roomLog(room), encodeChange(body), options, guard))
       if (result === null) throw new errors.NotFound('no such message in this room')
-      if (result !== 'conflict') return result.id
+      if (result === 'conflict') continue
+      if (!result.duplicate) await stored?.(plan)
+      return result.id
     }
     throw new errors.Conflict('the message kept changing: try again')
   }
@@ -82,6 +86,8 @@ export function createChanges ({ engine, config, reader, membership }: { engine:
         if (edits > LIMITS.editsPerMessage) throw new errors.RateLimited(`a message may be edited at most ${LIMITS.editsPerMessage} times`)
         const editedAt = Date.now()
         return { body: { kind: 'edit' }, next: { ...state, text, editedAt, edits }, result: { text, editedAt } }
+      }, async ({ result }) => {
+        await webhooks.emit('message.edited', { room, id, text, editedAt: result.editedAt ?? Date.now(), editedBy: { id: user.id, name: user.name } })
       })
     },
 
@@ -92,6 +98,8 @@ export function createChanges ({ engine, config, reader, membership }: { engine:
           if (role !== 'owner' && role !== 'moderator') throw new errors.Forbidden('only its author, a moderator or the owner may delete a message')
         }
         return { body: { kind: 'delete' }, next: { deleted: { by: user.id, ts: Date.now() } }, result: {}, remove: [message.id] }
+      }, async () => {
+        await webhooks.emit('message.deleted', { room, id, deletedBy: { id: user.id, name: user.name } })
       })
     },
 

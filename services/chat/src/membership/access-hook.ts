@@ -1,8 +1,6 @@
-import { createHmac, randomBytes } from 'node:crypto'
-import {
-  ACCESS_HOOK_ROLES, type AccessHookRequest, type AccessHookRole, formatSignature, type Member, SIGNATURE_HEADER,
-  signedText
-} from '@webchat/shared'
+import { randomBytes } from 'node:crypto'
+import { ACCESS_HOOK_ROLES, type AccessHookRequest, type AccessHookRole, type Member } from '@webchat/shared'
+import { signedPost } from '../hooks/http.js'
 
 /** Who a member admitted by the hook was added by (their roster entry's addedBy). */
 export const ACCESS_HOOK = 'access-hook'
@@ -39,7 +37,6 @@ export interface AccessHook {
 }
 
 type Answer = { role: AccessHookRole | null }
-interface Reply { answer?: Answer, status?: number, reason?: string }
 
 /** The role a 200 body grants, null for a no, undefined when it is not an answer (fails closed). */
 export function parseAnswer (text: string): AccessHookRole | null | undefined {
@@ -56,33 +53,8 @@ export function parseAnswer (text: string): AccessHookRole | null | undefined {
   return allow === true ? (role as AccessHookRole | undefined) ?? 'member' : undefined
 }
 
-/**
- * The most of a 200 body read: an answer is a few dozen bytes. Read whole, a hook sending more
- * (a bug, a proxy's error page, a gzip bomb: fetch inflates) would cost chat memory per join and,
- * past V8's string limit, block the event loop beyond the timeout.
- */
+/** The most of a 200 body read: an answer is a few dozen bytes (hooks/http.ts says why there is a cap). */
 export const MAX_ANSWER_BYTES = 16 * 1024
-
-/** The body as text, or undefined (and the rest of the stream cancelled) once it passes `max` bytes. */
-async function readAtMost (body: ReadableStream<Uint8Array> | null, max: number): Promise<string | undefined> {
-  if (body === null) return ''
-  const reader = body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) return Buffer.concat(chunks).toString('utf8')
-    size += value.byteLength
-    if (size > max) {
-      await reader.cancel().catch(() => {})
-      return undefined
-    }
-    chunks.push(value)
-  }
-}
-
-export const signAccessRequest = (secret: string, body: string, unixSeconds: number): string =>
-  formatSignature(unixSeconds, createHmac('sha256', secret).update(signedText(unixSeconds, body)).digest('hex'))
 
 export function createAccessHook (options: AccessHookOptions): AccessHook {
   const { url, secret, timeoutMs, maxEntries } = options
@@ -101,41 +73,22 @@ export function createAccessHook (options: AccessHookOptions): AccessHook {
     while (kept.size > maxEntries) kept.delete(kept.keys().next().value!)
   }
 
-  /** One signed POST: the answer, or why there is none (a status other than 200, a body that is no answer). */
-  const call = async (room: string, user: Member, signal: AbortSignal): Promise<Reply> => {
-    const request: AccessHookRequest = { id: randomBytes(16).toString('base64url'), room, user: { id: user.id, name: user.name } }
-    const body = JSON.stringify(request)
-    const headers = { 'content-type': 'application/json', [SIGNATURE_HEADER]: signAccessRequest(secret, body, Math.floor(now() / 1000)) }
-    // A redirect is no answer: following one would send the signed request somewhere else.
-    const response = await fetch(url, { method: 'POST', headers, body, signal, redirect: 'manual' })
-    if (response.status !== 200) {
-      await response.body?.cancel().catch(() => {})
-      return { status: response.status, reason: 'status' }
-    }
-    const text = await readAtMost(response.body, MAX_ANSWER_BYTES)
-    if (text === undefined) return { status: 200, reason: 'size' }
-    const role = parseAnswer(text)
-    return role === undefined ? { status: 200, reason: 'body' } : { status: 200, answer: { role } }
-  }
-
-  /** `call` within timeoutMs, whatever the fetch does with the abort signal. */
+  /** One signed POST within timeoutMs: the answer, or none (a timeout, a status other than 200, a body that is no answer). */
   const request = async (room: string, user: Member): Promise<Answer | undefined> => {
-    const started = performance.now()
-    const controller = new AbortController()
-    let timer: NodeJS.Timeout | undefined
-    const late = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => { controller.abort(); resolve('timeout') }, timeoutMs) })
-    const done = await Promise.race([
-      call(room, user, controller.signal).catch((err: unknown): Reply => ({ reason: errorName(err) })),
-      late
-    ]).finally(() => clearTimeout(timer))
-    const ms = Math.round(performance.now() - started)
-    if (done === 'timeout') {
-      observe({ outcome: 'timeout', ms, room, userId: user.id })
+    const body: AccessHookRequest = { id: randomBytes(16).toString('base64url'), room, user: { id: user.id, name: user.name } }
+    const result = await signedPost({ url, secret, body: JSON.stringify(body), timeoutMs, maxBytes: MAX_ANSWER_BYTES, fetch, now })
+    const call = { ms: result.ms, room, userId: user.id, ...(result.status === undefined ? {} : { status: result.status }) }
+    if (result.reason === 'timeout') {
+      observe({ outcome: 'timeout', ms: result.ms, room, userId: user.id })
       return undefined
     }
-    const outcome: HookOutcome = done.answer === undefined ? 'error' : done.answer.role === null ? 'deny' : 'allow'
-    observe({ outcome, ms, room, userId: user.id, ...(done.status === undefined ? {} : { status: done.status }), ...(done.reason === undefined ? {} : { reason: done.reason }) })
-    return done.answer
+    const role = result.status === 200 && result.text !== undefined ? parseAnswer(result.text) : undefined
+    if (role === undefined) {
+      observe({ ...call, outcome: 'error', reason: result.reason ?? (result.status === 200 ? 'body' : 'status') })
+      return undefined
+    }
+    observe({ ...call, outcome: role === null ? 'deny' : 'allow' })
+    return { role }
   }
 
   return {
@@ -166,10 +119,4 @@ export function createAccessHook (options: AccessHookOptions): AccessHook {
       asking.delete(k)
     }
   }
-}
-
-/** What failed, for the log: a network error's code, never the URL or the request. */
-function errorName (err: unknown): string {
-  const cause = (err as { cause?: { code?: unknown } }).cause
-  return typeof cause?.code === 'string' ? cause.code : err instanceof Error ? err.name : 'error'
 }

@@ -1,4 +1,4 @@
-import type { Member, RoomListEntry, ServerFrameOf } from '@webchat/shared'
+import type { Member, Room, RoomListEntry, RosterEntry, ServerFrameOf } from '@webchat/shared'
 import type { Directory } from './directory.js'
 import type { Notice } from './notices.js'
 
@@ -6,8 +6,11 @@ export type MemberFrame = ServerFrameOf<'member'>
 
 /** How membership changes are told: the room's channel, and each user's instances. */
 export interface Announcer {
-  room (frame: MemberFrame | ServerFrameOf<'room_updated'>): Promise<void>
+  /** `membership: false`: the frame tells of no membership (a ban of someone who was never in the room). */
+  room (frame: MemberFrame | ServerFrameOf<'room_updated'>, options?: { membership?: boolean }): Promise<void>
   user (userId: string, notice: Notice): Promise<void>
+  /** A room was made, with the first members no `added` frame tells of (its maker, a direct room's two people, a backend's list). */
+  created (room: Room, members: RosterEntry[]): Promise<void>
 }
 
 export const memberFrame = (room: string, event: MemberFrame['event'], user: Member, by: string, extra: Partial<MemberFrame> = {}): MemberFrame =>
@@ -24,7 +27,7 @@ export async function announceChange (announce: Announcer, frame: MemberFrame, e
  * must not learn of it.
  */
 export async function announceRemoval (directory: Directory, announce: Announcer, frame: MemberFrame, wasMember: boolean): Promise<void> {
-  if (!wasMember) return await announce.room(frame)
+  if (!wasMember) return await announce.room(frame, { membership: false })
   const userId = frame.user.id
   await directory.unindex(userId, frame.room)
   await Promise.all([announce.room(frame), announce.user(userId, { kind: 'removed', room: frame.room, reason: frame.event === 'banned' ? 'banned' : 'removed' })])

@@ -90,7 +90,7 @@ export function createRoomAdmin ({ directory, announce, now = Date.now }: { dire
             ? { role, name: user.name ?? '', addedAt: iso(), addedBy: BACKEND }
             : { ...existing, role, name: user.name ?? existing.name, rev: (existing.rev ?? 0) + 1 }
           const unchanged = existing !== null && existing.role === role && existing.name === next.name
-          if (unchanged) return { result: { room, next: existing, added: false, roleChanged: false, previous: null } }
+          if (unchanged) return { result: { room, next: existing, added: false, roleChanged: false, was: existing.role, previous: null } }
           const set: Record<string, string> = { [FIELD.member(user.id)]: json(next) }
           if (vacant === true) set[FIELD.meta] = json(room)
           let previous: MemberRecord | null = null
@@ -102,7 +102,7 @@ export function createRoomAdmin ({ directory, announce, now = Date.now }: { dire
             set[FIELD.member(previousOwner)] = json(previous)
           }
           const count = existing === null ? { count: { field: FIELD.count, by: 1 } } : {}
-          return { change: { set, ...count }, result: { room, next, added: existing === null, roleChanged: existing?.role !== role, previous: previous === null ? null : { id: previousOwner!, record: previous } } }
+          return { change: { set, ...count }, result: { room, next, added: existing === null, roleChanged: existing?.role !== role, was: existing?.role ?? null, previous: previous === null ? null : { id: previousOwner!, record: previous } } }
         })
       } catch (err) {
         if (!(err instanceof OwnerMoved)) throw err
@@ -124,6 +124,7 @@ export function createRoomAdmin ({ directory, announce, now = Date.now }: { dire
       })
       const peerName = (userId: string): string | undefined => room.kind === 'direct' ? members.find((m) => m.id !== userId)?.record.name : undefined
       await Promise.all(members.map(async (m) => { await told(id, room, m.id, m.record, peerName(m.id)) }))
+      await announce.created(toRoom(id, room), members.map((m) => toRosterEntry(m.id, m.record, now())))
       return { room: toRoom(id, room), members: members.map((m) => toRosterEntry(m.id, m.record, now())) }
     },
 
@@ -160,14 +161,14 @@ export function createRoomAdmin ({ directory, announce, now = Date.now }: { dire
       if (before.room === null) throw notFound()
       // A member already is in their list: only a newcomer's is written (and undone on failure).
       const written = await indexedWhile(directory, id, before.room.kind, before.member === null ? [user.id] : [], async () => await writeMember(id, user, role))
-      const { room, next, added, roleChanged, previous } = written
+      const { room, next, added, roleChanged, previous, was } = written
       const member = { id: user.id, name: next.name }
       if (added || roleChanged) {
-        const frame = memberFrame(id, added ? 'added' : 'role', member, BACKEND, { role })
+        const frame = memberFrame(id, added ? 'added' : 'role', member, BACKEND, was === null ? { role } : { role, previous: was })
         await announceChange(announce, frame, entryOf(id, room, next, user.id), revOf(room, next))
       }
       if (previous !== null) {
-        const frame = memberFrame(id, 'role', { id: previous.id, name: previous.record.name }, BACKEND, { role: 'moderator' })
+        const frame = memberFrame(id, 'role', { id: previous.id, name: previous.record.name }, BACKEND, { role: 'moderator', previous: 'owner' })
         await announceChange(announce, frame, entryOf(id, room, previous.record, previous.id), revOf(room, previous.record))
       }
       return { entry: toRosterEntry(user.id, next, now()), added }

@@ -3,7 +3,7 @@ import { errors } from '../errors.js'
 import { type Announcer, announceChange, indexedWhile, memberFrame } from './announce.js'
 import type { Directory, Plan, Read } from './directory.js'
 import type { Quotas } from './quotas.js'
-import { FIELD, json, type MemberRecord, parseMember, parseRoom, revOf, type RoomRecord } from './records.js'
+import { FIELD, json, type MemberRecord, parseMember, parseRoom, revOf, type RoomRecord, toRoom } from './records.js'
 import { notFound, type Views } from './views.js'
 
 /**
@@ -31,7 +31,8 @@ export interface PublicRooms {
   read (room: string, userId: string): Promise<void>
 }
 
-interface Joined { room: RoomRecord, record: MemberRecord, added: boolean }
+/** `made`: the join made the room. */
+interface Joined { room: RoomRecord, record: MemberRecord, added: boolean, made?: boolean }
 
 const banned = (): Error => new errors.Banned('you are banned from this room')
 
@@ -52,7 +53,8 @@ export function createPublicRooms ({ directory, quotas, announce, views, openRoo
     if (room === null) {
       if (!openRooms) throw notFound()
       const made: RoomRecord = { kind: 'public', title: id, topic: '', createdAt: at, createdBy: user.id, archived: false }
-      return added(made, record('owner'), { [FIELD.meta]: json(made) })
+      const plan = added(made, record('owner'), { [FIELD.meta]: json(made) })
+      return { ...plan, result: { ...plan.result, made: true } }
     }
     if (room.kind !== 'public') throw notFound()
     const existing = parseMember(read[FIELD.member(user.id)])
@@ -78,6 +80,7 @@ export function createPublicRooms ({ directory, quotas, announce, views, openRoo
     })
     const entry = views.entryOf(id, joined.room, joined.record, user.id)
     const rev = revOf(joined.room, joined.record)
+    if (joined.made === true) await announce.created(toRoom(id, joined.room), [])
     if (joined.added) await announceChange(announce, memberFrame(id, 'added', { id: user.id, name: user.name }, user.id, { role: joined.record.role }), entry, rev)
     return { entry, rev }
   }

@@ -3,7 +3,7 @@ import { errors } from '../errors.js'
 import { ACCESS_HOOK, type AccessHook } from './access-hook.js'
 import { type Announcer, announceChange, announceRemoval, type MemberFrame, indexedWhile, memberFrame } from './announce.js'
 import type { Directory, Read } from './directory.js'
-import { FIELD, json, type MemberRecord, parseBan, parseMember, parseRoom, removal, revOf, type RoomRecord, toRoom } from './records.js'
+import { FIELD, json, type MemberRecord, parseBan, parseMember, parseRoom, removal, revOf, type RoomRecord, toRoom, toRosterEntry } from './records.js'
 import { createPublicRooms } from './public-rooms.js'
 import type { Quotas } from './quotas.js'
 import { directRoomId, privateRoomId } from './room-ids.js'
@@ -98,6 +98,7 @@ export function createMembership ({ directory, quotas, announce, access, openRoo
         if (read[FIELD.meta] !== null) throw new errors.Unavailable('room id taken: retry')
         return { change: { set: { [FIELD.meta]: json(room), [FIELD.member(owner.id)]: json(record) }, count: { field: FIELD.count, by: 1 } }, result: null }
       })
+      await announce.created(toRoom(id, room), [toRosterEntry(owner.id, record, now())])
       const entry = entryOf(id, room, record, owner.id)
       await announce.user(owner.id, { kind: 'entry', entry, rev: 0 })
       return entry
@@ -132,6 +133,8 @@ export function createMembership ({ directory, quotas, announce, access, openRoo
       const entry = entryOf(id, made.room, made.mine, self.id, made.peerName)
       if (made.fresh) {
         if (!fresh) await directory.index(peer.id, id, 'direct')
+        const firsts: Array<[string, MemberRecord]> = [[self.id, made.mine], [peer.id, { ...made.mine, name: made.peerName }]]
+        await announce.created(toRoom(id, made.room), firsts.map(([userId, record]) => toRosterEntry(userId, record, now())))
         await announce.user(peer.id, { kind: 'entry', entry: entryOf(id, made.room, { ...made.mine, name: '' }, peer.id, self.name), rev: 0 })
       }
       await announce.user(self.id, { kind: 'entry', entry, rev: revOf(made.room, made.mine) })
@@ -197,12 +200,12 @@ export function createMembership ({ directory, quotas, announce, access, openRoo
         // A room never has no owner: handing over makes the old owner a moderator in the same step.
         const previous: MemberRecord | null = action === 'hand_over' ? { ...me, role: 'moderator', rev: (me.rev ?? 0) + 1 } : null
         if (previous !== null) set[FIELD.member(actor.id)] = json(previous)
-        return { change: { set }, result: { room, next, previous } }
+        return { change: { set }, result: { room, next, previous, was: target.role } }
       })
       if (result === null) return
-      await changed(id, result.room, targetId, result.next, memberFrame(id, 'role', { id: targetId, name: result.next.name }, actor.id, { role }))
+      await changed(id, result.room, targetId, result.next, memberFrame(id, 'role', { id: targetId, name: result.next.name }, actor.id, { role, previous: result.was }))
       if (result.previous !== null) {
-        await changed(id, result.room, actor.id, result.previous, memberFrame(id, 'role', { id: actor.id, name: result.previous.name }, actor.id, { role: 'moderator' }))
+        await changed(id, result.room, actor.id, result.previous, memberFrame(id, 'role', { id: actor.id, name: result.previous.name }, actor.id, { role: 'moderator', previous: 'owner' }))
       }
     },
 

@@ -8,6 +8,7 @@ import { createRooms } from '../../src/delivery/rooms.js'
 import { frameText } from '../../src/delivery/ws-frame.js'
 import { createMessages } from '../../src/delivery/messages.js'
 import { createChanges } from '../../src/lifecycle/changes.js'
+import { NO_WEBHOOKS } from '../../src/hooks/webhooks/emitter.js'
 import { createReader } from '../../src/lifecycle/reader.js'
 import type { Membership } from '../../src/membership/service.js'
 import { createMetrics } from '../../src/metrics.js'
@@ -26,8 +27,8 @@ t.test('a catch-up relays the changes it finds in the log as change frames with 
   let publishing = true
   const lossy: Engine = { ...engine, logs: { ...engine.logs, change: async (log, data, options, guard) => await engine.logs.change(log, data, publishing ? options : { ...options, publish: undefined }, guard) } }
   const owner = { roles: async (_room: string, users: string[]) => users.map(() => 'owner') } as unknown as Membership
-  const changes = createChanges({ engine: lossy, config, reader, membership: owner })
-  const messages = createMessages({ engine, config, reader })
+  const changes = createChanges({ engine: lossy, config, reader, membership: owner, webhooks: NO_WEBHOOKS })
+  const messages = createMessages({ engine, config, reader, webhooks: NO_WEBHOOKS })
   const silent = { info () {}, warn () {}, error () {}, debug () {} } as unknown as FastifyBaseLogger
   const outbox = createOutbox((conn, frame) => conn.write(frame), frameText)
   const rooms = createRooms({ engine, config, metrics: createMetrics(new Registry()), outbox, log: silent, reader })

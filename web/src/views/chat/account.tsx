@@ -3,8 +3,8 @@ import type { ChatStore } from '../../store/chat-store.js'
 import { Avatar } from '../avatar.js'
 import { BidiText } from '../bidi-text.js'
 
-/** Who I am, with the buttons to rename myself and to log out. */
-export function Account ({ store, rename, logout }: { store: ChatStore, rename (): void, logout (): void }) {
+/** Who I am, with the buttons to rename myself, choose my email while away, and log out. */
+export function Account ({ store, rename, mail, logout }: { store: ChatStore, rename (): void, mail (): void, logout (): void }) {
   const me = store.me.value
   return (
     <div class='account'>
@@ -15,6 +15,7 @@ export function Account ({ store, rename, logout }: { store: ChatStore, rename (
       </div>
       <div class='account-actions'>
         <button class='btn btn-small btn-quiet' type='button' onClick={rename}>Rename</button>
+        <button class='btn btn-small btn-quiet' type='button' onClick={mail}>Email</button>
         <button class='btn btn-small btn-quiet' type='button' onClick={logout}>Log out</button>
       </div>
     </div>

@@ -6,6 +6,7 @@ import { Composer } from './composer.js'
 import { MembersPanel } from './members-panel.js'
 import { MessageLog } from './message-log.js'
 import { Notice } from './notice.js'
+import { MailDialog } from './mail-dialog.js'
 import { RenameDialog } from './rename-dialog.js'
 import { EditRoomDialog, EmailDialog, NewRoomDialog } from './room-dialogs.js'
 import { RoomHeader } from './room-header.js'
@@ -23,6 +24,7 @@ export function ChatScreen ({ store, signOut }: { store: ChatStore, signOut (): 
   const pane = useSignal<'chat' | 'rooms'>('chat')
   const membersOpen = useMembersPanel()
   const renaming = useSignal(false)
+  const mailing = useSignal(false)
   const creating = useSignal(false)
   const editing = useSignal(false)
   const inviting = useSignal(false)
@@ -49,7 +51,7 @@ export function ChatScreen ({ store, signOut }: { store: ChatStore, signOut (): 
     <div class='chat' data-view={pane} data-members={members} data-connection={connection}>
       <a class='skip-link' href='#composer-input' onClick={(e) => { e.preventDefault(); composer.current?.focus() }}>Skip to message box</a>
       <Sidebar
-        store={store} select={select} rename={() => { renaming.value = true }} logout={() => { void store.logout().then(signOut) }}
+        store={store} select={select} rename={() => { renaming.value = true }} mail={() => { mailing.value = true }} logout={() => { void store.logout().then(signOut) }}
         newRoom={() => { creating.value = true }} newDirect={() => { messaging.value = true }}
       />
       <main class='room' aria-labelledby='room-title'>
@@ -66,6 +68,7 @@ export function ChatScreen ({ store, signOut }: { store: ChatStore, signOut (): 
       <MembersPanel store={store} close={() => { membersOpen.value = false }} />
       <div class='sr-only' aria-live='polite' id='announcer'>{store.announcement}</div>
       <RenameDialog opened={renaming} me={store.me} save={store.rename} />
+      <MailDialog opened={mailing} load={store.mailChoice} save={store.saveMailChoice} />
       <NewRoomDialog opened={creating} create={store.createRoom} />
       <EditRoomDialog opened={editing} info={store.view.info} save={store.editRoom} />
       <EmailDialog

@@ -10,13 +10,14 @@ interface Props {
   store: ChatStore
   select (room: string): void
   rename (): void
+  mail (): void
   logout (): void
   newRoom (): void
   newDirect (): void
 }
 
 /** My rooms in two groups (rooms, direct messages), the buttons to start one, the join form, and my account. */
-export function Sidebar ({ store, select, rename, logout, newRoom, newDirect }: Props) {
+export function Sidebar ({ store, select, rename, mail, logout, newRoom, newDirect }: Props) {
   const groups = groupRooms([...store.rooms.value.values()].map((r) => ({ name: r.name, info: r.info, unread: r.unread, mentions: r.mentions, last: r.inbox?.last })))
   const active = store.active.value
   return (
@@ -37,7 +38,7 @@ export function Sidebar ({ store, select, rename, logout, newRoom, newDirect }: 
           : <RoomList rooms={groups.direct} active={active} labelledBy='direct-group' select={select} />}
         <JoinForm join={store.join} />
       </nav>
-      <Account store={store} rename={rename} logout={logout} />
+      <Account store={store} rename={rename} mail={mail} logout={logout} />
     </aside>
   )
 }

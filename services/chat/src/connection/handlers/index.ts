@@ -17,5 +17,7 @@ type Handler<T extends ClientFrameType> = (deps: ChatDeps, conn: Connection, fra
 export const handlers: { readonly [T in ClientFrameType]: Handler<T> } = { join, leave, send, edit, delete: remove, react, typing, read, history, refresh, ...roomHandlers }
 
 export async function handle (deps: ChatDeps, conn: Connection, frame: ClientFrame): Promise<void> {
+  // Any frame is a sign of someone at the keyboard (notify/: only people away are mailed).
+  deps.activity.touch(conn.user.id)
   await (handlers[frame.type] as Handler<typeof frame.type>)(deps, conn, frame)
 }

@@ -1,7 +1,7 @@
 import type { ClientFrameOf } from '@webchat/shared'
 import type { Connection } from '../connection.js'
 import type { ChatDeps } from '../deps.js'
-import { mayWrite } from './send.js'
+import { mayWrite, screened } from './send.js'
 
 // Changes to messages, acknowledged like sends with the id the change got in the room's log;
 // refusals (forbidden, edit_window_passed, not_found, invalid_reaction, too_many_reactions) are
@@ -13,7 +13,9 @@ export async function edit (deps: ChatDeps, conn: Connection, { room, id, text, 
     return
   }
   if (!mayWrite(deps, conn, room, clientMsgId)) return
-  conn.sendFrame({ type: 'ack', clientMsgId, id: await deps.changes.edit(room, conn.user, id, text, clientMsgId) })
+  const stored = await screened(deps, conn, { kind: 'edit', room, text, messageId: id }, clientMsgId)
+  if (stored === null) return
+  conn.sendFrame({ type: 'ack', clientMsgId, id: await deps.changes.edit(room, conn.user, id, stored, clientMsgId) })
 }
 
 /** A muted member may still take back what they wrote; an archived room is read-only. */

@@ -1,4 +1,4 @@
-import type { ClientFrameOf } from '@webchat/shared'
+import type { BeforeSendRequest, ClientFrameOf } from '@webchat/shared'
 import { checkExtras } from '../../lifecycle/extras.js'
 import { sendRefusal } from '../../membership/access.js'
 import type { Connection } from '../connection.js'
@@ -28,6 +28,20 @@ export function mayWrite (deps: ChatDeps, conn: Connection, room: string, client
   return true
 }
 
+/**
+ * The text to store, as the host product's before-send hook (BEFORE_SEND_URL) has it, or null once
+ * the sender has been told it was rejected. Without the hook, the text as sent.
+ */
+export async function screened (deps: ChatDeps, conn: Connection, request: Omit<BeforeSendRequest, 'id' | 'user'>, clientMsgId: string): Promise<string | null> {
+  if (deps.beforeSend === undefined) return request.text
+  const verdict = await deps.beforeSend.check({ ...request, user: { id: conn.user.id, name: conn.user.name } })
+  if (verdict.action === 'allow') return request.text
+  if (verdict.action === 'rewrite') return verdict.text
+  deps.metrics.refused.labels('rejected').inc()
+  conn.error('rejected', verdict.reason, clientMsgId)
+  return null
+}
+
 export async function send (deps: ChatDeps, conn: Connection, frame: ClientFrameOf<'send'>): Promise<void> {
   const { room, text, clientMsgId } = frame
   if (text.trim() === '') {
@@ -38,9 +52,15 @@ export async function send (deps: ChatDeps, conn: Connection, frame: ClientFrame
   // The sender's read marker moves to their message in the append itself (their own messages never
   // count as unread); each mentioned user's count gains it after: O(1) per mention, never per member.
   const extras = { ...await checkExtras(deps, conn.user, frame), readsUpTo: true }
-  const { id, duplicate, seq, epoch } = await deps.messages.append(room, conn.user, text, clientMsgId, extras)
+  const stored = await screened(deps, conn, { kind: 'message', room, text, ...(frame.replyTo === undefined ? {} : { replyTo: frame.replyTo }), ...(extras.mentions === undefined ? {} : { mentions: extras.mentions }) }, clientMsgId)
+  if (stored === null) return
+  const { id, duplicate, seq, epoch } = await deps.messages.append(room, conn.user, stored, clientMsgId, extras)
   if (!duplicate && seq !== undefined && (extras.mentions !== undefined || extras.mentionsRoom === true)) {
     await deps.inbox.recordMentions(room, { user: conn.user, seq, mentions: extras.mentions, mentionsRoom: extras.mentionsRoom }, epoch)
   }
   conn.sendFrame({ type: 'ack', clientMsgId, id })
+  if (!duplicate && seq !== undefined && deps.notifier !== undefined) {
+    await deps.notifier.stored({ room, id, seq, epoch, from: conn.user, text: stored, ts: Date.now(), mentions: extras.mentions })
+      .catch((err: unknown) => { deps.log.warn({ err, room }, 'message not listed for mail') })
+  }
 }

@@ -5,6 +5,7 @@ import { type AccessHook, createAccessHook } from '../../membership/access-hook.
 import type { Announcer } from '../../membership/announce.js'
 import { createRoomAdmin, type RoomAdmin } from '../../membership/backend.js'
 import { createDirectory } from '../../membership/directory.js'
+import { memberEvent } from '../../hooks/webhooks/member-events.js'
 import { encodeNotice } from '../../membership/notices.js'
 import { createQuotas } from '../../membership/quotas.js'
 import { createMembership, type Membership } from '../../membership/service.js'
@@ -19,8 +20,16 @@ export default fp(async (fastify) => {
   const { engine, chatConfig: config } = fastify
   const directory = createDirectory({ engine, config })
   const access = accessHook(fastify)
+  const { webhooks } = fastify
   const announce: Announcer = {
-    room: async (frame) => { await fastify.rooms.publish(frame) },
+    room: async (frame, options) => {
+      await fastify.rooms.publish(frame)
+      if (frame.type === 'member' && options?.membership !== false) await memberEvent(webhooks, frame, new Date().toISOString())
+    },
+    created: async (room, members) => {
+      await webhooks.emit('room.created', { room })
+      for (const member of members) await webhooks.emit('member.added', { room: room.id, member })
+    },
     user: async (userId, notice) => {
       // A removal (or leave) made here: a yes kept from before must not let them straight back in.
       if (notice.kind === 'removed') access?.forget(notice.room, userId)
@@ -31,7 +40,7 @@ export default fp(async (fastify) => {
   fastify.decorate('membership', createMembership({ directory, quotas: createQuotas({ engine, config }), announce, access, openRooms: config.openRooms }))
   // The same rooms, managed by backends: one directory and one way of announcing for both.
   fastify.decorate('roomAdmin', createRoomAdmin({ directory, announce }))
-}, { name: 'chat-membership', dependencies: ['chat-engine', 'chat-rooms', 'chat-metrics'] })
+}, { name: 'chat-membership', dependencies: ['chat-engine', 'chat-rooms', 'chat-metrics', 'chat-hooks'] })
 
 /** The join hook when ROOM_ACCESS_URL is set, its calls counted and logged (without the secret or the URL). */
 function accessHook (fastify: FastifyInstance): AccessHook | undefined {

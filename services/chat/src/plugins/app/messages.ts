@@ -10,5 +10,5 @@ declare module 'fastify' {
 export default fp(async (fastify) => {
   const reader = createReader({ engine: fastify.engine, config: fastify.chatConfig })
   fastify.decorate('reader', reader)
-  fastify.decorate('messages', createMessages({ engine: fastify.engine, config: fastify.chatConfig, reader }))
-}, { name: 'chat-messages', dependencies: ['chat-engine'] })
+  fastify.decorate('messages', createMessages({ engine: fastify.engine, config: fastify.chatConfig, reader, webhooks: fastify.webhooks }))
+}, { name: 'chat-messages', dependencies: ['chat-engine', 'chat-hooks'] })

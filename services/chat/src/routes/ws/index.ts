@@ -43,6 +43,9 @@ const wsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     allowances: fastify.allowances,
     membership: fastify.membership,
     inbox: fastify.inbox,
+    beforeSend: fastify.beforeSend,
+    activity: fastify.activity,
+    notifier: fastify.notifier,
     log: fastify.log
   }
   fastify.connections.onNotice((connections, notice) => {

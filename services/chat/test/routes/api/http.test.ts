@@ -124,8 +124,10 @@ for (const kind of ENGINES) {
       t.match(doc.openapi, /^3\./)
       t.same(Object.keys(doc.paths).sort(), [
         '/api/me/rooms', '/api/rooms', '/api/rooms/{room}', '/api/rooms/{room}/members/{user}', '/api/rooms/{room}/messages',
-        '/api/rooms/{room}/presence', '/api/users/{id}/events', '/api/users/{id}/rooms', '/healthz', '/readyz'
+        '/api/rooms/{room}/presence', '/api/users/{id}/events', '/api/users/{id}/rooms', '/api/webhooks', '/api/webhooks/{name}/dead',
+        '/api/webhooks/{name}/replay', '/healthz', '/readyz'
       ])
+      t.ok(doc.paths['/api/webhooks/{name}/replay']!.post, 'the webhook routes are documented')
       t.ok(doc.paths['/api/rooms/{room}/messages']!.post)
       t.ok(doc.paths['/api/rooms/{room}/members/{user}']!.put && doc.paths['/api/rooms/{room}/members/{user}']!.delete, 'the backends\' room routes are documented')
     })

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto'
+import type { FastifyBaseLogger } from 'fastify'
+import { type Engine, engineDeadline } from '@webchat/engine'
+import { hashBucket, type Member, NOTIFICATION_QUEUE, type NotificationItem, type NotificationJob, previewOf } from '@webchat/shared'
+import { parseMarker, readSeqOf } from '../inbox/marker.js'
+import type { Membership } from '../membership/service.js'
+import { names } from '../names.js'
+import type { Activity } from './activity.js'
+
+/**
+ * Mail for people who are away: a direct message or a mention waits NOTIFY_DELAY_MS in the
+ * recipient's list (what else arrives meanwhile joins it); then, if they are away, what they have
+ * not read on any device by then becomes one job on NOTIFICATION_QUEUE, which the auth service
+ * (it knows the address and the user's choice) turns into one mail.
+ *
+ * Which instance mails whom: a user's due time is a field of one of NOTIFY_BUCKETS maps; an
+ * instance takes it by deleting that field under a guard on its value, which only one can do.
+ */
+export interface Notifier {
+  /** A message was stored: list it for the people it should reach (its room's other person, those it mentions). */
+  stored: (message: StoredMessage) => Promise<void>
+  /** Looks for due mails now (the poller's step; tests call it). */
+  sweep: () => Promise<void>
+  close: () => void
+}
+
+export interface StoredMessage { room: string, id: string, seq: number, epoch: string, from: Member, text: string, ts: number, mentions?: string[] }
+
+/** A listed message: what the mail says, and what tells whether it was read since. */
+interface Waiting extends Omit<NotificationItem, 'roomTitle'> { seq: number, epoch: string }
+
+const NOTIFY_BUCKETS = 16
+/** Messages waiting per user: enough for a mail; past it the newest are dropped (the mail says there is more). */
+const MAX_WAITING = 50
+/** Items one mail lists; the rest are counted in `more`. */
+const MAX_LISTED = 20
+/** A queue of mails for the auth service: bounded like every queue, far beyond what it holds when auth runs. */
+const QUEUE_MAX = 100_000
+
+interface Deps {
+  engine: Engine
+  membership: Membership
+  activity: Activity
+  delayMs: number
+  pollMs: number
+  engineTimeoutMs: number
+  log: FastifyBaseLogger
+}
+
+export function createNotifier ({ engine, membership, activity, delayMs, pollMs, engineTimeoutMs, log }: Deps): Notifier {
+  const call = <T>(promise: Promise<T>): Promise<T> => engineDeadline(promise, engineTimeoutMs)
+  const dueMap = (userId: string): string => names.notifyDue(hashBucket(userId, NOTIFY_BUCKETS))
+
+  /** Sets the user's due time unless one is set: messages within the delay share the first one's mail. */
+  const schedule = async (userId: string, at: number): Promise<void> => {
+    await call(engine.maps.write(dueMap(userId), { set: { [userId]: String(at) }, expect: { [userId]: null } }))
+  }
+
+  const list = async (userId: string, item: Waiting): Promise<void> => {
+    const written = await call(engine.maps.write(names.notifyItems(userId), { set: { [`${item.room}/${item.messageId}`]: JSON.stringify(item) }, maxFields: MAX_WAITING }))
+    if (written === 'full') log.info({ userId }, 'mail list full: message not listed')
+    await schedule(userId, Date.now() + delayMs)
+  }
+
+  /** The room's name in a mail: its title, or for a direct room the person writing. */
+  const titleOf = async (room: string, userId: string, from: Member): Promise<string> => {
+    if (room.startsWith('d-')) return from.name
+    const entry = await membership.entry(room, userId).catch(() => null)
+    return entry?.room.title ?? room
+  }
+
+  /** The user's listed messages they have not read, oldest first, and the fields that held every listed one. */
+  const unread = async (userId: string): Promise<{ items: Waiting[], fields: string[] }> => {
+    const listed = await call(engine.maps.all(names.notifyItems(userId)))
+    const items = Object.values(listed).flatMap((raw) => {
+      try {
+        return [JSON.parse(raw) as Waiting]
+      } catch {
+        return []
+      }
+    })
+    const rooms = [...new Set(items.map((item) => item.room))]
+    const markers = await Promise.all(rooms.map(async (room) => parseMarker(await call(engine.kv.get(names.readMarker(room, userId))))))
+    const readUpTo = new Map(rooms.map((room, i) => [room, markers[i] ?? null]))
+    const left = items.filter((item) => item.seq > readSeqOf(readUpTo.get(item.room) ?? null, item.epoch))
+    return { items: left.sort((a, b) => a.ts - b.ts), fields: Object.keys(listed) }
+  }
+
+  /** The mail of one user whose due time this instance took. */
+  const mail = async (userId: string): Promise<void> => {
+    // Still active somewhere: they may read it yet. Looked at again once they could count as away.
+    if (!await activity.away(userId)) return await schedule(userId, Date.now() + Math.ceil(activity.idleMs / 2))
+    const { items, fields } = await unread(userId)
+    if (items.length > 0) {
+      const listed = items.slice(-MAX_LISTED)
+      const titled = await Promise.all(listed.map(async ({ seq: _seq, epoch: _epoch, ...item }) => ({ ...item, roomTitle: await titleOf(item.room, userId, item.from) })))
+      const job: NotificationJob = { id: randomUUID(), user: userId, items: titled, more: items.length - listed.length }
+      if (await call(engine.queues.push(NOTIFICATION_QUEUE, JSON.stringify(job), QUEUE_MAX)) === null) {
+        log.error({ userId }, 'notification mail queue full: mail dropped')
+      }
+    }
+    // Queued before the list is cleared: a crash in between mails these again, never loses them.
+    await call(engine.maps.write(names.notifyItems(userId), { delete: fields }))
+  }
+
+  const sweep = async (): Promise<void> => {
+    const now = Date.now()
+    for (let bucket = 0; bucket < NOTIFY_BUCKETS; bucket++) {
+      const map = names.notifyDue(bucket)
+      const due = Object.entries(await call(engine.maps.all(map))).filter(([, at]) => Number(at) <= now)
+      for (const [userId, at] of due) {
+        if (await call(engine.maps.write(map, { delete: [userId], expect: { [userId]: at } })) !== 'ok') continue
+        await mail(userId).catch(async (err: unknown) => {
+          log.warn({ err, userId }, 'notification mail not queued: tried again later')
+          await schedule(userId, Date.now() + pollMs * 4).catch(() => {})
+        })
+      }
+    }
+  }
+
+  let sweeping = false
+  const timer = setInterval(() => {
+    if (sweeping) return
+    sweeping = true
+    sweep().catch((err: unknown) => { log.warn({ err }, 'notification sweep failed') }).finally(() => { sweeping = false })
+  }, pollMs)
+  timer.unref()
+
+  return {
+    async stored ({ room, id, seq, epoch, from, text, ts, mentions }) {
+      const preview = previewOf(text)
+      const base = { room, messageId: id, seq, epoch, from: { id: from.id, name: from.name }, preview, ts }
+      const recipients = new Map<string, NotificationItem['kind']>()
+      for (const userId of mentions ?? []) if (userId !== from.id) recipients.set(userId, 'mention')
+      if (room.startsWith('d-')) {
+        const peer = (await membership.entry(room, from.id)).peer
+        if (peer !== undefined && peer.id !== from.id) recipients.set(peer.id, 'direct')
+      }
+      await Promise.all([...recipients].map(async ([userId, kind]) => { await list(userId, { ...base, kind }) }))
+    },
+    sweep,
+    close: () => { clearInterval(timer) }
+  }
+}
