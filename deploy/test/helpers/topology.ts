@@ -74,7 +74,7 @@ const movePublicPort = (value: string, composePort: number, port: number): strin
  * Debian's nginx in the foreground with the one template rendered for loopback. All stopped in
  * teardown; on failure the services' output and nginx's error log are printed.
  */
-export async function startTopology (t: Test, options: { chats?: number, authEnv?: Record<string, string>, redis?: 'single' | 'cluster' } = {}): Promise<Topology> {
+export async function startTopology (t: Test, options: { chats?: number, authEnv?: Record<string, string>, chatEnv?: Record<string, string>, redis?: 'single' | 'cluster' } = {}): Promise<Topology> {
   requireTool('nginx')
   const compose = composeConfig()
   for (const file of ['services/auth/dist/server.js', 'services/chat/dist/server.js']) {
@@ -132,7 +132,8 @@ export async function startTopology (t: Test, options: { chats?: number, authEnv
     REDIS_PREFIX: prefix,
     AUTH_URL: `http://127.0.0.1:${authPort}`,
     ALLOWED_ORIGINS: movePublicPort(composeChat.ALLOWED_ORIGINS ?? '', composePort, listen!),
-    TRUST_PROXY: moveProxy(composeChat.TRUST_PROXY ?? '', composeNginx)
+    TRUST_PROXY: moveProxy(composeChat.TRUST_PROXY ?? '', composeNginx),
+    ...options.chatEnv
   }
 
   const auth = spawnProc('auth', process.execPath, ['services/auth/dist/server.js'], { env: authEnv, cwd: repoPath() })
