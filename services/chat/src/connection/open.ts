@@ -40,7 +40,6 @@ export function openConnection (deps: ChatDeps, ws: WebSocket, socket: Writable 
 
   conn.ready = deps.connections.add(conn).then(() => {
     conn.sendFrame({ type: 'ready', user: { id: conn.user.id, name: conn.user.name }, connectionId: conn.id, editWindowMs: deps.config.editWindowMinutes * 60_000 })
-    deps.activity.touch(conn.user.id)
     // The user's rooms follow `ready` when they are read; frames do not wait for them. Their
     // counts then follow live while the socket is open (inbox/live.ts).
     deps.membership.list(conn.user.id).then(async (list) => await deps.inbox.list(conn.user.id, list)).then(

@@ -5,6 +5,7 @@ import { isChangeEntry } from '../lifecycle/entries.js'
 import type { Reader } from '../lifecycle/reader.js'
 import { READ_MARKER_TTL_MS } from '../inbox/marker.js'
 import { names } from '../names.js'
+import { derivedUuid } from '../derived-id.js'
 import type { Webhooks } from '../hooks/webhooks/emitter.js'
 import { encodeBody, framePublish, type MessageBody, toChatMessage } from './message-frame.js'
 
@@ -102,10 +103,11 @@ export function createMessages ({ engine, config, reader, webhooks }: { engine: 
     async append (room, user, text, clientMsgId, extras) {
       const { data, options } = appendOf(room, user, text, clientMsgId, extras)
       const { id, duplicate, epoch, seq } = await deadline(engine.logs.append(names.roomLog(room), data, options))
-      if (!duplicate) {
-        // The message as stored, its number where the engine put it; a retried send is not told twice.
-        const message = toChatMessage(id, data.replace('\u0000', String(seq)))
-        if (message !== null) await webhooks.emit('message.created', { message })
+      if (webhooks.wants('message.created')) {
+        // Told again on a retried send (the first may have been stored and never told: its answer
+        // lost, its instance gone), as it was stored and with the same event id.
+        const message = duplicate ? (await reader.find(room, id))?.message ?? null : toChatMessage(id, data.replace('\u0000', String(seq)))
+        if (message !== null) await webhooks.emit('message.created', { message }, derivedUuid(['message.created', room, id]))
       }
       return seq === undefined ? { id, duplicate, epoch } : { id, duplicate, epoch, seq }
     },

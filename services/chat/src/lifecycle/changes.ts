@@ -1,6 +1,7 @@
 import { type AppendResult, type Engine, engineDeadline } from '@webchat/engine'
 import { isReaction, LIMITS, type Member, react } from '@webchat/shared'
 import type { Config } from '../config.js'
+import { derivedUuid } from '../derived-id.js'
 import type { Webhooks } from '../hooks/webhooks/emitter.js'
 import { errors } from '../errors.js'
 import type { Membership } from '../membership/service.js'
@@ -48,7 +49,7 @@ export function createChanges ({ engine, config, reader, membership, webhooks }:
   }
 
   /** `stored` runs once the change is in the log, not for a retry of one that was (the host product hears of it once). */
-  const apply = async (room: string, user: Member, target: string, clientMsgId: string, decide: (found: Found) => Plan | typeof NOTHING | Promise<Plan>, stored?: (plan: Plan) => Promise<void>): Promise<string> => {
+  const apply = async (room: string, user: Member, target: string, clientMsgId: string, decide: (found: Found) => Plan | typeof NOTHING | Promise<Plan>, stored?: (plan: Plan, id: string) => Promise<void>): Promise<string> => {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       if (attempt > 0) await backoff(attempt)
       let plan: Plan | typeof NOTHING
@@ -71,7 +72,7 @@ export function createChanges ({ engine, config, reader, membership, webhooks }:
       const result = await deadline(engine.logs.change(names.roomLog(room), encodeChange(body), options, guard))
       if (result === null) throw new errors.NotFound('no such message in this room')
       if (result === 'conflict') continue
-      if (!result.duplicate) await stored?.(plan)
+      if (!result.duplicate) await stored?.(plan, result.id)
       return result.id
     }
     throw new errors.Conflict('the message kept changing: try again')
@@ -86,8 +87,8 @@ export function createChanges ({ engine, config, reader, membership, webhooks }:
         if (edits > LIMITS.editsPerMessage) throw new errors.RateLimited(`a message may be edited at most ${LIMITS.editsPerMessage} times`)
         const editedAt = Date.now()
         return { body: { kind: 'edit' }, next: { ...state, text, editedAt, edits }, result: { text, editedAt } }
-      }, async ({ result }) => {
-        await webhooks.emit('message.edited', { room, id, text, editedAt: result.editedAt ?? Date.now(), editedBy: { id: user.id, name: user.name } })
+      }, async ({ result }, change) => {
+        await webhooks.emit('message.edited', { room, id, text, editedAt: result.editedAt ?? Date.now(), editedBy: { id: user.id, name: user.name } }, derivedUuid(['message.edited', room, change]))
       })
     },
 
@@ -98,8 +99,8 @@ export function createChanges ({ engine, config, reader, membership, webhooks }:
           if (role !== 'owner' && role !== 'moderator') throw new errors.Forbidden('only its author, a moderator or the owner may delete a message')
         }
         return { body: { kind: 'delete' }, next: { deleted: { by: user.id, ts: Date.now() } }, result: {}, remove: [message.id] }
-      }, async () => {
-        await webhooks.emit('message.deleted', { room, id, deletedBy: { id: user.id, name: user.name } })
+      }, async (_plan, change) => {
+        await webhooks.emit('message.deleted', { room, id, deletedBy: { id: user.id, name: user.name } }, derivedUuid(['message.deleted', room, change]))
       })
     },
 

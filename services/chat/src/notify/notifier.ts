@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import { type Engine, engineDeadline } from '@webchat/engine'
 import { hashBucket, type Member, NOTIFICATION_QUEUE, type NotificationItem, type NotificationJob, previewOf } from '@webchat/shared'
 import { parseMarker, readSeqOf } from '../inbox/marker.js'
+import { derivedUuid } from '../derived-id.js'
+import type { Reader } from '../lifecycle/reader.js'
 import type { Membership } from '../membership/service.js'
 import { names } from '../names.js'
 import type { Activity } from './activity.js'
@@ -14,7 +15,10 @@ import type { Activity } from './activity.js'
  * (it knows the address and the user's choice) turns into one mail.
  *
  * Which instance mails whom: a user's due time is a field of one of NOTIFY_BUCKETS maps; an
- * instance takes it by deleting that field under a guard on its value, which only one can do.
+ * instance takes it by moving that time LEASE_MS on under a guard on its value, which only one can
+ * do, and deletes it once the job is queued: an instance that dies in between leaves the lease to
+ * run out, and another makes the mail. A job's id is made from its user and messages, so a mail
+ * made twice (an engine error after queueing) is recognisable as the same one (its Message-ID).
  */
 export interface Notifier {
   /** A message was stored: list it for the people it should reach (its room's other person, those it mentions). */
@@ -23,6 +27,9 @@ export interface Notifier {
   sweep: () => Promise<void>
   close: () => void
 }
+
+/** Whether a message can concern a mail at all (a direct room's, or one that mentions someone): the send path asks no more of others. */
+export const mayNotify = (room: string, mentions: string[] | undefined): boolean => room.startsWith('d-') || (mentions !== undefined && mentions.length > 0)
 
 export interface StoredMessage { room: string, id: string, seq: number, epoch: string, from: Member, text: string, ts: number, mentions?: string[] }
 
@@ -37,9 +44,13 @@ const MAX_LISTED = 20
 /** A queue of mails for the auth service: bounded like every queue, far beyond what it holds when auth runs. */
 const QUEUE_MAX = 100_000
 
+/** How long an instance holds a due user while it makes their mail. */
+const LEASE_MS = 60_000
+
 interface Deps {
   engine: Engine
   membership: Membership
+  reader: Reader
   activity: Activity
   delayMs: number
   pollMs: number
@@ -47,7 +58,7 @@ interface Deps {
   log: FastifyBaseLogger
 }
 
-export function createNotifier ({ engine, membership, activity, delayMs, pollMs, engineTimeoutMs, log }: Deps): Notifier {
+export function createNotifier ({ engine, membership, reader, activity, delayMs, pollMs, engineTimeoutMs, log }: Deps): Notifier {
   const call = <T>(promise: Promise<T>): Promise<T> => engineDeadline(promise, engineTimeoutMs)
   const dueMap = (userId: string): string => names.notifyDue(hashBucket(userId, NOTIFY_BUCKETS))
 
@@ -82,25 +93,39 @@ export function createNotifier ({ engine, membership, activity, delayMs, pollMs,
     const rooms = [...new Set(items.map((item) => item.room))]
     const markers = await Promise.all(rooms.map(async (room) => parseMarker(await call(engine.kv.get(names.readMarker(room, userId))))))
     const readUpTo = new Map(rooms.map((room, i) => [room, markers[i] ?? null]))
-    const left = items.filter((item) => item.seq > readSeqOf(readUpTo.get(item.room) ?? null, item.epoch))
-    return { items: left.sort((a, b) => a.ts - b.ts), fields: Object.keys(listed) }
+    const unreadItems = items.filter((item) => item.seq > readSeqOf(readUpTo.get(item.room) ?? null, item.epoch))
+    // As they are now: not for rooms the user has left since, nothing deleted, an edit's new text.
+    const roles = new Map(await Promise.all(rooms.map(async (room) => [room, (await membership.roles(room, [userId]).catch(() => [null]))[0] ?? null] as const)))
+    const current = await Promise.all(unreadItems.map(async (item) => {
+      if (roles.get(item.room) === null) return null
+      const found = await reader.find(item.room, item.messageId)
+      if (found === null || found.state.deleted !== undefined) return null
+      return { ...item, preview: previewOf(found.state.text ?? found.message.text) }
+    }))
+    return { items: current.filter((item): item is Waiting => item !== null).sort((a, b) => a.ts - b.ts), fields: Object.keys(listed) }
   }
 
-  /** The mail of one user whose due time this instance took. */
-  const mail = async (userId: string): Promise<void> => {
+  /** The mail of one user whose due time this instance holds (`lease` in `map`). */
+  const mail = async (userId: string, map: string, lease: string): Promise<void> => {
     // Still active somewhere: they may read it yet. Looked at again once they could count as away.
-    if (!await activity.away(userId)) return await schedule(userId, Date.now() + Math.ceil(activity.idleMs / 2))
+    if (!await activity.away(userId)) {
+      await call(engine.maps.write(map, { set: { [userId]: String(Date.now() + Math.ceil(activity.idleMs / 2)) }, expect: { [userId]: lease } }))
+      return
+    }
     const { items, fields } = await unread(userId)
     if (items.length > 0) {
       const listed = items.slice(-MAX_LISTED)
       const titled = await Promise.all(listed.map(async ({ seq: _seq, epoch: _epoch, ...item }) => ({ ...item, roomTitle: await titleOf(item.room, userId, item.from) })))
-      const job: NotificationJob = { id: randomUUID(), user: userId, items: titled, more: items.length - listed.length }
+      const job: NotificationJob = { id: derivedUuid(['mail', userId, ...listed.map((item) => `${item.room}/${item.messageId}`)]), user: userId, items: titled, more: items.length - listed.length }
       if (await call(engine.queues.push(NOTIFICATION_QUEUE, JSON.stringify(job), QUEUE_MAX)) === null) {
         log.error({ userId }, 'notification mail queue full: mail dropped')
       }
     }
     // Queued before the list is cleared: a crash in between mails these again, never loses them.
     await call(engine.maps.write(names.notifyItems(userId), { delete: fields }))
+    // What was listed while the mail was made waits for a mail of its own.
+    const more = await call(engine.maps.count(names.notifyItems(userId))) > 0
+    await call(engine.maps.write(map, more ? { set: { [userId]: String(Date.now() + delayMs) }, expect: { [userId]: lease } } : { delete: [userId], expect: { [userId]: lease } }))
   }
 
   const sweep = async (): Promise<void> => {
@@ -109,11 +134,14 @@ export function createNotifier ({ engine, membership, activity, delayMs, pollMs,
       const map = names.notifyDue(bucket)
       const due = Object.entries(await call(engine.maps.all(map))).filter(([, at]) => Number(at) <= now)
       for (const [userId, at] of due) {
-        if (await call(engine.maps.write(map, { delete: [userId], expect: { [userId]: at } })) !== 'ok') continue
-        await mail(userId).catch(async (err: unknown) => {
-          log.warn({ err, userId }, 'notification mail not queued: tried again later')
-          await schedule(userId, Date.now() + pollMs * 4).catch(() => {})
-        })
+        const lease = String(Date.now() + LEASE_MS)
+        if (await call(engine.maps.write(map, { set: { [userId]: lease }, expect: { [userId]: at } })) !== 'ok') continue
+        try {
+          await mail(userId, map, lease)
+        } catch (err) {
+          // The lease runs out and the mail is made then, by this instance or another.
+          log.warn({ err, userId }, 'notification mail not made yet: tried again when its lease runs out')
+        }
       }
     }
   }

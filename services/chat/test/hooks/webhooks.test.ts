@@ -45,7 +45,11 @@ for (const kind of ENGINES) {
     await eventually(() => WEBHOOK_EVENT_TYPES.every((type) => receiver.of(type).length > 0) && receiver.of('member.removed').length === 2, 8000, 'every event type')
     await new Promise((resolve) => setTimeout(resolve, 500))
     const ids = byId(receiver.requests)
-    t.equal(ids.size, receiver.requests.length, 'each event delivered once (a repeated send is not an event)')
+    const told = [...ids.values()].filter((requests) => requests.length > 1)
+    t.equal(told.length, 1, 'each event delivered once, but one')
+    t.match(told[0]!.map((r) => r.json), [{ type: 'message.created', data: { message: { id: sent.id } } }, { type: 'message.created', data: { message: { id: sent.id } } }],
+      'the repeated send is told again, under the same event id (its first telling may have been lost)')
+    t.same(told[0]![1]!.json.data, told[0]![0]!.json.data, 'as it was stored')
     t.match(receiver.of('room.created').map((r) => r.json.data), [{ room: { id: room, kind: 'private', title: 'Hooks' } }, { room: { id: 'lobby-hooks', kind: 'public', createdBy: 'pia' } }])
     t.match(receiver.of('member.added').map((r) => r.json.data), [
       { room, member: { user: { id: 'olga' }, role: 'owner' } },
@@ -53,7 +57,7 @@ for (const kind of ENGINES) {
       { room: 'lobby-hooks', member: { user: { id: 'pia', name: 'Pia' }, role: 'owner', addedBy: 'pia' } }
     ])
     t.match(receiver.of('member.role_changed').map((r) => r.json.data), [{ room, user: { id: 'ben' }, role: 'moderator', previous: 'member', by: 'backend' }])
-    t.match(receiver.of('message.created').map((r) => r.json.data), [{ message: { room, id: sent.id, text: 'first words', user: { id: 'olga', name: 'Olga' }, seq: 1, clientMsgId: 'o-1' } }])
+    t.match(receiver.of('message.created').map((r) => r.json.data)[0], { message: { room, id: sent.id, text: 'first words', user: { id: 'olga', name: 'Olga' }, seq: 1, clientMsgId: 'o-1' } })
     t.match(receiver.of('message.edited').map((r) => r.json.data), [{ room, id: sent.id, text: 'first words, edited', editedBy: { id: 'olga' } }])
     t.match(receiver.of('message.deleted').map((r) => r.json.data), [{ room, id: sent.id, deletedBy: { id: 'olga' } }])
     t.match(receiver.of('member.removed').map((r) => r.json.data), [

@@ -80,6 +80,31 @@ for (const kind of ENGINES) {
       t.match(await jobs(cluster.engine), [{ user: 'dee', items: [{ preview: 'while you are here', kind: 'direct' }] }], 'mailed once away')
     })
 
+    t.test('a deleted message is not mailed, an edited one is mailed as it is now', async (t) => {
+      const room = await directRoom(cluster, 'ann', 'lee')
+      await cluster.join(ann, room)
+      const [gone, fixed] = await sendAll(ann, room, ['my password is hunter2', 'see you at 5'])
+      ann.send({ type: 'delete', room, id: gone, clientMsgId: 'del-1' })
+      await ann.waitFor((f) => f.type === 'ack' && f.clientMsgId === 'del-1')
+      ann.send({ type: 'edit', room, id: fixed, text: 'see you at 6', clientMsgId: 'edit-1' })
+      await ann.waitFor((f) => f.type === 'ack' && f.clientMsgId === 'edit-1')
+      await sleep(1800)
+      const mails = await jobs(cluster.engine)
+      t.same(mails.map((m) => m.items.map((item) => item.preview)), [['see you at 6']], 'only the edited one, with its new text')
+    })
+
+    t.test('a client that only refreshes its token, with nobody at it, counts as away', async (t) => {
+      const room = await directRoom(cluster, 'ann', 'max')
+      const max = await cluster.connect(0, { sub: 'max', name: 'Max' })
+      await cluster.join(ann, room)
+      await sendAll(ann, room, ['ping'])
+      for (let i = 0; i < 8; i++) {
+        max.send({ type: 'refresh', token: await cluster.auth.mint({ sub: 'max', name: 'Max' }) })
+        await sleep(250)
+      }
+      t.match(await jobs(cluster.engine), [{ user: 'max', items: [{ preview: 'ping' }] }], 'mailed though the tab is open')
+    })
+
     t.test('a mention in a busy room is mailed once; other members are not mailed', async (t) => {
       const room = 'busy-room'
       await cluster.join(ann, room)

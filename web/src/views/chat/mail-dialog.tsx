@@ -28,7 +28,8 @@ export function MailDialog ({ opened, load, save }: Props) {
           input.checked = false
           input.disabled = true
         }
-        void load().catch((): EmailNotificationChoice => 'all').then((choice) => {
+        // Unknown (the server did not say): nothing is shown as chosen, so that nothing is saved unasked.
+        void load().catch(() => null).then((choice) => {
           for (const input of choices(form)) {
             input.disabled = false
             input.checked = input.value === choice

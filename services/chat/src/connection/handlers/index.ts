@@ -16,8 +16,12 @@ type Handler<T extends ClientFrameType> = (deps: ChatDeps, conn: Connection, fra
 /** One handler per client frame type. */
 export const handlers: { readonly [T in ClientFrameType]: Handler<T> } = { join, leave, send, edit, delete: remove, react, typing, read, history, refresh, ...roomHandlers }
 
+/** Frames a client sends without its user doing anything. */
+const BY_ITSELF: ReadonlySet<ClientFrameType> = new Set(['refresh', 'join', 'leave', 'list_rooms'])
+
 export async function handle (deps: ChatDeps, conn: Connection, frame: ClientFrame): Promise<void> {
-  // Any frame is a sign of someone at the keyboard (notify/: only people away are mailed).
-  deps.activity.touch(conn.user.id)
+  // A frame a person made is a sign of someone at the keyboard (notify/: only people away are
+  // mailed); those a client sends by itself (a token refresh, rejoins after a reconnect) are not.
+  if (!BY_ITSELF.has(frame.type)) deps.activity.touch(conn.user.id)
   await (handlers[frame.type] as Handler<typeof frame.type>)(deps, conn, frame)
 }

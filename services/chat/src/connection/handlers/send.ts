@@ -1,5 +1,6 @@
 import type { BeforeSendRequest, ClientFrameOf } from '@webchat/shared'
 import { checkExtras } from '../../lifecycle/extras.js'
+import { mayNotify } from '../../notify/notifier.js'
 import { sendRefusal } from '../../membership/access.js'
 import type { Connection } from '../connection.js'
 import type { ChatDeps } from '../deps.js'
@@ -52,14 +53,16 @@ export async function send (deps: ChatDeps, conn: Connection, frame: ClientFrame
   // The sender's read marker moves to their message in the append itself (their own messages never
   // count as unread); each mentioned user's count gains it after: O(1) per mention, never per member.
   const extras = { ...await checkExtras(deps, conn.user, frame), readsUpTo: true }
-  const stored = await screened(deps, conn, { kind: 'message', room, text, ...(frame.replyTo === undefined ? {} : { replyTo: frame.replyTo }), ...(extras.mentions === undefined ? {} : { mentions: extras.mentions }) }, clientMsgId)
+  const stored = deps.beforeSend === undefined
+    ? text
+    : await screened(deps, conn, { kind: 'message', room, text, ...(frame.replyTo === undefined ? {} : { replyTo: frame.replyTo }), ...(extras.mentions === undefined ? {} : { mentions: extras.mentions }) }, clientMsgId)
   if (stored === null) return
   const { id, duplicate, seq, epoch } = await deps.messages.append(room, conn.user, stored, clientMsgId, extras)
   if (!duplicate && seq !== undefined && (extras.mentions !== undefined || extras.mentionsRoom === true)) {
     await deps.inbox.recordMentions(room, { user: conn.user, seq, mentions: extras.mentions, mentionsRoom: extras.mentionsRoom }, epoch)
   }
   conn.sendFrame({ type: 'ack', clientMsgId, id })
-  if (!duplicate && seq !== undefined && deps.notifier !== undefined) {
+  if (!duplicate && seq !== undefined && deps.notifier !== undefined && mayNotify(room, extras.mentions)) {
     await deps.notifier.stored({ room, id, seq, epoch, from: conn.user, text: stored, ts: Date.now(), mentions: extras.mentions })
       .catch((err: unknown) => { deps.log.warn({ err, room }, 'message not listed for mail') })
   }

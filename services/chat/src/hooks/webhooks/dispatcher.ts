@@ -54,7 +54,8 @@ export function startDispatcher (engine: Engine, endpoints: Endpoint[], settings
   const retryAfterMs = retrySchedule(settings)
   const call = <T>(promise: Promise<T>): Promise<T> => engineDeadline(promise, settings.engineTimeoutMs)
 
-  const deliver = async (endpoint: Endpoint, queue: string, entry: QueueEntry): Promise<void> => {
+  /** Delivers one event; true when the endpoint took it. */
+  const deliver = async (endpoint: Endpoint, queue: string, entry: QueueEntry): Promise<boolean> => {
     const labels = { endpoint: endpoint.name }
     let event: { id: string, type: string }
     try {
@@ -62,7 +63,7 @@ export function startDispatcher (engine: Engine, endpoints: Endpoint[], settings
     } catch {
       // Only chat writes these queues; an entry that is not an event can never be delivered.
       await call(engine.queues.bury(queue, entry.id, 'not an event', settings.deadMax))
-      return
+      return true
     }
     if (entry.attempt > 1) metrics.webhookRetries.inc(labels)
     const result = await signedPost({
@@ -79,22 +80,24 @@ export function startDispatcher (engine: Engine, endpoints: Endpoint[], settings
       metrics.webhookDeliveries.inc({ ...labels, outcome: 'delivered' })
       log.debug(line, 'webhook delivered')
       await call(engine.queues.ack(queue, entry.id))
-      return
+      return true
     }
     const failure = failureOf(result.status, result.reason)
     if (entry.attempt >= settings.maxAttempts) {
       metrics.webhookDeliveries.inc({ ...labels, outcome: 'dead' })
       log.warn({ ...line, failure }, 'webhook failed its last attempt: moved to the dead letters')
       await call(engine.queues.bury(queue, entry.id, `${failure} (attempt ${entry.attempt})`, settings.deadMax))
-      return
+      return false
     }
     metrics.webhookDeliveries.inc({ ...labels, outcome: 'failed' })
     log.info({ ...line, failure }, 'webhook attempt failed: it will be retried')
+    return false
   }
 
   const run = async (endpoint: Endpoint): Promise<void> => {
     const queue = names.webhookQueue(endpoint.name)
     let failures = 0
+    let refusals = 0
     while (!stopping.signal.aborted) {
       let entries: QueueEntry[]
       try {
@@ -111,9 +114,14 @@ export function startDispatcher (engine: Engine, endpoints: Endpoint[], settings
         continue
       }
       // An engine error while acknowledging leaves the event pending: it is sent again, same id.
-      await Promise.all(entries.map(async (entry) => await deliver(endpoint, queue, entry).catch((err: unknown) => {
+      const taken = await Promise.all(entries.map(async (entry) => await deliver(endpoint, queue, entry).catch((err: unknown) => {
         log.warn({ err, endpoint: endpoint.name }, 'webhook outcome not recorded: the event will be sent again')
+        return false
       })))
+      // An endpoint refusing everything at once (down, answering 503) is not asked again at once:
+      // its backlog would go round Redis and the network as fast as it refuses.
+      refusals = taken.some((ok) => ok) ? 0 : refusals + 1
+      if (refusals > 0) await pause(endpoint, Math.min(30_000, settings.pollMs * 2 ** Math.min(refusals, 10)))
     }
   }
 

@@ -17,11 +17,13 @@ export interface Webhooks {
    * Queues the event; resolves once it is stored (or could not be: counted and logged, never
    * thrown, so that what happened in chat is never undone by its announcement).
    */
-  emit: <T extends WebhookEventType>(type: T, data: WebhookData<T>) => Promise<void>
+  emit: <T extends WebhookEventType>(type: T, data: WebhookData<T>, id?: string) => Promise<void>
+  /** Whether any endpoint takes events of this type: what is not sent anywhere is not even built. */
+  wants: (type: WebhookEventType) => boolean
 }
 
 /** Webhooks with no endpoint: every event goes nowhere. */
-export const NO_WEBHOOKS: Webhooks = { emit: async () => {} }
+export const NO_WEBHOOKS: Webhooks = { emit: async () => {}, wants: () => false }
 
 interface Deps {
   engine: Engine
@@ -36,16 +38,18 @@ interface Deps {
 
 export function createWebhooks ({ engine, endpoints, queueMax, timeoutMs, metrics, log, queued = () => {} }: Deps): Webhooks {
   return {
-    async emit (type, data) {
+    wants: (type) => endpoints.some((endpoint) => endpoint.accepts(type)),
+    async emit (type, data, id = randomUUID()) {
       const targets = endpoints.filter((endpoint) => endpoint.accepts(type))
       if (targets.length === 0) return
-      // One id for every endpoint and every retry: receivers deduplicate with it.
-      const body = JSON.stringify({ id: randomUUID(), type, time: new Date().toISOString(), data })
+      // One id for every endpoint and every retry (and, given by the caller, for every time the same
+      // thing is told): receivers deduplicate with it.
+      const body = JSON.stringify({ id, type, time: new Date().toISOString(), data })
       await Promise.all(targets.map(async (endpoint) => {
         let reason: string
         try {
-          const id = await engineDeadline(engine.queues.push(names.webhookQueue(endpoint.name), body, queueMax), timeoutMs)
-          if (id !== null) {
+          const entry = await engineDeadline(engine.queues.push(names.webhookQueue(endpoint.name), body, queueMax), timeoutMs)
+          if (entry !== null) {
             metrics.webhookQueued.inc({ endpoint: endpoint.name })
             queued(endpoint)
             return

@@ -20,7 +20,7 @@ export default fp(async (fastify) => {
     fastify.decorate('notifier', undefined)
     return
   }
-  const notifier = createNotifier({ engine, membership, activity, delayMs: config.notifyDelayMs, pollMs: config.notifySweepMs, engineTimeoutMs: config.engineTimeoutMs, log })
+  const notifier = createNotifier({ engine, membership, reader: fastify.reader, activity, delayMs: config.notifyDelayMs, pollMs: config.notifySweepMs, engineTimeoutMs: config.engineTimeoutMs, log })
   fastify.decorate('notifier', notifier)
   fastify.addHook('onClose', async () => { notifier.close() })
-}, { name: 'chat-notify', dependencies: ['chat-engine', 'chat-membership'] })
+}, { name: 'chat-notify', dependencies: ['chat-engine', 'chat-membership', 'chat-messages'] })
