@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { engineDeadline } from '@webchat/engine'
 import { Gauge } from 'prom-client'
 import { type BeforeSend, createBeforeSend } from '../../hooks/before-send.js'
 import { startDispatcher } from '../../hooks/webhooks/dispatcher.js'
@@ -59,7 +60,7 @@ export default fp(async (fastify) => {
     registers: [fastify.chatRegistry],
     async collect () {
       await Promise.all(endpoints.map(async ({ name }) => {
-        const depth = await engine.queues.depth(names.webhookQueue(name)).catch(() => null)
+        const depth = await engineDeadline(engine.queues.depth(names.webhookQueue(name)), config.engineTimeoutMs).catch(() => null)
         if (depth === null) return
         for (const state of ['queued', 'pending', 'dead'] as const) this.set({ endpoint: name, state }, depth[state])
       }))

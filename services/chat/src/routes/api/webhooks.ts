@@ -7,6 +7,9 @@ import type { Endpoint } from '../../hooks/webhooks/endpoints.js'
 import { names } from '../../names.js'
 import { requireServiceKey } from './guards.js'
 
+/** Dead letters moved back per step when all are replayed. */
+const REPLAY_PAGE = 500
+
 /** Backends see each webhook endpoint's queue and dead letters, and send dead letters again. */
 const webhookRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { engine, chatConfig: config, webhookEndpoints: endpoints } = fastify
@@ -67,9 +70,17 @@ const webhookRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     onRequest: guard
   }, async (request) => {
-    const { name } = endpointNamed(request.params.name)
-    const replayed = await call(engine.queues.replay(names.webhookQueue(name), config.webhookQueueMax, request.body.ids))
-    return { replayed }
+    const queue = names.webhookQueue(endpointNamed(request.params.name).name)
+    if (request.body.ids !== undefined) return { replayed: await call(engine.queues.replay(queue, config.webhookQueueMax, request.body.ids)) }
+    // All of them, a page at a time: one step each, so that Redis never moves them all at once.
+    let replayed = 0
+    for (;;) {
+      const page = await call(engine.queues.dead(queue, null, REPLAY_PAGE))
+      if (page.length === 0) return { replayed }
+      const moved = await call(engine.queues.replay(queue, config.webhookQueueMax, page.map((letter) => letter.id)))
+      replayed += moved
+      if (moved < page.length) return { replayed }
+    }
   })
 }
 
