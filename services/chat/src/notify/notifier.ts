@@ -73,15 +73,11 @@ export function createNotifier ({ engine, membership, reader, activity, delayMs,
     await schedule(userId, Date.now() + delayMs)
   }
 
-  /** The room's name in a mail: its title, or for a direct room the person writing. */
-  const titleOf = async (room: string, userId: string, from: Member): Promise<string> => {
-    if (room.startsWith('d-')) return from.name
-    const entry = await membership.entry(room, userId).catch(() => null)
-    return entry?.room.title ?? room
-  }
-
-  /** The user's listed messages they have not read, oldest first, and the fields that held every listed one. */
-  const unread = async (userId: string): Promise<{ items: Waiting[], fields: string[] }> => {
+  /**
+   * The user's listed messages they have not read, oldest first, each with what the mail calls its
+   * room (its title, or for a direct room the person writing), and the fields that held every listed one.
+   */
+  const unread = async (userId: string): Promise<{ items: Array<Waiting & { roomTitle: string }>, fields: string[] }> => {
     const listed = await call(engine.maps.all(names.notifyItems(userId)))
     const items = Object.values(listed).flatMap((raw) => {
       try {
@@ -94,15 +90,18 @@ export function createNotifier ({ engine, membership, reader, activity, delayMs,
     const markers = await Promise.all(rooms.map(async (room) => parseMarker(await call(engine.kv.get(names.readMarker(room, userId))))))
     const readUpTo = new Map(rooms.map((room, i) => [room, markers[i] ?? null]))
     const unreadItems = items.filter((item) => item.seq > readSeqOf(readUpTo.get(item.room) ?? null, item.epoch))
-    // As they are now: not for rooms the user has left since, nothing deleted, an edit's new text.
-    const roles = new Map(await Promise.all(rooms.map(async (room) => [room, (await membership.roles(room, [userId]).catch(() => [null]))[0] ?? null] as const)))
+    // As they are now: not for rooms the user has left since (one read of their entry per room,
+    // which also names the room), nothing deleted, an edit's new text.
+    const entries = new Map(await Promise.all(rooms.map(async (room) => [room, await membership.entry(room, userId).catch(() => null)] as const)))
     const current = await Promise.all(unreadItems.map(async (item) => {
-      if (roles.get(item.room) === null) return null
+      const entry = entries.get(item.room) ?? null
+      if (entry === null) return null
       const found = await reader.find(item.room, item.messageId)
       if (found === null || found.state.deleted !== undefined) return null
-      return { ...item, preview: previewOf(found.state.text ?? found.message.text) }
+      const roomTitle = item.room.startsWith('d-') ? item.from.name : entry.room.title
+      return { ...item, roomTitle, preview: previewOf(found.state.text ?? found.message.text) }
     }))
-    return { items: current.filter((item): item is Waiting => item !== null).sort((a, b) => a.ts - b.ts), fields: Object.keys(listed) }
+    return { items: current.filter((item) => item !== null).sort((a, b) => a.ts - b.ts), fields: Object.keys(listed) }
   }
 
   /** The mail of one user whose due time this instance holds (`lease` in `map`). */
@@ -115,7 +114,7 @@ export function createNotifier ({ engine, membership, reader, activity, delayMs,
     const { items, fields } = await unread(userId)
     if (items.length > 0) {
       const listed = items.slice(-MAX_LISTED)
-      const titled = await Promise.all(listed.map(async ({ seq: _seq, epoch: _epoch, ...item }) => ({ ...item, roomTitle: await titleOf(item.room, userId, item.from) })))
+      const titled = listed.map(({ seq: _seq, epoch: _epoch, ...item }) => item)
       const job: NotificationJob = { id: derivedUuid(['mail', userId, ...listed.map((item) => `${item.room}/${item.messageId}`)]), user: userId, items: titled, more: items.length - listed.length }
       if (await call(engine.queues.push(NOTIFICATION_QUEUE, JSON.stringify(job), QUEUE_MAX)) === null) {
         log.error({ userId }, 'notification mail queue full: mail dropped')

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import { type Engine, engineDeadline } from '@webchat/engine'
-import type { WebhookEvent, WebhookEventType } from '@webchat/shared'
+import { WEBHOOK_EVENT_TYPES, type WebhookEvent, type WebhookEventType } from '@webchat/shared'
 import type { Metrics } from '../../metrics.js'
 import { names } from '../../names.js'
 import type { Endpoint } from './endpoints.js'
@@ -37,10 +37,12 @@ interface Deps {
 }
 
 export function createWebhooks ({ engine, endpoints, queueMax, timeoutMs, metrics, log, queued = () => {} }: Deps): Webhooks {
+  // Which endpoints take each type, once: the send path asks for every message.
+  const targetsOf = new Map(WEBHOOK_EVENT_TYPES.map((type) => [type, endpoints.filter((endpoint) => endpoint.accepts(type))]))
   return {
-    wants: (type) => endpoints.some((endpoint) => endpoint.accepts(type)),
+    wants: (type) => (targetsOf.get(type)?.length ?? 0) > 0,
     async emit (type, data, id = randomUUID()) {
-      const targets = endpoints.filter((endpoint) => endpoint.accepts(type))
+      const targets = targetsOf.get(type) ?? []
       if (targets.length === 0) return
       // One id for every endpoint and every retry (and, given by the caller, for every time the same
       // thing is told): receivers deduplicate with it.
