@@ -10,6 +10,7 @@ import { createRoomRequests } from './connection/room-requests.js'
 import { createRooms } from './connection/rooms.js'
 import { createSends } from './connection/sends.js'
 import { createSignals } from './connection/signals.js'
+import { withoutTicket } from './connection/ticket.js'
 import type { Connection, ConnectionEvents, ConnectionOptions, MessageChanges } from './connection/types.js'
 import type { SocketConstructor } from './socket.js'
 import { browserNetwork, realTimers } from './timers.js'
@@ -113,7 +114,7 @@ export function createConnection (options: ConnectionOptions): Connection {
     switch (frame.type) {
       case 'ready':
         link.ready(frame.user, frame.ticket)
-        emitter.emit('ready', frame)
+        emitter.emit('ready', withoutTicket(frame))
         refresher.schedule(frame.expiresAt)
         sends.release()
         rooms.rejoinAll()
@@ -138,7 +139,7 @@ export function createConnection (options: ConnectionOptions): Connection {
       case 'refreshed':
         link.renewTicket(frame.ticket)
         refresher.refreshed(frame)
-        return emitter.emit('refreshed', frame)
+        return emitter.emit('refreshed', withoutTicket(frame))
       case 'error': return refused(frame)
       case 'left':
         // With a reason the server closed the room for good: it is not rejoined.

@@ -25,7 +25,7 @@ t.test('reconnects with the ticket of the last ready, without asking for a token
   t.equal(tokens.length, 1)
 })
 
-t.test('a refused ticket falls back to a fresh token at once', async (t) => {
+t.test('a refused ticket falls back to a fresh token after the first backoff step', async (t) => {
   const { timers, tokens, states } = setup(t)
   await timers.flush()
   FakeSocket.last().accept(ANA, { ticket: 'wcr1.dTE.used' })
@@ -35,10 +35,12 @@ t.test('a refused ticket falls back to a fresh token at once', async (t) => {
   t.equal(credential(onTicket), 'wcr1.dTE.used')
   onTicket.drop(1006)
   await timers.flush()
+  t.equal(FakeSocket.last(), onTicket, 'not at once: a fleet refused together does not rush auth')
+  t.match(states.at(-1), { state: 'reconnecting', attempt: 1 })
+  await timers.advance(1000)
   const onToken = FakeSocket.last()
   t.not(onToken, onTicket)
-  t.equal(credential(onToken), tokens[1], 'a fresh token, without a backoff wait')
-  t.notOk(states.some((s) => s.state === 'reconnecting'), 'no wait was planned')
+  t.equal(credential(onToken), tokens[1], 'a fresh token')
   onToken.accept(ANA)
   onToken.drop(1006)
   await timers.advance(1000)
@@ -64,14 +66,20 @@ t.test('after 4003 (token expired) the ticket is not offered', async (t) => {
 })
 
 t.test('refreshed brings a new ticket; reconnectTickets: false never offers one', async (t) => {
-  const { timers } = setup(t)
+  const { conn, timers } = setup(t)
+  const heard: unknown[] = []
+  conn.on('ready', (frame) => heard.push(frame))
+  conn.on('refreshed', (frame) => heard.push(frame))
   await timers.flush()
   const socket = FakeSocket.last()
   socket.accept(ANA, { ticket: 'wcr1.dTE.old' })
   socket.deliver({ type: 'refreshed', expiresAt: new Date(timers.now() + 300_000).toISOString(), ticket: 'wcr1.dTE.new' })
+  socket.deliver({ type: 'refreshed', expiresAt: new Date(timers.now() + 300_000).toISOString() })
+  t.equal(heard.length, 3)
+  t.notOk(JSON.stringify(heard).includes('wcr1'), 'listeners never see a ticket')
   socket.drop(1012)
   await timers.flush()
-  t.equal(credential(FakeSocket.last()), 'wcr1.dTE.new')
+  t.equal(credential(FakeSocket.last()), 'wcr1.dTE.new', 'the newest ticket; a refresh without one keeps it')
 
   const off = setup(t, { reconnectTickets: false })
   await off.timers.flush()

@@ -4,7 +4,7 @@ import { isUserId, TOKEN_AUDIENCE, type TokenClaims } from '@webchat/shared'
 import type { Config } from './config.js'
 import { errors } from './errors.js'
 import { names } from './names.js'
-import type { Tokens } from './tokens.js'
+import { CLOCK_TOLERANCE_S, type Tokens } from './tokens.js'
 
 /** Marks a reconnect ticket where a chat token may stand (a JWT never starts so). */
 export const TICKET_PREFIX = 'wcr1.'
@@ -16,6 +16,8 @@ export interface TicketHolder {
   /** When the connection's token ends, in ms since the epoch. */
   readonly expiresAt: number
   ticketKey: string | null
+  /** Opened by a ticket and not refreshed since: it gets no ticket of its own (see `issue`). */
+  readonly onTicket: boolean
 }
 
 /** A ticket read off the upgrade: whose it claims to be, before the engine is asked. */
@@ -33,7 +35,11 @@ export interface PresentedTicket {
  */
 export interface ReconnectTickets {
   readonly enabled: boolean
-  /** A ticket for `holder` (the one it held stops working); undefined when tickets are off. */
+  /**
+   * A ticket for `holder` (the one it held stops working); undefined when tickets are off, and for
+   * a connection a ticket opened until it refreshes with a token: one ticket then opens one
+   * connection, never a chain of them lasting as long as the token.
+   */
   issue (holder: TicketHolder): Promise<string | undefined>
   /** The ticket's user and key, from its text alone (no engine call); `invalid_token` when it is malformed. */
   read (ticket: string): PresentedTicket
@@ -46,6 +52,8 @@ export interface ReconnectTickets {
 }
 
 interface Stored { sid: string, name: string, exp: number }
+
+const KEEP_ALIVE_BATCH = 500
 
 const encode = (text: string): string => Buffer.from(text).toString('base64url')
 /** The key holds a digest of the secret part: whoever reads Redis's keys cannot use them. */
@@ -69,7 +77,7 @@ export function createReconnectTickets ({ config, engine, tokens }: { config: Co
   return {
     enabled: lifeMs > 0,
     async issue (holder) {
-      if (lifeMs === 0) return undefined
+      if (lifeMs === 0 || holder.onTicket) return undefined
       const secret = randomBytes(24).toString('base64url')
       const key = names.reconnectTicket(holder.user.id, digest(secret))
       const stored: Stored = { sid: holder.sid, name: holder.user.name, exp: Math.ceil(holder.expiresAt / 1000) }
@@ -96,7 +104,8 @@ export function createReconnectTickets ({ config, engine, tokens }: { config: Co
       const stored = parseStored(raw)
       if (stored === null) throw refused('the reconnect ticket is malformed')
       if (await tokens.revoked(stored.sid)) throw refused('the session of this ticket has ended')
-      if (stored.exp * 1000 + config.tokenGraceMs <= Date.now()) throw refused('the token this ticket carries has expired')
+      // As its token would be: no later than its expiry and the clock tolerance.
+      if (stored.exp * 1000 + CLOCK_TOLERANCE_S * 1000 <= Date.now()) throw refused('the token this ticket carries has expired')
       const now = Math.floor(Date.now() / 1000)
       return { iss: config.tokenIssuer, aud: TOKEN_AUDIENCE, sub: userId, sid: stored.sid, name: stored.name, jti: key, iat: now, exp: stored.exp }
     },
@@ -105,9 +114,12 @@ export function createReconnectTickets ({ config, engine, tokens }: { config: Co
       engine.kv.touch(holder.ticketKey, lifeMs).catch(() => {})
     },
     async keepAlive (holders) {
-      const touches: Array<Promise<boolean>> = []
-      for (const holder of holders) if (holder.ticketKey !== null) touches.push(engine.kv.touch(holder.ticketKey, lifeMs))
-      await Promise.allSettled(touches)
+      const keys: string[] = []
+      for (const holder of holders) if (holder.ticketKey !== null) keys.push(holder.ticketKey)
+      // In batches: a sweep of many connections does not fill Redis's input at once.
+      for (let i = 0; i < keys.length; i += KEEP_ALIVE_BATCH) {
+        await Promise.allSettled(keys.slice(i, i + KEEP_ALIVE_BATCH).map(async (key) => await engine.kv.touch(key, lifeMs)))
+      }
     }
   }
 }

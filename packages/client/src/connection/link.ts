@@ -142,9 +142,10 @@ export function createLink (deps: LinkDeps): Link {
     const policy = reconnectPolicy(code)
     if (policy === 'never') end('session_ended')
     else if (onTicket) {
-      // The ticket was refused (used, expired, or its session ended): a token is asked for at once.
+      // The ticket was refused (used, expired, its session ended) or the server was busy: the next
+      // attempt asks for a token, after the usual backoff so that a fleet does not rush auth at once.
       onTicket = false
-      void connect()
+      scheduleReconnect(code)
     }
     else if (policy === 'now' && immediateRetries === 0) {
       immediateRetries++
@@ -205,7 +206,8 @@ export function createLink (deps: LinkDeps): Link {
       immediateRetries = 0
       setState({ state: 'open', user: signedIn })
     },
-    renewTicket: (given) => { ticket.keep(given) },
+    // A refresh without a ticket (the server could not store one) leaves the previous one working.
+    renewTicket: (given) => { if (given !== undefined) ticket.keep(given) },
     drop,
     end,
     reconnect () {

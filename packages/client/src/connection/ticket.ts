@@ -38,3 +38,9 @@ export function createTicketSlot (enabled: boolean): TicketSlot {
     clear () { ticket = undefined }
   }
 }
+
+/** A frame as listeners get it: the ticket is a secret the connection keeps to itself (apps log frames). */
+export function withoutTicket<F extends { ticket?: string }> (frame: F): Omit<F, 'ticket'> {
+  const { ticket: _secret, ...shown } = frame
+  return shown
+}

@@ -12,8 +12,9 @@ import { releaseUpgrade } from './upgrade-socket.js'
  * Serves one accepted socket. Listeners are attached before anything is awaited, so no frame is
  * lost; frames wait for `ready` (sent once the connection is registered).
  */
-export function openConnection (deps: ChatDeps, ws: WebSocket, socket: Writable | null, claims: TokenClaims): Connection {
+export function openConnection (deps: ChatDeps, ws: WebSocket, socket: Writable | null, claims: TokenClaims, onTicket = false): Connection {
   const conn = new Connection(ws, claims, deps, socket)
+  conn.onTicket = onTicket
   const about = (fields: Record<string, unknown>): Record<string, unknown> => ({ connectionId: conn.id, userId: conn.user.id, ...fields })
 
   replaceErrorListener(ws, (err) => {

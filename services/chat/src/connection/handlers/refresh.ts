@@ -12,6 +12,7 @@ export async function refresh (deps: ChatDeps, conn: Connection, { token }: Clie
   }
   await deps.tokens.consume(claims)
   conn.expiresAt = claims.exp * 1000
+  conn.onTicket = false
   conn.user = { id: claims.sub, name: claims.name }
   const ticket = await deps.reconnectTickets.issue(conn).catch((err: unknown) => {
     deps.log.warn({ err, connectionId: conn.id }, 'reconnect ticket not renewed')

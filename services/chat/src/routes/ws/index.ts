@@ -13,6 +13,8 @@ import { checkUpgrade } from './upgrade.js'
 declare module 'fastify' {
   interface FastifyRequest {
     chatClaims: TokenClaims | null
+    /** The upgrade offered a reconnect ticket rather than a token. */
+    chatOnTicket: boolean
     /** Gives back the user's socket slot taken before the upgrade. */
     releaseSocketSlot: (() => void) | null
   }
@@ -62,6 +64,7 @@ const wsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   })
   fastify.addHook('onClose', async () => { stopResync() })
   fastify.decorateRequest('chatClaims', null)
+  fastify.decorateRequest('chatOnTicket', false)
   fastify.decorateRequest('releaseSocketSlot', null)
 
   fastify.route({
@@ -71,9 +74,10 @@ const wsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     logSerializers: { req: safeRequest },
     preValidation: async (request, reply) => {
       if (!request.ws) return
-      const { claims, release } = await checkUpgrade(request, deps, deps.connections.closing)
+      const { claims, onTicket, release } = await checkUpgrade(request, deps, deps.connections.closing)
       request.releaseSocketSlot = release
       request.chatClaims = claims
+      request.chatOnTicket = onTicket
       // Accepted: ws answers the upgrade on the socket itself, the 101 together with `ready`.
       holdUpgrade(request, reply)
     },
@@ -94,7 +98,7 @@ const wsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         socket.close(1011, 'internal error')
         return
       }
-      openConnection(deps, socket, raw, claims)
+      openConnection(deps, socket, raw, claims, request.chatOnTicket)
     }
   })
 }

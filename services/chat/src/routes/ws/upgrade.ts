@@ -27,6 +27,8 @@ export function tokenOf (request: FastifyRequest): string | undefined {
 /** An upgrade let through: who, and what gives their socket place back. */
 export interface Admitted {
   claims: TokenClaims
+  /** Opened with a reconnect ticket rather than a token. */
+  onTicket: boolean
   release: () => void
 }
 
@@ -41,9 +43,9 @@ export interface UpgradeChecks {
 /**
  * Everything checked before the 101: shutdown (503), Origin (403), the token's signature and
  * claims (401), the user's socket places (429), then the token's session and single use (401),
- * which consumes it: one token opens one connection. A reconnect ticket stands for the token:
- * its form is checked first, its use and session after the place is taken. The place is taken
- * before the credential is used up, so that an upgrade refused for it stores nothing.
+ * which consumes it: one token opens one connection. The place is taken before the token is
+ * marked used, so that an upgrade refused for it stores nothing. A reconnect ticket stands for the
+ * token; one refused for the user's places (429) is used up (the client falls back to a token).
  */
 export async function checkUpgrade (request: FastifyRequest, { config, tokens, reconnectTickets, allowances }: UpgradeChecks, closing: boolean): Promise<Admitted> {
   if (closing) throw new errors.Unavailable('this instance is shutting down: reconnect')
@@ -55,30 +57,21 @@ export async function checkUpgrade (request: FastifyRequest, { config, tokens, r
   }
   const token = tokenOf(request)
   if (token === undefined) throw new errors.Unauthorized('a chat token is required')
-  const credential = token.startsWith(TICKET_PREFIX) ? ticketCredential(reconnectTickets, token) : await tokenCredential(tokens, token)
-  const release = holdSocketSlot(request, allowances, credential.userId)
+  if (token.startsWith(TICKET_PREFIX)) {
+    // A ticket is used up before a socket place is taken: its text alone proves nothing, and a
+    // forged one must not hold the named user's places while the engine answers.
+    const claims = await reconnectTickets.admit(reconnectTickets.read(token))
+    return { claims, onTicket: true, release: holdSocketSlot(request, allowances, claims.sub) }
+  }
+  const claims = await tokens.read(token)
+  const release = holdSocketSlot(request, allowances, claims.sub)
   try {
-    return { claims: await credential.admit(), release }
+    await tokens.admit(claims)
   } catch (err) {
     release()
     throw err
   }
-}
-
-/** A credential whose form was checked: whose it is, and what uses it up. */
-interface Credential {
-  userId: string
-  admit: () => Promise<TokenClaims>
-}
-
-async function tokenCredential (tokens: Tokens, token: string): Promise<Credential> {
-  const claims = await tokens.read(token)
-  return { userId: claims.sub, admit: async () => { await tokens.admit(claims); return claims } }
-}
-
-function ticketCredential (tickets: ReconnectTickets, ticket: string): Credential {
-  const presented = tickets.read(ticket)
-  return { userId: presented.userId, admit: async () => await tickets.admit(presented) }
+  return { claims, onTicket: false, release }
 }
 
 /**
