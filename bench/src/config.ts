@@ -118,7 +118,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): BenchConfig {
       ...scenarioEnv(fanoutMembers),
       ...Object.fromEntries((env.BENCH_CHAT_ENV ?? '').split(',').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')).trim(), kv.slice(kv.indexOf('=') + 1).trim()]))
     },
-    timeLimitMs: int(env.BENCH_TIME_LIMIT_S, quick ? 240 : 1200) * 1000,
+    timeLimitMs: int(env.BENCH_TIME_LIMIT_S, quick ? 360 : 1200) * 1000,
     // A cluster-only run has no comparison to write over the page's results.
     writeDocs: env.BENCH_WRITE_DOCS === undefined ? !quick && scenarios.some((s) => s !== 'cluster') : env.BENCH_WRITE_DOCS === '1',
     profile: env.BENCH_PROFILE === '1',
