@@ -110,7 +110,7 @@ export function resultsMarkdown (run: BenchRun, chartFile: string | null): strin
   parts.push(run.records.map((r) => `${r.pass}. ${r.scenario} ${name(r.system)} (${n0(r.seconds)} s, load ${r.load.split(' ')[0]})`).join(' · '), '')
   if (errors.length > 0) parts.push('Failed runs: ' + errors.map((r) => `pass ${r.pass} ${r.scenario} ${name(r.system)}: ${r.error}`).join('; '), '')
   parts.push('### Goals (median of the passes)', '')
-  parts.push('Each goal names the peer webchat is measured against (what each peer does and does not do: see "What runs" above); *ratio* is webchat ÷ peer; *generators* is the busier generator\'s CPU share of one core while each figure was measured (webchat / peer).', '')
+  parts.push('Each goal names the peer webchat is measured against (what each peer does and does not do: see "The peers" above); *ratio* is webchat ÷ peer; *generators* is the busier generator\'s CPU share of one core while each figure was measured (webchat / peer).', '')
   parts.push(table(['goal', 'peer', 'webchat', 'peer\'s', 'ratio', 'met', 'generators'],
     goals(run).map((g) => [g.goal, g.peer, g.webchat, g.other, g.ratio, g.met === null ? '' : g.met ? '**yes**' : '**no**', g.generators])), '')
   if (chartFile !== null) parts.push(`![p99 latency against offered deliveries a second](${chartFile})`, '')
