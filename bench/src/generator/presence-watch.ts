@@ -17,16 +17,12 @@ const idOf = (user: unknown): unknown => typeof user === 'object' && user !== nu
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null
 
 /**
- * The changes of a presence frame: the single-change shape `{ event, user }`, or, when the frame
- * carries a list, its items (each `{ event, user }`, or a member joining or leaving as the frame's
- * `event` says). Whatever the list's field is called: the coalesced shape is being introduced.
+ * The changes of a presence frame, applied in order: the first in `event` and `user`, and, when
+ * several are coalesced into one frame, the others in `more` (each `{ event, user }`).
  */
 function changesOf (frame: Record<string, unknown>): Change[] {
-  for (const value of Object.values(frame)) {
-    if (!Array.isArray(value) || value.length === 0 || !value.every(isObject)) continue
-    return value.map((item) => typeof item.event === 'string' ? { event: item.event, user: idOf(item.user) } : { event: frame.event, user: idOf(item) })
-  }
-  return typeof frame.event === 'string' ? [{ event: frame.event, user: idOf(frame.user) }] : []
+  const more = Array.isArray(frame.more) ? frame.more.filter(isObject) : []
+  return [frame, ...more].map((change) => ({ event: change.event, user: idOf(change.user) }))
 }
 
 /**
