@@ -32,7 +32,7 @@ export interface BenchConfig {
   tokenAlg: TokenAlgorithm
 }
 
-/** The scenarios of a default run: the same against every system. */
+/** The scenarios of a default run. */
 export const SCENARIOS = ['fanout', 'rooms', 'idle', 'storm'] as const
 /**
  * `cluster` runs only when asked for: it starts its own Redis Cluster (needs redis-cli), and only
@@ -40,15 +40,37 @@ export const SCENARIOS = ['fanout', 'rooms', 'idle', 'storm'] as const
  */
 export const ALL_SCENARIOS = [...SCENARIOS, 'cluster'] as const
 export type ScenarioName = typeof ALL_SCENARIOS[number]
-export const SYSTEMS = ['webchat', 'socketio'] as const
+/**
+ * The systems of a default run. `socketio` is plain Socket.IO (no auth, no history), the reference
+ * that does least; `socketio-auth` adds what webchat does on connect (a JWT checked against the
+ * JWKS, its id used once); `socketio-streams` what comes nearest to webchat's history (the Redis
+ * streams adapter with connection state recovery).
+ */
+export const SYSTEMS = ['webchat', 'socketio', 'socketio-auth', 'socketio-streams'] as const
 /**
  * `webchat-base` is webchat built from a snapshot (BENCH_BASE_DIR, made by bench/snapshot.sh):
  * before/after figures of an optimization in the same run. Not part of the default run.
  */
-export const ALL_SYSTEMS = ['webchat', 'socketio', 'webchat-base'] as const
+export const ALL_SYSTEMS = [...SYSTEMS, 'webchat-base'] as const
 export type SystemName = typeof ALL_SYSTEMS[number]
 /** Which wire protocol a system speaks. */
-export const protocolOf = (system: SystemName): 'webchat' | 'socketio' => system === 'socketio' ? 'socketio' : 'webchat'
+export const protocolOf = (system: SystemName): 'webchat' | 'socketio' => system.startsWith('socketio') ? 'socketio' : 'webchat'
+/** Whether a system's clients present a token (minted by the generators, as auth would). */
+export const authenticates = (system: SystemName): boolean => protocolOf(system) === 'webchat' || system === 'socketio-auth'
+
+/**
+ * Which systems run which scenario: a peer runs where its goal is measured (and where it is cheap),
+ * so that the default run stays within its time limit. Plain Socket.IO runs everywhere, as the
+ * reference; every webchat build everywhere.
+ */
+export const PLAN: Record<ScenarioName, readonly SystemName[]> = {
+  fanout: ['webchat', 'webchat-base', 'socketio', 'socketio-streams'],
+  rooms: ['webchat', 'webchat-base', 'socketio', 'socketio-streams'],
+  idle: ['webchat', 'webchat-base', 'socketio', 'socketio-auth'],
+  storm: ['webchat', 'webchat-base', 'socketio', 'socketio-auth'],
+  cluster: ['webchat', 'webchat-base']
+}
+export const runsIn = (scenario: ScenarioName, system: SystemName): boolean => PLAN[scenario].includes(system)
 
 const list = <T extends string>(value: string | undefined, all: readonly T[]): T[] => {
   if (value === undefined || value.trim() === '') return [...all]
@@ -96,7 +118,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): BenchConfig {
       ...scenarioEnv(fanoutMembers),
       ...Object.fromEntries((env.BENCH_CHAT_ENV ?? '').split(',').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')).trim(), kv.slice(kv.indexOf('=') + 1).trim()]))
     },
-    timeLimitMs: int(env.BENCH_TIME_LIMIT_S, quick ? 240 : 1200) * 1000,
+    timeLimitMs: int(env.BENCH_TIME_LIMIT_S, quick ? 360 : 1200) * 1000,
     // A cluster-only run has no comparison to write over the page's results.
     writeDocs: env.BENCH_WRITE_DOCS === undefined ? !quick && scenarios.some((s) => s !== 'cluster') : env.BENCH_WRITE_DOCS === '1',
     profile: env.BENCH_PROFILE === '1',

@@ -18,6 +18,8 @@ export function versions (): Record<string, string> {
     node: process.version,
     'socket.io': versionOf('socket.io'),
     '@socket.io/redis-adapter': versionOf('@socket.io/redis-adapter'),
+    '@socket.io/redis-streams-adapter': versionOf('@socket.io/redis-streams-adapter'),
+    jose: versionOf('jose'),
     'engine.io': versionOf('engine.io'),
     'ws (Socket.IO, via engine.io)': versionOf('ws', [`${root}node_modules/engine.io/`]),
     'ws (webchat)': versionOf('ws', [`${root}services/chat/`]),

@@ -1,11 +1,12 @@
 import type { JWK } from 'jose'
 import { withDeadline } from '@webchat/engine'
 import { pool } from '@webchat/testkit'
-import { protocolOf, type SystemName } from '../config.js'
+import { authenticates, protocolOf, type SystemName } from '../config.js'
 import { emptyHistogram, pack, record, type Histogram } from '../lib/histogram.js'
 import type { Reply, Request } from '../lib/ipc.js'
 import type { BenchClient, ClientEvents } from './client.js'
 import { createClock, markText, scanMarks, scanText, type Clock } from './marks.js'
+import { emptyCounts, presenceWatch, type PresenceCounts } from './presence-watch.js'
 import { realSio, realWebchat } from './real-clients.js'
 import { sioClient } from './sio-client.js'
 import { createMinter, type Minter } from './tokens.js'
@@ -24,10 +25,12 @@ export interface ClientSpec {
   real?: boolean
 }
 
-interface Slot { spec: ClientSpec, client: BenchClient | null, token: string | null }
+interface Slot { spec: ClientSpec, client: BenchClient | null, token: string | null, events?: ClientEvents }
 interface StepStats { received: number, hist: Histogram }
 
 let protocol: 'webchat' | 'socketio' = 'webchat'
+/** The system's clients present tokens (webchat, socketio-auth). */
+let authenticated = true
 let clock: Clock = createClock(0)
 let minter: Minter | undefined
 let origin = ''
@@ -36,6 +39,8 @@ let open = 0
 let acks = 0
 let errors: Record<string, number> = {}
 const steps = new Map<number, StepStats>()
+/** The setup's presence frames, while `open` was asked to watch them (until `presence` is asked). */
+let presence: PresenceCounts | null = null
 
 const found = (nowUs: number) => (step: number, sentUs: number): void => {
   const stats = steps.get(step)
@@ -52,11 +57,23 @@ const events: ClientEvents = {
 }
 const onText = (text: string): void => { scanText(text, found(clock.nowUs())) }
 
+/**
+ * While the setup is watched, a connection's frames also go to its presence watch, through events
+ * of its own that `presence` puts back to the shared ones (the delivery path is then as before).
+ */
+function eventsOf (slot: Slot): ClientEvents {
+  if (presence === null || protocol !== 'webchat') return events
+  const counts = presence
+  const watch = presenceWatch(counts)
+  slot.events = { ...events, onData (data) { events.onData(data); if (presence !== null) watch(data) } }
+  return slot.events
+}
+
 function makeClient (slot: Slot): BenchClient {
   const { spec } = slot
-  if (spec.real !== true) return protocol === 'socketio' ? sioClient(spec.url, events) : webchatClient(spec.url, slot.token!, origin, events)
+  if (spec.real !== true) return protocol === 'socketio' ? sioClient(spec.url, events, slot.token ?? undefined) : webchatClient(spec.url, slot.token!, origin, eventsOf(slot))
   const real = protocol === 'socketio'
-    ? realSio(spec.url, onText)
+    ? realSio(spec.url, onText, authenticated ? async () => await minter!.mint(spec.user, spec.sid) : undefined)
     : realWebchat(spec.url, origin, async () => await minter!.mint(spec.user, spec.sid), onText)
   // The libraries close on their own schedule: count this one closed when asked to close.
   return { ...real, close () { real.close(); events.onClose() } }
@@ -65,28 +82,49 @@ function makeClient (slot: Slot): BenchClient {
 const withTimeout = async <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
   await withDeadline(promise, ms, { expired: () => new Error(`${what} timed out after ${ms} ms`) })
 
+async function joinAll (inFlight: number, timeoutMs: number): Promise<{ joinFailed: number, joinMs: number }> {
+  const started = performance.now()
+  let joinFailed = 0
+  const joining = slots.filter((s) => s.client !== null && s.spec.room !== null)
+  await pool(joining.length, inFlight, async (i) => {
+    const slot = joining[i]!
+    try {
+      await withTimeout(slot.client!.join(slot.spec.room!), timeoutMs, 'join')
+    } catch {
+      joinFailed++
+    }
+  })
+  return { joinFailed, joinMs: performance.now() - started }
+}
+
 const commands: Record<string, (args: never) => Promise<unknown> | unknown> = {
   async init (args: { system: SystemName, epochUs: number, privateJwk: JWK, kid: string, issuer: string, origin: string }) {
     protocol = protocolOf(args.system)
+    authenticated = authenticates(args.system)
     clock = createClock(args.epochUs)
     origin = args.origin
     minter = await createMinter(args.privateJwk, args.kid, args.issuer)
     return { pid: process.pid }
   },
 
-  /** Mints the tokens of the next `open` (webchat), timed apart from connecting. */
+  /** Mints the tokens of the next `open` (systems that authenticate), timed apart from connecting. */
   async prepare (args: { specs: ClientSpec[] }) {
     const started = performance.now()
     slots = args.specs.map((spec) => ({ spec, client: null, token: null }))
-    if (protocol === 'webchat') {
+    if (authenticated) {
       for (const slot of slots) if (slot.spec.real !== true) slot.token = await minter!.mint(slot.spec.user, slot.spec.sid)
     }
-    return { minted: protocol === 'webchat' ? slots.length : 0, mintMs: performance.now() - started }
+    return { minted: authenticated ? slots.length : 0, mintMs: performance.now() - started }
   },
 
-  /** Opens the prepared connections, `inFlight` handshakes at a time, then joins their rooms. */
-  async open (args: { inFlight: number, joinInFlight: number, timeoutMs: number }) {
+  /**
+   * Opens the prepared connections, `inFlight` handshakes at a time, then joins their rooms (unless
+   * `join` is false: then the `join` command does). `watchPresence`: count the presence frames of
+   * the setup (see `presence`).
+   */
+  async open (args: { inFlight: number, joinInFlight: number, timeoutMs: number, join?: boolean, watchPresence?: boolean }) {
     errors = {}
+    presence = args.watchPresence === true ? emptyCounts() : null
     let failed = 0
     const firstUs = clock.nowUs()
     let lastUs = firstUs
@@ -103,21 +141,23 @@ const commands: Record<string, (args: never) => Promise<unknown> | unknown> = {
         slot.client = null
       }
     })
-    const joinStarted = performance.now()
-    let joinFailed = 0
-    const joining = slots.filter((s) => s.client !== null && s.spec.room !== null)
-    await pool(joining.length, args.joinInFlight, async (i) => {
-      const slot = joining[i]!
-      try {
-        await withTimeout(slot.client!.join(slot.spec.room!), args.timeoutMs, 'join')
-      } catch {
-        joinFailed++
-      }
-    })
-    return {
-      opened: slots.length - failed, failed, joinFailed, firstUs, lastUs,
-      joinMs: performance.now() - joinStarted, errors
+    const joined = args.join === false ? { joinFailed: 0, joinMs: 0 } : await joinAll(args.joinInFlight, args.timeoutMs)
+    return { opened: slots.length - failed, failed, firstUs, lastUs, ...joined, errors }
+  },
+
+  /** Joins the open connections to their rooms, `joinInFlight` at a time (after `open` with `join: false`). */
+  async join (args: { joinInFlight: number, timeoutMs: number }) {
+    return await joinAll(args.joinInFlight, args.timeoutMs)
+  },
+
+  /** The presence counts of the watched setup so far; `done` ends the watch. */
+  presence (args: { done?: boolean }) {
+    const counts = presence ?? emptyCounts()
+    if (args.done === true) {
+      presence = null
+      for (const slot of slots) if (slot.events !== undefined) slot.events.onData = events.onData
     }
+    return { ...counts, quietMs: counts.lastAt === 0 ? null : performance.now() - counts.lastAt }
   },
 
   /**

@@ -28,9 +28,11 @@ export function realWebchat (url: string, origin: string, token: () => Promise<s
   }
 }
 
-export function realSio (url: string, onText: (text: string) => void): BenchClient {
+/** `token`: for a peer that authenticates, the token its CONNECT packet carries (`auth.token`). */
+export function realSio (url: string, onText: (text: string) => void, token?: () => Promise<string>): BenchClient {
   const base = url.replace(/^ws/, 'http').replace(/\/socket\.io\/.*$/, '')
-  const socket = io(base, { transports: ['websocket'], reconnection: false, forceNew: true })
+  const auth = token === undefined ? undefined : (cb: (data: object) => void): void => { token().then((t) => cb({ token: t }), () => cb({})) }
+  const socket = io(base, { transports: ['websocket'], reconnection: false, forceNew: true, ...(auth === undefined ? {} : { auth }) })
   socket.on('msg', (text: string) => onText(text))
   const opened = new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve())

@@ -4,11 +4,11 @@ import type { BenchClient, ClientEvents } from './client.js'
 /**
  * A Socket.IO 4 client speaking Engine.IO v4 / Socket.IO v5 directly over `ws`, as socket.io-client
  * does on its websocket transport: `0{…}` open → `40` CONNECT → `40{sid}`; events `42[…]`; acks
- * `43<id>[…]`; ping `2` → pong `3`. Same library, options and delivery scan as the webchat client,
+ * `43<id>[…]`; ping `2` → pong `3`; with a token, CONNECT is `40{"token":"…"}` (its `auth`). Same library, options and delivery scan as the webchat client,
  * so both generators cost the same per delivery. (One member of each fan-out room runs the real
  * socket.io-client beside these, as a check that this is the protocol it speaks.)
  */
-export function sioClient (url: string, events: ClientEvents): BenchClient {
+export function sioClient (url: string, events: ClientEvents, token?: string): BenchClient {
   const ws = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true, handshakeTimeout: 30_000 })
   let connected = false
   let nextAck = 0
@@ -33,7 +33,8 @@ export function sioClient (url: string, events: ClientEvents): BenchClient {
       return
     }
     if (kind === 0x32 /* 2: ping */) { ws.send('3'); return }
-    if (kind === 0x30 /* 0: open */) ws.send('40')
+    // A token goes in the CONNECT packet, as socket.io-client sends its `auth` option.
+    if (kind === 0x30 /* 0: open */) ws.send(token === undefined ? '40' : `40{"token":"${token}"}`)
   })
   ws.on('unexpected-response', (_request, response) => {
     events.onError(`http_${response.statusCode ?? 0}`)

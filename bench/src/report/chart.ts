@@ -1,4 +1,5 @@
 import type { FanoutResult } from '../scenarios/results.js'
+import { name } from './format.js'
 
 export interface Series { label: string, color: string, dashed: boolean, points: Array<{ x: number, y: number, held: boolean }> }
 
@@ -10,10 +11,10 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 
 /** Series of p99 latency against offered deliveries a second, one per system and pass. */
 export function fanoutSeries (runs: Array<{ system: string, pass: number, result: FanoutResult }>): Series[] {
-  const colors: Record<string, string> = { webchat: '#1f6feb', socketio: '#d1242f' }
+  const colors: Record<string, string> = { webchat: '#1f6feb', socketio: '#d1242f', 'socketio-streams': '#8250df', 'socketio-auth': '#bf8700' }
   const sorted = [...runs].sort((a, b) => a.system.localeCompare(b.system) || a.pass - b.pass)
   return sorted.map(({ system, pass, result }) => ({
-    label: `${system === 'socketio' ? 'Socket.IO 4.8' : system}, pass ${pass}`,
+    label: `${name(system)}, pass ${pass}`,
     color: colors[system] ?? '#6e7781',
     dashed: pass % 2 === 0,
     points: result.steps.map((s) => ({ x: s.offered, y: Math.max(0.1, s.latency.p99), held: s.held }))

@@ -1,99 +1,24 @@
-import type { SystemName } from '../config.js'
-import type { BenchRun, ClusterResult, FanoutStep, IdleResult, RoomsResult, RunRecord, ScenarioResult, ShardedLeg, StormResult } from '../scenarios/results.js'
+import type { BenchRun, ClusterResult, FanoutResult, FanoutStep, IdleResult, RoomsResult, ShardedLeg, StormResult } from '../scenarios/results.js'
+import { ms, n0, n1, n2, name, pct, results, table } from './format.js'
+import { goals } from './goals.js'
 
-const NAMES: Record<string, string> = { webchat: 'webchat', socketio: 'Socket.IO 4.8', 'webchat-base': 'webchat (before)' }
-const name = (s: string): string => NAMES[s] ?? s
 
-const n0 = (x: number): string => Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '–'
-const n1 = (x: number): string => Number.isFinite(x) ? x.toFixed(1) : '–'
-const n2 = (x: number): string => Number.isFinite(x) ? x.toFixed(2) : '–'
-const pct = (x: number): string => Number.isFinite(x) ? `${(x * 100).toFixed(x < 0.01 ? 3 : 1)} %` : '–'
-const ms = (x: number): string => !Number.isFinite(x) ? '–' : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : Math.round(x).toLocaleString('en-US')
-const median = (xs: number[]): number => {
-  const v = xs.filter(Number.isFinite).sort((a, b) => a - b)
-  if (v.length === 0) return NaN
-  const mid = Math.floor(v.length / 2)
-  return v.length % 2 === 1 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2
-}
-
-function results<K extends ScenarioResult['kind']> (run: BenchRun, kind: K, system: string): Array<{ pass: number, result: Extract<ScenarioResult, { kind: K }> }> {
-  return run.records
-    .filter((r): r is RunRecord & { result: ScenarioResult } => r.scenario === kind && r.system === system && r.result !== undefined)
-    .map((r) => ({ pass: r.pass, result: r.result as Extract<ScenarioResult, { kind: K }> }))
-}
-
-const table = (head: string[], rows: string[][]): string =>
-  [`| ${head.join(' | ')} |`, `|${head.map((h, i) => i === 0 ? ':--' : '--:').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n')
-
-/** Server µs per delivery at the highest rate both systems held in the same pass. */
-function cpuAtCommonRate (run: BenchRun, pass: number, a: SystemName, b: SystemName): { rate: number, a: number, b: number } | null {
-  const ra = results(run, 'fanout', a).find((r) => r.pass === pass)?.result
-  const rb = results(run, 'fanout', b).find((r) => r.pass === pass)?.result
-  if (ra === undefined || rb === undefined) return null
-  const heldB = new Map(rb.steps.filter((s) => s.held).map((s) => [s.rate, s]))
-  const common = ra.steps.filter((s) => s.held && heldB.has(s.rate)).at(-1)
-  if (common === undefined) return null
-  return { rate: common.offered, a: common.serverUsPerDelivery, b: heldB.get(common.rate)!.serverUsPerDelivery }
-}
-
-export interface Goal { goal: string, webchat: string, socketio: string, ratio: string, met: boolean | null }
-
-export function goals (run: BenchRun): Goal[] {
-  const passes = [...new Set(run.records.map((r) => r.pass))]
-  const out: Goal[] = []
-  const cpu = passes.map((p) => cpuAtCommonRate(run, p, 'webchat', 'socketio')).filter((c) => c !== null)
-  if (cpu.length > 0) {
-    const w = median(cpu.map((c) => c.a))
-    const s = median(cpu.map((c) => c.b))
-    out.push({
-      goal: `Fan-out: server CPU per delivery ≤ ⅓ of Socket.IO's (at the highest rate both held: ${cpu.map((c) => n0(c.rate)).join(' / ')} deliveries/s)`,
-      webchat: `${n2(w)} µs`, socketio: `${n2(s)} µs`, ratio: `${n2(w / s)}×`, met: w <= s / 3
-    })
-  }
-  const held = (system: string): number => median(results(run, 'fanout', system).map((r) => r.result.maxHeld))
-  if (results(run, 'fanout', 'webchat').length > 0 && results(run, 'fanout', 'socketio').length > 0) {
-    const w = held('webchat')
-    const s = held('socketio')
-    const top = results(run, 'fanout', 'webchat').every((r) => r.result.steps.at(-1)?.held === true)
-    out.push({
-      goal: 'Fan-out: highest rate held (p99 ≤ 500 ms, loss ≤ 0.1 %) ≥ 2× Socket.IO\'s',
-      webchat: `${n0(w)}/s${top ? ' (top step: the limit is higher)' : ''}`, socketio: `${n0(s)}/s`, ratio: `${n2(w / s)}×`, met: w >= 2 * s
-    })
-  }
-  const p99at = (system: string): number => median(results(run, 'fanout', system).map((r) => r.result.steps.find((s) => s.offered === 10_000)?.latency.p99 ?? NaN))
-  if (results(run, 'fanout', 'webchat').length > 0) {
-    const w = p99at('webchat')
-    out.push({ goal: 'Fan-out: p99 at 10,000 deliveries/s < 15 ms', webchat: `${ms(w)} ms`, socketio: `${ms(p99at('socketio'))} ms`, ratio: '', met: w < 15 })
-  }
-  const rooms = (system: string): number => median(results(run, 'rooms', system).map((r) => r.result.totalUsPerMessage))
-  if (results(run, 'rooms', 'webchat').length > 0 && results(run, 'rooms', 'socketio').length > 0) {
-    const w = rooms('webchat')
-    const s = rooms('socketio')
-    out.push({ goal: 'Many small rooms: server + Redis CPU per message ≤ Socket.IO\'s (history included)', webchat: `${n1(w)} µs`, socketio: `${n1(s)} µs`, ratio: `${n2(w / s)}×`, met: w <= s })
-  }
-  const idle = (system: string): number => median(results(run, 'idle', system).map((r) => r.result.kibPerConnection))
-  if (results(run, 'idle', 'webchat').length > 0 && results(run, 'idle', 'socketio').length > 0) {
-    const w = idle('webchat')
-    const s = idle('socketio')
-    out.push({ goal: 'Idle: memory per connection ≤ ½ of Socket.IO\'s', webchat: `${n1(w)} KiB`, socketio: `${n1(s)} KiB`, ratio: `${n2(w / s)}×`, met: w <= s / 2 })
-  }
-  const storm = (system: string): number => median(results(run, 'storm', system).map((r) => r.result.acceptedPerSecond))
-  if (results(run, 'storm', 'webchat').length > 0 && results(run, 'storm', 'socketio').length > 0) {
-    const w = storm('webchat')
-    const s = storm('socketio')
-    out.push({ goal: 'Connect storm: authenticated connections/s ≥ Socket.IO\'s unauthenticated', webchat: `${n0(w)}/s`, socketio: `${n0(s)}/s`, ratio: `${n2(w / s)}×`, met: w >= s })
-  }
-  return out
+/** What the joins of the setup cost and what they announced (runs from before it was measured have none). */
+function setupCost (cost: FanoutResult['setupCost']): string {
+  if (cost === undefined) return ''
+  const presence = cost.presence === null ? '' : `, ${n0(cost.presence.frames)} presence frames with ${n0(cost.presence.changes)} changes, ${n0(cost.presence.redundant)} redundant`
+  return `: ${n0(cost.serverUsPerJoin)} µs of server CPU and ${n0(cost.redisUsPerJoin)} of Redis per join, gen. ${pct(cost.generatorLoad)}${presence}`
 }
 
 function fanoutSection (run: BenchRun, systems: string[]): string {
   const parts: string[] = ['### Fan-out: 1,000 members in one room, rate stepped up', '',
     'One row per step. *Offered* is messages a second × members; *delivered* counts what arrived within the grace window. ' +
     'CPU is from /proc (user + system) over the step and its grace window, divided by deliveries. *Gen.* is the busier generator\'s share of one core. ' +
-    'A step is *held* when p99 ≤ 500 ms, loss ≤ 0.1 % and the generators sent the offered rate; a step not held is run once more after 2 s (other work on a shared machine can sink one step), and stepping stops when the second try fails too.', '']
+    'A step is *held* when p99 ≤ 500 ms, loss ≤ 0.1 % and the generators sent the offered rate; a step not held is run once more after 2 s (other work on a shared machine can sink one step), and stepping stops when the second try fails too. ' +
+    'Setup: every member connects first, then all join; CPU per join is from the first join until the presence announcements stopped (500 ms without one), and the members count the presence changes they received, *redundant* when announcing a join of a user they already had (from their `joined` frame\'s members or an earlier announcement).', '']
   for (const system of systems) {
     for (const { pass, result } of results(run, 'fanout', system)) {
-      parts.push(`**${name(system)}, pass ${pass}** (setup: ${n0(result.setup.opened)} members joined in ${n1(result.setup.joinMs / 1000)} s; highest held ${n0(result.maxHeld)}/s; RSS at end ${result.rssMiB.map(n0).join(' + ')} MiB)`, '')
+      parts.push(`**${name(system)}, pass ${pass}** (setup: ${n0(result.setup.opened)} members joined in ${n1(result.setup.joinMs / 1000)} s${setupCost(result.setupCost)}; highest held ${n0(result.maxHeld)}/s; RSS at end ${result.rssMiB.map(n0).join(' + ')} MiB)`, '')
       parts.push(table(['offered/s', 'delivered/s', 'loss', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'server µs/delivery', 'Redis µs/delivery', 'gen.', 'held'],
         result.steps.map((s: FanoutStep) => [n0(s.offered), n0(s.deliveriesPerSecond), pct(s.loss), ms(s.latency.p50), ms(s.latency.p90), ms(s.latency.p99), ms(s.latency.max),
           n2(s.serverUsPerDelivery), n2(s.redisUsPerDelivery), pct(s.generatorLoad),
@@ -108,17 +33,18 @@ function roomsSection (run: BenchRun, systems: string[]): string {
     `${name(system)}, pass ${pass}`, n0(r.messagesPerSecond), n0(r.received), pct(r.loss), ms(r.latency.p50), ms(r.latency.p99), ms(r.latency.max),
     n1(r.serverUsPerMessage), n1(r.redisUsPerMessage), n1(r.totalUsPerMessage), pct(r.generatorLoad), r.rssMiB.map(n0).join(' + ')]))
   return ['### Many small rooms: 2,000 clients in 1,000 rooms of two, each sending 1 message/s', '',
-    'Each pair is split over the two instances; a message goes to both members (the sender\'s own copy included, in both systems). CPU per message sent.', '',
+    'Each pair is split over the two instances; a message goes to both members (the sender\'s own copy included, in every system). CPU per message sent. ' +
+    'Webchat stores every message in its room\'s log; plain Socket.IO stores nothing; Socket.IO + streams appends every broadcast to one Redis stream (connection state recovery).', '',
     table(['system', 'messages/s', 'deliveries', 'loss', 'p50 ms', 'p99 ms', 'max ms', 'server µs/msg', 'Redis µs/msg', 'total µs/msg', 'gen.', 'RSS MiB'], rows), ''].join('\n')
 }
 
 function idleSection (run: BenchRun, systems: string[]): string {
   const rows = systems.flatMap((system) => results(run, 'idle', system).map(({ pass, result: r }: { pass: number, result: IdleResult }) => [
-    `${name(system)}, pass ${pass}`, n0(r.opened), n0(r.failed), r.rssBeforeMiB.map(n0).join(' + '), r.rssAfterMiB.map(n0).join(' + '), n1(r.kibPerConnection), n2(r.redisKibPerConnection), n1(r.openMs / 1000)]))
+    `${name(system)}, pass ${pass}`, n0(r.opened), n0(r.failed), r.rssBeforeMiB.map(n0).join(' + '), r.rssAfterMiB.map(n0).join(' + '), n1(r.kibPerConnection), n2(r.redisKibPerConnection), n1(r.openMs / 1000), pct(r.generatorLoad ?? NaN)]))
   return ['### Idle: 10,000 open connections', '',
     'RSS of both instances after a full garbage collection (node --expose-gc, SIGWINCH), before and after the connections opened; growth per connection. ' +
-    'Webchat connections are authenticated (token verified and consumed); Socket.IO\'s are not.', '',
-    table(['system', 'open', 'failed', 'RSS before MiB', 'RSS after MiB', 'KiB/connection', 'Redis KiB/connection', 'opened in s'], rows), ''].join('\n')
+    'Webchat and Socket.IO + auth connections are authenticated (token verified and its id used once); plain Socket.IO\'s are not. *Gen.*: while the connections opened.', '',
+    table(['system', 'open', 'failed', 'RSS before MiB', 'RSS after MiB', 'KiB/connection', 'Redis KiB/connection', 'opened in s', 'gen.'], rows), ''].join('\n')
 }
 
 function stormSection (run: BenchRun, systems: string[]): string {
@@ -127,8 +53,9 @@ function stormSection (run: BenchRun, systems: string[]): string {
     n0(r.serverUsPerConnection), n0(r.redisUsPerConnection), pct(r.generatorLoad), r.mintPerSecond > 0 ? n0(r.mintPerSecond) : '–']))
   const { connections, inFlight } = (run.config as { storm?: { connections: number, inFlight: number } } | null)?.storm ?? { connections: 5000, inFlight: 64 }
   return [`### Connect storm: ${n0(connections)} connections as fast as they are accepted`, '',
-    `Each generator keeps ${inFlight} handshakes in flight. Webchat tokens are minted before the storm (the *minted/s* column, not part of the window) and each is verified on upgrade: ` +
-    `${tokenAlgorithm(run)} signature, claims, session revocation (Redis GET) and single use (a Redis claim, \`kv.claim\`).`, '',
+    `Each generator keeps ${inFlight} handshakes in flight. Tokens are minted before the storm (the *minted/s* column, not part of the window). Webchat verifies each on upgrade: ` +
+    `${tokenAlgorithm(run)} signature, claims, session revocation (Redis GET) and single use (a Redis claim, \`kv.claim\`); Socket.IO + auth in an \`io.use\` middleware, from the CONNECT packet: ` +
+    'signature and claims (jose `jwtVerify`) and single use (`SET jti:<jti> NX PX`), no revocation check.', '',
     table(['system', 'auth', 'accepted', 'failed', 'window ms', 'accepted/s', 'server µs/conn', 'Redis µs/conn', 'gen.', 'minted/s'], rows), ''].join('\n')
 }
 
@@ -183,8 +110,13 @@ export function resultsMarkdown (run: BenchRun, chartFile: string | null): strin
   parts.push(run.records.map((r) => `${r.pass}. ${r.scenario} ${name(r.system)} (${n0(r.seconds)} s, load ${r.load.split(' ')[0]})`).join(' · '), '')
   if (errors.length > 0) parts.push('Failed runs: ' + errors.map((r) => `pass ${r.pass} ${r.scenario} ${name(r.system)}: ${r.error}`).join('; '), '')
   parts.push('### Goals (median of the passes)', '')
-  parts.push(table(['goal', 'webchat', 'Socket.IO', 'ratio', 'met'], goals(run).map((g) => [g.goal, g.webchat, g.socketio, g.ratio, g.met === null ? '' : g.met ? '**yes**' : '**no**'])), '')
+  parts.push('Each goal names the peer webchat is measured against (what each peer does and does not do: see "The peers" above); *ratio* is webchat ÷ peer; *generators* is the busier generator\'s CPU share of one core while each figure was measured (webchat / peer).', '')
+  parts.push(table(['goal', 'peer', 'webchat', 'peer\'s', 'ratio', 'met', 'generators'],
+    goals(run).map((g) => [g.goal, g.peer, g.webchat, g.other, g.ratio, g.met === null ? '' : g.met ? '**yes**' : '**no**', g.generators])), '')
   if (chartFile !== null) parts.push(`![p99 latency against offered deliveries a second](${chartFile})`, '')
-  parts.push(fanoutSection(run, systems), roomsSection(run, systems), idleSection(run, systems), stormSection(run, systems), clusterSection(run, systems))
+  // A section only for the scenarios that ran.
+  const ran = (kind: string): boolean => run.records.some((r) => r.scenario === kind && r.result !== undefined)
+  const sections = { fanout: fanoutSection, rooms: roomsSection, idle: idleSection, storm: stormSection, cluster: clusterSection }
+  parts.push(...Object.entries(sections).filter(([kind]) => ran(kind)).map(([, section]) => section(run, systems)))
   return parts.join('\n')
 }

@@ -67,25 +67,48 @@ export function deal (ctx: Context, specs: ClientSpec[], pick: (i: number) => nu
   return shares
 }
 
-export interface OpenResult { opened: number, failed: number, joinFailed: number, mintMs: number, windowMs: number, joinMs: number, errors: Record<string, number> }
+export interface OpenResult {
+  opened: number
+  failed: number
+  joinFailed: number
+  mintMs: number
+  windowMs: number
+  joinMs: number
+  errors: Record<string, number>
+  /** With `joinsApart`: the CPU sample taken after every connection opened, before the first join. */
+  joinsFrom?: CpuSample
+}
 
-/** Mints (webchat) then opens every generator's share at once; the window spans first to last open. */
-export async function openAll (ctx: Context, shares: ClientSpec[][], inFlight: number, joinInFlight = 50): Promise<OpenResult> {
+interface Joined { joinFailed: number, joinMs: number }
+
+/**
+ * Mints (systems that authenticate) then opens every generator's share at once; the window spans
+ * first to last open. `joinsApart`: the joins start only once every generator has opened its
+ * share, CPU sampled in between (`joinsFrom`), and the generators watch the setup's presence frames
+ * when `watchPresence` (the `presence` command reads them).
+ */
+export async function openAll (ctx: Context, shares: ClientSpec[][], inFlight: number, joinInFlight = 50, joinsApart?: { watchPresence: boolean }): Promise<OpenResult> {
+  const timeoutMs = 30_000
   const prepared = await Promise.all(ctx.generators.map(async (g, i) =>
     await g.call<{ mintMs: number }>('prepare', { specs: shares[i] }, 300_000)))
   const opened = await Promise.all(ctx.generators.map(async (g) =>
-    await g.call<{ opened: number, failed: number, joinFailed: number, firstUs: number, lastUs: number, joinMs: number, errors: Record<string, number> }>(
-      'open', { inFlight, joinInFlight, timeoutMs: 30_000 }, 600_000)))
+    await g.call<Joined & { opened: number, failed: number, firstUs: number, lastUs: number, errors: Record<string, number> }>(
+      'open', { inFlight, joinInFlight, timeoutMs, join: joinsApart === undefined, watchPresence: joinsApart?.watchPresence === true }, 600_000)))
+  const joinsFrom = joinsApart === undefined ? undefined : sampleCpu(ctx)
+  const joined = joinsApart === undefined
+    ? opened
+    : await Promise.all(ctx.generators.map(async (g) => await g.call<Joined>('join', { joinInFlight, timeoutMs }, 600_000)))
   const errors: Record<string, number> = {}
   for (const o of opened) for (const [code, n] of Object.entries(o.errors)) errors[code] = (errors[code] ?? 0) + n
   return {
     opened: opened.reduce((s, o) => s + o.opened, 0),
     failed: opened.reduce((s, o) => s + o.failed, 0),
-    joinFailed: opened.reduce((s, o) => s + o.joinFailed, 0),
+    joinFailed: joined.reduce((s, o) => s + o.joinFailed, 0),
     mintMs: Math.max(...prepared.map((p) => p.mintMs)),
     windowMs: (Math.max(...opened.map((o) => o.lastUs)) - Math.min(...opened.map((o) => o.firstUs))) / 1000,
-    joinMs: Math.max(...opened.map((o) => o.joinMs)),
-    errors
+    joinMs: Math.max(...joined.map((o) => o.joinMs)),
+    errors,
+    ...(joinsFrom === undefined ? {} : { joinsFrom })
   }
 }
 

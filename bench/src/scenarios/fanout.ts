@@ -1,5 +1,6 @@
 import type { ClientSpec } from '../generator/main.js'
-import { deal, openAll, rssOf, runStep, type Context } from './context.js'
+import { deal, rssOf, runStep, type Context } from './context.js'
+import { openRoom } from './fanout-setup.js'
 import type { FanoutResult, FanoutStep } from './results.js'
 
 const ROOM = 'fanout'
@@ -7,6 +8,8 @@ const P99_LIMIT_MS = 500
 const LOSS_LIMIT = 0.001
 const MiB = 2 ** 20
 const WARMUP_MS = 3000
+/** Time from the last join to the first step, at least (it was a fixed 2 s). */
+const SETTLE_MS = 2000
 
 /**
  * Fan-out: `members` clients in one room, split over the two instances; the first `senderConns`
@@ -23,10 +26,9 @@ export async function fanout (ctx: Context): Promise<FanoutResult> {
   const pick = (i: number): number => Math.floor(i / 2)
   const shares = deal(ctx, specs, pick)
   const order = new Map(specs.map((spec, i) => [spec, i]))
-  const setup = await openAll(ctx, shares, 50, 20)
-  ctx.log(`fan-out: ${setup.opened} open, ${setup.failed} failed, ${setup.joinFailed} joins failed, joins took ${Math.round(setup.joinMs)} ms`)
-  // Let the presence announcements of the joins drain before measuring.
-  await new Promise((resolve) => setTimeout(resolve, 2000))
+  const { setup, cost } = await openRoom(ctx, shares)
+  // Let whatever the joins set going settle before measuring.
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, SETTLE_MS - cost.drainMs)))
 
   /** Each generator's senders are the first `senders` sender specs it holds; its rate is its share. */
   const sharesAt = (rate: number): Array<{ senders: number, rate: number }> => {
@@ -84,5 +86,5 @@ export async function fanout (ctx: Context): Promise<FanoutResult> {
     if (!step.held) break
     maxHeld = step.offered
   }
-  return { kind: 'fanout', members, setup, steps, maxHeld, rssMiB: rssOf(ctx).map((b) => b / MiB) }
+  return { kind: 'fanout', members, setup, setupCost: cost, steps, maxHeld, rssMiB: rssOf(ctx).map((b) => b / MiB) }
 }

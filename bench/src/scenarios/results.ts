@@ -28,10 +28,29 @@ export interface FanoutStep {
   firstTry?: FanoutStep
 }
 
+/** What the fan-out room's joins cost, from the first join until their announcements drained. */
+export interface SetupCost {
+  /** Joins that succeeded. */
+  joins: number
+  /** From the last join's answer to the end of the measured window. */
+  drainMs: number
+  /** Server (both instances) and Redis CPU µs per join. */
+  serverUsPerJoin: number
+  redisUsPerJoin: number
+  generatorLoad: number
+  /**
+   * Presence frames the members received during the setup and the changes they carried; redundant:
+   * joins announced of a user the connection already had as a member. Null for Socket.IO (no presence).
+   */
+  presence: { frames: number, changes: number, redundant: number } | null
+}
+
 export interface FanoutResult {
   kind: 'fanout'
   members: number
   setup: { opened: number, failed: number, joinFailed: number, joinMs: number }
+  /** Absent in runs from before it was measured. */
+  setupCost?: SetupCost
   steps: FanoutStep[]
   /** Highest offered rate held (p99 ≤ 500 ms, loss ≤ 0.1 %), in deliveries a second; 0 when none. */
   maxHeld: number
@@ -76,6 +95,8 @@ export interface IdleResult {
   /** Redis memory growth per connection (webchat keeps a user channel and a used token id per connection). */
   redisKibPerConnection: number
   openMs: number
+  /** The busier generator's CPU share of one core while the connections opened (absent in older runs). */
+  generatorLoad?: number
 }
 
 export interface StormResult {

@@ -1,11 +1,13 @@
+import { authenticates } from '../config.js'
 import type { ClientSpec } from '../generator/main.js'
 import { cpuBetween, deal, sampleCpu, type Context } from './context.js'
 import type { StormResult } from './results.js'
 
 /**
  * Connect storm: `connections` clients connect as fast as they are accepted (each generator keeps
- * `inFlight` handshakes under way). Webchat tokens are minted first (timed apart), each verified
- * (signature, claims, revocation, single use) on upgrade; Socket.IO connects without auth.
+ * `inFlight` handshakes under way). Tokens are minted first (timed apart); webchat verifies each
+ * (signature, claims, revocation, single use) on upgrade, socketio-auth in its middleware
+ * (signature, claims, single use) from the CONNECT packet; the other Socket.IO peers connect without auth.
  * Accepted a second = connections ready / time from the first connect to the last ready.
  */
 export async function storm (ctx: Context): Promise<StormResult> {
@@ -33,7 +35,7 @@ export async function storm (ctx: Context): Promise<StormResult> {
     connections,
     opened: total,
     failed: opened.reduce((s, o) => s + o.failed, 0),
-    authenticated: ctx.system !== 'socketio',
+    authenticated: authenticates(ctx.system),
     mintPerSecond: minted === 0 ? 0 : minted / (Math.max(...prepared.map((p) => p.mintMs)) / 1000) * ctx.generators.length,
     windowMs,
     acceptedPerSecond: total / (windowMs / 1000),

@@ -11,6 +11,8 @@ export const ORIGIN = 'http://bench.webchat.test'
 export const REDIS_PREFIX = 'bench:'
 const chatServer = fileURLToPath(new URL('../../../services/chat/dist/server.js', import.meta.url))
 const sioServer = fileURLToPath(new URL('./sio-main.js', import.meta.url))
+/** What runs beside plain Socket.IO in each peer (sio-main.ts). */
+const SIO_MODES: Partial<Record<SystemName, string>> = { socketio: 'plain', 'socketio-auth': 'auth', 'socketio-streams': 'streams' }
 const preload = new URL('../preload-gc.js', import.meta.url).href
 
 function nodeArgs (options: ServerOptions, name: string): string[] {
@@ -21,9 +23,10 @@ function nodeArgs (options: ServerOptions, name: string): string[] {
 
 async function launch (system: SystemName, index: number, port: number, options: ServerOptions): Promise<Child> {
   const name = `${system}-${index}`
-  if (system === 'socketio') {
+  if (protocolOf(system) === 'socketio') {
     if (options.redisUrl === undefined) throw new Error('the Socket.IO server runs on one Redis (its adapter has no sharded pub/sub here)')
-    return start(name, process.execPath, [...nodeArgs(options, name), sioServer, String(port), options.redisUrl], { logDir: options.logDir })
+    const mode = SIO_MODES[system] ?? 'plain'
+    return start(name, process.execPath, [...nodeArgs(options, name), sioServer, String(port), options.redisUrl, mode, options.jwksUrl, ISSUER], { logDir: options.logDir })
   }
   // One of the two, never both (chat refuses both); neither inherited from the launcher's environment.
   const { REDIS_URL: _url, REDIS_CLUSTER_NODES: _nodes, ...inherited } = process.env
