@@ -15,5 +15,6 @@ export interface ClientEvents {
   onAck (): void
   /** An error the server reported (webchat `error` frame code, or a close/connect failure). */
   onError (code: string): void
-  onClose (): void
+  /** The connection is gone (`code`: the close code the server sent, 1006 when none). */
+  onClose (code?: number): void
 }

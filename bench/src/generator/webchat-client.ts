@@ -1,7 +1,7 @@
-import { WebSocket } from 'ws'
 import { randomBytes } from 'node:crypto'
 import { SUBPROTOCOL } from '@webchat/shared'
 import type { BenchClient, ClientEvents } from './client.js'
+import { openWire } from './wire.js'
 
 const ACK = Buffer.from('"type":"ack"')
 const ERROR = Buffer.from('"type":"error"')
@@ -9,26 +9,31 @@ const ERROR = Buffer.from('"type":"error"')
 const idPrefix = randomBytes(4).toString('hex')
 let sequence = 0
 
+interface ControlFrame { type?: string, room?: string, code?: string, ref?: string, ticket?: unknown }
+
+export interface WebchatBenchClient extends BenchClient {
+  /** The reconnect ticket of the newest `ready` or `refreshed` frame, if the server gave one. */
+  ticket (): string | null
+}
+
 /**
- * A webchat connection speaking the protocol directly over `ws` (the same library and options as
- * the Socket.IO client below): token as a subprotocol beside webchat.v1, an allowed Origin, JSON
- * frames; control frames are parsed, deliveries only scanned.
+ * A webchat connection speaking the protocol directly over the bench's WebSocket (wire.ts, the
+ * same as the Socket.IO client's): a token (or reconnect ticket) as a subprotocol beside
+ * webchat.v1, an allowed Origin, JSON frames; control frames are parsed, deliveries only scanned.
  */
-export function webchatClient (url: string, token: string, origin: string, events: ClientEvents): BenchClient {
-  const ws = new WebSocket(url, [SUBPROTOCOL, token], {
-    headers: { origin },
-    perMessageDeflate: false,
-    skipUTF8Validation: true,
-    handshakeTimeout: 30_000
-  })
+export function webchatClient (url: string, credential: string, origin: string, events: ClientEvents): WebchatBenchClient {
   let ready = false
+  let ticket: string | null = null
   const joins = new Map<string, { resolve: () => void, reject: (err: Error) => void }>()
   let readyWaiter: { resolve: () => void, reject: (err: Error) => void } | undefined
   const opened = new Promise<void>((resolve, reject) => { readyWaiter = { resolve, reject } })
   opened.catch(() => {})
 
-  const control = (frame: { type?: string, room?: string, code?: string, ref?: string }): void => {
-    if (frame.type === 'ready') { ready = true; readyWaiter?.resolve() } else if (frame.type === 'joined' && frame.room !== undefined) {
+  const control = (frame: ControlFrame): void => {
+    if (frame.type === 'ready' || frame.type === 'refreshed') {
+      if (typeof frame.ticket === 'string') ticket = frame.ticket
+      if (frame.type === 'ready') { ready = true; readyWaiter?.resolve() }
+    } else if (frame.type === 'joined' && frame.room !== undefined) {
       joins.get(frame.room)?.resolve()
       joins.delete(frame.room)
     } else if (frame.type === 'error') {
@@ -38,37 +43,38 @@ export function webchatClient (url: string, token: string, origin: string, event
     }
   }
 
-  ws.on('message', (data: Buffer) => {
-    events.onData(data)
-    const live = ready && joins.size === 0
-    if (live) {
-      // Live: count acks by scanning, parse only when an error frame is in there.
-      for (let at = data.indexOf(ACK); at !== -1; at = data.indexOf(ACK, at + ACK.length)) events.onAck()
-      if (data.indexOf(ERROR) === -1) return
+  const ws = openWire(url, { protocols: [SUBPROTOCOL, credential], origin }, {
+    onOpen () {},
+    onMessage (data) {
+      events.onData(data)
+      const live = ready && joins.size === 0
+      if (live) {
+        // Live: count acks by scanning, parse only when an error frame is in there.
+        for (let at = data.indexOf(ACK); at !== -1; at = data.indexOf(ACK, at + ACK.length)) events.onAck()
+        if (data.indexOf(ERROR) === -1) return
+      }
+      let value: unknown
+      try { value = JSON.parse(data.toString('utf8')) } catch { return }
+      for (const frame of (Array.isArray(value) ? value : [value]) as Array<ControlFrame | null>) {
+        if (frame === null || typeof frame !== 'object') continue
+        if (frame.type === 'ack') { if (!live) events.onAck(); continue }
+        control(frame)
+      }
+    },
+    onRefused (status) {
+      events.onError(`http_${status}`)
+      readyWaiter?.reject(new Error(`upgrade refused: ${status}`))
+    },
+    onError (code) {
+      events.onError(code)
+      readyWaiter?.reject(new Error(code))
+    },
+    onClose (code) {
+      if (!ready) readyWaiter?.reject(new Error(`closed before ready: ${code}`))
+      for (const waiter of joins.values()) waiter.reject(new Error(`closed: ${code}`))
+      joins.clear()
+      events.onClose(code)
     }
-    let value: unknown
-    try { value = JSON.parse(data.toString('utf8')) } catch { return }
-    for (const frame of (Array.isArray(value) ? value : [value]) as Array<Parameters<typeof control>[0] | null>) {
-      if (frame === null || typeof frame !== 'object') continue
-      if (frame.type === 'ack') { if (!live) events.onAck(); continue }
-      control(frame)
-    }
-  })
-  ws.on('unexpected-response', (_request, response) => {
-    events.onError(`http_${response.statusCode ?? 0}`)
-    readyWaiter?.reject(new Error(`upgrade refused: ${response.statusCode ?? 0}`))
-    response.resume()
-    ws.terminate()
-  })
-  ws.on('error', (err: Error & { code?: string }) => {
-    events.onError(err.code ?? 'socket_error')
-    readyWaiter?.reject(err)
-  })
-  ws.on('close', (code) => {
-    if (!ready) readyWaiter?.reject(new Error(`closed before ready: ${code}`))
-    for (const waiter of joins.values()) waiter.reject(new Error(`closed: ${code}`))
-    joins.clear()
-    events.onClose()
   })
 
   return {
@@ -80,10 +86,10 @@ export function webchatClient (url: string, token: string, origin: string, event
       })
     },
     send (room, text) {
-      if (ws.readyState !== WebSocket.OPEN) return
       ws.send(`{"type":"send","room":"${room}","text":"${text}","clientMsgId":"${idPrefix}-${sequence++}"}`)
     },
     close () { ws.close(1000) },
-    isOpen: () => ws.readyState === WebSocket.OPEN
+    isOpen: () => ws.isOpen(),
+    ticket: () => ticket
   }
 }
