@@ -7,6 +7,7 @@ import type { Reply, Request } from '../lib/ipc.js'
 import type { BenchClient, ClientEvents } from './client.js'
 import { createClock, markText, scanMarks, scanText, type Clock } from './marks.js'
 import { realSio, realWebchat } from './real-clients.js'
+import { reconnectCommands } from './reconnect.js'
 import { sioClient } from './sio-client.js'
 import { createMinter, type Minter } from './tokens.js'
 import { webchatClient } from './webchat-client.js'
@@ -37,20 +38,23 @@ let acks = 0
 let errors: Record<string, number> = {}
 const steps = new Map<number, StepStats>()
 
-const found = (nowUs: number) => (step: number, sentUs: number): void => {
+/** When the message being scanned arrived: read at its first mark, so that a frame without one costs no clock read. */
+let arrivedUs = -1
+const found = (step: number, sentUs: number): void => {
   const stats = steps.get(step)
   if (stats === undefined) return
+  if (arrivedUs < 0) arrivedUs = clock.nowUs()
   stats.received++
-  record(stats.hist, (nowUs - sentUs) / 1000)
+  record(stats.hist, (arrivedUs - sentUs) / 1000)
 }
 
 const events: ClientEvents = {
-  onData (data) { scanMarks(data, found(clock.nowUs())) },
+  onData (data) { arrivedUs = -1; scanMarks(data, found) },
   onAck () { acks++ },
   onError (code) { errors[code] = (errors[code] ?? 0) + 1 },
   onClose () { open-- }
 }
-const onText = (text: string): void => { scanText(text, found(clock.nowUs())) }
+const onText = (text: string): void => { arrivedUs = -1; scanText(text, found) }
 
 function makeClient (slot: Slot): BenchClient {
   const { spec } = slot
@@ -179,6 +183,8 @@ const commands: Record<string, (args: never) => Promise<unknown> | unknown> = {
     return { left }
   }
 }
+
+Object.assign(commands, reconnectCommands({ origin: () => origin, clock: () => clock }))
 
 process.on('message', (message: Request) => {
   const command = commands[message.command]
