@@ -119,7 +119,7 @@ export function reconnectCommands (env: ReconnectEnv): Record<string, (args: nev
           count(errors, err instanceof Error ? err.message.replace(/[^\w]+/g, '_').slice(0, 40) : 'failed')
         }
       })
-      const withTicket = slots.filter((s) => s.client?.ticket() != null).length
+      const withTicket = slots.filter((s) => (s.client?.ticket() ?? null) !== null).length
       return { opened: slots.length - failed, failed, withTicket, errors }
     },
 

@@ -1,4 +1,5 @@
 import type { SystemName } from '../config.js'
+import { reconnectGoals, reconnectSection, type Format } from './reconnect.js'
 import type { BenchRun, ClusterResult, FanoutStep, IdleResult, RoomsResult, RunRecord, ScenarioResult, ShardedLeg, StormResult } from '../scenarios/results.js'
 
 const NAMES: Record<string, string> = { webchat: 'webchat', socketio: 'Socket.IO 4.8', 'webchat-base': 'webchat (before)' }
@@ -15,6 +16,8 @@ const median = (xs: number[]): number => {
   const mid = Math.floor(v.length / 2)
   return v.length % 2 === 1 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2
 }
+
+const format: Format = { n0, pct, name, table: (head, rows) => table(head, rows), median }
 
 function results<K extends ScenarioResult['kind']> (run: BenchRun, kind: K, system: string): Array<{ pass: number, result: Extract<ScenarioResult, { kind: K }> }> {
   return run.records
@@ -83,6 +86,7 @@ export function goals (run: BenchRun): Goal[] {
     const s = storm('socketio')
     out.push({ goal: 'Connect storm: authenticated connections/s ≥ Socket.IO\'s unauthenticated', webchat: `${n0(w)}/s`, socketio: `${n0(s)}/s`, ratio: `${n2(w / s)}×`, met: w >= s })
   }
+  out.push(...reconnectGoals(run, format))
   return out
 }
 
@@ -185,6 +189,6 @@ export function resultsMarkdown (run: BenchRun, chartFile: string | null): strin
   parts.push('### Goals (median of the passes)', '')
   parts.push(table(['goal', 'webchat', 'Socket.IO', 'ratio', 'met'], goals(run).map((g) => [g.goal, g.webchat, g.socketio, g.ratio, g.met === null ? '' : g.met ? '**yes**' : '**no**'])), '')
   if (chartFile !== null) parts.push(`![p99 latency against offered deliveries a second](${chartFile})`, '')
-  parts.push(fanoutSection(run, systems), roomsSection(run, systems), idleSection(run, systems), stormSection(run, systems), clusterSection(run, systems))
+  parts.push(fanoutSection(run, systems), roomsSection(run, systems), idleSection(run, systems), stormSection(run, systems), reconnectSection(run, format), clusterSection(run, systems))
   return parts.join('\n')
 }
