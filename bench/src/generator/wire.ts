@@ -16,7 +16,7 @@ export interface WireHandlers {
   onOpen (): void
   /** A whole message's payload: a view valid only during the call. */
   onMessage (data: Buffer): void
-  /** The upgrade was answered with another status (0: not HTTP, or the handshake timed out). */
+  /** The upgrade was answered with another status (0: not HTTP, or no answer before the server hung up). */
   onRefused (status: number): void
   /** The connection is gone: the close code the server sent, or 1006. */
   onClose (code: number): void
@@ -103,7 +103,13 @@ export function openWire (address: string, options: WireOptions, handlers: WireH
   let closeCode = 1006
   let pending: Buffer | null = null
   let fragments: Buffer[] = []
-  const handshake = setTimeout(() => { if (state === 'upgrading') socket.destroy() }, options.handshakeTimeoutMs ?? 30_000)
+  let failed = false
+  const handshake = setTimeout(() => {
+    if (state !== 'upgrading') return
+    failed = true
+    handlers.onError('handshake_timeout')
+    socket.destroy()
+  }, options.handshakeTimeoutMs ?? 30_000)
 
   socket.once('connect', () => { socket.write(upgradeRequest(url, key, options)) })
 
@@ -162,12 +168,13 @@ export function openWire (address: string, options: WireOptions, handlers: WireH
     handlers.onOpen()
     if (end + 4 < data.length) frames(data.subarray(end + 4))
   }
-  socket.on('error', (err: Error & { code?: string }) => { handlers.onError(err.code ?? 'socket_error') })
+  socket.on('error', (err: Error & { code?: string }) => { failed = true; handlers.onError(err.code ?? 'socket_error') })
   socket.on('close', () => {
     clearTimeout(handshake)
     const wasUpgrading = state === 'upgrading'
     state = 'closed'
-    if (wasUpgrading) handlers.onRefused(0)
+    // Closed during the upgrade without an error of its own: the server hung up on it.
+    if (wasUpgrading && !failed) handlers.onRefused(0)
     handlers.onClose(closeCode)
   })
 
