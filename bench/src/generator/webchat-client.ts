@@ -4,6 +4,14 @@ import type { BenchClient, ClientEvents } from './client.js'
 import { openWire } from './wire.js'
 
 const ACK = Buffer.from('"type":"ack"')
+const TYPE = Buffer.from('{"type":"')
+/** Whether `data` is one frame of the type starting with `initial` (chat writes `type` first): read in JS, no scan. */
+const isSingle = (data: Buffer, initial: number): boolean => {
+  if (data[TYPE.length] !== initial) return false
+  for (let i = 0; i < TYPE.length; i++) if (data[i] !== TYPE[i]) return false
+  return true
+}
+const MESSAGE_INITIAL = 0x6d // m
 const ERROR = Buffer.from('"type":"error"')
 /** clientMsgIds are unique per user across all its connections (they are idempotency keys). */
 const idPrefix = randomBytes(4).toString('hex')
@@ -49,7 +57,9 @@ export function webchatClient (url: string, credential: string, origin: string, 
       events.onData(data)
       const live = ready && joins.size === 0
       if (live) {
-        // Live: count acks by scanning, parse only when an error frame is in there.
+        // Live: a lone message frame holds neither; otherwise count acks by scanning, and parse
+        // only when an error frame is in there.
+        if (isSingle(data, MESSAGE_INITIAL)) return
         for (let at = data.indexOf(ACK); at !== -1; at = data.indexOf(ACK, at + ACK.length)) events.onAck()
         if (data.indexOf(ERROR) === -1) return
       }
