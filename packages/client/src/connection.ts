@@ -42,6 +42,7 @@ export function createConnection (options: ConnectionOptions): Connection {
     network: options.network === undefined ? browserNetwork() : options.network ?? undefined,
     backoff: options.backoff,
     readyTimeoutMs: options.readyTimeoutMs ?? 10_000,
+    reconnectTickets: options.reconnectTickets ?? true,
     emit: emitter.emit,
     hooks: {
       offered: (lifetimeMs) => refresher.offered(lifetimeMs),
@@ -111,9 +112,9 @@ export function createConnection (options: ConnectionOptions): Connection {
   function route (frame: ServerFrame): void {
     switch (frame.type) {
       case 'ready':
-        link.ready(frame.user)
+        link.ready(frame.user, frame.ticket)
         emitter.emit('ready', frame)
-        refresher.schedule()
+        refresher.schedule(frame.expiresAt)
         sends.release()
         rooms.rejoinAll()
         return requests.flush()
@@ -135,6 +136,7 @@ export function createConnection (options: ConnectionOptions): Connection {
         history.page(frame)
         return emitter.emit('history', frame)
       case 'refreshed':
+        link.renewTicket(frame.ticket)
         refresher.refreshed(frame)
         return emitter.emit('refreshed', frame)
       case 'error': return refused(frame)

@@ -42,6 +42,8 @@ export interface KeyValueStore {
   delete (key: string): Promise<boolean>
   /** Milliseconds left before the key expires; null when it is missing or never expires. */
   ttl (key: string): Promise<number | null>
+  /** Makes an existing key expire `ttlMs` from now (whatever its time to live was); false when it is missing. */
+  touch (key: string, ttlMs: number): Promise<boolean>
 }
 
 export interface CounterValue {

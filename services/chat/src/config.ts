@@ -38,6 +38,7 @@ export const ConfigSchema = Type.Object({
   socketCloseGraceMs: millis('SOCKET_CLOSE_GRACE_MS', 2000, 'wait this long for sockets to close on shutdown, then terminate them'),
   pingIntervalMs: millis('PING_INTERVAL_MS', 25_000, 'ping every socket this often; one missed pong terminates it'),
   tokenGraceMs: Type.Integer({ env: 'TOKEN_GRACE_MS', minimum: 0, default: 25_000, description: 'close with 4003 this long after exp' }),
+  reconnectTicketMs: Type.Integer({ env: 'RECONNECT_TICKET_MS', minimum: 0, maximum: 120_000, default: 120_000, description: 'how long after its connection ends a reconnect ticket (given in `ready`) still opens a new one, single use, at most 2 minutes (0: no tickets; clients fetch a token for every connect)' }),
   presenceTtlMs: millis('PRESENCE_TTL_MS', 45_000, 'lifetime of an unrefreshed presence entry'),
   presenceIntervalMs: millis('PRESENCE_INTERVAL_MS', 10_000, 'refresh own entries and expire stale ones this often'),
   replayMaxBytes: Type.Integer({ env: 'REPLAY_MAX_BYTES', minimum: 1024, default: 512 * 1024, description: 'a resume whose missed messages exceed this answers like a fresh join (latest page, recovered false) so one frame never swamps a slow link' }),

@@ -32,6 +32,8 @@ export const names = {
   typing: (room: string, userId: string): string => `typing:${room}:${userId}`,
   /** Claims group (`kv.claim`) of the token ids that have opened a connection, of a bucket of users (tokens.ts). */
   usedTokens: (bucket: number): string => `used-tokens:${bucket}`,
+  /** Key: a reconnect ticket's session and token expiry (reconnect-tickets.ts), by a digest of its secret, in its user's slot. */
+  reconnectTicket: (userId: string, digest: string): string => `reconnect:{${userId}}:${digest}`,
   /** Key: how a used token id was marked before claims; read while such a key may still live. */
   usedToken: (jti: string): string => `jti:${jti}`,
   /** Counter: rooms a user started (sent the first message to) in the current hour. */

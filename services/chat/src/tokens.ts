@@ -18,6 +18,8 @@ export interface Tokens {
    * single-use mark in one round trip (opening a socket).
    */
   admit (claims: TokenClaims): Promise<void>
+  /** Whether the session has ended (logged out): one engine read. */
+  revoked (sid: string): Promise<boolean>
 }
 
 export const CLOCK_TOLERANCE_S = 5
@@ -48,8 +50,8 @@ export function createTokens ({ config, engine, keys }: { config: Config, engine
     if (!validate.tokenClaims(payload) || !isUserId(payload.sub)) throw new errors.InvalidToken('token claims are malformed')
     return payload
   }
-  const revoked = async (claims: TokenClaims): Promise<boolean> =>
-    await engineDeadline(engine.kv.get(names.revokedSession(claims.sid)), timeout) !== null
+  const revoked = async (sid: string): Promise<boolean> =>
+    await engineDeadline(engine.kv.get(names.revokedSession(sid)), timeout) !== null
   const mark = async (claims: TokenClaims): Promise<boolean> => {
     const ttl = Math.max(1000, claims.exp * 1000 - Date.now() + CLOCK_TOLERANCE_S * 1000)
     // A chat instance of the version before claims marked a used token with a key of its own,
@@ -66,7 +68,7 @@ export function createTokens ({ config, engine, keys }: { config: Config, engine
   return {
     async verify (token) {
       const claims = await check(token)
-      if (await revoked(claims)) throw ended()
+      if (await revoked(claims.sid)) throw ended()
       return claims
     },
     async consume (claims) {
@@ -75,9 +77,10 @@ export function createTokens ({ config, engine, keys }: { config: Config, engine
     read: check,
     async admit (claims) {
       // Both at once: marking a token of an ended session used is harmless, and it saves a round trip.
-      const [isRevoked, isFirstUse] = await Promise.all([revoked(claims), mark(claims)])
+      const [isRevoked, isFirstUse] = await Promise.all([revoked(claims.sid), mark(claims)])
       if (isRevoked) throw ended()
       if (!isFirstUse) throw used()
-    }
+    },
+    revoked
   }
 }

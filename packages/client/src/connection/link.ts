@@ -7,6 +7,7 @@ import { OPEN, type SocketConstructor, type SocketLike } from '../socket.js'
 import type { NetworkStatus, Timers } from '../timers.js'
 import { readToken } from '../token.js'
 import { fail } from './refusal.js'
+import { createTicketSlot } from './ticket.js'
 import { createTimerSlot } from './timer-slot.js'
 import type { ConnectionEvents, ConnectionOptions, ConnectionState, EndReason } from './types.js'
 
@@ -30,6 +31,8 @@ export interface LinkDeps {
   network: NetworkStatus | undefined
   backoff: BackoffOptions | undefined
   readyTimeoutMs: number
+  /** Offer the server's reconnect ticket before fetching a token (default on). */
+  reconnectTickets: boolean
   emit: Emitter<ConnectionEvents>['emit']
   hooks: LinkHooks
 }
@@ -48,7 +51,9 @@ export interface Link {
   /** Connects on the next microtask, so that listeners added right after creation see every state. */
   start (): void
   /** The server said `ready`: the socket is open and the backoff starts over. */
-  ready (user: Member): void
+  ready (user: Member, ticket: string | undefined): void
+  /** A `refreshed` frame's new reconnect ticket. */
+  renewTicket (ticket: string | undefined): void
   /** The socket is gone (closed by the server, by the network, or abandoned by us). */
   drop (code: number): void
   end (reason: EndReason): void
@@ -66,6 +71,9 @@ export function createLink (deps: LinkDeps): Link {
   let generation = 0
   let attempt = 0
   let immediateRetries = 0
+  const ticket = createTicketSlot(deps.reconnectTickets)
+  /** The current socket was offered a ticket and is not ready yet. */
+  let onTicket = false
   const reconnectTimer = createTimerSlot(timers)
   const readyTimer = createTimerSlot(timers)
 
@@ -82,10 +90,12 @@ export function createLink (deps: LinkDeps): Link {
     reconnectTimer.clear()
     const gen = ++generation
     setState({ state: 'connecting', attempt })
+    // A ticket stands for a token without asking the token endpoint; the lifetime then comes with `ready`.
+    const offeredTicket = ticket.take(timers.now())
     let token
     let url
     try {
-      token = readToken(await deps.getToken(), timers.now())
+      token = offeredTicket !== undefined ? { token: offeredTicket, lifetimeMs: undefined } : readToken(await deps.getToken(), timers.now())
       url = typeof deps.url === 'string' ? deps.url : await deps.url()
     } catch (err) {
       if (gen !== generation || ended()) return
@@ -102,6 +112,7 @@ export function createLink (deps: LinkDeps): Link {
       return
     }
     socket = ws
+    onTicket = offeredTicket !== undefined
     hooks.offered(token.lifetimeMs)
     readyTimer.set(() => { if (socket === ws) drop(1006) }, deps.readyTimeoutMs)
     ws.onmessage = (event: { data: unknown }) => {
@@ -127,8 +138,14 @@ export function createLink (deps: LinkDeps): Link {
     readyTimer.clear()
     hooks.dropped()
     if (state.state === 'ended') return
+    ticket.dropped(code, timers.now())
     const policy = reconnectPolicy(code)
     if (policy === 'never') end('session_ended')
+    else if (onTicket) {
+      // The ticket was refused (used, expired, or its session ended): a token is asked for at once.
+      onTicket = false
+      void connect()
+    }
     else if (policy === 'now' && immediateRetries === 0) {
       immediateRetries++
       void connect()
@@ -149,6 +166,7 @@ export function createLink (deps: LinkDeps): Link {
   function end (reason: EndReason): void {
     if (state.state === 'ended') return
     state = { state: 'ended', reason }
+    ticket.clear()
     hooks.ending(endedError())
     if (socket !== undefined) drop(CloseCode.normal)
     reconnectTimer.clear()
@@ -178,13 +196,16 @@ export function createLink (deps: LinkDeps): Link {
       return true
     },
     start () { queueMicrotask(() => { void connect() }) },
-    ready (signedIn) {
+    ready (signedIn, given) {
       readyTimer.clear()
+      onTicket = false
+      ticket.keep(given)
       user = signedIn
       attempt = 0
       immediateRetries = 0
       setState({ state: 'open', user: signedIn })
     },
+    renewTicket: (given) => { ticket.keep(given) },
     drop,
     end,
     reconnect () {

@@ -20,8 +20,11 @@ export interface RefresherDeps {
 export interface Refresher {
   /** A new socket was offered a token of this lifetime. */
   offered (lifetimeMs: number | undefined): void
-  /** The socket is ready: the refresh is planned from the token's lifetime. */
-  schedule (): void
+  /**
+   * The socket is ready: the refresh is planned from the token's lifetime, or, when it was opened
+   * with a reconnect ticket (lifetime unknown), from the token expiry `ready` gives.
+   */
+  schedule (expiresAt?: string): void
   /** Refreshes now (`refreshToken()`), if the socket is open. */
   now (): void
   /** The server took the new token. */
@@ -38,8 +41,12 @@ export function createRefresher ({ timers, getToken, refreshLeadMs, link }: Refr
   let sentLifetimeMs: number | undefined
   const timer = createTimerSlot(timers)
 
-  function schedule (): void {
+  function schedule (expiresAt?: string): void {
     timer.clear()
+    if (lifetimeMs === undefined && expiresAt !== undefined) {
+      const left = Date.parse(expiresAt) - timers.now()
+      if (Number.isFinite(left)) lifetimeMs = Math.max(0, left)
+    }
     if (lifetimeMs === undefined) return
     timer.set(() => { void refresh() }, refreshDelay(lifetimeMs, refreshLeadMs))
   }

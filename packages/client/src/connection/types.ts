@@ -81,6 +81,12 @@ export interface ConnectionOptions {
   refreshLeadMs?: number
   /** A socket that has not said `ready` by then is dropped and retried (default 10 s). */
   readyTimeoutMs?: number
+  /**
+   * Reconnect with the ticket the server gave the last socket (default true): no call to
+   * `getToken`, and no signature to check on the server. Refused (used, expired, logged out), it
+   * falls back to a fresh token at once.
+   */
+  reconnectTickets?: boolean
   /** A sent message without an ack by then means a dead socket: it is dropped and retried (default 15 s). */
   ackTimeoutMs?: number
   /**

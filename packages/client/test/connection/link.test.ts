@@ -27,6 +27,7 @@ async function linked (t: Test, deps: Partial<LinkDeps> = {}) {
     network: undefined,
     backoff: { random: () => 0 },
     readyTimeoutMs: 3000,
+    reconnectTickets: true,
     emit,
     hooks: {
       offered: (ms) => told.offered.push(ms),
@@ -62,7 +63,7 @@ t.test('ready opens it: state, user, transmit', async (t) => {
   const { link, states } = await linked(t)
   const socket = FakeSocket.last()
   socket.readyState = 1
-  link.ready({ id: 'u1', name: 'Ana' })
+  link.ready({ id: 'u1', name: 'Ana' }, undefined)
   t.same(states[states.length - 1], { state: 'open', user: { id: 'u1', name: 'Ana' } })
   t.same(link.user, { id: 'u1', name: 'Ana' })
   t.equal(link.socket(), socket)

@@ -37,11 +37,11 @@ export class FakeSocket implements SocketLike {
     this.readyState = 3
   }
 
-  /** The server accepts the socket and says `ready`. */
-  accept (user = { id: 'u1', name: 'Ana' }): void {
+  /** The server accepts the socket and says `ready` (with `extra`: a ticket, the token's expiry). */
+  accept (user = { id: 'u1', name: 'Ana' }, extra: { ticket?: string, expiresAt?: string } = {}): void {
     this.readyState = 1
     ;(this.onopen as ((e: unknown) => void) | null)?.({})
-    this.deliver({ type: 'ready', user, connectionId: 'c' + FakeSocket.all.length })
+    this.deliver({ type: 'ready', user, connectionId: 'c' + FakeSocket.all.length, ...extra })
   }
 
   deliver (payload: ServerFrame | ServerFrame[] | string): void {

@@ -40,6 +40,13 @@ export function createMemoryKv (store: Store, now: () => number): KeyValueStore 
     async ttl (key) {
       const expiresAt = store.get('kv', key)?.expiresAt ?? null
       return expiresAt === null ? null : expiresAt - now()
+    },
+    async touch (key, ttl) {
+      const expiresAt = expiry(ttl)
+      const slot = store.get('kv', key)
+      if (slot === undefined) return false
+      store.put(key, { ...slot, expiresAt })
+      return true
     }
   }
 }

@@ -49,6 +49,9 @@ export function createRedisKv (client: Redis | Cluster, names: RedisNames): KeyV
     async ttl (key) {
       const left = await client.pttl(names.kv(key))
       return left < 0 ? null : left
+    },
+    async touch (key, ttl) {
+      return await client.pexpire(names.kv(key), ttlMs(ttl)) === 1
     }
   }
 }

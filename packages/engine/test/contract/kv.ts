@@ -70,6 +70,23 @@ export function kvContract (t: Test, setup: Setup): void {
     t.equal(await kv.consume('never'), null)
   })
 
+  t.test('kv: touch sets a new time to live of an existing key only', async (t) => {
+    const { kv } = await setup(t)
+    await kv.set('ticket', 'v', 200)
+    t.equal(await kv.touch('ticket', 60_000), true, 'an existing key')
+    t.ok((await kv.ttl('ticket') ?? 0) > 59_000, 'lengthened')
+    t.equal(await kv.touch('ticket', 300), true)
+    t.ok((await kv.ttl('ticket') ?? 0) <= 300, 'shortened')
+    await kv.set('kept', 'v')
+    t.equal(await kv.touch('kept', 300), true, 'a key without expiry gets one')
+    await sleep(500)
+    t.equal(await kv.get('ticket'), null, 'expired at the new time')
+    t.equal(await kv.get('kept'), null)
+    t.equal(await kv.touch('ticket', 60_000), false, 'a missing key is not made')
+    t.equal(await kv.get('ticket'), null)
+    await t.rejects(kv.touch('x', 0), RangeError, 'a time to live must be positive')
+  })
+
   t.test('kv: claim is true once per member and group while the claim lives', async (t) => {
     const { kv } = await setup(t)
     t.equal(await kv.claim('u1', 'a', 10_000), true, 'the first claim')

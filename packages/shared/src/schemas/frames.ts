@@ -8,6 +8,9 @@ import { LeftReason, Role, Room, RoomListEntry, RoomTitle, RoomTopic, RosterEntr
 
 const frame = { additionalProperties: false } as const
 
+/** A reconnect ticket as `ready` and `refreshed` carry it: opaque to clients, offered where a token goes. */
+const ReconnectTicket = Type.String({ minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9_.-]+$' })
+
 // ---- client to server -------------------------------------------------------------------------
 
 export const JoinFrame = Type.Object({
@@ -120,7 +123,15 @@ export const ReadyFrame = Type.Object({
   user: Member,
   connectionId: Type.String(),
   /** How long after sending a message its author may edit it (EDIT_WINDOW_MINUTES). */
-  editWindowMs: Type.Optional(Type.Integer({ minimum: 0 }))
+  editWindowMs: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** When the connection's token ends: refresh before it (a connection opened by a ticket keeps its predecessor's). */
+  expiresAt: Type.Optional(IsoTime),
+  /**
+   * The reconnect ticket: offered in a token's place, it opens one new connection of this user and
+   * session, on any instance, until RECONNECT_TICKET_MS after this one ends. Absent when the
+   * server gives none (then reconnect with a fresh token). A secret: never log or store it.
+   */
+  ticket: Type.Optional(ReconnectTicket)
 }, frame)
 
 export const CHANGE_KINDS = ['edit', 'delete', 'reaction'] as const
@@ -184,7 +195,8 @@ export const HistoryPageFrame = Type.Object({
   more: Type.Boolean()
 }, frame)
 export const EventFrame = Type.Object({ type: Type.Literal('event'), data: Type.Unknown() }, frame)
-export const RefreshedFrame = Type.Object({ type: Type.Literal('refreshed'), expiresAt: IsoTime }, frame)
+/** A refresh was taken: the new expiry, and a new reconnect ticket (the previous one no longer works). */
+export const RefreshedFrame = Type.Object({ type: Type.Literal('refreshed'), expiresAt: IsoTime, ticket: Type.Optional(ReconnectTicket) }, frame)
 export const ErrorFrame = Type.Object({
   type: Type.Literal('error'),
   code: ErrorCodeSchema,

@@ -36,6 +36,8 @@ export class Connection implements Recipient {
   readonly sid: string
   /** When the current token expires, in ms since the epoch. */
   expiresAt: number
+  /** Where its reconnect ticket is stored (reconnect-tickets.ts); null before one is issued. */
+  ticketKey: string | null = null
   readonly sends: TokenBucket = createTokenBucket(LIMITS.sendsPerSecond, LIMITS.sendBurst)
   readonly frames: TokenBucket = createTokenBucket(LIMITS.framesPerSecond, LIMITS.frameBurst)
   /** Answered the last ping. */

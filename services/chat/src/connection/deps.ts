@@ -14,6 +14,7 @@ import type { Rooms } from '../delivery/rooms.js'
 import type { Membership } from '../membership/service.js'
 import type { Metrics } from '../metrics.js'
 import type { Presence } from '../presence.js'
+import type { ReconnectTickets } from '../reconnect-tickets.js'
 import type { Tickets } from '../tickets.js'
 import type { Tokens } from '../tokens.js'
 import type { Connections } from './connections.js'
@@ -23,6 +24,8 @@ export interface ChatDeps {
   config: Config
   engine: Engine
   tokens: Tokens
+  /** Reconnect tickets (given in `ready`); `tickets` are invitations. */
+  reconnectTickets: ReconnectTickets
   tickets: Tickets
   rooms: Rooms
   presence: Presence

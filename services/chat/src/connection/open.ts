@@ -25,6 +25,7 @@ export function openConnection (deps: ChatDeps, ws: WebSocket, socket: Writable 
   ws.once('close', (code) => {
     deps.log.debug(about({ code }), 'socket closed')
     deps.connections.remove(conn)
+    deps.reconnectTickets.ended(conn)
     deps.inbox.live.close(conn)
     if (!conn.hasRooms()) return
     for (const [room, membership] of conn.rooms) {
@@ -38,8 +39,20 @@ export function openConnection (deps: ChatDeps, ws: WebSocket, socket: Writable 
     conn.rooms.clear()
   })
 
-  conn.ready = deps.connections.add(conn).then(() => {
-    conn.sendFrame({ type: 'ready', user: { id: conn.user.id, name: conn.user.name }, connectionId: conn.id, editWindowMs: deps.config.editWindowMinutes * 60_000 })
+  // A connection without a ticket still works: its client fetches a token to reconnect.
+  const ticket = deps.reconnectTickets.issue(conn).catch((err: unknown) => {
+    deps.log.warn(about({ err }), 'reconnect ticket not issued')
+    return undefined
+  })
+  conn.ready = Promise.all([deps.connections.add(conn), ticket]).then(([, ticket]) => {
+    conn.sendFrame({
+      type: 'ready',
+      user: { id: conn.user.id, name: conn.user.name },
+      connectionId: conn.id,
+      editWindowMs: deps.config.editWindowMinutes * 60_000,
+      expiresAt: new Date(conn.expiresAt).toISOString(),
+      ...(ticket === undefined ? {} : { ticket })
+    })
     // The user's rooms follow `ready` when they are read; frames do not wait for them. Their
     // counts then follow live while the socket is open (inbox/live.ts).
     deps.membership.list(conn.user.id).then(async (list) => await deps.inbox.list(conn.user.id, list)).then(

@@ -16,6 +16,17 @@ export class UpgradeRefused extends Error {
   }
 }
 
+/** The refusal of an upgrade that must be refused; fails when it is accepted. */
+export async function refusal (upgrade: Promise<unknown>): Promise<UpgradeRefused> {
+  try {
+    await upgrade
+  } catch (err) {
+    if (err instanceof UpgradeRefused) return err
+    throw err
+  }
+  throw new Error('the upgrade was accepted')
+}
+
 /** A WebSocket test client: records every frame, waits for predicates with bounded timeouts. */
 export interface TestClient {
   ws: WebSocket

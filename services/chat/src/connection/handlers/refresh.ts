@@ -2,7 +2,7 @@ import type { ClientFrameOf } from '@webchat/shared'
 import type { Connection } from '../connection.js'
 import type { ChatDeps } from '../deps.js'
 
-/** A new token of the same user and session extends the connection's life. */
+/** A new token of the same user and session extends the connection's life, and its ticket's. */
 export async function refresh (deps: ChatDeps, conn: Connection, { token }: ClientFrameOf<'refresh'>): Promise<void> {
   const claims = await deps.tokens.verify(token)
   if (claims.sub !== conn.user.id || claims.sid !== conn.sid) {
@@ -13,5 +13,9 @@ export async function refresh (deps: ChatDeps, conn: Connection, { token }: Clie
   await deps.tokens.consume(claims)
   conn.expiresAt = claims.exp * 1000
   conn.user = { id: claims.sub, name: claims.name }
-  conn.sendFrame({ type: 'refreshed', expiresAt: new Date(conn.expiresAt).toISOString() })
+  const ticket = await deps.reconnectTickets.issue(conn).catch((err: unknown) => {
+    deps.log.warn({ err, connectionId: conn.id }, 'reconnect ticket not renewed')
+    return undefined
+  })
+  conn.sendFrame({ type: 'refreshed', expiresAt: new Date(conn.expiresAt).toISOString(), ...(ticket === undefined ? {} : { ticket }) })
 }

@@ -31,6 +31,7 @@ const wsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     config: fastify.chatConfig,
     engine: fastify.engine,
     tokens: fastify.tokens,
+    reconnectTickets: fastify.reconnectTickets,
     tickets: fastify.tickets,
     rooms: fastify.rooms,
     presence: fastify.presence,
@@ -70,7 +71,7 @@ const wsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     logSerializers: { req: safeRequest },
     preValidation: async (request, reply) => {
       if (!request.ws) return
-      const { claims, release } = await checkUpgrade(request, deps.config, deps.tokens, deps.allowances, deps.connections.closing)
+      const { claims, release } = await checkUpgrade(request, deps, deps.connections.closing)
       request.releaseSocketSlot = release
       request.chatClaims = claims
       // Accepted: ws answers the upgrade on the socket itself, the 101 together with `ready`.

@@ -4,9 +4,13 @@ import { SUBPROTOCOL, type TokenClaims } from '@webchat/shared'
 import type { Allowances } from '../../allowances.js'
 import type { Config } from '../../config.js'
 import { errors } from '../../errors.js'
+import { type ReconnectTickets, TICKET_PREFIX } from '../../reconnect-tickets.js'
 import type { Tokens } from '../../tokens.js'
 
-/** The token: offered as a subprotocol beside `webchat.v1`, or as the `token` query parameter. */
+/**
+ * The token, or a reconnect ticket in its place: offered as a subprotocol beside `webchat.v1`, or
+ * as the `token` query parameter.
+ */
 export function tokenOf (request: FastifyRequest): string | undefined {
   const header = request.headers['sec-websocket-protocol']
   if (typeof header === 'string' && header !== '') {
@@ -26,13 +30,22 @@ export interface Admitted {
   release: () => void
 }
 
+/** What checks an upgrade's credential. */
+export interface UpgradeChecks {
+  config: Config
+  tokens: Tokens
+  reconnectTickets: ReconnectTickets
+  allowances: Allowances
+}
+
 /**
  * Everything checked before the 101: shutdown (503), Origin (403), the token's signature and
  * claims (401), the user's socket places (429), then the token's session and single use (401),
- * which consumes it: one token opens one connection. The place is taken before the token is
- * marked used, so that an upgrade refused for it stores nothing.
+ * which consumes it: one token opens one connection. A reconnect ticket stands for the token:
+ * its form is checked first, its use and session after the place is taken. The place is taken
+ * before the credential is used up, so that an upgrade refused for it stores nothing.
  */
-export async function checkUpgrade (request: FastifyRequest, config: Config, tokens: Tokens, allowances: Allowances, closing: boolean): Promise<Admitted> {
+export async function checkUpgrade (request: FastifyRequest, { config, tokens, reconnectTickets, allowances }: UpgradeChecks, closing: boolean): Promise<Admitted> {
   if (closing) throw new errors.Unavailable('this instance is shutting down: reconnect')
   const origin = request.headers.origin
   if (origin === undefined) {
@@ -42,15 +55,30 @@ export async function checkUpgrade (request: FastifyRequest, config: Config, tok
   }
   const token = tokenOf(request)
   if (token === undefined) throw new errors.Unauthorized('a chat token is required')
-  const claims = await tokens.read(token)
-  const release = holdSocketSlot(request, allowances, claims.sub)
+  const credential = token.startsWith(TICKET_PREFIX) ? ticketCredential(reconnectTickets, token) : await tokenCredential(tokens, token)
+  const release = holdSocketSlot(request, allowances, credential.userId)
   try {
-    await tokens.admit(claims)
+    return { claims: await credential.admit(), release }
   } catch (err) {
     release()
     throw err
   }
-  return { claims, release }
+}
+
+/** A credential whose form was checked: whose it is, and what uses it up. */
+interface Credential {
+  userId: string
+  admit: () => Promise<TokenClaims>
+}
+
+async function tokenCredential (tokens: Tokens, token: string): Promise<Credential> {
+  const claims = await tokens.read(token)
+  return { userId: claims.sub, admit: async () => { await tokens.admit(claims); return claims } }
+}
+
+function ticketCredential (tickets: ReconnectTickets, ticket: string): Credential {
+  const presented = tickets.read(ticket)
+  return { userId: presented.userId, admit: async () => await tickets.admit(presented) }
 }
 
 /**

@@ -5,21 +5,12 @@ import { names } from '@webchat/engine'
 import { SUBPROTOCOL } from '@webchat/shared'
 import { loggerOptions } from '../../../src/logger.js'
 import { names as chatNames } from '../../../src/names.js'
-import { connect, UpgradeRefused } from '../../helpers/client.js'
+import { connect, refusal } from '../../helpers/client.js'
 import { ENGINES, ORIGIN, startCluster } from '../../helpers/cluster.js'
 import { rawUpgrade } from '../../helpers/raw-upgrade.js'
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url')
 
-async function refused (promise: Promise<unknown>): Promise<UpgradeRefused> {
-  try {
-    await promise
-  } catch (err) {
-    if (err instanceof UpgradeRefused) return err
-    throw err
-  }
-  throw new Error('the upgrade was accepted')
-}
 
 for (const kind of ENGINES) {
   t.test(`${kind}: tokens and origins`, async (t) => {
@@ -55,7 +46,7 @@ for (const kind of ENGINES) {
         ['alg none', Promise.resolve(`${b64({ alg: 'none', typ: 'webchat-chat+jwt' })}.${b64({ iss: 'webchat-auth-test', aud: 'chat', sub: 'u', sid: 's', name: 'n', jti: 'j2', iat: now, exp: now + 60 })}.`), 'invalid_token']
       ]
       for (const [what, token, code] of cases) {
-        const error = await refused(connect(url, await token))
+        const error = await refusal(connect(url, await token))
         t.equal(error.status, 401, what)
         t.equal(error.body.error, code, what)
         t.type(error.body.message, 'string')
@@ -66,14 +57,14 @@ for (const kind of ENGINES) {
       const token = await mint({ sub: 'once' })
       const first = await connect(url, token)
       t.teardown(first.close)
-      const again = await refused(connect(cluster.wsUrl(1), token))
+      const again = await refusal(connect(cluster.wsUrl(1), token))
       t.equal(again.status, 401)
       t.match(again.body, { error: 'invalid_token', message: /already used/ })
     })
 
     t.test('a token marked used as chat did before claims opens no connection', async (t) => {
       await cluster.engine.kv.set(chatNames.usedToken('marked-before'), '1', 60_000)
-      const error = await refused(connect(url, await mint({ sub: 'upgraded', jti: 'marked-before' })))
+      const error = await refusal(connect(url, await mint({ sub: 'upgraded', jti: 'marked-before' })))
       t.equal(error.status, 401)
       t.match(error.body, { error: 'invalid_token', message: /already used/ })
       const other = await connect(url, await mint({ sub: 'upgraded', jti: 'fresh-after' }))
@@ -86,15 +77,15 @@ for (const kind of ENGINES) {
         const token = await mint({ sub: 'braces', jti, sid })
         const first = await connect(url, token)
         t.teardown(first.close)
-        t.match(await refused(connect(cluster.wsUrl(1), token)), { status: 401, body: { message: /already used/ } }, `jti ${jti} is single use`)
+        t.match(await refusal(connect(cluster.wsUrl(1), token)), { status: 401, body: { message: /already used/ } }, `jti ${jti} is single use`)
         await cluster.engine.kv.set(names.revokedSession(sid), '1', 60_000)
-        t.match(await refused(connect(url, await mint({ sub: 'braces', sid }))), { status: 401, body: { message: /session/ } }, `session ${sid} revoked`)
+        t.match(await refusal(connect(url, await mint({ sub: 'braces', sid }))), { status: 401, body: { message: /session/ } }, `session ${sid} revoked`)
       }
     })
 
     t.test('tokens of a revoked session are refused', async (t) => {
       await cluster.engine.kv.set(names.revokedSession('gone'), '1', 60_000)
-      const error = await refused(connect(url, await mint({ sid: 'gone' })))
+      const error = await refusal(connect(url, await mint({ sid: 'gone' })))
       t.equal(error.status, 401)
       t.match(error.body.message, /session/)
     })
@@ -114,10 +105,10 @@ for (const kind of ENGINES) {
       const ok = await connect(url, await mint(), { origin: ORIGIN })
       t.teardown(ok.close)
       await ok.waitFor((f) => f.type === 'ready')
-      const error = await refused(connect(url, await mint(), { origin: 'http://evil.test' }))
+      const error = await refusal(connect(url, await mint(), { origin: 'http://evil.test' }))
       t.equal(error.status, 403)
       t.equal(error.body.error, 'forbidden')
-      const bad = await refused(connect(url, 'x', { origin: 'http://evil.test' }))
+      const bad = await refusal(connect(url, 'x', { origin: 'http://evil.test' }))
       t.equal(bad.status, 403, 'the origin is checked first')
     })
 
@@ -129,7 +120,7 @@ for (const kind of ENGINES) {
       const withProtocol = await connect(url, await mint(), { via: 'query' })
       t.teardown(withProtocol.close)
       t.equal(withProtocol.protocol, 'webchat.v1')
-      const wrong = await refused(connect(url, await mint(), { protocols: ['chat.v0'] }))
+      const wrong = await refusal(connect(url, await mint(), { protocols: ['chat.v0'] }))
       t.equal(wrong.status, 400)
     })
 
@@ -171,8 +162,8 @@ for (const kind of ENGINES) {
       const c = await connect(`${url}?token=${token}&x=1`, undefined, { protocols: [] })
       t.teardown(c.close)
       await c.waitFor((f) => f.type === 'ready')
-      await refused(connect(`${url}?token=${await mint({ forged: true })}`, undefined, { protocols: [] }))
-      await refused(connect(url, await mint({ expiresIn: -60 })))
+      await refusal(connect(`${url}?token=${await mint({ forged: true })}`, undefined, { protocols: [] }))
+      await refusal(connect(url, await mint({ expiresIn: -60 })))
       await fetch(`${cluster.httpUrl(0)}/api/rooms/x/presence`, { headers: { authorization: `Bearer ${await mint()}` } })
       await new Promise((resolve) => setTimeout(resolve, 100))
       const log = lines.join('')
@@ -185,7 +176,7 @@ for (const kind of ENGINES) {
 
 t.test('an upgrade without Origin is refused unless allowed', async (t) => {
   const cluster = await startCluster(t, 'memory', { env: { ALLOW_NO_ORIGIN: false } })
-  const error = await refused(connect(cluster.wsUrl(0), await cluster.auth.mint()))
+  const error = await refusal(connect(cluster.wsUrl(0), await cluster.auth.mint()))
   t.equal(error.status, 403)
   const ok = await connect(cluster.wsUrl(0), await cluster.auth.mint(), { origin: ORIGIN })
   t.teardown(ok.close)
@@ -194,7 +185,7 @@ t.test('an upgrade without Origin is refused unless allowed', async (t) => {
 
 t.test('an unreachable key set is 503, not 401', async (t) => {
   const cluster = await startCluster(t, 'memory', { env: { AUTH_URL: 'http://127.0.0.1:1' } })
-  const error = await refused(connect(cluster.wsUrl(0), await cluster.auth.mint()))
+  const error = await refusal(connect(cluster.wsUrl(0), await cluster.auth.mint()))
   t.equal(error.status, 503)
   t.equal(error.body.error, 'unavailable')
 })
