@@ -26,6 +26,8 @@ export interface BenchConfig {
   rooms: { clients: number, perSecond: number, measureMs: number }
   idle: { connections: number }
   storm: { connections: number, inFlight: number }
+  /** Reconnect storm (webchat only): clients of one drained instance back on the other, with fresh tokens and with tickets. */
+  reconnect: { connections: number, inFlight: number }
   /** Small rooms on a local Redis Cluster and, in the same pass, on the single Redis (webchat only). */
   cluster: { clients: number, roomSize: number, perSecond: number, measureMs: number, primaries: number }
   /** The algorithm of the bench's signing key: ES256, as the auth service generates, or EdDSA. */
@@ -33,7 +35,7 @@ export interface BenchConfig {
 }
 
 /** The scenarios of a default run. */
-export const SCENARIOS = ['fanout', 'rooms', 'idle', 'storm'] as const
+export const SCENARIOS = ['fanout', 'rooms', 'idle', 'storm', 'reconnect'] as const
 /**
  * `cluster` runs only when asked for: it starts its own Redis Cluster (needs redis-cli), and only
  * webchat runs on one (Socket.IO's Redis adapter here has no sharded pub/sub counterpart).
@@ -68,6 +70,8 @@ export const PLAN: Record<ScenarioName, readonly SystemName[]> = {
   rooms: ['webchat', 'webchat-base', 'socketio', 'socketio-streams'],
   idle: ['webchat', 'webchat-base', 'socketio', 'socketio-auth'],
   storm: ['webchat', 'webchat-base', 'socketio', 'socketio-auth'],
+  // Tickets against fresh tokens from auth, both variants on each webchat system: Socket.IO has no counterpart.
+  reconnect: ['webchat'],
   cluster: ['webchat', 'webchat-base']
 }
 export const runsIn = (scenario: ScenarioName, system: SystemName): boolean => PLAN[scenario].includes(system)
@@ -137,6 +141,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): BenchConfig {
     rooms: { clients: int(env.BENCH_ROOMS_CLIENTS, quick ? 1000 : 2000), perSecond: 1, measureMs: int(env.BENCH_ROOMS_MS, quick ? 6000 : 15_000) },
     idle: { connections: int(env.BENCH_IDLE_CONNECTIONS, quick ? 2000 : 10_000) },
     storm: { connections: int(env.BENCH_STORM_CONNECTIONS, quick ? 1000 : 5000), inFlight: int(env.BENCH_STORM_IN_FLIGHT, 64) },
+    reconnect: { connections: int(env.BENCH_RECONNECT_CONNECTIONS, quick ? 1000 : 5000), inFlight: int(env.BENCH_STORM_IN_FLIGHT, 64) },
     cluster: {
       clients: int(env.BENCH_CLUSTER_CLIENTS, quick ? 1000 : 2000),
       roomSize: Math.max(2, int(env.BENCH_CLUSTER_ROOM_SIZE, 2)),

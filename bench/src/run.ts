@@ -13,6 +13,7 @@ import { fanout } from './scenarios/fanout.js'
 import { idle } from './scenarios/idle.js'
 import { cluster, type RedisTarget } from './scenarios/cluster.js'
 import type { BenchRun, RunRecord, ScenarioResult } from './scenarios/results.js'
+import { reconnect } from './scenarios/reconnect.js'
 import { rooms } from './scenarios/rooms.js'
 import { storm } from './scenarios/storm.js'
 import { versions } from './versions.js'
@@ -54,11 +55,11 @@ const redis = await startRedis(logDir)
 const records: RunRecord[] = []
 
 /** Starts the two instances of `system` on `target` and the generators, runs `measure`, stops them all. */
-async function onTarget<T> (system: SystemName, target: RedisTarget, measure: (ctx: Context) => Promise<T>): Promise<T> {
+async function onTarget<T> (system: SystemName, target: RedisTarget, measure: (ctx: Context) => Promise<T>, jwksUrl = auth.jwksUrl): Promise<T> {
   const servers = await startServers(system, {
     redisUrl: target.redisUrl,
     clusterNodes: target.clusterNodes,
-    jwksUrl: auth.jwksUrl,
+    jwksUrl,
     logDir,
     baseDir: config.baseDir,
     env: config.chatEnv,
@@ -89,6 +90,11 @@ async function runOne (pass: number, scenario: ScenarioName, system: SystemName)
         config, pass, log,
         single: { url: redis.url, pid: redis.child.pid, flush: async () => { await redis.flush() } },
         onTarget: async (target, measure) => await onTarget(system, target, measure)
+      })
+    } else if (scenario === 'reconnect') {
+      record.result = await reconnect({
+        config, pass, log, redisUrl: redis.url, logDir, flush: async () => { await redis.flush() },
+        onTarget: async (jwksUrl, measure) => await onTarget(system, single, measure, jwksUrl)
       })
     } else {
       await redis.flush()

@@ -15,5 +15,23 @@ export interface ClientEvents {
   onAck (): void
   /** An error the server reported (webchat `error` frame code, or a close/connect failure). */
   onError (code: string): void
-  onClose (): void
+  /** The connection is gone (`code`: the close code the server sent, 1006 when none). */
+  onClose (code?: number): void
+}
+
+/**
+ * How both clients answer a refused upgrade and a socket error: told to the events, and the
+ * connect under way fails.
+ */
+export function connectFailures (events: ClientEvents, fail: (err: Error) => void): { onRefused: (status: number) => void, onError: (code: string) => void } {
+  return {
+    onRefused (status) {
+      events.onError(`http_${status}`)
+      fail(new Error(`upgrade refused: ${status}`))
+    },
+    onError (code) {
+      events.onError(code)
+      fail(new Error(code))
+    }
+  }
 }

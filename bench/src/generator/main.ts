@@ -8,6 +8,7 @@ import type { BenchClient, ClientEvents } from './client.js'
 import { createClock, markText, scanMarks, scanText, type Clock } from './marks.js'
 import { emptyCounts, presenceWatch, type PresenceCounts } from './presence-watch.js'
 import { realSio, realWebchat } from './real-clients.js'
+import { reconnectCommands } from './reconnect.js'
 import { sioClient } from './sio-client.js'
 import { createMinter, type Minter } from './tokens.js'
 import { webchatClient } from './webchat-client.js'
@@ -42,20 +43,23 @@ const steps = new Map<number, StepStats>()
 /** The setup's presence frames, while `open` was asked to watch them (until `presence` is asked). */
 let presence: PresenceCounts | null = null
 
-const found = (nowUs: number) => (step: number, sentUs: number): void => {
+/** When the message being scanned arrived: read at its first mark, so that a frame without one costs no clock read. */
+let arrivedUs = -1
+const found = (step: number, sentUs: number): void => {
   const stats = steps.get(step)
   if (stats === undefined) return
+  if (arrivedUs < 0) arrivedUs = clock.nowUs()
   stats.received++
-  record(stats.hist, (nowUs - sentUs) / 1000)
+  record(stats.hist, (arrivedUs - sentUs) / 1000)
 }
 
 const events: ClientEvents = {
-  onData (data) { scanMarks(data, found(clock.nowUs())) },
+  onData (data) { arrivedUs = -1; scanMarks(data, found) },
   onAck () { acks++ },
   onError (code) { errors[code] = (errors[code] ?? 0) + 1 },
   onClose () { open-- }
 }
-const onText = (text: string): void => { scanText(text, found(clock.nowUs())) }
+const onText = (text: string): void => { arrivedUs = -1; scanText(text, found) }
 
 /**
  * While the setup is watched, a connection's frames also go to its presence watch, through events
@@ -219,6 +223,8 @@ const commands: Record<string, (args: never) => Promise<unknown> | unknown> = {
     return { left }
   }
 }
+
+Object.assign(commands, reconnectCommands({ origin: () => origin, clock: () => clock }))
 
 process.on('message', (message: Request) => {
   const command = commands[message.command]

@@ -1,15 +1,16 @@
-import { WebSocket } from 'ws'
-import type { BenchClient, ClientEvents } from './client.js'
+import { type BenchClient, type ClientEvents, connectFailures } from './client.js'
+import { openWire } from './wire.js'
 
 /**
- * A Socket.IO 4 client speaking Engine.IO v4 / Socket.IO v5 directly over `ws`, as socket.io-client
- * does on its websocket transport: `0{…}` open → `40` CONNECT → `40{sid}`; events `42[…]`; acks
- * `43<id>[…]`; ping `2` → pong `3`; with a token, CONNECT is `40{"token":"…"}` (its `auth`). Same library, options and delivery scan as the webchat client,
- * so both generators cost the same per delivery. (One member of each fan-out room runs the real
- * socket.io-client beside these, as a check that this is the protocol it speaks.)
+ * A Socket.IO 4 client speaking Engine.IO v4 / Socket.IO v5 directly over the bench's WebSocket
+ * (wire.ts, the same as the webchat client's), as socket.io-client does on its websocket
+ * transport: `0{…}` open → `40` CONNECT → `40{sid}`; events `42[…]`; acks `43<id>[…]`; Engine.IO
+ * ping `2` → pong `3`; with a token, CONNECT is `40{"token":"…"}` (its `auth`). Same delivery scan
+ * as the webchat client, so both generators cost the same per delivery. (One member of each
+ * fan-out room runs the real socket.io-client beside these, as a check that this is the protocol
+ * it speaks.)
  */
 export function sioClient (url: string, events: ClientEvents, token?: string): BenchClient {
-  const ws = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true, handshakeTimeout: 30_000 })
   let connected = false
   let nextAck = 0
   const acks = new Map<number, () => void>()
@@ -17,38 +18,32 @@ export function sioClient (url: string, events: ClientEvents, token?: string): B
   const opened = new Promise<void>((resolve, reject) => { readyWaiter = { resolve, reject } })
   opened.catch(() => {})
 
-  ws.on('message', (data: Buffer) => {
-    const kind = data[0]
-    if (kind === 0x34 /* 4: message */) {
-      const packet = data[1]
-      if (packet === 0x32 /* 2: EVENT */) { events.onData(data); return }
-      if (packet === 0x33 /* 3: ACK */) {
-        const id = Number.parseInt(data.toString('latin1', 2, 12), 10)
-        acks.get(id)?.()
-        acks.delete(id)
+  const ws = openWire(url, {}, {
+    onOpen () {},
+    onMessage (data) {
+      const kind = data[0]
+      if (kind === 0x34 /* 4: message */) {
+        const packet = data[1]
+        if (packet === 0x32 /* 2: EVENT */) { events.onData(data); return }
+        if (packet === 0x33 /* 3: ACK */) {
+          const id = Number.parseInt(data.toString('latin1', 2, 12), 10)
+          acks.get(id)?.()
+          acks.delete(id)
+          return
+        }
+        if (packet === 0x30 /* 0: CONNECT */) { connected = true; readyWaiter?.resolve(); return }
+        if (packet === 0x34 /* 4: CONNECT_ERROR */) { events.onError('connect_error'); readyWaiter?.reject(new Error('connect_error')) }
         return
       }
-      if (packet === 0x30 /* 0: CONNECT */) { connected = true; readyWaiter?.resolve(); return }
-      if (packet === 0x34 /* 4: CONNECT_ERROR */) { events.onError('connect_error'); readyWaiter?.reject(new Error('connect_error')) }
-      return
+      if (kind === 0x32 /* 2: ping */) { ws.send('3'); return }
+      // A token goes in the CONNECT packet, as socket.io-client sends its `auth` option.
+      if (kind === 0x30 /* 0: open */) ws.send(token === undefined ? '40' : `40{"token":"${token}"}`)
+    },
+    ...connectFailures(events, (err) => readyWaiter?.reject(err)),
+    onClose (code) {
+      if (!connected) readyWaiter?.reject(new Error(`closed before connect: ${code}`))
+      events.onClose(code)
     }
-    if (kind === 0x32 /* 2: ping */) { ws.send('3'); return }
-    // A token goes in the CONNECT packet, as socket.io-client sends its `auth` option.
-    if (kind === 0x30 /* 0: open */) ws.send(token === undefined ? '40' : `40{"token":"${token}"}`)
-  })
-  ws.on('unexpected-response', (_request, response) => {
-    events.onError(`http_${response.statusCode ?? 0}`)
-    readyWaiter?.reject(new Error(`upgrade refused: ${response.statusCode ?? 0}`))
-    response.resume()
-    ws.terminate()
-  })
-  ws.on('error', (err: Error & { code?: string }) => {
-    events.onError(err.code ?? 'socket_error')
-    readyWaiter?.reject(err)
-  })
-  ws.on('close', (code) => {
-    if (!connected) readyWaiter?.reject(new Error(`closed before connect: ${code}`))
-    events.onClose()
   })
 
   return {
@@ -60,11 +55,8 @@ export function sioClient (url: string, events: ClientEvents, token?: string): B
         ws.send(`42${id}["join","${room}"]`)
       })
     },
-    send (room, text) {
-      if (ws.readyState !== WebSocket.OPEN) return
-      ws.send(`42["msg","${room}","${text}"]`)
-    },
+    send (room, text) { ws.send(`42["msg","${room}","${text}"]`) },
     close () { ws.close(1000) },
-    isOpen: () => ws.readyState === WebSocket.OPEN
+    isOpen: () => ws.isOpen()
   }
 }

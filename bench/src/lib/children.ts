@@ -82,3 +82,12 @@ export function killAll (): void {
     try { child.process.kill('SIGKILL') } catch { /* gone */ }
   }
 }
+
+/**
+ * The environment of a webchat service process on 127.0.0.1:`port` over Redis: the launcher's,
+ * without its Redis location (each service is given exactly one), quiet logs.
+ */
+export function serviceEnv (port: number): NodeJS.ProcessEnv {
+  const { REDIS_URL: _url, REDIS_CLUSTER_NODES: _nodes, ...inherited } = process.env
+  return { ...inherited, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ENGINE: 'redis' }
+}

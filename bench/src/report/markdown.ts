@@ -1,6 +1,7 @@
 import type { BenchRun, ClusterResult, FanoutResult, FanoutStep, IdleResult, RoomsResult, ShardedLeg, StormResult } from '../scenarios/results.js'
 import { ms, n0, n1, n2, name, pct, results, table } from './format.js'
 import { goals } from './goals.js'
+import { reconnectGoals, reconnectSection } from './reconnect.js'
 
 
 /** What the joins of the setup cost and what they announced (runs from before it was measured have none). */
@@ -112,11 +113,11 @@ export function resultsMarkdown (run: BenchRun, chartFile: string | null): strin
   parts.push('### Goals (median of the passes)', '')
   parts.push('Each goal names the peer webchat is measured against (what each peer does and does not do: see "The peers" above); *ratio* is webchat ÷ peer; *generators* is the busier generator\'s CPU share of one core while each figure was measured (webchat / peer).', '')
   parts.push(table(['goal', 'peer', 'webchat', 'peer\'s', 'ratio', 'met', 'generators'],
-    goals(run).map((g) => [g.goal, g.peer, g.webchat, g.other, g.ratio, g.met === null ? '' : g.met ? '**yes**' : '**no**', g.generators])), '')
+    [...goals(run), ...reconnectGoals(run)].map((g) => [g.goal, g.peer, g.webchat, g.other, g.ratio, g.met === null ? '' : g.met ? '**yes**' : '**no**', g.generators])), '')
   if (chartFile !== null) parts.push(`![p99 latency against offered deliveries a second](${chartFile})`, '')
   // A section only for the scenarios that ran.
   const ran = (kind: string): boolean => run.records.some((r) => r.scenario === kind && r.result !== undefined)
-  const sections = { fanout: fanoutSection, rooms: roomsSection, idle: idleSection, storm: stormSection, cluster: clusterSection }
+  const sections = { fanout: fanoutSection, rooms: roomsSection, idle: idleSection, storm: stormSection, reconnect: (r: BenchRun) => reconnectSection(r), cluster: clusterSection }
   parts.push(...Object.entries(sections).filter(([kind]) => ran(kind)).map(([, section]) => section(run, systems)))
   return parts.join('\n')
 }

@@ -1,6 +1,7 @@
 import type { SystemName } from '../config.js'
 import type { KeyKinds, ShardUse } from '../lib/shards.js'
 import type { CpuUse, Latency } from './context.js'
+import type { ReconnectResult } from './reconnect.js'
 
 export interface FanoutStep {
   /** Offered messages a second, and deliveries a second that means (× members). */
@@ -169,7 +170,7 @@ export interface ClusterResult {
   redisCpuRatio: number
 }
 
-export type ScenarioResult = FanoutResult | RoomsResult | IdleResult | StormResult | ClusterResult
+export type ScenarioResult = FanoutResult | RoomsResult | IdleResult | StormResult | ClusterResult | ReconnectResult
 
 export interface RunRecord {
   pass: number

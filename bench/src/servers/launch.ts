@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { protocolOf, type SystemName } from '../config.js'
 import { ISSUER } from '../lib/auth.js'
-import { start, type Child } from '../lib/children.js'
+import { serviceEnv, start, type Child } from '../lib/children.js'
 import { freePort, waitForPort } from '@webchat/testkit'
 import type { ServerOptions, Servers } from './system.js'
 
@@ -29,17 +29,12 @@ async function launch (system: SystemName, index: number, port: number, options:
     return start(name, process.execPath, [...nodeArgs(options, name), sioServer, String(port), options.redisUrl, mode, options.jwksUrl, ISSUER], { logDir: options.logDir })
   }
   // One of the two, never both (chat refuses both); neither inherited from the launcher's environment.
-  const { REDIS_URL: _url, REDIS_CLUSTER_NODES: _nodes, ...inherited } = process.env
   const redis = options.clusterNodes === undefined ? { REDIS_URL: options.redisUrl } : { REDIS_CLUSTER_NODES: options.clusterNodes.join(',') }
   const server = system === 'webchat-base' ? `${options.baseDir ?? ''}/services/chat/dist/server.js` : chatServer
   return start(name, process.execPath, [...nodeArgs(options, name), server], {
     logDir: options.logDir,
     env: {
-      ...inherited,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      ENGINE: 'redis',
+      ...serviceEnv(port),
       ...redis,
       REDIS_PREFIX,
       JWKS_URL: options.jwksUrl,
