@@ -25,6 +25,8 @@ export interface ReconnectLeg {
   /** The auth service's CPU over the storm (seconds), and per connection. */
   authCpuSeconds: number
   authUsPerConnection: number
+  /** HTTP requests the auth service answered over the storm (its own metrics; the reading itself not counted). */
+  authRequests: number
   /** The busier generator's share of one core over the storm. */
   generatorLoad: number
   /** Close codes the clients saw (the drain's 1012) and errors on the way back. */
@@ -57,6 +59,17 @@ const merge = (into: Record<string, number>, from: Record<string, number>): void
 
 interface Sample { receiver: number, redis: number, auth: number, generators: number[], at: number }
 
+/** Requests the auth service has answered, by its request-duration histogram, less those for /metrics. */
+async function authRequests (auth: AuthService): Promise<number> {
+  const text = await fetch(`${auth.url}/metrics`).then(async (r) => await r.text(), () => '')
+  let count = 0
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('webchat_auth_http_request_duration_seconds_count{') || line.includes('route="/metrics"')) continue
+    count += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0
+  }
+  return count
+}
+
 const sample = (ctx: Context, auth: AuthService): Sample => ({
   receiver: cpuSeconds(ctx.servers.pids[1]!),
   redis: sum(ctx.redisPids.map(cpuSeconds)),
@@ -81,12 +94,14 @@ async function storm (ctx: Context, variant: ReconnectVariant, auth: AuthService
   // Let the joins' presence and the token mints settle before measuring.
   await new Promise((resolve) => setTimeout(resolve, 1000))
   await Promise.all(ctx.generators.map(async (g) => await g.call('reconnectArm', { variant, to, inFlight, timeoutMs: 30_000 })))
+  const requestsBefore = await authRequests(auth)
   const before = sample(ctx, auth)
   process.kill(ctx.servers.pids[0]!, 'SIGTERM')
   const results = await Promise.all(ctx.generators.map(async (g) =>
     await g.call<{ reconnected: number, failed: number, firstUs: number, lastUs: number, left: number, errors: Record<string, number>, closeCodes: Record<string, number> }>(
       'reconnectWait', { timeoutMs: 120_000 }, 150_000)))
   const after = sample(ctx, auth)
+  const requests = await authRequests(auth) - requestsBefore
   await Promise.all(ctx.generators.map(async (g) => await g.call('reconnectClose', {}, 10_000).catch(() => {})))
   const reconnected = sum(results.map((r) => r.reconnected))
   const starts = results.filter((r) => r.firstUs > 0)
@@ -108,13 +123,14 @@ async function storm (ctx: Context, variant: ReconnectVariant, auth: AuthService
     redisUsPerConnection: per(after.redis - before.redis),
     authCpuSeconds: after.auth - before.auth,
     authUsPerConnection: per(after.auth - before.auth),
+    authRequests: requests,
     generatorLoad: Math.max(...after.generators.map((x, i) => x - (before.generators[i] ?? 0))) / wall,
     closeCodes,
     errors
   }
   ctx.log(`reconnect ${variant}: ${reconnected} back in ${windowMs.toFixed(0)} ms = ${leg.connectionsPerSecond.toFixed(0)}/s (${leg.failed} failed), ` +
     `server ${leg.serverUsPerConnection.toFixed(0)} µs/connection, redis ${leg.redisUsPerConnection.toFixed(0)}, auth ${(leg.authCpuSeconds * 1000).toFixed(0)} ms ` +
-    `(${leg.authUsPerConnection.toFixed(0)} µs/connection), generators ${(leg.generatorLoad * 100).toFixed(0)} %, closes ${JSON.stringify(closeCodes)}` +
+    `(${leg.authUsPerConnection.toFixed(0)} µs/connection, ${requests} requests), generators ${(leg.generatorLoad * 100).toFixed(0)} %, closes ${JSON.stringify(closeCodes)}` +
     `${Object.keys(errors).length > 0 ? ` errors ${JSON.stringify(errors)}` : ''}`)
   return leg
 }
