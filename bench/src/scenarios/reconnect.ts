@@ -101,6 +101,7 @@ async function storm (ctx: Context, variant: ReconnectVariant, auth: AuthService
     await g.call<{ reconnected: number, failed: number, firstUs: number, lastUs: number, left: number, errors: Record<string, number>, closeCodes: Record<string, number> }>(
       'reconnectWait', { timeoutMs: 120_000 }, 150_000)))
   const after = sample(ctx, auth)
+  if (ctx.config.profile) ctx.log(`profile window of the ${variant} storm on the receiving instance: --window ${Math.round(before.at - ctx.servers.startedAt)},${Math.round(after.at - ctx.servers.startedAt)}`)
   const requests = await authRequests(auth) - requestsBefore
   await Promise.all(ctx.generators.map(async (g) => await g.call('reconnectClose', {}, 10_000).catch(() => {})))
   const reconnected = sum(results.map((r) => r.reconnected))
