@@ -9,7 +9,8 @@ import type { ServerOptions, Servers } from './system.js'
 export const ORIGIN = 'http://bench.webchat.test'
 /** The webchat instances' REDIS_PREFIX. */
 export const REDIS_PREFIX = 'bench:'
-const chatServer = fileURLToPath(new URL('../../../services/chat/dist/server.js', import.meta.url))
+// As the service is started in production (npm start, the Dockerfile): the bundle.
+const chatServer = fileURLToPath(new URL('../../../services/chat/dist/server.bundle.js', import.meta.url))
 const sioServer = fileURLToPath(new URL('./sio-main.js', import.meta.url))
 const preload = new URL('../preload-gc.js', import.meta.url).href
 
