@@ -9,8 +9,10 @@ import { startRedis } from './lib/redis.js'
 import { startServers } from './servers/launch.js'
 
 // `npm run rest-memory -w bench [runs]`: the RSS of fresh chat instances with no connections,
-// started exactly as the bench starts them (env, node flags), right after they listen and after a
-// full garbage collection. Each run starts two new instances on an empty Redis.
+// started exactly as the bench starts them (env, node flags): right after they listen, after a full
+// garbage collection 2 s later, and after another one 15 s later (by then V8 hands back the young
+// generation that startup grew, at the first collection 5 s or more after the last). Each run
+// starts two new instances on an empty Redis.
 
 const MiB = 2 ** 20
 const runs = Number(process.argv[2] ?? 3)
@@ -24,10 +26,12 @@ try {
     const servers = await startServers('webchat', { redisUrl: redis.url, jwksUrl: auth.jwksUrl, logDir })
     try {
       const listening = mib(servers.pids)
-      // Whatever the first seconds start (timers, first metrics collection) has run.
       await sleep(2000)
       await servers.collectGarbage()
-      console.log(`run ${run}: listening ${listening} MiB, after GC ${mib(servers.pids)} MiB`)
+      const collected = mib(servers.pids)
+      await sleep(15_000)
+      await servers.collectGarbage()
+      console.log(`run ${run}: listening ${listening} MiB, after GC ${collected} MiB, 15 s later ${mib(servers.pids)} MiB`)
     } finally {
       await servers.stop()
     }
