@@ -62,7 +62,7 @@ for (const svc of ['auth', 'chat'] as const) {
     const ops = final.instructions
     t.equal(ops.filter((i) => i.op === 'USER').at(-1)?.args, 'node', 'runs as the unprivileged node user')
     t.match(ops.find((i) => i.op === 'HEALTHCHECK')?.args, /\/healthz/, 'HEALTHCHECK on /healthz')
-    t.same(jsonArgs(ops.find((i) => i.op === 'CMD')!.args), ['node', `services/${svc}/dist/server.js`], 'starts node directly')
+    t.same(jsonArgs(ops.find((i) => i.op === 'CMD')!.args), ['node', `services/${svc}/dist/${svc === 'chat' ? 'server.bundle.js' : 'server.js'}`], 'starts node directly')
     for (const run of ops.filter((i) => i.op === 'RUN')) t.notMatch(run.args, /\b(npm|npx|yarn|pnpm|tsc|apt-get|apk)\b/, `installs nothing at run time: ${run.args}`)
     const copies = ops.filter((i) => i.op === 'COPY').map((i) => parseCopy(i.args))
     t.ok(copies.some((c) => c.from === deps!.name && c.sources.includes('/app/node_modules')), 'node_modules comes from the production-only stage')

@@ -9,7 +9,10 @@ import type { ServerOptions, Servers } from './system.js'
 export const ORIGIN = 'http://bench.webchat.test'
 /** The webchat instances' REDIS_PREFIX. */
 export const REDIS_PREFIX = 'bench:'
-const chatServer = fileURLToPath(new URL('../../../services/chat/dist/server.js', import.meta.url))
+// As the service is started in production (npm start, the Dockerfile): the bundle, with glibc's
+// fixed mmap threshold (services/chat/Dockerfile says why).
+const chatServer = fileURLToPath(new URL('../../../services/chat/dist/server.bundle.js', import.meta.url))
+const CHAT_STARTED_WITH = { MALLOC_MMAP_THRESHOLD_: '131072' }
 const sioServer = fileURLToPath(new URL('./sio-main.js', import.meta.url))
 /** What runs beside plain Socket.IO in each peer (sio-main.ts). */
 const SIO_MODES: Partial<Record<SystemName, string>> = { socketio: 'plain', 'socketio-auth': 'auth', 'socketio-streams': 'streams' }
@@ -30,7 +33,8 @@ async function launch (system: SystemName, index: number, port: number, options:
   }
   // One of the two, never both (chat refuses both); neither inherited from the launcher's environment.
   const redis = options.clusterNodes === undefined ? { REDIS_URL: options.redisUrl } : { REDIS_CLUSTER_NODES: options.clusterNodes.join(',') }
-  const server = system === 'webchat-base' ? `${options.baseDir ?? ''}/services/chat/dist/server.js` : chatServer
+  const base = system === 'webchat-base'
+  const server = base ? `${options.baseDir ?? ''}/services/chat/dist/server.js` : chatServer
   return start(name, process.execPath, [...nodeArgs(options, name), server], {
     logDir: options.logDir,
     env: {
@@ -43,6 +47,7 @@ async function launch (system: SystemName, index: number, port: number, options:
       INSTANCE_ID: `bench-${index}`,
       SHUTDOWN_TIMEOUT_MS: '5000',
       SOCKET_CLOSE_GRACE_MS: '1000',
+      ...(base ? {} : CHAT_STARTED_WITH),
       ...options.env
     }
   })
