@@ -36,6 +36,8 @@ let clock: Clock = createClock(0)
 let minter: Minter | undefined
 let origin = ''
 let slots: Slot[] = []
+/** The first slot the next `open` opens (those before it are open already). */
+let openFrom = 0
 let open = 0
 let acks = 0
 let errors: Record<string, number> = {}
@@ -111,14 +113,19 @@ const commands: Record<string, (args: never) => Promise<unknown> | unknown> = {
     return { pid: process.pid }
   },
 
-  /** Mints the tokens of the next `open` (systems that authenticate), timed apart from connecting. */
-  async prepare (args: { specs: ClientSpec[] }) {
+  /**
+   * Mints the tokens of the next `open` (systems that authenticate), timed apart from connecting.
+   * `keep`: the connections opened so far stay, and the next `open` opens only these.
+   */
+  async prepare (args: { specs: ClientSpec[], keep?: boolean }) {
     const started = performance.now()
-    slots = args.specs.map((spec) => ({ spec, client: null, token: null }))
+    const added: Slot[] = args.specs.map((spec) => ({ spec, client: null, token: null }))
+    openFrom = args.keep === true ? slots.length : 0
+    slots = args.keep === true ? [...slots, ...added] : added
     if (authenticated) {
-      for (const slot of slots) if (slot.spec.real !== true) slot.token = await minter!.mint(slot.spec.user, slot.spec.sid)
+      for (const slot of added) if (slot.spec.real !== true) slot.token = await minter!.mint(slot.spec.user, slot.spec.sid)
     }
-    return { minted: authenticated ? slots.length : 0, mintMs: performance.now() - started }
+    return { minted: authenticated ? added.length : 0, mintMs: performance.now() - started }
   },
 
   /**
@@ -132,8 +139,9 @@ const commands: Record<string, (args: never) => Promise<unknown> | unknown> = {
     let failed = 0
     const firstUs = clock.nowUs()
     let lastUs = firstUs
-    await pool(slots.length, args.inFlight, async (i) => {
-      const slot = slots[i]!
+    const fresh = slots.slice(openFrom)
+    await pool(fresh.length, args.inFlight, async (i) => {
+      const slot = fresh[i]!
       slot.client = makeClient(slot)
       open++
       try {
@@ -146,7 +154,7 @@ const commands: Record<string, (args: never) => Promise<unknown> | unknown> = {
       }
     })
     const joined = args.join === false ? { joinFailed: 0, joinMs: 0 } : await joinAll(args.joinInFlight, args.timeoutMs)
-    return { opened: slots.length - failed, failed, firstUs, lastUs, ...joined, errors }
+    return { opened: fresh.length - failed, failed, firstUs, lastUs, ...joined, errors }
   },
 
   /** Joins the open connections to their rooms, `joinInFlight` at a time (after `open` with `join: false`). */

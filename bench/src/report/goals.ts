@@ -113,6 +113,8 @@ export function goals (run: BenchRun): Goal[] {
       (r) => r.totalUsPerMessage, (r) => r.generatorLoad, us, (w, p) => w <= 0.8 * p),
     ...versus(run, 'idle', 'socketio', 'Idle: memory per connection ≤ ½ of the peer\'s',
       (r) => r.kibPerConnection, (r) => r.generatorLoad ?? NaN, (x) => `${n1(x)} KiB`, (w, p) => w <= p / 2),
+    ...versus(run, 'idle', 'socketio', 'Memory at rest: a fresh instance (no connection, after a GC) holds < 80 MiB RSS (the larger of the two)',
+      (r) => Math.max(...(r.rssFreshMiB ?? [NaN])), (r) => r.generatorLoad ?? NaN, (x) => `${n1(x)} MiB`, (w) => w < 80),
     ...versus(run, 'storm', 'socketio', 'Connect storm: authenticated connections/s ≥ the peer\'s unauthenticated',
       (r) => r.acceptedPerSecond, (r) => r.generatorLoad, perSecond, (w, p) => w >= p),
     ...versus(run, 'storm', 'socketio-auth', 'Connect storm: authenticated connections/s ≥ 1.2× the peer\'s (both verify the token\'s signature and claims and use its id once)',

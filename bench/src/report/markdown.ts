@@ -41,11 +41,13 @@ function roomsSection (run: BenchRun, systems: string[]): string {
 
 function idleSection (run: BenchRun, systems: string[]): string {
   const rows = systems.flatMap((system) => results(run, 'idle', system).map(({ pass, result: r }: { pass: number, result: IdleResult }) => [
-    `${name(system)}, pass ${pass}`, n0(r.opened), n0(r.failed), r.rssBeforeMiB.map(n0).join(' + '), r.rssAfterMiB.map(n0).join(' + '), n1(r.kibPerConnection), n2(r.redisKibPerConnection), n1(r.openMs / 1000), pct(r.generatorLoad ?? NaN)]))
-  return ['### Idle: 10,000 open connections', '',
-    'RSS of both instances after a full garbage collection (node --expose-gc, SIGWINCH), before and after the connections opened; growth per connection. ' +
+    `${name(system)}, pass ${pass}`, n0(r.opened), n0(r.failed), (r.rssFreshMiB ?? []).map(n1).join(' + '), r.rssBeforeMiB.map(n0).join(' + '), r.rssAfterMiB.map(n0).join(' + '), n1(r.kibPerConnection), n2(r.redisKibPerConnection), n1(r.openMs / 1000), pct(r.generatorLoad ?? NaN)]))
+  const connections = (run.config as { idle?: { connections: number } } | null)?.idle?.connections ?? 10_000
+  return [`### Idle: ${n0(connections)} open connections`, '',
+    'RSS of both instances after a full garbage collection (node --expose-gc, SIGWINCH): fresh (no connection: memory at rest), with the first half of the connections open, and with all of them; ' +
+    'growth per connection over the second half (what a process grows once under its first load is not a connection\'s). ' +
     'Webchat and Socket.IO + auth connections are authenticated (token verified and its id used once); plain Socket.IO\'s are not. *Gen.*: while the connections opened.', '',
-    table(['system', 'open', 'failed', 'RSS before MiB', 'RSS after MiB', 'KiB/connection', 'Redis KiB/connection', 'opened in s', 'gen.'], rows), ''].join('\n')
+    table(['system', 'open', 'failed', 'RSS fresh MiB', 'RSS at half MiB', 'RSS after MiB', 'KiB/connection', 'Redis KiB/connection', 'opened in s', 'gen.'], rows), ''].join('\n')
 }
 
 function stormSection (run: BenchRun, systems: string[]): string {

@@ -87,10 +87,10 @@ interface Joined { joinFailed: number, joinMs: number }
  * share, CPU sampled in between (`joinsFrom`), and the generators watch the setup's presence frames
  * when `watchPresence` (the `presence` command reads them).
  */
-export async function openAll (ctx: Context, shares: ClientSpec[][], inFlight: number, joinInFlight = 50, joinsApart?: { watchPresence: boolean }): Promise<OpenResult> {
+export async function openAll (ctx: Context, shares: ClientSpec[][], inFlight: number, joinInFlight = 50, joinsApart?: { watchPresence: boolean }, keep = false): Promise<OpenResult> {
   const timeoutMs = 30_000
   const prepared = await Promise.all(ctx.generators.map(async (g, i) =>
-    await g.call<{ mintMs: number }>('prepare', { specs: shares[i] }, 300_000)))
+    await g.call<{ mintMs: number }>('prepare', { specs: shares[i], keep }, 300_000)))
   const opened = await Promise.all(ctx.generators.map(async (g) =>
     await g.call<Joined & { opened: number, failed: number, firstUs: number, lastUs: number, errors: Record<string, number> }>(
       'open', { inFlight, joinInFlight, timeoutMs, join: joinsApart === undefined, watchPresence: joinsApart?.watchPresence === true }, 600_000)))

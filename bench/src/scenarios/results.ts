@@ -88,7 +88,9 @@ export interface IdleResult {
   connections: number
   opened: number
   failed: number
-  /** RSS of each instance before and after the connections opened (after a full GC each time). */
+  /** RSS of each fresh instance, no connection yet (after a full GC); absent in runs from before it was measured. */
+  rssFreshMiB?: number[]
+  /** RSS of each instance before and after the measured connections opened (after a full GC each time). */
   rssBeforeMiB: number[]
   rssAfterMiB: number[]
   /** (after − before) summed over instances, per open connection. */
