@@ -200,7 +200,20 @@ export interface PresenceEntry {
   value: string
 }
 
-/** Sets whose entries expire unless refreshed: who is online where. */
+/**
+ * A presence set's live entries as of one state of the set. Every change of the set (an entry
+ * added, removed or expired) gives it a larger version, so a change whose version is at most a
+ * view's is reflected in that view, and one with a larger version happened after it.
+ */
+export interface PresenceView {
+  entries: PresenceEntry[]
+  version: number
+}
+
+/**
+ * Sets whose entries expire unless refreshed: who is online where. Changes are versioned (see
+ * PresenceView); versions only grow, across a set's keys expiring and coming back too.
+ */
 export interface PresenceSets {
   /** Adds or refreshes `member` (with its `value`) for `ttlMs`. True when it was not present. */
   add (set: string, member: string, value: string, ttlMs: number): Promise<boolean>
@@ -214,6 +227,15 @@ export interface PresenceSets {
   addMany (items: PresenceItem[]): Promise<boolean[]>
   /** `expire` for many sets in one round trip (a periodic sweep): the expired entries of each, in order. */
   expireMany (sets: string[]): Promise<PresenceEntry[][]>
+  /** `members` with the version of the state they show. */
+  view (set: string): Promise<PresenceView>
+  /** `add` then `view` in one step: the view includes the entry, its version the add's own when it was new. */
+  enter (set: string, member: string, value: string, ttlMs: number): Promise<PresenceView & { added: boolean }>
+  /**
+   * `remove` and, in the same step, whether a live entry whose member starts with `prefix` is left
+   * (another of the same owner's) and the version after the removal.
+   */
+  exit (set: string, member: string, prefix: string): Promise<{ removed: boolean, others: boolean, version: number }>
 }
 
 export interface PresenceItem {

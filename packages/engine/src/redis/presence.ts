@@ -2,71 +2,35 @@ import type { Cluster, Redis } from 'ioredis'
 import { ttlMs } from '../arguments.js'
 import type { PresenceEntry, PresenceSets } from '../types.js'
 import type { RedisNames } from './names.js'
+import { enter, exit, KEEP, members, NOW, VERSION, view } from './presence-lua.js'
 import { defineScript } from './script.js'
 
-/*
- * A presence set is a ZSET (member → expiry ms) beside a HASH (member → value). Expiry uses
- * the Redis clock (TIME), so instances with skewed clocks agree. Entries past their expiry stay
- * until `expire` or `remove` takes them: each `add` returning true gets exactly one removal.
- */
-const NOW = `local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-`
-
-/*
- * The set's keys outlive their newest entry by KEEP_MS, long enough for any sweep to take (and
- * announce) its expired entries first, and then go: the entries of crashed instances in a room
- * nobody holds any more leave nothing behind for ever. Never shortened (instances may use
- * different TTLs).
- */
-const KEEP_MS = 10 * 60_000
-const KEEP = `local function keep (expiry, values, ttl)
-  local life = tonumber(ttl) + ${KEEP_MS}
-  if redis.call('PTTL', expiry) < life then
-    redis.call('PEXPIRE', expiry, life)
-    redis.call('PEXPIRE', values, life)
-  end
-end
-`
-
 /** KEYS: expiry, values. ARGV: member, value, ttl. Returns 1 when the member was new. */
-const add = defineScript(`${NOW}${KEEP}
+const add = defineScript(`${NOW}${KEEP}${VERSION}
 local added = redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 keep(KEYS[1], KEYS[2], ARGV[3])
+if added == 1 then bump(KEYS[2]) end
 return added
 `)
 
 /** KEYS: expiry, values. ARGV: member. */
-const remove = defineScript(`
+const remove = defineScript(`${VERSION}
 local removed = redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
+if removed == 1 then bump(KEYS[2]) end
 return removed
 `)
 
-/** Returns [member, value, ...] for entries whose expiry is in the future. */
-const members = defineScript(`${NOW}
-local live = redis.call('ZRANGE', KEYS[1], '(' .. now, '+inf', 'BYSCORE')
-local out = {}
-for first = 1, #live, 500 do
-  local last = math.min(first + 499, #live)
-  local values = redis.call('HMGET', KEYS[2], unpack(live, first, last))
-  for i = first, last do
-    out[#out + 1] = live[i]
-    out[#out + 1] = values[i - first + 1] or ''
-  end
-end
-return out
-`)
-
 /** Removes up to ARGV[1] expired entries; returns them as [member, value, ...]. */
-const expire = defineScript(`${NOW}
+const expire = defineScript(`${NOW}${VERSION}
 local gone = redis.call('ZRANGE', KEYS[1], '-inf', now, 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[1]))
 local out = {}
 if #gone == 0 then return out end
 local values = redis.call('HMGET', KEYS[2], unpack(gone))
 redis.call('ZREM', KEYS[1], unpack(gone))
 redis.call('HDEL', KEYS[2], unpack(gone))
+bump(KEYS[2])
 for i, member in ipairs(gone) do
   out[#out + 1] = member
   out[#out + 1] = values[i] or ''
@@ -78,13 +42,14 @@ return out
 const EXPIRE_BATCH = 500
 
 /** `add` over many sets. KEYS: expiry, values of each item. ARGV: member, value, ttl of each. */
-const addMany = defineScript(`${NOW}${KEEP}
+const addMany = defineScript(`${NOW}${KEEP}${VERSION}
 local out = {}
 for i = 1, #KEYS / 2 do
   local at = (i - 1) * 3
   out[i] = redis.call('ZADD', KEYS[2 * i - 1], now + tonumber(ARGV[at + 3]), ARGV[at + 1])
   redis.call('HSET', KEYS[2 * i], ARGV[at + 1], ARGV[at + 2])
   keep(KEYS[2 * i - 1], KEYS[2 * i], ARGV[at + 3])
+  if out[i] == 1 then bump(KEYS[2 * i]) end
 end
 return out
 `)
@@ -93,7 +58,7 @@ return out
  * `expire` over many sets, up to ARGV[1] entries each. KEYS: expiry, values of each set.
  * Returns, per set, its count followed by [member, value, ...].
  */
-const expireMany = defineScript(`${NOW}
+const expireMany = defineScript(`${NOW}${VERSION}
 local out = {}
 for i = 1, #KEYS / 2 do
   local gone = redis.call('ZRANGE', KEYS[2 * i - 1], '-inf', now, 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[1]))
@@ -102,6 +67,7 @@ for i = 1, #KEYS / 2 do
     local values = redis.call('HMGET', KEYS[2 * i], unpack(gone))
     redis.call('ZREM', KEYS[2 * i - 1], unpack(gone))
     redis.call('HDEL', KEYS[2 * i], unpack(gone))
+    bump(KEYS[2 * i])
     for j, member in ipairs(gone) do
       out[#out + 1] = member
       out[#out + 1] = values[j] or ''
@@ -151,6 +117,18 @@ export function createRedisPresence (client: Redis | Cluster, names: RedisNames)
     },
     async members (set) {
       return toEntries(await members.run(client, keys(set), []) as string[])
+    },
+    async view (set) {
+      const [version, ...flat] = await view.run(client, keys(set), []) as [number, ...string[]]
+      return { entries: toEntries(flat), version: Number(version) }
+    },
+    async enter (set, member, value, ttl) {
+      const [added, version, ...flat] = await enter.run(client, keys(set), [member, value, ttlMs(ttl)]) as [number, number, ...string[]]
+      return { added: added === 1, version: Number(version), entries: toEntries(flat) }
+    },
+    async exit (set, member, prefix) {
+      const [removed, others, version] = await exit.run(client, keys(set), [member, prefix]) as [number, number, number]
+      return { removed: removed === 1, others: others === 1, version: Number(version) }
     },
     expire: expireOne,
     async addMany (items) {
