@@ -1,8 +1,8 @@
 import type { Metrics } from '../metrics.js'
-import { createBatch } from './batch.js'
 import { holdFrame, isHolding, joinedDuring, type Membership, sendRest } from './hold.js'
 import { messageIdOf, messageTsOf } from './message-frame.js'
 import type { Outbox, Recipient } from './outbox.js'
+import { batchesOf, type FeedItem } from './presence-relay.js'
 import { frameText } from './ws-frame.js'
 
 /**
@@ -25,7 +25,7 @@ export interface Feed {
   /** Memberships buffering live frames while their join reads the log. */
   readonly joining: Set<Membership>
   /** Frames relayed since the last flush; `seq` numbers the last one. */
-  batch: string[]
+  batch: FeedItem[]
   seq: number
   /** Frames relayed, decayed with a 1 s time constant: about frames a second. */
   rate: number
@@ -37,8 +37,8 @@ export interface Feed {
 
 export interface Feeds {
   create (members: Map<Recipient, Membership>): Feed
-  /** Sends `payload` to every member: now for those joining (their buffer), at the next flush for the others. */
-  deliver (feed: Feed, payload: string): void
+  /** Sends `item` to every member: now for those joining (their buffer), at the next flush for the others. */
+  deliver (feed: Feed, item: FeedItem): void
   /** Buffers live frames for `membership` until its snapshot is sent. */
   hold (feed: Feed, membership: Membership): void
   close (feed: Feed): void
@@ -72,24 +72,29 @@ export function createFeeds (outbox: Outbox, metrics: Metrics, maxHoldMs: number
 
   const flush = (feed: Feed): void => {
     feed.queued = false
-    const payloads = feed.batch
-    if (payloads.length === 0) return
+    const items = feed.batch
+    if (items.length === 0) return
     feed.batch = []
     feed.lastFlush = Date.now()
-    const first = feed.seq - payloads.length + 1
-    const batch = createBatch(payloads, frameText)
+    const first = feed.seq - items.length + 1
+    // Members that were told different presence (they joined at different versions) get different batches.
+    const batches = batchesOf(items, frameText)
     let sockets = 0
+    let frames = 0
     for (const [conn, membership] of feed.members) {
       if (isHolding(membership)) continue
       if (joinedDuring(membership, first)) {
         // Joined during this batch: the frames before that went to its buffer.
-        sendRest(conn, membership, payloads, first)
+        sendRest(conn, membership, items, first)
         continue
       }
-      if (outbox.share(conn, batch)) sockets++
+      const batch = batches.for(membership.presenceAt)
+      if (batch === null || !outbox.share(conn, batch)) continue
+      sockets++
+      frames += batch.payloads.length
     }
-    metrics.framesOut.inc(sockets * payloads.length)
-    for (const payload of payloads) {
+    metrics.framesOut.inc(frames)
+    for (const payload of batches.texts) {
       const id = messageIdOf(payload)
       if (id === null) continue
       metrics.deliveries.inc(sockets)
@@ -105,12 +110,12 @@ export function createFeeds (outbox: Outbox, metrics: Metrics, maxHoldMs: number
 
   return {
     create: (members) => ({ members, joining: new Set(), batch: [], seq: 0, rate: 0, rateAt: Date.now(), lastFlush: 0, timer: null, queued: false }),
-    deliver (feed, payload) {
+    deliver (feed, item) {
       feed.seq++
       for (const membership of feed.joining) {
-        if (!holdFrame(membership, payload, feed.seq)) feed.joining.delete(membership)
+        if (!holdFrame(membership, item, feed.seq)) feed.joining.delete(membership)
       }
-      feed.batch.push(payload)
+      feed.batch.push(item)
       const now = Date.now()
       feed.rate = feed.rate * Math.exp((feed.rateAt - now) / 1000) + 1
       feed.rateAt = now
