@@ -210,6 +210,16 @@ export interface PresenceView {
   version: number
 }
 
+/** One change of a presence set: `member` added (or back) with `value`, or removed (null). */
+export interface PresenceChange {
+  version: number
+  member: string
+  value: string | null
+}
+
+/** What `enter` answers: the live entries, or the changes (oldest first) since the version the caller knew. */
+export type PresenceEntered = { added: boolean, version: number } & ({ entries: PresenceEntry[], changes?: undefined } | { changes: PresenceChange[], entries?: undefined })
+
 /**
  * Sets whose entries expire unless refreshed: who is online where. Changes are versioned (see
  * PresenceView); versions only grow, across a set's keys expiring and coming back too.
@@ -229,8 +239,14 @@ export interface PresenceSets {
   expireMany (sets: string[]): Promise<PresenceEntry[][]>
   /** `members` with the version of the state they show. */
   view (set: string): Promise<PresenceView>
-  /** `add` then `view` in one step: the view includes the entry, its version the add's own when it was new. */
-  enter (set: string, member: string, value: string, ttlMs: number): Promise<PresenceView & { added: boolean }>
+  /**
+   * `add` then a view in one step, its version the add's own when the entry was new. Given a
+   * version the caller read before (`known`), it may answer with the changes since then instead of
+   * the entries (a set held in memory stays current at the cost of what changed); the entries of
+   * `changes` may include ones past their expiry that no `expire` took yet, and a refresh (of an
+   * entry there already) is no change whatever its value. Members must not hold a newline.
+   */
+  enter (set: string, member: string, value: string, ttlMs: number, known?: number): Promise<PresenceEntered>
   /**
    * `remove` and, in the same step, whether a live entry whose member starts with `prefix` is left
    * (another of the same owner's) and the version after the removal.

@@ -29,20 +29,55 @@ end
  * The set's version, in the HASH under the empty field (no member is empty). A change makes it
  * one more, or the Redis clock in microseconds when that is larger: so it still grows after the
  * keys expired and came back (they go KEEP_MS after the newest entry, and no set changes a million
- * times a second). Only an existing HASH stores it, so a bump never makes a key without a TTL.
+ * times a second). Each change is also pushed on the set's LIST of recent changes (LOG_LENGTH,
+ * newest first, each `<version>\n+<member>\n<value>` or `<version>\n-<member>`), from which a
+ * reader that knows an earlier version reads what changed since (DELTA). Only an existing HASH
+ * stores them, so a change never makes a key without a TTL; the LIST lives as long as the HASH.
+ * `changes` lists member, value (false: removed), ...
  */
+export const LOG_LENGTH = 256
 export const VERSION = `local function version (values)
   return tonumber(redis.call('HGET', values, '') or '0')
 end
-local function bump (values)
+local function bump (values, log, changes)
   local clock = redis.call('TIME')
   local v = math.max(version(values) + 1, tonumber(clock[1]) * 1000000 + tonumber(clock[2]))
-  if redis.call('EXISTS', values) == 1 then redis.call('HSET', values, '', string.format('%d', v)) end
+  if redis.call('EXISTS', values) == 1 then
+    local text = string.format('%d', v)
+    redis.call('HSET', values, '', text)
+    for i = 1, #changes, 2 do
+      local value = changes[i + 1]
+      redis.call('LPUSH', log, value and (text .. '\\n+' .. changes[i] .. '\\n' .. value) or (text .. '\\n-' .. changes[i]))
+    end
+    redis.call('LTRIM', log, 0, ${LOG_LENGTH - 1})
+    local life = redis.call('PTTL', values)
+    if life > 0 and redis.call('PTTL', log) < life then redis.call('PEXPIRE', log, life) end
+  end
   return v
 end
 `
 
-/** Appends [member, value, ...] of the live entries of KEYS[1], KEYS[2] to `out` (needs NOW). */
+/*
+ * The changes after version `from`, oldest first, when the LIST still holds them all; nil when it
+ * does not (or `from` is of keys that expired since): then the whole set is read.
+ */
+const DELTA = `local function delta (values, log, from)
+  local current = version(values)
+  if from <= 0 or from > current then return nil end
+  local out = {}
+  if from == current then return out end
+  local lines = redis.call('LRANGE', log, 0, -1)
+  for i = 1, #lines do
+    if tonumber(string.match(lines[i], '^%d+')) <= from then
+      for j = i - 1, 1, -1 do out[#out + 1] = lines[j] end
+      return out
+    end
+  end
+  return nil
+end
+`
+
+/** Appends [member, value, ...] of the live entries of KEYS[1], KEYS[2] to `out` (needs NOW). KEYS[3] is the set's LIST of changes. */
 const LIVE = `local function live (out)
   local members = redis.call('ZRANGE', KEYS[1], '(' .. now, '+inf', 'BYSCORE')
   for first = 1, #members, 500 do
@@ -57,30 +92,38 @@ const LIVE = `local function live (out)
 end
 `
 
-/** KEYS: expiry, values. Returns [member, value, ...] for entries whose expiry is in the future. */
+/** KEYS: expiry, values, log. Returns [member, value, ...] for entries whose expiry is in the future. */
 export const members = defineScript(`${NOW}${LIVE}
 return live({})
 `)
 
-/** KEYS: expiry, values. Returns [version, member, value, ...]. */
+/** KEYS: expiry, values, log. Returns [version, member, value, ...]. */
 export const view = defineScript(`${NOW}${VERSION}${LIVE}
 return live({ version(KEYS[2]) })
 `)
 
-/** KEYS: expiry, values. ARGV: member, value, ttl. Returns [added, version, member, value, ...]. */
-export const enter = defineScript(`${NOW}${KEEP}${VERSION}${LIVE}
+/**
+ * KEYS: expiry, values, log. ARGV: member, value, ttl, a version the caller knows (0: none).
+ * Returns [added, version, 1, change, ...] with the changes since the known version (oldest
+ * first), or [added, version, 0, member, value, ...] with the live entries.
+ */
+export const enter = defineScript(`${NOW}${KEEP}${VERSION}${DELTA}${LIVE}
 local added = redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 keep(KEYS[1], KEYS[2], ARGV[3])
-local v = added == 1 and bump(KEYS[2]) or version(KEYS[2])
-return live({ added, v })
+local v = added == 1 and bump(KEYS[2], KEYS[3], { ARGV[1], ARGV[2] }) or version(KEYS[2])
+local changes = delta(KEYS[2], KEYS[3], tonumber(ARGV[4]))
+if changes == nil then return live({ added, v, 0 }) end
+local out = { added, v, 1 }
+for _, line in ipairs(changes) do out[#out + 1] = line end
+return out
 `)
 
-/** KEYS: expiry, values. ARGV: member, prefix. Returns [removed, others (0/1), version]. */
+/** KEYS: expiry, values, log. ARGV: member, prefix. Returns [removed, others (0/1), version]. */
 export const exit = defineScript(`${NOW}${VERSION}
 local removed = redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
-local v = removed == 1 and bump(KEYS[2]) or version(KEYS[2])
+local v = removed == 1 and bump(KEYS[2], KEYS[3], { ARGV[1], false }) or version(KEYS[2])
 local others = 0
 for _, member in ipairs(redis.call('ZRANGE', KEYS[1], '(' .. now, '+inf', 'BYSCORE')) do
   if string.sub(member, 1, #ARGV[2]) == ARGV[2] then

@@ -134,4 +134,42 @@ export function presenceContract (t: Test, setup: Setup): void {
     t.same(await presence.expireMany(['room']), [[{ member: 'short', value: 's' }]])
     t.ok((await presence.view('room')).version > before.version)
   })
+
+  t.test('presence: enter given a known version answers with the entries or the changes since', async (t) => {
+    const { presence } = await setup(t)
+    // A replica kept as the chat service keeps one: from entries, then from changes.
+    const replica = new Map<string, string>()
+    let known = 0
+    const apply = (result: Awaited<ReturnType<typeof presence.enter>>): void => {
+      if (result.entries !== undefined) {
+        replica.clear()
+        for (const { member, value } of result.entries) replica.set(member, value)
+      } else {
+        for (const change of result.changes) {
+          t.ok(change.version > known, 'only changes after the known version')
+          if (change.value === null) replica.delete(change.member)
+          else replica.set(change.member, change.value)
+        }
+      }
+      known = result.version
+    }
+    const check = async (what: string): Promise<void> => {
+      const view = await presence.view('room')
+      t.same(byMember([...replica].map(([member, value]) => ({ member, value }))), byMember(view.entries), what)
+    }
+    apply(await presence.enter('room', 'a|1', 'a', 10_000, known))
+    await presence.add('room', 'b|1', 'b', 10_000)
+    await presence.add('room', 'c|1', 'c', 10_000)
+    await presence.remove('room', 'b|1')
+    apply(await presence.enter('room', 'd|1', 'd', 10_000, known))
+    await check('after adds and a removal')
+    await presence.add('room', 'e|1', 'e', 100)
+    await sleep(250)
+    await presence.expireMany(['room'])
+    apply(await presence.enter('room', 'a|1', 'a', 10_000, known))
+    await check('after an expiry and a refresh')
+    for (let i = 0; i < 300; i++) await presence.add('room', `x${i}|1`, 'x', 10_000)
+    apply(await presence.enter('room', 'f|1', 'f', 10_000, known))
+    await check('after more changes than are kept')
+  })
 }
