@@ -4,6 +4,7 @@ import type { Member } from '@webchat/shared'
 import type { Config } from './config.js'
 import type { Rooms } from './delivery/rooms.js'
 import { names } from './names.js'
+import { createReplicas, listEntries, parsedEntries } from './presence-replica.js'
 
 /**
  * Who is in which room, across instances. Each instance keeps one entry per user and room
@@ -15,9 +16,10 @@ import { names } from './names.js'
 export interface Presence {
   /**
    * Counts one more local socket of `user` in `room`: the members and the version they are of;
-   * `announce` when this socket's entry is the one to publish the join (`announceJoin`).
+   * `announce` when this socket's entry is the one to publish the join (`announceJoin`, at
+   * `announceAt`).
    */
-  enter (room: string, user: Member): Promise<PresenceList & { announce: boolean }>
+  enter (room: string, user: Member): Promise<PresenceList & { announce: boolean, announceAt: number }>
   /** Publishes the join of `user`, at the version `enter` gave. */
   announceJoin (room: string, user: Member, version: number): Promise<void>
   /** Counts one socket less; publishes a leave when the user has no entry left anywhere. */
@@ -32,37 +34,14 @@ export interface Presence {
 
 export interface PresenceList { members: Member[], version: number }
 interface LocalEntry { room: string, user: Member, count: number, at: number }
-interface EntryValue { id: string, name: string, at: number }
 
-function parse (entry: PresenceEntry): EntryValue | null {
-  try {
-    const value = JSON.parse(entry.value) as Partial<EntryValue>
-    return typeof value.id === 'string' && typeof value.name === 'string' && typeof value.at === 'number' ? value as EntryValue : null
-  } catch {
-    return null
-  }
-}
-
-/** Each entry parsed once: the members (a user once however many entries) and each user's earliest entry. */
-function readEntries (entries: PresenceEntry[]): { members: Member[], earliest: Map<string, { member: string, at: number }> } {
-  const byId = new Map<string, Member>()
-  const earliest = new Map<string, { member: string, at: number }>()
-  for (const entry of entries) {
-    const value = parse(entry)
-    if (value === null) continue
-    if (!byId.has(value.id)) byId.set(value.id, { id: value.id, name: value.name })
-    const first = earliest.get(value.id)
-    if (first === undefined || value.at < first.at || (value.at === first.at && entry.member < first.member)) earliest.set(value.id, { member: entry.member, at: value.at })
-  }
-  return { members: [...byId.values()], earliest }
-}
-
-const uniqueMembers = (entries: PresenceEntry[]): Member[] => readEntries(entries).members
+const uniqueMembers = (entries: PresenceEntry[]): Member[] => listEntries(parsedEntries(entries)).members
 
 interface Deps { engine: Engine, config: Config, rooms: Rooms, log: FastifyBaseLogger }
 
 export function createPresence ({ engine, config, rooms, log }: Deps): Presence {
   const local = new Map<string, LocalEntry>()
+  const replicas = createReplicas()
   const keyOf = (room: string, userId: string): string => `${room}\n${userId}`
   const member = (userId: string): string => names.presenceMember(userId, config.instanceId)
   const deadline = <T>(promise: Promise<T>): Promise<T> => engineDeadline(promise, config.engineTimeoutMs)
@@ -92,16 +71,22 @@ export function createPresence ({ engine, config, rooms, log }: Deps): Presence 
       if (existing !== undefined) {
         existing.count++
         const { members, version } = await presence.view(room)
-        return { announce: false, members: withUser(members, user), version }
+        return { announce: false, members: withUser(members, user), version, announceAt: version }
       }
       const entry: LocalEntry = { room, user: { id: user.id, name: user.name }, count: 1, at: Date.now() }
       local.set(key, entry)
+      replicas.hold(room, 1)
       try {
-        const { entries, version } = await deadline(engine.presence.enter(names.presenceSet(room), member(user.id), valueOf(entry), config.presenceTtlMs))
-        const { members, earliest } = readEntries(entries)
-        return { announce: ownsJoin(earliest, user.id), members: withUser(members, entry.user), version }
+        const set = names.presenceSet(room)
+        const result = await deadline(engine.presence.enter(set, member(user.id), valueOf(entry), config.presenceTtlMs, replicas.known(room)))
+        const list = replicas.apply(room, result) ?? replicas.apply(room, { added: false, ...await deadline(engine.presence.view(set)) })!
+        // The join's own version when its entry was new: sockets whose members were read before it are told.
+        return { announce: ownsJoin(list.earliest, user.id), members: withUser(list.members, entry.user), version: list.version, announceAt: result.version }
       } catch (err) {
-        if (--entry.count === 0 && local.get(key) === entry) local.delete(key)
+        if (--entry.count === 0 && local.get(key) === entry) {
+          local.delete(key)
+          replicas.hold(room, -1)
+        }
         throw err
       }
     },
@@ -115,6 +100,7 @@ export function createPresence ({ engine, config, rooms, log }: Deps): Presence 
       const entry = local.get(key)
       if (entry === undefined || --entry.count > 0) return
       local.delete(key)
+      replicas.hold(room, -1)
       if (closed) return
       const { others, version } = await deadline(engine.presence.exit(names.presenceSet(room), member(user.id), names.presenceOwner(user.id)))
       if (!others) await announce(room, entry.user, 'leave', version)
@@ -144,7 +130,7 @@ export function createPresence ({ engine, config, rooms, log }: Deps): Presence 
         // An entry that had expired (an outage longer than the TTL): peers announced a leave.
         await Promise.all(entries.filter((_, i) => added[i] === true).map(async (entry) => {
           const { entries: now, version } = await engine.presence.view(names.presenceSet(entry.room))
-          if (ownsJoin(readEntries(now).earliest, entry.user.id)) await announce(entry.room, entry.user, 'join', version)
+          if (ownsJoin(listEntries(parsedEntries(now)).earliest, entry.user.id)) await announce(entry.room, entry.user, 'join', version)
         }))
       }
       const sweep = async (): Promise<void> => {

@@ -18,6 +18,16 @@ const WRITES_PER_SECOND = 25_000
  * "The fan-out hold, in code".
  */
 const TARGET_BATCH = 2
+/**
+ * Presence changes and roster changes (`member`) wait longer: nobody waits on them as on a
+ * message, and many people joining a large room at once would otherwise cost a write per socket
+ * for every few joins. A batch of only those is held for at most PRESENCE_WRITES_PER_SECOND
+ * socket writes a second, never longer than PRESENCE_HOLD_FACTOR times the longest hold of a
+ * message; any other frame in the batch sends it at that frame's time.
+ */
+const PRESENCE_WRITES_PER_SECOND = 5_000
+const PRESENCE_HOLD_FACTOR = 4
+const MEMBER_PREFIX = '{"type":"member",'
 
 /** The frames a room relays to its local sockets, batched per event-loop turn (or longer when busy). */
 export interface Feed {
@@ -32,6 +42,8 @@ export interface Feed {
   rateAt: number
   lastFlush: number
   timer: NodeJS.Timeout | null
+  /** When `timer` fires. */
+  due: number
   queued: boolean
 }
 
@@ -58,6 +70,8 @@ export function createFeeds (outbox: Outbox, metrics: Metrics, maxHoldMs: number
     if (maxHoldMs === 0 || feed.rate * feed.members.size < WRITES_PER_SECOND) return 0
     return Math.min(maxHoldMs, Math.max((1000 * TARGET_BATCH) / feed.rate, (1000 * feed.members.size) / WRITES_PER_SECOND))
   }
+
+  const presenceHoldFor = (feed: Feed): number => Math.min(PRESENCE_HOLD_FACTOR * maxHoldMs, (1000 * feed.members.size) / PRESENCE_WRITES_PER_SECOND)
 
   const queue = (feed: Feed): void => {
     feed.queued = true
@@ -109,7 +123,7 @@ export function createFeeds (outbox: Outbox, metrics: Metrics, maxHoldMs: number
   })
 
   return {
-    create: (members) => ({ members, joining: new Set(), batch: [], seq: 0, rate: 0, rateAt: Date.now(), lastFlush: 0, timer: null, queued: false }),
+    create: (members) => ({ members, joining: new Set(), batch: [], seq: 0, rate: 0, rateAt: Date.now(), lastFlush: 0, timer: null, due: 0, queued: false }),
     deliver (feed, item) {
       feed.seq++
       for (const membership of feed.joining) {
@@ -119,10 +133,20 @@ export function createFeeds (outbox: Outbox, metrics: Metrics, maxHoldMs: number
       const now = Date.now()
       feed.rate = feed.rate * Math.exp((feed.rateAt - now) / 1000) + 1
       feed.rateAt = now
-      if (feed.queued || feed.timer !== null) return
-      const due = feed.lastFlush + holdFor(feed)
-      if (now >= due) queue(feed)
-      else feed.timer = setTimeout(release, due - now, feed)
+      if (feed.queued) return
+      const hold = typeof item === 'string' && !item.startsWith(MEMBER_PREFIX) ? holdFor(feed) : Math.max(holdFor(feed), presenceHoldFor(feed))
+      const due = feed.lastFlush + hold
+      if (feed.timer !== null) {
+        if (feed.due <= due) return
+        clearTimeout(feed.timer)
+        feed.timer = null
+      }
+      if (now >= due) {
+        queue(feed)
+      } else {
+        feed.timer = setTimeout(release, due - now, feed)
+        feed.due = due
+      }
     },
     hold (feed, membership) {
       feed.joining.add(membership)

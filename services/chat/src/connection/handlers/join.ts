@@ -86,7 +86,7 @@ export async function join (deps: ChatDeps, conn: Connection, frame: JoinFrame):
     if (left()) return await abandon()
     if (!await sendSnapshot(deps, conn, frame, membership, presence)) return await abandon()
     if (presence.announce) {
-      await deps.presence.announceJoin(room, conn.user, presence.version)
+      await deps.presence.announceJoin(room, conn.user, presence.announceAt)
         .catch((err: unknown) => deps.log.warn({ err }, 'presence join not published'))
     }
   } catch (err) {
