@@ -29,13 +29,14 @@ end
  * The set's version, in the HASH under the empty field (no member is empty). A change makes it
  * one more, or the Redis clock in microseconds when that is larger: so it still grows after the
  * keys expired and came back (they go KEEP_MS after the newest entry, and no set changes a million
- * times a second). Each change is also pushed on the set's LIST of recent changes (LOG_LENGTH,
- * newest first, each `<version>\n+<member>\n<value>` or `<version>\n-<member>`), from which a
+ * times a second). Each change is also pushed on the set's LIST of recent changes (as many as
+ * the set has entries and LOG_SLACK more, at most LOG_LENGTH; newest first, each `<version>\n+<member>\n<value>` or `<version>\n-<member>`), from which a
  * reader that knows an earlier version reads what changed since (DELTA). Only an existing HASH
  * stores them, so a change never makes a key without a TTL; the LIST lives as long as the HASH.
  * `changes` lists member, value (false: removed), ...
  */
 export const LOG_LENGTH = 256
+export const LOG_SLACK = 8
 export const VERSION = `local function version (values)
   return tonumber(redis.call('HGET', values, '') or '0')
 end
@@ -49,7 +50,8 @@ local function bump (values, log, changes)
       local value = changes[i + 1]
       redis.call('LPUSH', log, value and (text .. '\\n+' .. changes[i] .. '\\n' .. value) or (text .. '\\n-' .. changes[i]))
     end
-    redis.call('LTRIM', log, 0, ${LOG_LENGTH - 1})
+    -- Changes past the set's size are never read: the whole set is shorter then.
+    redis.call('LTRIM', log, 0, math.min(${LOG_LENGTH}, redis.call('HLEN', values) + ${LOG_SLACK}) - 1)
     local life = redis.call('PTTL', values)
     if life > 0 and redis.call('PTTL', log) < life then redis.call('PEXPIRE', log, life) end
   end
