@@ -5,7 +5,7 @@ export {
 } from './connection.js'
 export { WebchatError, isWebchatError, type ClientErrorCode } from './errors.js'
 export { backoffDelay, type BackoffOptions } from './backoff.js'
-export { compareIds, newerId } from '@webchat/shared'
+export { compareIds, newerId, presenceChanges, type PresenceChangeOf } from '@webchat/shared'
 export { decodePayload } from './decode.js'
 export { resolveChatUrl, type SocketConstructor, type SocketLike } from './socket.js'
 export { type NetworkStatus, type Timers } from './timers.js'

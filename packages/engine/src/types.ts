@@ -4,9 +4,11 @@
  * Names passed in are logical (`code:ab12`, `room:general`); the engine adds its prefix.
  */
 
+import type { PresenceSets } from './presence-types.js'
 import type { Queues } from './queue-types.js'
 
 export type { DeadLetter, QueueDepth, QueueEntry, Queues, TakeOptions } from './queue-types.js'
+export type { PresenceChange, PresenceEntered, PresenceEntry, PresenceItem, PresenceSets, PresenceView } from './presence-types.js'
 
 /**
  * Who makes a key, for an engine whose room is bounded (the memory engine): `state` (sessions,
@@ -195,34 +197,6 @@ export interface Logs {
   readBefore (log: string, beforeId: string | null, limit: number): Promise<LogEntry[]>
   /** The log's epoch and extent; creates nothing. */
   info (log: string): Promise<LogInfo>
-}
-
-export interface PresenceEntry {
-  member: string
-  value: string
-}
-
-/** Sets whose entries expire unless refreshed: who is online where. */
-export interface PresenceSets {
-  /** Adds or refreshes `member` (with its `value`) for `ttlMs`. True when it was not present. */
-  add (set: string, member: string, value: string, ttlMs: number): Promise<boolean>
-  /** Removes; true when it was present. */
-  remove (set: string, member: string): Promise<boolean>
-  /** Live (unexpired) entries. */
-  members (set: string): Promise<PresenceEntry[]>
-  /** Removes expired entries atomically and returns them, so exactly one caller sees each. */
-  expire (set: string): Promise<PresenceEntry[]>
-  /** `add` for many entries in one round trip (a periodic refresh): whether each was new, in order. */
-  addMany (items: PresenceItem[]): Promise<boolean[]>
-  /** `expire` for many sets in one round trip (a periodic sweep): the expired entries of each, in order. */
-  expireMany (sets: string[]): Promise<PresenceEntry[][]>
-}
-
-export interface PresenceItem {
-  set: string
-  member: string
-  value: string
-  ttlMs: number
 }
 
 /** A change to one map, applied whole or not at all (see `Maps.write`). */

@@ -22,7 +22,7 @@ t.test('redis: every key lives under the prefix', async (t) => {
   await engine.logs.append('l', 'x', { maxLen: 5, idempotency: { key: 'i', ttlMs: 10_000 } })
   await engine.presence.add('p', 'm', 'v', 10_000)
   const keys = await admin.keys(`${prefix}*`)
-  t.equal(keys.length, 7, 'kv, counter, log, epoch, idempotency, presence expiry and values')
+  t.equal(keys.length, 8, 'kv, counter, log, epoch, idempotency, presence expiry, values and recent changes')
   t.ok(keys.includes(`${prefix}kv:k`))
 })
 
@@ -92,7 +92,7 @@ t.test('redis: a presence set\'s keys expire 10 minutes after its newest entry, 
   const engine = await connectRedisEngine({ url: redis.url, prefix })
   t.teardown(() => engine.close())
   const lives = async (set: string): Promise<number[]> =>
-    await Promise.all([admin.pttl(`${prefix}presence-expiry:${set}`), admin.pttl(`${prefix}presence-values:${set}`)])
+    await Promise.all([admin.pttl(`${prefix}presence-expiry:${set}`), admin.pttl(`${prefix}presence-values:${set}`), admin.pttl(`${prefix}presence-log:${set}`)])
   await engine.presence.add('p', 'a', 'v', 10_000)
   const keep = 10_000 + 600_000
   t.ok((await lives('p')).every((ms) => ms > keep - 5000 && ms <= keep), 'the entry\'s TTL and 10 minutes')

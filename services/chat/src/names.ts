@@ -25,7 +25,9 @@ export const names = {
   userEvents: (bucket: number): string => `user-events:${bucket}`,
   /** Presence set of a room: one entry per user and instance. */
   presenceSet: (room: string): string => `presence:${room}`,
-  presenceMember: (userId: string, instanceId: string): string => `${userId}|${instanceId}`,
+  presenceMember: (userId: string, instanceId: string): string => `${names.presenceOwner(userId)}${instanceId}`,
+  /** What every presence entry of one user starts with. */
+  presenceOwner: (userId: string): string => `${userId}|`,
   /** Key: a user's read marker in a room (inbox/marker.ts), in the room's slot. */
   readMarker: (room: string, userId: string): string => `read:${room}:${userId}`,
   /** Key: set for 2 s after a user's typing event in a room, on any instance. */

@@ -4,69 +4,61 @@ import type { Member } from '@webchat/shared'
 import type { Config } from './config.js'
 import type { Rooms } from './delivery/rooms.js'
 import { names } from './names.js'
+import { createReplicas, listEntries, parsedEntries } from './presence-replica.js'
 
 /**
  * Who is in which room, across instances. Each instance keeps one entry per user and room
  * (however many tabs), refreshed periodically with a TTL; every instance expires stale entries of
  * crashed peers. A join is announced by the user's earliest entry, a leave when no entry is left.
+ * Each announcement carries the version of the change (engine PresenceView), so that a socket is
+ * not told what the members in its `joined` already showed (delivery/presence-relay.ts).
  */
 export interface Presence {
-  /** Counts one more local socket of `user` in `room`; `announce` says whether to publish a join. */
-  enter (room: string, user: Member): Promise<{ announce: boolean, members: Member[] }>
+  /**
+   * Counts one more local socket of `user` in `room`: the members and the version they are of;
+   * `announce` when this socket's entry is the one to publish the join (`announceJoin`, at
+   * `announceAt`).
+   */
+  enter (room: string, user: Member): Promise<PresenceList & { announce: boolean, announceAt: number }>
+  /** Publishes the join of `user`, at the version `enter` gave. */
+  announceJoin (room: string, user: Member, version: number): Promise<void>
   /** Counts one socket less; publishes a leave when the user has no entry left anywhere. */
   exit (room: string, user: Member): Promise<void>
   members (room: string): Promise<Member[]>
+  /** The members and the version they are of. */
+  view (room: string): Promise<PresenceList>
   /** Refreshes own entries and expires stale ones (runs every PRESENCE_INTERVAL_MS). */
   tick (): Promise<void>
   close (): void
 }
 
+export interface PresenceList { members: Member[], version: number }
 interface LocalEntry { room: string, user: Member, count: number, at: number }
-interface EntryValue { id: string, name: string, at: number }
 
-function parse (entry: PresenceEntry): EntryValue | null {
-  try {
-    const value = JSON.parse(entry.value) as Partial<EntryValue>
-    return typeof value.id === 'string' && typeof value.name === 'string' && typeof value.at === 'number' ? value as EntryValue : null
-  } catch {
-    return null
-  }
-}
-
-function uniqueMembers (entries: PresenceEntry[]): Member[] {
-  const byId = new Map<string, Member>()
-  for (const entry of entries) {
-    const value = parse(entry)
-    if (value !== null && !byId.has(value.id)) byId.set(value.id, { id: value.id, name: value.name })
-  }
-  return [...byId.values()]
-}
+const uniqueMembers = (entries: PresenceEntry[]): Member[] => listEntries(parsedEntries(entries)).members
 
 interface Deps { engine: Engine, config: Config, rooms: Rooms, log: FastifyBaseLogger }
 
 export function createPresence ({ engine, config, rooms, log }: Deps): Presence {
   const local = new Map<string, LocalEntry>()
+  const replicas = createReplicas()
   const keyOf = (room: string, userId: string): string => `${room}\n${userId}`
   const member = (userId: string): string => names.presenceMember(userId, config.instanceId)
   const deadline = <T>(promise: Promise<T>): Promise<T> => engineDeadline(promise, config.engineTimeoutMs)
   const valueOf = (entry: LocalEntry): string => JSON.stringify({ id: entry.user.id, name: entry.user.name, at: entry.at })
 
   /** Whether this instance holds the user's earliest entry: exactly one instance announces. */
-  const ownsJoin = (entries: PresenceEntry[], userId: string): boolean => {
-    let first: { member: string, at: number } | null = null
-    for (const entry of entries) {
-      const value = parse(entry)
-      if (value === null || value.id !== userId) continue
-      if (first === null || value.at < first.at || (value.at === first.at && entry.member < first.member)) first = { member: entry.member, at: value.at }
-    }
-    return first === null || first.member === member(userId)
+  const ownsJoin = (earliest: Map<string, { member: string }>, userId: string): boolean => {
+    const first = earliest.get(userId)
+    return first === undefined || first.member === member(userId)
   }
 
-  const announce = async (room: string, user: Member, event: 'join' | 'leave'): Promise<void> => {
-    await rooms.publish({ type: 'presence', room, event, user: { id: user.id, name: user.name } })
+  const announce = async (room: string, user: Member, event: 'join' | 'leave', version: number): Promise<void> => {
+    await rooms.publishPresence(room, event, user, version)
   }
 
-  const list = async (room: string): Promise<PresenceEntry[]> => await deadline(engine.presence.members(names.presenceSet(room)))
+  /** The members (with `user`, who is in by now, whatever a slow write of theirs left in the list). */
+  const withUser = (members: Member[], user: Member): Member[] => members.some((m) => m.id === user.id) ? members : [...members, { id: user.id, name: user.name }]
 
   let closed = false
   const timer = setInterval(() => { void presence.tick() }, config.presenceIntervalMs)
@@ -78,20 +70,29 @@ export function createPresence ({ engine, config, rooms, log }: Deps): Presence 
       const existing = local.get(key)
       if (existing !== undefined) {
         existing.count++
-        const members = uniqueMembers(await list(room))
-        return { announce: false, members: members.some((m) => m.id === user.id) ? members : [...members, user] }
+        const { members, version } = await presence.view(room)
+        return { announce: false, members: withUser(members, user), version, announceAt: version }
       }
       const entry: LocalEntry = { room, user: { id: user.id, name: user.name }, count: 1, at: Date.now() }
       local.set(key, entry)
+      replicas.hold(room, 1)
       try {
-        await deadline(engine.presence.add(names.presenceSet(room), member(user.id), valueOf(entry), config.presenceTtlMs))
-        const entries = await list(room)
-        const members = uniqueMembers(entries)
-        return { announce: ownsJoin(entries, user.id), members: members.some((m) => m.id === user.id) ? members : [...members, entry.user] }
+        const set = names.presenceSet(room)
+        const result = await deadline(engine.presence.enter(set, member(user.id), valueOf(entry), config.presenceTtlMs, replicas.known(room)))
+        const list = replicas.apply(room, result) ?? replicas.apply(room, { added: false, ...await deadline(engine.presence.view(set)) })!
+        // The join's own version when its entry was new: sockets whose members were read before it are told.
+        return { announce: ownsJoin(list.earliest, user.id), members: withUser(list.members, entry.user), version: list.version, announceAt: result.version }
       } catch (err) {
-        if (--entry.count === 0 && local.get(key) === entry) local.delete(key)
+        if (--entry.count === 0 && local.get(key) === entry) {
+          local.delete(key)
+          replicas.hold(room, -1)
+        }
         throw err
       }
+    },
+
+    async announceJoin (room, user, version) {
+      await announce(room, user, 'join', version)
     },
 
     async exit (room, user) {
@@ -99,13 +100,19 @@ export function createPresence ({ engine, config, rooms, log }: Deps): Presence 
       const entry = local.get(key)
       if (entry === undefined || --entry.count > 0) return
       local.delete(key)
+      replicas.hold(room, -1)
       if (closed) return
-      await deadline(engine.presence.remove(names.presenceSet(room), member(user.id)))
-      if (!uniqueMembers(await list(room)).some((m) => m.id === user.id)) await announce(room, entry.user, 'leave')
+      const { others, version } = await deadline(engine.presence.exit(names.presenceSet(room), member(user.id), names.presenceOwner(user.id)))
+      if (!others) await announce(room, entry.user, 'leave', version)
     },
 
     async members (room) {
-      return uniqueMembers(await list(room))
+      return (await presence.view(room)).members
+    },
+
+    async view (room) {
+      const { entries, version } = await deadline(engine.presence.view(names.presenceSet(room)))
+      return { members: uniqueMembers(entries), version }
     },
 
     async tick () {
@@ -122,7 +129,8 @@ export function createPresence ({ engine, config, rooms, log }: Deps): Presence 
         })))
         // An entry that had expired (an outage longer than the TTL): peers announced a leave.
         await Promise.all(entries.filter((_, i) => added[i] === true).map(async (entry) => {
-          if (ownsJoin(await engine.presence.members(names.presenceSet(entry.room)), entry.user.id)) await announce(entry.room, entry.user, 'join')
+          const { entries: now, version } = await engine.presence.view(names.presenceSet(entry.room))
+          if (ownsJoin(listEntries(parsedEntries(now)).earliest, entry.user.id)) await announce(entry.room, entry.user, 'join', version)
         }))
       }
       const sweep = async (): Promise<void> => {
@@ -131,9 +139,11 @@ export function createPresence ({ engine, config, rooms, log }: Deps): Presence 
         await Promise.all(sets.map(async (room, i) => {
           const gone = expired[i] ?? []
           if (gone.length === 0) return
-          const present = new Set(uniqueMembers(await engine.presence.members(names.presenceSet(room))).map((m) => m.id))
+          // The view's version is at least the expiry's: a socket whose members did not show it yet is told.
+          const { entries: now, version } = await engine.presence.view(names.presenceSet(room))
+          const present = new Set(uniqueMembers(now).map((m) => m.id))
           for (const user of uniqueMembers(gone)) {
-            if (!present.has(user.id)) await announce(room, user, 'leave')
+            if (!present.has(user.id)) await announce(room, user, 'leave', version)
           }
         }))
       }

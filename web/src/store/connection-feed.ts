@@ -1,5 +1,5 @@
 import { batch } from '@preact/signals'
-import type { Connection } from '@webchat/client'
+import { type Connection, presenceChanges } from '@webchat/client'
 import { applyChange } from '../model/message-changes.js'
 import { applyInbox, applyJoined, applyMessage } from '../model/room-state.js'
 import { applyPresence, applyRead, applyTyping } from '../model/room-people.js'
@@ -51,7 +51,8 @@ export function feedConnection (state: ChatState, conn: ChatConnection, readIfSe
     }
   })
   conn.on('inbox', ({ room, inbox }) => updateRoom(state, room, (r) => applyInbox(r, inbox)))
-  conn.on('presence', (frame) => updateRoom(state, frame.room, (r) => applyPresence(r, frame.event, frame.user)))
+  // Several changes that happened together come in one frame, applied in order.
+  conn.on('presence', (frame) => updateRoom(state, frame.room, (r) => presenceChanges(frame).reduce((room, { event, user }) => applyPresence(room, event, user), r)))
   conn.on('typing', (frame) => {
     if (frame.user.id !== me()) updateRoom(state, frame.room, (r) => applyTyping(r, frame.user, now()))
   })

@@ -46,6 +46,7 @@ export interface ConnectionEvents {
    */
   inbox: { room: string, inbox: InboxEntry | undefined }
   ack: ServerFrameOf<'ack'>
+  /** Who came or went: one change, or several that happened together (`presenceChanges(frame)` lists them in order). */
   presence: ServerFrameOf<'presence'>
   typing: ServerFrameOf<'typing'>
   read: ServerFrameOf<'read'>

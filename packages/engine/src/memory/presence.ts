@@ -5,36 +5,50 @@ import type { PresenceSlot, Store } from './store.js'
 /**
  * Presence sets. Entries past their expiry stay stored (hidden from `members`) until `expire`
  * or `remove` takes them, so that every `add` returning true is matched by exactly one removal.
+ * One version counter serves every set: it only grows, and a set's view may carry the counter as
+ * it is (no change of that set can come between).
  */
 export function createMemoryPresence (store: Store, now: () => number): PresenceSets {
+  let version = 0
   const entriesOf = (set: string): Map<string, PresenceSlot> | undefined => store.get('presence', set)?.entries
 
   const dropIfEmpty = (set: string, entries: Map<string, PresenceSlot>): void => {
     if (entries.size === 0) store.delete('presence', set)
   }
 
+  const put = (set: string, member: string, value: string, ttl: number): boolean => {
+    const expiresAt = now() + ttlMs(ttl)
+    const entries = entriesOf(set) ?? new Map<string, PresenceSlot>()
+    const added = !entries.has(member)
+    entries.set(member, { value, expiresAt })
+    store.put(set, { kind: 'presence', entries, expiresAt: null })
+    if (added) version++
+    return added
+  }
+
+  const take = (set: string, member: string): boolean => {
+    const entries = entriesOf(set)
+    if (entries === undefined || !entries.delete(member)) return false
+    dropIfEmpty(set, entries)
+    version++
+    return true
+  }
+
+  const live = (set: string): PresenceEntry[] => {
+    const at = now()
+    const entries: PresenceEntry[] = []
+    for (const [member, { value, expiresAt }] of entriesOf(set) ?? []) {
+      if (expiresAt > at) entries.push({ member, value })
+    }
+    return entries
+  }
+
+  // A view and its version are taken together, in one synchronous step (as a Redis script does).
   const presence: PresenceSets = {
-    async add (set, member, value, ttl) {
-      const expiresAt = now() + ttlMs(ttl)
-      const entries = entriesOf(set) ?? new Map<string, PresenceSlot>()
-      const added = !entries.has(member)
-      entries.set(member, { value, expiresAt })
-      store.put(set, { kind: 'presence', entries, expiresAt: null })
-      return added
-    },
-    async remove (set, member) {
-      const entries = entriesOf(set)
-      if (entries === undefined || !entries.delete(member)) return false
-      dropIfEmpty(set, entries)
-      return true
-    },
+    add: async (set, member, value, ttl) => put(set, member, value, ttl),
+    remove: async (set, member) => take(set, member),
     async members (set) {
-      const at = now()
-      const live: PresenceEntry[] = []
-      for (const [member, { value, expiresAt }] of entriesOf(set) ?? []) {
-        if (expiresAt > at) live.push({ member, value })
-      }
-      return live
+      return live(set)
     },
     async expire (set) {
       const entries = entriesOf(set)
@@ -47,6 +61,7 @@ export function createMemoryPresence (store: Store, now: () => number): Presence
         gone.push({ member, value })
       }
       dropIfEmpty(set, entries)
+      if (gone.length > 0) version++
       return gone
     },
     async addMany (items) {
@@ -55,6 +70,17 @@ export function createMemoryPresence (store: Store, now: () => number): Presence
     },
     async expireMany (sets) {
       return await Promise.all(sets.map(async (set) => await presence.expire(set)))
+    },
+    async view (set) {
+      return { entries: live(set), version }
+    },
+    async enter (set, member, value, ttl) {
+      const added = put(set, member, value, ttl)
+      return { added, entries: live(set), version }
+    },
+    async exit (set, member, prefix) {
+      const removed = take(set, member)
+      return { removed, others: live(set).some((entry) => entry.member.startsWith(prefix)), version }
     }
   }
   return presence

@@ -30,6 +30,8 @@ export interface RedisNames {
   claims: (group: string, window: Window) => string
   presenceExpiry: (set: string) => string
   presenceValues: (set: string) => string
+  /** A presence set's recent changes (a LIST), in the set's slot. */
+  presenceLog: (set: string) => string
   map: (name: string) => string
   /** A work queue's stream (its consumer group `workers` inside) and its dead letters' stream, in one slot. */
   queue: (name: string) => string
@@ -122,6 +124,7 @@ export function createNames (prefix: string, options: NamesOptions = {}): RedisN
     claims: windowed('claims'),
     presenceExpiry: (set) => key(`presence-expiry:${inSlot(set)}`),
     presenceValues: (set) => key(`presence-values:${inSlot(set)}`),
+    presenceLog: (set) => key(`presence-log:${inSlot(set)}`),
     map: (name) => key(`map:${inSlot(name)}`),
     queue: (name) => key(`queue:${inSlot(name)}`),
     queueDead: (name) => key(`queue-dead:${inSlot(name)}`)

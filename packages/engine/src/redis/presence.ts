@@ -1,111 +1,84 @@
 import type { Cluster, Redis } from 'ioredis'
 import { ttlMs } from '../arguments.js'
-import type { PresenceEntry, PresenceSets } from '../types.js'
+import type { PresenceChange, PresenceEntry, PresenceSets } from '../types.js'
 import type { RedisNames } from './names.js'
+import { enter, exit, KEEP, members, NOW, VERSION, view } from './presence-lua.js'
 import { defineScript } from './script.js'
 
-/*
- * A presence set is a ZSET (member → expiry ms) beside a HASH (member → value). Expiry uses
- * the Redis clock (TIME), so instances with skewed clocks agree. Entries past their expiry stay
- * until `expire` or `remove` takes them: each `add` returning true gets exactly one removal.
- */
-const NOW = `local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-`
-
-/*
- * The set's keys outlive their newest entry by KEEP_MS, long enough for any sweep to take (and
- * announce) its expired entries first, and then go: the entries of crashed instances in a room
- * nobody holds any more leave nothing behind for ever. Never shortened (instances may use
- * different TTLs).
- */
-const KEEP_MS = 10 * 60_000
-const KEEP = `local function keep (expiry, values, ttl)
-  local life = tonumber(ttl) + ${KEEP_MS}
-  if redis.call('PTTL', expiry) < life then
-    redis.call('PEXPIRE', expiry, life)
-    redis.call('PEXPIRE', values, life)
-  end
-end
-`
-
-/** KEYS: expiry, values. ARGV: member, value, ttl. Returns 1 when the member was new. */
-const add = defineScript(`${NOW}${KEEP}
+/** KEYS: expiry, values, log. ARGV: member, value, ttl. Returns 1 when the member was new. */
+const add = defineScript(`${NOW}${KEEP}${VERSION}
 local added = redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 keep(KEYS[1], KEYS[2], ARGV[3])
+if added == 1 then bump(KEYS[2], KEYS[3], { ARGV[1], ARGV[2] }) end
 return added
 `)
 
-/** KEYS: expiry, values. ARGV: member. */
-const remove = defineScript(`
+/** KEYS: expiry, values, log. ARGV: member. */
+const remove = defineScript(`${VERSION}
 local removed = redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
+if removed == 1 then bump(KEYS[2], KEYS[3], { ARGV[1], false }) end
 return removed
 `)
 
-/** Returns [member, value, ...] for entries whose expiry is in the future. */
-const members = defineScript(`${NOW}
-local live = redis.call('ZRANGE', KEYS[1], '(' .. now, '+inf', 'BYSCORE')
-local out = {}
-for first = 1, #live, 500 do
-  local last = math.min(first + 499, #live)
-  local values = redis.call('HMGET', KEYS[2], unpack(live, first, last))
-  for i = first, last do
-    out[#out + 1] = live[i]
-    out[#out + 1] = values[i - first + 1] or ''
-  end
-end
-return out
-`)
-
 /** Removes up to ARGV[1] expired entries; returns them as [member, value, ...]. */
-const expire = defineScript(`${NOW}
+const expire = defineScript(`${NOW}${VERSION}
 local gone = redis.call('ZRANGE', KEYS[1], '-inf', now, 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[1]))
 local out = {}
 if #gone == 0 then return out end
 local values = redis.call('HMGET', KEYS[2], unpack(gone))
 redis.call('ZREM', KEYS[1], unpack(gone))
 redis.call('HDEL', KEYS[2], unpack(gone))
+local changes = {}
 for i, member in ipairs(gone) do
   out[#out + 1] = member
   out[#out + 1] = values[i] or ''
+  changes[#changes + 1] = member
+  changes[#changes + 1] = false
 end
+bump(KEYS[2], KEYS[3], changes)
 return out
 `)
 
 /** Bounds one script run (Lua's unpack has a stack limit); `expire` loops over batches. */
 const EXPIRE_BATCH = 500
 
-/** `add` over many sets. KEYS: expiry, values of each item. ARGV: member, value, ttl of each. */
-const addMany = defineScript(`${NOW}${KEEP}
+/** `add` over many sets. KEYS: expiry, values, log of each item. ARGV: member, value, ttl of each. */
+const addMany = defineScript(`${NOW}${KEEP}${VERSION}
 local out = {}
-for i = 1, #KEYS / 2 do
+for i = 1, #KEYS / 3 do
   local at = (i - 1) * 3
-  out[i] = redis.call('ZADD', KEYS[2 * i - 1], now + tonumber(ARGV[at + 3]), ARGV[at + 1])
-  redis.call('HSET', KEYS[2 * i], ARGV[at + 1], ARGV[at + 2])
-  keep(KEYS[2 * i - 1], KEYS[2 * i], ARGV[at + 3])
+  out[i] = redis.call('ZADD', KEYS[at + 1], now + tonumber(ARGV[at + 3]), ARGV[at + 1])
+  redis.call('HSET', KEYS[at + 2], ARGV[at + 1], ARGV[at + 2])
+  keep(KEYS[at + 1], KEYS[at + 2], ARGV[at + 3])
+  if out[i] == 1 then bump(KEYS[at + 2], KEYS[at + 3], { ARGV[at + 1], ARGV[at + 2] }) end
 end
 return out
 `)
 
 /**
- * `expire` over many sets, up to ARGV[1] entries each. KEYS: expiry, values of each set.
+ * `expire` over many sets, up to ARGV[1] entries each. KEYS: expiry, values, log of each set.
  * Returns, per set, its count followed by [member, value, ...].
  */
-const expireMany = defineScript(`${NOW}
+const expireMany = defineScript(`${NOW}${VERSION}
 local out = {}
-for i = 1, #KEYS / 2 do
-  local gone = redis.call('ZRANGE', KEYS[2 * i - 1], '-inf', now, 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[1]))
+for i = 1, #KEYS / 3 do
+  local at = (i - 1) * 3
+  local gone = redis.call('ZRANGE', KEYS[at + 1], '-inf', now, 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[1]))
   out[#out + 1] = #gone
   if #gone > 0 then
-    local values = redis.call('HMGET', KEYS[2 * i], unpack(gone))
-    redis.call('ZREM', KEYS[2 * i - 1], unpack(gone))
-    redis.call('HDEL', KEYS[2 * i], unpack(gone))
+    local values = redis.call('HMGET', KEYS[at + 2], unpack(gone))
+    redis.call('ZREM', KEYS[at + 1], unpack(gone))
+    redis.call('HDEL', KEYS[at + 2], unpack(gone))
+    local changes = {}
     for j, member in ipairs(gone) do
       out[#out + 1] = member
       out[#out + 1] = values[j] or ''
+      changes[#changes + 1] = member
+      changes[#changes + 1] = false
     end
+    bump(KEYS[at + 2], KEYS[at + 3], changes)
   end
 end
 return out
@@ -126,6 +99,15 @@ function batches<T> (items: T[], groupOf: (item: T) => string): T[][] {
   return [...groups.values()].flatMap((group) => Array.from({ length: Math.ceil(group.length / BULK) }, (_, i) => group.slice(i * BULK, (i + 1) * BULK)))
 }
 
+/** A line of a set's LIST of changes (presence-lua.ts). */
+function toChange (line: string): PresenceChange {
+  const end = line.indexOf('\n')
+  const version = Number(line.slice(0, end))
+  if (line[end + 1] === '-') return { version, member: line.slice(end + 2), value: null }
+  const at = line.indexOf('\n', end + 1)
+  return { version, member: line.slice(end + 2, at), value: line.slice(at + 1) }
+}
+
 function toEntries (flat: string[]): PresenceEntry[] {
   const entries: PresenceEntry[] = []
   for (let i = 0; i + 1 < flat.length; i += 2) entries.push({ member: flat[i]!, value: flat[i + 1]! })
@@ -133,7 +115,7 @@ function toEntries (flat: string[]): PresenceEntry[] {
 }
 
 export function createRedisPresence (client: Redis | Cluster, names: RedisNames): PresenceSets {
-  const keys = (set: string): string[] => [names.presenceExpiry(set), names.presenceValues(set)]
+  const keys = (set: string): string[] => [names.presenceExpiry(set), names.presenceValues(set), names.presenceLog(set)]
   const expireOne = async (set: string): Promise<PresenceEntry[]> => {
     const gone: PresenceEntry[] = []
     for (;;) {
@@ -151,6 +133,19 @@ export function createRedisPresence (client: Redis | Cluster, names: RedisNames)
     },
     async members (set) {
       return toEntries(await members.run(client, keys(set), []) as string[])
+    },
+    async view (set) {
+      const [version, ...flat] = await view.run(client, keys(set), []) as [number, ...string[]]
+      return { entries: toEntries(flat), version: Number(version) }
+    },
+    async enter (set, member, value, ttl, known = 0) {
+      const [added, version, delta, ...flat] = await enter.run(client, keys(set), [member, value, ttlMs(ttl), known]) as [number, number, number, ...string[]]
+      const head = { added: added === 1, version: Number(version) }
+      return delta === 1 ? { ...head, changes: flat.map(toChange) } : { ...head, entries: toEntries(flat) }
+    },
+    async exit (set, member, prefix) {
+      const [removed, others, version] = await exit.run(client, keys(set), [member, prefix]) as [number, number, number]
+      return { removed: removed === 1, others: others === 1, version: Number(version) }
     },
     expire: expireOne,
     async addMany (items) {

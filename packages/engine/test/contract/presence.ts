@@ -86,4 +86,90 @@ export function presenceContract (t: Test, setup: Setup): void {
     t.same(byMember(expired[7]!), [{ member: 'm307', value: 'v307' }, { member: 'm7', value: 'v7' }])
     t.equal(expired.flat().length, 600)
   })
+
+  t.test('presence: enter, exit and view are versioned, each change with a larger version', async (t) => {
+    const { presence } = await setup(t)
+    const empty = await presence.view('room')
+    t.same(empty.entries, [])
+    const ana = await presence.enter('room', 'ana|i1', 'a', 10_000)
+    t.equal(ana.added, true)
+    t.same(ana.entries, [{ member: 'ana|i1', value: 'a' }], 'the view includes the entry')
+    t.ok(ana.version > empty.version, 'an add makes a larger version')
+    const again = await presence.enter('room', 'ana|i1', 'a2', 10_000)
+    t.equal(again.added, false)
+    t.equal(again.version, ana.version, 'a refresh changes no version')
+    t.equal((await presence.view('room')).version, ana.version, 'a view between changes has the last one')
+    await presence.add('room', 'ana|i2', 'a', 10_000)
+    await presence.add('room', 'bob|i1', 'b', 10_000)
+    const viewed = await presence.view('room')
+    t.ok(viewed.version > ana.version, 'add bumps too')
+    t.same(byMember(viewed.entries).map((e) => e.member), ['ana|i1', 'ana|i2', 'bob|i1'])
+    const first = await presence.exit('room', 'ana|i1', 'ana|')
+    t.same({ removed: first.removed, others: first.others }, { removed: true, others: true }, 'another entry of ana is left')
+    t.ok(first.version > viewed.version)
+    const last = await presence.exit('room', 'ana|i2', 'ana|')
+    t.same({ removed: last.removed, others: last.others }, { removed: true, others: false })
+    t.ok(last.version > first.version)
+    const none = await presence.exit('room', 'ana|i2', 'ana|')
+    t.same(none, { removed: false, others: false, version: last.version }, 'nothing removed, no new version')
+    t.ok((await presence.exit('room', 'bob|i1', 'bob|')).version > last.version, 'the last entry of the set')
+    const back = await presence.enter('room', 'bob|i1', 'b', 10_000)
+    t.ok(back.version > last.version, 'versions grow after the set emptied')
+  })
+
+  t.test('presence: concurrent enters see each other in version order', async (t) => {
+    const { presence } = await setup(t)
+    const results = await Promise.all(Array.from({ length: 20 }, async (_, i) => await presence.enter('room', `u${i}|i`, 'v', 10_000)))
+    const sorted = [...results].sort((a, b) => a.version - b.version)
+    sorted.forEach((result, i) => t.equal(result.entries?.length, i + 1, `the view of version ${i + 1} holds the ${i + 1} first entries`))
+    t.equal(new Set(results.map((r) => r.version)).size, 20, 'distinct versions')
+  })
+
+  t.test('presence: expiry bumps the version', async (t) => {
+    const { presence } = await setup(t)
+    await presence.add('room', 'short', 's', 100)
+    await presence.add('room', 'long', 'l', 10_000)
+    const before = await presence.view('room')
+    await sleep(250)
+    t.same(await presence.expireMany(['room']), [[{ member: 'short', value: 's' }]])
+    t.ok((await presence.view('room')).version > before.version)
+  })
+
+  t.test('presence: enter given a known version answers with the entries or the changes since', async (t) => {
+    const { presence } = await setup(t)
+    // A replica kept as the chat service keeps one: from entries, then from changes.
+    const replica = new Map<string, string>()
+    let known = 0
+    const apply = (result: Awaited<ReturnType<typeof presence.enter>>): void => {
+      if (result.entries !== undefined) {
+        replica.clear()
+        for (const { member, value } of result.entries) replica.set(member, value)
+      } else {
+        for (const change of result.changes) {
+          t.ok(change.version > known, 'only changes after the known version')
+          if (change.value === null) replica.delete(change.member)
+          else replica.set(change.member, change.value)
+        }
+      }
+      known = result.version
+    }
+    const check = async (what: string): Promise<void> => {
+      const view = await presence.view('room')
+      t.same(byMember([...replica].map(([member, value]) => ({ member, value }))), byMember(view.entries), what)
+    }
+    apply(await presence.enter('room', 'a|1', 'a', 10_000, known))
+    await presence.add('room', 'b|1', 'b', 10_000)
+    await presence.add('room', 'c|1', 'c', 10_000)
+    await presence.remove('room', 'b|1')
+    apply(await presence.enter('room', 'd|1', 'd', 10_000, known))
+    await check('after adds and a removal')
+    await presence.add('room', 'e|1', 'e', 100)
+    await sleep(250)
+    await presence.expireMany(['room'])
+    apply(await presence.enter('room', 'a|1', 'a', 10_000, known))
+    await check('after an expiry and a refresh')
+    for (let i = 0; i < 300; i++) await presence.add('room', `x${i}|1`, 'x', 10_000)
+    apply(await presence.enter('room', 'f|1', 'f', 10_000, known))
+    await check('after more changes than are kept')
+  })
 }

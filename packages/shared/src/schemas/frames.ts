@@ -180,11 +180,18 @@ export const MessageFrame = Type.Object({ type: Type.Literal('message'), ...Chat
 /** A live change to a message (see MessageChange). */
 export const ChangeFrame = Type.Object({ type: Type.Literal('change'), ...MessageChange.properties }, frame)
 export const AckFrame = Type.Object({ type: Type.Literal('ack'), clientMsgId: ClientMsgId, id: MessageId }, frame)
+const PresenceEvent = Type.Union([Type.Literal('join'), Type.Literal('leave')])
+export const PresenceChange = Type.Object({ event: PresenceEvent, user: Member }, frame)
+/**
+ * Who came or went: one change (`event`, `user`), or several that happened together, the first
+ * in `event` and `user` and the others in `more`, applied in order.
+ */
 export const PresenceFrame = Type.Object({
   type: Type.Literal('presence'),
   room: RoomName,
-  event: Type.Union([Type.Literal('join'), Type.Literal('leave')]),
-  user: Member
+  event: PresenceEvent,
+  user: Member,
+  more: Type.Optional(Type.Array(PresenceChange, { minItems: 1, description: 'further changes, applied after the first, in order' }))
 }, frame)
 export const TypingEventFrame = Type.Object({ type: Type.Literal('typing'), room: RoomName, user: Member }, frame)
 export const ReadEventFrame = Type.Object({ type: Type.Literal('read'), room: RoomName, user: Member, id: MessageId }, frame)

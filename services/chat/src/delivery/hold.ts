@@ -1,6 +1,7 @@
 import { compareIds } from '@webchat/shared'
 import { entryIdOf } from './message-frame.js'
 import type { Recipient } from './outbox.js'
+import { type FeedItem, sendItems } from './presence-relay.js'
 
 /**
  * Holding live frames while a room's log is read, and letting them go once it was. A live frame
@@ -25,7 +26,8 @@ import type { Recipient } from './outbox.js'
  * | LEFT        | left, null    | (final)                       |                             |
  *
  * ¹ Messages only when newer than the snapshot's cutoff (it already holds the older ones); other
- *   frames (presence, typing, read) always. ² The messages were to follow the snapshot, and the
+ *   frames (typing, read) always; presence changes newer than the snapshot's members
+ *   (`presenceAt`), merged into one frame. ² The messages were to follow the snapshot, and the
  *   client, told its join failed, has none to put them after.
  * A room's feed flushes a batch per turn: a membership that left JOINING/REFRESHING during the
  * batch had its first frames held (up to `heldUpTo`, the feed's sequence number) and gets the
@@ -52,7 +54,9 @@ import type { Recipient } from './outbox.js'
 /** A connection's place in one room (see the first table). */
 export interface Membership {
   state: 'joining' | 'joined' | 'left'
-  buffer: string[] | null
+  buffer: FeedItem[] | null
+  /** The version of the presence set the last `joined` listed (presence-relay.ts): older changes are not sent. */
+  presenceAt: number
   /** The room feed's sequence number of the last frame put in `buffer` (0: none). */
   heldUpTo: number
 }
@@ -67,7 +71,7 @@ export const joinedDuring = (membership: Membership, first: number): boolean => 
 export const hasLeft = (membership: Membership): boolean => membership.state === 'left'
 
 /** A new JOINING membership: it holds from before the room is attached. */
-export const joining = (): Membership => ({ state: 'joining', buffer: [], heldUpTo: 0 })
+export const joining = (): Membership => ({ state: 'joining', buffer: [], heldUpTo: 0, presenceAt: 0 })
 
 /** JOINED → REFRESHING (a join of a room joined already). False in any other state. */
 export function refresh (membership: Membership): boolean {
@@ -77,9 +81,9 @@ export function refresh (membership: Membership): boolean {
 }
 
 /** Holds a live frame, numbered `seq` by the feed. False when the membership holds no longer. */
-export function holdFrame (membership: Membership, payload: string, seq: number): boolean {
+export function holdFrame (membership: Membership, item: FeedItem, seq: number): boolean {
   if (membership.buffer === null) return false
-  membership.buffer.push(payload)
+  membership.buffer.push(item)
   membership.heldUpTo = seq
   return true
 }
@@ -89,10 +93,10 @@ export function release (membership: Membership, to: Pick<Recipient, 'send'>, cu
   const held = membership.buffer ?? []
   membership.buffer = null
   membership.state = 'joined'
-  for (const payload of held) {
+  sendItems(to, held, membership.presenceAt, (payload) => {
     const id = entryIdOf(payload)
-    if (id === null || compareIds(id, cutoff) > 0) to.send(payload)
-  }
+    return id === null || compareIds(id, cutoff) > 0
+  })
 }
 
 /**
@@ -103,7 +107,7 @@ export function settle (membership: Membership, to: Pick<Recipient, 'send'>): vo
   if (membership.buffer === null) return
   const held = membership.buffer
   membership.buffer = null
-  for (const payload of held) if (entryIdOf(payload) === null) to.send(payload)
+  sendItems(to, held, membership.presenceAt, (payload) => entryIdOf(payload) === null)
 }
 
 /**
@@ -125,8 +129,8 @@ export function leave (membership: Membership): boolean {
 }
 
 /** Joined during a batch starting at `first`: the frames after the held ones, one by one. */
-export function sendRest (to: Pick<Recipient, 'send'>, membership: Membership, payloads: string[], first: number): void {
-  for (let i = membership.heldUpTo - first + 1; i < payloads.length; i++) to.send(payloads[i]!)
+export function sendRest (to: Pick<Recipient, 'send'>, membership: Membership, items: readonly FeedItem[], first: number): void {
+  sendItems(to, items.slice(membership.heldUpTo - first + 1), membership.presenceAt)
 }
 
 /** A room's side (see the second table). */

@@ -1,8 +1,8 @@
 import type { Metrics } from '../metrics.js'
-import { createBatch } from './batch.js'
 import { holdFrame, isHolding, joinedDuring, type Membership, sendRest } from './hold.js'
 import { messageIdOf, messageTsOf } from './message-frame.js'
 import type { Outbox, Recipient } from './outbox.js'
+import { batchesOf, type FeedItem } from './presence-relay.js'
 import { frameText } from './ws-frame.js'
 
 /**
@@ -18,6 +18,16 @@ const WRITES_PER_SECOND = 25_000
  * "The fan-out hold, in code".
  */
 const TARGET_BATCH = 2
+/**
+ * Presence changes and roster changes (`member`) wait longer: nobody waits on them as on a
+ * message, and many people joining a large room at once would otherwise cost a write per socket
+ * for every few joins. A batch of only those is held for at most PRESENCE_WRITES_PER_SECOND
+ * socket writes a second, never longer than PRESENCE_HOLD_FACTOR times the longest hold of a
+ * message; any other frame in the batch sends it at that frame's time.
+ */
+const PRESENCE_WRITES_PER_SECOND = 5_000
+const PRESENCE_HOLD_FACTOR = 4
+const MEMBER_PREFIX = '{"type":"member",'
 
 /** The frames a room relays to its local sockets, batched per event-loop turn (or longer when busy). */
 export interface Feed {
@@ -25,20 +35,22 @@ export interface Feed {
   /** Memberships buffering live frames while their join reads the log. */
   readonly joining: Set<Membership>
   /** Frames relayed since the last flush; `seq` numbers the last one. */
-  batch: string[]
+  batch: FeedItem[]
   seq: number
   /** Frames relayed, decayed with a 1 s time constant: about frames a second. */
   rate: number
   rateAt: number
   lastFlush: number
   timer: NodeJS.Timeout | null
+  /** When `timer` fires. */
+  due: number
   queued: boolean
 }
 
 export interface Feeds {
   create (members: Map<Recipient, Membership>): Feed
-  /** Sends `payload` to every member: now for those joining (their buffer), at the next flush for the others. */
-  deliver (feed: Feed, payload: string): void
+  /** Sends `item` to every member: now for those joining (their buffer), at the next flush for the others. */
+  deliver (feed: Feed, item: FeedItem): void
   /** Buffers live frames for `membership` until its snapshot is sent. */
   hold (feed: Feed, membership: Membership): void
   close (feed: Feed): void
@@ -59,6 +71,8 @@ export function createFeeds (outbox: Outbox, metrics: Metrics, maxHoldMs: number
     return Math.min(maxHoldMs, Math.max((1000 * TARGET_BATCH) / feed.rate, (1000 * feed.members.size) / WRITES_PER_SECOND))
   }
 
+  const presenceHoldFor = (feed: Feed): number => Math.min(PRESENCE_HOLD_FACTOR * maxHoldMs, (1000 * feed.members.size) / PRESENCE_WRITES_PER_SECOND)
+
   const queue = (feed: Feed): void => {
     feed.queued = true
     queued.add(feed)
@@ -72,24 +86,29 @@ export function createFeeds (outbox: Outbox, metrics: Metrics, maxHoldMs: number
 
   const flush = (feed: Feed): void => {
     feed.queued = false
-    const payloads = feed.batch
-    if (payloads.length === 0) return
+    const items = feed.batch
+    if (items.length === 0) return
     feed.batch = []
     feed.lastFlush = Date.now()
-    const first = feed.seq - payloads.length + 1
-    const batch = createBatch(payloads, frameText)
+    const first = feed.seq - items.length + 1
+    // Members that were told different presence (they joined at different versions) get different batches.
+    const batches = batchesOf(items, frameText)
     let sockets = 0
+    let frames = 0
     for (const [conn, membership] of feed.members) {
       if (isHolding(membership)) continue
       if (joinedDuring(membership, first)) {
         // Joined during this batch: the frames before that went to its buffer.
-        sendRest(conn, membership, payloads, first)
+        sendRest(conn, membership, items, first)
         continue
       }
-      if (outbox.share(conn, batch)) sockets++
+      const batch = batches.for(membership.presenceAt)
+      if (batch === null || !outbox.share(conn, batch)) continue
+      sockets++
+      frames += batch.payloads.length
     }
-    metrics.framesOut.inc(sockets * payloads.length)
-    for (const payload of payloads) {
+    metrics.framesOut.inc(frames)
+    for (const payload of batches.texts) {
       const id = messageIdOf(payload)
       if (id === null) continue
       metrics.deliveries.inc(sockets)
@@ -104,20 +123,30 @@ export function createFeeds (outbox: Outbox, metrics: Metrics, maxHoldMs: number
   })
 
   return {
-    create: (members) => ({ members, joining: new Set(), batch: [], seq: 0, rate: 0, rateAt: Date.now(), lastFlush: 0, timer: null, queued: false }),
-    deliver (feed, payload) {
+    create: (members) => ({ members, joining: new Set(), batch: [], seq: 0, rate: 0, rateAt: Date.now(), lastFlush: 0, timer: null, due: 0, queued: false }),
+    deliver (feed, item) {
       feed.seq++
       for (const membership of feed.joining) {
-        if (!holdFrame(membership, payload, feed.seq)) feed.joining.delete(membership)
+        if (!holdFrame(membership, item, feed.seq)) feed.joining.delete(membership)
       }
-      feed.batch.push(payload)
+      feed.batch.push(item)
       const now = Date.now()
       feed.rate = feed.rate * Math.exp((feed.rateAt - now) / 1000) + 1
       feed.rateAt = now
-      if (feed.queued || feed.timer !== null) return
-      const due = feed.lastFlush + holdFor(feed)
-      if (now >= due) queue(feed)
-      else feed.timer = setTimeout(release, due - now, feed)
+      if (feed.queued) return
+      const hold = typeof item === 'string' && !item.startsWith(MEMBER_PREFIX) ? holdFor(feed) : Math.max(holdFor(feed), presenceHoldFor(feed))
+      const due = feed.lastFlush + hold
+      if (feed.timer !== null) {
+        if (feed.due <= due) return
+        clearTimeout(feed.timer)
+        feed.timer = null
+      }
+      if (now >= due) {
+        queue(feed)
+      } else {
+        feed.timer = setTimeout(release, due - now, feed)
+        feed.due = due
+      }
     },
     hold (feed, membership) {
       feed.joining.add(membership)

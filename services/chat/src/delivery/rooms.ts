@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Engine, Unsubscribe } from '@webchat/engine'
-import { compareIds, newerId, type ServerFrame } from '@webchat/shared'
+import { compareIds, type Member, newerId, type ServerFrame } from '@webchat/shared'
 import type { Config } from '../config.js'
 import type { Metrics } from '../metrics.js'
 import { names } from '../names.js'
@@ -9,6 +9,7 @@ import type { Reader } from '../lifecycle/reader.js'
 import { changeFrame, isChangeEntry } from '../lifecycle/entries.js'
 import { entryIdOf, frameOf } from './message-frame.js'
 import type { Outbox, Recipient } from './outbox.js'
+import { feedItemOf, presencePayload } from './presence-relay.js'
 import { createFeeds, type Feed } from './room-feed.js'
 
 /** A room as this instance holds it: one subscription, the local sockets, the last id relayed. */
@@ -29,8 +30,10 @@ export interface Rooms {
   detach (room: string, conn: Recipient): void
   /** Buffers the room's live frames for `membership` (a rejoin reading the log) until it sends its snapshot. */
   hold (room: string, membership: Membership): void
-  /** Publishes an ephemeral frame (presence, typing, read) to every instance. */
+  /** Publishes an ephemeral frame (typing, read) to every instance. */
   publish (frame: ServerFrame & { room: string }): Promise<void>
+  /** Publishes a presence change and the version it gave the room's presence set (presence-relay.ts). */
+  publishPresence (room: string, event: 'join' | 'leave', user: Member, version: number): Promise<void>
   get (room: string): LocalRoom | undefined
   /** Told when a connection is attached to a room (true) or detached (false): the inbox stops or starts watching it. */
   onMembers (listener: (room: string, conn: Recipient, attached: boolean) => void): void
@@ -56,7 +59,7 @@ export function createRooms ({ engine, config, metrics, outbox, log, reader }: D
       if (compareIds(id, room.lastId) <= 0) return
       room.lastId = id
     }
-    feeds.deliver(room.feed, payload)
+    feeds.deliver(room.feed, feedItemOf(payload))
   }
 
   /** The rooms whose channels `scope` names (a cluster shard's), or all of them. */
@@ -148,6 +151,9 @@ export function createRooms ({ engine, config, metrics, outbox, log, reader }: D
     },
     async publish (frame) {
       await engine.pubsub.publish(names.roomChannel(frame.room), JSON.stringify(frame))
+    },
+    async publishPresence (room, event, user, version) {
+      await engine.pubsub.publish(names.roomChannel(room), presencePayload(room, event, user, version))
     },
     get: (name) => rooms.get(name),
     onMembers (listener) { members = listener },

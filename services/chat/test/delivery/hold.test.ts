@@ -13,7 +13,7 @@ function recipient (): { send (payload: string): boolean, sent: string[] } {
 
 t.test('a membership: JOINING holds live frames and is JOINED once its snapshot went out', async (t) => {
   const m = hold.joining()
-  t.same(m, { state: 'joining', buffer: [], heldUpTo: 0 }, 'JOINING: holds from the start')
+  t.same(m, { state: 'joining', buffer: [], heldUpTo: 0, presenceAt: 0 }, 'JOINING: holds from the start')
   t.equal(hold.holdFrame(m, message('1-0'), 7), true, 'a live frame is held')
   t.equal(hold.holdFrame(m, TYPING, 8), true)
   t.equal(hold.holdFrame(m, message('3-0'), 9), true)
@@ -79,7 +79,7 @@ t.test('a membership: leave and close go LEFT from any state; a failed join aban
   const failed = hold.joining()
   hold.holdFrame(failed, TYPING, 1)
   hold.abandon(failed)
-  t.same(failed, { state: 'left', buffer: null, heldUpTo: 1 }, 'a failed join: LEFT, holding nothing')
+  t.same(failed, { state: 'left', buffer: null, heldUpTo: 1, presenceAt: 0 }, 'a failed join: LEFT, holding nothing')
   t.equal(hold.holdFrame(failed, TYPING, 2), false, 'so the feed stops filling it')
 })
 

@@ -15,9 +15,9 @@ t.test('room feeds: one batch per turn, buffers for joins, held batches when bus
   const live = fakeRecipient()
   const joining = fakeRecipient()
   const late = fakeRecipient()
-  const joiningMembership: Membership = { state: 'joining', buffer: [], heldUpTo: 0 }
-  const lateMembership: Membership = { state: 'joining', buffer: [], heldUpTo: 0 }
-  members.set(live, { state: 'joined', buffer: null, heldUpTo: 0 })
+  const joiningMembership: Membership = { state: 'joining', buffer: [], heldUpTo: 0, presenceAt: 0 }
+  const lateMembership: Membership = { state: 'joining', buffer: [], heldUpTo: 0, presenceAt: 0 }
+  members.set(live, { state: 'joined', buffer: null, heldUpTo: 0, presenceAt: 0 })
   members.set(joining, joiningMembership)
   members.set(late, lateMembership)
   const feed = feeds.create(members)

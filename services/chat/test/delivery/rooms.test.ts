@@ -20,7 +20,7 @@ t.test('a room holds what pub/sub relays between an interrupt and its catch-up: 
   const silent = { info () {}, warn () {}, error () {}, debug () {} } as unknown as FastifyBaseLogger
   const rooms = createRooms({ engine, config, metrics: createMetrics(new Registry()), outbox, log: silent, reader: createReader({ engine, config }) })
   const [, [member]] = roomOf(1)
-  await rooms.attach('gap', member!, { state: 'joined', buffer: null, heldUpTo: 0 })
+  await rooms.attach('gap', member!, { state: 'joined', buffer: null, heldUpTo: 0, presenceAt: 0 })
   const append = async (text: string, published: boolean): Promise<string> => {
     const data = encodeBody({ ts: Date.now(), room: 'gap', user: { id: 'u', name: 'U' }, text })
     const options = { maxLen: 500, sequence: true, ...(published ? { publish: { channel: names.roomChannel('gap'), ...framePublish(data) } } : {}) }

@@ -22,7 +22,7 @@ export function fakeRecipient (): FakeRecipient {
 /** `size` joined members, and their connections. */
 export function roomOf (size: number): [Map<Recipient, Membership>, FakeRecipient[]] {
   const connections = Array.from({ length: size }, fakeRecipient)
-  return [new Map(connections.map((conn) => [conn, { state: 'joined', buffer: null, heldUpTo: 0 } satisfies Membership])), connections]
+  return [new Map(connections.map((conn) => [conn, { state: 'joined', buffer: null, heldUpTo: 0, presenceAt: 0 } satisfies Membership])), connections]
 }
 
 export const nextTurn = async (): Promise<void> => await new Promise((resolve) => setImmediate(resolve))

@@ -33,7 +33,7 @@ t.test('a catch-up relays the changes it finds in the log as change frames with 
   const outbox = createOutbox((conn, frame) => conn.write(frame), frameText)
   const rooms = createRooms({ engine, config, metrics: createMetrics(new Registry()), outbox, log: silent, reader })
   const [, [member]] = roomOf(1)
-  await rooms.attach('gap', member!, { state: 'joined', buffer: null, heldUpTo: 0 })
+  await rooms.attach('gap', member!, { state: 'joined', buffer: null, heldUpTo: 0, presenceAt: 0 })
   const ada = { id: 'ada', name: 'Ada' }
   const received = (): Array<Record<string, unknown>> => member!.written.flatMap((frame) => decode(frame)).flatMap((text) => {
     const value = JSON.parse(text) as Record<string, unknown> | Array<Record<string, unknown>>

@@ -4,6 +4,7 @@ import * as hold from '../../delivery/hold.js'
 import { markerId } from '../../inbox/marker.js'
 import { accessOf, checkJoin, keepNewest } from '../../membership/access.js'
 import { names } from '../../names.js'
+import type { PresenceList } from '../../presence.js'
 import type { Connection } from '../connection.js'
 import type { ChatDeps } from '../deps.js'
 import { refusal } from '../reply-budget.js'
@@ -14,7 +15,7 @@ type JoinFrame = ClientFrameOf<'join'>
  * Sends `joined` (members, the snapshot of the log, the read marker), then the live frames that
  * arrived while reading (delivery/hold.ts). False when the membership left meanwhile.
  */
-async function sendSnapshot (deps: ChatDeps, conn: Connection, frame: JoinFrame, membership: hold.Membership, members: Array<{ id: string, name: string }>): Promise<boolean> {
+async function sendSnapshot (deps: ChatDeps, conn: Connection, frame: JoinFrame, membership: hold.Membership, { members, version }: PresenceList): Promise<boolean> {
   const { room } = frame
   const [snapshot, lastRead] = await Promise.all([
     deps.allowances.replies(conn.user.id).run(async () => await deps.messages.snapshot(room, frame.since, frame.epoch)),
@@ -22,6 +23,8 @@ async function sendSnapshot (deps: ChatDeps, conn: Connection, frame: JoinFrame,
     engineDeadline(deps.engine.kv.get(names.readMarker(room, conn.user.id)), deps.config.engineTimeoutMs).then(markerId)
   ])
   if (hold.hasLeft(membership)) return false
+  // From now on the socket is told only the presence changes its members list does not show.
+  membership.presenceAt = version
   conn.sendFrame({
     type: 'joined', room, epoch: snapshot.epoch, members, messages: snapshot.messages,
     recovered: snapshot.recovered, lastRead, ...(snapshot.changes.length > 0 ? { changes: snapshot.changes } : {})
@@ -40,7 +43,7 @@ export async function join (deps: ChatDeps, conn: Connection, frame: JoinFrame):
     if (!hold.refresh(existing)) return
     deps.rooms.hold(room, existing)
     try {
-      await sendSnapshot(deps, conn, frame, existing, await deps.presence.members(room))
+      await sendSnapshot(deps, conn, frame, existing, await deps.presence.view(room))
     } finally {
       hold.settle(existing, conn)
     }
@@ -81,9 +84,9 @@ export async function join (deps: ChatDeps, conn: Connection, frame: JoinFrame):
     const presence = await deps.presence.enter(room, conn.user)
     entered = true
     if (left()) return await abandon()
-    if (!await sendSnapshot(deps, conn, frame, membership, presence.members)) return await abandon()
+    if (!await sendSnapshot(deps, conn, frame, membership, presence)) return await abandon()
     if (presence.announce) {
-      await deps.rooms.publish({ type: 'presence', room, event: 'join', user: { id: conn.user.id, name: conn.user.name } })
+      await deps.presence.announceJoin(room, conn.user, presence.announceAt)
         .catch((err: unknown) => deps.log.warn({ err }, 'presence join not published'))
     }
   } catch (err) {

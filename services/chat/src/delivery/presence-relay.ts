@@ -1,0 +1,131 @@
+import type { Member } from '@webchat/shared'
+import { createBatch, type Batch } from './batch.js'
+
+/**
+ * Presence changes as instances relay them: the change and the version it gave the room's
+ * presence set (engine PresenceView). A socket's `joined` lists the members of one version; a
+ * change with a version at most that one is already in the list and is not sent to it
+ * (Membership.presenceAt), a later one is. The changes a socket gets together go out as one
+ * `presence` frame, netted per user.
+ */
+export interface RelayedPresence {
+  readonly room: string
+  readonly event: 'join' | 'leave'
+  readonly user: Member
+  /** The change's version; Infinity when unknown (sent to everyone). */
+  readonly version: number
+}
+
+/** What a room's feed carries: finished frames (JSON text), and presence changes to filter and merge. */
+export type FeedItem = string | RelayedPresence
+
+const PREFIX = '{"type":"presence",'
+
+/** The pub/sub payload of a presence change (clients never see it: the relay turns it into frames). */
+export function presencePayload (room: string, event: 'join' | 'leave', user: Member, version: number): string {
+  return JSON.stringify({ type: 'presence', room, event, user: { id: user.id, name: user.name }, version })
+}
+
+/** A relayed payload as the feed carries it: a presence change parsed once per instance, anything else as it is. */
+export function feedItemOf (payload: string): FeedItem {
+  if (!payload.startsWith(PREFIX)) return payload
+  try {
+    const { room, event, user, version } = JSON.parse(payload) as Partial<RelayedPresence>
+    if (typeof room !== 'string' || (event !== 'join' && event !== 'leave') || typeof user?.id !== 'string' || typeof user.name !== 'string') return payload
+    return { room, event, user: { id: user.id, name: user.name }, version: typeof version === 'number' ? version : Infinity }
+  } catch {
+    return payload
+  }
+}
+
+/**
+ * The `presence` frame (JSON text) of `changes`, in order: per user their last change, and
+ * nothing for a user whose changes undo each other (joined and left again, or left and came
+ * back). Null when nothing is left.
+ */
+export function presenceText (changes: readonly RelayedPresence[]): string | null {
+  const byUser = new Map<string, { first: 'join' | 'leave', last: RelayedPresence }>()
+  for (const change of changes) {
+    const seen = byUser.get(change.user.id)
+    if (seen === undefined) byUser.set(change.user.id, { first: change.event, last: change })
+    else seen.last = change
+  }
+  const net: Array<{ event: 'join' | 'leave', user: Member }> = []
+  for (const { first, last } of byUser.values()) {
+    // A first leave says they were there, a last leave that they are not: no change then.
+    if (first === last.event) net.push({ event: last.event, user: last.user })
+  }
+  const [head, ...more] = net
+  if (head === undefined) return null
+  return JSON.stringify({ type: 'presence', room: changes[0]!.room, event: head.event, user: head.user, ...(more.length > 0 ? { more } : {}) })
+}
+
+/**
+ * Sends `items` to `to` as a socket whose members are of version `seen` gets them: frames that
+ * `keep` (by default all) in order, then one `presence` frame of the changes after `seen`.
+ */
+export function sendItems (to: { send: (payload: string) => unknown }, items: Iterable<FeedItem>, seen: number, keep: (payload: string) => boolean = () => true): void {
+  const changes: RelayedPresence[] = []
+  for (const item of items) {
+    if (typeof item !== 'string') {
+      if (item.version > seen) changes.push(item)
+    } else if (keep(item)) {
+      to.send(item)
+    }
+  }
+  const text = changes.length > 0 ? presenceText(changes) : null
+  if (text !== null) to.send(text)
+}
+
+/** The batch of one flush for each socket: one per distinct set of presence changes it is sent. */
+export interface Batches {
+  /** The batch for a socket whose members are of version `seen`, or null when it gets nothing. */
+  for (seen: number): Batch | null
+  /** The frames of a batch (for metrics). */
+  readonly texts: readonly string[]
+}
+
+/**
+ * A flush's items as shared batches. The sockets that get the same presence changes (those
+ * whose members are older than all of them, the usual case) share one batch; sockets that
+ * joined meanwhile get one per cut among the changes' versions.
+ */
+export function batchesOf (items: readonly FeedItem[], encode: (text: string) => Buffer): Batches {
+  const texts: string[] = []
+  const changes: RelayedPresence[] = []
+  for (const item of items) {
+    if (typeof item === 'string') texts.push(item)
+    else changes.push(item)
+  }
+  const make = (kept: readonly RelayedPresence[]): Batch | null => {
+    const text = kept.length > 0 ? presenceText(kept) : null
+    const payloads = text === null ? texts : [...texts, text]
+    return payloads.length > 0 ? createBatch(payloads, encode) : null
+  }
+  if (changes.length === 0) {
+    const only = make(changes)
+    return { texts, for: () => only }
+  }
+  const versions = changes.map((change) => change.version).sort((a, b) => a - b)
+  const cuts = new Map<number, Batch | null>()
+  return {
+    texts,
+    for (seen) {
+      // The changes a socket gets are those after `seen`: the same for every `seen` between two versions.
+      let low = 0
+      let high = versions.length
+      while (low < high) {
+        const mid = (low + high) >>> 1
+        if (versions[mid]! <= seen) low = mid + 1
+        else high = mid
+      }
+      let batch = cuts.get(low)
+      if (batch === undefined) {
+        const after = low === 0 ? -Infinity : versions[low - 1]!
+        batch = make(changes.filter((change) => change.version > after))
+        cuts.set(low, batch)
+      }
+      return batch
+    }
+  }
+}
