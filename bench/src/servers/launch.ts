@@ -12,6 +12,9 @@ export const REDIS_PREFIX = 'bench:'
 // As the service is started in production (npm start, the Dockerfile): the bundle, with glibc's
 // fixed mmap threshold (services/chat/Dockerfile says why).
 const chatServer = fileURLToPath(new URL('../../../services/chat/dist/server.bundle.js', import.meta.url))
+// Profiled runs start the same code module by module: a profile then names each function's package
+// and file (in the bundle everything is one file), at the price of the start-up memory.
+const chatModules = fileURLToPath(new URL('../../../services/chat/dist/server.js', import.meta.url))
 const CHAT_STARTED_WITH = { MALLOC_MMAP_THRESHOLD_: '131072' }
 const sioServer = fileURLToPath(new URL('./sio-main.js', import.meta.url))
 /** What runs beside plain Socket.IO in each peer (sio-main.ts). */
@@ -34,7 +37,7 @@ async function launch (system: SystemName, index: number, port: number, options:
   // One of the two, never both (chat refuses both); neither inherited from the launcher's environment.
   const redis = options.clusterNodes === undefined ? { REDIS_URL: options.redisUrl } : { REDIS_CLUSTER_NODES: options.clusterNodes.join(',') }
   const base = system === 'webchat-base'
-  const server = base ? `${options.baseDir ?? ''}/services/chat/dist/server.js` : chatServer
+  const server = base ? `${options.baseDir ?? ''}/services/chat/dist/server.js` : options.profileDir !== undefined ? chatModules : chatServer
   return start(name, process.execPath, [...nodeArgs(options, name), server], {
     logDir: options.logDir,
     env: {
