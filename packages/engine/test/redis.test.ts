@@ -22,7 +22,7 @@ t.test('redis: every key lives under the prefix', async (t) => {
   await engine.logs.append('l', 'x', { maxLen: 5, idempotency: { key: 'i', ttlMs: 10_000 } })
   await engine.presence.add('p', 'm', 'v', 10_000)
   const keys = await admin.keys(`${prefix}*`)
-  t.equal(keys.length, 8, 'kv, counter, log, epoch, idempotency, presence expiry, values and recent changes')
+  t.equal(keys.length, 7, 'kv, counter, log, epoch, idempotency, presence expiry and values (a set of one entry keeps no recent changes)')
   t.ok(keys.includes(`${prefix}kv:k`))
 })
 
@@ -95,11 +95,15 @@ t.test('redis: a presence set\'s keys expire 10 minutes after its newest entry, 
     await Promise.all([admin.pttl(`${prefix}presence-expiry:${set}`), admin.pttl(`${prefix}presence-values:${set}`), admin.pttl(`${prefix}presence-log:${set}`)])
   await engine.presence.add('p', 'a', 'v', 10_000)
   const keep = 10_000 + 600_000
-  t.ok((await lives('p')).every((ms) => ms > keep - 5000 && ms <= keep), 'the entry\'s TTL and 10 minutes')
+  t.ok((await lives('p')).slice(0, 2).every((ms) => ms > keep - 5000 && ms <= keep), 'the entry\'s TTL and 10 minutes')
+  t.equal((await lives('p'))[2], -2, 'one entry: no list of recent changes')
   await engine.presence.add('p', 'b', 'v', 1000)
-  t.ok((await lives('p')).every((ms) => ms > keep - 5000), 'a shorter entry does not shorten them')
-  await engine.presence.addMany([{ set: 'q', member: 'a', value: 'v', ttlMs: 10_000 }])
+  t.ok((await lives('p')).every((ms) => ms > keep - 5000), 'a shorter entry does not shorten them, nor the list the second one started')
+  await engine.presence.addMany([{ set: 'q', member: 'a', value: 'v', ttlMs: 10_000 }, { set: 'q', member: 'b', value: 'v', ttlMs: 10_000 }])
   t.ok((await lives('q')).every((ms) => ms > keep - 5000 && ms <= keep), 'addMany too')
+  await engine.presence.remove('q', 'a')
+  await engine.presence.remove('q', 'b')
+  t.same(await lives('q'), [-2, -2, -2], 'an empty set leaves no key')
 })
 
 t.test('redis: reading logs that have no entries writes no key', async (t) => {

@@ -31,8 +31,9 @@ end
  * keys expired and came back (they go KEEP_MS after the newest entry, and no set changes a million
  * times a second). Each change is also pushed on the set's LIST of recent changes (as many as
  * the set has entries and LOG_SLACK more, at most LOG_LENGTH; newest first, each `<version>\n+<member>\n<value>` or `<version>\n-<member>`), from which a
- * reader that knows an earlier version reads what changed since (DELTA). Only an existing HASH
- * stores them, so a change never makes a key without a TTL; the LIST lives as long as the HASH.
+ * reader that knows an earlier version reads what changed since (DELTA); a set of one entry keeps
+ * no LIST (reading it whole costs as little), and an empty set leaves no key. Only a HASH with
+ * entries stores them, so a change never makes a key without a TTL; the LIST lives as long as the HASH.
  * `changes` lists member, value (false: removed), ...
  */
 export const LOG_LENGTH = 256
@@ -43,18 +44,27 @@ end
 local function bump (values, log, changes)
   local clock = redis.call('TIME')
   local v = math.max(version(values) + 1, tonumber(clock[1]) * 1000000 + tonumber(clock[2]))
-  if redis.call('EXISTS', values) == 1 then
-    local text = string.format('%d', v)
-    redis.call('HSET', values, '', text)
-    for i = 1, #changes, 2 do
-      local value = changes[i + 1]
-      redis.call('LPUSH', log, value and (text .. '\\n+' .. changes[i] .. '\\n' .. value) or (text .. '\\n-' .. changes[i]))
-    end
-    -- Changes past the set's size are never read: the whole set is shorter then.
-    redis.call('LTRIM', log, 0, math.min(${LOG_LENGTH}, redis.call('HLEN', values) + ${LOG_SLACK}) - 1)
-    local life = redis.call('PTTL', values)
-    if life > 0 and redis.call('PTTL', log) < life then redis.call('PEXPIRE', log, life) end
+  local entries = redis.call('HLEN', values) - redis.call('HEXISTS', values, '')
+  if entries == 0 then
+    -- An empty set goes whole: its next version comes from the clock, still larger.
+    redis.call('DEL', values, log)
+    return v
   end
+  local text = string.format('%d', v)
+  redis.call('HSET', values, '', text)
+  if entries == 1 then
+    -- One entry: a reader reads the whole set, as cheaply as the changes; no list is kept for it.
+    redis.call('DEL', log)
+    return v
+  end
+  for i = 1, #changes, 2 do
+    local value = changes[i + 1]
+    redis.call('LPUSH', log, value and (text .. '\\n+' .. changes[i] .. '\\n' .. value) or (text .. '\\n-' .. changes[i]))
+  end
+  -- Changes past the set's size are never read: the whole set is shorter then.
+  redis.call('LTRIM', log, 0, math.min(${LOG_LENGTH}, entries + ${LOG_SLACK}) - 1)
+  local life = redis.call('PTTL', values)
+  if life > 0 and redis.call('PTTL', log) < life then redis.call('PEXPIRE', log, life) end
   return v
 end
 `
