@@ -6,7 +6,7 @@ import { createBatch, type Batch } from './batch.js'
  * presence set (engine PresenceView). A socket's `joined` lists the members of one version; a
  * change with a version at most that one is already in the list and is not sent to it
  * (Membership.presenceAt), a later one is. The changes a socket gets together go out as one
- * `presence` frame, netted per user.
+ * `presence` frame, the newest change per user.
  */
 export interface RelayedPresence {
   readonly room: string
@@ -39,23 +39,19 @@ export function feedItemOf (payload: string): FeedItem {
 }
 
 /**
- * The `presence` frame (JSON text) of `changes`, in order: per user their last change, and
- * nothing for a user whose changes undo each other (joined and left again, or left and came
- * back). Null when nothing is left.
+ * The `presence` frame (JSON text) of `changes`: per user the newest change (the highest version;
+ * of equal ones the last to arrive), in the order the users first appear. Never none for a user
+ * who came and went: a socket may have missed or doubled an earlier change (a sweep's second
+ * leave, an instance's join of a user another announced), and the newest is right whatever it
+ * had. Null when there is no change.
  */
 export function presenceText (changes: readonly RelayedPresence[]): string | null {
-  const byUser = new Map<string, { first: 'join' | 'leave', last: RelayedPresence }>()
+  const byUser = new Map<string, RelayedPresence>()
   for (const change of changes) {
     const seen = byUser.get(change.user.id)
-    if (seen === undefined) byUser.set(change.user.id, { first: change.event, last: change })
-    else seen.last = change
+    if (seen === undefined || change.version >= seen.version) byUser.set(change.user.id, change)
   }
-  const net: Array<{ event: 'join' | 'leave', user: Member }> = []
-  for (const { first, last } of byUser.values()) {
-    // A first leave says they were there, a last leave that they are not: no change then.
-    if (first === last.event) net.push({ event: last.event, user: last.user })
-  }
-  const [head, ...more] = net
+  const [head, ...more] = [...byUser.values()].map((change) => ({ event: change.event, user: change.user }))
   if (head === undefined) return null
   return JSON.stringify({ type: 'presence', room: changes[0]!.room, event: head.event, user: head.user, ...(more.length > 0 ? { more } : {}) })
 }
