@@ -33,3 +33,21 @@ export function parseClientFrame (text: string): ParseResult {
   }
   return { ok: true, frame: value as ClientFrame }
 }
+
+/**
+ * A record read back from storage: the JSON object if it parses and each named field has its
+ * type, else null (never throws). Other fields are left as they are.
+ */
+export function parseRecord<T extends object> (raw: string, fields: { readonly [K in keyof T]: 'string' | 'number' | 'boolean' }): T | null {
+  let value: unknown
+  try {
+    value = JSON.parse(raw)
+  } catch {
+    return null
+  }
+  if (typeof value !== 'object' || value === null) return null
+  for (const [name, type] of Object.entries(fields)) {
+    if (typeof (value as Record<string, unknown>)[name] !== type) return null
+  }
+  return value as T
+}

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { LIMITS, parseClientFrame } from '../src/index.js'
+import { LIMITS, parseClientFrame, parseRecord } from '../src/index.js'
 
 const ok = (frame: object): ReturnType<typeof parseClientFrame> => parseClientFrame(JSON.stringify(frame))
 
@@ -57,4 +57,14 @@ t.test('text is limited in characters, not UTF-16 units', async (t) => {
   const emoji = '😀'.repeat(LIMITS.textChars)
   t.equal(ok({ type: 'send', room: 'a', text: emoji, clientMsgId: 'x' }).ok, true, `${LIMITS.textChars} astral characters pass`)
   t.equal(ok({ type: 'send', room: 'a', text: 'a'.repeat(LIMITS.textChars + 1), clientMsgId: 'x' }).ok, false, 'one more fails')
+})
+
+t.test('parseRecord: a stored record with its fields, or null', async (t) => {
+  const fields = { sid: 'string', exp: 'number' } as const
+  t.same(parseRecord<{ sid: string, exp: number }>('{"sid":"s1","exp":5,"more":true}', fields), { sid: 's1', exp: 5, more: true }, 'other fields are kept')
+  t.equal(parseRecord('{"sid":"s1"}', fields), null, 'a field missing')
+  t.equal(parseRecord('{"sid":"s1","exp":"5"}', fields), null, 'a field of another type')
+  t.equal(parseRecord('{"sid":', fields), null, 'not JSON')
+  t.equal(parseRecord('null', fields), null, 'not an object')
+  t.equal(parseRecord('"text"', fields), null, 'a string')
 })

@@ -1,17 +1,10 @@
 import type { PresenceEntered, PresenceEntry } from '@webchat/engine'
-import type { Member } from '@webchat/shared'
+import { parseRecord, type Member } from '@webchat/shared'
 
 /** A presence entry's value: the user, and when their entry was made (the earliest announces). */
 export interface EntryValue { id: string, name: string, at: number }
 
-export function parseEntry (value: string): EntryValue | null {
-  try {
-    const parsed = JSON.parse(value) as Partial<EntryValue>
-    return typeof parsed.id === 'string' && typeof parsed.name === 'string' && typeof parsed.at === 'number' ? parsed as EntryValue : null
-  } catch {
-    return null
-  }
-}
+export const parseEntry = (value: string): EntryValue | null => parseRecord<EntryValue>(value, { id: 'string', name: 'string', at: 'number' })
 
 /** The members (a user once however many entries) and each user's earliest entry. */
 export interface EntryList { members: Member[], earliest: Map<string, { member: string, at: number }> }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { type Engine, engineDeadline } from '@webchat/engine'
-import { isUserId, TOKEN_AUDIENCE, type TokenClaims } from '@webchat/shared'
+import type { FastifyBaseLogger } from 'fastify'
+import { isUserId, parseRecord, TOKEN_AUDIENCE, type TokenClaims } from '@webchat/shared'
 import type { Config } from './config.js'
 import { errors } from './errors.js'
 import { names } from './names.js'
@@ -11,6 +12,8 @@ export const TICKET_PREFIX = 'wcr1.'
 
 /** What a connection holds of its ticket: the key it is stored under, never the ticket itself. */
 export interface TicketHolder {
+  /** The connection's id, for the log. */
+  readonly id: string
   readonly user: { id: string, name: string }
   readonly sid: string
   /** When the connection's token ends, in ms since the epoch. */
@@ -38,7 +41,8 @@ export interface ReconnectTickets {
   /**
    * A ticket for `holder` (the one it held stops working); undefined when tickets are off, and for
    * a connection a ticket opened until it refreshes with a token: one ticket then opens one
-   * connection, never a chain of them lasting as long as the token.
+   * connection, never a chain of them lasting as long as the token. Never rejects: a ticket the
+   * engine could not store is logged and left out (the client then reconnects with a token).
    */
   issue (holder: TicketHolder): Promise<string | undefined>
   /** The ticket's user and key, from its text alone (no engine call); `invalid_token` when it is malformed. */
@@ -60,16 +64,16 @@ const encode = (text: string): string => Buffer.from(text).toString('base64url')
 const digest = (secret: string): string => createHash('sha256').update(secret).digest('base64url').slice(0, 32)
 const BASE64URL = /^[A-Za-z0-9_-]+$/
 
-function parseStored (raw: string): Stored | null {
-  try {
-    const value = JSON.parse(raw) as Partial<Stored>
-    return typeof value.sid === 'string' && typeof value.name === 'string' && typeof value.exp === 'number' ? value as Stored : null
-  } catch {
-    return null
-  }
+const parseStored = (raw: string): Stored | null => parseRecord<Stored>(raw, { sid: 'string', name: 'string', exp: 'number' })
+
+interface ReconnectTicketsDeps {
+  config: Config
+  engine: Engine
+  tokens: Pick<Tokens, 'revoked'>
+  log: Pick<FastifyBaseLogger, 'warn'>
 }
 
-export function createReconnectTickets ({ config, engine, tokens }: { config: Config, engine: Engine, tokens: Pick<Tokens, 'revoked'> }): ReconnectTickets {
+export function createReconnectTickets ({ config, engine, tokens, log }: ReconnectTicketsDeps): ReconnectTickets {
   const lifeMs = config.reconnectTicketMs
   const deadline = <T>(promise: Promise<T>): Promise<T> => engineDeadline(promise, config.engineTimeoutMs)
   const refused = (reason: string): Error => new errors.InvalidToken(`${reason}: fetch a new token`)
@@ -81,7 +85,12 @@ export function createReconnectTickets ({ config, engine, tokens }: { config: Co
       const secret = randomBytes(24).toString('base64url')
       const key = names.reconnectTicket(holder.user.id, digest(secret))
       const stored: Stored = { sid: holder.sid, name: holder.user.name, exp: Math.ceil(holder.expiresAt / 1000) }
-      await deadline(engine.kv.set(key, JSON.stringify(stored), lifeMs))
+      try {
+        await deadline(engine.kv.set(key, JSON.stringify(stored), lifeMs))
+      } catch (err) {
+        log.warn({ err, connectionId: holder.id, userId: holder.user.id }, 'reconnect ticket not issued')
+        return undefined
+      }
       const previous = holder.ticketKey
       holder.ticketKey = key
       if (previous !== null) engine.kv.delete(previous).catch(() => {})

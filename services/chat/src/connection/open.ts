@@ -41,11 +41,7 @@ export function openConnection (deps: ChatDeps, ws: WebSocket, socket: Writable 
   })
 
   // A connection without a ticket still works: its client fetches a token to reconnect.
-  const ticket = deps.reconnectTickets.issue(conn).catch((err: unknown) => {
-    deps.log.warn(about({ err }), 'reconnect ticket not issued')
-    return undefined
-  })
-  conn.ready = Promise.all([deps.connections.add(conn), ticket]).then(([, ticket]) => {
+  conn.ready = Promise.all([deps.connections.add(conn), deps.reconnectTickets.issue(conn)]).then(([, ticket]) => {
     conn.sendFrame({
       type: 'ready',
       user: { id: conn.user.id, name: conn.user.name },

@@ -14,9 +14,6 @@ export async function refresh (deps: ChatDeps, conn: Connection, { token }: Clie
   conn.expiresAt = claims.exp * 1000
   conn.onTicket = false
   conn.user = { id: claims.sub, name: claims.name }
-  const ticket = await deps.reconnectTickets.issue(conn).catch((err: unknown) => {
-    deps.log.warn({ err, connectionId: conn.id }, 'reconnect ticket not renewed')
-    return undefined
-  })
+  const ticket = await deps.reconnectTickets.issue(conn)
   conn.sendFrame({ type: 'refreshed', expiresAt: new Date(conn.expiresAt).toISOString(), ...(ticket === undefined ? {} : { ticket }) })
 }

@@ -20,6 +20,6 @@ export default fp(async (fastify) => {
   const keys = createKeySet(fastify.chatConfig)
   const tokens = createTokens({ config: fastify.chatConfig, engine: fastify.engine, keys })
   fastify.decorate('tokens', tokens)
-  fastify.decorate('reconnectTickets', createReconnectTickets({ config: fastify.chatConfig, engine: fastify.engine, tokens }))
+  fastify.decorate('reconnectTickets', createReconnectTickets({ config: fastify.chatConfig, engine: fastify.engine, tokens, log: fastify.log }))
   fastify.decorate('tickets', createTickets({ config: fastify.chatConfig, keys }))
 }, { name: 'chat-tokens', dependencies: ['chat-engine'] })
