@@ -7,7 +7,8 @@ export interface PresenceEntry {
 
 /**
  * A presence set's live entries as of one state of the set. Every change of the set (an entry
- * added, removed or expired) gives it a larger version, so a change whose version is at most a
+ * added, removed or expired, or refreshed with a new value or from past its expiry: see `add`)
+ * gives it a larger version, so a change whose version is at most a
  * view's is reflected in that view, and one with a larger version happened after it.
  */
 export interface PresenceView {
@@ -15,7 +16,7 @@ export interface PresenceView {
   version: number
 }
 
-/** One change of a presence set: `member` added (or back) with `value`, or removed (null). */
+/** One change of a presence set: `member` added (or back, or with a new value) with `value`, or removed (null). */
 export interface PresenceChange {
   version: number
   member: string
@@ -30,7 +31,12 @@ export type PresenceEntered = { added: boolean, version: number } & ({ entries: 
  * PresenceView); versions only grow, across a set's keys expiring and coming back too.
  */
 export interface PresenceSets {
-  /** Adds or refreshes `member` (with its `value`) for `ttlMs`. True when it was not present. */
+  /**
+   * Adds or refreshes `member` (with its `value`) for `ttlMs`. True when it was not present. A
+   * refresh that changes the value, or brings back an entry past its expiry that no `expire` took
+   * yet, is a change (a new version, listed in `enter`'s changes) though not a new member; one with
+   * the same value (a keep-alive) is none.
+   */
   add (set: string, member: string, value: string, ttlMs: number): Promise<boolean>
   /** Removes; true when it was present. */
   remove (set: string, member: string): Promise<boolean>
@@ -45,11 +51,11 @@ export interface PresenceSets {
   /** `members` with the version of the state they show. */
   view (set: string): Promise<PresenceView>
   /**
-   * `add` then a view in one step, its version the add's own when the entry was new. Given a
+   * `add` then a view in one step, its version the add's own when that was a change. Given a
    * version the caller read before (`known`), it may answer with the changes since then instead of
    * the entries (a set held in memory stays current at the cost of what changed); the entries of
-   * `changes` may include ones past their expiry that no `expire` took yet, and a refresh (of an
-   * entry there already) is no change whatever its value. Members must not hold a newline.
+   * `changes` may include ones past their expiry that no `expire` took yet, and only a refresh that
+   * is a change (see `add`) is among them. Members must not hold a newline.
    */
   enter (set: string, member: string, value: string, ttlMs: number, known?: number): Promise<PresenceEntered>
   /**

@@ -16,14 +16,16 @@ export function createMemoryPresence (store: Store, now: () => number): Presence
     if (entries.size === 0) store.delete('presence', set)
   }
 
+  /** Adds or refreshes; a refresh that brings back an expired entry or changes its value is a change too (PresenceSets.add). */
   const put = (set: string, member: string, value: string, ttl: number): boolean => {
-    const expiresAt = now() + ttlMs(ttl)
+    const at = now()
+    const expiresAt = at + ttlMs(ttl)
     const entries = entriesOf(set) ?? new Map<string, PresenceSlot>()
-    const added = !entries.has(member)
+    const was = entries.get(member)
     entries.set(member, { value, expiresAt })
     store.put(set, { kind: 'presence', entries, expiresAt: null })
-    if (added) version++
-    return added
+    if (was === undefined || was.expiresAt <= at || was.value !== value) version++
+    return was === undefined
   }
 
   const take = (set: string, member: string): boolean => {

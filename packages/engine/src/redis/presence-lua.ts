@@ -70,6 +70,24 @@ end
 `
 
 /*
+ * Adds or refreshes `member` (needs NOW, KEEP and VERSION). A refresh is a change too when it
+ * brings back an entry past its expiry that no `expire` took (a reader of the whole set meanwhile
+ * did not see it) or changes its value (readers hold the old one); a refresh with the same value
+ * (the periodic keep-alive) changes nothing. Returns 1 when the member was new, and the version of
+ * the change (nil for none).
+ */
+export const PUT = `local function put (expiry, values, log, member, value, ttl)
+  local was = redis.call('ZSCORE', expiry, member)
+  local changed = not was or tonumber(was) <= now or redis.call('HGET', values, member) ~= value
+  local added = redis.call('ZADD', expiry, now + tonumber(ttl), member)
+  redis.call('HSET', values, member, value)
+  keep(expiry, values, ttl)
+  if changed then return added, bump(values, log, { member, value }) end
+  return added, nil
+end
+`
+
+/*
  * The changes after version `from`, oldest first, when the LIST still holds them all; nil when it
  * does not (or `from` is of keys that expired since): then the whole set is read.
  */
@@ -119,11 +137,9 @@ return live({ version(KEYS[2]) })
  * Returns [added, version, 1, change, ...] with the changes since the known version (oldest
  * first), or [added, version, 0, member, value, ...] with the live entries.
  */
-export const enter = defineScript(`${NOW}${KEEP}${VERSION}${DELTA}${LIVE}
-local added = redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-keep(KEYS[1], KEYS[2], ARGV[3])
-local v = added == 1 and bump(KEYS[2], KEYS[3], { ARGV[1], ARGV[2] }) or version(KEYS[2])
+export const enter = defineScript(`${NOW}${KEEP}${VERSION}${PUT}${DELTA}${LIVE}
+local added, changed = put(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3])
+local v = changed or version(KEYS[2])
 local changes = delta(KEYS[2], KEYS[3], tonumber(ARGV[4]))
 if changes == nil then return live({ added, v, 0 }) end
 local out = { added, v, 1 }

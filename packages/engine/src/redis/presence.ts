@@ -2,16 +2,12 @@ import type { Cluster, Redis } from 'ioredis'
 import { ttlMs } from '../arguments.js'
 import type { PresenceChange, PresenceEntry, PresenceSets } from '../types.js'
 import type { RedisNames } from './names.js'
-import { enter, exit, KEEP, members, NOW, VERSION, view } from './presence-lua.js'
+import { enter, exit, KEEP, members, NOW, PUT, VERSION, view } from './presence-lua.js'
 import { defineScript } from './script.js'
 
 /** KEYS: expiry, values, log. ARGV: member, value, ttl. Returns 1 when the member was new. */
-const add = defineScript(`${NOW}${KEEP}${VERSION}
-local added = redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-keep(KEYS[1], KEYS[2], ARGV[3])
-if added == 1 then bump(KEYS[2], KEYS[3], { ARGV[1], ARGV[2] }) end
-return added
+const add = defineScript(`${NOW}${KEEP}${VERSION}${PUT}
+return (put(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3]))
 `)
 
 /** KEYS: expiry, values, log. ARGV: member. */
@@ -45,14 +41,11 @@ return out
 const EXPIRE_BATCH = 500
 
 /** `add` over many sets. KEYS: expiry, values, log of each item. ARGV: member, value, ttl of each. */
-const addMany = defineScript(`${NOW}${KEEP}${VERSION}
+const addMany = defineScript(`${NOW}${KEEP}${VERSION}${PUT}
 local out = {}
 for i = 1, #KEYS / 3 do
   local at = (i - 1) * 3
-  out[i] = redis.call('ZADD', KEYS[at + 1], now + tonumber(ARGV[at + 3]), ARGV[at + 1])
-  redis.call('HSET', KEYS[at + 2], ARGV[at + 1], ARGV[at + 2])
-  keep(KEYS[at + 1], KEYS[at + 2], ARGV[at + 3])
-  if out[i] == 1 then bump(KEYS[at + 2], KEYS[at + 3], { ARGV[at + 1], ARGV[at + 2] }) end
+  out[i] = (put(KEYS[at + 1], KEYS[at + 2], KEYS[at + 3], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3]))
 end
 return out
 `)

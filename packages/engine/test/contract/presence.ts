@@ -1,8 +1,38 @@
 import type { Test } from 'tap'
-import type { PresenceEntry } from '../../src/index.js'
+import type { PresenceEntry, PresenceSets } from '../../src/index.js'
 import { sleep, type Setup } from './support.js'
 
 const byMember = (entries: PresenceEntry[]): PresenceEntry[] => [...entries].sort((a, b) => a.member.localeCompare(b.member))
+
+type Entered = Awaited<ReturnType<PresenceSets['enter']>>
+
+/** A replica of `set` kept as the chat service keeps one: from entries, then from changes since the version known. */
+interface Replica { apply: (result: Entered) => void, check: (what: string) => Promise<void>, readonly known: number }
+
+function replicaOf (t: Test, presence: PresenceSets, set: string): Replica {
+  const replica = new Map<string, string>()
+  let known = 0
+  return {
+    get known () { return known },
+    apply (result) {
+      if (result.entries !== undefined) {
+        replica.clear()
+        for (const { member, value } of result.entries) replica.set(member, value)
+      } else {
+        for (const change of result.changes) {
+          t.ok(change.version > known, 'only changes after the known version')
+          if (change.value === null) replica.delete(change.member)
+          else replica.set(change.member, change.value)
+        }
+      }
+      known = result.version
+    },
+    async check (what) {
+      const view = await presence.view(set)
+      t.same(byMember([...replica].map(([member, value]) => ({ member, value }))), byMember(view.entries), what)
+    }
+  }
+}
 
 export function presenceContract (t: Test, setup: Setup): void {
   t.test('presence: add, refresh, remove, members', async (t) => {
@@ -95,9 +125,9 @@ export function presenceContract (t: Test, setup: Setup): void {
     t.equal(ana.added, true)
     t.same(ana.entries, [{ member: 'ana|i1', value: 'a' }], 'the view includes the entry')
     t.ok(ana.version > empty.version, 'an add makes a larger version')
-    const again = await presence.enter('room', 'ana|i1', 'a2', 10_000)
+    const again = await presence.enter('room', 'ana|i1', 'a', 10_000)
     t.equal(again.added, false)
-    t.equal(again.version, ana.version, 'a refresh changes no version')
+    t.equal(again.version, ana.version, 'a refresh with the same value changes no version')
     t.equal((await presence.view('room')).version, ana.version, 'a view between changes has the last one')
     await presence.add('room', 'ana|i2', 'a', 10_000)
     await presence.add('room', 'bob|i1', 'b', 10_000)
@@ -137,39 +167,73 @@ export function presenceContract (t: Test, setup: Setup): void {
 
   t.test('presence: enter given a known version answers with the entries or the changes since', async (t) => {
     const { presence } = await setup(t)
-    // A replica kept as the chat service keeps one: from entries, then from changes.
-    const replica = new Map<string, string>()
-    let known = 0
-    const apply = (result: Awaited<ReturnType<typeof presence.enter>>): void => {
-      if (result.entries !== undefined) {
-        replica.clear()
-        for (const { member, value } of result.entries) replica.set(member, value)
-      } else {
-        for (const change of result.changes) {
-          t.ok(change.version > known, 'only changes after the known version')
-          if (change.value === null) replica.delete(change.member)
-          else replica.set(change.member, change.value)
-        }
-      }
-      known = result.version
-    }
-    const check = async (what: string): Promise<void> => {
-      const view = await presence.view('room')
-      t.same(byMember([...replica].map(([member, value]) => ({ member, value }))), byMember(view.entries), what)
-    }
-    apply(await presence.enter('room', 'a|1', 'a', 10_000, known))
+    const replica = replicaOf(t, presence, 'room')
+    replica.apply(await presence.enter('room', 'a|1', 'a', 10_000, replica.known))
     await presence.add('room', 'b|1', 'b', 10_000)
     await presence.add('room', 'c|1', 'c', 10_000)
     await presence.remove('room', 'b|1')
-    apply(await presence.enter('room', 'd|1', 'd', 10_000, known))
-    await check('after adds and a removal')
+    replica.apply(await presence.enter('room', 'd|1', 'd', 10_000, replica.known))
+    await replica.check('after adds and a removal')
     await presence.add('room', 'e|1', 'e', 100)
     await sleep(250)
     await presence.expireMany(['room'])
-    apply(await presence.enter('room', 'a|1', 'a', 10_000, known))
-    await check('after an expiry and a refresh')
+    replica.apply(await presence.enter('room', 'a|1', 'a', 10_000, replica.known))
+    await replica.check('after an expiry and a refresh')
     for (let i = 0; i < 300; i++) await presence.add('room', `x${i}|1`, 'x', 10_000)
-    apply(await presence.enter('room', 'f|1', 'f', 10_000, known))
-    await check('after more changes than are kept')
+    replica.apply(await presence.enter('room', 'f|1', 'f', 10_000, replica.known))
+    await replica.check('after more changes than are kept')
   })
+
+  t.test('presence: a refresh with a new value is a change, one with the same value is none', async (t) => {
+    const { presence } = await setup(t)
+    const replica = replicaOf(t, presence, 'room')
+    await presence.addMany(['a', 'b', 'c'].map((v) => ({ set: 'room', member: `${v}|1`, value: v, ttlMs: 10_000 })))
+    replica.apply(await presence.enter('room', 'a|1', 'a', 10_000))
+    const before = (await presence.view('room')).version
+    t.equal(replica.known, before)
+    t.equal(await presence.add('room', 'b|1', 'b', 10_000), false)
+    t.same(await presence.addMany([{ set: 'room', member: 'c|1', value: 'c', ttlMs: 10_000 }]), [false])
+    const same = await presence.enter('room', 'a|1', 'a', 10_000, replica.known)
+    t.same({ version: same.version, changes: same.changes ?? [] }, { version: before, changes: [] }, 'the keep-alive: no version, nothing to tell')
+    t.equal((await presence.view('room')).version, before, 'add and addMany with the same value: no version either')
+    await refreshesAreChanges(t, presence, replica, [{ member: 'b|1', value: 'B' }, { member: 'c|1', value: 'C' }, { member: 'a|1', value: 'A' }])
+    await replica.check('a replica kept from changes has the new values')
+    t.same(byMember((await presence.view('room')).entries), [{ member: 'a|1', value: 'A' }, { member: 'b|1', value: 'B' }, { member: 'c|1', value: 'C' }])
+  })
+
+  t.test('presence: a refresh that brings back an expired entry no expire took is a change', async (t) => {
+    const { presence } = await setup(t)
+    const replica = replicaOf(t, presence, 'room')
+    await presence.add('room', 'a|1', 'a', 10_000)
+    await presence.add('room', 'b|1', 'b', 10_000)
+    const expired = ['s1', 's2', 's3'].map((s) => ({ member: `${s}|1`, value: s }))
+    for (const { member, value } of expired) await presence.add('room', member, value, 100)
+    await sleep(250)
+    // Read whole while they are past their expiry (hidden), not yet taken by a sweep.
+    replica.apply(await presence.enter('room', 'a|1', 'a', 10_000))
+    await replica.check('read whole while expired')
+    await refreshesAreChanges(t, presence, replica, expired)
+    await replica.check('a replica kept from changes has the entries back')
+    t.same(await presence.expire('room'), [], 'nothing left to sweep')
+    t.same(byMember((await presence.view('room')).entries).map((e) => e.member), ['a|1', 'b|1', 's1|1', 's2|1', 's3|1'])
+  })
+}
+
+/**
+ * Refreshes an entry of 'room' by `add`, one by `addMany` and one by `enter` (given the replica's
+ * version, which it then applies): each must be a change of its own, though no new member.
+ */
+async function refreshesAreChanges (t: Test, presence: PresenceSets, replica: Replica, [byAdd, byMany, byEnter]: PresenceEntry[]): Promise<void> {
+  const versionNow = async (): Promise<number> => (await presence.view('room')).version
+  let last = replica.known
+  t.equal(await presence.add('room', byAdd!.member, byAdd!.value, 10_000), false, 'add: no new member')
+  t.ok(await versionNow() > last, 'add: a new version')
+  last = await versionNow()
+  t.same(await presence.addMany([{ set: 'room', ...byMany!, ttlMs: 10_000 }]), [false], 'addMany: no new member')
+  t.ok(await versionNow() > last, 'addMany: a new version')
+  last = await versionNow()
+  const own = await presence.enter('room', byEnter!.member, byEnter!.value, 10_000, replica.known)
+  t.equal(own.added, false, 'enter: no new member')
+  t.ok(own.version > last, 'enter: its own new version')
+  replica.apply(own)
 }
