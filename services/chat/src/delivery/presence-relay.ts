@@ -6,7 +6,7 @@ import { createBatch, type Batch } from './batch.js'
  * presence set (engine PresenceView). A socket's `joined` lists the members of one version; a
  * change with a version at most that one is already in the list and is not sent to it
  * (Membership.presenceAt), a later one is. The changes a socket gets together go out as one
- * `presence` frame, the newest change per user.
+ * `presence` frame, the newest change per user, before any frame that came after one of them.
  */
 export interface RelayedPresence {
   readonly room: string
@@ -57,20 +57,37 @@ export function presenceText (changes: readonly RelayedPresence[]): string | nul
 }
 
 /**
+ * `texts` with the `presence` frame of `changes` put in before `texts[at]`, where the first of the
+ * changes came. One frame tells changes that came apart, so some of them move, and they move
+ * earlier: a change is never told after a frame that came after it (a user's first message never
+ * arrives before their join), though a later change may be told before frames that came before it
+ * (a leave before the leaver's last message, which a client shows all the same). Moving them
+ * later instead would tell a join after the joiner's message.
+ */
+function withPresence (texts: string[], changes: readonly RelayedPresence[], at: number): string[] {
+  const text = changes.length > 0 ? presenceText(changes) : null
+  return text === null ? texts : [...texts.slice(0, at), text, ...texts.slice(at)]
+}
+
+/**
  * Sends `items` to `to` as a socket whose members are of version `seen` gets them: frames that
- * `keep` (by default all) in order, then one `presence` frame of the changes after `seen`.
+ * `keep` (by default all) in order, and one `presence` frame of the changes after `seen` where
+ * the first of them came (withPresence).
  */
 export function sendItems (to: { send: (payload: string) => unknown }, items: Iterable<FeedItem>, seen: number, keep: (payload: string) => boolean = () => true): void {
+  const texts: string[] = []
   const changes: RelayedPresence[] = []
+  let at = 0
   for (const item of items) {
     if (typeof item !== 'string') {
-      if (item.version > seen) changes.push(item)
+      if (item.version <= seen) continue
+      if (changes.length === 0) at = texts.length
+      changes.push(item)
     } else if (keep(item)) {
-      to.send(item)
+      texts.push(item)
     }
   }
-  const text = changes.length > 0 ? presenceText(changes) : null
-  if (text !== null) to.send(text)
+  for (const payload of withPresence(texts, changes, at)) to.send(payload)
 }
 
 /** The batch of one flush for each socket: one per distinct set of presence changes it is sent. */
@@ -89,17 +106,24 @@ export interface Batches {
 export function batchesOf (items: readonly FeedItem[], encode: (text: string) => Buffer): Batches {
   const texts: string[] = []
   const changes: RelayedPresence[] = []
+  /** Per change, how many frames came before it. */
+  const places: number[] = []
   for (const item of items) {
-    if (typeof item === 'string') texts.push(item)
-    else changes.push(item)
+    if (typeof item === 'string') {
+      texts.push(item)
+    } else {
+      changes.push(item)
+      places.push(texts.length)
+    }
   }
-  const make = (kept: readonly RelayedPresence[]): Batch | null => {
-    const text = kept.length > 0 ? presenceText(kept) : null
-    const payloads = text === null ? texts : [...texts, text]
+  /** The batch of the changes after version `after`, their frame where the first of them came. */
+  const make = (after: number): Batch | null => {
+    const first = changes.findIndex((change) => change.version > after)
+    const payloads = withPresence(texts, changes.filter((change) => change.version > after), places[first] ?? 0)
     return payloads.length > 0 ? createBatch(payloads, encode) : null
   }
   if (changes.length === 0) {
-    const only = make(changes)
+    const only = make(-Infinity)
     return { texts, for: () => only }
   }
   const versions = changes.map((change) => change.version).sort((a, b) => a - b)
@@ -117,8 +141,7 @@ export function batchesOf (items: readonly FeedItem[], encode: (text: string) =>
       }
       let batch = cuts.get(low)
       if (batch === undefined) {
-        const after = low === 0 ? -Infinity : versions[low - 1]!
-        batch = make(changes.filter((change) => change.version > after))
+        batch = make(low === 0 ? -Infinity : versions[low - 1]!)
         cuts.set(low, batch)
       }
       return batch

@@ -11,6 +11,7 @@ import { decode, fakeRecipient, nextTurn } from '../helpers/recipients.js'
 
 const user = (id: string): { id: string, name: string } => ({ id, name: id.toUpperCase() })
 const change = (event: 'join' | 'leave', id: string, version: number): RelayedPresence => ({ room: 'r', event, user: user(id), version })
+const got = (conn: { written: Buffer[] }): unknown => decode(...conn.written).map((text) => JSON.parse(text) as unknown)
 const relayed = (event: 'join' | 'leave', id: string, version: number): string => presencePayload('r', event, user(id), version)
 
 t.test('a presence change goes between instances with its version and reaches clients without it', async (t) => {
@@ -67,10 +68,43 @@ t.test('a room feed: each socket gets the changes after its own members, sockets
   // Published late, out of version order (a join is announced after its snapshot went out).
   for (const item of [change('join', 'u6', 6), change('join', 'u4', 4), '{"type":"typing","room":"r","user":{"id":"x","name":"X"}}', change('join', 'u9', 9), change('join', 'u5', 5), change('leave', 'u2', 8)]) feeds.deliver(feed, item)
   await nextTurn()
-  const got = (conn: { written: Buffer[] }): unknown => decode(...conn.written).map((text) => JSON.parse(text) as unknown)
   const typing = { type: 'typing', room: 'r', user: { id: 'x', name: 'X' } }
-  t.same(got(old[0]!), [[typing, { type: 'presence', room: 'r', event: 'join', user: user('u6'), more: [{ event: 'join', user: user('u4') }, { event: 'join', user: user('u9') }, { event: 'join', user: user('u5') }, { event: 'leave', user: user('u2') }] }]])
+  t.same(got(old[0]!), [[{ type: 'presence', room: 'r', event: 'join', user: user('u6'), more: [{ event: 'join', user: user('u4') }, { event: 'join', user: user('u9') }, { event: 'join', user: user('u5') }, { event: 'leave', user: user('u2') }] }, typing]], 'the changes where the first of them came')
   t.equal(old[0]!.written[0], old[1]!.written[0], 'the same bytes for sockets told the same')
   t.same(got(recent), [[typing, { type: 'presence', room: 'r', event: 'join', user: user('u9'), more: [{ event: 'leave', user: user('u2') }] }]])
   t.same(got(newest), [typing], 'nothing it did not know')
+})
+
+t.test('a socket never gets a frame before the presence changes that came before it', async (t) => {
+  const message = (id: string, from: string): string => JSON.stringify({ type: 'message', id, ts: 1, room: 'r', user: user(from), text: 'hi' })
+  const typing = '{"type":"typing","room":"r","user":{"id":"x","name":"X"}}'
+  // In pub/sub order: a typing frame, u1 joins and speaks, u2 joins and speaks.
+  const items = [typing, change('join', 'u1', 3), message('1-1', 'u1'), change('join', 'u2', 6), message('1-2', 'u2')]
+  const parsed = (texts: string[]): unknown[] => texts.map((text) => JSON.parse(text) as unknown)
+  const joins = (...ids: string[]): unknown => ({ type: 'presence', room: 'r', event: 'join', user: user(ids[0]!), ...(ids.length > 1 ? { more: ids.slice(1).map((id) => ({ event: 'join', user: user(id) })) } : {}) })
+  const expected = [JSON.parse(typing), joins('u1', 'u2'), JSON.parse(message('1-1', 'u1')), JSON.parse(message('1-2', 'u2'))]
+  const expectedAfter4 = [JSON.parse(typing), JSON.parse(message('1-1', 'u1')), joins('u2'), JSON.parse(message('1-2', 'u2'))]
+
+  // A flush: the batch every member shares, and the one of a socket whose list showed u1 already.
+  const outbox = createOutbox((conn, frame) => conn.write(frame), frameText)
+  const feeds = createFeeds(outbox, createMetrics(new Registry()), 0)
+  const before = fakeRecipient()
+  const after4 = fakeRecipient()
+  const members = new Map<Recipient, Membership>([[before, { state: 'joined', buffer: null, heldUpTo: 0, presenceAt: 0 }], [after4, { state: 'joined', buffer: null, heldUpTo: 0, presenceAt: 4 }]])
+  const feed = feeds.create(members)
+  for (const item of items) feeds.deliver(feed, item)
+  await nextTurn()
+  t.same(got(before), [expected], 'a flush: one presence frame, before the first message after a change')
+  t.same(got(after4), [expectedAfter4], 'only the changes it was not shown, before the frames that came after them')
+  feeds.close(feed)
+
+  // Frames held while a join ran, let go once its snapshot went out.
+  for (const [presenceAt, want] of [[0, expected], [4, expectedAfter4]] as const) {
+    const membership = hold.joining()
+    items.forEach((item, i) => hold.holdFrame(membership, item, i + 1))
+    membership.presenceAt = presenceAt
+    const sent: string[] = []
+    hold.release(membership, { send: (payload: string) => { sent.push(payload); return true } }, '0-0')
+    t.same(parsed(sent), want, `held frames let go (members of version ${presenceAt})`)
+  }
 })
