@@ -35,6 +35,13 @@ export interface PresentedTicket {
  * (no signature to verify, no call to auth). It lives while its connection is open and
  * RECONNECT_TICKET_MS after it ends, and carries the expiry of the connection's token, so a ticket
  * never lengthens what auth granted: the new connection must refresh as the old one would have.
+ *
+ * While its connection is open a ticket's key lives until its token expires, and it names the
+ * instance that holds the connection; that instance renews one key of its own (`alive`) at half
+ * the ticket life, so that one write a period keeps every open connection's ticket usable (not a
+ * write per connection), and a ticket of an instance that died stops working RECONNECT_TICKET_MS
+ * after its last renewal at most. A connection that ends shortens its ticket's key to
+ * RECONNECT_TICKET_MS.
  */
 export interface ReconnectTickets {
   readonly enabled: boolean
@@ -51,13 +58,15 @@ export interface ReconnectTickets {
   admit (presented: PresentedTicket): Promise<TokenClaims>
   /** The holder's connection ended: its ticket works RECONNECT_TICKET_MS more. */
   ended (holder: TicketHolder): void
-  /** Keeps the tickets of open connections alive (each instance every half ticket life). */
-  keepAlive (holders: Iterable<TicketHolder>): Promise<void>
+  /**
+   * Keeps the tickets of this instance's open connections usable RECONNECT_TICKET_MS more: called
+   * at start, every half ticket life, and once more after a shutdown closed its connections.
+   */
+  keepAlive (): Promise<void>
 }
 
-interface Stored { sid: string, name: string, exp: number }
-
-const KEEP_ALIVE_BATCH = 500
+/** A ticket's record; `inst`, the instance holding its connection (absent in tickets of older instances). */
+interface Stored { sid: string, name: string, exp: number, inst?: string }
 
 const encode = (text: string): string => Buffer.from(text).toString('base64url')
 /** The key holds a digest of the secret part: whoever reads Redis's keys cannot use them. */
@@ -84,9 +93,11 @@ export function createReconnectTickets ({ config, engine, tokens, log }: Reconne
       if (lifeMs === 0 || holder.onTicket) return undefined
       const secret = randomBytes(24).toString('base64url')
       const key = names.reconnectTicket(holder.user.id, digest(secret))
-      const stored: Stored = { sid: holder.sid, name: holder.user.name, exp: Math.ceil(holder.expiresAt / 1000) }
+      const stored: Stored = { sid: holder.sid, name: holder.user.name, exp: Math.ceil(holder.expiresAt / 1000), inst: config.instanceId }
+      // Bounded by its token, past which it is refused anyway; `alive` and `ended` bound it by the connection.
+      const ttl = Math.max(lifeMs, holder.expiresAt + CLOCK_TOLERANCE_S * 1000 - Date.now())
       try {
-        await deadline(engine.kv.set(key, JSON.stringify(stored), lifeMs))
+        await deadline(engine.kv.set(key, JSON.stringify(stored), ttl))
       } catch (err) {
         log.warn({ err, connectionId: holder.id, userId: holder.user.id }, 'reconnect ticket not issued')
         return undefined
@@ -112,7 +123,14 @@ export function createReconnectTickets ({ config, engine, tokens, log }: Reconne
       if (raw === null) throw refused('the reconnect ticket is unknown, used or expired')
       const stored = parseStored(raw)
       if (stored === null) throw refused('the reconnect ticket is malformed')
-      if (await tokens.revoked(stored.sid)) throw refused('the session of this ticket has ended')
+      if (stored.inst !== undefined && typeof stored.inst !== 'string') throw refused('the reconnect ticket is malformed')
+      // The connection may still count as open on an instance that died: then its ticket lasts as long as that instance's `alive`.
+      const [revoked, alive] = await Promise.all([
+        tokens.revoked(stored.sid),
+        stored.inst === undefined ? 'old' : deadline(engine.kv.get(names.instanceAlive(stored.inst)))
+      ])
+      if (revoked) throw refused('the session of this ticket has ended')
+      if (alive === null) throw refused('the instance this ticket\'s connection was on stopped')
       // As its token would be: no later than its expiry and the clock tolerance.
       if (stored.exp * 1000 + CLOCK_TOLERANCE_S * 1000 <= Date.now()) throw refused('the token this ticket carries has expired')
       const now = Math.floor(Date.now() / 1000)
@@ -122,13 +140,9 @@ export function createReconnectTickets ({ config, engine, tokens, log }: Reconne
       if (holder.ticketKey === null) return
       engine.kv.touch(holder.ticketKey, lifeMs).catch(() => {})
     },
-    async keepAlive (holders) {
-      const keys: string[] = []
-      for (const holder of holders) if (holder.ticketKey !== null) keys.push(holder.ticketKey)
-      // In batches: a sweep of many connections does not fill Redis's input at once.
-      for (let i = 0; i < keys.length; i += KEEP_ALIVE_BATCH) {
-        await Promise.allSettled(keys.slice(i, i + KEEP_ALIVE_BATCH).map(async (key) => await engine.kv.touch(key, lifeMs)))
-      }
+    async keepAlive () {
+      if (lifeMs === 0) return
+      await deadline(engine.kv.set(names.instanceAlive(config.instanceId), '1', lifeMs))
     }
   }
 }

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { createMemoryEngine } from '@webchat/engine'
 import { loadConfig } from '../src/config.js'
+import { names } from '../src/names.js'
 import { createReconnectTickets, TICKET_PREFIX, type TicketHolder } from '../src/reconnect-tickets.js'
 
 const holder = (): TicketHolder => ({
@@ -26,14 +27,29 @@ t.test('a ticket the engine cannot store is left out and logged, without its key
   t.notOk(JSON.stringify(Object.keys(warnings[0]!.fields)).includes('ticket'), 'nothing of a ticket in the fields')
 })
 
-t.test('a stored ticket opens once', async (t) => {
+t.test('a stored ticket opens once, while the instance of its connection lives', async (t) => {
   const engine = createMemoryEngine()
   t.teardown(async () => { await engine.close() })
-  const tickets = createReconnectTickets({ config: loadConfig({}), engine, tokens: { revoked: async () => false }, log: { warn: () => {} } as never })
+  const config = loadConfig({ RECONNECT_TICKET_MS: '5000', INSTANCE_ID: 'chat-a' })
+  const tickets = createReconnectTickets({ config, engine, tokens: { revoked: async () => false }, log: { warn: () => {} } as never })
+  await tickets.keepAlive()
+  const alive = await engine.kv.ttl(names.instanceAlive('chat-a'))
+  t.ok(alive !== null && alive > 4000 && alive <= 5000, `the instance's key lives a ticket life (${alive} ms)`)
   const h = holder()
   const ticket = await tickets.issue(h)
   t.ok(ticket?.startsWith(TICKET_PREFIX))
+  const ttl = await engine.kv.ttl(h.ticketKey!)
+  t.ok(ttl !== null && ttl > 60_000 && ttl <= 65_000, `an open connection's ticket lives as long as its token (${ttl} ms)`)
   const claims = await tickets.admit(tickets.read(ticket!))
   t.match(claims, { sub: 'u1', sid: 's1', name: 'Ana' })
   await t.rejects(tickets.admit(tickets.read(ticket!)), { code: 'WEBCHAT_ERR_INVALID_TOKEN', message: /used or expired/ }, 'the second use is refused')
+
+  const other = holder()
+  const second = await tickets.issue(other)
+  tickets.ended(other)
+  await new Promise((resolve) => setTimeout(resolve, 10))
+  const left = await engine.kv.ttl(other.ticketKey!)
+  t.ok(left !== null && left <= 5000, `an ended connection's ticket lives RECONNECT_TICKET_MS (${left} ms)`)
+  await engine.kv.delete(names.instanceAlive('chat-a'))
+  await t.rejects(tickets.admit(tickets.read(second!)), { message: /instance this ticket's connection was on stopped/ }, 'once its instance stopped renewing, refused')
 })

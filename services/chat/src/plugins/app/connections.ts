@@ -11,18 +11,27 @@ export default fp(async (fastify) => {
   const connections = createConnections({ engine, config: fastify.chatConfig, metrics: fastify.chatMetrics, log })
   fastify.decorate('connections', connections)
   const stopFollowing = await followLogouts({ engine, connections, log })
-  // An open connection's ticket is kept alive at half its life, so that it never outlives the
-  // connection by more than RECONNECT_TICKET_MS, even when this instance dies.
+  // The open connections' tickets work while this instance renews its `alive` key (at half the
+  // ticket life), so never more than RECONNECT_TICKET_MS past their connection's end, even when
+  // this instance dies.
   const tickets = fastify.reconnectTickets
-  const keepTickets = tickets.enabled
-    ? setInterval(() => { void tickets.keepAlive(connections.each()) }, fastify.chatConfig.reconnectTicketMs / 2)
-    : undefined
-  keepTickets?.unref()
+  const keepTickets = async (): Promise<void> => {
+    await tickets.keepAlive().catch((err: unknown) => { log.warn({ err }, 'reconnect tickets not kept alive') })
+  }
+  let keeper: NodeJS.Timeout | undefined
+  if (tickets.enabled) {
+    // Not awaited: an engine down at start delays no start (its tickets are refused until a renewal lands).
+    void keepTickets()
+    keeper = setInterval(() => { void keepTickets() }, fastify.chatConfig.reconnectTicketMs / 2)
+    keeper.unref()
+  }
 
   fastify.addHook('preClose', async () => {
-    clearInterval(keepTickets)
+    clearInterval(keeper)
     fastify.presence.close()
     await connections.shutdown()
+    // The tickets of the connections just closed work their full time after the end (a drain's clients reconnect with them).
+    if (tickets.enabled) await keepTickets()
   })
   fastify.addHook('onClose', async () => { await stopFollowing() })
 }, { name: 'chat-connections', dependencies: ['chat-engine', 'chat-metrics', 'chat-presence', 'chat-tokens'] })

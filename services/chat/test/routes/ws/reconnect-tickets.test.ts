@@ -152,9 +152,16 @@ for (const kind of ENGINES) {
       const { secret } = parts(ticketOf(client))
       const key = chatNames.reconnectTicket('hal', createHash('sha256').update(secret).digest('base64url').slice(0, 32))
       t.equal(chatNames.hashTag(key), 'hal', 'the user\'s hash tag')
+      const ready = client.frames.find((f) => f.type === 'ready')!
+      const tokenLeft = Date.parse(String(ready.expiresAt)) - Date.now()
       const ttl = await cluster.engine.kv.ttl(key)
-      t.ok(ttl !== null && ttl > 100_000 && ttl <= 120_000, `expires (${ttl} ms left)`)
+      t.ok(ttl !== null && ttl > 100_000 && ttl <= tokenLeft + 5000 + 1000, `while open, expires with its token and the clock tolerance (${ttl} ms left, the token ${tokenLeft})`)
       t.equal(await cluster.engine.kv.get(chatNames.reconnectTicket('hal', secret)), null, 'not under the secret itself')
+      await client.close()
+      await eventually(async () => {
+        const left = await cluster.engine.kv.ttl(key)
+        return left !== null && left <= 120_000
+      }, 5000, 'the ticket lives RECONNECT_TICKET_MS once its connection ended')
     })
 
     t.test('no ticket reaches the logs', async (t) => {
@@ -190,6 +197,19 @@ for (const kind of ENGINES) {
       const next = await reconnect(cluster, other, ticketOf(long))
       t.teardown(next.close)
       t.pass('kept alive while open for 1.8 s, and usable right after the end')
+    })
+
+    t.test('an open connection\'s ticket stops working once its instance stops renewing (as when it dies)', async (t) => {
+      const open = await cluster.connect(0, { sub: 'kim', sid: 'sid-kim' })
+      t.teardown(open.close)
+      const alive = chatNames.instanceAlive(cluster.configs[0]!.instanceId)
+      const ttl = await cluster.engine.kv.ttl(alive)
+      t.ok(ttl !== null && ttl <= 1000, `the instance's key, renewed at half the ticket life (${ttl} ms left)`)
+      // What a crash leaves: the connection still counts as open, and nothing renews the key.
+      await cluster.engine.kv.delete(alive)
+      const error = await refusal(connect(cluster.wsUrl(other), ticketOf(open)))
+      t.equal(error.status, 401)
+      t.match(error.body, { error: 'invalid_token', message: /instance this ticket's connection was on stopped/ })
     })
   })
 
