@@ -1,9 +1,8 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import type { Registry } from 'prom-client'
 import { Registry as PromRegistry, collectDefaultMetrics } from 'prom-client'
 import type { Engine } from '@webchat/engine'
-import { answerParserError, engineCheck, opsRoutes, trustProxyOption } from '@webchat/service-kit'
+import { answerParserError, engineCheck, opsRoutes, schemaController, trustProxyOption, typeBoxValidatorCompiler } from '@webchat/service-kit'
 import type { Config } from './config.js'
 import { errorHandler, notFoundHandler } from './errors.js'
 import { loggerOptions } from './logger.js'
@@ -51,7 +50,7 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
   fastify.decorate('chatConfig', opts.config)
   fastify.setErrorHandler(errorHandler)
   // Strict TypeBox validation (extra fields are errors, not silently dropped); JSON bodies only.
-  fastify.setValidatorCompiler(TypeBoxValidatorCompiler)
+  fastify.setValidatorCompiler(typeBoxValidatorCompiler)
   fastify.removeContentTypeParser('text/plain')
 
   await fastify.register(swagger, swaggerConfig)
@@ -95,6 +94,8 @@ export async function buildApp (opts: AppOptions & { logger?: FastifyServerOptio
     trustProxy: trustProxyOption(opts.config.trustProxy),
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // Response serializers built when a route first replies (a fresh instance has replied to none).
+    schemaController,
     // Errors raised before routing (a malformed URL, a bad content type) get the same body.
     frameworkErrors: errorHandler,
     // And those the HTTP parser refuses before a request exists (not HTTP, 431, 408).
