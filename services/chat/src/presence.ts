@@ -128,7 +128,7 @@ export function createPresence ({ engine, config, rooms, log }: Deps): Presence 
           set: names.presenceSet(entry.room), member: member(entry.user.id), value: valueOf(entry), ttlMs: config.presenceTtlMs
         })))
         // An entry that had expired (an outage longer than the TTL): peers announced a leave.
-        await Promise.all(entries.filter((_, i) => added[i] === true).map(async (entry) => {
+        await Promise.all(entries.filter((_, i) => added[i]?.added === true).map(async (entry) => {
           const { entries: now, version } = await engine.presence.view(names.presenceSet(entry.room))
           if (ownsJoin(listEntries(parsedEntries(now)).earliest, entry.user.id)) await announce(entry.room, entry.user, 'join', version)
         }))
