@@ -34,8 +34,8 @@ export interface PresenceSets {
   /**
    * Adds or refreshes `member` (with its `value`) for `ttlMs`. True when it was not present. A
    * refresh that changes the value, or brings back an entry past its expiry that no `expire` took
-   * yet, is a change (a new version, listed in `enter`'s changes) though not a new member; one with
-   * the same value (a keep-alive) is none.
+   * yet, is a change (a new version, listed in `enter`'s changes) though not a new member (`addMany`
+   * tells such a revival apart); one with the same value (a keep-alive) is none.
    */
   add (set: string, member: string, value: string, ttlMs: number): Promise<boolean>
   /** Removes; true when it was present. */
@@ -44,8 +44,13 @@ export interface PresenceSets {
   members (set: string): Promise<PresenceEntry[]>
   /** Removes expired entries atomically and returns them, so exactly one caller sees each. */
   expire (set: string): Promise<PresenceEntry[]>
-  /** `add` for many entries in one round trip (a periodic refresh): whether each was new, in order. */
-  addMany (items: PresenceItem[]): Promise<boolean[]>
+  /**
+   * `add` for many entries in one round trip (a periodic refresh): what each did, in order. An
+   * entry `revived` was hidden (past its expiry, not yet taken by `expire`) and is live again: a
+   * reader of the whole set meanwhile left it out, so it is news to them as a new member is, yet
+   * it gets no removal of its own (the `add` that made it, which answered true, has the one).
+   */
+  addMany (items: PresenceItem[]): Promise<PresenceAdded[]>
   /** `expire` for many sets in one round trip (a periodic sweep): the expired entries of each, in order. */
   expireMany (sets: string[]): Promise<PresenceEntry[][]>
   /** `members` with the version of the state they show. */
@@ -63,6 +68,12 @@ export interface PresenceSets {
    * (another of the same owner's) and the version after the removal.
    */
   exit (set: string, member: string, prefix: string): Promise<{ removed: boolean, others: boolean, version: number }>
+}
+
+/** What `addMany` did with one item: `added` as `add` answers; `revived` when it brought back an entry past its expiry (never both). */
+export interface PresenceAdded {
+  added: boolean
+  revived: boolean
 }
 
 export interface PresenceItem {

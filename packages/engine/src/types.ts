@@ -8,7 +8,7 @@ import type { PresenceSets } from './presence-types.js'
 import type { Queues } from './queue-types.js'
 
 export type { DeadLetter, QueueDepth, QueueEntry, Queues, TakeOptions } from './queue-types.js'
-export type { PresenceChange, PresenceEntered, PresenceEntry, PresenceItem, PresenceSets, PresenceView } from './presence-types.js'
+export type { PresenceAdded, PresenceChange, PresenceEntered, PresenceEntry, PresenceItem, PresenceSets, PresenceView } from './presence-types.js'
 
 /**
  * Who makes a key, for an engine whose room is bounded (the memory engine): `state` (sessions,

@@ -124,11 +124,14 @@ export function createPresence ({ engine, config, rooms, log }: Deps): Presence 
       const ownRooms = new Set<string>(entries.map((entry) => entry.room))
       for (const room of rooms.all()) ownRooms.add(room.name)
       const refresh = async (): Promise<void> => {
-        const added = await engine.presence.addMany(entries.map((entry) => ({
+        const refreshed = await engine.presence.addMany(entries.map((entry) => ({
           set: names.presenceSet(entry.room), member: member(entry.user.id), value: valueOf(entry), ttlMs: config.presenceTtlMs
         })))
-        // An entry that had expired (an outage longer than the TTL): peers announced a leave.
-        await Promise.all(entries.filter((_, i) => added[i] === true).map(async (entry) => {
+        // An entry that was gone (an outage longer than the TTL: peers swept it and announced a
+        // leave) or hidden (past its TTL, not swept yet: sockets that joined meanwhile were given
+        // members without the user). Either is news to a socket whose members are older than the
+        // refresh; a socket that had the user is told a join it already knew, which changes nothing.
+        await Promise.all(entries.filter((_, i) => refreshed[i]?.added === true || refreshed[i]?.revived === true).map(async (entry) => {
           const { entries: now, version } = await engine.presence.view(names.presenceSet(entry.room))
           if (ownsJoin(listEntries(parsedEntries(now)).earliest, entry.user.id)) await announce(entry.room, entry.user, 'join', version)
         }))

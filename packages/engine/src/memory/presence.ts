@@ -1,5 +1,5 @@
 import { ttlMs } from '../arguments.js'
-import type { PresenceEntry, PresenceSets } from '../types.js'
+import type { PresenceAdded, PresenceEntry, PresenceSets } from '../types.js'
 import type { PresenceSlot, Store } from './store.js'
 
 /**
@@ -17,15 +17,16 @@ export function createMemoryPresence (store: Store, now: () => number): Presence
   }
 
   /** Adds or refreshes; a refresh that brings back an expired entry or changes its value is a change too (PresenceSets.add). */
-  const put = (set: string, member: string, value: string, ttl: number): boolean => {
+  const put = (set: string, member: string, value: string, ttl: number): PresenceAdded => {
     const at = now()
     const expiresAt = at + ttlMs(ttl)
     const entries = entriesOf(set) ?? new Map<string, PresenceSlot>()
     const was = entries.get(member)
     entries.set(member, { value, expiresAt })
     store.put(set, { kind: 'presence', entries, expiresAt: null })
-    if (was === undefined || was.expiresAt <= at || was.value !== value) version++
-    return was === undefined
+    const revived = was !== undefined && was.expiresAt <= at
+    if (was === undefined || revived || was.value !== value) version++
+    return { added: was === undefined, revived }
   }
 
   const take = (set: string, member: string): boolean => {
@@ -47,7 +48,7 @@ export function createMemoryPresence (store: Store, now: () => number): Presence
 
   // A view and its version are taken together, in one synchronous step (as a Redis script does).
   const presence: PresenceSets = {
-    add: async (set, member, value, ttl) => put(set, member, value, ttl),
+    add: async (set, member, value, ttl) => put(set, member, value, ttl).added,
     remove: async (set, member) => take(set, member),
     async members (set) {
       return live(set)
@@ -68,7 +69,7 @@ export function createMemoryPresence (store: Store, now: () => number): Presence
     },
     async addMany (items) {
       for (const item of items) ttlMs(item.ttlMs)
-      return await Promise.all(items.map(async ({ set, member, value, ttlMs: ttl }) => await presence.add(set, member, value, ttl)))
+      return await Promise.all(items.map(async ({ set, member, value, ttlMs: ttl }) => put(set, member, value, ttl)))
     },
     async expireMany (sets) {
       return await Promise.all(sets.map(async (set) => await presence.expire(set)))
@@ -77,7 +78,7 @@ export function createMemoryPresence (store: Store, now: () => number): Presence
       return { entries: live(set), version }
     },
     async enter (set, member, value, ttl) {
-      const added = put(set, member, value, ttl)
+      const { added } = put(set, member, value, ttl)
       return { added, entries: live(set), version }
     },
     async exit (set, member, prefix) {

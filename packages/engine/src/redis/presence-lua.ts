@@ -73,17 +73,18 @@ end
  * Adds or refreshes `member` (needs NOW, KEEP and VERSION). A refresh is a change too when it
  * brings back an entry past its expiry that no `expire` took (a reader of the whole set meanwhile
  * did not see it) or changes its value (readers hold the old one); a refresh with the same value
- * (the periodic keep-alive) changes nothing. Returns 1 when the member was new, and the version of
- * the change (nil for none).
+ * (the periodic keep-alive) changes nothing. Returns 1 when the member was new, the version of the
+ * change (nil for none), and 1 when it brought the entry back from past its expiry (else 0).
  */
 export const PUT = `local function put (expiry, values, log, member, value, ttl)
   local was = redis.call('ZSCORE', expiry, member)
-  local changed = not was or tonumber(was) <= now or redis.call('HGET', values, member) ~= value
+  local revived = (was and tonumber(was) <= now) and 1 or 0
+  local changed = not was or revived == 1 or redis.call('HGET', values, member) ~= value
   local added = redis.call('ZADD', expiry, now + tonumber(ttl), member)
   redis.call('HSET', values, member, value)
   keep(expiry, values, ttl)
-  if changed then return added, bump(values, log, { member, value }) end
-  return added, nil
+  if changed then return added, bump(values, log, { member, value }), revived end
+  return added, nil, revived
 end
 `
 

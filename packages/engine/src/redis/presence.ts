@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from 'ioredis'
 import { ttlMs } from '../arguments.js'
-import type { PresenceChange, PresenceEntry, PresenceSets } from '../types.js'
+import type { PresenceAdded, PresenceChange, PresenceEntry, PresenceSets } from '../types.js'
 import type { RedisNames } from './names.js'
 import { enter, exit, KEEP, members, NOW, PUT, VERSION, view } from './presence-lua.js'
 import { defineScript } from './script.js'
@@ -40,12 +40,17 @@ return out
 /** Bounds one script run (Lua's unpack has a stack limit); `expire` loops over batches. */
 const EXPIRE_BATCH = 500
 
-/** `add` over many sets. KEYS: expiry, values, log of each item. ARGV: member, value, ttl of each. */
+/**
+ * `add` over many sets. KEYS: expiry, values, log of each item. ARGV: member, value, ttl of each.
+ * Returns, per item, added (0/1) and revived (0/1).
+ */
 const addMany = defineScript(`${NOW}${KEEP}${VERSION}${PUT}
 local out = {}
 for i = 1, #KEYS / 3 do
   local at = (i - 1) * 3
-  out[i] = (put(KEYS[at + 1], KEYS[at + 2], KEYS[at + 3], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3]))
+  local added, _, revived = put(KEYS[at + 1], KEYS[at + 2], KEYS[at + 3], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3])
+  out[#out + 1] = added
+  out[#out + 1] = revived
 end
 return out
 `)
@@ -142,14 +147,14 @@ export function createRedisPresence (client: Redis | Cluster, names: RedisNames)
     },
     expire: expireOne,
     async addMany (items) {
-      const added: boolean[] = new Array(items.length)
+      const result: PresenceAdded[] = new Array(items.length)
       // One script per slot group (on a cluster a script's keys share one slot), run at once.
       await Promise.all(batches(items.map((item, at) => ({ item, at })), ({ item }) => names.group(item.set)).map(async (part) => {
         const args = part.flatMap(({ item }) => [item.member, item.value, ttlMs(item.ttlMs)])
         const reply = await addMany.run(client, part.flatMap(({ item }) => keys(item.set)), args) as number[]
-        part.forEach(({ at }, i) => { added[at] = reply[i] === 1 })
+        part.forEach(({ at }, i) => { result[at] = { added: reply[2 * i] === 1, revived: reply[2 * i + 1] === 1 } })
       }))
-      return added
+      return result
     },
     async expireMany (sets) {
       const result: PresenceEntry[][] = new Array(sets.length)

@@ -2,6 +2,9 @@ import type { Test } from 'tap'
 import type { PresenceEntry, PresenceSets } from '../../src/index.js'
 import { sleep, type Setup } from './support.js'
 
+/** What `addMany` answers for an item that is not past its expiry: new or not. */
+const added = (isNew: boolean): { added: boolean, revived: boolean } => ({ added: isNew, revived: false })
+
 const byMember = (entries: PresenceEntry[]): PresenceEntry[] => [...entries].sort((a, b) => a.member.localeCompare(b.member))
 
 type Entered = Awaited<ReturnType<PresenceSets['enter']>>
@@ -94,7 +97,7 @@ export function presenceContract (t: Test, setup: Setup): void {
       { set: 'a', member: 'short', value: 's', ttlMs: 100 },
       { set: 'b', member: 'short', value: 's', ttlMs: 100 },
       { set: 'b', member: 'long', value: 'l', ttlMs: 10_000 }
-    ]), [false, true, true, true], 'new or refreshed, in order')
+    ]), [added(false), added(true), added(true), added(true)], 'new or refreshed, in order')
     t.same(byMember(await presence.members('a')), [{ member: 'old', value: 'o2' }, { member: 'short', value: 's' }])
     await sleep(250)
     t.same(await presence.expireMany(['a', 'none', 'b']), [[{ member: 'short', value: 's' }], [], [{ member: 'short', value: 's' }]])
@@ -109,7 +112,7 @@ export function presenceContract (t: Test, setup: Setup): void {
     const items = Array.from({ length: 600 }, (_, i) => ({ set: `s${i % 300}`, member: `m${i}`, value: `v${i}`, ttlMs: 100 }))
     const added = await presence.addMany(items)
     t.equal(added.length, 600)
-    t.ok(added.every((a) => a))
+    t.ok(added.every((a) => a.added && !a.revived))
     await sleep(250)
     const expired = await presence.expireMany(Array.from({ length: 300 }, (_, i) => `s${i}`))
     t.equal(expired.length, 300)
@@ -192,7 +195,7 @@ export function presenceContract (t: Test, setup: Setup): void {
     const before = (await presence.view('room')).version
     t.equal(replica.known, before)
     t.equal(await presence.add('room', 'b|1', 'b', 10_000), false)
-    t.same(await presence.addMany([{ set: 'room', member: 'c|1', value: 'c', ttlMs: 10_000 }]), [false])
+    t.same(await presence.addMany([{ set: 'room', member: 'c|1', value: 'c', ttlMs: 10_000 }]), [added(false)])
     const same = await presence.enter('room', 'a|1', 'a', 10_000, replica.known)
     t.same({ version: same.version, changes: same.changes ?? [] }, { version: before, changes: [] }, 'the keep-alive: no version, nothing to tell')
     t.equal((await presence.view('room')).version, before, 'add and addMany with the same value: no version either')
@@ -212,24 +215,49 @@ export function presenceContract (t: Test, setup: Setup): void {
     // Read whole while they are past their expiry (hidden), not yet taken by a sweep.
     replica.apply(await presence.enter('room', 'a|1', 'a', 10_000))
     await replica.check('read whole while expired')
-    await refreshesAreChanges(t, presence, replica, expired)
+    await refreshesAreChanges(t, presence, replica, expired, true)
     await replica.check('a replica kept from changes has the entries back')
     t.same(await presence.expire('room'), [], 'nothing left to sweep')
     t.same(byMember((await presence.view('room')).entries).map((e) => e.member), ['a|1', 'b|1', 's1|1', 's2|1', 's3|1'])
+  })
+
+  t.test('presence: addMany tells revived entries apart, and each add that answered true still gets one removal', async (t) => {
+    const { presence } = await setup(t)
+    await presence.addMany([
+      { set: 'a', member: 'gone', value: 'g', ttlMs: 100 },
+      { set: 'a', member: 'back', value: 'b', ttlMs: 100 },
+      { set: 'b', member: 'back', value: 'b', ttlMs: 100 },
+      { set: 'b', member: 'live', value: 'l', ttlMs: 10_000 }
+    ])
+    await sleep(250)
+    const before = await presence.view('b')
+    t.same(await presence.addMany([
+      { set: 'a', member: 'back', value: 'b', ttlMs: 10_000 },
+      { set: 'b', member: 'back', value: 'b2', ttlMs: 10_000 },
+      { set: 'b', member: 'live', value: 'l', ttlMs: 10_000 },
+      { set: 'b', member: 'new', value: 'n', ttlMs: 10_000 }
+    ]), [{ added: false, revived: true }, { added: false, revived: true }, added(false), added(true)], 'revived with the same value or a new one; live; new')
+    t.ok((await presence.view('b')).version > before.version, 'a revival is a change')
+    t.same(await presence.addMany([{ set: 'b', member: 'back', value: 'b2', ttlMs: 10_000 }]), [added(false)], 'revived once: then a keep-alive')
+    t.same(await presence.expireMany(['a', 'b']), [[{ member: 'gone', value: 'g' }], []], 'only the entry not brought back expires')
+    t.equal(await presence.remove('a', 'back'), true, 'a revived entry is removed once')
+    t.equal(await presence.remove('a', 'back'), false)
+    t.same(await presence.members('a'), [])
   })
 }
 
 /**
  * Refreshes an entry of 'room' by `add`, one by `addMany` and one by `enter` (given the replica's
- * version, which it then applies): each must be a change of its own, though no new member.
+ * version, which it then applies): each must be a change of its own, though no new member; `addMany`
+ * tells whether its entry was `revived` (back from past its expiry).
  */
-async function refreshesAreChanges (t: Test, presence: PresenceSets, replica: Replica, [byAdd, byMany, byEnter]: PresenceEntry[]): Promise<void> {
+async function refreshesAreChanges (t: Test, presence: PresenceSets, replica: Replica, [byAdd, byMany, byEnter]: PresenceEntry[], revived = false): Promise<void> {
   const versionNow = async (): Promise<number> => (await presence.view('room')).version
   let last = replica.known
   t.equal(await presence.add('room', byAdd!.member, byAdd!.value, 10_000), false, 'add: no new member')
   t.ok(await versionNow() > last, 'add: a new version')
   last = await versionNow()
-  t.same(await presence.addMany([{ set: 'room', ...byMany!, ttlMs: 10_000 }]), [false], 'addMany: no new member')
+  t.same(await presence.addMany([{ set: 'room', ...byMany!, ttlMs: 10_000 }]), [{ added: false, revived }], `addMany: no new member${revived ? ', revived' : ''}`)
   t.ok(await versionNow() > last, 'addMany: a new version')
   last = await versionNow()
   const own = await presence.enter('room', byEnter!.member, byEnter!.value, 10_000, replica.known)

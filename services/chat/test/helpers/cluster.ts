@@ -95,6 +95,8 @@ export interface ClusterOptions {
   /** For the 'redis' kind: one redis-server or a local Redis Cluster. Default: a cluster under CHAT_TEST_REDIS=cluster. */
   redis?: 'single' | 'cluster'
   env?: Record<string, unknown>
+  /** Settings of instance i alone, over `env`. */
+  envOf?: (i: number) => Record<string, unknown>
   /** Fastify logger options (default: no logging). */
   logger?: FastifyServerOptions['logger']
 }
@@ -132,7 +134,8 @@ export async function startCluster (t: Teardown, kind: EngineKind, options: Clus
       CHAT_SERVICE_KEYS: `unused-key,${SERVICE_KEY}`,
       INSTANCE_ID: `test-${i}`,
       JWKS_COOLDOWN_MS: 0,
-      ...options.env
+      ...options.env,
+      ...options.envOf?.(i)
     })
     const app = await buildApp({ config, engine: kind === 'memory' ? engine : undefined, logger: options.logger ?? false })
     apps.push(app)
