@@ -45,6 +45,8 @@ export interface PresentedTicket {
  */
 export interface ReconnectTickets {
   readonly enabled: boolean
+  /** The key this process renews while it runs (INSTANCE_ID and a random part of its own). */
+  readonly aliveKey: string
   /**
    * A ticket for `holder` (the one it held stops working); undefined when tickets are off, and for
    * a connection a ticket opened until it refreshes with a token: one ticket then opens one
@@ -65,7 +67,7 @@ export interface ReconnectTickets {
   keepAlive (): Promise<void>
 }
 
-/** A ticket's record; `inst`, the instance holding its connection (absent in tickets of older instances). */
+/** A ticket's record; `inst`, the process holding its connection (absent in tickets of older instances). */
 interface Stored { sid: string, name: string, exp: number, inst?: string }
 
 const encode = (text: string): string => Buffer.from(text).toString('base64url')
@@ -86,14 +88,21 @@ export function createReconnectTickets ({ config, engine, tokens, log }: Reconne
   const lifeMs = config.reconnectTicketMs
   const deadline = <T>(promise: Promise<T>): Promise<T> => engineDeadline(promise, config.engineTimeoutMs)
   const refused = (reason: string): Error => new errors.InvalidToken(`${reason}: fetch a new token`)
+  // This process's own name for its alive key: INSTANCE_ID may be set by hand, and an instance
+  // restarted under the same one must not bring back the tickets of the connections it lost.
+  const self = `${config.instanceId}.${randomBytes(6).toString('base64url')}`
+  const aliveKey = names.instanceAlive(self)
+  /** Keys of ended connections' tickets that could not be shortened yet (the engine was away). */
+  const unshortened = new Set<string>()
 
   return {
     enabled: lifeMs > 0,
+    aliveKey,
     async issue (holder) {
       if (lifeMs === 0 || holder.onTicket) return undefined
       const secret = randomBytes(24).toString('base64url')
       const key = names.reconnectTicket(holder.user.id, digest(secret))
-      const stored: Stored = { sid: holder.sid, name: holder.user.name, exp: Math.ceil(holder.expiresAt / 1000), inst: config.instanceId }
+      const stored: Stored = { sid: holder.sid, name: holder.user.name, exp: Math.ceil(holder.expiresAt / 1000), inst: self }
       // Bounded by its token, past which it is refused anyway; `alive` and `ended` bound it by the connection.
       const ttl = Math.max(lifeMs, holder.expiresAt + CLOCK_TOLERANCE_S * 1000 - Date.now())
       try {
@@ -137,12 +146,18 @@ export function createReconnectTickets ({ config, engine, tokens, log }: Reconne
       return { iss: config.tokenIssuer, aud: TOKEN_AUDIENCE, sub: userId, sid: stored.sid, name: stored.name, jti: key, iat: now, exp: stored.exp }
     },
     ended (holder) {
-      if (holder.ticketKey === null) return
-      engine.kv.touch(holder.ticketKey, lifeMs).catch(() => {})
+      const key = holder.ticketKey
+      if (key === null) return
+      // Until it is shortened the key lives with its token: a failed write is tried again with the next renewal.
+      engine.kv.touch(key, lifeMs).catch(() => { unshortened.add(key) })
     },
     async keepAlive () {
       if (lifeMs === 0) return
-      await deadline(engine.kv.set(names.instanceAlive(config.instanceId), '1', lifeMs))
+      await deadline(engine.kv.set(aliveKey, '1', lifeMs))
+      for (const key of unshortened) {
+        await deadline(engine.kv.touch(key, lifeMs))
+        unshortened.delete(key)
+      }
     }
   }
 }

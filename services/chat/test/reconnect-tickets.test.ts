@@ -1,7 +1,6 @@
 import t from 'tap'
 import { createMemoryEngine } from '@webchat/engine'
 import { loadConfig } from '../src/config.js'
-import { names } from '../src/names.js'
 import { createReconnectTickets, TICKET_PREFIX, type TicketHolder } from '../src/reconnect-tickets.js'
 
 const holder = (): TicketHolder => ({
@@ -33,7 +32,9 @@ t.test('a stored ticket opens once, while the instance of its connection lives',
   const config = loadConfig({ RECONNECT_TICKET_MS: '5000', INSTANCE_ID: 'chat-a' })
   const tickets = createReconnectTickets({ config, engine, tokens: { revoked: async () => false }, log: { warn: () => {} } as never })
   await tickets.keepAlive()
-  const alive = await engine.kv.ttl(names.instanceAlive('chat-a'))
+  t.match(tickets.aliveKey, /^instance-alive:\{chat-a\.[\w-]{8}\}$/, 'the instance and a random part of this process')
+  t.not(createReconnectTickets({ config, engine, tokens: { revoked: async () => false }, log: { warn: () => {} } as never }).aliveKey, tickets.aliveKey, 'a restart under the same INSTANCE_ID renews another key')
+  const alive = await engine.kv.ttl(tickets.aliveKey)
   t.ok(alive !== null && alive > 4000 && alive <= 5000, `the instance's key lives a ticket life (${alive} ms)`)
   const h = holder()
   const ticket = await tickets.issue(h)
@@ -50,6 +51,23 @@ t.test('a stored ticket opens once, while the instance of its connection lives',
   await new Promise((resolve) => setTimeout(resolve, 10))
   const left = await engine.kv.ttl(other.ticketKey!)
   t.ok(left !== null && left <= 5000, `an ended connection's ticket lives RECONNECT_TICKET_MS (${left} ms)`)
-  await engine.kv.delete(names.instanceAlive('chat-a'))
+  await engine.kv.delete(tickets.aliveKey)
   await t.rejects(tickets.admit(tickets.read(second!)), { message: /instance this ticket's connection was on stopped/ }, 'once its instance stopped renewing, refused')
+})
+
+t.test('an ended connection\'s ticket the engine could not shorten is shortened with the next renewal', async (t) => {
+  const engine = createMemoryEngine()
+  t.teardown(async () => { await engine.close() })
+  const tickets = createReconnectTickets({ config: loadConfig({ RECONNECT_TICKET_MS: '5000' }), engine, tokens: { revoked: async () => false }, log: { warn: () => {} } as never })
+  const h = holder()
+  await tickets.issue(h)
+  const touch = engine.kv.touch.bind(engine.kv)
+  engine.kv.touch = async () => { throw new Error('engine down') }
+  tickets.ended(h)
+  await new Promise((resolve) => setTimeout(resolve, 10))
+  t.ok((await engine.kv.ttl(h.ticketKey!) ?? 0) > 60_000, 'still the token\'s life')
+  engine.kv.touch = touch
+  await tickets.keepAlive()
+  const left = await engine.kv.ttl(h.ticketKey!)
+  t.ok(left !== null && left <= 5000, `RECONNECT_TICKET_MS once the engine is back (${left} ms)`)
 })

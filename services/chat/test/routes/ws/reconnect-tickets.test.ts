@@ -202,7 +202,10 @@ for (const kind of ENGINES) {
     t.test('an open connection\'s ticket stops working once its instance stops renewing (as when it dies)', async (t) => {
       const open = await cluster.connect(0, { sub: 'kim', sid: 'sid-kim' })
       t.teardown(open.close)
-      const alive = chatNames.instanceAlive(cluster.configs[0]!.instanceId)
+      const { secret } = parts(ticketOf(open))
+      const stored = JSON.parse(String(await cluster.engine.kv.get(chatNames.reconnectTicket('kim', createHash('sha256').update(secret).digest('base64url').slice(0, 32))))) as { inst: string }
+      t.match(stored.inst, new RegExp(`^${cluster.configs[0]!.instanceId}\\.[\\w-]{8}$`), 'the ticket names its instance\'s process')
+      const alive = chatNames.instanceAlive(stored.inst)
       const ttl = await cluster.engine.kv.ttl(alive)
       t.ok(ttl !== null && ttl <= 1000, `the instance's key, renewed at half the ticket life (${ttl} ms left)`)
       // What a crash leaves: the connection still counts as open, and nothing renews the key.
