@@ -7,8 +7,12 @@ import { errors } from './errors.js'
 import { names } from './names.js'
 import { CLOCK_TOLERANCE_S, type Tokens } from './tokens.js'
 
-/** Marks a reconnect ticket where a chat token may stand (a JWT never starts so). */
-export const TICKET_PREFIX = 'wcr1.'
+/**
+ * Marks a reconnect ticket where a chat token may stand (a JWT never starts so). `wcr2.`: its
+ * record names the process whose alive key it needs; an instance that knew only `wcr1.` tickets
+ * (kept alive one by one) refuses it like a bad token, so it never skips that check.
+ */
+export const TICKET_PREFIX = 'wcr2.'
 
 /** What a connection holds of its ticket: the key it is stored under, never the ticket itself. */
 export interface TicketHolder {
@@ -67,15 +71,15 @@ export interface ReconnectTickets {
   keepAlive (): Promise<void>
 }
 
-/** A ticket's record; `inst`, the process holding its connection (absent in tickets of older instances). */
-interface Stored { sid: string, name: string, exp: number, inst?: string }
+/** A ticket's record; `inst`, the process holding its connection. */
+interface Stored { sid: string, name: string, exp: number, inst: string }
 
 const encode = (text: string): string => Buffer.from(text).toString('base64url')
 /** The key holds a digest of the secret part: whoever reads Redis's keys cannot use them. */
 const digest = (secret: string): string => createHash('sha256').update(secret).digest('base64url').slice(0, 32)
 const BASE64URL = /^[A-Za-z0-9_-]+$/
 
-const parseStored = (raw: string): Stored | null => parseRecord<Stored>(raw, { sid: 'string', name: 'string', exp: 'number' })
+const parseStored = (raw: string): Stored | null => parseRecord<Stored>(raw, { sid: 'string', name: 'string', exp: 'number', inst: 'string' })
 
 interface ReconnectTicketsDeps {
   config: Config
@@ -92,8 +96,11 @@ export function createReconnectTickets ({ config, engine, tokens, log }: Reconne
   // restarted under the same one must not bring back the tickets of the connections it lost.
   const self = `${config.instanceId}.${randomBytes(6).toString('base64url')}`
   const aliveKey = names.instanceAlive(self)
-  /** Keys of ended connections' tickets that could not be shortened yet (the engine was away). */
-  const unshortened = new Set<string>()
+  /**
+   * Ticket keys the engine could not shorten (an ended connection's) or delete (a replaced
+   * ticket's) when asked: until then they live with their token, so each renewal tries them again.
+   */
+  const pending = new Map<string, 'shorten' | 'delete'>()
 
   return {
     enabled: lifeMs > 0,
@@ -113,7 +120,7 @@ export function createReconnectTickets ({ config, engine, tokens, log }: Reconne
       }
       const previous = holder.ticketKey
       holder.ticketKey = key
-      if (previous !== null) engine.kv.delete(previous).catch(() => {})
+      if (previous !== null) engine.kv.delete(previous).catch(() => { pending.set(previous, 'delete') })
       return `${TICKET_PREFIX}${encode(holder.user.id)}.${secret}`
     },
     read (ticket) {
@@ -132,11 +139,10 @@ export function createReconnectTickets ({ config, engine, tokens, log }: Reconne
       if (raw === null) throw refused('the reconnect ticket is unknown, used or expired')
       const stored = parseStored(raw)
       if (stored === null) throw refused('the reconnect ticket is malformed')
-      if (stored.inst !== undefined && typeof stored.inst !== 'string') throw refused('the reconnect ticket is malformed')
       // The connection may still count as open on an instance that died: then its ticket lasts as long as that instance's `alive`.
       const [revoked, alive] = await Promise.all([
         tokens.revoked(stored.sid),
-        stored.inst === undefined ? 'old' : deadline(engine.kv.get(names.instanceAlive(stored.inst)))
+        deadline(engine.kv.get(names.instanceAlive(stored.inst)))
       ])
       if (revoked) throw refused('the session of this ticket has ended')
       if (alive === null) throw refused('the instance this ticket\'s connection was on stopped')
@@ -148,16 +154,15 @@ export function createReconnectTickets ({ config, engine, tokens, log }: Reconne
     ended (holder) {
       const key = holder.ticketKey
       if (key === null) return
-      // Until it is shortened the key lives with its token: a failed write is tried again with the next renewal.
-      engine.kv.touch(key, lifeMs).catch(() => { unshortened.add(key) })
+      engine.kv.touch(key, lifeMs).catch(() => { if (!pending.has(key)) pending.set(key, 'shorten') })
     },
     async keepAlive () {
       if (lifeMs === 0) return
+      // The keys left over first: the renewal must not keep them good any longer.
+      const due = [...pending]
+      const done = await Promise.allSettled(due.map(async ([key, what]) => await deadline(what === 'delete' ? engine.kv.delete(key) : engine.kv.touch(key, lifeMs))))
+      done.forEach((result, i) => { if (result.status === 'fulfilled') pending.delete(due[i]![0]) })
       await deadline(engine.kv.set(aliveKey, '1', lifeMs))
-      for (const key of unshortened) {
-        await deadline(engine.kv.touch(key, lifeMs))
-        unshortened.delete(key)
-      }
     }
   }
 }

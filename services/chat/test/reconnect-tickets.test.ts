@@ -71,3 +71,22 @@ t.test('an ended connection\'s ticket the engine could not shorten is shortened 
   const left = await engine.kv.ttl(h.ticketKey!)
   t.ok(left !== null && left <= 5000, `RECONNECT_TICKET_MS once the engine is back (${left} ms)`)
 })
+
+t.test('a replaced ticket the engine could not delete is deleted with the next renewal', async (t) => {
+  const engine = createMemoryEngine()
+  t.teardown(async () => { await engine.close() })
+  const tickets = createReconnectTickets({ config: loadConfig({ RECONNECT_TICKET_MS: '5000' }), engine, tokens: { revoked: async () => false }, log: { warn: () => {} } as never })
+  await tickets.keepAlive()
+  const h = holder()
+  const first = await tickets.issue(h)
+  const firstKey = h.ticketKey!
+  const remove = engine.kv.delete.bind(engine.kv)
+  engine.kv.delete = async () => { throw new Error('engine down') }
+  await tickets.issue(h)
+  await new Promise((resolve) => setTimeout(resolve, 10))
+  t.not(await engine.kv.get(firstKey), null, 'still stored while the engine refuses')
+  engine.kv.delete = remove
+  await tickets.keepAlive()
+  t.equal(await engine.kv.get(firstKey), null, 'deleted once the engine is back')
+  await t.rejects(tickets.admit(tickets.read(first!)), { message: /unknown, used or expired/ })
+})

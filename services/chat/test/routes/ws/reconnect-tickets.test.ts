@@ -50,7 +50,7 @@ for (const kind of ENGINES) {
       const client = await cluster.connect(0, { sub: 'ana', sid: 'sid-ana', expiresIn: 240 })
       const ready = client.frames.find((f) => f.type === 'ready')!
       const ticket = ticketOf(client)
-      t.match(ticket, /^wcr1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{32}$/)
+      t.match(ticket, /^wcr2\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{32}$/)
       t.notOk(ticket.includes('ana'), 'the user id is not readable at a glance')
       const expiresAt = Date.parse(String(ready.expiresAt))
       t.ok(Math.abs(expiresAt - (Date.now() + 240_000)) < 5000, 'the token expiry')
@@ -114,13 +114,13 @@ for (const kind of ENGINES) {
       const hers = parts(ticketOf(fay))
       const flip = (s: string): string => (s[0] === 'A' ? 'B' : 'A') + s.slice(1)
       const cases: Array<[string, string, RegExp]> = [
-        ['one character of the secret changed', `wcr1.${mine.user}.${flip(mine.secret)}`, /unknown, used or expired/],
-        ['her secret under my user', `wcr1.${mine.user}.${hers.secret}`, /unknown, used or expired/],
-        ['my secret under her user', `wcr1.${hers.user}.${mine.secret}`, /unknown, used or expired/],
-        ['a user that is no user id', `wcr1.${Buffer.from('has space').toString('base64url')}.${mine.secret}`, /malformed/],
-        ['a short secret', `wcr1.${mine.user}.${mine.secret.slice(1)}`, /malformed/],
-        ['a part too many', `wcr1.${mine.user}.${mine.secret}.x`, /malformed/],
-        ['the prefix alone', 'wcr1.', /malformed/]
+        ['one character of the secret changed', `wcr2.${mine.user}.${flip(mine.secret)}`, /unknown, used or expired/],
+        ['her secret under my user', `wcr2.${mine.user}.${hers.secret}`, /unknown, used or expired/],
+        ['my secret under her user', `wcr2.${hers.user}.${mine.secret}`, /unknown, used or expired/],
+        ['a user that is no user id', `wcr2.${Buffer.from('has space').toString('base64url')}.${mine.secret}`, /malformed/],
+        ['a short secret', `wcr2.${mine.user}.${mine.secret.slice(1)}`, /malformed/],
+        ['a part too many', `wcr2.${mine.user}.${mine.secret}.x`, /malformed/],
+        ['the prefix alone', 'wcr2.', /malformed/]
       ]
       for (const [what, ticket, message] of cases) {
         const error = await refusal(connect(cluster.wsUrl(other), ticket))
@@ -198,29 +198,37 @@ for (const kind of ENGINES) {
       t.teardown(next.close)
       t.pass('kept alive while open for 1.8 s, and usable right after the end')
     })
+  })
 
-    t.test('an open connection\'s ticket stops working once its instance stops renewing (as when it dies)', async (t) => {
-      const open = await cluster.connect(0, { sub: 'kim', sid: 'sid-kim' })
-      t.teardown(open.close)
-      const { secret } = parts(ticketOf(open))
-      const stored = JSON.parse(String(await cluster.engine.kv.get(chatNames.reconnectTicket('kim', createHash('sha256').update(secret).digest('base64url').slice(0, 32))))) as { inst: string }
-      t.match(stored.inst, new RegExp(`^${cluster.configs[0]!.instanceId}\\.[\\w-]{8}$`), 'the ticket names its instance\'s process')
-      const alive = chatNames.instanceAlive(stored.inst)
-      const ttl = await cluster.engine.kv.ttl(alive)
-      t.ok(ttl !== null && ttl <= 1000, `the instance's key, renewed at half the ticket life (${ttl} ms left)`)
-      // What a crash leaves: the connection still counts as open, and nothing renews the key.
-      await cluster.engine.kv.delete(alive)
-      const error = await refusal(connect(cluster.wsUrl(other), ticketOf(open)))
-      t.equal(error.status, 401)
-      t.match(error.body, { error: 'invalid_token', message: /instance this ticket's connection was on stopped/ })
-    })
+  t.test(`${kind}: an open connection's ticket stops working once its instance stops renewing (as when it dies)`, async (t) => {
+    // A minute's ticket life: no renewal (every 30 s) lands between the key's removal and the use.
+    const cluster = await startCluster(t, kind, { env: { RECONNECT_TICKET_MS: 60_000 } })
+    const other = cluster.apps.length - 1
+    const open = await cluster.connect(0, { sub: 'kim', sid: 'sid-kim' })
+    t.teardown(open.close)
+    const { secret } = parts(ticketOf(open))
+    const stored = JSON.parse(String(await cluster.engine.kv.get(chatNames.reconnectTicket('kim', createHash('sha256').update(secret).digest('base64url').slice(0, 32))))) as { inst: string }
+    t.match(stored.inst, new RegExp(`^${cluster.configs[0]!.instanceId}\\.[\\w-]{8}$`), 'the ticket names its instance\'s process')
+    const alive = chatNames.instanceAlive(stored.inst)
+    const ttl = await cluster.engine.kv.ttl(alive)
+    t.ok(ttl !== null && ttl > 50_000 && ttl <= 60_000, `the instance's key lives a ticket life (${ttl} ms left)`)
+    const healthy = await cluster.connect(0, { sub: 'lou', sid: 'sid-lou' })
+    t.teardown(healthy.close)
+    const next = await reconnect(cluster, other, ticketOf(healthy))
+    t.teardown(next.close)
+    t.pass('while the key lives, an open connection\'s ticket works')
+    // What a crash leaves: the connection still counts as open, and nothing renews the key.
+    await cluster.engine.kv.delete(alive)
+    const error = await refusal(connect(cluster.wsUrl(other), ticketOf(open)))
+    t.equal(error.status, 401)
+    t.match(error.body, { error: 'invalid_token', message: /instance this ticket's connection was on stopped/ })
   })
 
   t.test(`${kind}: RECONNECT_TICKET_MS=0`, async (t) => {
     const cluster = await startCluster(t, kind, { instances: 1, env: { RECONNECT_TICKET_MS: 0 } })
     const client = await cluster.connect(0, { sub: 'max', sid: 'sid-max' })
     t.notOk('ticket' in client.frames.find((f) => f.type === 'ready')!, 'ready has no ticket')
-    const error = await refusal(connect(cluster.wsUrl(0), `wcr1.${Buffer.from('max').toString('base64url')}.${'A'.repeat(32)}`))
+    const error = await refusal(connect(cluster.wsUrl(0), `wcr2.${Buffer.from('max').toString('base64url')}.${'A'.repeat(32)}`))
     t.equal(error.status, 401)
     t.match(error.body, { error: 'invalid_token', message: /not accepted here/ })
   })
