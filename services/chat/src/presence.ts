@@ -133,7 +133,8 @@ export function createPresence ({ engine, config, rooms, log }: Deps): Presence 
         // refresh; a socket that had the user is told a join it already knew, which changes nothing.
         await Promise.all(entries.filter((_, i) => refreshed[i]?.added === true || refreshed[i]?.revived === true).map(async (entry) => {
           const { entries: now, version } = await engine.presence.view(names.presenceSet(entry.room))
-          if (ownsJoin(listEntries(parsedEntries(now)).earliest, entry.user.id)) await announce(entry.room, entry.user, 'join', version)
+          // Ours and still there: if the user's last socket left meanwhile, its leave is the news.
+          if (listEntries(parsedEntries(now)).earliest.get(entry.user.id)?.member === member(entry.user.id)) await announce(entry.room, entry.user, 'join', version)
         }))
       }
       const sweep = async (): Promise<void> => {
