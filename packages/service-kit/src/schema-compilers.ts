@@ -5,15 +5,15 @@ import type { TSchema } from 'typebox'
 import { Compile, type Validator } from 'typebox/compile'
 import Value from 'typebox/value'
 
-// Response serializers are built on the first reply that needs them, once per schema object.
-// Built up front, a serializer per route and status (ten statuses of the same error body on some
-// routes) stayed in memory whether or not it was ever used: megabytes of heap in a fresh chat
-// instance, and the module trees of fast-json-stringify and its Ajv loaded for nothing. The price
-// is paid once, at the first reply with a response schema (loading the serializer compiler: tens
-// of ms); a schema that cannot be built fails there (500, the same error each time, not built
-// again), so `compileAll` is there for a test to build every route's schemas up front. Validators
-// are built as routes are registered (a broken one stops the start), once per schema object, with
-// TypeBox instead of Fastify's Ajv compiler (which is then never loaded).
+// Route validators and response serializers are built on the first request (or reply) that needs
+// them, once per schema object. Built up front, every route's validators and a serializer per
+// route and status (ten statuses of the same error body on some routes) stayed in memory whether
+// or not they were ever used: megabytes of heap in a fresh chat instance, and the module trees of
+// Fastify's Ajv compiler and of fast-json-stringify with its Ajv loaded for nothing. The price is
+// paid once: a few ms for a route's first request, tens of ms for loading the serializer compiler
+// at the first reply with a response schema. A schema that cannot be built fails its requests
+// there (500, the same error each time, not built again), so `compileAll` is there for a test to
+// build every route's schemas up front.
 //
 // Fit for services whose schema routes all use TypeBox schemas without shared `$ref`s (as chat's
 // do): Fastify's Ajv coercion, defaults and removal of extra fields do not apply to any route.
@@ -50,7 +50,7 @@ function use<F> (built: Built<F>): F {
   return built.value
 }
 
-const validators = schemaCache<Validator>()
+const validators = schemaCache<Built<Validator>>()
 
 /**
  * Strict TypeBox validation (extra fields are errors, not dropped), as
@@ -58,8 +58,9 @@ const validators = schemaCache<Validator>()
  * types first, the body as sent.
  */
 export const typeBoxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
-  const validator = validators(schema, () => Compile(schema))
+  let validator: Validator | undefined
   return (value) => {
+    validator ??= use(validators(schema, () => attempt(() => Compile(schema))))
     const converted = httpPart === 'body' ? value : Value.Convert(schema, value)
     if (validator.Check(converted)) return { value: converted }
     return { error: validator.Errors(converted) as unknown as Error }
@@ -92,7 +93,7 @@ const lazySerializers: SerializerFactory = (externalSchemas, options) => {
   }
 }
 
-/** The `schemaController` server option: TypeBox validators, and serializers built on first use. */
+/** The `schemaController` server option: TypeBox validators and fast-json-stringify serializers, built on first use. */
 export const schemaController: Controller = {
   compilersFactory: {
     // Fastify calls a validator compiler with the route's schema as its own compilers get it; the
@@ -121,7 +122,8 @@ export function compileAll (routes: Iterable<RouteSchemas>): number {
     const { body, querystring, params, headers, response } = route.schema ?? {}
     for (const schema of [body, querystring, params, headers]) {
       if (schema === undefined) continue
-      Compile(schema as TSchema)
+      // Some faults (a `$ref` to nowhere) show only when a value is checked: one is.
+      Compile(schema as TSchema).Check(null)
       count++
     }
     for (const [status, schema] of Object.entries(response ?? {})) {

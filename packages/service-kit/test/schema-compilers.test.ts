@@ -12,7 +12,7 @@ const compilerLoaded = (): boolean =>
 const Problem = Type.Object({ error: Type.String() })
 const Item = Type.Object({ id: Type.Integer(), name: Type.String() }, { additionalProperties: false })
 
-t.test('serializers are built on first use, validators with TypeBox, both as Fastify\'s own with TypeBox', async (t) => {
+t.test('validators and serializers are built on first use, then behave as Fastify\'s own with TypeBox', async (t) => {
   const app = Fastify({ schemaController })
   t.teardown(() => app.close())
   app.setValidatorCompiler(typeBoxValidatorCompiler)
@@ -97,11 +97,15 @@ t.test('a schema that cannot be built fails each request alike, is never built a
   t.teardown(() => app.close())
   app.setValidatorCompiler(typeBoxValidatorCompiler)
   app.get('/broken', { schema: { response: { 200: broken } } }, async () => ({ id: 1 }))
+  app.post('/unchecked', { schema: { body: broken } }, async () => ({ id: 1 }))
   await app.ready()
+  const bodies = [await app.inject({ method: 'POST', url: '/unchecked', payload: {} }), await app.inject({ method: 'POST', url: '/unchecked', payload: {} })]
+  t.same(bodies.map((res) => res.statusCode), [500, 500], 'a validator that cannot be built: each request fails, none passes unchecked')
   const first = await app.inject({ url: '/broken' })
   const second = await app.inject({ url: '/broken' })
   t.equal(first.statusCode, 500)
   t.same([second.statusCode, second.json().message], [500, first.json().message], 'the same error, from the one attempt')
   t.throws(() => compileAll([{ url: '/broken', method: 'GET', schema: { response: { 200: broken } } }]), 'compileAll names it before any request')
+  t.throws(() => compileAll([{ url: '/unchecked', method: 'POST', schema: { body: broken } }]), 'a body schema too')
   t.equal(compileAll([{ url: '/items', method: 'POST', schema: { body: Item, response: { 200: Item, 400: Problem } } }]), 3)
 })

@@ -94,7 +94,7 @@ export async function buildApp (opts: AppOptions & { logger?: FastifyServerOptio
     trustProxy: trustProxyOption(opts.config.trustProxy),
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-    // Response serializers built when a route first replies (a fresh instance has replied to none).
+    // Validators and serializers built when a route first needs them (a fresh instance serves none).
     schemaController,
     // Errors raised before routing (a malformed URL, a bad content type) get the same body.
     frameworkErrors: errorHandler,
