@@ -124,7 +124,7 @@ export function loadConfig (env: Env = process.env): Config {
   checkHook('ROOM_ACCESS_URL', config.roomAccessUrl, 'ROOM_ACCESS_SECRET', config.roomAccessSecret)
   checkHook('BEFORE_SEND_URL', config.beforeSendUrl, 'BEFORE_SEND_SECRET', config.beforeSendSecret)
   checkWebhooks(config)
-  // The instance-alive key is renewed at half the ticket life: a tiny life would mean a write every few ms, and a ticket
+  // The instance-alive key is renewed every third of the ticket life: a tiny life would mean a write every few ms, and a ticket
   // refused whenever one renewal is late.
   if (config.reconnectTicketMs > 0 && config.reconnectTicketMs < MIN_TICKET_MS) {
     throw new Error(`RECONNECT_TICKET_MS must be 0 (no tickets) or at least ${MIN_TICKET_MS}`)

@@ -36,7 +36,7 @@ export const names = {
   usedTokens: (bucket: number): string => `used-tokens:${bucket}`,
   /** Key: a reconnect ticket's session and token expiry (reconnect-tickets.ts), by a digest of its secret, in its user's slot. */
   reconnectTicket: (userId: string, digest: string): string => `reconnect:{${userId}}:${digest}`,
-  /** Key: set while an instance's process runs (INSTANCE_ID and a random part), renewed at half the ticket life: its open connections' tickets work while it lives (reconnect-tickets.ts). */
+  /** Key: set while an instance's process runs (INSTANCE_ID and a random part), renewed every third of the ticket life: its open connections' tickets work while it lives (reconnect-tickets.ts). */
   instanceAlive: (process: string): string => `instance-alive:{${process}}`,
   /** Key: how a used token id was marked before claims; read while such a key may still live. */
   usedToken: (jti: string): string => `jti:${jti}`,

@@ -41,7 +41,7 @@ export interface PresentedTicket {
  * never lengthens what auth granted: the new connection must refresh as the old one would have.
  *
  * While its connection is open a ticket's key lives until its token expires, and it names the
- * instance that holds the connection; that instance renews one key of its own (`alive`) at half
+ * instance that holds the connection; that instance renews one key of its own (`alive`) every third of
  * the ticket life, so that one write a period keeps every open connection's ticket usable (not a
  * write per connection), and a ticket of an instance that died stops working RECONNECT_TICKET_MS
  * after its last renewal at most. A connection that ends shortens its ticket's key to

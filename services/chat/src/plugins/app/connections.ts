@@ -11,7 +11,7 @@ export default fp(async (fastify) => {
   const connections = createConnections({ engine, config: fastify.chatConfig, metrics: fastify.chatMetrics, log })
   fastify.decorate('connections', connections)
   const stopFollowing = await followLogouts({ engine, connections, log })
-  // The open connections' tickets work while this instance renews its `alive` key (at half the
+  // The open connections' tickets work while this instance renews its `alive` key (every third of the
   // ticket life), so never more than RECONNECT_TICKET_MS past their connection's end, even when
   // this instance dies.
   const tickets = fastify.reconnectTickets
@@ -22,7 +22,7 @@ export default fp(async (fastify) => {
   if (tickets.enabled) {
     // Not awaited: an engine down at start delays no start (its tickets are refused until a renewal lands).
     void keepTickets()
-    keeper = setInterval(() => { void keepTickets() }, fastify.chatConfig.reconnectTicketMs / 2)
+    keeper = setInterval(() => { void keepTickets() }, fastify.chatConfig.reconnectTicketMs / 3)
     keeper.unref()
   }
 
