@@ -20,37 +20,35 @@ import Value from 'typebox/value'
 
 const require = createRequire(import.meta.url)
 
-/** Things built per schema: one per schema object (held weakly), or per value for a boolean schema (Fastify accepts `true`). */
+/** The built thing, or the error building it gave. */
+type Built<V> = { ok: true, value: V } | { ok: false, error: unknown }
+
+/**
+ * Things built per schema: one per schema object (held weakly), or per value for a boolean schema
+ * (Fastify accepts `true`). A build that throws is remembered: its error is thrown again at each
+ * use, and the schema is never built again.
+ */
 function schemaCache<V> (): (schema: unknown, build: () => V) => V {
-  const objects = new WeakMap<object, V>()
-  const others = new Map<unknown, V>()
+  const objects = new WeakMap<object, Built<V>>()
+  const others = new Map<unknown, Built<V>>()
   return (schema, build) => {
     const isObject = typeof schema === 'object' && schema !== null
-    let value = isObject ? objects.get(schema) : others.get(schema)
-    if (value === undefined) {
-      value = build()
-      if (isObject) objects.set(schema, value)
-      else others.set(schema, value)
+    let built = isObject ? objects.get(schema) : others.get(schema)
+    if (built === undefined) {
+      try {
+        built = { ok: true, value: build() }
+      } catch (error) {
+        built = { ok: false, error }
+      }
+      if (isObject) objects.set(schema, built)
+      else others.set(schema, built)
     }
-    return value
+    if (!built.ok) throw built.error
+    return built.value
   }
 }
 
-/** The built thing, or the error building it gave (thrown again at each use, never built again). */
-type Built<F> = { ok: true, value: F } | { ok: false, error: unknown }
-function attempt<F> (build: () => F): Built<F> {
-  try {
-    return { ok: true, value: build() }
-  } catch (error) {
-    return { ok: false, error }
-  }
-}
-function use<F> (built: Built<F>): F {
-  if (!built.ok) throw built.error
-  return built.value
-}
-
-const validators = schemaCache<Built<Validator>>()
+const validators = schemaCache<Validator>()
 
 /**
  * Strict TypeBox validation (extra fields are errors, not dropped), as
@@ -60,7 +58,7 @@ const validators = schemaCache<Built<Validator>>()
 export const typeBoxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
   let validator: Validator | undefined
   return (value) => {
-    validator ??= use(validators(schema, () => attempt(() => Compile(schema))))
+    validator ??= validators(schema, () => Compile(schema))
     const converted = httpPart === 'body' ? value : Value.Convert(schema, value)
     if (validator.Check(converted)) return { value: converted }
     return { error: validator.Errors(converted) as unknown as Error }
@@ -80,13 +78,13 @@ const lazySerializers: SerializerFactory = (externalSchemas, options) => {
   let compile: SerializerCompiler | undefined
   // One per schema object, built for the first route that replies with it (its url and method
   // name the build's errors).
-  const serializers = schemaCache<Built<Serialize>>()
+  const serializers = schemaCache<Serialize>()
   return (route) => {
     let serialize: Serialize | undefined
     return (data) => {
       if (serialize === undefined) {
         const compiler = compile ??= fastJsonStringify()(externalSchemas, options)
-        serialize = use(serializers(route.schema, () => attempt(() => compiler(route))))
+        serialize = serializers(route.schema, () => compiler(route))
       }
       return serialize(data)
     }
