@@ -47,11 +47,10 @@ export function createPresence ({ engine, config, rooms, log }: Deps): Presence 
   const deadline = <T>(promise: Promise<T>): Promise<T> => engineDeadline(promise, config.engineTimeoutMs)
   const valueOf = (entry: LocalEntry): string => JSON.stringify({ id: entry.user.id, name: entry.user.name, at: entry.at })
 
-  /** Whether this instance holds the user's earliest entry: exactly one instance announces. */
-  const ownsJoin = (earliest: Map<string, { member: string }>, userId: string): boolean => {
-    const first = earliest.get(userId)
-    return first === undefined || first.member === member(userId)
-  }
+  /** Whether the user's earliest entry is this instance's. */
+  const holdsFirst = (earliest: Map<string, { member: string }>, userId: string): boolean => earliest.get(userId)?.member === member(userId)
+  /** Whether this instance announces the user's join: it holds their earliest entry, or none is listed. */
+  const ownsJoin = (earliest: Map<string, { member: string }>, userId: string): boolean => !earliest.has(userId) || holdsFirst(earliest, userId)
 
   const announce = async (room: string, user: Member, event: 'join' | 'leave', version: number): Promise<void> => {
     await rooms.publishPresence(room, event, user, version)
@@ -134,7 +133,7 @@ export function createPresence ({ engine, config, rooms, log }: Deps): Presence 
         await Promise.all(entries.filter((_, i) => refreshed[i]?.added === true || refreshed[i]?.revived === true).map(async (entry) => {
           const { entries: now, version } = await engine.presence.view(names.presenceSet(entry.room))
           // Ours and still there: if the user's last socket left meanwhile, its leave is the news.
-          if (listEntries(parsedEntries(now)).earliest.get(entry.user.id)?.member === member(entry.user.id)) await announce(entry.room, entry.user, 'join', version)
+          if (holdsFirst(listEntries(parsedEntries(now)).earliest, entry.user.id)) await announce(entry.room, entry.user, 'join', version)
         }))
       }
       const sweep = async (): Promise<void> => {
