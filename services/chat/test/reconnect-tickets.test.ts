@@ -1,23 +1,25 @@
-import t from 'tap'
-import { createMemoryEngine } from '@webchat/engine'
+import t, { type Test } from 'tap'
+import { createMemoryEngine, type Engine } from '@webchat/engine'
 import { loadConfig } from '../src/config.js'
-import { createReconnectTickets, TICKET_PREFIX, type TicketHolder } from '../src/reconnect-tickets.js'
+import { createReconnectTickets, type ReconnectTickets, TICKET_PREFIX, type TicketHolder } from '../src/reconnect-tickets.js'
 
 const holder = (): TicketHolder => ({
   id: 'c1', user: { id: 'u1', name: 'Ana' }, sid: 's1', expiresAt: Date.now() + 60_000, ticketKey: null, onTicket: false
 })
 
-t.test('a ticket the engine cannot store is left out and logged, without its key or text', async (t) => {
+/** A memory engine (closed with the test) and the tickets of one process on it; no session is logged out. */
+function ticketsOn (t: Test, env: Record<string, string>, warn: (fields: Record<string, unknown>, msg: string) => void = () => {}): { engine: Engine, tickets: ReconnectTickets, start: () => ReconnectTickets } {
   const engine = createMemoryEngine()
   t.teardown(async () => { await engine.close() })
-  engine.kv.set = async () => { throw new Error('engine down') }
+  const config = loadConfig(env)
+  const start = (): ReconnectTickets => createReconnectTickets({ config, engine, tokens: { revoked: async () => false }, log: { warn } as never })
+  return { engine, tickets: start(), start }
+}
+
+t.test('a ticket the engine cannot store is left out and logged, without its key or text', async (t) => {
   const warnings: Array<{ fields: Record<string, unknown>, msg: string }> = []
-  const tickets = createReconnectTickets({
-    config: loadConfig({}),
-    engine,
-    tokens: { revoked: async () => false },
-    log: { warn: (fields: Record<string, unknown>, msg: string) => { warnings.push({ fields, msg }) } } as never
-  })
+  const { engine, tickets } = ticketsOn(t, {}, (fields, msg) => { warnings.push({ fields, msg }) })
+  engine.kv.set = async () => { throw new Error('engine down') }
   const h = holder()
   t.equal(await tickets.issue(h), undefined, 'no ticket, no rejection')
   t.equal(h.ticketKey, null, 'the holder keeps no key of a ticket never stored')
@@ -27,13 +29,10 @@ t.test('a ticket the engine cannot store is left out and logged, without its key
 })
 
 t.test('a stored ticket opens once, while the instance of its connection lives', async (t) => {
-  const engine = createMemoryEngine()
-  t.teardown(async () => { await engine.close() })
-  const config = loadConfig({ RECONNECT_TICKET_MS: '5000', INSTANCE_ID: 'chat-a' })
-  const tickets = createReconnectTickets({ config, engine, tokens: { revoked: async () => false }, log: { warn: () => {} } as never })
+  const { engine, tickets, start } = ticketsOn(t, { RECONNECT_TICKET_MS: '5000', INSTANCE_ID: 'chat-a' })
   await tickets.keepAlive()
   t.match(tickets.aliveKey, /^instance-alive:\{chat-a\.[\w-]{8}\}$/, 'the instance and a random part of this process')
-  t.not(createReconnectTickets({ config, engine, tokens: { revoked: async () => false }, log: { warn: () => {} } as never }).aliveKey, tickets.aliveKey, 'a restart under the same INSTANCE_ID renews another key')
+  t.not(start().aliveKey, tickets.aliveKey, 'a restart under the same INSTANCE_ID renews another key')
   const alive = await engine.kv.ttl(tickets.aliveKey)
   t.ok(alive !== null && alive > 4000 && alive <= 5000, `the instance's key lives a ticket life (${alive} ms)`)
   const h = holder()
@@ -56,9 +55,7 @@ t.test('a stored ticket opens once, while the instance of its connection lives',
 })
 
 t.test('an ended connection\'s ticket the engine could not shorten is shortened with the next renewal', async (t) => {
-  const engine = createMemoryEngine()
-  t.teardown(async () => { await engine.close() })
-  const tickets = createReconnectTickets({ config: loadConfig({ RECONNECT_TICKET_MS: '5000' }), engine, tokens: { revoked: async () => false }, log: { warn: () => {} } as never })
+  const { engine, tickets } = ticketsOn(t, { RECONNECT_TICKET_MS: '5000' })
   const h = holder()
   await tickets.issue(h)
   const touch = engine.kv.touch.bind(engine.kv)
@@ -73,9 +70,7 @@ t.test('an ended connection\'s ticket the engine could not shorten is shortened 
 })
 
 t.test('a replaced ticket the engine could not delete is deleted with the next renewal', async (t) => {
-  const engine = createMemoryEngine()
-  t.teardown(async () => { await engine.close() })
-  const tickets = createReconnectTickets({ config: loadConfig({ RECONNECT_TICKET_MS: '5000' }), engine, tokens: { revoked: async () => false }, log: { warn: () => {} } as never })
+  const { engine, tickets } = ticketsOn(t, { RECONNECT_TICKET_MS: '5000' })
   await tickets.keepAlive()
   const h = holder()
   const first = await tickets.issue(h)
