@@ -18,6 +18,8 @@ export interface BenchConfig {
   writeDocs: boolean
   /** Start the chat and Socket.IO servers with --cpu-prof into bench/results/profiles. */
   profile: boolean
+  /** Log each fan-out step's latency per 100 ms of send time (where its tail came from). */
+  timeline: boolean
   /** Load-generator processes (clients are split between them). */
   generators: number
   /** Their niceness: above the servers', so that the measuring processes yield to the measured ones. */
@@ -126,6 +128,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): BenchConfig {
     // A cluster-only run has no comparison to write over the page's results.
     writeDocs: env.BENCH_WRITE_DOCS === undefined ? !quick && scenarios.some((s) => s !== 'cluster') : env.BENCH_WRITE_DOCS === '1',
     profile: env.BENCH_PROFILE === '1',
+    timeline: env.BENCH_TIMELINE === '1',
     generators: int(env.BENCH_GENERATORS, Math.max(2, Math.min(4, cpus().length))),
     generatorNice: int(env.BENCH_GENERATOR_NICE, 10),
     fanout: {

@@ -56,6 +56,7 @@ const records: RunRecord[] = []
 
 /** Starts the two instances of `system` on `target` and the generators, runs `measure`, stops them all. */
 async function onTarget<T> (system: SystemName, target: RedisTarget, measure: (ctx: Context) => Promise<T>, jwksUrl = auth.jwksUrl): Promise<T> {
+  const profileDir = config.profile ? `${resultsDir}profiles-${stamp}` : undefined
   const servers = await startServers(system, {
     redisUrl: target.redisUrl,
     clusterNodes: target.clusterNodes,
@@ -63,12 +64,12 @@ async function onTarget<T> (system: SystemName, target: RedisTarget, measure: (c
     logDir,
     baseDir: config.baseDir,
     env: config.chatEnv,
-    profileDir: config.profile ? `${resultsDir}profiles-${stamp}` : undefined
+    profileDir
   })
   try {
     const generators = await startGenerators(config.generators, {
       system, epochUs: monotonicUs(), privateJwk: auth.privateJwk, kid: auth.kid, issuer: ISSUER, origin: ORIGIN
-    }, logDir, config.generatorNice)
+    }, logDir, config.generatorNice, profileDir)
     try {
       return await measure({ config, system, servers, generators, redisPids: target.redisPids, remainingMs: () => deadline - Date.now(), log })
     } finally {

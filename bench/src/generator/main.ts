@@ -27,7 +27,11 @@ export interface ClientSpec {
 }
 
 interface Slot { spec: ClientSpec, client: BenchClient | null, token: string | null, events?: ClientEvents }
-interface StepStats { received: number, hist: Histogram }
+/** Per 100 ms of send time: deliveries, of which slower than SLOW_MS, and the slowest (ms). */
+type Timeline = Map<number, [number, number, number]>
+interface StepStats { received: number, hist: Histogram, timeline: Timeline | null }
+const TIMELINE_US = 100_000
+const SLOW_MS = 10
 
 let protocol: 'webchat' | 'socketio' = 'webchat'
 /** The system's clients present tokens (webchat, socketio-auth). */
@@ -52,7 +56,16 @@ const found = (step: number, sentUs: number): void => {
   if (stats === undefined) return
   if (arrivedUs < 0) arrivedUs = clock.nowUs()
   stats.received++
-  record(stats.hist, (arrivedUs - sentUs) / 1000)
+  const ms = (arrivedUs - sentUs) / 1000
+  record(stats.hist, ms)
+  if (stats.timeline !== null) {
+    const slot = Math.floor(sentUs / TIMELINE_US)
+    let t = stats.timeline.get(slot)
+    if (t === undefined) stats.timeline.set(slot, t = [0, 0, 0])
+    t[0]++
+    if (ms > SLOW_MS) t[1]++
+    if (ms > t[2]) t[2] = ms
+  }
 }
 
 const events: ClientEvents = {
@@ -177,8 +190,8 @@ const commands: Record<string, (args: never) => Promise<unknown> | unknown> = {
    * robin, evenly spaced. `phase` (0 to 1) shifts this generator's schedule by that part of its
    * interval, so that the generators' sends interleave rather than leave together.
    */
-  async step (args: { step: number, rate: number, durationMs: number, senders: number, phase?: number }) {
-    steps.set(args.step, { received: 0, hist: emptyHistogram() })
+  async step (args: { step: number, rate: number, durationMs: number, senders: number, phase?: number, timeline?: boolean }) {
+    steps.set(args.step, { received: 0, hist: emptyHistogram(), timeline: args.timeline === true ? new Map() : null })
     acks = 0
     errors = {}
     const senders = slots.filter((s) => s.spec.sender && s.client !== null && s.spec.room !== null).slice(0, args.senders)
@@ -187,21 +200,26 @@ const commands: Record<string, (args: never) => Promise<unknown> | unknown> = {
       return { sent: 0, ms: args.durationMs }
     }
     const started = performance.now()
+    const phase = args.phase ?? 0
     let sent = 0
     let next = 0
     await new Promise<void>((resolve) => {
       const tick = (): void => {
         const elapsed = Math.min(performance.now() - started, args.durationMs)
-        const due = Math.floor((elapsed / 1000) * args.rate + (args.phase ?? 0)) - sent
+        const due = Math.floor((elapsed / 1000) * args.rate + phase) - sent
         for (let i = 0; i < due; i++) {
           const slot = senders[next]!
           next = (next + 1) % senders.length
           slot.client!.send(slot.spec.room!, markText(args.step, clock.nowUs()))
           sent++
         }
-        if (elapsed >= args.durationMs) { clearInterval(timer); resolve() }
+        if (elapsed >= args.durationMs) { resolve(); return }
+        // Woken when the next message is due, not polled: at the lowest rates a poll every few ms
+        // cost the generator more than the deliveries it measures.
+        const nextAt = Math.min(args.durationMs, ((sent + 1 - phase) / args.rate) * 1000)
+        setTimeout(tick, Math.max(1, Math.ceil(nextAt - (performance.now() - started))))
       }
-      const timer = setInterval(tick, 5)
+      tick()
     })
     return { sent, ms: performance.now() - started }
   },
@@ -211,9 +229,9 @@ const commands: Record<string, (args: never) => Promise<unknown> | unknown> = {
   },
 
   collect (args: { step: number }) {
-    const stats = steps.get(args.step) ?? { received: 0, hist: emptyHistogram() }
+    const stats = steps.get(args.step) ?? { received: 0, hist: emptyHistogram(), timeline: null }
     steps.delete(args.step)
-    return { received: stats.received, hist: pack(stats.hist), acks, errors }
+    return { received: stats.received, hist: pack(stats.hist), acks, errors, timeline: stats.timeline === null ? undefined : [...stats.timeline] }
   },
 
   cpu () {
@@ -243,3 +261,5 @@ process.on('message', (message: Request) => {
     .then((result) => reply({ ok: true, result }), (err: unknown) => reply({ ok: false, error: err instanceof Error ? err.message : String(err) }))
 })
 process.on('disconnect', () => process.exit(0))
+// An exit of its own on the launcher's SIGTERM, so that a profiled generator writes its profile.
+process.on('SIGTERM', () => process.exit(0))

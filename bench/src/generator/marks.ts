@@ -26,10 +26,22 @@ export function createClock (epochUs: number): Clock {
 
 export const markText = (step: number, us: number): string => `~B${step}:${us}~`
 
+const B = 0x42
+
+/**
+ * The next `~B` in `data` from `from`, or -1. A search for the byte (memchr) and a look at the
+ * next: a fraction of what a search for the two-character string costs (its conversion per call).
+ */
+function nextMark (data: Buffer, from: number): number {
+  let at = data.indexOf(TILDE, from)
+  while (at !== -1 && data[at + 1] !== B) at = data.indexOf(TILDE, at + 1)
+  return at
+}
+
 /** Calls `found(step, sentUs)` for every mark in `data`; returns how many it found. */
 export function scanMarks (data: Buffer, found: (step: number, sentUs: number) => void): number {
   let count = 0
-  let at = data.indexOf('~B')
+  let at = nextMark(data, 0)
   while (at !== -1) {
     let i = at + 2
     let step = 0
@@ -41,7 +53,7 @@ export function scanMarks (data: Buffer, found: (step: number, sentUs: number) =
       while (c !== undefined && c >= 0x30 && c <= 0x39) { us = us * 10 + c - 0x30; c = data[++i] }
       if (c === TILDE) { found(step, us); count++ }
     }
-    at = data.indexOf('~B', i)
+    at = nextMark(data, i)
   }
   return count
 }

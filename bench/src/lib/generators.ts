@@ -5,6 +5,8 @@ import { start, type Child } from './children.js'
 import { channel, type Channel } from './ipc.js'
 
 const entry = fileURLToPath(new URL('../generator/main.js', import.meta.url))
+/** The servers' preload: with BENCH_STALLS=1 the generators log their collections and stalls too. */
+const preload = new URL('../preload-gc.js', import.meta.url).href
 
 export interface Generator extends Channel {
   index: number
@@ -22,10 +24,15 @@ export interface GeneratorInit {
   origin: string
 }
 
-/** Starts `count` generator processes for one system, at niceness `nice`, and initialises them. */
-export async function startGenerators (count: number, init: GeneratorInit, logDir: string, nice = 0): Promise<Generator[]> {
+/**
+ * Starts `count` generator processes for one system, at niceness `nice`, and initialises them;
+ * with `profileDir`, each writes a V8 CPU profile there on exit (as the servers do).
+ */
+export async function startGenerators (count: number, init: GeneratorInit, logDir: string, nice = 0, profileDir?: string): Promise<Generator[]> {
   const generators = Array.from({ length: count }, (_, index) => {
-    const child = start(`generator-${init.system}-${index}`, process.execPath, ['--max-old-space-size=2048', entry], { ipc: true, logDir, nice })
+    const name = `generator-${init.system}-${index}`
+    const profile = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`]
+    const child = start(name, process.execPath, ['--max-old-space-size=2048', ...profile, '--import', preload, entry], { ipc: true, logDir, nice })
     return { index, pid: child.pid, child, ...channel(child.process, `generator ${index}`) }
   })
   await Promise.all(generators.map(async (g) => await g.call('init', init, 20_000)))

@@ -1,12 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { basename } from 'node:path'
+import { windowOf } from './profile.js'
 
-// `node bench/dist/report/flame.js <file.cpuprofile> <out.svg> [--window fromMs,toMs] [--title text]`:
+// `node bench/dist/report/flame.js <file.cpuprofile> <out.svg> [--window fromMs,toMs | --at fromUs,toUs] [--title text]`:
 // a flame graph of a V8 CPU profile (node --cpu-prof), frames merged by function and file along
 // each stack, width proportional to time, idle left out. Self-contained SVG with hover titles.
 
 interface ProfileNode { id: number, callFrame: { functionName: string, url: string, lineNumber: number }, children?: number[] }
-interface Profile { nodes: ProfileNode[], samples?: number[], timeDeltas?: number[] }
+interface Profile { nodes: ProfileNode[], startTime: number, samples?: number[], timeDeltas?: number[] }
 interface Frame { name: string, ms: number, children: Map<string, Frame> }
 
 const W = 1200
@@ -83,9 +84,12 @@ if (process.argv[1] !== undefined && import.meta.url.endsWith(basename(process.a
     const at = args.indexOf(flag)
     return at === -1 ? undefined : args.splice(at, 2)[1]
   }
-  const window = take('--window')?.split(',').map(Number) as [number, number] | undefined
   const title = take('--title')
-  const [file, out] = args
-  if (file === undefined || out === undefined) throw new Error('usage: flame.js <file.cpuprofile> <out.svg> [--window fromMs,toMs] [--title text]')
-  writeFileSync(out, flameGraph(JSON.parse(readFileSync(file, 'utf8')) as Profile, title ?? basename(file), window))
+  const file = args[0]
+  if (file === undefined) throw new Error('usage: flame.js <file.cpuprofile> <out.svg> [--window fromMs,toMs | --at fromUs,toUs] [--title text]')
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile
+  const window = windowOf(args, profile)
+  const out = args[1]
+  if (out === undefined) throw new Error('usage: flame.js <file.cpuprofile> <out.svg> [--window fromMs,toMs | --at fromUs,toUs] [--title text]')
+  writeFileSync(out, flameGraph(profile, title ?? basename(file), window))
 }

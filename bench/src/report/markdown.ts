@@ -14,15 +14,15 @@ function setupCost (cost: FanoutResult['setupCost']): string {
 function fanoutSection (run: BenchRun, systems: string[]): string {
   const parts: string[] = ['### Fan-out: 1,000 members in one room, rate stepped up', '',
     'One row per step. *Offered* is messages a second × members; *delivered* counts what arrived within the grace window. ' +
-    'CPU is from /proc (user + system) over the step and its grace window, divided by deliveries. *Gen.* is the busier generator\'s share of one core. ' +
+    'CPU is from /proc (user + system) over the step and its grace window, divided by deliveries; *gen. µs* is both generators\' (receiving and sending), what measuring a delivery cost beside what making it cost the servers. *Gen.* is the busier generator\'s share of one core. ' +
     'A step is *held* when p99 ≤ 500 ms, loss ≤ 0.1 % and the generators sent the offered rate; a step not held is run once more after 2 s (other work on a shared machine can sink one step), and stepping stops when the second try fails too. ' +
     'Setup: every member connects first, then all join; CPU per join is from the first join until the presence announcements stopped (500 ms without one), and the members count the presence changes they received, *redundant* when announcing a join of a user they already had (from their `joined` frame\'s members or an earlier announcement).', '']
   for (const system of systems) {
     for (const { pass, result } of results(run, 'fanout', system)) {
       parts.push(`**${name(system)}, pass ${pass}** (setup: ${n0(result.setup.opened)} members joined in ${n1(result.setup.joinMs / 1000)} s${setupCost(result.setupCost)}; highest held ${n0(result.maxHeld)}/s; RSS at end ${result.rssMiB.map(n0).join(' + ')} MiB)`, '')
-      parts.push(table(['offered/s', 'delivered/s', 'loss', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'server µs/delivery', 'Redis µs/delivery', 'gen.', 'held'],
+      parts.push(table(['offered/s', 'delivered/s', 'loss', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'server µs/delivery', 'Redis µs/delivery', 'gen. µs/delivery', 'gen.', 'held'],
         result.steps.map((s: FanoutStep) => [n0(s.offered), n0(s.deliveriesPerSecond), pct(s.loss), ms(s.latency.p50), ms(s.latency.p90), ms(s.latency.p99), ms(s.latency.max),
-          n2(s.serverUsPerDelivery), n2(s.redisUsPerDelivery), pct(s.generatorLoad),
+          n2(s.serverUsPerDelivery), n2(s.redisUsPerDelivery), n2(s.generatorUsPerDelivery ?? NaN), pct(s.generatorLoad),
           (s.held ? 'yes' : s.generatorLimited ? 'no (generator)' : 'no') + (s.firstTry === undefined ? '' : ` (2nd try; 1st: p99 ${ms(s.firstTry.latency.p99)} ms, loss ${pct(s.firstTry.loss)})`)])), '')
     }
   }

@@ -1,5 +1,6 @@
 import type { BenchConfig, SystemName } from '../config.js'
 import type { ClientSpec } from '../generator/main.js'
+import { monotonicUs } from '../generator/marks.js'
 import { cpuSeconds, cpuTimes, rssBytes } from '../lib/proc.js'
 import type { Generator } from '../lib/generators.js'
 import { merge, emptyHistogram, quantile, unpack, type Histogram, type pack } from '../lib/histogram.js'
@@ -18,8 +19,11 @@ export interface Context {
   log (message: string): void
 }
 
-/** CPU seconds of the servers, Redis and generators at one moment. */
-export interface CpuSample { servers: number[], serversKernel: number[], redis: number, generators: number[], at: number }
+/** CPU seconds of the servers, Redis and generators at one moment (`at`: performance.now(); `us`: the host's monotonic clock, as CPU profiles count). */
+export interface CpuSample { servers: number[], serversKernel: number[], redis: number, generators: number[], at: number, us: number }
+
+/** The `--at` window of bench/dist/report/profile.js (and flame.js) between two samples: the same for every process's profile. */
+export const profileWindow = (a: CpuSample, b: CpuSample): string => `--at ${a.us},${b.us}`
 
 export function sampleCpu (ctx: Context): CpuSample {
   const times = ctx.servers.pids.map(cpuTimes)
@@ -28,7 +32,8 @@ export function sampleCpu (ctx: Context): CpuSample {
     serversKernel: times.map((t) => t.system),
     redis: ctx.redisPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0),
     generators: ctx.generators.map((g) => cpuSeconds(g.pid)),
-    at: performance.now()
+    at: performance.now(),
+    us: monotonicUs()
   }
 }
 
@@ -58,6 +63,22 @@ export interface Latency { p50: number, p90: number, p99: number, max: number, c
 
 export function latencyOf (h: Histogram): Latency {
   return { p50: quantile(h, 0.5), p90: quantile(h, 0.9), p99: quantile(h, 0.99), max: h.max, count: h.total }
+}
+
+/**
+ * The generators' timelines merged, one entry per 100 ms of send time from the first:
+ * `+<ms> <deliveries>/<slower than 10 ms>/<slowest ms>`.
+ */
+function timelineText (timelines: Array<Array<[number, number[]]>>): string {
+  const slots = new Map<number, number[]>()
+  for (const timeline of timelines) {
+    for (const [slot, [n = 0, slow = 0, max = 0]] of timeline) {
+      const t = slots.get(slot) ?? [0, 0, 0]
+      slots.set(slot, [t[0]! + n, t[1]! + slow, Math.max(t[2]!, max)])
+    }
+  }
+  const first = Math.min(...slots.keys())
+  return [...slots].sort(([a], [b]) => a - b).map(([slot, [n, slow, max]]) => `+${(slot - first) * 100} ${n}/${slow}/${max!.toFixed(1)}`).join(' ')
 }
 
 /** Deals specs to generators: spec i goes to generator `pick(i)`. */
@@ -130,7 +151,7 @@ export interface StepOutcome {
 export async function runStep (ctx: Context, step: number, shares: Array<{ rate: number, senders: number }>, durationMs: number, graceMs: number, fanout: number): Promise<StepOutcome> {
   const before = sampleCpu(ctx)
   const sends = await Promise.all(ctx.generators.map(async (g, i) =>
-    await g.call<{ sent: number, ms: number }>('step', { step, durationMs, phase: i / ctx.generators.length, ...shares[i] }, durationMs + 30_000)))
+    await g.call<{ sent: number, ms: number }>('step', { step, durationMs, phase: i / ctx.generators.length, timeline: ctx.config.timeline, ...shares[i] }, durationMs + 30_000)))
   const sent = sends.reduce((s, r) => s + r.sent, 0)
   const expected = sent * fanout
   const graceEnd = performance.now() + graceMs
@@ -140,9 +161,10 @@ export async function runStep (ctx: Context, step: number, shares: Array<{ rate:
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
   const after = sampleCpu(ctx)
-  if (ctx.config.profile) ctx.log(`profile window of step ${step}: --window ${Math.round(before.at - ctx.servers.startedAt)},${Math.round(after.at - ctx.servers.startedAt)}`)
+  if (ctx.config.profile) ctx.log(`profile window of step ${step}: ${profileWindow(before, after)}`)
   const collected = await Promise.all(ctx.generators.map(async (g) =>
-    await g.call<{ received: number, hist: ReturnType<typeof pack>, acks: number, errors: Record<string, number> }>('collect', { step }, 10_000)))
+    await g.call<{ received: number, hist: ReturnType<typeof pack>, acks: number, errors: Record<string, number>, timeline?: Array<[number, number[]]> }>('collect', { step }, 10_000)))
+  if (ctx.config.timeline) ctx.log(`timeline of step ${step} (from ${Math.round(before.at - ctx.servers.startedAt)} ms after the servers' start): ${timelineText(collected.map((c) => c.timeline ?? []))}`)
   const hist = collected.reduce((h, c) => merge(h, unpack(c.hist)), emptyHistogram())
   const errors: Record<string, number> = {}
   for (const c of collected) for (const [code, n] of Object.entries(c.errors)) errors[code] = (errors[code] ?? 0) + n

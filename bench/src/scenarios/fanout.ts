@@ -59,6 +59,7 @@ export async function fanout (ctx: Context): Promise<FanoutResult> {
       serverUsPerDelivery: (outcome.cpu.servers * 1e6) / Math.max(1, outcome.received),
       redisUsPerDelivery: (outcome.cpu.redis * 1e6) / Math.max(1, outcome.received),
       generatorLoad: Math.max(...outcome.cpu.generators) / outcome.cpu.wallSeconds,
+      generatorUsPerDelivery: (outcome.cpu.generators.reduce((sum, s) => sum + s, 0) * 1e6) / Math.max(1, outcome.received),
       generatorLimited: outcome.sent < 0.97 * offeredSent || outcome.sendMs > stepMs * 1.1,
       held: false,
       errors: outcome.errors
@@ -66,7 +67,7 @@ export async function fanout (ctx: Context): Promise<FanoutResult> {
     step.held = step.latency.p99 <= P99_LIMIT_MS && loss <= LOSS_LIMIT && !step.generatorLimited
     ctx.log(`fan-out ${ctx.system} ${rate}/s (${rate * members} deliveries/s): got ${outcome.received}/${outcome.expected}, ` +
       `p50 ${step.latency.p50.toFixed(1)} p99 ${step.latency.p99.toFixed(1)} ms, server ${step.serverUsPerDelivery.toFixed(2)} µs/delivery, ` +
-      `redis ${step.redisUsPerDelivery.toFixed(2)}, generators ${(step.generatorLoad * 100).toFixed(0)} %${Object.keys(outcome.errors).length > 0 ? ` errors ${JSON.stringify(outcome.errors)}` : ''}`)
+      `redis ${step.redisUsPerDelivery.toFixed(2)}, generators ${step.generatorUsPerDelivery!.toFixed(2)} µs/delivery (${(step.generatorLoad * 100).toFixed(0)} %)${Object.keys(outcome.errors).length > 0 ? ` errors ${JSON.stringify(outcome.errors)}` : ''}`)
     return step
   }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { BenchConfig } from '../config.js'
+import { monotonicUs } from '../generator/marks.js'
 import type { ReconnectVariant } from '../generator/reconnect.js'
 import { startAuthService, type AuthService } from '../lib/auth-service.js'
 import { cpuSeconds } from '../lib/proc.js'
@@ -57,7 +58,7 @@ const merge = (into: Record<string, number>, from: Record<string, number>): void
   for (const [k, n] of Object.entries(from)) into[k] = (into[k] ?? 0) + n
 }
 
-interface Sample { receiver: number, redis: number, auth: number, generators: number[], at: number }
+interface Sample { receiver: number, redis: number, auth: number, generators: number[], at: number, us: number }
 
 /** Requests the auth service has answered, by its request-duration histogram, less those for /metrics. */
 async function authRequests (auth: AuthService): Promise<number> {
@@ -75,7 +76,8 @@ const sample = (ctx: Context, auth: AuthService): Sample => ({
   redis: sum(ctx.redisPids.map(cpuSeconds)),
   auth: cpuSeconds(auth.child.pid),
   generators: ctx.generators.map((g) => cpuSeconds(g.pid)),
-  at: performance.now()
+  at: performance.now(),
+  us: monotonicUs()
 })
 
 async function storm (ctx: Context, variant: ReconnectVariant, auth: AuthService, cookies: string[]): Promise<ReconnectLeg> {
@@ -101,7 +103,7 @@ async function storm (ctx: Context, variant: ReconnectVariant, auth: AuthService
     await g.call<{ reconnected: number, failed: number, firstUs: number, lastUs: number, left: number, errors: Record<string, number>, closeCodes: Record<string, number> }>(
       'reconnectWait', { timeoutMs: 120_000 }, 150_000)))
   const after = sample(ctx, auth)
-  if (ctx.config.profile) ctx.log(`profile window of the ${variant} storm on the receiving instance: --window ${Math.round(before.at - ctx.servers.startedAt)},${Math.round(after.at - ctx.servers.startedAt)}`)
+  if (ctx.config.profile) ctx.log(`profile window of the ${variant} storm on the receiving instance: --at ${before.us},${after.us}`)
   const requests = await authRequests(auth) - requestsBefore
   await Promise.all(ctx.generators.map(async (g) => await g.call('reconnectClose', {}, 10_000).catch(() => {})))
   const reconnected = sum(results.map((r) => r.reconnected))

@@ -21,6 +21,8 @@ export interface FanoutStep {
   redisUsPerDelivery: number
   /** The generators' busiest share of one core (1 = saturated). */
   generatorLoad: number
+  /** Both generators' CPU µs per delivery (sending included): what measuring a delivery cost, beside what making it cost the servers. */
+  generatorUsPerDelivery?: number
   /** The generators could not send at the offered rate. */
   generatorLimited: boolean
   held: boolean

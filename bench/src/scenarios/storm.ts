@@ -1,6 +1,6 @@
 import { authenticates } from '../config.js'
 import type { ClientSpec } from '../generator/main.js'
-import { cpuBetween, deal, sampleCpu, type Context } from './context.js'
+import { cpuBetween, deal, profileWindow, sampleCpu, type Context } from './context.js'
 import type { StormResult } from './results.js'
 
 /**
@@ -23,7 +23,7 @@ export async function storm (ctx: Context): Promise<StormResult> {
     await g.call<{ opened: number, failed: number, firstUs: number, lastUs: number, errors: Record<string, number> }>(
       'open', { inFlight, joinInFlight: 1, timeoutMs: 30_000 }, 600_000)))
   const after = sampleCpu(ctx)
-  if (ctx.config.profile) ctx.log(`profile window of the storm: --window ${Math.round(before.at - ctx.servers.startedAt)},${Math.round(after.at - ctx.servers.startedAt)}`)
+  if (ctx.config.profile) ctx.log(`profile window of the storm: ${profileWindow(before, after)}`)
   const cpu = cpuBetween(before, after)
   const windowMs = (Math.max(...opened.map((o) => o.lastUs)) - Math.min(...opened.map((o) => o.firstUs))) / 1000
   const total = opened.reduce((s, o) => s + o.opened, 0)
