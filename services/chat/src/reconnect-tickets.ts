@@ -23,6 +23,8 @@ export interface TicketHolder {
   /** When the connection's token ends, in ms since the epoch. */
   readonly expiresAt: number
   ticketKey: string | null
+  /** Set by `ended`: a ticket stored after it (its write under way when the socket closed) is deleted, never handed out. */
+  ticketEnded: boolean
   /** Opened by a ticket and not refreshed since: it gets no ticket of its own (see `issue`). */
   readonly onTicket: boolean
 }
@@ -106,7 +108,7 @@ export function createReconnectTickets ({ config, engine, tokens, log }: Reconne
     enabled: lifeMs > 0,
     aliveKey,
     async issue (holder) {
-      if (lifeMs === 0 || holder.onTicket) return undefined
+      if (lifeMs === 0 || holder.onTicket || holder.ticketEnded) return undefined
       const secret = randomBytes(24).toString('base64url')
       const key = names.reconnectTicket(holder.user.id, digest(secret))
       const stored: Stored = { sid: holder.sid, name: holder.user.name, exp: Math.ceil(holder.expiresAt / 1000), inst: self }
@@ -116,6 +118,11 @@ export function createReconnectTickets ({ config, engine, tokens, log }: Reconne
         await deadline(engine.kv.set(key, JSON.stringify(stored), ttl))
       } catch (err) {
         log.warn({ err, connectionId: holder.id, userId: holder.user.id }, 'reconnect ticket not issued')
+        return undefined
+      }
+      if (holder.ticketEnded) {
+        // The socket closed while the ticket was stored: nobody will ever hold its secret.
+        engine.kv.delete(key).catch(() => { pending.set(key, 'delete') })
         return undefined
       }
       const previous = holder.ticketKey
@@ -152,6 +159,7 @@ export function createReconnectTickets ({ config, engine, tokens, log }: Reconne
       return { iss: config.tokenIssuer, aud: TOKEN_AUDIENCE, sub: userId, sid: stored.sid, name: stored.name, jti: key, iat: now, exp: stored.exp }
     },
     ended (holder) {
+      holder.ticketEnded = true
       const key = holder.ticketKey
       if (key === null) return
       engine.kv.touch(key, lifeMs).catch(() => { if (!pending.has(key)) pending.set(key, 'shorten') })

@@ -4,7 +4,7 @@ import { loadConfig } from '../src/config.js'
 import { createReconnectTickets, type ReconnectTickets, TICKET_PREFIX, type TicketHolder } from '../src/reconnect-tickets.js'
 
 const holder = (): TicketHolder => ({
-  id: 'c1', user: { id: 'u1', name: 'Ana' }, sid: 's1', expiresAt: Date.now() + 60_000, ticketKey: null, onTicket: false
+  id: 'c1', user: { id: 'u1', name: 'Ana' }, sid: 's1', expiresAt: Date.now() + 60_000, ticketKey: null, ticketEnded: false, onTicket: false
 })
 
 /** A memory engine (closed with the test) and the tickets of one process on it; no session is logged out. */
@@ -52,6 +52,35 @@ t.test('a stored ticket opens once, while the instance of its connection lives',
   t.ok(left !== null && left <= 5000, `an ended connection's ticket lives RECONNECT_TICKET_MS (${left} ms)`)
   await engine.kv.delete(tickets.aliveKey)
   await t.rejects(tickets.admit(tickets.read(second!)), { message: /instance this ticket's connection was on stopped/ }, 'once its instance stopped renewing, refused')
+})
+
+t.test('a ticket whose connection ended while it was stored is deleted and not handed out', async (t) => {
+  const { engine, tickets } = ticketsOn(t, { RECONNECT_TICKET_MS: '5000' })
+  const set = engine.kv.set.bind(engine.kv)
+  const stored: string[] = []
+  engine.kv.set = async (key, value, ttlMs) => { stored.push(key); await set(key, value, ttlMs) }
+  const h = holder()
+  const issued = tickets.issue(h)
+  tickets.ended(h) // the socket closes while the ticket's write is under way
+  t.equal(await issued, undefined, 'no ticket for a connection that ended')
+  t.equal(stored.length, 1, 'the write had started')
+  t.equal(await engine.kv.get(stored[0]!), null, 'its key is gone, not left for the token\'s life')
+  t.equal(h.ticketKey, null)
+  t.equal(await tickets.issue(h), undefined, 'nor does a refresh after the end get one')
+  t.equal(stored.length, 1, 'and it stores nothing')
+
+  // The same when the engine cannot delete it at once: the next renewal does.
+  const other = holder()
+  const remove = engine.kv.delete.bind(engine.kv)
+  engine.kv.delete = async () => { throw new Error('engine down') }
+  const second = tickets.issue(other)
+  tickets.ended(other)
+  t.equal(await second, undefined)
+  await new Promise((resolve) => setTimeout(resolve, 10))
+  t.not(await engine.kv.get(stored[1]!), null, 'still there while the engine refuses')
+  engine.kv.delete = remove
+  await tickets.keepAlive()
+  t.equal(await engine.kv.get(stored[1]!), null, 'deleted with the next renewal')
 })
 
 t.test('an ended connection\'s ticket the engine could not shorten is shortened with the next renewal', async (t) => {
