@@ -83,6 +83,25 @@ t.test('a ticket whose connection ended while it was stored is deleted and not h
   t.equal(await engine.kv.get(stored[1]!), null, 'deleted with the next renewal')
 })
 
+t.test('a refresh under way when the socket closes: the ticket the client holds is shortened, kept; the new one is deleted', async (t) => {
+  const { engine, tickets } = ticketsOn(t, { RECONNECT_TICKET_MS: '5000' })
+  await tickets.keepAlive()
+  const h = holder()
+  const held = await tickets.issue(h) // sent with `ready`: the client holds it
+  const heldKey = h.ticketKey!
+  const set = engine.kv.set.bind(engine.kv)
+  const stored: string[] = []
+  engine.kv.set = async (key, value, ttlMs) => { stored.push(key); await set(key, value, ttlMs) }
+  const refreshed = tickets.issue(h) // the refresh's ticket, its write under way
+  tickets.ended(h)
+  t.equal(await refreshed, undefined, 'no new ticket for a connection that ended')
+  t.equal(h.ticketKey, heldKey, 'the holder still names the ticket its client holds')
+  t.equal(await engine.kv.get(stored[0]!), null, 'the new ticket\'s key is gone')
+  const left = await engine.kv.ttl(heldKey)
+  t.ok(left !== null && left <= 5000, `the held ticket lives RECONNECT_TICKET_MS, not deleted (${left} ms)`)
+  t.match(await tickets.admit(tickets.read(held!)), { sub: 'u1', sid: 's1' }, 'and still opens a connection')
+})
+
 t.test('an ended connection\'s ticket the engine could not shorten is shortened with the next renewal', async (t) => {
   const { engine, tickets } = ticketsOn(t, { RECONNECT_TICKET_MS: '5000' })
   const h = holder()
