@@ -6,19 +6,24 @@ process.on('SIGWINCH', () => {
   if (gc !== undefined) { gc(); gc() }
 })
 
-// Diagnostics (BENCH_STALLS=1): collections and event-loop stalls longer than a few ms, with
-// when they began (ms of this process's performance clock), on stderr (the server's log).
+// Diagnostics (BENCH_STALLS=1): collections and event-loop stalls longer than a few ms, on stderr
+// (the process's log), each with when it began in µs of the host's monotonic clock: the clock the
+// bench logs step windows and timelines in, the same in every process.
 if (process.env.BENCH_STALLS === '1') {
   const { PerformanceObserver } = await import('node:perf_hooks')
+  const [seconds, nanos] = process.hrtime()
+  // performance.now() runs on the same clock from this process's own origin.
+  const originUs = seconds * 1e6 + nanos / 1000 - performance.now() * 1000
+  const at = (ms: number): number => Math.round(originUs + ms * 1000)
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
-      if (entry.duration >= 2) process.stderr.write(`gc at ${Math.round(entry.startTime)} ${entry.duration.toFixed(1)} ms kind ${(entry as { detail?: { kind?: number } }).detail?.kind ?? '?'}\n`)
+      if (entry.duration >= 2) process.stderr.write(`gc at ${at(entry.startTime)} ${entry.duration.toFixed(1)} ms kind ${(entry as { detail?: { kind?: number } }).detail?.kind ?? '?'}\n`)
     }
   }).observe({ entryTypes: ['gc'] })
   let last = performance.now()
   setInterval(() => {
     const now = performance.now()
-    if (now - last > 15) process.stderr.write(`stall at ${Math.round(last)} ${(now - last).toFixed(1)} ms\n`)
+    if (now - last > 15) process.stderr.write(`stall at ${at(last)} ${(now - last).toFixed(1)} ms\n`)
     last = now
   }, 5).unref()
 }

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { basename } from 'node:path'
-import { windowOf } from './profile.js'
+import { takeWindow, windowOf } from './profile.js'
 
 // `node bench/dist/report/flame.js <file.cpuprofile> <out.svg> [--window fromMs,toMs | --at fromUs,toUs] [--title text]`:
 // a flame graph of a V8 CPU profile (node --cpu-prof), frames merged by function and file along
@@ -85,11 +85,9 @@ if (process.argv[1] !== undefined && import.meta.url.endsWith(basename(process.a
     return at === -1 ? undefined : args.splice(at, 2)[1]
   }
   const title = take('--title')
-  const file = args[0]
-  if (file === undefined) throw new Error('usage: flame.js <file.cpuprofile> <out.svg> [--window fromMs,toMs | --at fromUs,toUs] [--title text]')
+  const windowArg = takeWindow(args)
+  const [file, out] = args
+  if (file === undefined || out === undefined) throw new Error('usage: flame.js <file.cpuprofile> <out.svg> [--window fromMs,toMs | --at fromUs,toUs] [--title text]')
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile
-  const window = windowOf(args, profile)
-  const out = args[1]
-  if (out === undefined) throw new Error('usage: flame.js <file.cpuprofile> <out.svg> [--window fromMs,toMs | --at fromUs,toUs] [--title text]')
-  writeFileSync(out, flameGraph(profile, title ?? basename(file), window))
+  writeFileSync(out, flameGraph(profile, title ?? basename(file), windowOf(windowArg, profile)))
 }

@@ -91,29 +91,35 @@ export function summarize (profile: Profile, top = 25, window?: [number, number]
   }
 }
 
-/**
- * The window a command line asks for, in ms after the profile started: `--window fromMs,toMs`
- * as it is, or `--at fromUs,toUs` in µs of the host's monotonic clock (what the bench logs for a
- * step: one window for every process's profile, however late each one's profiler started).
- * Removes the flag and its value from `args`.
- */
-export function windowOf (args: string[], profile: { startTime: number }): [number, number] | undefined {
-  const take = (flag: string): [number, number] | undefined => {
-    const at = args.indexOf(flag)
-    return at === -1 ? undefined : args.splice(at, 2)[1]!.split(',').map(Number) as [number, number]
+/** A window as a command line gives it: `--window fromMs,toMs` or `--at fromUs,toUs`. */
+export type WindowArg = { kind: 'window' | 'at', range: [number, number] } | undefined
+
+/** Takes `--window` or `--at` and its value out of `args` (wherever they stand). */
+export function takeWindow (args: string[]): WindowArg {
+  for (const kind of ['window', 'at'] as const) {
+    const at = args.indexOf(`--${kind}`)
+    if (at !== -1) return { kind, range: args.splice(at, 2)[1]!.split(',').map(Number) as [number, number] }
   }
-  const window = take('--window')
-  const at = take('--at')
-  return at === undefined ? window : [(at[0] - profile.startTime) / 1000, (at[1] - profile.startTime) / 1000]
+  return undefined
+}
+
+/**
+ * The window in ms after the profile started: `--window` as it is, or `--at` in µs of the host's
+ * monotonic clock (what the bench logs for a step: one window for every process's profile,
+ * however late each one's profiler started).
+ */
+export function windowOf (arg: WindowArg, profile: { startTime: number }): [number, number] | undefined {
+  if (arg === undefined) return undefined
+  return arg.kind === 'window' ? arg.range : [(arg.range[0] - profile.startTime) / 1000, (arg.range[1] - profile.startTime) / 1000]
 }
 
 if (process.argv[1] !== undefined && import.meta.url.endsWith(basename(process.argv[1]))) {
   const args = process.argv.slice(2)
-  const file = args[0]
+  const windowArg = takeWindow(args)
+  const [file, topArg] = args
   if (file === undefined) throw new Error('usage: profile.js <file.cpuprofile> [top] [--window fromMs,toMs | --at fromUs,toUs]')
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile
-  const window = windowOf(args, profile)
-  const summary = summarize(profile, Number(args[1] ?? 25), window)
+  const summary = summarize(profile, Number(topArg ?? 25), windowOf(windowArg, profile))
   console.log(`busy ${summary.totalMs.toFixed(0)} ms (idle excluded)\n\nby area (self time):`)
   for (const a of summary.byArea) console.log(`${(a.share * 100).toFixed(1).padStart(5)} %  ${a.ms.toFixed(0).padStart(6)} ms  ${a.area}`)
   console.log('\nby function (inclusive: on the stack):')

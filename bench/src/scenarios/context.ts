@@ -164,7 +164,7 @@ export async function runStep (ctx: Context, step: number, shares: Array<{ rate:
   if (ctx.config.profile) ctx.log(`profile window of step ${step}: ${profileWindow(before, after)}`)
   const collected = await Promise.all(ctx.generators.map(async (g) =>
     await g.call<{ received: number, hist: ReturnType<typeof pack>, acks: number, errors: Record<string, number>, timeline?: Array<[number, number[]]> }>('collect', { step }, 10_000)))
-  if (ctx.config.timeline) ctx.log(`timeline of step ${step} (from ${Math.round(before.at - ctx.servers.startedAt)} ms after the servers' start): ${timelineText(collected.map((c) => c.timeline ?? []))}`)
+  if (ctx.config.timeline) ctx.log(`timeline of step ${step} (sending from ${before.us} µs, host monotonic): ${timelineText(collected.map((c) => c.timeline ?? []))}`)
   const hist = collected.reduce((h, c) => merge(h, unpack(c.hist)), emptyHistogram())
   const errors: Record<string, number> = {}
   for (const c of collected) for (const [code, n] of Object.entries(c.errors)) errors[code] = (errors[code] ?? 0) + n

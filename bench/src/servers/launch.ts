@@ -59,7 +59,6 @@ async function launch (system: SystemName, index: number, port: number, options:
 /** Starts two instances of `system` on free loopback ports and waits until both listen. */
 export async function startServers (system: SystemName, options: ServerOptions): Promise<Servers> {
   const ports = [await freePort(), await freePort()]
-  const startedAt = performance.now()
   const children = await Promise.all(ports.map(async (port, i) => await launch(system, i, port, options)))
   try {
     await Promise.all(ports.map(async (port) => await waitForPort(port, 20_000, system)))
@@ -71,7 +70,6 @@ export async function startServers (system: SystemName, options: ServerOptions):
   return {
     system,
     urls: ports.map((port) => `ws://127.0.0.1:${port}${path}`),
-    startedAt,
     pids: children.map((c) => c.pid),
     async collectGarbage () {
       for (const child of children) child.process.kill('SIGWINCH')

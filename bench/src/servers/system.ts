@@ -5,8 +5,6 @@ export interface Servers {
   system: SystemName
   /** WebSocket URL of each instance. */
   urls: string[]
-  /** performance.now() when the instances were spawned (profile windows count from here). */
-  startedAt: number
   /** Process ids of the instances, for /proc. */
   pids: number[]
   /** Runs a full GC in every instance (SIGWINCH handled by preload-gc) and waits for it. */
