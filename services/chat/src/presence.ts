@@ -130,10 +130,17 @@ export function createPresence ({ engine, config, rooms, log }: Deps): Presence 
         // leave) or hidden (past its TTL, not swept yet: sockets that joined meanwhile were given
         // members without the user). Either is news to a socket whose members are older than the
         // refresh; a socket that had the user is told a join it already knew, which changes nothing.
-        await Promise.all(entries.filter((_, i) => refreshed[i]?.added === true || refreshed[i]?.revived === true).map(async (entry) => {
-          const { entries: now, version } = await engine.presence.view(names.presenceSet(entry.room))
+        // One read per room, however many of its entries came back (after an outage, all of them).
+        const back = new Map<string, LocalEntry[]>()
+        entries.forEach((entry, i) => {
+          if (refreshed[i]?.added !== true && refreshed[i]?.revived !== true) return
+          back.set(entry.room, [...back.get(entry.room) ?? [], entry])
+        })
+        await Promise.all([...back].map(async ([room, returned]) => {
+          const { entries: now, version } = await engine.presence.view(names.presenceSet(room))
+          const { earliest } = listEntries(parsedEntries(now))
           // Ours and still there: if the user's last socket left meanwhile, its leave is the news.
-          if (holdsFirst(listEntries(parsedEntries(now)).earliest, entry.user.id)) await announce(entry.room, entry.user, 'join', version)
+          for (const entry of returned) if (holdsFirst(earliest, entry.user.id)) await announce(room, entry.user, 'join', version)
         }))
       }
       const sweep = async (): Promise<void> => {
