@@ -134,13 +134,15 @@ export function createPresence ({ engine, config, rooms, log }: Deps): Presence 
         const back = new Map<string, LocalEntry[]>()
         entries.forEach((entry, i) => {
           if (refreshed[i]?.added !== true && refreshed[i]?.revived !== true) return
-          back.set(entry.room, [...back.get(entry.room) ?? [], entry])
+          const list = back.get(entry.room)
+          if (list === undefined) back.set(entry.room, [entry])
+          else list.push(entry)
         })
         await Promise.all([...back].map(async ([room, returned]) => {
           const { entries: now, version } = await engine.presence.view(names.presenceSet(room))
           const { earliest } = listEntries(parsedEntries(now))
           // Ours and still there: if the user's last socket left meanwhile, its leave is the news.
-          for (const entry of returned) if (holdsFirst(earliest, entry.user.id)) await announce(room, entry.user, 'join', version)
+          await Promise.all(returned.filter((entry) => holdsFirst(earliest, entry.user.id)).map(async (entry) => { await announce(room, entry.user, 'join', version) }))
         }))
       }
       const sweep = async (): Promise<void> => {

@@ -38,6 +38,7 @@ export class Connection implements Recipient {
   expiresAt: number
   /** Where its reconnect ticket is stored (reconnect-tickets.ts); null before one is issued. */
   ticketKey: string | null = null
+  /** Its socket closed: a ticket stored after that is deleted, never sent (reconnect-tickets.ts). */
   ticketEnded = false
   /** Opened by a reconnect ticket and not refreshed since (it then gets no ticket of its own). */
   onTicket = false
