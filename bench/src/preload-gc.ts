@@ -11,9 +11,9 @@ process.on('SIGWINCH', () => {
 // bench logs step windows and timelines in, the same in every process.
 if (process.env.BENCH_STALLS === '1') {
   const { PerformanceObserver } = await import('node:perf_hooks')
-  const [seconds, nanos] = process.hrtime()
+  const { monotonicUs } = await import('./generator/marks.js')
   // performance.now() runs on the same clock from this process's own origin.
-  const originUs = seconds * 1e6 + nanos / 1000 - performance.now() * 1000
+  const originUs = monotonicUs() - performance.now() * 1000
   const at = (ms: number): number => Math.round(originUs + ms * 1000)
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {

@@ -23,7 +23,7 @@ export interface Context {
 export interface CpuSample { servers: number[], serversKernel: number[], redis: number, generators: number[], at: number, us: number }
 
 /** The `--at` window of bench/dist/report/profile.js (and flame.js) between two samples: the same for every process's profile. */
-export const profileWindow = (a: CpuSample, b: CpuSample): string => `--at ${a.us},${b.us}`
+export const profileWindow = (a: Pick<CpuSample, 'us'>, b: Pick<CpuSample, 'us'>): string => `--at ${a.us},${b.us}`
 
 export function sampleCpu (ctx: Context): CpuSample {
   const times = ctx.servers.pids.map(cpuTimes)

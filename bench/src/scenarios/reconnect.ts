@@ -7,7 +7,7 @@ import { cpuSeconds } from '../lib/proc.js'
 import { seedSessions } from '../lib/sessions.js'
 import { ORIGIN, REDIS_PREFIX } from '../servers/launch.js'
 import { ISSUER } from '../lib/auth.js'
-import type { Context } from './context.js'
+import { profileWindow, type Context } from './context.js'
 
 /** One variant of the storm, from a fresh setup. */
 export interface ReconnectLeg {
@@ -103,7 +103,7 @@ async function storm (ctx: Context, variant: ReconnectVariant, auth: AuthService
     await g.call<{ reconnected: number, failed: number, firstUs: number, lastUs: number, left: number, errors: Record<string, number>, closeCodes: Record<string, number> }>(
       'reconnectWait', { timeoutMs: 120_000 }, 150_000)))
   const after = sample(ctx, auth)
-  if (ctx.config.profile) ctx.log(`profile window of the ${variant} storm on the receiving instance: --at ${before.us},${after.us}`)
+  if (ctx.config.profile) ctx.log(`profile window of the ${variant} storm on the receiving instance: ${profileWindow(before, after)}`)
   const requests = await authRequests(auth) - requestsBefore
   await Promise.all(ctx.generators.map(async (g) => await g.call('reconnectClose', {}, 10_000).catch(() => {})))
   const reconnected = sum(results.map((r) => r.reconnected))
